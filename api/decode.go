@@ -1,0 +1,206 @@
+package api
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"backoffice/ledger"
+)
+
+// readBody returns the request body, refusing bodies over the limit.
+func readBody(c *gin.Context) ([]byte, error) {
+	if b, ok := c.Get(bodyKey); ok {
+		return b.([]byte), nil
+	}
+	b, err := io.ReadAll(c.Request.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, ledger.Errorf(ledger.CodeTooLarge, "body_too_large", "the request body is larger than %d bytes", tooBig.Limit)
+	}
+	if err != nil {
+		return nil, ledger.Errorf(ledger.CodeMalformed, "body_unreadable", "the request body could not be read")
+	}
+	c.Set(bodyKey, b)
+	return b, nil
+}
+
+const bodyKey = "backoffice.body"
+
+// decode reads a JSON request body into dst (a pointer to a struct). Every
+// mistake is a 4xx naming its place: a body that is not JSON is malformed
+// (400); fields that dst does not have, and values of the wrong type, are
+// invalid (422) with the JSON path of each.
+func decode(c *gin.Context, dst any) error {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return ledger.Errorf(ledger.CodeUnsupported, "content_type_unsupported", "send the body as application/json, not %q", ct)
+		}
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return ledger.Errorf(ledger.CodeMalformed, "body_empty", "the request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var raw any
+	if err := dec.Decode(&raw); err != nil {
+		return malformed(body, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return ledger.Errorf(ledger.CodeMalformed, "json_malformed", "the body has data after its JSON value (at byte %d)", dec.InputOffset())
+	}
+	var p ledger.Problems
+	checkShape(&p, "", raw, reflect.TypeOf(dst).Elem())
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, dst); err != nil { // cannot fail after checkShape, but be safe
+		return ledger.Errorf(ledger.CodeInvalid, "invalid_type", "%v", err)
+	}
+	return nil
+}
+
+func malformed(body []byte, err error) error {
+	var syn *json.SyntaxError
+	offset := int64(len(body))
+	if errors.As(err, &syn) {
+		offset = syn.Offset
+	}
+	line, col := 1, 1
+	for _, b := range body[:min(int(offset), len(body))] {
+		if b == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return ledger.Errorf(ledger.CodeMalformed, "json_malformed", "the body is not valid JSON: %v (line %d, column %d)", err, line, col)
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// checkShape compares a decoded JSON value with the Go type it will be
+// decoded into and records unknown fields and wrong types by path.
+func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
+	if v == nil {
+		return // null leaves the field unset
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	at := path
+	if at == "" {
+		at = "(body)"
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		if _, ok := v.(string); !ok {
+			p.Add(at, "invalid_type", "expected a string")
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			p.Add(at, "invalid_type", "expected an object, got %s", jsonKind(v))
+			return
+		}
+		fields := jsonFields(t)
+		for name, fv := range obj {
+			ft, ok := fields[name]
+			if !ok {
+				p.Add(join(path, name), "unknown_field", "unknown field %q", name)
+				continue
+			}
+			checkShape(p, join(path, name), fv, ft)
+		}
+	case reflect.Slice:
+		arr, ok := v.([]any)
+		if !ok {
+			p.Add(at, "invalid_type", "expected an array, got %s", jsonKind(v))
+			return
+		}
+		for i, ev := range arr {
+			checkShape(p, fmt.Sprintf("%s[%d]", path, i), ev, t.Elem())
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			hint := ""
+			if _, isNum := v.(json.Number); isNum {
+				hint = " (amounts are decimal strings such as \"1200.00\")"
+			}
+			p.Add(at, "invalid_type", "expected a string, got %s%s", jsonKind(v), hint)
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		n, ok := v.(json.Number)
+		if !ok {
+			p.Add(at, "invalid_type", "expected an integer, got %s", jsonKind(v))
+			return
+		}
+		if _, err := strconv.ParseInt(n.String(), 10, t.Bits()); err != nil {
+			p.Add(at, "invalid_type", "expected an integer, got %s", n)
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			p.Add(at, "invalid_type", "expected true or false, got %s", jsonKind(v))
+		}
+	}
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return "null"
+}
+
+// jsonFields maps the JSON names of a struct's fields to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}

@@ -1,0 +1,223 @@
+package api
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"backoffice/ledger"
+)
+
+// page is the envelope of every list: cursor pagination as Stripe does it.
+type page[T any] struct {
+	Data       []T    `json:"data"`
+	HasMore    bool   `json:"has_more"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+// limitParam reads ?limit= (1..max, default 50).
+func limitParam(c *gin.Context, max int) (int, error) {
+	s := c.Query("limit")
+	if s == "" {
+		return min(defaultLimit, max), nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, invalidParam("limit", "limit_invalid", "limit must be a whole number from 1 to %d", max)
+	}
+	return n, nil
+}
+
+func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func decodeCursor(c *gin.Context) (string, error) {
+	v := c.Query("cursor")
+	if v == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return "", invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned")
+	}
+	return string(b), nil
+}
+
+func dateParam(c *gin.Context, name string) (ledger.Date, error) {
+	v := c.Query(name)
+	if v == "" {
+		return ledger.Date{}, nil
+	}
+	d, err := ledger.ParseDate(v)
+	if err != nil {
+		return d, invalidParam(name, "date_invalid", "%v", err)
+	}
+	return d, nil
+}
+
+func (s *Server) me(c *gin.Context) {
+	p := principal(c)
+	ents := p.Entities
+	if ents == nil {
+		ents = []int64{}
+	}
+	c.JSON(http.StatusOK, gin.H{"key_id": p.KeyID, "name": p.Name, "role": p.Role, "entities": ents})
+}
+
+type keyCreated struct {
+	*ledger.APIKey
+	Key string `json:"key"`
+}
+
+func (s *Server) createKey(c *gin.Context) {
+	var in ledger.KeyInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	by := principal(c).KeyID
+	k, secret, err := s.store.CreateKey(c.Request.Context(), &by, &in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, keyCreated{k, secret})
+}
+
+func (s *Server) listKeys(c *gin.Context) {
+	keys, err := s.store.Keys(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page[*ledger.APIKey]{Data: keys})
+}
+
+func keyIDParam(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("key"), 10, 64)
+	if err != nil {
+		return 0, ledger.NotFound("api key")
+	}
+	return id, nil
+}
+
+func (s *Server) getKey(c *gin.Context) {
+	id, err := keyIDParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	k, err := s.store.Key(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, k)
+}
+
+func (s *Server) revokeKey(c *gin.Context) {
+	id, err := keyIDParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	k, err := s.store.RevokeKey(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.keys.dropKeyID(id)
+	c.JSON(http.StatusOK, k)
+}
+
+func (s *Server) createEntity(c *gin.Context) {
+	var in ledger.EntityInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.CreateEntity(c.Request.Context(), principal(c), &in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, e)
+}
+
+func (s *Server) listEntities(c *gin.Context) {
+	limit, err := limitParam(c, maxLimit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cur, err := decodeCursor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var after int64
+	if cur != "" {
+		if after, err = strconv.ParseInt(cur, 10, 64); err != nil {
+			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			return
+		}
+	}
+	list, err := s.store.Entities(c.Request.Context(), principal(c), after, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := page[*ledger.Entity]{Data: list}
+	if len(list) > limit {
+		out.Data, out.HasMore = list[:limit], true
+		out.NextCursor = encodeCursor(strconv.FormatInt(list[limit-1].ID, 10))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) getEntity(c *gin.Context) { c.JSON(http.StatusOK, entity(c)) }
+
+func (s *Server) updateEntity(c *gin.Context) {
+	var in ledger.EntityInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.UpdateEntity(c.Request.Context(), entity(c).ID, &in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}
+
+func (s *Server) setLockDate(c *gin.Context) {
+	var in struct {
+		LockDate *string `json:"lock_date"`
+	}
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var d *ledger.Date
+	if in.LockDate != nil {
+		v, err := ledger.ParseDate(*in.LockDate)
+		if err != nil {
+			s.fail(c, invalidParam("lock_date", "date_invalid", "%v", err))
+			return
+		}
+		d = &v
+	}
+	e, err := s.store.SetLockDate(c.Request.Context(), principal(c), entity(c).ID, d)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}

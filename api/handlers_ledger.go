@@ -1,0 +1,458 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"backoffice/ledger"
+	"backoffice/ledger/money"
+)
+
+// Views: amounts leave the API as decimal strings with the currency's
+// number of decimals.
+
+type lineView struct {
+	LineNo       int    `json:"line_no"`
+	Account      string `json:"account"`
+	AccountName  string `json:"account_name"`
+	Debit        string `json:"debit"`
+	Credit       string `json:"credit"`
+	Currency     string `json:"currency"`
+	Amount       string `json:"amount"`
+	ExchangeRate string `json:"exchange_rate,omitempty"`
+	Description  string `json:"description"`
+}
+
+type entryView struct {
+	ID          int64      `json:"id"`
+	Number      string     `json:"number"`
+	FiscalYear  int        `json:"fiscal_year"`
+	Date        string     `json:"date"`
+	Description string     `json:"description"`
+	Reference   string     `json:"reference"`
+	Currency    string     `json:"currency"`
+	Total       string     `json:"total"`
+	Reverses    *int64     `json:"reverses"`
+	ReversedBy  *int64     `json:"reversed_by"`
+	CreatedAt   time.Time  `json:"created_at"`
+	CreatedBy   int64      `json:"created_by_key"`
+	Lines       []lineView `json:"lines"`
+}
+
+func exponent(currency string) int {
+	e, _ := money.Exponent(currency)
+	return e
+}
+
+func viewEntry(e *ledger.Entry) entryView {
+	exp := exponent(e.Currency)
+	v := entryView{ID: e.ID, Number: e.NumberText(), FiscalYear: e.FiscalYear, Date: e.Date.String(),
+		Description: e.Description, Reference: e.Reference, Currency: e.Currency, Total: money.Format(e.TotalMinor, exp),
+		Reverses: e.ReversesID, ReversedBy: e.ReversedBy, CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy,
+		Lines: make([]lineView, len(e.Lines))}
+	for i, l := range e.Lines {
+		v.Lines[i] = lineView{LineNo: l.LineNo, Account: l.AccountCode, AccountName: l.AccountName,
+			Debit: money.Format(l.DebitMinor, exp), Credit: money.Format(l.CreditMinor, exp),
+			Currency: l.Currency, Amount: money.Format(l.AmountMinor, exponent(l.Currency)),
+			ExchangeRate: l.ExchangeRate, Description: l.Description}
+	}
+	return v
+}
+
+func (s *Server) listAccounts(c *gin.Context) {
+	list, err := s.store.Accounts(c.Request.Context(), entity(c).ID, c.Query("include_archived") == "true")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page[*ledger.Account]{Data: list})
+}
+
+func (s *Server) createAccount(c *gin.Context) {
+	var in ledger.AccountInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.store.CreateAccount(c.Request.Context(), entity(c).ID, &in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, a)
+}
+
+func (s *Server) getAccount(c *gin.Context) {
+	a, err := s.store.Account(c.Request.Context(), entity(c).ID, c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (s *Server) renameAccount(c *gin.Context) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.store.RenameAccount(c.Request.Context(), entity(c).ID, c.Param("code"), in.Name)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (s *Server) archiveAccount(c *gin.Context) {
+	a, err := s.store.ArchiveAccount(c.Request.Context(), entity(c).ID, c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (s *Server) unarchiveAccount(c *gin.Context) {
+	a, err := s.store.UnarchiveAccount(c.Request.Context(), entity(c).ID, c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+// balanceView shows a balance both signed (debit positive) and on its side,
+// as accountants read it.
+type balanceView struct {
+	Debit   string `json:"debit"`   // total of debits
+	Credit  string `json:"credit"`  // total of credits
+	Balance string `json:"balance"` // debits minus credits
+	Side    string `json:"side"`    // "debit", "credit" or "zero"
+}
+
+func viewBalance(t ledger.Totals, exp int) balanceView {
+	side := "zero"
+	switch net := t.Net(); {
+	case net > 0:
+		side = "debit"
+	case net < 0:
+		side = "credit"
+	}
+	return balanceView{Debit: money.Format(t.DebitMinor, exp), Credit: money.Format(t.CreditMinor, exp),
+		Balance: money.Format(t.Net(), exp), Side: side}
+}
+
+// asOfParam reads ?as_of= (default: today in the entity's time zone).
+func asOfParam(c *gin.Context) (ledger.Date, error) {
+	d, err := dateParam(c, "as_of")
+	if err == nil && d.IsZero() {
+		d = entity(c).Today()
+	}
+	return d, err
+}
+
+func (s *Server) accountBalance(c *gin.Context) {
+	ent := entity(c)
+	a, err := s.store.Account(c.Request.Context(), ent.ID, c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	asOf, err := asOfParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	b, err := s.store.Balances(c.Request.Context(), ent.ID, asOf, a.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"account": a.Code, "name": a.Name, "type": a.Type, "as_of": asOf.String(),
+		"currency": ent.Currency, "balance": viewBalance(b[a.ID], exponent(ent.Currency))})
+}
+
+type ledgerLineView struct {
+	Date        string `json:"date"`
+	EntryID     int64  `json:"entry_id"`
+	EntryNumber string `json:"entry_number"`
+	LineNo      int    `json:"line_no"`
+	Description string `json:"description"`
+	Reference   string `json:"reference"`
+	Debit       string `json:"debit"`
+	Credit      string `json:"credit"`
+	Balance     string `json:"balance"` // running, debits minus credits
+	Currency    string `json:"currency"`
+	Amount      string `json:"amount"`
+}
+
+// accountLedger is the general ledger of one account for a period: the
+// opening balance, its lines with a running balance, the closing balance.
+// Long periods page by cursor; each page says the balance it opens with.
+func (s *Server) accountLedger(c *gin.Context) {
+	ent := entity(c)
+	ctx := c.Request.Context()
+	a, err := s.store.Account(ctx, ent.ID, c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	from, err := dateParam(c, "from")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	to, err := dateParam(c, "to")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if to.IsZero() {
+		to = ent.Today()
+	}
+	if from.IsZero() {
+		from = ledger.NewDate(to.FiscalYear(ent.FiscalYearStartMonth), time.Month(ent.FiscalYearStartMonth), 1)
+	}
+	if to.Before(from) {
+		s.fail(c, invalidParam("to", "period_invalid", "to (%s) is before from (%s)", to, from))
+		return
+	}
+	limit, err := limitParam(c, 1000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cur, err := decodeCursor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var after *ledger.LedgerCursor
+	if cur != "" {
+		var lc ledger.LedgerCursor
+		var date string
+		if _, err := fmt.Sscanf(cur, "%s %d %d", &date, &lc.EntryID, &lc.LineNo); err != nil || lc.Date.UnmarshalText([]byte(date)) != nil {
+			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			return
+		}
+		after = &lc
+	}
+	opening, lines, err := s.store.AccountLedger(ctx, ent.ID, a.ID, from, to, after, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	exp := exponent(ent.Currency)
+	more := len(lines) > limit
+	if more {
+		lines = lines[:limit]
+	}
+	running := opening
+	views := make([]ledgerLineView, len(lines))
+	for i, l := range lines {
+		running += l.DebitMinor - l.CreditMinor
+		views[i] = ledgerLineView{Date: l.Date.String(), EntryID: l.EntryID, EntryNumber: ledger.FormatEntryNumber(l.FiscalYear, l.Number),
+			LineNo: l.LineNo, Description: firstNonEmpty(l.Description, l.EntryText), Reference: l.Reference,
+			Debit: money.Format(l.DebitMinor, exp), Credit: money.Format(l.CreditMinor, exp), Balance: money.Format(running, exp),
+			Currency: l.Currency, Amount: money.Format(l.AmountMinor, exponent(l.Currency))}
+	}
+	out := gin.H{"account": a.Code, "name": a.Name, "type": a.Type, "currency": ent.Currency,
+		"from": from.String(), "to": to.String(), "opening_balance": money.Format(opening, exp),
+		"lines": views, "has_more": more}
+	if more {
+		last := lines[len(lines)-1]
+		out["next_cursor"] = encodeCursor(fmt.Sprintf("%s %d %d", last.Date, last.EntryID, last.LineNo))
+	} else {
+		out["closing_balance"] = money.Format(running, exp)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (s *Server) postEntry(c *gin.Context) {
+	var in ledger.EntryInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.PostEntry(c.Request.Context(), principal(c), entity(c), &in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/v1/entities/%d/entries/%d", e.EntityID, e.ID))
+	c.JSON(http.StatusCreated, viewEntry(e))
+}
+
+func entryIDParam(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return 0, ledger.NotFound("entry")
+	}
+	return id, nil
+}
+
+func (s *Server) getEntry(c *gin.Context) {
+	id, err := entryIDParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.Entry(c.Request.Context(), entity(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, viewEntry(e))
+}
+
+func (s *Server) reverseEntry(c *gin.Context) {
+	id, err := entryIDParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in struct {
+		Date        string `json:"date"`
+		Description string `json:"description"`
+	}
+	if body, _ := readBody(c); len(strings.TrimSpace(string(body))) > 0 { // the body is optional
+		if err := decode(c, &in); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	var date ledger.Date
+	if in.Date != "" {
+		if date, err = ledger.ParseDate(in.Date); err != nil {
+			s.fail(c, invalidParam("date", "date_invalid", "%v", err))
+			return
+		}
+	}
+	if len([]rune(in.Description)) > 500 {
+		s.fail(c, invalidParam("description", "field_too_long", "description is longer than 500 characters"))
+		return
+	}
+	e, err := s.store.ReverseEntry(c.Request.Context(), principal(c), entity(c), id, date, in.Description)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/v1/entities/%d/entries/%d", e.EntityID, e.ID))
+	c.JSON(http.StatusCreated, viewEntry(e))
+}
+
+func (s *Server) listEntries(c *gin.Context) {
+	ent := entity(c)
+	ctx := c.Request.Context()
+	f := ledger.EntryFilter{Reference: c.Query("reference"), Text: c.Query("q")}
+	var err error
+	if f.Limit, err = limitParam(c, maxLimit); err == nil {
+		if f.From, err = dateParam(c, "from"); err == nil {
+			f.To, err = dateParam(c, "to")
+		}
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if code := c.Query("account"); code != "" {
+		a, err := s.store.Account(ctx, ent.ID, code)
+		if err != nil {
+			s.fail(c, invalidParam("account", "account_not_found", "account %q does not exist in this entity", code))
+			return
+		}
+		f.AccountID = a.ID
+	}
+	cur, err := decodeCursor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if cur != "" {
+		var date string
+		if _, err := fmt.Sscanf(cur, "%s %d", &date, &f.BeforeID); err != nil || f.BeforeDate.UnmarshalText([]byte(date)) != nil {
+			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			return
+		}
+	}
+	list, err := s.store.Entries(ctx, ent.ID, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := page[entryView]{Data: make([]entryView, 0, len(list))}
+	if len(list) > f.Limit {
+		list, out.HasMore = list[:f.Limit], true
+		last := list[len(list)-1]
+		out.NextCursor = encodeCursor(fmt.Sprintf("%s %d", last.Date, last.ID))
+	}
+	for _, e := range list {
+		out.Data = append(out.Data, viewEntry(e))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type trialBalanceRow struct {
+	Code   string             `json:"code"`
+	Name   string             `json:"name"`
+	Type   ledger.AccountType `json:"type"`
+	Debit  string             `json:"debit"`
+	Credit string             `json:"credit"`
+}
+
+// trialBalance lists every account with a balance as of a date, its net
+// balance in the debit or the credit column; the columns' totals are equal.
+func (s *Server) trialBalance(c *gin.Context) {
+	ent := entity(c)
+	ctx := c.Request.Context()
+	asOf, err := asOfParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	includeZero := c.Query("include_zero") == "true"
+	accounts, err := s.store.Accounts(ctx, ent.ID, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	totals, err := s.store.Balances(ctx, ent.ID, asOf, 0)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	exp := exponent(ent.Currency)
+	rows := []trialBalanceRow{}
+	var dr, cr int64
+	for _, a := range accounts {
+		net := totals[a.ID].Net()
+		if net == 0 && !includeZero {
+			continue
+		}
+		row := trialBalanceRow{Code: a.Code, Name: a.Name, Type: a.Type, Debit: money.Format(0, exp), Credit: money.Format(0, exp)}
+		if net >= 0 {
+			row.Debit, dr = money.Format(net, exp), dr+net
+		} else {
+			row.Credit, cr = money.Format(-net, exp), cr-net
+		}
+		rows = append(rows, row)
+	}
+	c.JSON(http.StatusOK, gin.H{"entity": ent.ID, "as_of": asOf.String(), "currency": ent.Currency, "accounts": rows,
+		"total_debit": money.Format(dr, exp), "total_credit": money.Format(cr, exp)})
+}

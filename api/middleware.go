@@ -1,0 +1,293 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"backoffice/ledger"
+)
+
+const (
+	ctxRequestID = "backoffice.request_id"
+	ctxPrincipal = "backoffice.principal"
+	ctxEntity    = "backoffice.entity"
+)
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+// requestIDAndLog gives every request an id (the caller's X-Request-Id if
+// it is sane) and logs one structured line when it ends.
+func (s *Server) requestIDAndLog(c *gin.Context) {
+	start := time.Now()
+	id := c.GetHeader("X-Request-Id")
+	if !requestIDPattern.MatchString(id) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-Id", id)
+	c.Next()
+	attrs := []any{"request_id", id, "method", c.Request.Method, "route", c.FullPath(), "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "bytes", c.Writer.Size(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+	if p := principal(c); p != nil {
+		attrs = append(attrs, "key_id", p.KeyID)
+	}
+	s.log.InfoContext(c.Request.Context(), "request", attrs...)
+}
+
+// recover turns a panic into a logged 500 problem; the process lives on.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(v)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "request_id", requestID(c), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				s.fail(c, ledger.Internal(fmt.Errorf("panic: %v", v)))
+			}
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.ContentLength > s.maxBody {
+		s.fail(c, ledger.Errorf(ledger.CodeTooLarge, "body_too_large", "the request body is larger than %d bytes", s.maxBody))
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody)
+	c.Next()
+}
+
+func principal(c *gin.Context) *ledger.Principal {
+	p, _ := c.Get(ctxPrincipal)
+	pr, _ := p.(*ledger.Principal)
+	return pr
+}
+
+func entity(c *gin.Context) *ledger.Entity {
+	e, _ := c.Get(ctxEntity)
+	return e.(*ledger.Entity)
+}
+
+// keyCache remembers key lookups for a few seconds so that a busy client
+// does not cost a database round trip per request. Revocation through this
+// process drops the entry at once; other processes see it within the TTL.
+type keyCache struct {
+	ttl time.Duration
+	mu  sync.Mutex
+	m   map[string]cachedKey
+}
+
+type cachedKey struct {
+	p       *ledger.Principal
+	expires time.Time
+}
+
+func newKeyCache(ttl time.Duration) *keyCache {
+	return &keyCache{ttl: ttl, m: map[string]cachedKey{}}
+}
+
+func (k *keyCache) get(secret string) *ledger.Principal {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e, ok := k.m[secret]
+	if !ok || time.Now().After(e.expires) {
+		return nil
+	}
+	return e.p
+}
+
+func (k *keyCache) put(secret string, p *ledger.Principal) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.m) > 10_000 { // bound memory; a full reset is rare and cheap
+		clear(k.m)
+	}
+	k.m[secret] = cachedKey{p, time.Now().Add(k.ttl)}
+}
+
+func (k *keyCache) dropKeyID(id int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for s, e := range k.m {
+		if e.p.KeyID == id {
+			delete(k.m, s)
+		}
+	}
+}
+
+// authenticate requires "Authorization: Bearer <key>".
+func (s *Server) authenticate(c *gin.Context) {
+	scheme, secret, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		s.fail(c, ledger.Errorf(ledger.CodeUnauthorized, "key_missing", "send an API key as \"Authorization: Bearer <key>\""))
+		return
+	}
+	p := s.keys.get(secret)
+	if p == nil {
+		var err error
+		if p, err = s.store.Authenticate(c.Request.Context(), secret); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.keys.put(secret, p)
+	}
+	c.Set(ctxPrincipal, p)
+	c.Next()
+}
+
+// allow lets only the given roles through (403 otherwise).
+func (s *Server) allow(roles ...ledger.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p := principal(c)
+		if !slices.Contains(roles, p.Role) {
+			s.fail(c, ledger.Errorf(ledger.CodeForbidden, "role_forbidden", "a key with role %s may not %s %s", p.Role, c.Request.Method, c.FullPath()))
+			return
+		}
+		c.Next()
+	}
+}
+
+// entityScope loads the entity of the path. An entity outside the key's
+// scope is not found, exactly as one that does not exist.
+func (s *Server) entityScope(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("entity"), 10, 64)
+	if err != nil || !principal(c).CanSee(id) {
+		s.fail(c, ledger.NotFound("entity"))
+		return
+	}
+	e, err := s.store.Entity(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Set(ctxEntity, e)
+	c.Next()
+}
+
+// idemKeyPattern bounds Idempotency-Key values: printable ASCII, 1-255.
+var idemKeyPattern = regexp.MustCompile(`^[\x21-\x7e]{1,255}$`)
+
+// idempotent makes writes sent with an Idempotency-Key happen once. The
+// answer is stored with a hash of the request in the same transaction as
+// the write (the handler runs inside it), so either both commit or neither.
+// A replay gets the first answer, byte for byte; the same key with another
+// request is a 409. Only successful answers are stored: a request that
+// failed changed nothing and may be retried with the same key.
+func (s *Server) idempotent(c *gin.Context) {
+	key := c.GetHeader("Idempotency-Key")
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead || key == "" {
+		c.Next()
+		return
+	}
+	if !idemKeyPattern.MatchString(key) {
+		s.fail(c, ledger.Errorf(ledger.CodeMalformed, "idempotency_key_invalid", "Idempotency-Key must be 1 to 255 printable ASCII characters"))
+		return
+	}
+	body, err := readBody(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := principal(c)
+	entityID, _ := strconv.ParseInt(c.Param("entity"), 10, 64)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", c.Request.Method, c.Request.URL.RequestURI())
+	h.Write(body)
+	hash := hex.EncodeToString(h.Sum(nil))
+	ctx := c.Request.Context()
+
+	replay := func(r *ledger.IdemRecord) {
+		if r.RequestHash != hash {
+			s.fail(c, ledger.Errorf(ledger.CodeConflict, "idempotency_key_reused",
+				"Idempotency-Key %q was already used with a different request; use a new key for a new request", key))
+			return
+		}
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(r.Status, r.ContentType, []byte(r.Body))
+		c.Abort()
+	}
+	if prev, err := s.store.IdemLookup(ctx, entityID, p.KeyID, key); err != nil {
+		s.fail(c, err)
+		return
+	} else if prev != nil {
+		replay(prev)
+		return
+	}
+
+	rec := &captureWriter{ResponseWriter: c.Writer, status: http.StatusOK}
+	c.Writer = rec
+	defer func() { c.Writer = rec.ResponseWriter }() // also when the handler panics
+	errNotStored := errors.New("answer not stored")
+	err = s.store.InTx(ctx, func(txctx context.Context) error {
+		c.Request = c.Request.WithContext(txctx)
+		c.Next()
+		if rec.status >= 300 {
+			return errNotStored
+		}
+		return s.store.IdemSave(txctx, &ledger.IdemRecord{EntityID: entityID, APIKeyID: p.KeyID, Key: key, RequestHash: hash,
+			Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: rec.buf.String()})
+	})
+	c.Request = c.Request.WithContext(ctx)
+	c.Writer = rec.ResponseWriter
+	switch {
+	case err == nil || errors.Is(err, errNotStored):
+		// A failure may be the loser of a race with the same key: if the
+		// winner's answer is there now, that is the answer.
+		if err != nil {
+			if prev, _ := s.store.IdemLookup(ctx, entityID, p.KeyID, key); prev != nil {
+				c.Writer.Header().Del("Content-Type")
+				replay(prev)
+				return
+			}
+		}
+		c.Writer.WriteHeader(rec.status)
+		_, _ = c.Writer.Write(rec.buf.Bytes())
+	case errors.Is(err, ledger.ErrIdemExists):
+		prev, lerr := s.store.IdemLookup(ctx, entityID, p.KeyID, key)
+		if lerr != nil || prev == nil {
+			s.fail(c, ledger.Errorf(ledger.CodeConflict, "idempotency_key_in_use", "a request with this Idempotency-Key is in progress; retry later"))
+			return
+		}
+		c.Writer.Header().Del("Content-Type")
+		replay(prev)
+	default:
+		c.Writer.Header().Del("Content-Type")
+		s.fail(c, err)
+	}
+}
+
+// captureWriter holds a response back until its transaction has committed.
+type captureWriter struct {
+	gin.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (w *captureWriter) WriteHeader(code int)              { w.status = code }
+func (w *captureWriter) WriteHeaderNow()                   {}
+func (w *captureWriter) Write(b []byte) (int, error)       { return w.buf.Write(b) }
+func (w *captureWriter) WriteString(s string) (int, error) { return w.buf.WriteString(s) }
+func (w *captureWriter) Status() int                       { return w.status }
+func (w *captureWriter) Size() int                         { return w.buf.Len() }
+func (w *captureWriter) Written() bool                     { return w.buf.Len() > 0 }

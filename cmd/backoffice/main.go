@@ -1,0 +1,189 @@
+// Command backoffice is the whole service: the HTTP API (serve), schema
+// migrations (migrate), the ledger's law check (verify), API key
+// administration (apikey) and a load generator (loadtest).
+//
+// Every option is a flag with an environment variable of the same meaning;
+// a flag given on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // entity time zones work on machines without zoneinfo
+
+	"backoffice/ledger/sqlstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	var exit exitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		os.Exit(int(exit))
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	default:
+		fmt.Fprintln(os.Stderr, "backoffice:", err)
+		os.Exit(1)
+	}
+}
+
+// exitError ends the process with a status and nothing more to print.
+type exitError int
+
+func (e exitError) Error() string { return "exit status " + strconv.Itoa(int(e)) }
+
+const usage = `backoffice: bookkeeping for many client companies, one JSON API.
+
+Usage:
+  backoffice serve     [flags]   run the HTTP API (migrates the database first)
+  backoffice migrate   [flags]   apply the database migrations and exit
+  backoffice verify    [flags]   check the laws of the ledger over the whole database
+  backoffice apikey create --role ROLE --name NAME [--entity ID ...]
+  backoffice apikey list
+  backoffice apikey revoke ID
+  backoffice loadtest  [flags]   post entries over HTTP to a running server and report throughput
+
+Every command takes the database flags; "backoffice COMMAND --help" lists them all.
+Without a database URL the embedded SQLite file ./backoffice.db is used.
+`
+
+// run is main without the process: tests call it with their own arguments,
+// environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return exitError(2)
+		}
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "verify":
+		return verify(ctx, rest, getenv, stdout, stderr)
+	case "apikey":
+		return apikey(ctx, rest, getenv, stdout, stderr)
+	case "loadtest":
+		return loadtest(ctx, rest, getenv, stdout, stderr)
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// flags is a FlagSet whose flags default to environment variables and say
+// so in --help.
+type flags struct {
+	*flag.FlagSet
+	getenv func(string) string
+}
+
+func newFlags(name string, getenv func(string) string, stderr io.Writer) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &flags{fs, getenv}
+}
+
+func (f *flags) string(name, env, def, help string) *string {
+	if v := f.getenv(env); v != "" {
+		def = v
+	}
+	return f.String(name, def, help+" (env "+env+")")
+}
+
+func (f *flags) int(name, env string, def int, help string) *int {
+	if v, err := strconv.Atoi(f.getenv(env)); err == nil {
+		def = v
+	}
+	return f.Int(name, def, help+" (env "+env+")")
+}
+
+// dbFlags are the database options every command takes.
+type dbFlags struct {
+	url, sqlitePath *string
+	maxConns        *int
+}
+
+func (f *flags) db() *dbFlags {
+	return &dbFlags{
+		url:        f.string("database-url", "DATABASE_URL", "", "PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/backoffice; empty uses the embedded SQLite file"),
+		sqlitePath: f.string("sqlite-path", "BACKOFFICE_SQLITE_PATH", "./backoffice.db", "SQLite file used when no database URL is given"),
+		maxConns:   f.int("db-max-conns", "BACKOFFICE_DB_MAX_CONNS", 20, "PostgreSQL connection pool size"),
+	}
+}
+
+func (d *dbFlags) open(ctx context.Context) (*sqlstore.Store, error) {
+	return sqlstore.Open(ctx, sqlstore.Config{DatabaseURL: *d.url, SQLitePath: *d.sqlitePath, MaxConns: *d.maxConns})
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	f := newFlags("migrate", getenv, stderr)
+	db := f.db()
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CheckSchema(ctx); err != nil {
+		return err
+	}
+	v, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s database at schema version %d\n", st.Dialect(), v)
+	return nil
+}
+
+func verify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	f := newFlags("verify", getenv, stderr)
+	db := f.db()
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := st.Verify(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "checked %d entities, %d entries, %d lines\n", r.Entities, r.Entries, r.Lines)
+	fmt.Fprintf(stdout, "law 1 (every entry balances, at least two lines): %d entries\n", r.Entries)
+	fmt.Fprintf(stdout, "law 3 (numbers gapless per entity and fiscal year): %d series\n", r.Series)
+	fmt.Fprintf(stdout, "law 7 (stored totals equal the sum of their lines): %d total rows\n", r.Totals)
+	if len(r.Breaches) == 0 {
+		fmt.Fprintln(stdout, "OK: no breach found")
+		return nil
+	}
+	fmt.Fprintf(stdout, "FAILED: %d breaches\n", len(r.Breaches))
+	for _, b := range r.Breaches {
+		fmt.Fprintln(stdout, "  "+b)
+	}
+	return exitError(1)
+}
+
+// splitList reads "1,2 3" into its parts.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"backoffice/api"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	f := newFlags("serve", getenv, stderr)
+	db := f.db()
+	addr := f.string("addr", "BACKOFFICE_ADDR", "127.0.0.1:8080", "address to listen on")
+	maxBody := f.int("max-body-bytes", "BACKOFFICE_MAX_BODY_BYTES", 1<<20, "largest request body accepted")
+	level := f.string("log-level", "BACKOFFICE_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	shutdown := f.int("shutdown-seconds", "BACKOFFICE_SHUTDOWN_SECONDS", 15, "how long in-flight requests may finish after SIGTERM")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: lvl}))
+
+	st, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CheckSchema(ctx); err != nil {
+		return err
+	}
+	version, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+
+	handler := api.New(api.Config{Store: st, Logger: log, MaxBodyBytes: int64(*maxBody)})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	where := "sqlite " + *db.sqlitePath
+	if *db.url != "" {
+		where = "postgres " + redactURL(*db.url)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "database", where, "schema_version", version)
+
+	go purgeIdempotencyKeys(ctx, st, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace_seconds", *shutdown)
+	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(*shutdown)*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// purgeIdempotencyKeys forgets stored answers after 24 hours, as Stripe does.
+func purgeIdempotencyKeys(ctx context.Context, st interface {
+	IdemPurge(context.Context, time.Duration) (int64, error)
+}, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.IdemPurge(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
+			log.Warn("purging idempotency keys", "error", err.Error())
+		} else if n > 0 {
+			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// redactURL hides a password in a database URL before it is logged.
+func redactURL(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.Index(s[i+3:], "@"); j >= 0 {
+			userinfo := s[i+3 : i+3+j]
+			if u, _, ok := strings.Cut(userinfo, ":"); ok {
+				return s[:i+3] + u + ":***" + s[i+3+j:]
+			}
+		}
+	}
+	return s
+}

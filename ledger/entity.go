@@ -1,0 +1,170 @@
+package ledger
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"backoffice/ledger/money"
+)
+
+// EntityInput creates an entity (every field) or updates one (non-nil fields
+// only). Currency and fiscal year start month are fixed at creation: changing
+// them would re-value or re-number what is already posted.
+type EntityInput struct {
+	Name                 *string  `json:"name"`
+	RegistrationID       *string  `json:"registration_id"`
+	VATNumber            *string  `json:"vat_number"`
+	Address              *Address `json:"address"`
+	Currency             *string  `json:"currency"`
+	TimeZone             *string  `json:"time_zone"`
+	FiscalYearStartMonth *int     `json:"fiscal_year_start_month"`
+	Locale               *string  `json:"locale"`
+	ChartTemplate        *string  `json:"chart_template"`
+}
+
+var (
+	localePattern  = regexp.MustCompile(`^[a-z]{2}(-[A-Z]{2})?$`)
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+// Apply validates the input and writes it onto e. For a new entity
+// (creating == true) name and currency are required and the rest default to
+// Europe/Amsterdam, a January fiscal year and English.
+func (in *EntityInput) Apply(e *Entity, creating bool) error {
+	var p Problems
+	text := func(path string, v *string, dst *string, max int, required bool) {
+		if v == nil {
+			if creating && required {
+				p.Add(path, "field_required", "%s is required", path)
+			}
+			return
+		}
+		s := strings.TrimSpace(*v)
+		switch {
+		case required && s == "":
+			p.Add(path, "field_required", "%s must not be empty", path)
+		case utf8.RuneCountInString(s) > max:
+			p.Add(path, "field_too_long", "%s is longer than %d characters", path, max)
+		default:
+			*dst = s
+		}
+	}
+	text("name", in.Name, &e.Name, 200, true)
+	text("registration_id", in.RegistrationID, &e.RegistrationID, 50, false)
+	text("vat_number", in.VATNumber, &e.VATNumber, 30, false)
+	if in.Address != nil {
+		a := *in.Address
+		if len(a.Lines) > 4 {
+			p.Add("address.lines", "field_too_long", "address has more than 4 lines")
+		}
+		for i, l := range a.Lines {
+			if utf8.RuneCountInString(l) > 200 {
+				p.Add(pathIndex("address.lines", i), "field_too_long", "address line is longer than 200 characters")
+			}
+		}
+		if a.Country != "" && !countryPattern.MatchString(a.Country) {
+			p.Add("address.country", "country_invalid", "country must be an ISO 3166-1 alpha-2 code such as \"NL\"")
+		}
+		if utf8.RuneCountInString(a.Postcode) > 20 || utf8.RuneCountInString(a.City) > 100 {
+			p.Add("address", "field_too_long", "postcode (20) or city (100) is too long")
+		}
+		if a.Lines == nil {
+			a.Lines = []string{}
+		}
+		e.Address = a
+	}
+	if in.Currency != nil {
+		switch {
+		case !creating:
+			p.Add("currency", "field_immutable", "the functional currency is fixed when the entity is created")
+		case !money.ValidCurrency(*in.Currency):
+			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+		default:
+			e.Currency = *in.Currency
+		}
+	} else if creating {
+		p.Add("currency", "field_required", "currency is required")
+	}
+	if in.FiscalYearStartMonth != nil {
+		switch m := *in.FiscalYearStartMonth; {
+		case !creating:
+			p.Add("fiscal_year_start_month", "field_immutable", "the fiscal year start month is fixed when the entity is created")
+		case m < 1 || m > 12:
+			p.Add("fiscal_year_start_month", "month_invalid", "fiscal_year_start_month must be 1 to 12")
+		default:
+			e.FiscalYearStartMonth = m
+		}
+	} else if creating {
+		e.FiscalYearStartMonth = 1
+	}
+	if in.TimeZone != nil {
+		if _, err := time.LoadLocation(*in.TimeZone); err != nil || *in.TimeZone == "" || *in.TimeZone == "Local" {
+			p.Add("time_zone", "time_zone_invalid", "time_zone %q is not an IANA time zone such as \"Europe/Amsterdam\"", *in.TimeZone)
+		} else {
+			e.TimeZone = *in.TimeZone
+		}
+	} else if creating {
+		e.TimeZone = "Europe/Amsterdam"
+	}
+	if in.Locale != nil {
+		if !localePattern.MatchString(*in.Locale) {
+			p.Add("locale", "locale_invalid", "locale %q is not a language tag such as \"nl\" or \"en-GB\"", *in.Locale)
+		} else {
+			e.Locale = *in.Locale
+		}
+	} else if creating {
+		e.Locale = "en"
+	}
+	if in.ChartTemplate != nil {
+		if !creating {
+			p.Add("chart_template", "field_immutable", "a chart template is applied only when the entity is created")
+		} else if _, ok := ChartTemplates[*in.ChartTemplate]; !ok {
+			p.Add("chart_template", "chart_template_unknown", "chart_template %q is unknown; use \"standard\"", *in.ChartTemplate)
+		}
+	}
+	if e.Address.Lines == nil {
+		e.Address.Lines = []string{}
+	}
+	return p.Err()
+}
+
+// TemplateAccount is one account of a chart template.
+type TemplateAccount struct {
+	Code   string
+	Name   string
+	Type   AccountType
+	Parent string
+}
+
+// ChartTemplates are the charts a new entity can start with. "standard" is a
+// small chart in the Dutch decimal style (1xxx balance sheet, 4xxx costs,
+// 8xxx revenue) that every later module posts to by code.
+var ChartTemplates = map[string][]TemplateAccount{
+	"standard": {
+		{"1000", "Bank", Asset, ""},
+		{"1010", "Cash", Asset, ""},
+		{"1100", "Accounts receivable", Asset, ""},
+		{"1200", "VAT receivable", Asset, ""},
+		{"1300", "Prepaid expenses", Asset, ""},
+		{"1500", "Fixed assets", Asset, ""},
+		{"1600", "Accounts payable", Liability, ""},
+		{"1700", "VAT payable", Liability, ""},
+		{"1800", "Accrued liabilities", Liability, ""},
+		{"2000", "Share capital", Equity, ""},
+		{"2100", "Retained earnings", Equity, ""},
+		{"4000", "Wages and salaries", Expense, ""},
+		{"4100", "Rent", Expense, ""},
+		{"4200", "Office expenses", Expense, ""},
+		{"4300", "Travel expenses", Expense, ""},
+		{"4400", "Bank charges", Expense, ""},
+		{"4500", "General expenses", Expense, ""},
+		{"4900", "Rounding differences", Expense, ""},
+		{"7000", "Cost of sales", Expense, ""},
+		{"8000", "Revenue", Revenue, ""},
+		{"8100", "Revenue, reduced VAT rate", Revenue, "8000"},
+		{"8200", "Revenue, zero-rated and exempt", Revenue, "8000"},
+		{"8900", "Foreign exchange gains and losses", Revenue, ""},
+	},
+}

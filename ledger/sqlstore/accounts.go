@@ -1,0 +1,185 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"backoffice/ledger"
+)
+
+const accountSelect = `SELECT a.id, a.entity_id, a.code, a.name, a.type, a.parent_id, coalesce(p.code, '') AS parent_code,
+	coalesce(a.currency, '') AS currency, a.archived_at, a.created_at, a.updated_at
+	FROM accounts a LEFT JOIN accounts p ON p.entity_id = a.entity_id AND p.id = a.parent_id`
+
+type accountRow struct {
+	ID         int64
+	EntityID   int64
+	Code       string
+	Name       string
+	Type       string
+	ParentID   *int64
+	ParentCode string
+	Currency   string
+	ArchivedAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (r *accountRow) account() *ledger.Account {
+	a := &ledger.Account{
+		ID: r.ID, EntityID: r.EntityID, Code: r.Code, Name: r.Name, Type: ledger.AccountType(r.Type),
+		ParentID: r.ParentID, ParentCode: r.ParentCode, Currency: r.Currency,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if r.ArchivedAt != nil {
+		t := r.ArchivedAt.UTC()
+		a.ArchivedAt = &t
+	}
+	return a
+}
+
+// CreateAccount adds an account to an entity's chart. The code is unique in
+// the entity; a parent, given by code, must be of the same type.
+func (s *Store) CreateAccount(ctx context.Context, entityID int64, in *ledger.AccountInput) (*ledger.Account, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out *ledger.Account
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		existing, err := s.accountsByCode(ctx, entityID, []string{in.Code})
+		if err != nil {
+			return err
+		}
+		if existing[in.Code] != nil {
+			return ledger.Errorf(ledger.CodeConflict, "account_code_taken", "account code %s already exists in this entity", in.Code)
+		}
+		var parentID *int64
+		if in.Parent != "" {
+			parents, err := s.accountsByCode(ctx, entityID, []string{in.Parent})
+			if err != nil {
+				return err
+			}
+			p := parents[in.Parent]
+			if p == nil {
+				return &ledger.Error{Code: ledger.CodeInvalid, Reason: "parent_not_found", Message: "parent account " + in.Parent + " does not exist in this entity",
+					Fields: []ledger.FieldError{{Path: "parent", Reason: "parent_not_found", Message: "no such account"}}}
+			}
+			if p.Type != in.Type {
+				return &ledger.Error{Code: ledger.CodeInvalid, Reason: "parent_type_mismatch",
+					Message: "parent account " + p.Code + " is of type " + string(p.Type) + ", not " + string(in.Type),
+					Fields:  []ledger.FieldError{{Path: "parent", Reason: "parent_type_mismatch", Message: "a parent has the same type as its children"}}}
+			}
+			parentID = &p.ID
+		}
+		var currency any
+		if in.Currency != "" {
+			currency = in.Currency
+		}
+		t := now()
+		var id int64
+		err = s.conn(ctx).Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, currency, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, in.Code, in.Name, string(in.Type), parentID, currency, t, t).Scan(&id).Error
+		if isDuplicate(translate(err), "accounts_code_unique", "accounts.code") {
+			return ledger.Errorf(ledger.CodeConflict, "account_code_taken", "account code %s already exists in this entity", in.Code)
+		}
+		if err != nil {
+			return err
+		}
+		out = &ledger.Account{ID: id, EntityID: entityID, Code: in.Code, Name: in.Name, Type: in.Type,
+			ParentID: parentID, ParentCode: in.Parent, Currency: in.Currency, CreatedAt: t, UpdatedAt: t}
+		return nil
+	})
+	return out, translate(err)
+}
+
+// Account returns one account by code, or not_found.
+func (s *Store) Account(ctx context.Context, entityID int64, code string) (*ledger.Account, error) {
+	m, err := s.accountsByCode(ctx, entityID, []string{code})
+	if err != nil {
+		return nil, err
+	}
+	if m[code] == nil {
+		return nil, ledger.NotFound("account " + code)
+	}
+	return m[code], nil
+}
+
+// Accounts lists an entity's chart by code. Archived accounts are listed
+// only when asked for.
+func (s *Store) Accounts(ctx context.Context, entityID int64, includeArchived bool) ([]*ledger.Account, error) {
+	q := accountSelect + ` WHERE a.entity_id = ?`
+	if !includeArchived {
+		q += ` AND a.archived_at IS NULL`
+	}
+	var rows []accountRow
+	if err := s.conn(ctx).Raw(q+` ORDER BY a.code`, entityID).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*ledger.Account, len(rows))
+	for i := range rows {
+		out[i] = rows[i].account()
+	}
+	return out, nil
+}
+
+func (s *Store) accountsByCode(ctx context.Context, entityID int64, codes []string) (map[string]*ledger.Account, error) {
+	var rows []accountRow
+	if err := s.conn(ctx).Raw(accountSelect+` WHERE a.entity_id = ? AND a.code IN ?`, entityID, codes).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	m := make(map[string]*ledger.Account, len(rows))
+	for i := range rows {
+		m[rows[i].Code] = rows[i].account()
+	}
+	return m, nil
+}
+
+func (s *Store) accountsByID(ctx context.Context, entityID int64, ids []int64) (map[int64]*ledger.Account, error) {
+	var rows []accountRow
+	if err := s.conn(ctx).Raw(accountSelect+` WHERE a.entity_id = ? AND a.id IN ?`, entityID, ids).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	m := make(map[int64]*ledger.Account, len(rows))
+	for i := range rows {
+		m[rows[i].ID] = rows[i].account()
+	}
+	return m, nil
+}
+
+// RenameAccount changes an account's name; nothing else about an account
+// changes once lines may point at it.
+func (s *Store) RenameAccount(ctx context.Context, entityID int64, code, name string) (*ledger.Account, error) {
+	if err := ledger.ValidateAccountName(&name); err != nil {
+		return nil, err
+	}
+	return s.updateAccount(ctx, entityID, code, `name = ?`, name)
+}
+
+// ArchiveAccount stops an account from taking new lines; its history and
+// balance stay. UnarchiveAccount opens it again.
+func (s *Store) ArchiveAccount(ctx context.Context, entityID int64, code string) (*ledger.Account, error) {
+	return s.updateAccount(ctx, entityID, code, `archived_at = coalesce(archived_at, ?)`, now())
+}
+
+// UnarchiveAccount lets an archived account take lines again.
+func (s *Store) UnarchiveAccount(ctx context.Context, entityID int64, code string) (*ledger.Account, error) {
+	return s.updateAccount(ctx, entityID, code, `archived_at = NULL`)
+}
+
+func (s *Store) updateAccount(ctx context.Context, entityID int64, code, set string, args ...any) (*ledger.Account, error) {
+	var out *ledger.Account
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		args = append(args, now(), entityID, code)
+		res := s.conn(ctx).Exec(`UPDATE accounts SET `+set+`, updated_at = ? WHERE entity_id = ? AND code = ?`, args...)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ledger.NotFound("account " + code)
+		}
+		a, err := s.Account(ctx, entityID, code)
+		out = a
+		return err
+	})
+	return out, translate(err)
+}

@@ -1,0 +1,194 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"backoffice/ledger"
+)
+
+const entityColumns = `id, name, registration_id, vat_number, address_lines, postcode, city, country,
+	currency, time_zone, fiscal_year_start_month, locale, lock_date, created_at, updated_at`
+
+type entityRow struct {
+	ID                   int64
+	Name                 string
+	RegistrationID       string
+	VATNumber            string
+	AddressLines         string
+	Postcode             string
+	City                 string
+	Country              string
+	Currency             string
+	TimeZone             string
+	FiscalYearStartMonth int
+	Locale               string
+	LockDate             ledger.Date
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+func (r *entityRow) entity() *ledger.Entity {
+	e := &ledger.Entity{
+		ID: r.ID, Name: r.Name, RegistrationID: r.RegistrationID, VATNumber: r.VATNumber,
+		Address:  ledger.Address{Lines: splitLines(r.AddressLines), Postcode: r.Postcode, City: r.City, Country: r.Country},
+		Currency: r.Currency, TimeZone: r.TimeZone, FiscalYearStartMonth: r.FiscalYearStartMonth,
+		Locale: r.Locale, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if !r.LockDate.IsZero() {
+		d := r.LockDate
+		e.LockDate = &d
+	}
+	return e
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, "\n")
+}
+
+// CreateEntity creates an entity and, if asked, seeds its chart of accounts
+// from a template, in one transaction.
+func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledger.EntityInput) (*ledger.Entity, error) {
+	e := &ledger.Entity{}
+	if err := in.Apply(e, true); err != nil {
+		return nil, err
+	}
+	t := now()
+	e.CreatedAt, e.UpdatedAt = t, t
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
+		err := tx.Raw(`INSERT INTO entities (name, registration_id, vat_number, address_lines, postcode, city, country,
+			currency, time_zone, fiscal_year_start_month, locale, created_at, updated_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
+			e.Address.City, e.Address.Country, e.Currency, e.TimeZone, e.FiscalYearStartMonth, e.Locale,
+			t, t, p.KeyID).Scan(&e.ID).Error
+		if err != nil {
+			return err
+		}
+		if in.ChartTemplate == nil {
+			return nil
+		}
+		return s.seedChart(ctx, e.ID, ledger.ChartTemplates[*in.ChartTemplate], t)
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return e, nil
+}
+
+func (s *Store) seedChart(ctx context.Context, entityID int64, chart []ledger.TemplateAccount, t time.Time) error {
+	tx := s.conn(ctx)
+	ids := map[string]int64{}
+	for _, a := range chart { // parents come before their children in a template
+		var parent *int64
+		if a.Parent != "" {
+			id := ids[a.Parent]
+			parent = &id
+		}
+		var id int64
+		err := tx.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, a.Code, a.Name, string(a.Type), parent, t, t).Scan(&id).Error
+		if err != nil {
+			return err
+		}
+		ids[a.Code] = id
+	}
+	return nil
+}
+
+// Entity returns one entity, or not_found.
+func (s *Store) Entity(ctx context.Context, id int64) (*ledger.Entity, error) {
+	var r entityRow
+	res := s.conn(ctx).Raw(`SELECT `+entityColumns+` FROM entities WHERE id = ?`, id).Scan(&r)
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, ledger.NotFound("entity")
+	}
+	return r.entity(), nil
+}
+
+// Entities lists the entities the principal can see, by id, after the
+// cursor id, at most limit+1 (the caller pages).
+func (s *Store) Entities(ctx context.Context, p *ledger.Principal, after int64, limit int) ([]*ledger.Entity, error) {
+	q := `SELECT ` + entityColumns + ` FROM entities WHERE id > ?`
+	args := []any{after}
+	if p.Role != ledger.RoleAdmin {
+		q += ` AND id IN (SELECT entity_id FROM api_key_entities WHERE api_key_id = ?)`
+		args = append(args, p.KeyID)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	args = append(args, limit+1)
+	var rows []entityRow
+	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*ledger.Entity, len(rows))
+	for i := range rows {
+		out[i] = rows[i].entity()
+	}
+	return out, nil
+}
+
+// UpdateEntity changes the fields given; currency and fiscal year start
+// month are fixed.
+func (s *Store) UpdateEntity(ctx context.Context, id int64, in *ledger.EntityInput) (*ledger.Entity, error) {
+	var out *ledger.Entity
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		e, err := s.Entity(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := in.Apply(e, false); err != nil {
+			return err
+		}
+		e.UpdatedAt = now()
+		out = e
+		return s.conn(ctx).Exec(`UPDATE entities SET name = ?, registration_id = ?, vat_number = ?, address_lines = ?,
+			postcode = ?, city = ?, country = ?, time_zone = ?, locale = ?, updated_at = ? WHERE id = ?`,
+			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
+			e.Address.City, e.Address.Country, e.TimeZone, e.Locale, e.UpdatedAt, id).Error
+	})
+	return out, translate(err)
+}
+
+// SetLockDate sets (or with nil clears) the date on or before which nothing
+// may be posted. Only admins may move it back or clear it: reopening a
+// closed period is an exception, not bookkeeping. It first locks the
+// entity's counter rows, so it waits for posts in flight and every later post
+// sees the new date.
+func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, d *ledger.Date) (*ledger.Entity, error) {
+	var out *ledger.Entity
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
+		if s.dialect == Postgres {
+			var n []int64
+			if err := tx.Raw(`SELECT value FROM counters WHERE entity_id = ? FOR UPDATE`, id).Scan(&n).Error; err != nil {
+				return err
+			}
+		}
+		e, err := s.Entity(ctx, id)
+		if err != nil {
+			return err
+		}
+		backwards := e.LockDate != nil && (d == nil || d.Before(*e.LockDate))
+		if backwards && p.Role != ledger.RoleAdmin {
+			return ledger.Errorf(ledger.CodeForbidden, "lock_date_backwards",
+				"only an admin may move the lock date back from %s or clear it", e.LockDate)
+		}
+		e.LockDate, e.UpdatedAt = d, now()
+		var v any
+		if d != nil {
+			v = *d
+		}
+		out = e
+		return tx.Exec(`UPDATE entities SET lock_date = ?, updated_at = ? WHERE id = ?`, v, e.UpdatedAt, id).Error
+	})
+	return out, translate(err)
+}

@@ -1,0 +1,343 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"backoffice/ledger"
+)
+
+// PostEntry checks and posts a journal entry. Everything that needs no
+// database is checked before the transaction; inside it the accounts are
+// read, the entry numbered, its lines, the entry and the account totals
+// written, and the transaction committed.
+//
+// Errors: invalid (form, accounts, balance, period_locked), unavailable.
+func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *ledger.EntryInput) (*ledger.Entry, error) {
+	d, err := ledger.ParseEntry(ent, in)
+	if err != nil {
+		return nil, err
+	}
+	var out *ledger.Entry
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		accounts, err := s.accountsByCode(ctx, ent.ID, d.AccountCodes())
+		if err != nil {
+			return err
+		}
+		e, err := d.Resolve(ent, accounts)
+		if err != nil {
+			return err
+		}
+		e.CreatedBy = p.KeyID
+		if err := s.insertEntry(ctx, e); err != nil {
+			return err
+		}
+		out = e
+		return nil
+	})
+	return out, translate(err)
+}
+
+// ReverseEntry posts the reversal of entry id on date (today in the
+// entity's time zone when date is zero), with the same lines on the other
+// side, and links the two. An entry is reversed at most once.
+//
+// Errors: not_found, conflict (entry_already_reversed), invalid
+// (period_locked, reversal_before_original, account_archived).
+func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, date ledger.Date, description string) (*ledger.Entry, error) {
+	if date.IsZero() {
+		date = ent.Today()
+	}
+	var out *ledger.Entry
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		orig, err := s.Entry(ctx, ent.ID, id)
+		if err != nil {
+			return err
+		}
+		if orig.ReversedBy != nil {
+			return ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %s is already reversed by entry %d", orig.NumberText(), *orig.ReversedBy)
+		}
+		if date.Before(orig.Date) {
+			return fieldError(ledger.CodeInvalid, "date", "reversal_before_original", "a reversal is dated on or after the entry it reverses (%s)", orig.Date)
+		}
+		if ent.Locked(date) {
+			return fieldError(ledger.CodeInvalid, "date", "period_locked", "date %s is on or before the lock date %s", date, ent.LockDate)
+		}
+		ids := make([]int64, len(orig.Lines))
+		for i, l := range orig.Lines {
+			ids[i] = l.AccountID
+		}
+		accounts, err := s.accountsByID(ctx, ent.ID, ids)
+		if err != nil {
+			return err
+		}
+		for _, l := range orig.Lines {
+			if a := accounts[l.AccountID]; a == nil || a.Archived() {
+				return ledger.Errorf(ledger.CodeInvalid, "account_archived", "account %s is archived; unarchive it to reverse this entry", l.AccountCode)
+			}
+		}
+		rev := orig.Reversal(date, date.FiscalYear(ent.FiscalYearStartMonth), strings.TrimSpace(description))
+		rev.CreatedBy = p.KeyID
+		err = s.insertEntry(ctx, rev)
+		if isDuplicate(translate(err), "journal_entries_reversal_unique", "journal_entries.reverses_id") {
+			return ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %s is already reversed", orig.NumberText())
+		}
+		out = rev
+		return err
+	})
+	return out, translate(err)
+}
+
+func fieldError(code ledger.Code, path, reason, format string, args ...any) *ledger.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &ledger.Error{Code: code, Reason: reason, Message: msg, Fields: []ledger.FieldError{{Path: path, Reason: reason, Message: msg}}}
+}
+
+// insertEntry numbers e and writes it in the transaction in ctx. Rows are
+// locked in one fixed order: the entity's counter rows, then the account
+// totals by account id, so concurrent posts queue and never deadlock.
+func (s *Store) insertEntry(ctx context.Context, e *ledger.Entry) error {
+	tx := s.conn(ctx)
+	// One statement draws the entry number (per fiscal year) and the entry
+	// id (per entity). The rows stay locked until commit: a rolled-back post
+	// gives its number back, so numbers have no gaps.
+	var drawn []struct {
+		Series string
+		Value  int64
+	}
+	err := tx.Raw(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, 'entry', ?, 1), (?, 'entry_id', 0, 1)
+		ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value + 1
+		RETURNING series, value`, e.EntityID, e.FiscalYear, e.EntityID).Scan(&drawn).Error
+	if err != nil {
+		return err
+	}
+	for _, c := range drawn {
+		switch c.Series {
+		case "entry":
+			e.Number = c.Value
+		case "entry_id":
+			e.ID = c.Value
+		}
+	}
+	if e.Number == 0 || e.ID == 0 {
+		return fmt.Errorf("counter upsert returned %v", drawn)
+	}
+	e.CreatedAt = now()
+
+	// Lines first: the entry's insert trigger checks that they balance.
+	var sb strings.Builder
+	args := make([]any, 0, len(e.Lines)*11)
+	sb.WriteString(`INSERT INTO journal_lines (entity_id, entry_id, line_no, account_id, date, debit_minor, credit_minor,
+		currency, amount_minor, exchange_rate, description) VALUES `)
+	for i, l := range e.Lines {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		var rate any
+		if l.ExchangeRate != "" {
+			rate = l.ExchangeRate
+		}
+		args = append(args, e.EntityID, e.ID, l.LineNo, l.AccountID, e.Date, l.DebitMinor, l.CreditMinor,
+			l.Currency, l.AmountMinor, rate, l.Description)
+	}
+	if err := tx.Exec(sb.String(), args...).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference,
+		currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.EntityID, e.ID, e.FiscalYear, e.Number, e.Date, e.Description, e.Reference, e.Currency,
+		e.TotalMinor, len(e.Lines), e.ReversesID, e.CreatedAt, e.CreatedBy).Error; err != nil {
+		return err
+	}
+	return s.addTotals(ctx, e)
+}
+
+// totalKey is one row of account_totals.
+type totalKey struct {
+	account int64
+	grain   string
+	period  ledger.Date
+}
+
+// addTotals adds the entry's lines to the day and month totals of their
+// accounts, in account id order.
+func (s *Store) addTotals(ctx context.Context, e *ledger.Entry) error {
+	sums := map[totalKey][2]int64{}
+	for _, l := range e.Lines {
+		for _, k := range []totalKey{{l.AccountID, "d", e.Date}, {l.AccountID, "m", e.Date.FirstOfMonth()}} {
+			v := sums[k]
+			v[0] += l.DebitMinor
+			v[1] += l.CreditMinor
+			sums[k] = v
+		}
+	}
+	keys := make([]totalKey, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b totalKey) int {
+		if a.account != b.account {
+			return cmpInt(a.account, b.account)
+		}
+		if a.grain != b.grain {
+			return strings.Compare(a.grain, b.grain)
+		}
+		return a.period.Compare(b.period)
+	})
+	var sb strings.Builder
+	args := make([]any, 0, len(keys)*6)
+	sb.WriteString(`INSERT INTO account_totals (entity_id, account_id, grain, period, debit_minor, credit_minor) VALUES `)
+	for i, k := range keys {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?)")
+		v := sums[k]
+		args = append(args, e.EntityID, k.account, k.grain, k.period, v[0], v[1])
+	}
+	sb.WriteString(` ON CONFLICT (entity_id, grain, period, account_id) DO UPDATE SET
+		debit_minor = account_totals.debit_minor + excluded.debit_minor,
+		credit_minor = account_totals.credit_minor + excluded.credit_minor`)
+	return s.conn(ctx).Exec(sb.String(), args...).Error
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+type entryRow struct {
+	EntityID    int64
+	ID          int64
+	FiscalYear  int
+	Number      int64
+	Date        ledger.Date
+	Description string
+	Reference   string
+	Currency    string
+	TotalMinor  int64
+	ReversesID  *int64
+	ReversedBy  *int64
+	CreatedAt   time.Time
+	CreatedBy   int64
+}
+
+type lineRow struct {
+	EntryID      int64
+	LineNo       int
+	AccountID    int64
+	AccountCode  string
+	AccountName  string
+	DebitMinor   int64
+	CreditMinor  int64
+	Currency     string
+	AmountMinor  int64
+	ExchangeRate *string
+	Description  string
+}
+
+const entrySelect = `SELECT e.entity_id, e.id, e.fiscal_year, e.number, e.date, e.description, e.reference, e.currency,
+	e.total_minor, e.reverses_id, r.id AS reversed_by, e.created_at, e.created_by
+	FROM journal_entries e LEFT JOIN journal_entries r ON r.entity_id = e.entity_id AND r.reverses_id = e.id`
+
+// Entry returns one entry with its lines, or not_found.
+func (s *Store) Entry(ctx context.Context, entityID, id int64) (*ledger.Entry, error) {
+	var rows []entryRow
+	if err := s.conn(ctx).Raw(entrySelect+` WHERE e.entity_id = ? AND e.id = ?`, entityID, id).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	if len(rows) == 0 {
+		return nil, ledger.NotFound("entry")
+	}
+	out, err := s.withLines(ctx, entityID, rows)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// Entries lists entries newest first (by date, then id), with their lines;
+// at most Limit+1 so the caller can tell whether there is more.
+func (s *Store) Entries(ctx context.Context, entityID int64, f ledger.EntryFilter) ([]*ledger.Entry, error) {
+	q := entrySelect + ` WHERE e.entity_id = ?`
+	args := []any{entityID}
+	if !f.From.IsZero() {
+		q += ` AND e.date >= ?`
+		args = append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		q += ` AND e.date <= ?`
+		args = append(args, f.To)
+	}
+	if f.AccountID != 0 {
+		q += ` AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.entity_id = e.entity_id AND l.entry_id = e.id AND l.account_id = ?)`
+		args = append(args, f.AccountID)
+	}
+	if f.Reference != "" {
+		q += ` AND e.reference = ?`
+		args = append(args, f.Reference)
+	}
+	if f.Text != "" {
+		pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Text)) + "%"
+		q += ` AND (lower(e.description) LIKE ? ESCAPE '\' OR lower(e.reference) LIKE ? ESCAPE '\')`
+		args = append(args, pattern, pattern)
+	}
+	if !f.BeforeDate.IsZero() {
+		q += ` AND (e.date < ? OR (e.date = ? AND e.id < ?))`
+		args = append(args, f.BeforeDate, f.BeforeDate, f.BeforeID)
+	}
+	q += ` ORDER BY e.date DESC, e.id DESC LIMIT ?`
+	args = append(args, f.Limit+1)
+	var rows []entryRow
+	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	return s.withLines(ctx, entityID, rows)
+}
+
+// withLines loads the lines of the given entries in one query.
+func (s *Store) withLines(ctx context.Context, entityID int64, rows []entryRow) ([]*ledger.Entry, error) {
+	out := make([]*ledger.Entry, len(rows))
+	byID := make(map[int64]*ledger.Entry, len(rows))
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = &ledger.Entry{
+			EntityID: r.EntityID, ID: r.ID, FiscalYear: r.FiscalYear, Number: r.Number, Date: r.Date,
+			Description: r.Description, Reference: r.Reference, Currency: r.Currency, TotalMinor: r.TotalMinor,
+			ReversesID: r.ReversesID, ReversedBy: r.ReversedBy, CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy,
+		}
+		byID[r.ID] = out[i]
+		ids[i] = r.ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var lines []lineRow
+	err := s.conn(ctx).Raw(`SELECT l.entry_id, l.line_no, l.account_id, a.code AS account_code, a.name AS account_name,
+		l.debit_minor, l.credit_minor, l.currency, l.amount_minor, l.exchange_rate, l.description
+		FROM journal_lines l JOIN accounts a ON a.entity_id = l.entity_id AND a.id = l.account_id
+		WHERE l.entity_id = ? AND l.entry_id IN ? ORDER BY l.entry_id, l.line_no`, entityID, ids).Scan(&lines).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, l := range lines {
+		e := byID[l.EntryID]
+		line := ledger.Line{LineNo: l.LineNo, AccountID: l.AccountID, AccountCode: l.AccountCode, AccountName: l.AccountName,
+			DebitMinor: l.DebitMinor, CreditMinor: l.CreditMinor, Currency: l.Currency, AmountMinor: l.AmountMinor,
+			Description: l.Description}
+		if l.ExchangeRate != nil {
+			line.ExchangeRate = *l.ExchangeRate
+		}
+		e.Lines = append(e.Lines, line)
+	}
+	return out, nil
+}

@@ -1,0 +1,5 @@
+package sqlstore
+
+import "backoffice/ledger"
+
+var _ ledger.Store = (*Store)(nil)

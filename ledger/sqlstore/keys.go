@@ -1,0 +1,155 @@
+package sqlstore
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"backoffice/ledger"
+)
+
+type keyRow struct {
+	ID         int64
+	Name       string
+	Role       string
+	Prefix     string
+	CreatedAt  time.Time
+	CreatedBy  *int64
+	RevokedAt  *time.Time
+	EntityList string
+}
+
+const keySelect = `SELECT k.id, k.name, k.role, k.prefix, k.created_at, k.created_by, k.revoked_at,
+	coalesce((SELECT %s FROM api_key_entities ke WHERE ke.api_key_id = k.id), '') AS entity_list
+	FROM api_keys k`
+
+func (s *Store) keySelect() string {
+	agg := `string_agg(ke.entity_id::text, ',' ORDER BY ke.entity_id)`
+	if s.dialect == SQLite {
+		agg = `group_concat(ke.entity_id, ',')`
+	}
+	return strings.Replace(keySelect, "%s", agg, 1)
+}
+
+func (r *keyRow) key() *ledger.APIKey {
+	k := &ledger.APIKey{ID: r.ID, Name: r.Name, Role: ledger.Role(r.Role), Prefix: r.Prefix,
+		CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, Entities: []int64{}}
+	if r.RevokedAt != nil {
+		t := r.RevokedAt.UTC()
+		k.RevokedAt = &t
+	}
+	for _, f := range strings.Split(r.EntityList, ",") {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			k.Entities = append(k.Entities, id)
+		}
+	}
+	return k
+}
+
+// CreateKey stores a new key and returns it with its secret, which is shown
+// this once and never stored. by is the creating key (nil from the command
+// line). Every entity named must exist.
+func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (*ledger.APIKey, string, error) {
+	if err := in.Validate(); err != nil {
+		return nil, "", err
+	}
+	secret, hash := ledger.NewKeySecret()
+	var out *ledger.APIKey
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
+		if len(in.Entities) > 0 {
+			var found []int64
+			if err := tx.Raw(`SELECT id FROM entities WHERE id IN ?`, in.Entities).Scan(&found).Error; err != nil {
+				return err
+			}
+			for i, id := range in.Entities {
+				if !containsID(found, id) {
+					return fieldError(ledger.CodeInvalid, pathIndex("entities", i), "entity_not_found", "entity %d does not exist", id)
+				}
+			}
+		}
+		t := now()
+		k := &ledger.APIKey{Name: in.Name, Role: in.Role, Entities: in.Entities, Prefix: ledger.KeyDisplayPrefix(secret), CreatedAt: t, CreatedBy: by}
+		if k.Entities == nil {
+			k.Entities = []int64{}
+		}
+		if err := tx.Raw(`INSERT INTO api_keys (name, role, prefix, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			k.Name, string(k.Role), k.Prefix, hash, t, by).Scan(&k.ID).Error; err != nil {
+			return err
+		}
+		for _, e := range k.Entities {
+			if err := tx.Exec(`INSERT INTO api_key_entities (entity_id, api_key_id) VALUES (?, ?)`, e, k.ID).Error; err != nil {
+				return err
+			}
+		}
+		out = k
+		return nil
+	})
+	if err != nil {
+		return nil, "", translate(err)
+	}
+	return out, secret, nil
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, v := range ids {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
+
+func pathIndex(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// Keys lists every key, revoked ones included, by id.
+func (s *Store) Keys(ctx context.Context) ([]*ledger.APIKey, error) {
+	var rows []keyRow
+	if err := s.conn(ctx).Raw(s.keySelect() + ` ORDER BY k.id`).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*ledger.APIKey, len(rows))
+	for i := range rows {
+		out[i] = rows[i].key()
+	}
+	return out, nil
+}
+
+// Key returns one key, or not_found.
+func (s *Store) Key(ctx context.Context, id int64) (*ledger.APIKey, error) {
+	var rows []keyRow
+	if err := s.conn(ctx).Raw(s.keySelect()+` WHERE k.id = ?`, id).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	if len(rows) == 0 {
+		return nil, ledger.NotFound("api key")
+	}
+	return rows[0].key(), nil
+}
+
+// RevokeKey stops a key from working; revoking twice is harmless.
+func (s *Store) RevokeKey(ctx context.Context, id int64) (*ledger.APIKey, error) {
+	res := s.conn(ctx).Exec(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, now(), id)
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, ledger.NotFound("api key")
+	}
+	return s.Key(ctx, id)
+}
+
+// Authenticate finds the live key with the given secret, or returns
+// unauthorized.
+func (s *Store) Authenticate(ctx context.Context, secret string) (*ledger.Principal, error) {
+	var rows []keyRow
+	if err := s.conn(ctx).Raw(s.keySelect()+` WHERE k.secret_hash = ? AND k.revoked_at IS NULL`, ledger.HashKeySecret(secret)).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	if len(rows) == 0 {
+		return nil, ledger.Errorf(ledger.CodeUnauthorized, "key_invalid", "the API key is unknown or revoked")
+	}
+	k := rows[0].key()
+	return &ledger.Principal{KeyID: k.ID, Name: k.Name, Role: k.Role, Entities: k.Entities}, nil
+}

@@ -1,0 +1,171 @@
+// Package sqltest gives each test a fresh, migrated database of its own.
+//
+// Without configuration it is a SQLite file in the test's temp folder. With
+// BACKOFFICE_TEST_DATABASE_URL set to a PostgreSQL server URL (for example
+// postgres://postgres@127.0.0.1:5432/postgres) it is a new PostgreSQL
+// database cloned from a template migrated once per test binary, which takes
+// milliseconds. Test databases are dropped when their test ends, templates
+// when the binary ends (sqltest.Main).
+package sqltest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
+)
+
+// EnvURL names the variable that selects PostgreSQL for tests.
+const EnvURL = "BACKOFFICE_TEST_DATABASE_URL"
+
+var (
+	once     sync.Once
+	template string
+	onceErr  error
+)
+
+// Dialect is the dialect tests run on.
+func Dialect() string {
+	if os.Getenv(EnvURL) != "" {
+		return sqlstore.Postgres
+	}
+	return sqlstore.SQLite
+}
+
+// Main runs the tests and drops the template database afterwards; call it
+// from TestMain: os.Exit(sqltest.Main(m)).
+func Main(m *testing.M) int {
+	code := m.Run()
+	if template != "" {
+		if admin, err := sql.Open("pgx", os.Getenv(EnvURL)); err == nil {
+			_, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + template + ` WITH (FORCE)`)
+			admin.Close()
+		}
+	}
+	return code
+}
+
+func randomName(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// withDatabase returns base with its database name replaced.
+func withDatabase(base, name string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// Config returns the store configuration of a new, migrated database for t.
+func Config(t testing.TB) sqlstore.Config {
+	t.Helper()
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		cfg := sqlstore.Config{SQLitePath: filepath.Join(t.TempDir(), "test.db")}
+		st, err := sqlstore.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := st.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	once.Do(func() { onceErr = makeTemplate(base) })
+	if onceErr != nil {
+		t.Fatalf("postgres template: %v", onceErr)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := randomName("bo_test_")
+	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + template); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			_, _ = a.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+			a.Close()
+		}
+	})
+	dbURL, err := withDatabase(base, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sqlstore.Config{DatabaseURL: dbURL, MaxConns: 60}
+}
+
+// Open returns a store on a new, migrated database, closed when t ends.
+func Open(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	st, err := sqlstore.Open(context.Background(), Config(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func makeTemplate(base string) error {
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	name := randomName("bo_tmpl_")
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		return fmt.Errorf("create template: %w", err)
+	}
+	dbURL, err := withDatabase(base, name)
+	if err != nil {
+		return err
+	}
+	st, err := sqlstore.Open(context.Background(), sqlstore.Config{DatabaseURL: dbURL})
+	if err != nil {
+		return err
+	}
+	_, err = st.Migrate(context.Background())
+	st.Close()
+	if err != nil {
+		return err
+	}
+	template = name
+	return nil
+}
+
+// Entity creates an entity with the standard chart (EUR, calendar fiscal
+// year) and an admin principal that created it.
+func Entity(t testing.TB, st *sqlstore.Store, name string) (*ledger.Entity, *ledger.Principal) {
+	t.Helper()
+	ctx := context.Background()
+	k, _, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "test admin", Role: ledger.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &ledger.Principal{KeyID: k.ID, Name: k.Name, Role: ledger.RoleAdmin}
+	cur, tmpl := "EUR", "standard"
+	e, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, p
+}

@@ -1,0 +1,265 @@
+// Package sqlstore keeps the ledger in PostgreSQL (through gorm and pgx) or
+// in an embedded SQLite file (pure Go). Both run the same embedded
+// migrations and the same code; where the SQL differs, the dialect says so.
+//
+// Public methods open their own database transaction unless the context
+// already carries one (see InTx), so that an API request can make its write
+// and its idempotency record commit together.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"backoffice/ledger"
+)
+
+// Dialects.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// Config says which database to open.
+type Config struct {
+	DatabaseURL string // PostgreSQL URL; empty means SQLite
+	SQLitePath  string // file for the embedded store
+	MaxConns    int    // PostgreSQL pool size (0: 20)
+}
+
+// Store is the ledger's database.
+type Store struct {
+	db      *gorm.DB
+	sqlDB   *sql.DB
+	dialect string
+	// writeMu queues SQLite writers in the process: SQLite has one writer
+	// at a time, and waiting on a mutex is cheaper and fairer than the
+	// driver's busy-timeout polling.
+	writeMu sync.Mutex
+}
+
+// Open connects to the configured database. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	gcfg := &gorm.Config{
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Default.LogMode(logger.Silent),
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	s := &Store{}
+	var dialector gorm.Dialector
+	if cfg.DatabaseURL != "" {
+		s.dialect = Postgres
+		dialector = postgres.New(postgres.Config{DSN: cfg.DatabaseURL})
+	} else {
+		s.dialect = SQLite
+		path := cfg.SQLitePath
+		if path == "" {
+			path = "backoffice.db"
+		}
+		dialector = sqlite.Open(sqliteDSN(path))
+	}
+	db, err := gorm.Open(dialector, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
+	}
+	s.db = db
+	if s.sqlDB, err = db.DB(); err != nil {
+		return nil, err
+	}
+	if s.dialect == Postgres {
+		n := cfg.MaxConns
+		if n <= 0 {
+			n = 20
+		}
+		s.sqlDB.SetMaxOpenConns(n)
+		s.sqlDB.SetMaxIdleConns(n)
+	} else {
+		// Readers run in parallel under WAL; writers queue on writeMu.
+		s.sqlDB.SetMaxOpenConns(8)
+		s.sqlDB.SetMaxIdleConns(8)
+	}
+	s.sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.sqlDB.PingContext(pctx); err != nil {
+		s.sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
+	}
+	return s, nil
+}
+
+// sqliteDSN sets what every connection needs: WAL so readers never wait for
+// the writer, a busy timeout, foreign keys on, and BEGIN IMMEDIATE so that a
+// write transaction takes the write lock at its start (two writers never
+// deadlock upgrading read locks).
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Dialect is "postgres" or "sqlite".
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB gives tests and the verify command raw access.
+func (s *Store) DB() *sql.DB { return s.sqlDB }
+
+// Ping checks that the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+type txKey struct{}
+
+// InTx runs fn in one database transaction; methods called with the context
+// fn receives join it. If ctx already carries a transaction, fn joins that.
+// An error from fn rolls everything back.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	if s.dialect == SQLite {
+		return s.inSQLiteTx(ctx, fn)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+	return translate(err)
+}
+
+// inSQLiteTx runs a write transaction on a connection of its own, with
+// BEGIN IMMEDIATE, COMMIT and ROLLBACK said explicitly: when SQLite refuses
+// a COMMIT (a deferred foreign key) the transaction stays open, and
+// database/sql would hand that connection to the next caller mid-transaction.
+// Here a failed COMMIT is always followed by ROLLBACK.
+func (s *Store) inSQLiteTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return translate(err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	tx := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	tx.Statement.ConnPool = conn
+	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		return translate(err)
+	}
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
+		return translate(err)
+	}
+	committed = true
+	return nil
+}
+
+// conn is the transaction in ctx, or the pool.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return s.db.WithContext(ctx)
+}
+
+// errDuplicate marks a unique-key violation that the caller turns into its
+// own domain error.
+var errDuplicate = errors.New("duplicate key")
+
+// translate turns database errors into ledger errors. Laws refused by the
+// database carry SQLSTATEs of class BO (PostgreSQL) or the same code at the
+// start of the message (SQLite). Unexpected errors become internal.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var le *ledger.Error
+	if errors.As(err, &le) || errors.Is(err, errDuplicate) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "request_cancelled", Message: "the request was cancelled or timed out", Cause: err}
+	}
+	code, msg := sqlState(err)
+	switch {
+	case code == "BOL01":
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "entry_immutable", Message: "posted entries never change; post a reversal instead", Cause: err}
+	case code == "BOL02":
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "entry_unbalanced", Message: "the entry does not balance", Cause: err}
+	case code == "BOL03":
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "period_locked", Message: "the entry date is on or before the lock date", Cause: err}
+	case code == "23505":
+		return fmt.Errorf("%w: %s", errDuplicate, msg)
+	case code == "22003":
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "amount_too_large", Message: "a total would exceed the largest amount the ledger holds", Cause: err}
+	case code == "40001" || code == "40P01" || code == "SQLITE_BUSY":
+		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "database_busy", Message: "the database is busy; retry the request", Cause: err}
+	}
+	return ledger.Internal(err)
+}
+
+// sqlState returns the PostgreSQL SQLSTATE of err, or for SQLite the BO
+// code that starts a trigger's message, "23505" for a unique violation and
+// "SQLITE_BUSY" for a lock timeout.
+func sqlState(err error) (code, msg string) {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code, pg.ConstraintName + " " + pg.Message
+	}
+	m := err.Error()
+	switch {
+	case strings.Contains(m, "BOL01:"):
+		return "BOL01", m
+	case strings.Contains(m, "BOL02:"):
+		return "BOL02", m
+	case strings.Contains(m, "BOL03:"):
+		return "BOL03", m
+	case strings.Contains(m, "UNIQUE constraint failed"):
+		return "23505", m
+	case strings.Contains(m, "integer overflow"):
+		return "22003", m
+	case strings.Contains(m, "database is locked") || strings.Contains(m, "SQLITE_BUSY"):
+		return "SQLITE_BUSY", m
+	}
+	return "", m
+}
+
+// isDuplicate reports a unique violation; constraint names a hint of which
+// (the Go path checks first; this is the backstop for races).
+func isDuplicate(err error, hints ...string) bool {
+	if !errors.Is(err, errDuplicate) {
+		return false
+	}
+	for _, h := range hints {
+		if strings.Contains(err.Error(), h) {
+			return true
+		}
+	}
+	return false
+}
+
+func now() time.Time { return time.Now().UTC() }

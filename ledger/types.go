@@ -1,0 +1,132 @@
+// Package ledger holds the domain of the books: entities, their charts of
+// accounts, journal entries and their rules, API keys and roles, and the one
+// error type. It knows no database and no HTTP; ledger/sqlstore stores it and
+// api serves it.
+package ledger
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Entity is a client company whose books are kept.
+type Entity struct {
+	ID                   int64     `json:"id"`
+	Name                 string    `json:"name"`
+	RegistrationID       string    `json:"registration_id"`
+	VATNumber            string    `json:"vat_number"`
+	Address              Address   `json:"address"`
+	Currency             string    `json:"currency"`
+	TimeZone             string    `json:"time_zone"`
+	FiscalYearStartMonth int       `json:"fiscal_year_start_month"`
+	Locale               string    `json:"locale"`
+	LockDate             *Date     `json:"lock_date"`
+	CreatedAt            time.Time `json:"created_at"`
+	UpdatedAt            time.Time `json:"updated_at"`
+}
+
+// Address is a postal address; Country is an ISO 3166-1 alpha-2 code.
+type Address struct {
+	Lines    []string `json:"lines"`
+	Postcode string   `json:"postcode"`
+	City     string   `json:"city"`
+	Country  string   `json:"country"`
+}
+
+// Location is the entity's time zone; entry dates are calendar dates there.
+func (e *Entity) Location() *time.Location {
+	loc, err := time.LoadLocation(e.TimeZone)
+	if err != nil { // validated on write; fall back rather than fail a read
+		return time.UTC
+	}
+	return loc
+}
+
+// Today is the current date in the entity's time zone.
+func (e *Entity) Today() Date { return Today(e.Location()) }
+
+// Locked reports whether d is on or before the entity's lock date.
+func (e *Entity) Locked(d Date) bool {
+	return e.LockDate != nil && !d.After(*e.LockDate)
+}
+
+// AccountType is one of the five kinds of account.
+type AccountType string
+
+const (
+	Asset     AccountType = "asset"
+	Liability AccountType = "liability"
+	Equity    AccountType = "equity"
+	Revenue   AccountType = "revenue"
+	Expense   AccountType = "expense"
+)
+
+// AccountTypes lists the types in the order reports show them.
+var AccountTypes = []AccountType{Asset, Liability, Equity, Revenue, Expense}
+
+// Valid reports whether t is one of the five types.
+func (t AccountType) Valid() bool { return slices.Contains(AccountTypes, t) }
+
+// DebitNormal reports whether the type's balance is normally a debit.
+func (t AccountType) DebitNormal() bool { return t == Asset || t == Expense }
+
+// Account is a line of an entity's chart of accounts.
+type Account struct {
+	ID         int64       `json:"id"`
+	EntityID   int64       `json:"entity_id"`
+	Code       string      `json:"code"`
+	Name       string      `json:"name"`
+	Type       AccountType `json:"type"`
+	ParentID   *int64      `json:"-"`
+	ParentCode string      `json:"parent"`
+	Currency   string      `json:"currency"` // "" means any currency
+	ArchivedAt *time.Time  `json:"archived_at"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+}
+
+// Archived reports whether the account takes no new lines.
+func (a *Account) Archived() bool { return a.ArchivedAt != nil }
+
+// Entry is a posted journal entry. It never changes once posted.
+type Entry struct {
+	EntityID    int64
+	ID          int64
+	FiscalYear  int
+	Number      int64 // gapless per entity and fiscal year, from 1
+	Date        Date
+	Description string
+	Reference   string
+	Currency    string // the entity's functional currency
+	TotalMinor  int64  // sum of debits (= sum of credits), functional
+	ReversesID  *int64
+	ReversedBy  *int64 // the entry that reverses this one, if any
+	CreatedAt   time.Time
+	CreatedBy   int64 // the API key that posted it
+	Lines       []Line
+}
+
+// NumberText is the entry's number as people write it: "2026-000042".
+func (e *Entry) NumberText() string { return FormatEntryNumber(e.FiscalYear, e.Number) }
+
+// FormatEntryNumber writes a fiscal year and sequence number as "2026-000042".
+func FormatEntryNumber(fiscalYear int, n int64) string {
+	return fmt.Sprintf("%d-%06d", fiscalYear, n)
+}
+
+// Line is one debit or credit of an entry. DebitMinor and CreditMinor are in
+// the functional currency (exactly one is positive); AmountMinor is the same
+// amount in the line's Currency, converted at ExchangeRate when they differ.
+type Line struct {
+	LineNo       int
+	AccountID    int64
+	AccountCode  string
+	AccountName  string
+	DebitMinor   int64
+	CreditMinor  int64
+	Currency     string
+	AmountMinor  int64
+	ExchangeRate string // "" when Currency is the functional currency
+	Description  string
+}
