@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -87,7 +88,17 @@ func (s *Server) createKey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// The secret is shown once and never stored: an idempotent replay of
+	// this answer gets the key without its secret.
+	if redacted, err := json.Marshal(keyCreated{k, ""}); err == nil {
+		c.Set(ctxIdemBody, redacted)
+	}
 	c.JSON(http.StatusCreated, keyCreated{k, secret})
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (s *Server) listKeys(c *gin.Context) {
@@ -203,6 +214,13 @@ func (s *Server) setLockDate(c *gin.Context) {
 	}
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
+		return
+	}
+	// A missing field is a mistake, not a request to clear the lock:
+	// clearing reopens every closed period, so it takes an explicit null.
+	var present map[string]any
+	if body, _ := readBody(c); json.Unmarshal(body, &present) != nil || !hasKey(present, "lock_date") {
+		s.fail(c, invalidParam("lock_date", "field_required", "lock_date is required (a date, or null to clear the lock)"))
 		return
 	}
 	var d *ledger.Date

@@ -331,7 +331,12 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		Date        string `json:"date"`
 		Description string `json:"description"`
 	}
-	if body, _ := readBody(c); len(strings.TrimSpace(string(body))) > 0 { // the body is optional
+	body, err := readBody(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(strings.TrimSpace(string(body))) > 0 { // the body is optional
 		if err := decode(c, &in); err != nil {
 			s.fail(c, err)
 			return
@@ -373,8 +378,11 @@ func (s *Server) listEntries(c *gin.Context) {
 	}
 	if code := c.Query("account"); code != "" {
 		a, err := s.store.Account(ctx, ent.ID, code)
+		if ledger.IsCode(err, ledger.CodeNotFound) {
+			err = invalidParam("account", "account_not_found", "account %q does not exist in this entity", code)
+		}
 		if err != nil {
-			s.fail(c, invalidParam("account", "account_not_found", "account %q does not exist in this entity", code))
+			s.fail(c, err)
 			return
 		}
 		f.AccountID = a.ID

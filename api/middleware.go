@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -26,6 +27,7 @@ const (
 	ctxRequestID = "backoffice.request_id"
 	ctxPrincipal = "backoffice.principal"
 	ctxEntity    = "backoffice.entity"
+	ctxIdemBody  = "backoffice.idempotency_body" // what to store instead of the answer
 )
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -235,7 +237,9 @@ func (s *Server) idempotent(c *gin.Context) {
 		return
 	}
 
-	rec := &captureWriter{ResponseWriter: c.Writer, status: http.StatusOK}
+	// The handler's headers are held back with its body: a request that
+	// loses a race must not send, say, the Location of its rolled-back write.
+	rec := &captureWriter{ResponseWriter: c.Writer, status: http.StatusOK, header: c.Writer.Header().Clone()}
 	c.Writer = rec
 	defer func() { c.Writer = rec.ResponseWriter }() // also when the handler panics
 	errNotStored := errors.New("answer not stored")
@@ -245,8 +249,12 @@ func (s *Server) idempotent(c *gin.Context) {
 		if rec.status >= 300 {
 			return errNotStored
 		}
+		stored := rec.buf.Bytes()
+		if b, ok := c.Get(ctxIdemBody); ok { // the handler keeps a secret out of storage
+			stored = b.([]byte)
+		}
 		return s.store.IdemSave(txctx, &ledger.IdemRecord{EntityID: entityID, APIKeyID: p.KeyID, Key: key, RequestHash: hash,
-			Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: rec.buf.String()})
+			Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: string(stored)})
 	})
 	c.Request = c.Request.WithContext(ctx)
 	c.Writer = rec.ResponseWriter
@@ -261,6 +269,7 @@ func (s *Server) idempotent(c *gin.Context) {
 				return
 			}
 		}
+		rec.commitHeader()
 		c.Writer.WriteHeader(rec.status)
 		_, _ = c.Writer.Write(rec.buf.Bytes())
 	case errors.Is(err, ledger.ErrIdemExists):
@@ -277,12 +286,23 @@ func (s *Server) idempotent(c *gin.Context) {
 	}
 }
 
-// captureWriter holds a response back until its transaction has committed.
+// captureWriter holds a response (status, headers and body) back until its
+// transaction has committed.
 type captureWriter struct {
 	gin.ResponseWriter
 	status int
+	header http.Header
 	buf    bytes.Buffer
 }
+
+// commitHeader makes the held-back headers the real response's.
+func (w *captureWriter) commitHeader() {
+	h := w.ResponseWriter.Header()
+	clear(h)
+	maps.Copy(h, w.header)
+}
+
+func (w *captureWriter) Header() http.Header { return w.header }
 
 func (w *captureWriter) WriteHeader(code int)              { w.status = code }
 func (w *captureWriter) WriteHeaderNow()                   {}

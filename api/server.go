@@ -66,7 +66,7 @@ func New(cfg Config) *Server {
 // ServeHTTP makes the Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
 
-// Routes lists the registered routes as "METHOD /path/{param}" for the
+// Routes lists the registered routes (gin's ":param" paths) for the
 // OpenAPI coverage test.
 func (s *Server) Routes() []gin.RouteInfo { return s.engine.Routes() }
 
