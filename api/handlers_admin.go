@@ -143,7 +143,7 @@ func (s *Server) revokeKey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.keys.dropKeyID(id)
+	s.keys.drop(func(_ string, p *ledger.Principal) bool { return p.KeyID == id })
 	c.JSON(http.StatusOK, k)
 }
 
@@ -201,6 +201,7 @@ func (s *Server) updateEntity(c *gin.Context) {
 		return
 	}
 	e, err := s.store.UpdateEntity(c.Request.Context(), entity(c).ID, &in)
+	s.forgetEntity(entity(c).ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -233,9 +234,16 @@ func (s *Server) setLockDate(c *gin.Context) {
 		d = &v
 	}
 	e, err := s.store.SetLockDate(c.Request.Context(), principal(c), entity(c).ID, d)
+	s.forgetEntity(entity(c).ID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, e)
+}
+
+// forgetEntity drops a changed entity from the cache (also when the change
+// failed or its transaction may still roll back: a reload costs little).
+func (s *Server) forgetEntity(id int64) {
+	s.entities.drop(func(k int64, _ *ledger.Entity) bool { return k == id })
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -290,13 +291,30 @@ func (s *Server) postEntry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	e, err := s.store.PostEntry(c.Request.Context(), principal(c), entity(c), &in)
-	if err != nil {
+	out, err := s.store.PostEntry(c.Request.Context(), principal(c), entity(c), &in, idemRequest(c, renderEntry))
+	s.posted(c, out, err)
+}
+
+func renderEntry(e *ledger.Entry) ([]byte, error) { return json.Marshal(viewEntry(e)) }
+
+// posted answers a post or reversal: the stored answer of an idempotent
+// request (the same bytes a replay will get), or the entry rendered now.
+func (s *Server) posted(c *gin.Context, out *ledger.Posted, err error) {
+	switch {
+	case err != nil:
 		s.fail(c, err)
-		return
+	case out.Replay != nil:
+		v, _ := c.Get(ctxIdem)
+		s.replay(c, out.Replay, v.(*ledger.IdemRequest).RequestHash)
+	default:
+		e := out.Entry
+		c.Header("Location", fmt.Sprintf("/v1/entities/%d/entries/%d", e.EntityID, e.ID))
+		if out.Answer != nil {
+			c.Data(http.StatusCreated, jsonContentType, out.Answer)
+			return
+		}
+		c.JSON(http.StatusCreated, viewEntry(e))
 	}
-	c.Header("Location", fmt.Sprintf("/v1/entities/%d/entries/%d", e.EntityID, e.ID))
-	c.JSON(http.StatusCreated, viewEntry(e))
 }
 
 func entryIDParam(c *gin.Context) (int64, error) {
@@ -353,13 +371,8 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		s.fail(c, invalidParam("description", "field_too_long", "description is longer than 500 characters"))
 		return
 	}
-	e, err := s.store.ReverseEntry(c.Request.Context(), principal(c), entity(c), id, date, in.Description)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Header("Location", fmt.Sprintf("/v1/entities/%d/entries/%d", e.EntityID, e.ID))
-	c.JSON(http.StatusCreated, viewEntry(e))
+	out, err := s.store.ReverseEntry(c.Request.Context(), principal(c), entity(c), id, date, in.Description, idemRequest(c, renderEntry))
+	s.posted(c, out, err)
 }
 
 func (s *Server) listEntries(c *gin.Context) {

@@ -28,6 +28,7 @@ const (
 	ctxPrincipal = "backoffice.principal"
 	ctxEntity    = "backoffice.entity"
 	ctxIdemBody  = "backoffice.idempotency_body" // what to store instead of the answer
+	ctxIdem      = "backoffice.idempotency"      // *ledger.IdemRequest for self-idempotent routes
 )
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -91,49 +92,53 @@ func entity(c *gin.Context) *ledger.Entity {
 	return e.(*ledger.Entity)
 }
 
-// keyCache remembers key lookups for a few seconds so that a busy client
-// does not cost a database round trip per request. Revocation through this
-// process drops the entry at once; other processes see it within the TTL.
-type keyCache struct {
+// ttlCache remembers lookups for a short time so that a busy client does
+// not cost a database round trip per request for what rarely changes (keys,
+// entities). Changes made through this process drop the entry at once;
+// other processes' changes show within the TTL. Nothing that guards the
+// books depends on it: the database checks lock dates and accounts itself.
+type ttlCache[K comparable, V any] struct {
 	ttl time.Duration
 	mu  sync.Mutex
-	m   map[string]cachedKey
+	m   map[K]cached[V]
 }
 
-type cachedKey struct {
-	p       *ledger.Principal
+type cached[V any] struct {
+	v       V
 	expires time.Time
 }
 
-func newKeyCache(ttl time.Duration) *keyCache {
-	return &keyCache{ttl: ttl, m: map[string]cachedKey{}}
+func newTTLCache[K comparable, V any](ttl time.Duration) *ttlCache[K, V] {
+	return &ttlCache[K, V]{ttl: ttl, m: map[K]cached[V]{}}
 }
 
-func (k *keyCache) get(secret string) *ledger.Principal {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	e, ok := k.m[secret]
+func (c *ttlCache[K, V]) get(k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
 	if !ok || time.Now().After(e.expires) {
-		return nil
+		var zero V
+		return zero, false
 	}
-	return e.p
+	return e.v, true
 }
 
-func (k *keyCache) put(secret string, p *ledger.Principal) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if len(k.m) > 10_000 { // bound memory; a full reset is rare and cheap
-		clear(k.m)
+func (c *ttlCache[K, V]) put(k K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) > 10_000 { // bound memory; a full reset is rare and cheap
+		clear(c.m)
 	}
-	k.m[secret] = cachedKey{p, time.Now().Add(k.ttl)}
+	c.m[k] = cached[V]{v, time.Now().Add(c.ttl)}
 }
 
-func (k *keyCache) dropKeyID(id int64) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	for s, e := range k.m {
-		if e.p.KeyID == id {
-			delete(k.m, s)
+// drop forgets every entry that matches.
+func (c *ttlCache[K, V]) drop(match func(K, V) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.m {
+		if match(k, e.v) {
+			delete(c.m, k)
 		}
 	}
 }
@@ -145,8 +150,8 @@ func (s *Server) authenticate(c *gin.Context) {
 		s.fail(c, ledger.Errorf(ledger.CodeUnauthorized, "key_missing", "send an API key as \"Authorization: Bearer <key>\""))
 		return
 	}
-	p := s.keys.get(secret)
-	if p == nil {
+	p, ok := s.keys.get(secret)
+	if !ok {
 		var err error
 		if p, err = s.store.Authenticate(c.Request.Context(), secret); err != nil {
 			s.fail(c, err)
@@ -178,10 +183,13 @@ func (s *Server) entityScope(c *gin.Context) {
 		s.fail(c, ledger.NotFound("entity"))
 		return
 	}
-	e, err := s.store.Entity(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return
+	e, ok := s.entities.get(id)
+	if !ok {
+		if e, err = s.store.Entity(c.Request.Context(), id); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.entities.put(id, e)
 	}
 	c.Set(ctxEntity, e)
 	c.Next()
@@ -219,15 +227,13 @@ func (s *Server) idempotent(c *gin.Context) {
 	hash := hex.EncodeToString(h.Sum(nil))
 	ctx := c.Request.Context()
 
-	replay := func(r *ledger.IdemRecord) {
-		if r.RequestHash != hash {
-			s.fail(c, ledger.Errorf(ledger.CodeConflict, "idempotency_key_reused",
-				"Idempotency-Key %q was already used with a different request; use a new key for a new request", key))
-			return
-		}
-		c.Header("Idempotent-Replayed", "true")
-		c.Data(r.Status, r.ContentType, []byte(r.Body))
-		c.Abort()
+	replay := func(r *ledger.IdemRecord) { s.replay(c, r, hash) }
+	if selfIdempotent[c.Request.Method+" "+c.FullPath()] {
+		// The handler passes the request to a store method that keeps the
+		// record in its own write (one round trip on PostgreSQL).
+		c.Set(ctxIdem, &ledger.IdemRequest{EntityID: entityID, APIKeyID: p.KeyID, Key: key, RequestHash: hash})
+		c.Next()
+		return
 	}
 	if prev, err := s.store.IdemLookup(ctx, entityID, p.KeyID, key); err != nil {
 		s.fail(c, err)
@@ -285,6 +291,39 @@ func (s *Server) idempotent(c *gin.Context) {
 		s.fail(c, err)
 	}
 }
+
+// replay answers with a stored answer, or 409 if the key came with another
+// request.
+func (s *Server) replay(c *gin.Context, r *ledger.IdemRecord, hash string) {
+	if r.RequestHash != hash {
+		s.fail(c, ledger.Errorf(ledger.CodeConflict, "idempotency_key_reused",
+			"Idempotency-Key %q was already used with a different request; use a new key for a new request", r.Key))
+		return
+	}
+	c.Header("Idempotent-Replayed", "true")
+	c.Data(r.Status, r.ContentType, []byte(r.Body))
+	c.Abort()
+}
+
+// selfIdempotent lists the routes whose store method keeps the
+// idempotency record itself (see ledger.IdemRequest).
+var selfIdempotent = map[string]bool{
+	"POST /v1/entities/:entity/entries":             true,
+	"POST /v1/entities/:entity/entries/:id/reverse": true,
+}
+
+// idemRequest is the Idempotency-Key of a self-idempotent route, or nil.
+func idemRequest(c *gin.Context, render func(*ledger.Entry) ([]byte, error)) *ledger.IdemRequest {
+	v, ok := c.Get(ctxIdem)
+	if !ok {
+		return nil
+	}
+	r := v.(*ledger.IdemRequest)
+	r.Status, r.ContentType, r.Render = http.StatusCreated, jsonContentType, render
+	return r
+}
+
+const jsonContentType = "application/json; charset=utf-8"
 
 // captureWriter holds a response (status, headers and body) back until its
 // transaction has committed.

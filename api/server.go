@@ -20,16 +20,17 @@ type Config struct {
 	Store        ledger.Store
 	Logger       *slog.Logger
 	MaxBodyBytes int64         // request body limit (default 1 MiB)
-	KeyCacheTTL  time.Duration // how long a key lookup is reused (default 5s; revocation in this process is immediate)
+	CacheTTL     time.Duration // how long key and entity lookups are reused (default 2s; changes through this process apply at once)
 }
 
 // Server is the HTTP API.
 type Server struct {
-	store   ledger.Store
-	log     *slog.Logger
-	maxBody int64
-	keys    *keyCache
-	engine  *gin.Engine
+	store    ledger.Store
+	log      *slog.Logger
+	maxBody  int64
+	keys     *ttlCache[string, *ledger.Principal] // by secret
+	entities *ttlCache[int64, *ledger.Entity]
+	engine   *gin.Engine
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -43,11 +44,12 @@ func New(cfg Config) *Server {
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
 	}
-	ttl := cfg.KeyCacheTTL
+	ttl := cfg.CacheTTL
 	if ttl == 0 {
-		ttl = 5 * time.Second
+		ttl = 2 * time.Second
 	}
-	s.keys = newKeyCache(ttl)
+	s.keys = newTTLCache[string, *ledger.Principal](ttl)
+	s.entities = newTTLCache[int64, *ledger.Entity](ttl)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true

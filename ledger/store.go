@@ -46,10 +46,12 @@ type Store interface {
 	UnarchiveAccount(ctx context.Context, entityID int64, code string) (*Account, error)
 
 	// PostEntry: invalid (every ParseEntry and Resolve reason, period_locked).
-	PostEntry(ctx context.Context, p *Principal, ent *Entity, in *EntryInput) (*Entry, error)
+	// With idem it stores the answer in the same transaction, or returns the
+	// answer stored before under the same key.
+	PostEntry(ctx context.Context, p *Principal, ent *Entity, in *EntryInput, idem *IdemRequest) (*Posted, error)
 	// ReverseEntry: not_found, conflict (entry_already_reversed), invalid
 	// (period_locked, reversal_before_original, account_archived).
-	ReverseEntry(ctx context.Context, p *Principal, ent *Entity, id int64, date Date, description string) (*Entry, error)
+	ReverseEntry(ctx context.Context, p *Principal, ent *Entity, id int64, date Date, description string, idem *IdemRequest) (*Posted, error)
 	// Entry: not_found.
 	Entry(ctx context.Context, entityID, id int64) (*Entry, error)
 	Entries(ctx context.Context, entityID int64, f EntryFilter) ([]*Entry, error)

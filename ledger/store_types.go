@@ -65,3 +65,31 @@ type IdemRecord struct {
 
 // ErrIdemExists means another request with the same key committed first.
 var ErrIdemExists = errors.New("idempotency key already used")
+
+// IdemRequest asks a write to store its answer under an Idempotency-Key in
+// the same transaction, or to return the answer stored before.
+type IdemRequest struct {
+	EntityID    int64
+	APIKeyID    int64
+	Key         string
+	RequestHash string
+	Status      int
+	ContentType string
+	// Render writes the answer for the posted entry. The store may call it
+	// before the entry has its id and number (ID == PendingID, Number == 0)
+	// and fill them in within the transaction.
+	Render func(*Entry) ([]byte, error)
+}
+
+// Posted is the outcome of an idempotent post: the entry and the answer
+// stored for it, or (Replay != nil) the answer stored by an earlier request
+// with the same key, which may have had another RequestHash.
+type Posted struct {
+	Entry  *Entry
+	Answer []byte
+	Replay *IdemRecord
+}
+
+// PendingID is the id of an entry rendered before it is numbered; see
+// IdemRequest.Render.
+const PendingID int64 = -7777777777777777

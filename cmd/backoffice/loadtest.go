@@ -1,11 +1,265 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"net"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
+// loadtest posts journal entries over HTTP to a running server and reports
+// throughput and latency. It creates its own entities first (chart
+// "standard", so accounts 4100 and 1000 exist), spreads the clients over
+// them (client i posts to entity i % M) and stops after --entries posts or
+// --duration-seconds, whichever comes first. Any failed request makes it
+// return an error after the report.
 func loadtest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return fmt.Errorf("loadtest: not built yet")
+	f := newFlags("loadtest", getenv, stderr)
+	baseURL := f.string("url", "BACKOFFICE_LOADTEST_URL", "http://127.0.0.1:8080", "base URL of the running server")
+	key := f.string("key", "BACKOFFICE_LOADTEST_KEY", "", "admin API key (required)")
+	clients := f.int("clients", "BACKOFFICE_LOADTEST_CLIENTS", 16, "concurrent clients")
+	entities := f.int("entities", "BACKOFFICE_LOADTEST_ENTITIES", 8, "entities to create and post to")
+	entries := f.int("entries", "BACKOFFICE_LOADTEST_ENTRIES", 20000, "entries to post in all")
+	durationSec := f.int("duration-seconds", "BACKOFFICE_LOADTEST_DURATION_SECONDS", 0, "stop posting after this many seconds (0: no cap)")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case f.NArg() > 0:
+		return fmt.Errorf("loadtest: unexpected argument %q", f.Arg(0))
+	case *key == "":
+		return errors.New("loadtest: --key is required (an admin API key; see \"backoffice apikey create --role admin\")")
+	case *clients < 1:
+		return errors.New("loadtest: --clients must be at least 1")
+	case *entities < 1:
+		return errors.New("loadtest: --entities must be at least 1")
+	case *entries < 1:
+		return errors.New("loadtest: --entries must be at least 1")
+	case *durationSec < 0:
+		return errors.New("loadtest: --duration-seconds must not be negative")
+	}
+
+	lt := &loadRun{
+		base: strings.TrimRight(*baseURL, "/"),
+		auth: "Bearer " + *key,
+		client: &http.Client{
+			Timeout: 60 * time.Second,
+			Transport: &http.Transport{
+				Proxy:               nil, // measure the server, not a proxy
+				DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+				MaxIdleConns:        *clients + 4,
+				MaxIdleConnsPerHost: *clients + 4,
+				IdleConnTimeout:     90 * time.Second,
+				DisableCompression:  true,
+			},
+		},
+		status: map[string]int{},
+	}
+	defer lt.client.CloseIdleConnections()
+
+	// Setup: the entities.
+	ids := make([]int64, *entities)
+	for i := range ids {
+		id, err := lt.createEntity(ctx, i+1)
+		if err != nil {
+			return fmt.Errorf("loadtest: create entity %d of %d: %w", i+1, *entities, err)
+		}
+		ids[i] = id
+	}
+
+	runID := make([]byte, 6)
+	_, _ = rand.Read(runID)
+	prefix := "load-" + hex.EncodeToString(runID) + "-"
+
+	var deadline time.Time
+	start := time.Now()
+	if *durationSec > 0 {
+		deadline = start.Add(time.Duration(*durationSec) * time.Second)
+	}
+	var next atomic.Int64
+	lat := make([][]time.Duration, *clients)
+	var wg sync.WaitGroup
+	for i := range *clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			entity := ids[i%len(ids)]
+			url := lt.base + "/v1/entities/" + strconv.FormatInt(entity, 10) + "/entries"
+			own := make([]time.Duration, 0, *entries / *clients + 1)
+			var body []byte
+			for ctx.Err() == nil {
+				if !deadline.IsZero() && !time.Now().Before(deadline) {
+					break
+				}
+				n := next.Add(1)
+				if n > int64(*entries) {
+					break
+				}
+				cents := 100 + n%99900 // 1.00 .. 999.99
+				body = fmt.Appendf(body[:0], `{"date":"2026-06-15","description":"load %d","lines":[{"account":"4100","debit":"%d.%02d"},{"account":"1000","credit":"%d.%02d"}]}`,
+					n, cents/100, cents%100, cents/100, cents%100)
+				d, ok := lt.post(ctx, url, prefix+strconv.FormatInt(n, 10), body)
+				if !ok {
+					continue // cancelled: not a measurement
+				}
+				own = append(own, d)
+			}
+			lat[i] = own
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	posted := lt.posted.Load()
+	failed := lt.failed.Load()
+	fmt.Fprintf(stdout, "loadtest: %s, %d clients over %d entities\n", lt.base, *clients, len(ids))
+	fmt.Fprintf(stdout, "entries posted: %d\n", posted)
+	fmt.Fprintf(stdout, "failures:       %d\n", failed)
+	fmt.Fprintf(stdout, "elapsed:        %.3fs\n", elapsed.Seconds())
+	fmt.Fprintf(stdout, "throughput:     %.1f entries/s\n", float64(posted)/elapsed.Seconds())
+	if len(all) > 0 {
+		fmt.Fprintf(stdout, "latency:        p50 %s  p90 %s  p99 %s  max %s  (%d requests)\n",
+			ms(percentile(all, 0.50)), ms(percentile(all, 0.90)), ms(percentile(all, 0.99)), ms(all[len(all)-1]), len(all))
+	}
+	if failed > 0 {
+		codes := make([]string, 0, len(lt.status))
+		for c := range lt.status {
+			codes = append(codes, c)
+		}
+		sort.Strings(codes)
+		for _, c := range codes {
+			fmt.Fprintf(stdout, "  status %s: %d\n", c, lt.status[c])
+		}
+		for _, b := range lt.samples {
+			fmt.Fprintf(stdout, "  e.g. %s\n", b)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("loadtest: interrupted: %w", err)
+	}
+	if failed > 0 {
+		return fmt.Errorf("loadtest: %d of %d requests failed", failed, int64(len(all)))
+	}
+	return nil
+}
+
+// maxSamples bounds how many failure bodies are kept for the report.
+const maxSamples = 5
+
+type loadRun struct {
+	base, auth string
+	client     *http.Client
+	posted     atomic.Int64
+	failed     atomic.Int64
+
+	mu      sync.Mutex
+	status  map[string]int // failures by status code (or "error")
+	samples []string       // the first few failure bodies
+}
+
+func (lt *loadRun) createEntity(ctx context.Context, n int) (int64, error) {
+	body := fmt.Sprintf(`{"name":"Load %d","currency":"EUR","chart_template":"standard"}`, n)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, lt.base+"/v1/entities", strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", lt.auth)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := lt.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusCreated {
+		return 0, fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(b))
+	}
+	var e struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(b, &e); err != nil || e.ID == 0 {
+		return 0, fmt.Errorf("unexpected answer %.200q", b)
+	}
+	return e.ID, nil
+}
+
+// post sends one entry and says how long it took; ok is false when the
+// request was cut short by ctx (not counted either way).
+func (lt *loadRun) post(ctx context.Context, url, idemKey string, body []byte) (d time.Duration, ok bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		lt.fail("error", err.Error())
+		return 0, true
+	}
+	req.Header.Set("Authorization", lt.auth)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", idemKey)
+	start := time.Now()
+	resp, err := lt.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, false
+		}
+		lt.fail("error", err.Error())
+		return time.Since(start), true
+	}
+	var sample []byte
+	if resp.StatusCode == http.StatusCreated {
+		_, err = io.Copy(io.Discard, resp.Body)
+	} else {
+		sample, err = io.ReadAll(io.LimitReader(resp.Body, 2048))
+		_, _ = io.Copy(io.Discard, resp.Body)
+	}
+	resp.Body.Close()
+	d = time.Since(start)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return 0, false
+	case err != nil:
+		lt.fail("error", "reading the answer: "+err.Error())
+	case resp.StatusCode != http.StatusCreated:
+		lt.fail(strconv.Itoa(resp.StatusCode), string(bytes.TrimSpace(sample)))
+	default:
+		lt.posted.Add(1)
+	}
+	return d, true
+}
+
+func (lt *loadRun) fail(status, body string) {
+	lt.failed.Add(1)
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	lt.status[status]++
+	if len(lt.samples) < maxSamples {
+		lt.samples = append(lt.samples, status+" "+body)
+	}
+}
+
+// percentile is the nearest-rank percentile of sorted durations.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	i := int(math.Ceil(float64(len(sorted))*p)) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + "ms"
 }

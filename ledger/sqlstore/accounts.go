@@ -85,6 +85,7 @@ func (s *Store) CreateAccount(ctx context.Context, entityID int64, in *ledger.Ac
 		if err != nil {
 			return err
 		}
+		s.forgetChart(entityID)
 		out = &ledger.Account{ID: id, EntityID: entityID, Code: in.Code, Name: in.Name, Type: in.Type,
 			ParentID: parentID, ParentCode: in.Parent, Currency: in.Currency, CreatedAt: t, UpdatedAt: t}
 		return nil
@@ -177,9 +178,50 @@ func (s *Store) updateAccount(ctx context.Context, entityID int64, code, set str
 		if res.RowsAffected == 0 {
 			return ledger.NotFound("account " + code)
 		}
+		s.forgetChart(entityID)
 		a, err := s.Account(ctx, entityID, code)
 		out = a
 		return err
 	})
 	return out, translate(err)
 }
+
+// accountCacheTTL bounds how stale a cached chart may be. Posting on
+// PostgreSQL resolves codes from the cache; post_entry() checks again in the
+// database that each account is open and of the line's currency, so a stale
+// cache can only make an error less precise, never let a line through.
+const accountCacheTTL = 2 * time.Second
+
+type cachedChart struct {
+	byCode  map[string]*ledger.Account
+	expires time.Time
+}
+
+// accountsForPosting resolves account codes for a post: on SQLite inside the
+// write transaction, on PostgreSQL from a per-entity cache of the chart that
+// saves a round trip per post.
+func (s *Store) accountsForPosting(ctx context.Context, entityID int64, codes []string) (map[string]*ledger.Account, error) {
+	if s.dialect != Postgres {
+		return s.accountsByCode(ctx, entityID, codes)
+	}
+	if v, ok := s.charts.Load(entityID); ok {
+		c := v.(*cachedChart)
+		if time.Now().Before(c.expires) {
+			return c.byCode, nil
+		}
+	}
+	all, err := s.Accounts(ctx, entityID, true)
+	if err != nil {
+		return nil, err
+	}
+	c := &cachedChart{byCode: make(map[string]*ledger.Account, len(all)), expires: time.Now().Add(accountCacheTTL)}
+	for _, a := range all {
+		c.byCode[a.Code] = a
+	}
+	s.charts.Store(entityID, c)
+	return c.byCode, nil
+}
+
+// forgetChart drops an entity's cached chart after a change through this
+// process.
+func (s *Store) forgetChart(entityID int64) { s.charts.Delete(entityID) }

@@ -2,43 +2,42 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"backoffice/ledger"
 )
 
 // PostEntry checks and posts a journal entry. Everything that needs no
-// database is checked before the transaction; inside it the accounts are
-// read, the entry numbered, its lines, the entry and the account totals
-// written, and the transaction committed.
+// database is checked before the transaction (ParseEntry), then the accounts
+// are resolved and the balance checked in Go (Resolve), and the entry is
+// written: on PostgreSQL in one round trip (post_entry()), on SQLite by
+// insertEntry in a write transaction.
 //
 // Errors: invalid (form, accounts, balance, period_locked), unavailable.
-func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *ledger.EntryInput) (*ledger.Entry, error) {
+func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *ledger.EntryInput, idem *ledger.IdemRequest) (*ledger.Posted, error) {
 	d, err := ledger.ParseEntry(ent, in)
 	if err != nil {
-		return nil, err
+		return s.replayOr(ctx, idem, err)
 	}
-	var out *ledger.Entry
-	err = s.InTx(ctx, func(ctx context.Context) error {
-		accounts, err := s.accountsByCode(ctx, ent.ID, d.AccountCodes())
+	resolve := func(ctx context.Context) (*ledger.Entry, error) {
+		accounts, err := s.accountsForPosting(ctx, ent.ID, d.AccountCodes())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		e, err := d.Resolve(ent, accounts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		e.CreatedBy = p.KeyID
-		if err := s.insertEntry(ctx, e); err != nil {
-			return err
-		}
-		out = e
-		return nil
-	})
-	return out, translate(err)
+		return e, nil
+	}
+	return s.post(ctx, idem, resolve)
 }
 
 // ReverseEntry posts the reversal of entry id on date (today in the
@@ -47,24 +46,28 @@ func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.
 //
 // Errors: not_found, conflict (entry_already_reversed), invalid
 // (period_locked, reversal_before_original, account_archived).
-func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, date ledger.Date, description string) (*ledger.Entry, error) {
+func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, date ledger.Date, description string, idem *ledger.IdemRequest) (*ledger.Posted, error) {
 	if date.IsZero() {
 		date = ent.Today()
 	}
-	var out *ledger.Entry
-	err := s.InTx(ctx, func(ctx context.Context) error {
+	if idem != nil { // a replay is answered before the checks that the first request changed
+		if prev, err := s.IdemLookup(ctx, idem.EntityID, idem.APIKeyID, idem.Key); err != nil || prev != nil {
+			return &ledger.Posted{Replay: prev}, err
+		}
+	}
+	resolve := func(ctx context.Context) (*ledger.Entry, error) {
 		orig, err := s.Entry(ctx, ent.ID, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if orig.ReversedBy != nil {
-			return ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %s is already reversed by entry %d", orig.NumberText(), *orig.ReversedBy)
+			return nil, ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %s is already reversed by entry %d", orig.NumberText(), *orig.ReversedBy)
 		}
 		if date.Before(orig.Date) {
-			return fieldError(ledger.CodeInvalid, "date", "reversal_before_original", "a reversal is dated on or after the entry it reverses (%s)", orig.Date)
+			return nil, fieldError(ledger.CodeInvalid, "date", "reversal_before_original", "a reversal is dated on or after the entry it reverses (%s)", orig.Date)
 		}
 		if ent.Locked(date) {
-			return fieldError(ledger.CodeInvalid, "date", "period_locked", "date %s is on or before the lock date %s", date, ent.LockDate)
+			return nil, fieldError(ledger.CodeInvalid, "date", "period_locked", "date %s is on or before the lock date %s", date, ent.LockDate)
 		}
 		ids := make([]int64, len(orig.Lines))
 		for i, l := range orig.Lines {
@@ -72,23 +75,134 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 		}
 		accounts, err := s.accountsByID(ctx, ent.ID, ids)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, l := range orig.Lines {
 			if a := accounts[l.AccountID]; a == nil || a.Archived() {
-				return ledger.Errorf(ledger.CodeInvalid, "account_archived", "account %s is archived; unarchive it to reverse this entry", l.AccountCode)
+				return nil, ledger.Errorf(ledger.CodeInvalid, "account_archived", "account %s is archived; unarchive it to reverse this entry", l.AccountCode)
 			}
 		}
 		rev := orig.Reversal(date, date.FiscalYear(ent.FiscalYearStartMonth), strings.TrimSpace(description))
 		rev.CreatedBy = p.KeyID
-		err = s.insertEntry(ctx, rev)
-		if isDuplicate(translate(err), "journal_entries_reversal_unique", "journal_entries.reverses_id") {
-			return ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %s is already reversed", orig.NumberText())
+		return rev, nil
+	}
+	out, err := s.post(ctx, idem, resolve)
+	if isDuplicate(err, "journal_entries_reversal_unique", "journal_entries.reverses_id") {
+		return nil, ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %d is already reversed", id)
+	}
+	return out, err
+}
+
+// post resolves an entry and writes it with its idempotency record.
+func (s *Store) post(ctx context.Context, idem *ledger.IdemRequest, resolve func(context.Context) (*ledger.Entry, error)) (*ledger.Posted, error) {
+	if s.dialect == Postgres {
+		e, err := resolve(ctx)
+		if err != nil {
+			return s.replayOr(ctx, idem, err)
 		}
-		out = rev
-		return err
+		out, err := s.postPG(ctx, e, idem)
+		return out, translate(err)
+	}
+	var out *ledger.Posted
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		if idem != nil {
+			prev, err := s.IdemLookup(ctx, idem.EntityID, idem.APIKeyID, idem.Key)
+			if err != nil || prev != nil {
+				out = &ledger.Posted{Replay: prev}
+				return err
+			}
+		}
+		e, err := resolve(ctx)
+		if err != nil {
+			return err
+		}
+		e.CreatedAt = now().Truncate(time.Microsecond)
+		if err := s.insertEntry(ctx, e); err != nil {
+			return err
+		}
+		out = &ledger.Posted{Entry: e}
+		if idem == nil {
+			return nil
+		}
+		if out.Answer, err = idem.Render(e); err != nil {
+			return err
+		}
+		return s.IdemSave(ctx, &ledger.IdemRecord{EntityID: idem.EntityID, APIKeyID: idem.APIKeyID, Key: idem.Key,
+			RequestHash: idem.RequestHash, Status: idem.Status, ContentType: idem.ContentType, Body: string(out.Answer)})
 	})
 	return out, translate(err)
+}
+
+// replayOr answers a request that failed before reaching the database with
+// the answer stored under its key, if there is one: a key that was used
+// says so (replay or idempotency_key_reused) whatever the new request holds.
+func (s *Store) replayOr(ctx context.Context, idem *ledger.IdemRequest, err error) (*ledger.Posted, error) {
+	if idem != nil {
+		if prev, lerr := s.IdemLookup(ctx, idem.EntityID, idem.APIKeyID, idem.Key); lerr == nil && prev != nil {
+			return &ledger.Posted{Replay: prev}, nil
+		}
+	}
+	return nil, err
+}
+
+// postPG writes a resolved entry with post_entry(), one round trip. Without
+// a transaction in ctx the call is its own transaction.
+func (s *Store) postPG(ctx context.Context, e *ledger.Entry, idem *ledger.IdemRequest) (*ledger.Posted, error) {
+	e.CreatedAt = now().Truncate(time.Microsecond) // what PostgreSQL keeps, so answers match what is read back
+	n := len(e.Lines)
+	accounts, debits, credits, amounts := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	currencies, rates, descriptions := make([]string, n), make([]string, n), make([]string, n)
+	for i, l := range e.Lines {
+		accounts[i], debits[i], credits[i], amounts[i] = l.AccountID, l.DebitMinor, l.CreditMinor, l.AmountMinor
+		currencies[i], rates[i], descriptions[i] = l.Currency, l.ExchangeRate, l.Description
+	}
+	var key, hash, ctype, body *string
+	var apiKey *int64
+	var status *int
+	if idem != nil {
+		pending := *e
+		pending.ID, pending.Number = ledger.PendingID, 0
+		b, err := idem.Render(&pending)
+		if err != nil {
+			return nil, err
+		}
+		bs := string(b)
+		key, hash, ctype, body, apiKey, status = &idem.Key, &idem.RequestHash, &idem.ContentType, &bs, &idem.APIKeyID, &idem.Status
+	}
+	var (
+		id, number sql.NullInt64
+		answer     sql.NullString
+	)
+	err := s.pool(ctx).QueryRowContext(ctx, `SELECT entry_id, entry_number, answer
+		FROM post_entry($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		e.EntityID, e.FiscalYear, e.Date, e.Description, e.Reference, e.Currency, e.TotalMinor, e.ReversesID,
+		e.CreatedAt, e.CreatedBy, accounts, debits, credits, currencies, amounts, rates, descriptions,
+		key, apiKey, hash, status, ctype, body).Scan(&id, &number, &answer)
+	if err != nil {
+		// The post was rolled back whole. If its key was used before (or by
+		// a request that committed while this one ran), that answer is the
+		// answer: post_entry() stores the answer last, so that a replay
+		// fails there instead of a lookup costing every post.
+		if out, rerr := s.replayOr(ctx, idem, err); out != nil || !isDuplicate(translate(err), "idempotency_keys_pkey") {
+			return out, rerr
+		}
+		return nil, ledger.Errorf(ledger.CodeConflict, "idempotency_key_in_use", "a request with this Idempotency-Key is in progress; retry later")
+	}
+	e.ID, e.Number = id.Int64, number.Int64
+	out := &ledger.Posted{Entry: e}
+	if idem != nil {
+		out.Answer = []byte(answer.String)
+	}
+	return out, nil
+}
+
+// pool is what a raw database/sql call runs on: the transaction in ctx, or
+// the pool. (gorm would expand the array arguments of post_entry into lists.)
+func (s *Store) pool(ctx context.Context) gorm.ConnPool {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx.Statement.ConnPool
+	}
+	return s.sqlDB
 }
 
 func fieldError(code ledger.Code, path, reason, format string, args ...any) *ledger.Error {
@@ -125,7 +239,9 @@ func (s *Store) insertEntry(ctx context.Context, e *ledger.Entry) error {
 	if e.Number == 0 || e.ID == 0 {
 		return fmt.Errorf("counter upsert returned %v", drawn)
 	}
-	e.CreatedAt = now()
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = now().Truncate(time.Microsecond)
+	}
 
 	// Lines first: the entry's insert trigger checks that they balance.
 	var sb strings.Builder

@@ -48,6 +48,7 @@ type Store struct {
 	// at a time, and waiting on a mutex is cheaper and fairer than the
 	// driver's busy-timeout polling.
 	writeMu sync.Mutex
+	charts  sync.Map // entity id -> *cachedChart (see accountsForPosting)
 }
 
 // Open connects to the configured database. It does not migrate.
@@ -210,6 +211,8 @@ func translate(err error) error {
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "entry_immutable", Message: "posted entries never change; post a reversal instead", Cause: err}
 	case code == "BOL02":
 		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "entry_unbalanced", Message: "the entry does not balance", Cause: err}
+	case code == "BOL04":
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "account_archived", Message: "an account of the entry is archived or takes another currency", Cause: err}
 	case code == "BOL03":
 		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "period_locked", Message: "the entry date is on or before the lock date", Cause: err}
 	case code == "23505":

@@ -22,11 +22,11 @@ func rent(date, amount string) *ledger.EntryInput {
 
 func mustPost(t *testing.T, st *sqlstore.Store, p *ledger.Principal, e *ledger.Entity, in *ledger.EntryInput) *ledger.Entry {
 	t.Helper()
-	out, err := st.PostEntry(context.Background(), p, e, in)
+	out, err := st.PostEntry(context.Background(), p, e, in, nil)
 	if err != nil {
 		t.Fatalf("post: %v", err)
 	}
-	return out
+	return out.Entry
 }
 
 func mustVerify(t *testing.T, st *sqlstore.Store) {
@@ -248,7 +248,11 @@ func TestConcurrentPosting(t *testing.T) {
 				var e *ledger.Entry
 				var err error
 				for range 5 { // a busy database asks for a retry
-					e, err = st.PostEntry(ctx, p, ent, rent("2026-06-15", amount))
+					var out *ledger.Posted
+					out, err = st.PostEntry(ctx, p, ent, rent("2026-06-15", amount), nil)
+					if err == nil {
+						e = out.Entry
+					}
 					if !ledger.IsCode(err, ledger.CodeUnavailable) {
 						break
 					}
@@ -305,7 +309,7 @@ func TestRolledBackPostLeavesNoGap(t *testing.T) {
 	ent, p := sqltest.Entity(t, st, "Rollback BV")
 	mustPost(t, st, p, ent, rent("2026-01-10", "1.00"))
 	err := st.InTx(ctx, func(ctx context.Context) error {
-		if _, err := st.PostEntry(ctx, p, ent, rent("2026-01-11", "2.00")); err != nil {
+		if _, err := st.PostEntry(ctx, p, ent, rent("2026-01-11", "2.00"), nil); err != nil {
 			return err
 		}
 		return fmt.Errorf("caller gives up")
@@ -326,18 +330,19 @@ func TestReverse(t *testing.T) {
 	ctx := context.Background()
 	ent, p := sqltest.Entity(t, st, "Reverse BV")
 	e := mustPost(t, st, p, ent, rent("2026-03-31", "50.00"))
-	r, err := st.ReverseEntry(ctx, p, ent, e.ID, ledger.NewDate(2026, 4, 1), "")
+	posted, err := st.ReverseEntry(ctx, p, ent, e.ID, ledger.NewDate(2026, 4, 1), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := posted.Entry
 	if r.ReversesID == nil || *r.ReversesID != e.ID || r.Lines[0].CreditMinor != e.Lines[0].DebitMinor {
 		t.Fatalf("reversal %+v does not mirror %+v", r, e)
 	}
-	_, err = st.ReverseEntry(ctx, p, ent, e.ID, ledger.NewDate(2026, 4, 2), "")
+	_, err = st.ReverseEntry(ctx, p, ent, e.ID, ledger.NewDate(2026, 4, 2), "", nil)
 	if le := ledger.As(err); le.Reason != "entry_already_reversed" {
 		t.Fatalf("second reversal: %v; want entry_already_reversed", err)
 	}
-	_, err = st.ReverseEntry(ctx, p, ent, r.ID, ledger.NewDate(2026, 3, 1), "")
+	_, err = st.ReverseEntry(ctx, p, ent, r.ID, ledger.NewDate(2026, 3, 1), "", nil)
 	if le := ledger.As(err); le.Reason != "reversal_before_original" {
 		t.Fatalf("early reversal: %v; want reversal_before_original", err)
 	}
@@ -367,12 +372,12 @@ func TestLockDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, date := range []string{"2026-03-31", "2026-01-01"} {
-		_, err := st.PostEntry(ctx, acct, ent, rent(date, "1.00"))
+		_, err := st.PostEntry(ctx, acct, ent, rent(date, "1.00"), nil)
 		if le := ledger.As(err); le.Reason != "period_locked" {
 			t.Errorf("post on %s: %v; want period_locked", date, err)
 		}
 	}
-	if _, err := st.ReverseEntry(ctx, acct, ent, e.ID, lock, ""); ledger.As(err).Reason != "period_locked" {
+	if _, err := st.ReverseEntry(ctx, acct, ent, e.ID, lock, "", nil); ledger.As(err).Reason != "period_locked" {
 		t.Errorf("reverse on the lock date: %v; want period_locked", err)
 	}
 	mustPost(t, st, acct, ent, rent("2026-04-01", "1.00"))
@@ -392,7 +397,7 @@ func TestLockDate(t *testing.T) {
 	if _, err := st.SetLockDate(ctx, admin, ent.ID, &later); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.PostEntry(ctx, acct, &stale, rent("2026-05-01", "1.00")); ledger.As(err).Reason != "period_locked" {
+	if _, err := st.PostEntry(ctx, acct, &stale, rent("2026-05-01", "1.00"), nil); ledger.As(err).Reason != "period_locked" {
 		t.Errorf("post with a stale entity: %v; want period_locked from the database", err)
 	}
 	mustVerify(t, st)

@@ -63,46 +63,47 @@ CREATE TABLE counters (
     entity_id INTEGER NOT NULL REFERENCES entities (id),
     series    TEXT NOT NULL,
     year      INTEGER NOT NULL,
-    value     INTEGER NOT NULL CHECK (value >= 0),
+    value     INTEGER NOT NULL,
     PRIMARY KEY (entity_id, series, year)
 );
 
 CREATE TABLE journal_entries (
-    entity_id   INTEGER NOT NULL REFERENCES entities (id),
+    entity_id   INTEGER NOT NULL,
     id          INTEGER NOT NULL,
     fiscal_year INTEGER NOT NULL,
-    number      INTEGER NOT NULL CHECK (number > 0),
+    number      INTEGER NOT NULL,
     date        TEXT NOT NULL,
     description TEXT NOT NULL,
     reference   TEXT NOT NULL DEFAULT '',
     currency    TEXT NOT NULL,
-    total_minor INTEGER NOT NULL CHECK (total_minor > 0),
-    line_count  INTEGER NOT NULL CHECK (line_count >= 2),
+    total_minor INTEGER NOT NULL, -- positive, = the lines' debits: the entry trigger checks
+    line_count  INTEGER NOT NULL, -- at least 2, = the lines: the entry trigger checks
     reverses_id INTEGER,
     created_at  DATETIME NOT NULL,
     created_by  INTEGER NOT NULL,
     PRIMARY KEY (entity_id, id),
     CONSTRAINT journal_entries_number_unique UNIQUE (entity_id, fiscal_year, number),
-    CONSTRAINT journal_entries_reversal_unique UNIQUE (entity_id, reverses_id),
     FOREIGN KEY (entity_id, reverses_id) REFERENCES journal_entries (entity_id, id)
 );
+CREATE UNIQUE INDEX journal_entries_reversal_unique ON journal_entries (entity_id, reverses_id) WHERE reverses_id IS NOT NULL;
 CREATE INDEX journal_entries_date ON journal_entries (entity_id, date, id);
 CREATE INDEX journal_entries_reference ON journal_entries (entity_id, reference) WHERE reference <> '';
 
 CREATE TABLE journal_lines (
     entity_id     INTEGER NOT NULL,
     entry_id      INTEGER NOT NULL,
-    line_no       INTEGER NOT NULL CHECK (line_no >= 1),
+    line_no       INTEGER NOT NULL,
     account_id    INTEGER NOT NULL,
     date          TEXT NOT NULL,
-    debit_minor   INTEGER NOT NULL CHECK (debit_minor >= 0),
-    credit_minor  INTEGER NOT NULL CHECK (credit_minor >= 0),
-    currency      TEXT NOT NULL CHECK (length(currency) = 3),
+    debit_minor   INTEGER NOT NULL,
+    credit_minor  INTEGER NOT NULL,
+    currency      TEXT NOT NULL,
     amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
     exchange_rate TEXT,
     description   TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (entity_id, entry_id, line_no),
-    CONSTRAINT journal_lines_one_side CHECK ((debit_minor > 0) <> (credit_minor > 0)),
+    -- Exactly one side, positive. (Few, cheap checks: each costs every insert.)
+    CONSTRAINT journal_lines_one_side CHECK ((debit_minor > 0 AND credit_minor = 0) OR (debit_minor = 0 AND credit_minor > 0)),
     FOREIGN KEY (entity_id, entry_id) REFERENCES journal_entries (entity_id, id) DEFERRABLE INITIALLY DEFERRED,
     FOREIGN KEY (entity_id, account_id) REFERENCES accounts (entity_id, id)
 );
@@ -111,17 +112,17 @@ CREATE INDEX journal_lines_account ON journal_lines (entity_id, account_id, date
 CREATE TABLE account_totals (
     entity_id    INTEGER NOT NULL,
     account_id   INTEGER NOT NULL,
-    grain        TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    grain        TEXT NOT NULL, -- 'd' day, 'm' month
     period       TEXT NOT NULL,
-    debit_minor  INTEGER NOT NULL CHECK (debit_minor >= 0),
-    credit_minor INTEGER NOT NULL CHECK (credit_minor >= 0),
+    debit_minor  INTEGER NOT NULL,
+    credit_minor INTEGER NOT NULL,
     PRIMARY KEY (entity_id, grain, period, account_id),
     FOREIGN KEY (entity_id, account_id) REFERENCES accounts (entity_id, id)
 );
 
 CREATE TABLE idempotency_keys (
     entity_id    INTEGER NOT NULL,
-    api_key_id   INTEGER NOT NULL REFERENCES api_keys (id),
+    api_key_id   INTEGER NOT NULL,
     key          TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     status       INTEGER NOT NULL,

@@ -1,0 +1,278 @@
+package api
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"backoffice/ledger"
+)
+
+const entityRoutes = "/v1/entities/:entity"
+
+// routeBodies are valid bodies for the write routes under an entity, so
+// that a refusal is the scope's doing and not the body's. A new write route
+// needs a line here (TestTenantIsolation fails on it otherwise).
+var routeBodies = map[string]string{
+	"PATCH " + entityRoutes:                              `{"name":"Renamed"}`,
+	"PUT " + entityRoutes + "/lock-date":                 `{"lock_date":"2000-12-31"}`,
+	"POST " + entityRoutes + "/accounts":                 `{"code":"9100","name":"Suspense","type":"asset"}`,
+	"PATCH " + entityRoutes + "/accounts/:code":          `{"name":"Petty cash"}`,
+	"POST " + entityRoutes + "/accounts/:code/archive":   ``,
+	"POST " + entityRoutes + "/accounts/:code/unarchive": ``,
+	"POST " + entityRoutes + "/entries":                  entryJSON("2026-03-16", "Office supplies", dr("4200", "10.00"), cr("1000", "10.00")),
+	"POST " + entityRoutes + "/entries/:id/reverse":      `{"date":"2026-03-20"}`,
+}
+
+var routeParam = regexp.MustCompile(`:[a-z_]+`)
+
+type route struct {
+	method, pattern string
+}
+
+func (r route) String() string { return r.method + " " + r.pattern }
+
+func (r route) write() bool { return r.method != "GET" && r.method != "HEAD" }
+
+// entityRouteList is every route under /v1/entities/:entity.
+func entityRouteList(t *testing.T, srv *Server) []route {
+	var out []route
+	for _, ri := range srv.Routes() {
+		if ri.Path == entityRoutes || strings.HasPrefix(ri.Path, entityRoutes+"/") {
+			out = append(out, route{ri.Method, ri.Path})
+		}
+	}
+	slices.SortFunc(out, func(a, b route) int { return strings.Compare(a.String(), b.String()) })
+	if len(out) < 15 {
+		t.Fatalf("only %d entity routes found: %v", len(out), out)
+	}
+	return out
+}
+
+// fill puts real values of one entity into a route's path.
+func fill(t *testing.T, pattern string, params map[string]string) string {
+	return routeParam.ReplaceAllStringFunc(pattern, func(p string) string {
+		v, ok := params[p[1:]]
+		if !ok {
+			t.Fatalf("route %s has parameter %s that the test does not know", pattern, p)
+		}
+		return v
+	})
+}
+
+func (f *fixture) call(r route, params map[string]string, key string) *response {
+	var body any
+	if r.write() {
+		b, ok := routeBodies[r.String()]
+		if !ok {
+			b = `{}`
+		}
+		if b != "" {
+			body = b
+		}
+	}
+	return f.do(r.method, fill(f.t, r.pattern, params), key, body)
+}
+
+// tenants is two entities with an entry each and keys of every role.
+type tenants struct {
+	*fixture
+	a, b             int64
+	paramsA, paramsB map[string]string
+	acctA, acctB     string
+	clientA, integA  string
+}
+
+func newTenants(t *testing.T) *tenants {
+	f := newFixture(t)
+	tn := &tenants{fixture: f, a: f.entity("A"), b: f.entity("B")}
+	tn.acctA = f.key(ledger.RoleAccountant, tn.a)
+	tn.acctB = f.key(ledger.RoleAccountant, tn.b)
+	tn.clientA = f.key(ledger.RoleClient, tn.a)
+	tn.integA = f.key(ledger.RoleIntegration, tn.a)
+	idA := f.post(tn.a, tn.acctA, rent)
+	idB := f.post(tn.b, tn.acctB, rent)
+	tn.paramsA = map[string]string{"entity": strconv.FormatInt(tn.a, 10), "code": "1010", "id": strconv.FormatInt(idA, 10)}
+	tn.paramsB = map[string]string{"entity": strconv.FormatInt(tn.b, 10), "code": "1010", "id": strconv.FormatInt(idB, 10)}
+	return tn
+}
+
+// Keys scoped to entity A find nothing of entity B on any route, reads and
+// writes alike, exactly as if B did not exist; B's own accountant can use
+// every one of the same requests.
+func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
+	tn := newTenants(t)
+	routes := entityRouteList(t, tn.srv)
+	notFound := tn.must(tn.do("GET", "/v1/entities/999999", tn.acctA, nil), 404)
+
+	before := tn.snapshot(tn.a, tn.b)
+	for _, r := range routes {
+		for name, key := range map[string]string{"accountant": tn.acctA, "client": tn.clientA, "integration": tn.integA} {
+			t.Run(name+" of A: "+r.String(), func(t *testing.T) {
+				got := tn.call(r, tn.paramsB, key)
+				wantProblem(t, got, 404, "not_found")
+				if got.obj["detail"] != notFound.obj["detail"] {
+					t.Errorf("B's 404 says %q, a missing entity's says %q", got.obj["detail"], notFound.obj["detail"])
+				}
+			})
+		}
+		for _, id := range []string{"999999", "abc", "-1", "0"} {
+			t.Run("missing entity "+id+": "+r.String(), func(t *testing.T) {
+				p := map[string]string{"entity": id, "code": "1010", "id": "1"}
+				wantProblem(t, tn.call(r, p, tn.acctA), 404, "not_found")
+			})
+		}
+	}
+	if after := tn.snapshot(tn.a, tn.b); after != before {
+		t.Fatalf("requests refused with 404 changed a ledger:\nbefore %s\nafter  %s", before, after)
+	}
+
+	// The same requests by B's accountant succeed: the 404s above were
+	// about scope, not about the requests.
+	for _, r := range routes {
+		t.Run("accountant of B: "+r.String(), func(t *testing.T) {
+			if got := tn.call(r, tn.paramsB, tn.acctB); got.status >= 300 {
+				_, known := routeBodies[r.String()]
+				t.Errorf("B's own accountant got %s (body known: %v)", got, known)
+			}
+		})
+	}
+}
+
+// A client key reads its entity and writes nothing; an integration key does
+// neither on these routes.
+func TestRolesOnEntityRoutes(t *testing.T) {
+	t.Parallel()
+	tn := newTenants(t)
+	routes := entityRouteList(t, tn.srv)
+	before := tn.snapshot(tn.a, tn.b)
+	for _, r := range routes {
+		t.Run("client: "+r.String(), func(t *testing.T) {
+			got := tn.call(r, tn.paramsA, tn.clientA)
+			if r.write() {
+				wantProblem(t, got, 403, "role_forbidden")
+			} else if got.status != 200 {
+				t.Errorf("client read: %s", got)
+			}
+		})
+		t.Run("integration: "+r.String(), func(t *testing.T) {
+			wantProblem(t, tn.call(r, tn.paramsA, tn.integA), 403, "role_forbidden")
+		})
+	}
+	if after := tn.snapshot(tn.a, tn.b); after != before {
+		t.Fatalf("refused requests changed a ledger:\nbefore %s\nafter  %s", before, after)
+	}
+	// The accountant of A may do all of it (reads and writes).
+	for _, r := range routes {
+		t.Run("accountant: "+r.String(), func(t *testing.T) {
+			if got := tn.call(r, tn.paramsA, tn.acctA); got.status >= 300 {
+				t.Errorf("accountant of A: %s", got)
+			}
+		})
+	}
+}
+
+// Admin-only routes refuse every other role; GET /v1/entities lists only
+// the key's entities; a revoked key stops working at once.
+func TestAdminRoutesAndKeys(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a, b, c := f.entity("A"), f.entity("B"), f.entity("C")
+	acctAC := f.key(ledger.RoleAccountant, a, c)
+	clientB := f.key(ledger.RoleClient, b)
+	integB := f.key(ledger.RoleIntegration, b)
+
+	keysBefore := f.must(f.do("GET", "/v1/api-keys", f.admin, nil), 200).body
+	entsBefore := f.must(f.do("GET", "/v1/entities", f.admin, nil), 200).body
+	keyID := strconv.FormatInt(num(f.must(f.do("GET", "/v1/me", clientB, nil), 200).obj["key_id"]), 10)
+	adminOnly := []route{{"POST", "/v1/entities"}}
+	for _, ri := range f.srv.Routes() {
+		if strings.HasPrefix(ri.Path, "/v1/api-keys") {
+			adminOnly = append(adminOnly, route{ri.Method, ri.Path})
+		}
+	}
+	if len(adminOnly) < 5 {
+		t.Fatalf("admin routes: %v", adminOnly)
+	}
+	bodies := map[string]string{
+		"POST /v1/entities": `{"name":"D","currency":"EUR","chart_template":"standard"}`,
+		"POST /v1/api-keys": `{"name":"sneaky","role":"admin"}`,
+	}
+	for _, r := range adminOnly {
+		for name, key := range map[string]string{"accountant": acctAC, "client": clientB, "integration": integB} {
+			t.Run(name+": "+r.String(), func(t *testing.T) {
+				var body any
+				if bd, ok := bodies[r.String()]; ok {
+					body = bd
+				}
+				path := strings.ReplaceAll(r.pattern, ":key", keyID)
+				wantProblem(t, f.do(r.method, path, key, body), 403, "role_forbidden")
+			})
+		}
+	}
+	if got := f.must(f.do("GET", "/v1/api-keys", f.admin, nil), 200).body; string(got) != string(keysBefore) {
+		t.Errorf("refused key requests changed the keys:\n%s\n%s", keysBefore, got)
+	}
+	if got := f.must(f.do("GET", "/v1/entities", f.admin, nil), 200).body; string(got) != string(entsBefore) {
+		t.Errorf("refused requests changed the entities:\n%s\n%s", entsBefore, got)
+	}
+
+	t.Run("entity list is scoped", func(t *testing.T) {
+		ids := func(key string) []int64 {
+			r := f.must(f.do("GET", "/v1/entities", key, nil), 200)
+			var out []int64
+			for _, e := range r.obj["data"].([]any) {
+				out = append(out, num(e.(map[string]any)["id"]))
+			}
+			return out
+		}
+		for _, c := range []struct {
+			name string
+			key  string
+			want []int64
+		}{
+			{"admin", f.admin, []int64{a, b, c}},
+			{"accountant of A and C", acctAC, []int64{a, c}},
+			{"client of B", clientB, []int64{b}},
+			{"integration of B", integB, nil},
+		} {
+			if c.want == nil { // integration keys may not list at all
+				wantProblem(t, f.do("GET", "/v1/entities", c.key, nil), 403, "role_forbidden")
+				continue
+			}
+			if got := ids(c.key); !slices.Equal(got, c.want) {
+				t.Errorf("%s lists %v, want %v", c.name, got, c.want)
+			}
+		}
+		// Paging does not leak either.
+		r := f.must(f.do("GET", "/v1/entities?limit=1", acctAC, nil), 200)
+		next, _ := r.obj["next_cursor"].(string)
+		r = f.must(f.do("GET", "/v1/entities?limit=1&cursor="+next, acctAC, nil), 200)
+		if d := r.obj["data"].([]any); len(d) != 1 || num(d[0].(map[string]any)["id"]) != c {
+			t.Errorf("second page for A+C: %s", r.body)
+		}
+	})
+
+	t.Run("revoked key", func(t *testing.T) {
+		k, secret, err := f.st.CreateKey(t.Context(), nil, &ledger.KeyInput{Name: "leaving", Role: ledger.RoleAccountant, Entities: []int64{a}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.must(f.do("GET", ent(a), secret, nil), 200) // now in the key cache
+		f.must(f.do("DELETE", fmt.Sprintf("/v1/api-keys/%d", k.ID), f.admin, nil), 200)
+		for _, r := range []*response{
+			f.do("GET", ent(a), secret, nil),
+			f.do("POST", ent(a)+"/entries", secret, rent),
+			serve(New(Config{Store: f.st, Logger: quiet}), newRequest("GET", ent(a), secret, nil)), // a fresh process
+		} {
+			wantProblem(t, r, 401, "key_invalid")
+		}
+		if n := len(f.entries(a)); n != 0 {
+			t.Errorf("revoked key posted: %d entries", n)
+		}
+	})
+}
