@@ -110,16 +110,18 @@ func (s *Server) listKeys(c *gin.Context) {
 	c.JSON(http.StatusOK, page[*ledger.APIKey]{Data: keys})
 }
 
-func keyIDParam(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("key"), 10, 64)
+// idParam reads a numeric path parameter; anything else names nothing
+// that exists.
+func idParam(c *gin.Context, name, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil {
-		return 0, ledger.NotFound("api key")
+		return 0, ledger.NotFound(what)
 	}
 	return id, nil
 }
 
 func (s *Server) getKey(c *gin.Context) {
-	id, err := keyIDParam(c)
+	id, err := idParam(c, "key", "api key")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -133,7 +135,7 @@ func (s *Server) getKey(c *gin.Context) {
 }
 
 func (s *Server) revokeKey(c *gin.Context) {
-	id, err := keyIDParam(c)
+	id, err := idParam(c, "key", "api key")
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -317,16 +316,8 @@ func (s *Server) posted(c *gin.Context, out *ledger.Posted, err error) {
 	}
 }
 
-func entryIDParam(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return 0, ledger.NotFound("entry")
-	}
-	return id, nil
-}
-
 func (s *Server) getEntry(c *gin.Context) {
-	id, err := entryIDParam(c)
+	id, err := idParam(c, "id", "entry")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -340,7 +331,7 @@ func (s *Server) getEntry(c *gin.Context) {
 }
 
 func (s *Server) reverseEntry(c *gin.Context) {
-	id, err := entryIDParam(c)
+	id, err := idParam(c, "id", "entry")
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -24,10 +24,7 @@ func apikey(ctx context.Context, args []string, getenv func(string) string, stdo
 		name = f.String("name", "", "who or what uses the key")
 		entities = f.String("entity", "", "entity ids the key may reach, comma separated (not for admin)")
 	}
-	if err := f.Parse(args); err != nil {
-		return err
-	}
-	st, err := db.open(ctx)
+	st, err := f.parseAndOpen(ctx, db, args)
 	if err != nil {
 		return err
 	}

@@ -131,13 +131,18 @@ func (d *dbFlags) open(ctx context.Context) (*sqlstore.Store, error) {
 	return sqlstore.Open(ctx, sqlstore.Config{DatabaseURL: *d.url, SQLitePath: *d.sqlitePath, MaxConns: *d.maxConns})
 }
 
+// parseAndOpen parses a command's arguments and opens the database its
+// flags name.
+func (f *flags) parseAndOpen(ctx context.Context, db *dbFlags, args []string) (*sqlstore.Store, error) {
+	if err := f.Parse(args); err != nil {
+		return nil, err
+	}
+	return db.open(ctx)
+}
+
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlags("migrate", getenv, stderr)
-	db := f.db()
-	if err := f.Parse(args); err != nil {
-		return err
-	}
-	st, err := db.open(ctx)
+	st, err := f.parseAndOpen(ctx, f.db(), args)
 	if err != nil {
 		return err
 	}
@@ -155,11 +160,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 
 func verify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlags("verify", getenv, stderr)
-	db := f.db()
-	if err := f.Parse(args); err != nil {
-		return err
-	}
-	st, err := db.open(ctx)
+	st, err := f.parseAndOpen(ctx, f.db(), args)
 	if err != nil {
 		return err
 	}
