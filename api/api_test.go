@@ -338,6 +338,20 @@ func TestRejections(t *testing.T) {
 		{name: "idempotency key with space", body: rent, header: []string{"Idempotency-Key", "has space"}, status: 400, reason: "idempotency_key_invalid"},
 		{name: "idempotency key too long", body: rent, header: []string{"Idempotency-Key", strings.Repeat("k", 256)}, status: 400, reason: "idempotency_key_invalid"},
 		{name: "idempotency key not ASCII", body: rent, header: []string{"Idempotency-Key", "clé"}, status: 400, reason: "idempotency_key_invalid"},
+		{name: "NUL in a description", body: `{"date":"2026-05-01","description":"a\u0000b","lines":[` + dr("4100", "1") + `,` + cr("1000", "1") + `]}`,
+			status: 422, reason: "text_invalid", paths: []string{"description"}},
+		{name: "NUL in an entity name", method: "PATCH", path: "/v1/entities/{A}", body: `{"name":"A\u0000"}`, status: 422, reason: "text_invalid", paths: []string{"name"}},
+		{name: "NUL in a query", method: "GET", path: "/v1/entities/{A}/entries?q=%00", status: 422, reason: "text_invalid", paths: []string{"q"}},
+		{name: "not UTF-8 in a query", method: "GET", path: "/v1/entities/{A}/entries?reference=%FF", status: 422, reason: "text_invalid", paths: []string{"reference"}},
+		{name: "not UTF-8 in a path", method: "GET", path: "/v1/entities/{A}/accounts/%FF", status: 404, reason: "not_found"},
+		{name: "null body", method: "PATCH", path: "/v1/entities/{A}", body: "null", status: 422, reason: "invalid_type"},
+		{name: "address line with a newline", method: "PATCH", path: "/v1/entities/{A}", body: `{"address":{"lines":["a\nb"]}}`,
+			status: 422, reason: "text_invalid", paths: []string{"address.lines[0]"}},
+		{name: "lock date in the future", method: "PUT", path: "/v1/entities/{A}/lock-date", body: `{"lock_date":"2999-12-31"}`,
+			status: 422, reason: "lock_date_future", paths: []string{"lock_date"}},
+		{name: "lock date missing", method: "PUT", path: "/v1/entities/{A}/lock-date", body: `{}`, status: 422, reason: "field_required", paths: []string{"lock_date"}},
+		{name: "client write with an idempotency key", key: client, body: rent, header: []string{"Idempotency-Key", "c1"}, status: 403, reason: "role_forbidden"},
+		{name: "trailing slash", path: "/v1/entities/{A}/entries/", body: rent, status: 404, reason: "route_not_found"},
 	}
 	paths := strings.NewReplacer("{A}", strconv.FormatInt(a, 10), "{L}", strconv.FormatInt(l, 10))
 	for _, c := range cases {
@@ -636,5 +650,19 @@ func TestReverseEntry(t *testing.T) {
 	}
 	if n := len(f.entries(a)); n != 4 {
 		t.Errorf("%d entries, want 4", n)
+	}
+}
+
+// An Idempotency-Key header that is present but empty is a mistake, not
+// the absence of a key.
+func TestIdempotencyKeyEmpty(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.entity("A")
+	req := newRequest("POST", ent(a)+"/entries", f.admin, rent)
+	req.Header["Idempotency-Key"] = []string{""}
+	wantProblem(t, serve(f.srv, req), 400, "idempotency_key_invalid")
+	if n := len(f.entries(a)); n != 0 {
+		t.Fatalf("%d entries posted; want none", n)
 	}
 }

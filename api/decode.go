@@ -64,6 +64,9 @@ func decode(c *gin.Context, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return ledger.Errorf(ledger.CodeMalformed, "json_malformed", "the body has data after its JSON value (at byte %d)", dec.InputOffset())
 	}
+	if raw == nil {
+		return ledger.Errorf(ledger.CodeInvalid, "invalid_type", "the body is null; send a JSON object")
+	}
 	var p ledger.Problems
 	checkShape(&p, "", raw, reflect.TypeOf(dst).Elem())
 	if err := p.Err(); err != nil {
@@ -139,12 +142,17 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 			checkShape(p, fmt.Sprintf("%s[%d]", path, i), ev, t.Elem())
 		}
 	case reflect.String:
-		if _, ok := v.(string); !ok {
+		str, ok := v.(string)
+		if !ok {
 			hint := ""
-			if _, isNum := v.(json.Number); isNum {
+			if _, isNum := v.(json.Number); isNum && amountField(path) {
 				hint = " (amounts are decimal strings such as \"1200.00\")"
 			}
 			p.Add(at, "invalid_type", "expected a string, got %s%s", jsonKind(v), hint)
+			return
+		}
+		if strings.ContainsRune(str, 0) {
+			p.Add(at, "text_invalid", "text must not contain the NUL character")
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		n, ok := v.(json.Number)
@@ -160,6 +168,16 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 			p.Add(at, "invalid_type", "expected true or false, got %s", jsonKind(v))
 		}
 	}
+}
+
+// amountField reports whether a JSON path names an amount or a rate.
+func amountField(path string) bool {
+	for _, f := range []string{"debit", "credit", "exchange_rate"} {
+		if path == f || strings.HasSuffix(path, "."+f) {
+			return true
+		}
+	}
+	return false
 }
 
 func join(path, name string) string {

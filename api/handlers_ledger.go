@@ -458,10 +458,17 @@ func (s *Server) trialBalance(c *gin.Context) {
 			continue
 		}
 		row := trialBalanceRow{Code: a.Code, Name: a.Name, Type: a.Type, Debit: money.Format(0, exp), Credit: money.Format(0, exp)}
+		ok := true
 		if net >= 0 {
-			row.Debit, dr = money.Format(net, exp), dr+net
+			row.Debit = money.Format(net, exp)
+			dr, ok = money.Add(dr, net)
 		} else {
-			row.Credit, cr = money.Format(-net, exp), cr-net
+			row.Credit = money.Format(-net, exp)
+			cr, ok = money.Add(cr, -net)
+		}
+		if !ok {
+			s.fail(c, ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "the trial balance total exceeds the largest amount the ledger holds"))
+			return
 		}
 		rows = append(rows, row)
 	}

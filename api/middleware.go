@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -69,6 +70,28 @@ func (s *Server) recover(c *gin.Context) {
 			}
 		}
 	}()
+	c.Next()
+}
+
+// saneText refuses query and path values that no database can store: a
+// NUL character or bytes that are not UTF-8. A bad path value names nothing
+// (404); a bad query value is a 422 naming the parameter.
+func (s *Server) saneText(c *gin.Context) {
+	bad := func(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }
+	for _, p := range c.Params {
+		if bad(p.Value) {
+			s.fail(c, ledger.Errorf(ledger.CodeNotFound, "not_found", "%s not found", p.Key))
+			return
+		}
+	}
+	for name, vs := range c.Request.URL.Query() {
+		for _, v := range vs {
+			if bad(name) || bad(v) {
+				s.fail(c, invalidParam(strings.ToValidUTF8(name, "?"), "text_invalid", "query parameter is not valid UTF-8 text"))
+				return
+			}
+		}
+	}
 	c.Next()
 }
 
@@ -205,13 +228,14 @@ var idemKeyPattern = regexp.MustCompile(`^[\x21-\x7e]{1,255}$`)
 // request is a 409. Only successful answers are stored: a request that
 // failed changed nothing and may be retried with the same key.
 func (s *Server) idempotent(c *gin.Context) {
-	key := c.GetHeader("Idempotency-Key")
-	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead || key == "" {
+	keys := c.Request.Header.Values("Idempotency-Key")
+	if len(keys) == 0 {
 		c.Next()
 		return
 	}
-	if !idemKeyPattern.MatchString(key) {
-		s.fail(c, ledger.Errorf(ledger.CodeMalformed, "idempotency_key_invalid", "Idempotency-Key must be 1 to 255 printable ASCII characters"))
+	key := keys[0]
+	if len(keys) > 1 || !idemKeyPattern.MatchString(key) {
+		s.fail(c, ledger.Errorf(ledger.CodeMalformed, "idempotency_key_invalid", "Idempotency-Key must be one value of 1 to 255 printable ASCII characters"))
 		return
 	}
 	body, err := readBody(c)

@@ -53,7 +53,8 @@ func New(cfg Config) *Server {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.requestIDAndLog, s.recover, s.limitBody)
+	r.RedirectTrailingSlash = false // a problem body, not a 307, for a stray slash
+	r.Use(s.requestIDAndLog, s.recover, s.saneText, s.limitBody)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, ledger.Errorf(ledger.CodeNotFound, "route_not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what an API key may do.
@@ -97,25 +98,24 @@ func (in *KeyInput) Validate() error {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		p.Add("name", "field_required", "name is required")
-	} else if len(in.Name) > 200 {
+	} else if utf8.RuneCountInString(in.Name) > 200 {
 		p.Add("name", "field_too_long", "name is longer than 200 characters")
 	}
 	if !in.Role.Valid() {
 		p.Add("role", "role_invalid", "role must be one of admin, accountant, client, integration")
 	}
-	slices.Sort(in.Entities)
-	in.Entities = slices.Compact(in.Entities)
+	distinct := slices.Compact(slices.Sorted(slices.Values(in.Entities)))
 	switch in.Role {
 	case RoleAdmin:
-		if len(in.Entities) > 0 {
+		if len(distinct) > 0 {
 			p.Add("entities", "entities_not_allowed", "admin keys see every entity and take no entities list")
 		}
 	case RoleAccountant:
-		if len(in.Entities) == 0 {
+		if len(distinct) == 0 {
 			p.Add("entities", "entities_required", "an accountant key needs at least one entity")
 		}
 	case RoleClient, RoleIntegration:
-		if len(in.Entities) != 1 {
+		if len(distinct) != 1 {
 			p.Add("entities", "entities_exactly_one", "a %s key is scoped to exactly one entity", in.Role)
 		}
 	}

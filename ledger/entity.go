@@ -60,8 +60,11 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 			p.Add("address.lines", "field_too_long", "address has more than 4 lines")
 		}
 		for i, l := range a.Lines {
-			if utf8.RuneCountInString(l) > 200 {
+			switch {
+			case utf8.RuneCountInString(l) > 200:
 				p.Add(pathIndex("address.lines", i), "field_too_long", "address line is longer than 200 characters")
+			case strings.ContainsAny(l, "\r\n"):
+				p.Add(pathIndex("address.lines", i), "text_invalid", "an address line is one line: give each line as its own string")
 			}
 		}
 		if a.Country != "" && !countryPattern.MatchString(a.Country) {

@@ -12,19 +12,44 @@ import (
 )
 
 func apikey(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("apikey: say create, list or revoke")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, "Usage:\n  backoffice apikey create --role ROLE --name NAME [--entity ID[,ID...]] ...\n"+
+			"  backoffice apikey list\n  backoffice apikey revoke ID\n\"backoffice apikey SUBCOMMAND --help\" lists the flags.\n")
+		if len(args) == 0 {
+			return exitError(2)
+		}
+		return nil
 	}
 	sub, args := args[0], args[1:]
+	if sub != "create" && sub != "list" && sub != "revoke" {
+		return fmt.Errorf("apikey: unknown subcommand %q; say create, list or revoke", sub)
+	}
 	f := newFlags("apikey "+sub, getenv, stderr)
 	db := f.db()
-	var role, name, entities *string
+	var role, name *string
+	var entities listFlag
 	if sub == "create" {
 		role = f.String("role", "", "admin, accountant, client or integration")
 		name = f.String("name", "", "who or what uses the key")
-		entities = f.String("entity", "", "entity ids the key may reach, comma separated (not for admin)")
+		f.Var(&entities, "entity", "an entity id the key may reach; repeat it or separate ids by commas (not for admin)")
 	}
-	st, err := f.parseAndOpen(ctx, db, args)
+	var revokeID string
+	if sub == "revoke" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		revokeID, args = args[0], args[1:] // "revoke ID --flags" as well as "revoke --flags ID"
+	}
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if sub == "revoke" && revokeID == "" {
+		revokeID = f.Arg(0)
+	}
+	// create makes the database (it is the first step on a new machine);
+	// list and revoke need one that exists.
+	open := db.openExisting
+	if sub == "create" {
+		open = db.open
+	}
+	st, err := open(ctx)
 	if err != nil {
 		return err
 	}
@@ -35,7 +60,7 @@ func apikey(ctx context.Context, args []string, getenv func(string) string, stdo
 	switch sub {
 	case "create":
 		in := ledger.KeyInput{Name: *name, Role: ledger.Role(*role)}
-		for _, s := range splitList(*entities) {
+		for _, s := range entities {
 			id, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
 				return fmt.Errorf("--entity: %q is not an entity id", s)
@@ -68,21 +93,35 @@ func apikey(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		return w.Flush()
 	case "revoke":
-		if f.NArg() != 1 {
-			return fmt.Errorf("apikey revoke: give the key's id")
-		}
-		id, err := strconv.ParseInt(f.Arg(0), 10, 64)
+		id, err := strconv.ParseInt(revokeID, 10, 64)
 		if err != nil {
-			return fmt.Errorf("apikey revoke: %q is not a key id", f.Arg(0))
+			return fmt.Errorf("apikey revoke: give the key's id (%q is not one)", revokeID)
+		}
+		before, err := st.Key(ctx, id)
+		if err != nil {
+			return describe(err)
+		}
+		if before.RevokedAt != nil {
+			fmt.Fprintf(stdout, "key %d %q was already revoked at %s\n", before.ID, before.Name, before.RevokedAt.Format("2006-01-02 15:04:05 UTC"))
+			return nil
 		}
 		k, err := st.RevokeKey(ctx, id)
 		if err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "revoked key %d %q\n", k.ID, k.Name)
-	default:
-		return fmt.Errorf("apikey: unknown subcommand %q; say create, list or revoke", sub)
 	}
+	return nil
+}
+
+// listFlag collects a flag given several times, each possibly a
+// comma-separated list.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, splitList(v)...)
 	return nil
 }
 

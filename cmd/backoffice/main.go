@@ -91,12 +91,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 type flags struct {
 	*flag.FlagSet
 	getenv func(string) string
+	envErr error // a variable that did not parse
 }
 
 func newFlags(name string, getenv func(string) string, stderr io.Writer) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	return &flags{fs, getenv}
+	return &flags{FlagSet: fs, getenv: getenv}
 }
 
 func (f *flags) string(name, env, def, help string) *string {
@@ -107,10 +108,22 @@ func (f *flags) string(name, env, def, help string) *string {
 }
 
 func (f *flags) int(name, env string, def int, help string) *int {
-	if v, err := strconv.Atoi(f.getenv(env)); err == nil {
-		def = v
+	if v := f.getenv(env); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.envErr = fmt.Errorf("%s=%q is not a whole number", env, v)
+		}
+		def = n
 	}
 	return f.Int(name, def, help+" (env "+env+")")
+}
+
+// Parse parses the arguments and reports a bad environment variable too.
+func (f *flags) Parse(args []string) error {
+	if err := f.FlagSet.Parse(args); err != nil {
+		return err
+	}
+	return f.envErr
 }
 
 // dbFlags are the database options every command takes.
@@ -129,6 +142,17 @@ func (f *flags) db() *dbFlags {
 
 func (d *dbFlags) open(ctx context.Context) (*sqlstore.Store, error) {
 	return sqlstore.Open(ctx, sqlstore.Config{DatabaseURL: *d.url, SQLitePath: *d.sqlitePath, MaxConns: *d.maxConns})
+}
+
+// openExisting opens a database that must exist already, so that a typo in
+// --sqlite-path is an error rather than a new empty database.
+func (d *dbFlags) openExisting(ctx context.Context) (*sqlstore.Store, error) {
+	if *d.url == "" {
+		if _, err := os.Stat(*d.sqlitePath); err != nil {
+			return nil, fmt.Errorf("no database at %s (give --sqlite-path or --database-url; \"backoffice migrate\" creates one)", *d.sqlitePath)
+		}
+	}
+	return d.open(ctx)
 }
 
 // parseAndOpen parses a command's arguments and opens the database its
@@ -160,7 +184,11 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 
 func verify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlags("verify", getenv, stderr)
-	st, err := f.parseAndOpen(ctx, f.db(), args)
+	db := f.db()
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	st, err := db.openExisting(ctx)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -226,4 +227,60 @@ func openDB(args []string) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	return d.open(context.Background())
+}
+
+// TestAPIKeyCommands: --entity may repeat, revoking twice says so, and
+// commands that read a database refuse a SQLite path that does not exist.
+func TestAPIKeyCommands(t *testing.T) {
+	db := dbArgs(t)
+	ctx := context.Background()
+	st, err := openDB(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"One", "Two"} {
+		if _, err := st.DB().Exec(`INSERT INTO entities (name, currency, time_zone, fiscal_year_start_month, locale, created_at, updated_at)
+			VALUES ('` + name + `', 'EUR', 'UTC', 1, 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00')`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	var out bytes.Buffer
+	if err := run(ctx, append([]string{"apikey", "create", "--role", "accountant", "--name", "multi", "--entity", "1", "--entity", "2"}, db...), noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"apikey", "list"}, db...), noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "1,2") {
+		t.Fatalf("list after --entity 1 --entity 2: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	for range 2 {
+		if err := run(ctx, append([]string{"apikey", "revoke", "1"}, db...), noEnv, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(out.String(), "revoked key 1") || !strings.Contains(out.String(), "already revoked") {
+		t.Fatalf("revoking twice printed:\n%s", out.String())
+	}
+	missing := filepath.Join(t.TempDir(), "typo.db")
+	for _, cmd := range [][]string{{"verify"}, {"apikey", "list"}} {
+		err := run(ctx, append(cmd, "--sqlite-path", missing), noEnv, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "no database at") {
+			t.Errorf("%v on a missing file: %v; want a refusal", cmd, err)
+		}
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("a command created the mistyped database file")
+	}
+	if err := run(ctx, []string{"verify", "--sqlite-path", missing}, func(k string) string {
+		if k == "BACKOFFICE_DB_MAX_CONNS" {
+			return "abc"
+		}
+		return ""
+	}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "BACKOFFICE_DB_MAX_CONNS") {
+		t.Errorf("a bad number in the environment: %v; want it named", err)
+	}
 }

@@ -23,7 +23,10 @@ func (s *Store) Balances(ctx context.Context, entityID int64, asOf ledger.Date, 
 		DebitMinor  int64
 		CreditMinor int64
 	}
-	err := s.conn(ctx).Raw(`SELECT account_id, sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor FROM (
+	// CAST: PostgreSQL sums bigints into numeric; past int64 that must be
+	// an error (22003, amount_too_large), not a value Go cannot scan.
+	err := s.conn(ctx).Raw(`SELECT account_id, CAST(sum(debit_minor) AS BIGINT) AS debit_minor,
+			CAST(sum(credit_minor) AS BIGINT) AS credit_minor FROM (
 			SELECT account_id, debit_minor, credit_minor FROM account_totals
 			 WHERE entity_id = ? AND grain = 'm' AND period < ?`+filter+`
 			UNION ALL
@@ -57,7 +60,7 @@ func (s *Store) AccountLedger(ctx context.Context, entityID, accountID int64, fr
 	if after != nil {
 		// The page opens with the lines of the period up to the cursor.
 		var sum struct{ Net int64 }
-		err := s.conn(ctx).Raw(`SELECT coalesce(sum(debit_minor - credit_minor), 0) AS net FROM journal_lines l`+where+
+		err := s.conn(ctx).Raw(`SELECT CAST(coalesce(sum(debit_minor - credit_minor), 0) AS BIGINT) AS net FROM journal_lines l`+where+
 			` AND (l.date < ? OR (l.date = ? AND (l.entry_id < ? OR (l.entry_id = ? AND l.line_no <= ?))))`,
 			append(args, after.Date, after.Date, after.EntryID, after.EntryID, after.LineNo)...).Scan(&sum).Error
 		if err != nil {

@@ -160,22 +160,29 @@ func (s *Store) UpdateEntity(ctx context.Context, id int64, in *ledger.EntityInp
 
 // SetLockDate sets (or with nil clears) the date on or before which nothing
 // may be posted. Only admins may move it back or clear it: reopening a
-// closed period is an exception, not bookkeeping. It first locks the
-// entity's counter rows, so it waits for posts in flight and every later post
-// sees the new date.
+// closed period is an exception, not bookkeeping.
 func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, d *ledger.Date) (*ledger.Entity, error) {
 	var out *ledger.Entity
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		tx := s.conn(ctx)
+		if _, err := s.Entity(ctx, id); err != nil {
+			return err
+		}
 		if s.dialect == Postgres {
-			var n []int64
-			if err := tx.Raw(`SELECT value FROM counters WHERE entity_id = ? FOR UPDATE`, id).Scan(&n).Error; err != nil {
+			// Every post draws from the entity's entry_id counter row; holding
+			// it (created if the entity never posted) makes posts in flight
+			// finish first and later posts see the new date.
+			if err := tx.Exec(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, 'entry_id', 0, 0)
+				ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value`, id).Error; err != nil {
 				return err
 			}
 		}
 		e, err := s.Entity(ctx, id)
 		if err != nil {
 			return err
+		}
+		if d != nil && d.After(e.Today()) {
+			return fieldError(ledger.CodeInvalid, "lock_date", "lock_date_future", "the lock date %s is after today (%s): only past periods can be closed", d, e.Today())
 		}
 		backwards := e.LockDate != nil && (d == nil || d.Before(*e.LockDate))
 		if backwards && p.Role != ledger.RoleAdmin {

@@ -47,8 +47,9 @@ func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.
 // Errors: not_found, conflict (entry_already_reversed), invalid
 // (period_locked, reversal_before_original, account_archived).
 func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, date ledger.Date, description string, idem *ledger.IdemRequest) (*ledger.Posted, error) {
+	defaulted := ""
 	if date.IsZero() {
-		date = ent.Today()
+		date, defaulted = ent.Today(), " (today, as no date was given)"
 	}
 	if idem != nil { // a replay is answered before the checks that the first request changed
 		if prev, err := s.IdemLookup(ctx, idem.EntityID, idem.APIKeyID, idem.Key); err != nil || prev != nil {
@@ -64,7 +65,8 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 			return nil, ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %s is already reversed by entry %d", orig.NumberText(), *orig.ReversedBy)
 		}
 		if date.Before(orig.Date) {
-			return nil, fieldError(ledger.CodeInvalid, "date", "reversal_before_original", "a reversal is dated on or after the entry it reverses (%s)", orig.Date)
+			return nil, fieldError(ledger.CodeInvalid, "date", "reversal_before_original", "a reversal is dated on or after the entry it reverses (%s); the reversal date is %s%s",
+				orig.Date, date, defaulted)
 		}
 		if ent.Locked(date) {
 			return nil, fieldError(ledger.CodeInvalid, "date", "period_locked", "date %s is on or before the lock date %s", date, ent.LockDate)
@@ -116,7 +118,7 @@ func (s *Store) post(ctx context.Context, idem *ledger.IdemRequest, resolve func
 		if err != nil {
 			return err
 		}
-		e.CreatedAt = now().Truncate(time.Microsecond)
+		e.CreatedAt = now()
 		if err := s.insertEntry(ctx, e); err != nil {
 			return err
 		}
@@ -148,7 +150,7 @@ func (s *Store) replayOr(ctx context.Context, idem *ledger.IdemRequest, err erro
 // postPG writes a resolved entry with post_entry(), one round trip. Without
 // a transaction in ctx the call is its own transaction.
 func (s *Store) postPG(ctx context.Context, e *ledger.Entry, idem *ledger.IdemRequest) (*ledger.Posted, error) {
-	e.CreatedAt = now().Truncate(time.Microsecond) // what PostgreSQL keeps, so answers match what is read back
+	e.CreatedAt = now() // what PostgreSQL keeps, so answers match what is read back
 	n := len(e.Lines)
 	accounts, debits, credits, amounts := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	currencies, rates, descriptions := make([]string, n), make([]string, n), make([]string, n)
@@ -240,7 +242,7 @@ func (s *Store) insertEntry(ctx context.Context, e *ledger.Entry) error {
 		return fmt.Errorf("counter upsert returned %v", drawn)
 	}
 	if e.CreatedAt.IsZero() {
-		e.CreatedAt = now().Truncate(time.Microsecond)
+		e.CreatedAt = now()
 	}
 
 	// Lines first: the entry's insert trigger checks that they balance.

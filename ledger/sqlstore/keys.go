@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +71,8 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 			}
 		}
 		t := now()
-		k := &ledger.APIKey{Name: in.Name, Role: in.Role, Entities: in.Entities, Prefix: ledger.KeyDisplayPrefix(secret), CreatedAt: t, CreatedBy: by}
+		k := &ledger.APIKey{Name: in.Name, Role: in.Role, Entities: slices.Compact(slices.Sorted(slices.Values(in.Entities))),
+			Prefix: ledger.KeyDisplayPrefix(secret), CreatedAt: t, CreatedBy: by}
 		if k.Entities == nil {
 			k.Entities = []int64{}
 		}

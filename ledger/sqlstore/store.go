@@ -179,6 +179,31 @@ func (s *Store) inSQLiteTx(ctx context.Context, fn func(ctx context.Context) err
 	return nil
 }
 
+// inSnapshot runs fn's reads in one read-only transaction, so that they all
+// see the database at one moment even while writers commit (verify runs on a
+// live database).
+func (s *Store) inSnapshot(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.dialect == Postgres {
+		return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}))
+	}
+	// SQLite: a deferred BEGIN on a connection of its own; the first read
+	// fixes the snapshot under WAL, and writers go on meanwhile.
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+		return translate(err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	tx := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	tx.Statement.ConnPool = conn
+	return translate(fn(context.WithValue(ctx, txKey{}, tx)))
+}
+
 // conn is the transaction in ctx, or the pool.
 func (s *Store) conn(ctx context.Context) *gorm.DB {
 	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
@@ -217,6 +242,8 @@ func translate(err error) error {
 		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "period_locked", Message: "the entry date is on or before the lock date", Cause: err}
 	case code == "23505":
 		return fmt.Errorf("%w: %s", errDuplicate, msg)
+	case code == "22021" || code == "22P05":
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "text_invalid", Message: "a text holds a character the database cannot store", Cause: err}
 	case code == "22003":
 		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "amount_too_large", Message: "a total would exceed the largest amount the ledger holds", Cause: err}
 	case code == "40001" || code == "40P01" || code == "SQLITE_BUSY":
@@ -243,7 +270,7 @@ func sqlState(err error) (code, msg string) {
 		return "BOL03", m
 	case strings.Contains(m, "UNIQUE constraint failed"):
 		return "23505", m
-	case strings.Contains(m, "integer overflow"):
+	case strings.Contains(m, "integer overflow") || strings.Contains(m, "account_totals_integer"):
 		return "22003", m
 	case strings.Contains(m, "database is locked") || strings.Contains(m, "SQLITE_BUSY"):
 		return "SQLITE_BUSY", m
@@ -265,4 +292,6 @@ func isDuplicate(err error, hints ...string) bool {
 	return false
 }
 
-func now() time.Time { return time.Now().UTC() }
+// now is the time stamps are written with: UTC, to the microsecond that
+// PostgreSQL keeps, so that an answer and a later read agree.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

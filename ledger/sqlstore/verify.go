@@ -27,8 +27,9 @@ func (r *VerifyReport) breach(format string, args ...any) {
 	}
 }
 
-// Verify checks the laws of the ledger over the whole database, reading
-// directly from the tables rather than trusting any stored summary:
+// Verify checks the laws of the ledger over the whole database, in one
+// read-only snapshot, reading directly from the tables rather than trusting
+// any stored summary:
 //  1. every entry has at least two lines, as many as it declares, debits
 //     equal credits and its declared total (and in the line currency when
 //     all lines share one), and no line belongs to no entry;
@@ -39,6 +40,16 @@ func (r *VerifyReport) breach(format string, args ...any) {
 // Law 2 (immutability) is the database's triggers' to keep; Verify reports
 // breaches of the others.
 func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
+	var r *VerifyReport
+	err := s.inSnapshot(ctx, func(ctx context.Context) error {
+		var err error
+		r, err = s.verify(ctx)
+		return err
+	})
+	return r, err
+}
+
+func (s *Store) verify(ctx context.Context) (*VerifyReport, error) {
 	r := &VerifyReport{}
 	db := s.conn(ctx)
 	if err := db.Raw(`SELECT count(*) FROM entities`).Scan(&r.Entities).Error; err != nil {
@@ -102,6 +113,25 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		if x.Counter != x.MaxNumber {
 			r.breach("law 3: entity %d fiscal year %d: counter at %d but the last entry is number %d",
 				x.EntityID, x.FiscalYear, x.Counter, x.MaxNumber)
+		}
+	}
+
+	var counters []struct {
+		EntityID, Year, Value, Last int64
+		Series                      string
+	}
+	err = db.Raw(`SELECT c.entity_id, c.series, c.year, c.value,
+			CASE c.series
+			  WHEN 'entry' THEN (SELECT coalesce(max(e.number), 0) FROM journal_entries e WHERE e.entity_id = c.entity_id AND e.fiscal_year = c.year)
+			  ELSE (SELECT coalesce(max(e.id), 0) FROM journal_entries e WHERE e.entity_id = c.entity_id)
+			END AS last
+		FROM counters c WHERE c.series IN ('entry', 'entry_id')`).Scan(&counters).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counters {
+		if c.Value != c.Last {
+			r.breach("law 3: entity %d counter %s/%d is at %d but the last entry has %d", c.EntityID, c.Series, c.Year, c.Value, c.Last)
 		}
 	}
 

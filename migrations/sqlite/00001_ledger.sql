@@ -117,6 +117,9 @@ CREATE TABLE account_totals (
     debit_minor  INTEGER NOT NULL,
     credit_minor INTEGER NOT NULL,
     PRIMARY KEY (entity_id, grain, period, account_id),
+    -- SQLite turns an integer overflow in "+" into a REAL instead of
+    -- failing; money never becomes a float, so such an upsert is refused.
+    CONSTRAINT account_totals_integer CHECK (typeof(debit_minor) = 'integer' AND typeof(credit_minor) = 'integer'),
     FOREIGN KEY (entity_id, account_id) REFERENCES accounts (entity_id, id)
 );
 
