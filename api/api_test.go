@@ -666,3 +666,44 @@ func TestIdempotencyKeyEmpty(t *testing.T) {
 		t.Fatalf("%d entries posted; want none", n)
 	}
 }
+
+// TestAuditTrail: changes other than entries say who made them and when
+// (law 8), newest first, and the trail cannot be changed.
+func TestAuditTrail(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.entity("Audit BV")
+	acct := f.key(ledger.RoleAccountant, a)
+	me := num(f.must(f.do("GET", "/v1/me", acct, nil), 200).obj["key_id"])
+	f.must(f.do("PUT", ent(a)+"/lock-date", acct, `{"lock_date":"2026-01-31"}`), 200)
+	f.must(f.do("PATCH", ent(a)+"/accounts/4100", acct, `{"name":"Office rent"}`), 200)
+	f.must(f.do("POST", ent(a)+"/accounts/4200/archive", acct, nil), 200)
+	f.must(f.do("PATCH", ent(a), acct, `{"city":"x"}`), 422) // refused: nothing recorded
+
+	r := f.must(f.do("GET", ent(a)+"/audit-events?limit=2", acct, nil), 200)
+	page1 := r.obj["data"].([]any)
+	if len(page1) != 2 || r.obj["has_more"] != true {
+		t.Fatalf("first page: %s", r.body)
+	}
+	r2 := f.must(f.do("GET", ent(a)+"/audit-events?limit=50&cursor="+r.obj["next_cursor"].(string), acct, nil), 200)
+	all := append(page1, r2.obj["data"].([]any)...)
+	var actions []string
+	for _, e := range all {
+		ev := e.(map[string]any)
+		actions = append(actions, ev["action"].(string)+" "+ev["subject"].(string))
+		if ev["action"] != "entity.created" && ev["action"] != "api_key.created" && num(ev["key_id"]) != me {
+			t.Errorf("event %v not attributed to key %d", ev, me)
+		}
+	}
+	want := "account.archived 4200|account.renamed 4100|lock_date.set lock_date|api_key.created api_key " + strconv.FormatInt(me, 10) + "|entity.created Audit BV"
+	if got := strings.Join(actions, "|"); got != want {
+		t.Fatalf("trail:\n got %s\nwant %s", got, want)
+	}
+	lock := all[2].(map[string]any)["detail"].(map[string]any)
+	if lock["from"] != nil || lock["to"] != "2026-01-31" {
+		t.Errorf("lock date detail = %v", lock)
+	}
+	if _, err := f.st.DB().Exec(`DELETE FROM audit_events`); err == nil {
+		t.Error("the database let the audit trail be deleted")
+	}
+}

@@ -140,7 +140,8 @@ func (s *Server) revokeKey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	k, err := s.store.RevokeKey(c.Request.Context(), id)
+	by := principal(c).KeyID
+	k, err := s.store.RevokeKey(c.Request.Context(), &by, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -202,7 +203,7 @@ func (s *Server) updateEntity(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	e, err := s.store.UpdateEntity(c.Request.Context(), entity(c).ID, &in)
+	e, err := s.store.UpdateEntity(c.Request.Context(), principal(c), entity(c).ID, &in)
 	s.forgetEntity(entity(c).ID)
 	if err != nil {
 		s.fail(c, err)
@@ -248,4 +249,37 @@ func (s *Server) setLockDate(c *gin.Context) {
 // failed or its transaction may still roll back: a reload costs little).
 func (s *Server) forgetEntity(id int64) {
 	s.entities.drop(func(k int64, _ *ledger.Entity) bool { return k == id })
+}
+
+// auditEvents lists the entity's recorded changes other than entries: who
+// changed the entity, its lock date, its chart or its keys, and when.
+func (s *Server) auditEvents(c *gin.Context) {
+	limit, err := limitParam(c, maxLimit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cur, err := decodeCursor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var before int64
+	if cur != "" {
+		if before, err = strconv.ParseInt(cur, 10, 64); err != nil {
+			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			return
+		}
+	}
+	list, err := s.store.AuditEvents(c.Request.Context(), entity(c).ID, before, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := page[*ledger.AuditEvent]{Data: list}
+	if len(list) > limit {
+		out.Data, out.HasMore = list[:limit], true
+		out.NextCursor = encodeCursor(strconv.FormatInt(list[limit-1].ID, 10))
+	}
+	c.JSON(http.StatusOK, out)
 }

@@ -79,7 +79,7 @@ func (s *Server) createAccount(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.store.CreateAccount(c.Request.Context(), entity(c).ID, &in)
+	a, err := s.store.CreateAccount(c.Request.Context(), principal(c), entity(c).ID, &in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -104,7 +104,7 @@ func (s *Server) renameAccount(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.store.RenameAccount(c.Request.Context(), entity(c).ID, c.Param("code"), in.Name)
+	a, err := s.store.RenameAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"), in.Name)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -113,7 +113,7 @@ func (s *Server) renameAccount(c *gin.Context) {
 }
 
 func (s *Server) archiveAccount(c *gin.Context) {
-	a, err := s.store.ArchiveAccount(c.Request.Context(), entity(c).ID, c.Param("code"))
+	a, err := s.store.ArchiveAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -122,7 +122,7 @@ func (s *Server) archiveAccount(c *gin.Context) {
 }
 
 func (s *Server) unarchiveAccount(c *gin.Context) {
-	a, err := s.store.UnarchiveAccount(c.Request.Context(), entity(c).ID, c.Param("code"))
+	a, err := s.store.UnarchiveAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"))
 	if err != nil {
 		s.fail(c, err)
 		return

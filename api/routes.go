@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	e.GET("", read, s.getEntity)
 	e.PATCH("", write, idem, s.updateEntity)
 	e.PUT("/lock-date", write, idem, s.setLockDate)
+	e.GET("/audit-events", read, s.auditEvents)
 
 	e.GET("/accounts", read, s.listAccounts)
 	e.POST("/accounts", write, idem, s.createAccount)

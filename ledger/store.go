@@ -22,9 +22,10 @@ type Store interface {
 	// CreateKey: invalid (entity_not_found and the KeyInput rules).
 	CreateKey(ctx context.Context, by *int64, in *KeyInput) (*APIKey, string, error)
 	Keys(ctx context.Context) ([]*APIKey, error)
-	// Key, RevokeKey: not_found.
+	// Key, RevokeKey: not_found. Changes by a key record it (by, p) with
+	// the change in the audit trail, in the same transaction (law 8).
 	Key(ctx context.Context, id int64) (*APIKey, error)
-	RevokeKey(ctx context.Context, id int64) (*APIKey, error)
+	RevokeKey(ctx context.Context, by *int64, id int64) (*APIKey, error)
 
 	// CreateEntity: invalid.
 	CreateEntity(ctx context.Context, p *Principal, in *EntityInput) (*Entity, error)
@@ -32,18 +33,22 @@ type Store interface {
 	Entity(ctx context.Context, id int64) (*Entity, error)
 	Entities(ctx context.Context, p *Principal, after int64, limit int) ([]*Entity, error)
 	// UpdateEntity: not_found, invalid (field_immutable and the input rules).
-	UpdateEntity(ctx context.Context, id int64, in *EntityInput) (*Entity, error)
+	UpdateEntity(ctx context.Context, p *Principal, id int64, in *EntityInput) (*Entity, error)
 	// SetLockDate: not_found, forbidden (lock_date_backwards).
 	SetLockDate(ctx context.Context, p *Principal, id int64, d *Date) (*Entity, error)
 
 	// CreateAccount: invalid, conflict (account_code_taken).
-	CreateAccount(ctx context.Context, entityID int64, in *AccountInput) (*Account, error)
+	CreateAccount(ctx context.Context, p *Principal, entityID int64, in *AccountInput) (*Account, error)
 	// Account, RenameAccount, ArchiveAccount, UnarchiveAccount: not_found.
 	Account(ctx context.Context, entityID int64, code string) (*Account, error)
 	Accounts(ctx context.Context, entityID int64, includeArchived bool) ([]*Account, error)
-	RenameAccount(ctx context.Context, entityID int64, code, name string) (*Account, error)
-	ArchiveAccount(ctx context.Context, entityID int64, code string) (*Account, error)
-	UnarchiveAccount(ctx context.Context, entityID int64, code string) (*Account, error)
+	RenameAccount(ctx context.Context, p *Principal, entityID int64, code, name string) (*Account, error)
+	ArchiveAccount(ctx context.Context, p *Principal, entityID int64, code string) (*Account, error)
+	UnarchiveAccount(ctx context.Context, p *Principal, entityID int64, code string) (*Account, error)
+
+	// AuditEvents lists an entity's recorded changes other than entries
+	// (entity 0: key administration), newest first, before an event id.
+	AuditEvents(ctx context.Context, entityID, before int64, limit int) ([]*AuditEvent, error)
 
 	// PostEntry: invalid (every ParseEntry and Resolve reason, period_locked).
 	// With idem it stores the answer in the same transaction, or returns the

@@ -5,6 +5,7 @@
 package ledger
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -136,4 +137,15 @@ type Line struct {
 	AmountMinor  int64
 	ExchangeRate string // "" when Currency is the functional currency
 	Description  string
+}
+
+// AuditEvent is a recorded change that is not a journal entry: to an
+// entity, its lock date, its chart or the API keys (law 8).
+type AuditEvent struct {
+	ID      int64           `json:"id"`
+	At      time.Time       `json:"at"`
+	KeyID   *int64          `json:"key_id"` // nil: made from the command line
+	Action  string          `json:"action"` // e.g. "lock_date.set", "account.archived"
+	Subject string          `json:"subject"`
+	Detail  json.RawMessage `json:"detail"`
 }

@@ -105,7 +105,7 @@ func apikey(ctx context.Context, args []string, getenv func(string) string, stdo
 			fmt.Fprintf(stdout, "key %d %q was already revoked at %s\n", before.ID, before.Name, before.RevokedAt.Format("2006-01-02 15:04:05 UTC"))
 			return nil
 		}
-		k, err := st.RevokeKey(ctx, id)
+		k, err := st.RevokeKey(ctx, nil, id)
 		if err != nil {
 			return describe(err)
 		}

@@ -40,7 +40,7 @@ func (r *accountRow) account() *ledger.Account {
 
 // CreateAccount adds an account to an entity's chart. The code is unique in
 // the entity; a parent, given by code, must be of the same type.
-func (s *Store) CreateAccount(ctx context.Context, entityID int64, in *ledger.AccountInput) (*ledger.Account, error) {
+func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID int64, in *ledger.AccountInput) (*ledger.Account, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -59,17 +59,17 @@ func (s *Store) CreateAccount(ctx context.Context, entityID int64, in *ledger.Ac
 			if err != nil {
 				return err
 			}
-			p := parents[in.Parent]
-			if p == nil {
+			parent := parents[in.Parent]
+			if parent == nil {
 				return &ledger.Error{Code: ledger.CodeInvalid, Reason: "parent_not_found", Message: "parent account " + in.Parent + " does not exist in this entity",
 					Fields: []ledger.FieldError{{Path: "parent", Reason: "parent_not_found", Message: "no such account"}}}
 			}
-			if p.Type != in.Type {
+			if parent.Type != in.Type {
 				return &ledger.Error{Code: ledger.CodeInvalid, Reason: "parent_type_mismatch",
-					Message: "parent account " + p.Code + " is of type " + string(p.Type) + ", not " + string(in.Type),
+					Message: "parent account " + parent.Code + " is of type " + string(parent.Type) + ", not " + string(in.Type),
 					Fields:  []ledger.FieldError{{Path: "parent", Reason: "parent_type_mismatch", Message: "a parent has the same type as its children"}}}
 			}
-			parentID = &p.ID
+			parentID = &parent.ID
 		}
 		var currency any
 		if in.Currency != "" {
@@ -88,7 +88,7 @@ func (s *Store) CreateAccount(ctx context.Context, entityID int64, in *ledger.Ac
 		s.forgetChart(entityID)
 		out = &ledger.Account{ID: id, EntityID: entityID, Code: in.Code, Name: in.Name, Type: in.Type,
 			ParentID: parentID, ParentCode: in.Parent, Currency: in.Currency, CreatedAt: t, UpdatedAt: t}
-		return nil
+		return s.audit(ctx, entityID, &p.KeyID, "account.created", in.Code, in)
 	})
 	return out, translate(err)
 }
@@ -149,39 +149,45 @@ func (s *Store) accountsByID(ctx context.Context, entityID int64, ids []int64) (
 
 // RenameAccount changes an account's name; nothing else about an account
 // changes once lines may point at it.
-func (s *Store) RenameAccount(ctx context.Context, entityID int64, code, name string) (*ledger.Account, error) {
+func (s *Store) RenameAccount(ctx context.Context, p *ledger.Principal, entityID int64, code, name string) (*ledger.Account, error) {
 	if err := ledger.ValidateAccountName(&name); err != nil {
 		return nil, err
 	}
-	return s.updateAccount(ctx, entityID, code, `name = ?`, name)
+	return s.updateAccount(ctx, p, entityID, code, "account.renamed", `name = ?`, name)
 }
 
 // ArchiveAccount stops an account from taking new lines; its history and
-// balance stay. UnarchiveAccount opens it again.
-func (s *Store) ArchiveAccount(ctx context.Context, entityID int64, code string) (*ledger.Account, error) {
-	return s.updateAccount(ctx, entityID, code, `archived_at = coalesce(archived_at, ?)`, now())
+// balance stay.
+func (s *Store) ArchiveAccount(ctx context.Context, p *ledger.Principal, entityID int64, code string) (*ledger.Account, error) {
+	return s.updateAccount(ctx, p, entityID, code, "account.archived", `archived_at = coalesce(archived_at, ?)`, now())
 }
 
 // UnarchiveAccount lets an archived account take lines again.
-func (s *Store) UnarchiveAccount(ctx context.Context, entityID int64, code string) (*ledger.Account, error) {
-	return s.updateAccount(ctx, entityID, code, `archived_at = NULL`)
+func (s *Store) UnarchiveAccount(ctx context.Context, p *ledger.Principal, entityID int64, code string) (*ledger.Account, error) {
+	return s.updateAccount(ctx, p, entityID, code, "account.unarchived", `archived_at = NULL`)
 }
 
-func (s *Store) updateAccount(ctx context.Context, entityID int64, code, set string, args ...any) (*ledger.Account, error) {
+// updateAccount changes one account and records the change.
+func (s *Store) updateAccount(ctx context.Context, p *ledger.Principal, entityID int64, code, action, set string, args ...any) (*ledger.Account, error) {
 	var out *ledger.Account
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		args = append(args, now(), entityID, code)
-		res := s.conn(ctx).Exec(`UPDATE accounts SET `+set+`, updated_at = ? WHERE entity_id = ? AND code = ?`, args...)
-		if res.Error != nil {
-			return res.Error
+		before, err := s.Account(ctx, entityID, code)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return ledger.NotFound("account " + code)
+		args = append(args, now(), entityID, code)
+		if err := s.conn(ctx).Exec(`UPDATE accounts SET `+set+`, updated_at = ? WHERE entity_id = ? AND code = ?`, args...).Error; err != nil {
+			return err
 		}
 		s.forgetChart(entityID)
-		a, err := s.Account(ctx, entityID, code)
-		out = a
-		return err
+		if out, err = s.Account(ctx, entityID, code); err != nil {
+			return err
+		}
+		detail := any(struct{}{})
+		if before.Name != out.Name {
+			detail = map[string]change{"name": {before.Name, out.Name}}
+		}
+		return s.audit(ctx, entityID, &p.KeyID, action, code, detail)
 	})
 	return out, translate(err)
 }

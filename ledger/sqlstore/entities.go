@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"time"
 
@@ -68,6 +69,9 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 			e.Address.City, e.Address.Country, e.Currency, e.TimeZone, e.FiscalYearStartMonth, e.Locale,
 			t, t, p.KeyID).Scan(&e.ID).Error
 		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, e.ID, &p.KeyID, "entity.created", e.Name, in); err != nil {
 			return err
 		}
 		if in.ChartTemplate == nil {
@@ -138,22 +142,37 @@ func (s *Store) Entities(ctx context.Context, p *ledger.Principal, after int64, 
 
 // UpdateEntity changes the fields given; currency and fiscal year start
 // month are fixed.
-func (s *Store) UpdateEntity(ctx context.Context, id int64, in *ledger.EntityInput) (*ledger.Entity, error) {
+func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64, in *ledger.EntityInput) (*ledger.Entity, error) {
 	var out *ledger.Entity
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		e, err := s.Entity(ctx, id)
 		if err != nil {
 			return err
 		}
+		before := *e
 		if err := in.Apply(e, false); err != nil {
 			return err
 		}
 		e.UpdatedAt = now()
 		out = e
-		return s.conn(ctx).Exec(`UPDATE entities SET name = ?, registration_id = ?, vat_number = ?, address_lines = ?,
+		err = s.conn(ctx).Exec(`UPDATE entities SET name = ?, registration_id = ?, vat_number = ?, address_lines = ?,
 			postcode = ?, city = ?, country = ?, time_zone = ?, locale = ?, updated_at = ? WHERE id = ?`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
 			e.Address.City, e.Address.Country, e.TimeZone, e.Locale, e.UpdatedAt, id).Error
+		if err != nil {
+			return err
+		}
+		changed := map[string]change{}
+		for name, v := range map[string][2]any{
+			"name": {before.Name, e.Name}, "registration_id": {before.RegistrationID, e.RegistrationID},
+			"vat_number": {before.VATNumber, e.VATNumber}, "time_zone": {before.TimeZone, e.TimeZone},
+			"locale": {before.Locale, e.Locale}, "address": {before.Address, e.Address},
+		} {
+			if !reflect.DeepEqual(v[0], v[1]) {
+				changed[name] = change{v[0], v[1]}
+			}
+		}
+		return s.audit(ctx, id, &p.KeyID, "entity.updated", e.Name, changed)
 	})
 	return out, translate(err)
 }
@@ -189,13 +208,17 @@ func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, 
 			return ledger.Errorf(ledger.CodeForbidden, "lock_date_backwards",
 				"only an admin may move the lock date back from %s or clear it", e.LockDate)
 		}
+		from := e.LockDate
 		e.LockDate, e.UpdatedAt = d, now()
 		var v any
 		if d != nil {
 			v = *d
 		}
 		out = e
-		return tx.Exec(`UPDATE entities SET lock_date = ?, updated_at = ? WHERE id = ?`, v, e.UpdatedAt, id).Error
+		if err := tx.Exec(`UPDATE entities SET lock_date = ?, updated_at = ? WHERE id = ?`, v, e.UpdatedAt, id).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, id, &p.KeyID, "lock_date.set", "lock_date", change{from, d})
 	})
 	return out, translate(err)
 }

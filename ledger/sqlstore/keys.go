@@ -86,7 +86,7 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 			}
 		}
 		out = k
-		return nil
+		return s.auditKey(ctx, by, "api_key.created", k)
 	})
 	if err != nil {
 		return nil, "", translate(err)
@@ -130,16 +130,38 @@ func (s *Store) Key(ctx context.Context, id int64) (*ledger.APIKey, error) {
 	return rows[0].key(), nil
 }
 
-// RevokeKey stops a key from working; revoking twice is harmless.
-func (s *Store) RevokeKey(ctx context.Context, id int64) (*ledger.APIKey, error) {
-	res := s.conn(ctx).Exec(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, now(), id)
-	if res.Error != nil {
-		return nil, translate(res.Error)
+// RevokeKey stops a key from working; revoking twice is harmless. by is
+// the revoking key (nil from the command line).
+func (s *Store) RevokeKey(ctx context.Context, by *int64, id int64) (*ledger.APIKey, error) {
+	var out *ledger.APIKey
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		k, err := s.Key(ctx, id)
+		if err != nil || k.RevokedAt != nil {
+			out = k
+			return err
+		}
+		if err := s.conn(ctx).Exec(`UPDATE api_keys SET revoked_at = ? WHERE id = ?`, now(), id).Error; err != nil {
+			return err
+		}
+		if out, err = s.Key(ctx, id); err != nil {
+			return err
+		}
+		return s.auditKey(ctx, by, "api_key.revoked", out)
+	})
+	return out, translate(err)
+}
+
+// auditKey records a key change in key administration (entity 0) and in
+// every entity the key reaches, so an entity's trail shows who was given
+// access to it.
+func (s *Store) auditKey(ctx context.Context, by *int64, action string, k *ledger.APIKey) error {
+	detail := map[string]any{"name": k.Name, "role": k.Role, "entities": k.Entities}
+	for _, e := range append([]int64{0}, k.Entities...) {
+		if err := s.audit(ctx, e, by, action, "api_key "+strconv.FormatInt(k.ID, 10), detail); err != nil {
+			return err
+		}
 	}
-	if res.RowsAffected == 0 {
-		return nil, ledger.NotFound("api key")
-	}
-	return s.Key(ctx, id)
+	return nil
 }
 
 // Authenticate finds the live key with the given secret, or returns
