@@ -77,11 +77,13 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("last line of apikey create is %q; want the key alone", key)
 	}
 
-	addr := freeAddr(t)
+	addr, pprofAddr := freeAddr(t), freeAddr(t)
 	sctx, stop := context.WithCancel(ctx)
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(sctx, append([]string{"serve", "--addr", addr}, db...), noEnv, logs, io.Discard) }()
+	go func() {
+		done <- run(sctx, append([]string{"serve", "--addr", addr, "--pprof-addr", pprofAddr}, db...), noEnv, logs, io.Discard)
+	}()
 	base := "http://" + addr
 	waitReady(t, base+"/readyz", done)
 
@@ -111,8 +113,13 @@ func TestEndToEnd(t *testing.T) {
 	if tb["total_debit"] != "1200.00" || tb["total_credit"] != "1200.00" {
 		t.Fatalf("trial balance totals %v / %v; want 1200.00 both", tb["total_debit"], tb["total_credit"])
 	}
-	if res, err := http.Get(base + "/v1/openapi.json"); err != nil || res.StatusCode != 200 {
-		t.Fatalf("openapi.json: %v %v", res, err)
+	for _, url := range []string{base + "/v1/openapi.json", "http://" + pprofAddr + "/debug/pprof/"} {
+		if res, err := http.Get(url); err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", url, res, err)
+		}
+	}
+	if res, err := http.Get(base + "/debug/pprof/"); err != nil || res.StatusCode != 404 {
+		t.Fatalf("profiles must not be on the API's address: %v %v", res, err)
 	}
 
 	stop() // what SIGTERM does in main

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	maxBody := f.int("max-body-bytes", "BACKOFFICE_MAX_BODY_BYTES", 1<<20, "largest request body accepted")
 	level := f.string("log-level", "BACKOFFICE_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	shutdown := f.int("shutdown-seconds", "BACKOFFICE_SHUTDOWN_SECONDS", 15, "how long in-flight requests may finish after SIGTERM")
+	pprofAddr := f.string("pprof-addr", "BACKOFFICE_PPROF_ADDR", "", "if set, serve Go's /debug/pprof profiles on this address (keep it on localhost)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +66,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("listening", "addr", ln.Addr().String(), "database", where, "schema_version", version)
 
 	go purgeIdempotencyKeys(ctx, st, log)
+	if *pprofAddr != "" {
+		// A separate listener, so profiles are never reachable through the
+		// API's address.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		psrv := &http.Server{Addr: *pprofAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			if err := psrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Warn("pprof listener", "error", err.Error())
+			}
+		}()
+		defer psrv.Close()
+		log.Info("profiling", "addr", *pprofAddr)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
