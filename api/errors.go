@@ -60,6 +60,15 @@ func (s *Server) fail(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, p)
 }
 
+// respond writes v with status, or the error.
+func (s *Server) respond(c *gin.Context, status int, v any, err error) {
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(status, v)
+}
+
 func invalidParam(name, reason, format string, args ...any) error {
 	var p ledger.Problems
 	p.Add(name, reason, format, args...)

@@ -127,11 +127,7 @@ func (s *Server) getKey(c *gin.Context) {
 		return
 	}
 	k, err := s.store.Key(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, k)
+	s.respond(c, http.StatusOK, k, err)
 }
 
 func (s *Server) revokeKey(c *gin.Context) {
@@ -157,42 +153,48 @@ func (s *Server) createEntity(c *gin.Context) {
 		return
 	}
 	e, err := s.store.CreateEntity(c.Request.Context(), principal(c), &in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, e)
+	s.respond(c, http.StatusCreated, e, err)
 }
 
 func (s *Server) listEntities(c *gin.Context) {
-	limit, err := limitParam(c, maxLimit)
+	limit, after, err := idPageParams(c)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	cur, err := decodeCursor(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	var after int64
-	if cur != "" {
-		if after, err = strconv.ParseInt(cur, 10, 64); err != nil {
-			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
-			return
-		}
 	}
 	list, err := s.store.Entities(c.Request.Context(), principal(c), after, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := page[*ledger.Entity]{Data: list}
+	c.JSON(http.StatusOK, idPage(list, limit, func(e *ledger.Entity) int64 { return e.ID }))
+}
+
+// idPageParams reads limit and a cursor that is the id of the last item of
+// the previous page (0 without a cursor).
+func idPageParams(c *gin.Context) (limit int, id int64, err error) {
+	if limit, err = limitParam(c, maxLimit); err != nil {
+		return 0, 0, err
+	}
+	cur, err := decodeCursor(c)
+	if err != nil || cur == "" {
+		return limit, 0, err
+	}
+	if id, err = strconv.ParseInt(cur, 10, 64); err != nil {
+		return 0, 0, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned")
+	}
+	return limit, id, nil
+}
+
+// idPage makes a page of at most limit items from a list of limit+1, with
+// the last item's id as the next cursor.
+func idPage[T any](list []T, limit int, id func(T) int64) page[T] {
+	out := page[T]{Data: list}
 	if len(list) > limit {
 		out.Data, out.HasMore = list[:limit], true
-		out.NextCursor = encodeCursor(strconv.FormatInt(list[limit-1].ID, 10))
+		out.NextCursor = encodeCursor(strconv.FormatInt(id(list[limit-1]), 10))
 	}
-	c.JSON(http.StatusOK, out)
+	return out
 }
 
 func (s *Server) getEntity(c *gin.Context) { c.JSON(http.StatusOK, entity(c)) }
@@ -254,32 +256,15 @@ func (s *Server) forgetEntity(id int64) {
 // auditEvents lists the entity's recorded changes other than entries: who
 // changed the entity, its lock date, its chart or its keys, and when.
 func (s *Server) auditEvents(c *gin.Context) {
-	limit, err := limitParam(c, maxLimit)
+	limit, before, err := idPageParams(c)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	cur, err := decodeCursor(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	var before int64
-	if cur != "" {
-		if before, err = strconv.ParseInt(cur, 10, 64); err != nil {
-			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
-			return
-		}
 	}
 	list, err := s.store.AuditEvents(c.Request.Context(), entity(c).ID, before, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := page[*ledger.AuditEvent]{Data: list}
-	if len(list) > limit {
-		out.Data, out.HasMore = list[:limit], true
-		out.NextCursor = encodeCursor(strconv.FormatInt(list[limit-1].ID, 10))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, idPage(list, limit, func(e *ledger.AuditEvent) int64 { return e.ID }))
 }

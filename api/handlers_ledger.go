@@ -80,20 +80,12 @@ func (s *Server) createAccount(c *gin.Context) {
 		return
 	}
 	a, err := s.store.CreateAccount(c.Request.Context(), principal(c), entity(c).ID, &in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, a)
+	s.respond(c, http.StatusCreated, a, err)
 }
 
 func (s *Server) getAccount(c *gin.Context) {
 	a, err := s.store.Account(c.Request.Context(), entity(c).ID, c.Param("code"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, a)
+	s.respond(c, http.StatusOK, a, err)
 }
 
 func (s *Server) renameAccount(c *gin.Context) {
@@ -105,29 +97,17 @@ func (s *Server) renameAccount(c *gin.Context) {
 		return
 	}
 	a, err := s.store.RenameAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"), in.Name)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, a)
+	s.respond(c, http.StatusOK, a, err)
 }
 
 func (s *Server) archiveAccount(c *gin.Context) {
 	a, err := s.store.ArchiveAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, a)
+	s.respond(c, http.StatusOK, a, err)
 }
 
 func (s *Server) unarchiveAccount(c *gin.Context) {
 	a, err := s.store.UnarchiveAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, a)
+	s.respond(c, http.StatusOK, a, err)
 }
 
 // balanceView shows a balance both signed (debit positive) and on its side,
