@@ -406,7 +406,7 @@ func (s *Store) Entries(ctx context.Context, entityID int64, f ledger.EntryFilte
 	}
 	if f.Text != "" {
 		pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Text)) + "%"
-		q += ` AND (lower(e.description) LIKE ? ESCAPE '\' OR lower(e.reference) LIKE ? ESCAPE '\')`
+		q += ` AND (` + s.lower() + `(e.description) LIKE ? ESCAPE '\' OR ` + s.lower() + `(e.reference) LIKE ? ESCAPE '\')`
 		args = append(args, pattern, pattern)
 	}
 	if !f.BeforeDate.IsZero() {

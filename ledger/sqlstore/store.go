@@ -10,6 +10,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	sqlitedriver "github.com/glebarez/go-sqlite"
 	"github.com/glebarez/sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
@@ -25,6 +27,30 @@ import (
 
 	"backoffice/ledger"
 )
+
+// SQLite's lower() folds ASCII letters only; bo_lower folds all of Unicode
+// as PostgreSQL's lower() does, so that a search for "école" finds "École"
+// on both.
+func init() {
+	sqlitedriver.MustRegisterDeterministicScalarFunction("bo_lower", 1,
+		func(_ *sqlitedriver.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return strings.ToLower(v), nil
+			case []byte:
+				return strings.ToLower(string(v)), nil
+			}
+			return args[0], nil
+		})
+}
+
+// lower is the dialect's Unicode lower-case function.
+func (s *Store) lower() string {
+	if s.dialect == SQLite {
+		return "bo_lower"
+	}
+	return "lower"
+}
 
 // Dialects.
 const (

@@ -475,3 +475,25 @@ func TestVerifyWhilePosting(t *testing.T) {
 	wg.Wait()
 	mustVerify(t, st)
 }
+
+// TestSearchFoldsUnicode: the text filter ignores case beyond ASCII on
+// both databases.
+func TestSearchFoldsUnicode(t *testing.T) {
+	t.Parallel()
+	st := sqltest.Open(t)
+	ctx := context.Background()
+	ent, p := sqltest.Entity(t, st, "Search BV")
+	in := rent("2026-03-31", "1.00")
+	in.Description = "École Ünïcode Ærø"
+	mustPost(t, st, p, ent, in)
+	mustPost(t, st, p, ent, rent("2026-03-31", "2.00"))
+	for _, q := range []string{"école", "ÉCOLE", "ünï", "ærø", "ÆRØ"} {
+		got, err := st.Entries(ctx, ent.ID, ledger.EntryFilter{Text: q, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Description != in.Description {
+			t.Errorf("search %q found %d entries; want the one", q, len(got))
+		}
+	}
+}
