@@ -497,3 +497,75 @@ func TestSearchFoldsUnicode(t *testing.T) {
 		}
 	}
 }
+
+// TestFiscalYearNumbering: with a July start, numbering restarts on 1 July
+// and an entry is numbered in the fiscal year its date falls in.
+func TestFiscalYearNumbering(t *testing.T) {
+	t.Parallel()
+	st := sqltest.Open(t)
+	ctx := context.Background()
+	_, admin := sqltest.Entity(t, st, "Other BV")
+	name, cur, tmpl, july := "July BV", "EUR", "standard", 7
+	ent, err := st.CreateEntity(ctx, admin, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl, FiscalYearStartMonth: &july})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range []string{"2026-06-30", "2026-07-01", "2027-06-30", "2026-05-01", "2027-07-01"} {
+		got = append(got, mustPost(t, st, admin, ent, rent(d, "1.00")).NumberText())
+	}
+	want := "2025-000001 2026-000001 2026-000002 2025-000002 2027-000001"
+	if g := fmt.Sprint(got); g != "["+want+"]" {
+		t.Fatalf("numbers %s; want %s", g, want)
+	}
+	mustVerify(t, st)
+}
+
+// TestAccountLedgerPages: a general ledger read page by page has a running
+// balance that continues across pages and ends on the account's balance.
+func TestAccountLedgerPages(t *testing.T) {
+	t.Parallel()
+	st := sqltest.Open(t)
+	ctx := context.Background()
+	ent, p := sqltest.Entity(t, st, "Ledger BV")
+	mustPost(t, st, p, ent, rent("2025-12-31", "5.00")) // before the period: the opening balance
+	for i := range 7 {
+		mustPost(t, st, p, ent, rent(fmt.Sprintf("2026-0%d-15", 1+i%5), fmt.Sprintf("%d.00", i+1)))
+	}
+	bank := accountID(t, st, ent.ID, "1000")
+	from, to := ledger.NewDate(2026, 1, 1), ledger.NewDate(2026, 12, 31)
+	var after *ledger.LedgerCursor
+	var seen int
+	running := int64(0)
+	for page := 0; ; page++ {
+		opening, lines, err := st.AccountLedger(ctx, ent.ID, bank, from, to, after, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page == 0 {
+			if opening != -500 {
+				t.Fatalf("opening balance %d; want -500", opening)
+			}
+			running = opening
+		} else if opening != running {
+			t.Fatalf("page %d opens with %d; the previous page closed on %d", page, opening, running)
+		}
+		n := min(len(lines), 3)
+		for _, l := range lines[:n] {
+			running += l.DebitMinor - l.CreditMinor
+			seen++
+		}
+		if len(lines) <= 3 {
+			break
+		}
+		last := lines[n-1]
+		after = &ledger.LedgerCursor{Date: last.Date, EntryID: last.EntryID, LineNo: last.LineNo}
+	}
+	bal, err := st.Balances(ctx, ent.ID, to, bank)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != 7 || running != bal[bank].Net() {
+		t.Fatalf("read %d lines ending on %d; want 7 ending on the balance %d", seen, running, bal[bank].Net())
+	}
+}
