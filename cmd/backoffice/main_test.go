@@ -169,18 +169,12 @@ func waitReady(t *testing.T, url string, done chan error) {
 func TestServeRefusesNewerSchema(t *testing.T) {
 	db := dbArgs(t)
 	ctx := context.Background()
-	if err := run(ctx, append([]string{"migrate"}, db...), noEnv, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	st, err := openDB(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := migrated(t, db)
 	if _, err := st.DB().Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, true)`); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	err = run(ctx, append([]string{"serve", "--addr", freeAddr(t)}, db...), noEnv, io.Discard, io.Discard)
+	err := run(ctx, append([]string{"serve", "--addr", freeAddr(t)}, db...), noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "newer than this binary") {
 		t.Fatalf("serve on a newer schema: %v; want a refusal", err)
 	}
@@ -189,13 +183,7 @@ func TestServeRefusesNewerSchema(t *testing.T) {
 func TestVerifyExitsNonZeroOnBreach(t *testing.T) {
 	db := dbArgs(t)
 	ctx := context.Background()
-	if err := run(ctx, append([]string{"migrate"}, db...), noEnv, io.Discard, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	st, err := openDB(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := migrated(t, db)
 	if _, err := st.DB().Exec(`INSERT INTO entities (name, currency, time_zone, fiscal_year_start_month, locale, created_at, updated_at)
 		VALUES ('Gap BV', 'EUR', 'UTC', 1, 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00')`); err != nil {
 		t.Fatal(err)
@@ -217,13 +205,26 @@ func TestVerifyExitsNonZeroOnBreach(t *testing.T) {
 	}
 	st.Close()
 	out.Reset()
-	err = run(ctx, append([]string{"verify"}, db...), noEnv, &out, io.Discard)
+	err := run(ctx, append([]string{"verify"}, db...), noEnv, &out, io.Discard)
 	if code, ok := err.(exitError); !ok || code != 1 {
 		t.Fatalf("verify on a breach returned %v; want exit status 1\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "law 7") {
 		t.Fatalf("verify output does not name the breach:\n%s", out.String())
 	}
+}
+
+// migrated runs "backoffice migrate" on the database and opens it.
+func migrated(t *testing.T, db []string) *sqlstore.Store {
+	t.Helper()
+	if err := run(context.Background(), append([]string{"migrate"}, db...), noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	st, err := openDB(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // openDB opens the database named by database flags, as a command would.

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -299,7 +300,7 @@ func (s *Store) addTotals(ctx context.Context, e *ledger.Entry) error {
 	}
 	slices.SortFunc(keys, func(a, b totalKey) int {
 		if a.account != b.account {
-			return cmpInt(a.account, b.account)
+			return cmp.Compare(a.account, b.account)
 		}
 		if a.grain != b.grain {
 			return strings.Compare(a.grain, b.grain)
@@ -321,16 +322,6 @@ func (s *Store) addTotals(ctx context.Context, e *ledger.Entry) error {
 		debit_minor = account_totals.debit_minor + excluded.debit_minor,
 		credit_minor = account_totals.credit_minor + excluded.credit_minor`)
 	return s.conn(ctx).Exec(sb.String(), args...).Error
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 type entryRow struct {

@@ -65,7 +65,7 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 				return err
 			}
 			for i, id := range in.Entities {
-				if !containsID(found, id) {
+				if !slices.Contains(found, id) {
 					return fieldError(ledger.CodeInvalid, pathIndex("entities", i), "entity_not_found", "entity %d does not exist", id)
 				}
 			}
@@ -92,15 +92,6 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 		return nil, "", translate(err)
 	}
 	return out, secret, nil
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, v := range ids {
-		if v == id {
-			return true
-		}
-	}
-	return false
 }
 
 func pathIndex(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }

@@ -171,38 +171,12 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	return translate(err)
 }
 
-// inSQLiteTx runs a write transaction on a connection of its own, with
-// BEGIN IMMEDIATE, COMMIT and ROLLBACK said explicitly: when SQLite refuses
-// a COMMIT (a deferred foreign key) the transaction stays open, and
-// database/sql would hand that connection to the next caller mid-transaction.
-// Here a failed COMMIT is always followed by ROLLBACK.
-func (s *Store) inSQLiteTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+// inSQLiteTx runs a write transaction: BEGIN IMMEDIATE on a connection of
+// its own, one writer at a time in this process.
+func (s *Store) inSQLiteTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	conn, err := s.sqlDB.Conn(ctx)
-	if err != nil {
-		return translate(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return translate(err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-	}()
-	tx := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
-	tx.Statement.ConnPool = conn
-	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
-		return translate(err)
-	}
-	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
-		return translate(err)
-	}
-	committed = true
-	return nil
+	return s.onOwnConn(ctx, "BEGIN IMMEDIATE", true, fn)
 }
 
 // inSnapshot runs fn's reads in one read-only transaction, so that they all
@@ -214,20 +188,42 @@ func (s *Store) inSnapshot(ctx context.Context, fn func(ctx context.Context) err
 			return fn(context.WithValue(ctx, txKey{}, tx))
 		}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}))
 	}
-	// SQLite: a deferred BEGIN on a connection of its own; the first read
-	// fixes the snapshot under WAL, and writers go on meanwhile.
+	// SQLite: a deferred BEGIN; the first read fixes the snapshot under WAL,
+	// and writers go on meanwhile.
+	return s.onOwnConn(ctx, "BEGIN DEFERRED", false, fn)
+}
+
+// onOwnConn runs fn in a SQLite transaction on a connection of its own, with
+// BEGIN, COMMIT and ROLLBACK said explicitly: when SQLite refuses a COMMIT
+// (a deferred foreign key) the transaction stays open, and database/sql
+// would hand that connection to the next caller mid-transaction. Here
+// anything but a successful COMMIT ends in ROLLBACK. With commit false the
+// transaction is always rolled back (reads only).
+func (s *Store) onOwnConn(ctx context.Context, begin string, commit bool, fn func(ctx context.Context) error) error {
 	conn, err := s.sqlDB.Conn(ctx)
 	if err != nil {
 		return translate(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return translate(err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	committed := false
+	defer func() {
+		if !committed {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
 	tx := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
 	tx.Statement.ConnPool = conn
-	return translate(fn(context.WithValue(ctx, txKey{}, tx)))
+	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil || !commit {
+		return translate(err)
+	}
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
+		return translate(err)
+	}
+	committed = true
+	return nil
 }
 
 // conn is the transaction in ctx, or the pool.
