@@ -14,8 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"backoffice/invoicing/invstore"
 	"backoffice/ledger"
-	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
@@ -24,7 +24,7 @@ import (
 // fixture is one fresh, migrated store with a server on it and an admin key.
 type fixture struct {
 	t     *testing.T
-	st    *sqlstore.Store
+	st    *invstore.Store
 	srv   *Server
 	admin string
 }
@@ -33,7 +33,7 @@ var quiet = slog.New(slog.DiscardHandler)
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st := sqltest.Open(t)
+	st := invstore.New(sqltest.Open(t))
 	_, secret, err := st.CreateKey(context.Background(), nil, &ledger.KeyInput{Name: "admin", Role: ledger.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)

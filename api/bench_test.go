@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"backoffice/invoicing/invstore"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore/sqltest"
 )
@@ -20,7 +21,7 @@ import (
 //
 //	BACKOFFICE_TEST_DATABASE_URL=... go test ./api -run '^$' -bench PostEntry -benchtime 5000x
 func BenchmarkPostEntry(b *testing.B) {
-	st := sqltest.Open(b)
+	st := invstore.New(sqltest.Open(b))
 	ctx := context.Background()
 	_, key, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "bench", Role: ledger.RoleAdmin})
 	if err != nil {

@@ -1,6 +1,9 @@
 package api
 
-import "backoffice/ledger"
+import (
+	"backoffice/invoicing"
+	"backoffice/ledger"
+)
 
 // routes is the whole API on one page. Every route is also in openapi.json;
 // TestOpenAPICoversRoutes fails when one is missing.
@@ -50,4 +53,46 @@ func (s *Server) routes() {
 	e.POST("/entries/:id/reverse", write, idem, s.reverseEntry)
 
 	e.GET("/reports/trial-balance", read, s.trialBalance)
+
+	// Invoicing. Clients read and download their entity's invoices and
+	// credit notes; everything else is for the firm's staff.
+	staff := write
+	e.GET("/invoicing-settings", staff, s.getInvoicingSettings)
+	e.PATCH("/invoicing-settings", staff, idem, s.updateInvoicingSettings)
+
+	e.GET("/customers", staff, s.listCustomers)
+	e.POST("/customers", staff, idem, s.createCustomer)
+	e.GET("/customers/:customer", staff, s.getCustomer)
+	e.PATCH("/customers/:customer", staff, idem, s.updateCustomer)
+	e.POST("/customers/:customer/archive", staff, idem, s.archiveCustomer)
+
+	e.GET("/tax-codes", staff, s.listTaxCodes)
+	e.POST("/tax-codes", staff, idem, s.createTaxCode)
+	e.GET("/tax-codes/:code", staff, s.getTaxCode)
+	e.PATCH("/tax-codes/:code", staff, idem, s.updateTaxCode)
+	e.POST("/tax-codes/:code/archive", staff, idem, s.archiveTaxCode)
+
+	e.GET("/invoices", read, s.listDocuments(invoicing.KindInvoice))
+	e.POST("/invoices", staff, idem, s.createInvoice)
+	e.GET("/invoices/:id", read, s.getDocument(invoicing.KindInvoice))
+	e.PATCH("/invoices/:id", staff, idem, s.updateInvoice)
+	e.DELETE("/invoices/:id", staff, idem, s.deleteInvoice)
+	e.POST("/invoices/:id/issue", staff, idem, s.issueInvoice)
+	e.POST("/invoices/:id/void", staff, idem, s.voidInvoice)
+	e.POST("/invoices/:id/credit-notes", staff, idem, s.createCreditNote)
+	e.GET("/invoices/:id/pdf", read, s.documentPDF(invoicing.KindInvoice))
+	e.GET("/invoices/:id/allocations", staff, s.documentAllocations(invoicing.KindInvoice))
+
+	e.GET("/credit-notes", read, s.listDocuments(invoicing.KindCreditNote))
+	e.GET("/credit-notes/:id", read, s.getDocument(invoicing.KindCreditNote))
+	e.GET("/credit-notes/:id/pdf", read, s.documentPDF(invoicing.KindCreditNote))
+	e.GET("/credit-notes/:id/allocations", staff, s.documentAllocations(invoicing.KindCreditNote))
+	e.POST("/credit-notes/:id/allocations", staff, idem, s.allocate(true))
+
+	e.GET("/payments", staff, s.listPayments)
+	e.POST("/payments", staff, idem, s.recordPayment)
+	e.GET("/payments/:id", staff, s.getPayment)
+	e.DELETE("/payments/:id", staff, idem, s.removePayment)
+	e.POST("/payments/:id/allocations", staff, idem, s.allocate(false))
+	e.DELETE("/allocations/:id", staff, idem, s.removeAllocation)
 }

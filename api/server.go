@@ -12,12 +12,20 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"backoffice/invoicing"
 	"backoffice/ledger"
 )
 
+// Store is what the API serves: the ledger and invoicing, sharing
+// transactions (invoicing/invstore implements both).
+type Store interface {
+	ledger.Store
+	invoicing.Store
+}
+
 // Config wires a Server.
 type Config struct {
-	Store        ledger.Store
+	Store        Store
 	Logger       *slog.Logger
 	MaxBodyBytes int64         // request body limit (default 1 MiB)
 	CacheTTL     time.Duration // how long key and entity lookups are reused (default 2s; changes through this process apply at once)
@@ -25,7 +33,7 @@ type Config struct {
 
 // Server is the HTTP API.
 type Server struct {
-	store    ledger.Store
+	store    Store
 	log      *slog.Logger
 	maxBody  int64
 	keys     *ttlCache[string, *ledger.Principal] // by secret

@@ -25,7 +25,32 @@ var routeBodies = map[string]string{
 	"POST " + entityRoutes + "/accounts/:code/unarchive": ``,
 	"POST " + entityRoutes + "/entries":                  entryJSON("2026-03-16", "Office supplies", dr("4200", "10.00"), cr("1000", "10.00")),
 	"POST " + entityRoutes + "/entries/:id/reverse":      `{"date":"2026-03-20"}`,
+
+	"PATCH " + entityRoutes + "/invoicing-settings":          `{"iban":"NL91ABNA0417164300"}`,
+	"POST " + entityRoutes + "/customers":                    `{"name":"New customer"}`,
+	"PATCH " + entityRoutes + "/customers/:customer":         `{"email":"ap@example.com"}`,
+	"POST " + entityRoutes + "/customers/:customer/archive":  ``,
+	"POST " + entityRoutes + "/tax-codes":                    `{"code":"X9","rate":"9","kind":"reduced","account":"1700"}`,
+	"PATCH " + entityRoutes + "/tax-codes/:code":             `{"description":"Nul"}`,
+	"POST " + entityRoutes + "/tax-codes/:code/archive":      ``,
+	"POST " + entityRoutes + "/invoices":                     `{"customer_id":{customer},"lines":[{"description":"Bread","quantity":"1","unit_price":"2.50","tax_code":"9"}]}`,
+	"PATCH " + entityRoutes + "/invoices/:id":                `{"notes":"Thank you"}`,
+	"DELETE " + entityRoutes + "/invoices/:id":               ``,
+	"POST " + entityRoutes + "/invoices/:id/issue":           ``,
+	"POST " + entityRoutes + "/invoices/:id/void":            ``,
+	"POST " + entityRoutes + "/invoices/:id/credit-notes":    `{"lines":[{"line":1,"amount":"1.00"}]}`,
+	"POST " + entityRoutes + "/credit-notes/:id/allocations": `{"allocations":[{"invoice_id":{invoice},"amount":"1.00"}]}`,
+	"POST " + entityRoutes + "/payments":                     `{"customer_id":{customer},"amount":"5.00"}`,
+	"DELETE " + entityRoutes + "/payments/:id":               ``,
+	"POST " + entityRoutes + "/payments/:id/allocations":     `{"allocations":[{"invoice_id":{invoice},"amount":"1.00"}]}`,
+	"DELETE " + entityRoutes + "/allocations/:id":            ``,
 }
+
+// clientForbiddenReads are the GET routes a client key may not use: the
+// firm's own records about an entity's customers, tax and money.
+var clientForbiddenReads = regexp.MustCompile(`/(customers|tax-codes|payments|invoicing-settings)|/allocations$`)
+
+var bodyParam = regexp.MustCompile(`\{[a-z]+\}`)
 
 var routeParam = regexp.MustCompile(`:[a-z_]+`)
 
@@ -52,14 +77,21 @@ func entityRouteList(t *testing.T, srv *Server) []route {
 	return out
 }
 
-// fill puts real values of one entity into a route's path.
-func fill(t *testing.T, pattern string, params map[string]string) string {
-	return routeParam.ReplaceAllStringFunc(pattern, func(p string) string {
-		v, ok := params[p[1:]]
-		if !ok {
-			t.Fatalf("route %s has parameter %s that the test does not know", pattern, p)
+// fill puts real values of one entity into a route's path. A parameter's
+// value is looked up for the route ("POST /v1/...|id"), then for the
+// resource before it ("invoices|id"), then by its name alone.
+func fill(t *testing.T, r route, params map[string]string) string {
+	return routeParam.ReplaceAllStringFunc(r.pattern, func(p string) string {
+		name := p[1:]
+		before := strings.TrimSuffix(r.pattern[:strings.Index(r.pattern, p)], "/")
+		resource := before[strings.LastIndex(before, "/")+1:]
+		for _, k := range []string{r.String() + "|" + name, resource + "|" + name, name} {
+			if v, ok := params[k]; ok {
+				return v
+			}
 		}
-		return v
+		t.Fatalf("route %s has parameter %s that the test does not know", r.pattern, p)
+		return ""
 	})
 }
 
@@ -70,11 +102,51 @@ func (f *fixture) call(r route, params map[string]string, key string) *response 
 		if !ok {
 			b = `{}`
 		}
+		b = bodyParam.ReplaceAllStringFunc(b, func(p string) string { return params[p[1:len(p)-1]] })
 		if b != "" {
 			body = b
 		}
 	}
-	return f.do(r.method, fill(f.t, r.pattern, params), key, body)
+	return f.do(r.method, fill(f.t, r, params), key, body)
+}
+
+// seedInvoicing gives an entity what every invoicing route needs: a
+// customer, drafts, issued invoices, a credit note with open credit,
+// payments and an allocation, and returns the route parameters for them.
+func (f *fixture) seedInvoicing(entity int64, key string) map[string]string {
+	base := ent(entity)
+	id := func(r *response) string { return strconv.FormatInt(num(f.must(r, 201).obj["id"]), 10) }
+	cust := id(f.do("POST", base+"/customers", key, `{"name":"Bakkerij De Vries","external_ref":"C-1"}`))
+	spare := id(f.do("POST", base+"/customers", key, `{"name":"Spare customer"}`))
+	invoice := func(issue bool) string {
+		i := id(f.do("POST", base+"/invoices", key, `{"customer_id":`+cust+`,"issue_date":"2026-03-02",
+			"lines":[{"description":"Bread","quantity":"10","unit_price":"2.50","tax_code":"21"}]}`))
+		if issue {
+			f.must(f.do("POST", base+"/invoices/"+i+"/issue", key, nil), 200)
+		}
+		return i
+	}
+	main, paidOff, voidable := invoice(true), invoice(true), invoice(true)
+	payment := func(body string) string { return id(f.do("POST", base+"/payments", key, body)) }
+	// paidOff is paid in full, then credited: the credit note's credit is open.
+	payment(`{"customer_id":` + cust + `,"date":"2026-03-03","amount":"30.25","allocations":[{"invoice_id":` + paidOff + `,"amount":"30.25"}]}`)
+	cn := id(f.do("POST", base+"/invoices/"+paidOff+"/credit-notes", key, `{"issue_date":"2026-03-04"}`))
+	withAllocation := payment(`{"customer_id":` + cust + `,"date":"2026-03-03","amount":"2.00","allocations":[{"invoice_id":` + main + `,"amount":"1.00"}]}`)
+	allocs := f.must(f.do("GET", base+"/payments/"+withAllocation, key, nil), 200).obj["allocations"].([]any)
+	return map[string]string{
+		"entity": strconv.FormatInt(entity, 10), "code": "1010", "customer": cust, "invoice": main,
+		"tax-codes|code": "0",
+		"invoices|id":    main,
+		"POST " + entityRoutes + "/customers/:customer/archive|customer": spare,
+		"PATCH " + entityRoutes + "/invoices/:id|id":                     invoice(false),
+		"DELETE " + entityRoutes + "/invoices/:id|id":                    invoice(false),
+		"POST " + entityRoutes + "/invoices/:id/issue|id":                invoice(false),
+		"POST " + entityRoutes + "/invoices/:id/void|id":                 voidable,
+		"credit-notes|id": cn,
+		"payments|id":     withAllocation,
+		"DELETE " + entityRoutes + "/payments/:id|id": payment(`{"customer_id":` + cust + `,"amount":"3.00"}`),
+		"allocations|id": strconv.FormatInt(num(allocs[0].(map[string]any)["id"]), 10),
+	}
 }
 
 // tenants is two entities with an entry each and keys of every role.
@@ -95,8 +167,10 @@ func newTenants(t *testing.T) *tenants {
 	tn.integA = f.key(ledger.RoleIntegration, tn.a)
 	idA := f.post(tn.a, tn.acctA, rent)
 	idB := f.post(tn.b, tn.acctB, rent)
-	tn.paramsA = map[string]string{"entity": strconv.FormatInt(tn.a, 10), "code": "1010", "id": strconv.FormatInt(idA, 10)}
-	tn.paramsB = map[string]string{"entity": strconv.FormatInt(tn.b, 10), "code": "1010", "id": strconv.FormatInt(idB, 10)}
+	tn.paramsA = f.seedInvoicing(tn.a, tn.acctA)
+	tn.paramsA["id"] = strconv.FormatInt(idA, 10)
+	tn.paramsB = f.seedInvoicing(tn.b, tn.acctB)
+	tn.paramsB["id"] = strconv.FormatInt(idB, 10)
 	return tn
 }
 
@@ -122,7 +196,7 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		for _, id := range []string{"999999", "abc", "-1", "0"} {
 			t.Run("missing entity "+id+": "+r.String(), func(t *testing.T) {
-				p := map[string]string{"entity": id, "code": "1010", "id": "1"}
+				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1"}
 				wantProblem(t, tn.call(r, p, tn.acctA), 404, "not_found")
 			})
 		}
@@ -153,7 +227,7 @@ func TestRolesOnEntityRoutes(t *testing.T) {
 	for _, r := range routes {
 		t.Run("client: "+r.String(), func(t *testing.T) {
 			got := tn.call(r, tn.paramsA, tn.clientA)
-			if r.write() {
+			if r.write() || clientForbiddenReads.MatchString(r.pattern) {
 				wantProblem(t, got, 403, "role_forbidden")
 			} else if got.status != 200 {
 				t.Errorf("client read: %s", got)

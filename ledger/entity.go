@@ -55,28 +55,7 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 	text("registration_id", in.RegistrationID, &e.RegistrationID, 50, false)
 	text("vat_number", in.VATNumber, &e.VATNumber, 30, false)
 	if in.Address != nil {
-		a := *in.Address
-		if len(a.Lines) > 4 {
-			p.Add("address.lines", "field_too_long", "address has more than 4 lines")
-		}
-		for i, l := range a.Lines {
-			switch {
-			case utf8.RuneCountInString(l) > 200:
-				p.Add(pathIndex("address.lines", i), "field_too_long", "address line is longer than 200 characters")
-			case strings.ContainsAny(l, "\r\n"):
-				p.Add(pathIndex("address.lines", i), "text_invalid", "an address line is one line: give each line as its own string")
-			}
-		}
-		if a.Country != "" && !countryPattern.MatchString(a.Country) {
-			p.Add("address.country", "country_invalid", "country must be an ISO 3166-1 alpha-2 code such as \"NL\"")
-		}
-		if utf8.RuneCountInString(a.Postcode) > 20 || utf8.RuneCountInString(a.City) > 100 {
-			p.Add("address", "field_too_long", "postcode (20) or city (100) is too long")
-		}
-		if a.Lines == nil {
-			a.Lines = []string{}
-		}
-		e.Address = a
+		e.Address = CheckAddress(&p, "address", *in.Address)
 	}
 	if in.Currency != nil {
 		switch {
@@ -131,6 +110,32 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 		e.Address.Lines = []string{}
 	}
 	return p.Err()
+}
+
+// CheckAddress records what is wrong with a postal address under path and
+// returns it with Lines never nil.
+func CheckAddress(p *Problems, path string, a Address) Address {
+	if len(a.Lines) > 4 {
+		p.Add(path+".lines", "field_too_long", "address has more than 4 lines")
+	}
+	for i, l := range a.Lines {
+		switch {
+		case utf8.RuneCountInString(l) > 200:
+			p.Add(pathIndex(path+".lines", i), "field_too_long", "address line is longer than 200 characters")
+		case strings.ContainsAny(l, "\r\n"):
+			p.Add(pathIndex(path+".lines", i), "text_invalid", "an address line is one line: give each line as its own string")
+		}
+	}
+	if a.Country != "" && !countryPattern.MatchString(a.Country) {
+		p.Add(path+".country", "country_invalid", "country must be an ISO 3166-1 alpha-2 code such as \"NL\"")
+	}
+	if utf8.RuneCountInString(a.Postcode) > 20 || utf8.RuneCountInString(a.City) > 100 {
+		p.Add(path, "field_too_long", "postcode (20) or city (100) is too long")
+	}
+	if a.Lines == nil {
+		a.Lines = []string{}
+	}
+	return a
 }
 
 // TemplateAccount is one account of a chart template.

@@ -54,6 +54,12 @@ type DraftLine struct {
 	AmountMinor int64
 	Rate        decimal.Decimal // zero for functional-currency lines
 	Description string
+	// FunctionalMinor, when positive, is the line's amount in the
+	// functional currency as the caller worked it out, used instead of
+	// converting at Rate. Invoicing sets it so that an entry in a foreign
+	// currency balances exactly: its receivable is the sum of the converted
+	// revenue and VAT lines. The API never sets it.
+	FunctionalMinor int64
 }
 
 // ParseEntry checks everything about an entry that needs no database: the
@@ -220,7 +226,9 @@ func (d *Draft) Resolve(ent *Entity, accounts map[string]*Account) (*Entry, erro
 			Currency: dl.Currency, AmountMinor: dl.AmountMinor, Description: dl.Description,
 		}
 		functional := dl.AmountMinor
-		if dl.Currency != ent.Currency {
+		if dl.FunctionalMinor > 0 && dl.Currency != ent.Currency {
+			functional, l.ExchangeRate = dl.FunctionalMinor, dl.Rate.String()
+		} else if dl.Currency != ent.Currency {
 			exp, _ := money.Exponent(dl.Currency)
 			v, err := money.Convert(dl.AmountMinor, exp, dl.Rate, funcExp)
 			if err != nil || v <= 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"backoffice/api"
+	"backoffice/invoicing/invstore"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore/sqltest"
 )
@@ -18,7 +19,7 @@ import (
 func TestLoadtestPostsEveryEntry(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(api.New(api.Config{Store: invstore.New(st), Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -58,7 +59,7 @@ func TestLoadtestPostsEveryEntry(t *testing.T) {
 func TestLoadtestFailuresAreErrors(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(api.New(api.Config{Store: invstore.New(st), Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer

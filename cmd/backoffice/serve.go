@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"backoffice/api"
+	"backoffice/invoicing/invstore"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -45,7 +46,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	handler := api.New(api.Config{Store: st, Logger: log, MaxBodyBytes: int64(*maxBody)})
+	handler := api.New(api.Config{Store: invstore.New(st), Logger: log, MaxBodyBytes: int64(*maxBody)})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,

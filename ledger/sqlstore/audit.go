@@ -51,3 +51,9 @@ func (s *Store) AuditEvents(ctx context.Context, entityID, before int64, limit i
 	}
 	return out, nil
 }
+
+// Audit records a change by another package's store (invoicing) in the
+// transaction in ctx.
+func (s *Store) Audit(ctx context.Context, entityID int64, by *int64, action, subject string, detail any) error {
+	return s.audit(ctx, entityID, by, action, subject, detail)
+}

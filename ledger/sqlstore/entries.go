@@ -26,7 +26,12 @@ func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.
 	if err != nil {
 		return s.replayOr(ctx, idem, err)
 	}
-	resolve := func(ctx context.Context) (*ledger.Entry, error) {
+	return s.post(ctx, idem, s.resolver(p, ent, d))
+}
+
+// resolver resolves a checked draft against the entity's accounts.
+func (s *Store) resolver(p *ledger.Principal, ent *ledger.Entity, d *ledger.Draft) func(context.Context) (*ledger.Entry, error) {
+	return func(ctx context.Context) (*ledger.Entry, error) {
 		accounts, err := s.accountsForPosting(ctx, ent.ID, d.AccountCodes())
 		if err != nil {
 			return nil, err
@@ -38,7 +43,26 @@ func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.
 		e.CreatedBy = p.KeyID
 		return e, nil
 	}
-	return s.post(ctx, idem, resolve)
+}
+
+// PostDraft posts an entry that the system built (invoicing) rather than
+// one a caller sent: the draft is already in minor units and checked for
+// form, so only the lock date, the accounts and the balance are checked
+// here. It joins the transaction in ctx, so that the entry commits or rolls
+// back with the change it records.
+//
+// Errors: invalid (period_locked, account_not_found, account_archived,
+// entry_unbalanced).
+func (s *Store) PostDraft(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, d *ledger.Draft) (*ledger.Entry, error) {
+	if ent.Locked(d.Date) {
+		return nil, ledger.Errorf(ledger.CodeInvalid, "period_locked", "date %s is on or before the lock date %s", d.Date, ent.LockDate)
+	}
+	d.FiscalYear = d.Date.FiscalYear(ent.FiscalYearStartMonth)
+	out, err := s.post(ctx, nil, s.resolver(p, ent, d))
+	if err != nil {
+		return nil, err
+	}
+	return out.Entry, nil
 }
 
 // ReverseEntry posts the reversal of entry id on date (today in the

@@ -234,6 +234,20 @@ func (s *Store) conn(ctx context.Context) *gorm.DB {
 	return s.db.WithContext(ctx)
 }
 
+// Conn is the transaction in ctx, or the pool: for stores of other
+// packages (invoicing) that write in the same transactions as the ledger.
+func (s *Store) Conn(ctx context.Context) *gorm.DB { return s.conn(ctx) }
+
+// Translate turns a database error into a ledger error (see translate).
+func Translate(err error) error { return translate(err) }
+
+// IsDuplicate reports a unique violation whose constraint (or, on SQLite,
+// column list) contains one of hints.
+func IsDuplicate(err error, hints ...string) bool { return isDuplicate(err, hints...) }
+
+// Now is the time stamp for rows written now (see now).
+func Now() time.Time { return now() }
+
 // errDuplicate marks a unique-key violation that the caller turns into its
 // own domain error.
 var errDuplicate = errors.New("duplicate key")
@@ -262,6 +276,10 @@ func translate(err error) error {
 		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "account_archived", Message: "an account of the entry is archived or takes another currency", Cause: err}
 	case code == "BOL03":
 		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "period_locked", Message: "the entry date is on or before the lock date", Cause: err}
+	case code == "BOL05":
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_immutable", Message: "an issued invoice never changes; void it or issue a credit note", Cause: err}
+	case code == "23514" && strings.Contains(msg, "_range"):
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "settlement_out_of_range", Message: "the change would settle or credit a document beyond its total", Cause: err}
 	case code == "23505":
 		return fmt.Errorf("%w: %s", errDuplicate, msg)
 	case code == "22021" || code == "22P05":
@@ -290,10 +308,14 @@ func sqlState(err error) (code, msg string) {
 		return "BOL02", m
 	case strings.Contains(m, "BOL03:"):
 		return "BOL03", m
+	case strings.Contains(m, "BOL05:"):
+		return "BOL05", m
 	case strings.Contains(m, "UNIQUE constraint failed"):
 		return "23505", m
 	case strings.Contains(m, "integer overflow") || strings.Contains(m, "account_totals_integer"):
 		return "22003", m
+	case strings.Contains(m, "CHECK constraint failed"):
+		return "23514", m
 	case strings.Contains(m, "database is locked") || strings.Contains(m, "SQLITE_BUSY"):
 		return "SQLITE_BUSY", m
 	}

@@ -154,7 +154,7 @@ func makeTemplate(base string) error {
 
 // Entity creates an entity with the standard chart (EUR, calendar fiscal
 // year) and an admin principal that created it.
-func Entity(t testing.TB, st *sqlstore.Store, name string) (*ledger.Entity, *ledger.Principal) {
+func Entity(t testing.TB, st ledger.Store, name string) (*ledger.Entity, *ledger.Principal) {
 	t.Helper()
 	ctx := context.Background()
 	k, _, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "test admin", Role: ledger.RoleAdmin})

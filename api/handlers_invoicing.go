@@ -1,0 +1,511 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"backoffice/invoicing"
+	"backoffice/invoicing/pdf"
+	"backoffice/ledger"
+	"backoffice/ledger/money"
+)
+
+// Invoicing: settings, customers, tax codes, invoices, credit notes,
+// payments and allocations. The store posts every money event itself.
+
+func (s *Server) getInvoicingSettings(c *gin.Context) {
+	set, err := s.store.Settings(c.Request.Context(), entity(c).ID)
+	s.respond(c, http.StatusOK, set, err)
+}
+
+func (s *Server) updateInvoicingSettings(c *gin.Context) {
+	var in invoicing.SettingsInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	set, err := s.store.UpdateSettings(c.Request.Context(), principal(c), entity(c), &in)
+	s.respond(c, http.StatusOK, set, err)
+}
+
+func (s *Server) createCustomer(c *gin.Context) {
+	var in invoicing.CustomerInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cust, err := s.store.CreateCustomer(c.Request.Context(), principal(c), entity(c), &in)
+	if err == nil {
+		c.Header("Location", fmt.Sprintf("/v1/entities/%d/customers/%d", cust.EntityID, cust.ID))
+	}
+	s.respond(c, http.StatusCreated, cust, err)
+}
+
+func (s *Server) listCustomers(c *gin.Context) {
+	limit, after, err := idPageParams(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.store.Customers(c.Request.Context(), entity(c).ID, invoicing.CustomerFilter{
+		Query: c.Query("q"), IncludeArchived: c.Query("include_archived") == "true", After: after, Limit: limit})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, idPage(list, limit, func(x *invoicing.Customer) int64 { return x.ID }))
+}
+
+func (s *Server) getCustomer(c *gin.Context) {
+	id, err := idParam(c, "customer", "customer")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cust, err := s.store.Customer(c.Request.Context(), entity(c).ID, id)
+	s.respond(c, http.StatusOK, cust, err)
+}
+
+func (s *Server) updateCustomer(c *gin.Context) {
+	id, err := idParam(c, "customer", "customer")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in invoicing.CustomerInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cust, err := s.store.UpdateCustomer(c.Request.Context(), principal(c), entity(c), id, &in)
+	s.respond(c, http.StatusOK, cust, err)
+}
+
+func (s *Server) archiveCustomer(c *gin.Context) {
+	id, err := idParam(c, "customer", "customer")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cust, err := s.store.ArchiveCustomer(c.Request.Context(), principal(c), entity(c), id)
+	s.respond(c, http.StatusOK, cust, err)
+}
+
+func (s *Server) listTaxCodes(c *gin.Context) {
+	list, err := s.store.TaxCodes(c.Request.Context(), entity(c).ID, c.Query("include_archived") == "true")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page[*invoicing.TaxCode]{Data: list})
+}
+
+func (s *Server) createTaxCode(c *gin.Context) {
+	var in invoicing.TaxCodeInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	t, err := s.store.CreateTaxCode(c.Request.Context(), principal(c), entity(c), &in)
+	s.respond(c, http.StatusCreated, t, err)
+}
+
+func (s *Server) getTaxCode(c *gin.Context) {
+	t, err := s.store.TaxCode(c.Request.Context(), entity(c).ID, c.Param("code"))
+	s.respond(c, http.StatusOK, t, err)
+}
+
+func (s *Server) updateTaxCode(c *gin.Context) {
+	var in invoicing.TaxCodeInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	t, err := s.store.UpdateTaxCode(c.Request.Context(), principal(c), entity(c), c.Param("code"), &in)
+	s.respond(c, http.StatusOK, t, err)
+}
+
+func (s *Server) archiveTaxCode(c *gin.Context) {
+	t, err := s.store.ArchiveTaxCode(c.Request.Context(), principal(c), entity(c), c.Param("code"))
+	s.respond(c, http.StatusOK, t, err)
+}
+
+// document answers with one invoice or credit note.
+func (s *Server) document(c *gin.Context, status int, inv *invoicing.Invoice, err error) {
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ent := entity(c)
+	c.JSON(status, inv.View(ent, ent.Today()))
+}
+
+// loadDocument reads the :id document of the wanted kind; a document of the
+// other kind is not found here (a credit note is not an invoice).
+func (s *Server) loadDocument(c *gin.Context, kind invoicing.Kind) (*invoicing.Invoice, error) {
+	id, err := idParam(c, "id", string(kind))
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.store.Invoice(c.Request.Context(), entity(c).ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Kind != kind {
+		return nil, ledger.NotFound(kindLabel(kind))
+	}
+	return inv, nil
+}
+
+func kindLabel(k invoicing.Kind) string {
+	if k == invoicing.KindCreditNote {
+		return "credit note"
+	}
+	return "invoice"
+}
+
+func (s *Server) createInvoice(c *gin.Context) {
+	var in invoicing.InvoiceInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	inv, err := s.store.CreateInvoice(c.Request.Context(), principal(c), entity(c), &in)
+	if err == nil {
+		c.Header("Location", fmt.Sprintf("/v1/entities/%d/invoices/%d", inv.EntityID, inv.ID))
+	}
+	s.document(c, http.StatusCreated, inv, err)
+}
+
+func (s *Server) listDocuments(kind invoicing.Kind) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		limit, after, err := idPageParams(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		f := invoicing.InvoiceFilter{Kind: kind, Status: c.Query("status"), After: after, Limit: limit}
+		if v := c.Query("customer_id"); v != "" {
+			if f.CustomerID, err = strconv.ParseInt(v, 10, 64); err != nil || f.CustomerID <= 0 {
+				s.fail(c, invalidParam("customer_id", "parameter_invalid", "customer_id is a customer's id"))
+				return
+			}
+		}
+		ent := entity(c)
+		list, err := s.store.Invoices(c.Request.Context(), ent, f)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		today := ent.Today()
+		views := make([]*invoicing.InvoiceView, len(list))
+		for i, inv := range list {
+			views[i] = inv.View(ent, today)
+		}
+		c.JSON(http.StatusOK, idPage(views, limit, func(v *invoicing.InvoiceView) int64 { return v.ID }))
+	}
+}
+
+func (s *Server) getDocument(kind invoicing.Kind) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		inv, err := s.loadDocument(c, kind)
+		s.document(c, http.StatusOK, inv, err)
+	}
+}
+
+func (s *Server) updateInvoice(c *gin.Context) {
+	id, err := idParam(c, "id", "invoice")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in invoicing.InvoiceInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	inv, err := s.store.UpdateInvoice(c.Request.Context(), principal(c), entity(c), id, &in)
+	s.document(c, http.StatusOK, inv, err)
+}
+
+func (s *Server) deleteInvoice(c *gin.Context) {
+	id, err := idParam(c, "id", "invoice")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.DeleteInvoice(c.Request.Context(), principal(c), entity(c), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) issueInvoice(c *gin.Context) {
+	id, err := idParam(c, "id", "invoice")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	inv, err := s.store.IssueInvoice(c.Request.Context(), principal(c), entity(c), id)
+	s.document(c, http.StatusOK, inv, err)
+}
+
+func (s *Server) voidInvoice(c *gin.Context) {
+	id, err := idParam(c, "id", "invoice")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	inv, err := s.store.VoidInvoice(c.Request.Context(), principal(c), entity(c), id)
+	s.document(c, http.StatusOK, inv, err)
+}
+
+func (s *Server) createCreditNote(c *gin.Context) {
+	id, err := idParam(c, "id", "invoice")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in invoicing.CreditNoteInput
+	if err := decodeOptional(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cn, err := s.store.CreateCreditNote(c.Request.Context(), principal(c), entity(c), id, &in)
+	if err == nil {
+		c.Header("Location", fmt.Sprintf("/v1/entities/%d/credit-notes/%d", cn.EntityID, cn.ID))
+	}
+	s.document(c, http.StatusCreated, cn, err)
+}
+
+// decodeOptional decodes a body that may be left out entirely.
+func decodeOptional(c *gin.Context, dst any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return decode(c, dst)
+}
+
+func (s *Server) documentAllocations(kind invoicing.Kind) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		inv, err := s.loadDocument(c, kind)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		list, err := s.store.Allocations(c.Request.Context(), entity(c).ID, inv.ID, 0)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, page[*invoicing.AllocationView]{Data: allocationViews(list)})
+	}
+}
+
+func allocationViews(list []*invoicing.Allocation) []*invoicing.AllocationView {
+	out := make([]*invoicing.AllocationView, len(list))
+	for i, a := range list {
+		out[i] = a.View()
+	}
+	return out
+}
+
+// documentPDF renders an invoice or credit note for download.
+func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		inv, err := s.loadDocument(c, kind)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		ctx := c.Request.Context()
+		ent := entity(c)
+		if inv.StoredStatus == invoicing.StatusDraft {
+			s.fail(c, ledger.Errorf(ledger.CodeConflict, "invoice_not_issued", "invoice %d is a draft; a PDF is made of issued invoices only", inv.ID))
+			return
+		}
+		cust, err := s.store.Customer(ctx, ent.ID, inv.CustomerID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		set, err := s.store.Settings(ctx, ent.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		var credited string
+		if inv.CreditedInvoiceID != nil {
+			orig, err := s.store.Invoice(ctx, ent.ID, *inv.CreditedInvoiceID)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			credited = orig.Number
+		}
+		var buf bytes.Buffer
+		if err := pdf.Render(&buf, PDFDocument(ent, cust, set, inv, credited)); err != nil {
+			s.fail(c, ledger.Internal(err))
+			return
+		}
+		c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s.pdf"`, inv.Number))
+		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	}
+}
+
+// PDFDocument is the view model of an issued invoice or credit note.
+func PDFDocument(ent *ledger.Entity, cust *invoicing.Customer, set *invoicing.Settings, inv *invoicing.Invoice, creditedNumber string) *pdf.Document {
+	exp, _ := money.Exponent(inv.Currency)
+	d := &pdf.Document{
+		Kind: string(inv.Kind), Language: cust.Language, Number: inv.Number, CreditedNumber: creditedNumber,
+		Supplier: pdf.Party{Name: ent.Name, AddressLines: ent.Address.Lines, Postcode: ent.Address.Postcode, City: ent.Address.City,
+			Country: ent.Address.Country, VATNumber: ent.VATNumber, RegistrationID: ent.RegistrationID},
+		Customer: pdf.Party{Name: cust.Name, AddressLines: cust.Address.Lines, Postcode: cust.Address.Postcode, City: cust.Address.City,
+			Country: cust.Address.Country, VATNumber: cust.VATNumber, RegistrationID: cust.RegistrationID, Email: cust.Email},
+		Currency: inv.Currency, Exponent: exp, NetMinor: inv.NetMinor, TaxMinor: inv.TaxMinor, TotalMinor: inv.TotalMinor,
+		PaymentReference: inv.Number, BankIBAN: set.IBAN, Notes: inv.Notes,
+	}
+	if inv.IssueDate != nil {
+		d.IssueDate = inv.IssueDate.String()
+	}
+	if inv.SupplyDate != nil {
+		d.SupplyDate = inv.SupplyDate.String()
+	}
+	if inv.DueDate != nil {
+		d.DueDate = inv.DueDate.String()
+		d.PaymentTermsDays = cust.PaymentTermsDays
+	}
+	for _, l := range inv.Lines {
+		d.Lines = append(d.Lines, pdf.Line{Description: l.Description, Quantity: l.Quantity.String(), Unit: l.Unit,
+			UnitPrice: l.UnitPrice.String(), DiscountPercent: l.DiscountPercent.String(), NetMinor: l.NetMinor,
+			TaxCode: l.TaxCode, TaxRate: l.TaxRate.String(), TaxKind: string(l.TaxKind)})
+	}
+	for _, r := range invoicing.VATBreakdown(inv.Lines, exp) {
+		d.VAT = append(d.VAT, pdf.VATRow{Code: r.TaxCode, Rate: r.Rate.String(), Kind: string(r.Kind), NetMinor: r.NetMinor, TaxMinor: r.TaxMinor})
+	}
+	if inv.Currency != ent.Currency && !inv.ExchangeRate.IsZero() {
+		fexp, _ := money.Exponent(ent.Currency)
+		d.FunctionalCurrency, d.FunctionalExponent, d.ExchangeRate = ent.Currency, fexp, inv.ExchangeRate.String()
+		if v, err := money.Convert(inv.TaxMinor, exp, inv.ExchangeRate, fexp); err == nil {
+			d.TaxMinorFunctional = v
+		}
+	}
+	return d
+}
+
+func (s *Server) recordPayment(c *gin.Context) {
+	var in invoicing.PaymentInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	pay, err := s.store.RecordPayment(c.Request.Context(), principal(c), entity(c), &in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/v1/entities/%d/payments/%d", pay.EntityID, pay.ID))
+	c.JSON(http.StatusCreated, pay.View(entity(c)))
+}
+
+func (s *Server) listPayments(c *gin.Context) {
+	limit, after, err := idPageParams(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := invoicing.PaymentFilter{After: after, Limit: limit}
+	if v := c.Query("customer_id"); v != "" {
+		if f.CustomerID, err = strconv.ParseInt(v, 10, 64); err != nil || f.CustomerID <= 0 {
+			s.fail(c, invalidParam("customer_id", "parameter_invalid", "customer_id is a customer's id"))
+			return
+		}
+	}
+	ent := entity(c)
+	list, err := s.store.Payments(c.Request.Context(), ent.ID, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	views := make([]*invoicing.PaymentView, len(list))
+	for i, p := range list {
+		views[i] = p.View(ent)
+	}
+	c.JSON(http.StatusOK, idPage(views, limit, func(v *invoicing.PaymentView) int64 { return v.ID }))
+}
+
+func (s *Server) getPayment(c *gin.Context) {
+	id, err := idParam(c, "id", "payment")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pay, err := s.store.Payment(c.Request.Context(), entity(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, pay.View(entity(c)))
+}
+
+func (s *Server) removePayment(c *gin.Context) {
+	id, err := idParam(c, "id", "payment")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pay, err := s.store.RemovePayment(c.Request.Context(), principal(c), entity(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, pay.View(entity(c)))
+}
+
+// allocate allocates a payment's unallocated rest, or a credit note's open
+// credit, to documents.
+func (s *Server) allocate(fromCreditNote bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := idParam(c, "id", map[bool]string{true: "credit note", false: "payment"}[fromCreditNote])
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		var in struct {
+			Allocations []invoicing.AllocationInput `json:"allocations"`
+		}
+		if err := decode(c, &in); err != nil {
+			s.fail(c, err)
+			return
+		}
+		list, err := s.store.Allocate(c.Request.Context(), principal(c), entity(c), id, fromCreditNote, in.Allocations)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusCreated, page[*invoicing.AllocationView]{Data: allocationViews(list)})
+	}
+}
+
+func (s *Server) removeAllocation(c *gin.Context) {
+	id, err := idParam(c, "id", "allocation")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.store.RemoveAllocation(c.Request.Context(), principal(c), entity(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a.View())
+}

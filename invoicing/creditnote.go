@@ -1,0 +1,110 @@
+package invoicing
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"backoffice/ledger"
+	"backoffice/ledger/money"
+)
+
+// BuildCreditNote makes the lines of a credit note against inv. credited
+// holds, per invoice line number, the net already credited by earlier
+// credit notes. Each line credited keeps the invoice line's description,
+// tax code and revenue account; its totals are computed as any invoice's.
+func BuildCreditNote(inv *Invoice, credited map[int]int64, in *CreditNoteInput) (*Invoice, error) {
+	switch {
+	case inv.Kind != KindInvoice:
+		return nil, ledger.Errorf(ledger.CodeConflict, "not_an_invoice", "a credit note corrects an invoice, not a credit note")
+	case inv.StoredStatus == StatusDraft:
+		return nil, ledger.Errorf(ledger.CodeConflict, "invoice_not_issued", "invoice %d is a draft; edit or delete it instead", inv.ID)
+	case inv.StoredStatus == StatusVoid:
+		return nil, ledger.Errorf(ledger.CodeConflict, "invoice_void", "invoice %s is void", inv.Number)
+	}
+	exp, _ := money.Exponent(inv.Currency)
+	byNo := map[int]*Line{}
+	for i := range inv.Lines {
+		byNo[inv.Lines[i].LineNo] = &inv.Lines[i]
+	}
+	sel := in.Lines
+	if len(sel) == 0 {
+		for _, l := range inv.Lines {
+			if l.NetMinor-credited[l.LineNo] > 0 {
+				sel = append(sel, CreditLineInput{Line: l.LineNo})
+			}
+		}
+		if len(sel) == 0 {
+			return nil, ledger.Errorf(ledger.CodeConflict, "invoice_fully_credited", "every line of invoice %s is credited already", inv.Number)
+		}
+	}
+	cn := &Invoice{Kind: KindCreditNote, EntityID: inv.EntityID, CustomerID: inv.CustomerID, Currency: inv.Currency,
+		ExchangeRate: inv.ExchangeRate, CreditedInvoiceID: &inv.ID, StoredStatus: StatusDraft}
+	if in.Notes != nil {
+		cn.Notes = strings.TrimSpace(*in.Notes)
+	}
+	var p ledger.Problems
+	seen := map[int]bool{}
+	for i, s := range sel {
+		at := func(f string) string { return fmt.Sprintf("lines[%d].%s", i, f) }
+		orig := byNo[s.Line]
+		switch {
+		case orig == nil:
+			p.Add(at("line"), "line_not_found", "invoice %s has no line %d", inv.Number, s.Line)
+			continue
+		case seen[s.Line]:
+			p.Add(at("line"), "line_repeated", "line %d is named twice", s.Line)
+			continue
+		case s.Quantity != "" && s.Amount != "":
+			p.Add(at("quantity"), "credit_both", "give quantity or amount, not both")
+			continue
+		}
+		seen[s.Line] = true
+		remaining := orig.NetMinor - credited[s.Line]
+		l := *orig
+		l.LineNo = len(cn.Lines) + 1
+		no := orig.LineNo
+		l.CreditsLineNo = &no
+		switch {
+		case s.Quantity != "":
+			q, err := ParseDecimal(s.Quantity, 6)
+			if err != nil || !q.IsPositive() {
+				p.Add(at("quantity"), "quantity_invalid", "quantity must be a decimal greater than 0")
+				continue
+			}
+			l.Quantity = q
+			l.NetMinor, _ = LineNet(q, orig.UnitPrice, orig.DiscountPercent, exp)
+		case s.Amount != "" || credited[s.Line] > 0:
+			amount := remaining
+			if s.Amount != "" {
+				a, err := money.ParseAmount(s.Amount, exp)
+				if ae, ok := err.(*money.AmountError); ok {
+					p.Add(at("amount"), ae.Reason, "%s", ae.Message)
+					continue
+				}
+				amount = a
+			}
+			l.Quantity, l.UnitPrice, l.DiscountPercent, l.NetMinor = decimal.NewFromInt(1), decimal.New(amount, -int32(exp)), decimal.Zero, amount
+		}
+		if l.NetMinor > remaining {
+			p.Add(at("line"), "credit_exceeds_invoice", "line %d has %s %s left to credit; this credits %s",
+				s.Line, money.Format(remaining, exp), inv.Currency, money.Format(l.NetMinor, exp))
+			continue
+		}
+		if l.NetMinor <= 0 {
+			p.Add(at("line"), "credit_zero", "line %d: nothing to credit", s.Line)
+			continue
+		}
+		cn.Lines = append(cn.Lines, l)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	cn.ComputeTotals()
+	if left := inv.TotalMinor - inv.CreditNotedMinor; cn.TotalMinor > left {
+		return nil, ledger.Errorf(ledger.CodeInvalid, "credit_exceeds_invoice", "invoice %s has %s %s left to credit; this credit note totals %s",
+			inv.Number, money.Format(left, exp), inv.Currency, money.Format(cn.TotalMinor, exp))
+	}
+	return cn, nil
+}

@@ -1,0 +1,128 @@
+// Package invoicing holds customers, tax codes, invoices, credit notes,
+// payments and their allocation, and builds the journal entries each money
+// event posts. It knows no database and no HTTP: invoicing/invstore stores
+// it, in the same transactions as the ledger it posts to.
+package invoicing
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"backoffice/ledger"
+	"backoffice/ledger/money"
+)
+
+// Languages a customer's documents can be written in.
+var Languages = []string{"en", "nl"}
+
+// Customer is someone an entity invoices.
+type Customer struct {
+	ID               int64          `json:"id"`
+	EntityID         int64          `json:"entity_id"`
+	ExternalRef      string         `json:"external_ref"`
+	Name             string         `json:"name"`
+	Address          ledger.Address `json:"address"`
+	VATNumber        string         `json:"vat_number"`
+	RegistrationID   string         `json:"registration_id"`
+	Email            string         `json:"email"`
+	Language         string         `json:"language"`
+	Currency         string         `json:"currency"`
+	PaymentTermsDays int            `json:"payment_terms_days"`
+	ArchivedAt       *time.Time     `json:"archived_at"`
+	CreatedAt        time.Time      `json:"created_at"`
+	UpdatedAt        time.Time      `json:"updated_at"`
+}
+
+// CustomerInput creates a customer (name required, the rest defaulted) or
+// updates one (non-nil fields only).
+type CustomerInput struct {
+	ExternalRef      *string         `json:"external_ref"`
+	Name             *string         `json:"name"`
+	Address          *ledger.Address `json:"address"`
+	VATNumber        *string         `json:"vat_number"`
+	RegistrationID   *string         `json:"registration_id"`
+	Email            *string         `json:"email"`
+	Language         *string         `json:"language"`
+	Currency         *string         `json:"currency"`
+	PaymentTermsDays *int            `json:"payment_terms_days"`
+}
+
+// Apply validates the input and writes it onto c. A new customer takes the
+// entity's language (if nl or en), currency and 30 days' terms by default.
+func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) error {
+	var p ledger.Problems
+	text(&p, "external_ref", in.ExternalRef, &c.ExternalRef, 100, false, creating)
+	text(&p, "name", in.Name, &c.Name, 200, true, creating)
+	text(&p, "vat_number", in.VATNumber, &c.VATNumber, 30, false, creating)
+	text(&p, "registration_id", in.RegistrationID, &c.RegistrationID, 50, false, creating)
+	text(&p, "email", in.Email, &c.Email, 254, false, creating)
+	if in.Email != nil && c.Email != "" {
+		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
+			p.Add("email", "email_invalid", "email %q is not an address like \"name@example.com\"", c.Email)
+		}
+	}
+	if in.Address != nil {
+		c.Address = ledger.CheckAddress(&p, "address", *in.Address)
+	} else if c.Address.Lines == nil {
+		c.Address.Lines = []string{}
+	}
+	switch {
+	case in.Language != nil && !validLanguage(*in.Language):
+		p.Add("language", "language_invalid", "language %q is not supported; use \"nl\" or \"en\"", *in.Language)
+	case in.Language != nil:
+		c.Language = *in.Language
+	case creating:
+		c.Language = "en"
+		if l, _, _ := strings.Cut(ent.Locale, "-"); validLanguage(l) {
+			c.Language = l
+		}
+	}
+	switch {
+	case in.Currency != nil && !money.ValidCurrency(*in.Currency):
+		p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+	case in.Currency != nil:
+		c.Currency = *in.Currency
+	case creating:
+		c.Currency = ent.Currency
+	}
+	switch {
+	case in.PaymentTermsDays != nil && (*in.PaymentTermsDays < 0 || *in.PaymentTermsDays > 365):
+		p.Add("payment_terms_days", "payment_terms_invalid", "payment_terms_days must be 0 to 365")
+	case in.PaymentTermsDays != nil:
+		c.PaymentTermsDays = *in.PaymentTermsDays
+	case creating:
+		c.PaymentTermsDays = 30
+	}
+	return p.Err()
+}
+
+func validLanguage(l string) bool { return l == "en" || l == "nl" }
+
+// text checks an optional or required text field and copies it into dst.
+func text(p *ledger.Problems, path string, v *string, dst *string, max int, required, creating bool) {
+	if v == nil {
+		if creating && required {
+			p.Add(path, "field_required", "%s is required", path)
+		}
+		return
+	}
+	s := strings.TrimSpace(*v)
+	switch {
+	case required && s == "":
+		p.Add(path, "field_required", "%s must not be empty", path)
+	case utf8.RuneCountInString(s) > max:
+		p.Add(path, "field_too_long", "%s is longer than %d characters", path, max)
+	default:
+		*dst = s
+	}
+}
+
+// CustomerFilter selects customers to list.
+type CustomerFilter struct {
+	Query           string // part of the name or the external reference, any case
+	IncludeArchived bool
+	After           int64 // id cursor
+	Limit           int
+}

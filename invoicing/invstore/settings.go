@@ -1,0 +1,62 @@
+package invstore
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+
+	"backoffice/invoicing"
+	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
+)
+
+// Settings returns the entity's invoicing settings, or the defaults when
+// none were saved.
+func (s *Store) Settings(ctx context.Context, entityID int64) (*invoicing.Settings, error) {
+	var out invoicing.Settings
+	err := s.db(ctx).Raw(`SELECT invoice_number_format, credit_note_number_format, revenue_account, receivable_account,
+		bank_account, fx_account, iban, updated_at FROM invoicing_settings WHERE entity_id = ?`, entityID).Take(&out).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return invoicing.DefaultSettings(), nil
+	}
+	if err != nil {
+		return nil, sqlstore.Translate(err)
+	}
+	out.UpdatedAt = utc(out.UpdatedAt)
+	return &out, nil
+}
+
+// UpdateSettings changes the settings given and records the change.
+func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *invoicing.SettingsInput) (*invoicing.Settings, error) {
+	var out *invoicing.Settings
+	err := s.tx(ctx, func(ctx context.Context) error {
+		set, err := s.Settings(ctx, ent.ID)
+		if err != nil {
+			return err
+		}
+		lk, err := s.lookup(ctx, ent)
+		if err != nil {
+			return err
+		}
+		if err := in.Apply(set, lk.Accounts); err != nil {
+			return err
+		}
+		t := sqlstore.Now()
+		set.UpdatedAt = &t
+		err = s.db(ctx).Exec(`INSERT INTO invoicing_settings (entity_id, invoice_number_format, credit_note_number_format,
+			revenue_account, receivable_account, bank_account, fx_account, iban, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (entity_id) DO UPDATE SET invoice_number_format = excluded.invoice_number_format,
+			credit_note_number_format = excluded.credit_note_number_format, revenue_account = excluded.revenue_account,
+			receivable_account = excluded.receivable_account, bank_account = excluded.bank_account,
+			fx_account = excluded.fx_account, iban = excluded.iban, updated_at = excluded.updated_at`,
+			ent.ID, set.InvoiceNumberFormat, set.CreditNoteNumberFormat, set.RevenueAccount, set.ReceivableAccount,
+			set.BankAccount, set.FXAccount, set.IBAN, t).Error
+		if err != nil {
+			return err
+		}
+		out = set
+		return s.Audit(ctx, ent.ID, &p.KeyID, "invoicing_settings.updated", "invoicing settings", in)
+	})
+	return out, err
+}

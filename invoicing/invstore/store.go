@@ -1,0 +1,142 @@
+// Package invstore keeps invoicing in the ledger's database (gorm, on
+// PostgreSQL or SQLite). It wraps the ledger store: every write runs in the
+// ledger's transaction and posts its entry there, so an invoice and its
+// entry commit together or not at all.
+//
+// Locks are taken in one order everywhere: invoices (by id), then payments
+// (by id), then the counters and account totals that posting takes.
+package invstore
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"backoffice/invoicing"
+	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
+)
+
+// Store is the ledger store with invoicing added: it serves both
+// ledger.Store and invoicing.Store.
+type Store struct {
+	*sqlstore.Store
+}
+
+var (
+	_ ledger.Store    = (*Store)(nil)
+	_ invoicing.Store = (*Store)(nil)
+)
+
+// New wraps a ledger store.
+func New(l *sqlstore.Store) *Store { return &Store{Store: l} }
+
+func (s *Store) db(ctx context.Context) *gorm.DB { return s.Conn(ctx) }
+
+// forUpdate locks the rows a SELECT reads until the transaction ends. On
+// SQLite a write transaction already excludes every other writer.
+func (s *Store) forUpdate() string {
+	if s.Dialect() == sqlstore.Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// tx runs fn in the transaction in ctx or a new one, translating errors.
+func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return sqlstore.Translate(s.InTx(ctx, fn))
+}
+
+// CreateEntity creates the entity as the ledger does and, with the
+// standard chart, seeds the Dutch tax codes so that it can invoice at once.
+func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledger.EntityInput) (*ledger.Entity, error) {
+	var out *ledger.Entity
+	err := s.tx(ctx, func(ctx context.Context) error {
+		e, err := s.Store.CreateEntity(ctx, p, in)
+		if err != nil {
+			return err
+		}
+		out = e
+		if in.ChartTemplate == nil || *in.ChartTemplate != "standard" {
+			return nil
+		}
+		return s.SeedTaxCodes(ctx, e.ID)
+	})
+	return out, err
+}
+
+// SeedTaxCodes adds the Dutch tax codes on the standard chart's VAT account.
+func (s *Store) SeedTaxCodes(ctx context.Context, entityID int64) error {
+	t := sqlstore.Now()
+	for _, c := range invoicing.DutchTaxCodes {
+		err := s.db(ctx).Exec(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
+			SELECT ?, ?, ?, ?, ?, id, ?, ? FROM accounts WHERE entity_id = ? AND code = ?`,
+			entityID, c.Code, c.Description, c.Rate, string(c.Kind), t, t, entityID, invoicing.DutchVATAccount).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lookup loads what checking a draft needs: settings, tax codes, accounts.
+func (s *Store) lookup(ctx context.Context, ent *ledger.Entity) (*invoicing.Lookup, error) {
+	set, err := s.Settings(ctx, ent.ID)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := s.TaxCodes(ctx, ent.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := s.Accounts(ctx, ent.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	lk := &invoicing.Lookup{Entity: ent, Settings: set, TaxCodes: map[string]*invoicing.TaxCode{}, Accounts: map[string]*ledger.Account{}}
+	for _, c := range codes {
+		lk.TaxCodes[c.Code] = c
+	}
+	for _, a := range accounts {
+		lk.Accounts[a.Code] = a
+	}
+	customers := map[int64]*invoicing.Customer{}
+	lk.Customer = func(id int64) *invoicing.Customer {
+		if c, ok := customers[id]; ok {
+			return c
+		}
+		c, err := s.Customer(ctx, ent.ID, id)
+		if err != nil {
+			c = nil
+		}
+		customers[id] = c
+		return c
+	}
+	return lk, nil
+}
+
+func joinLines(l []string) string { return strings.Join(l, "\n") }
+
+func splitLines(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, "\n")
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func datePtr(d ledger.Date) *ledger.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}

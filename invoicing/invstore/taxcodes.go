@@ -1,0 +1,166 @@
+package invstore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+
+	"backoffice/invoicing"
+	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
+)
+
+const taxCodeSelect = `SELECT t.id, t.entity_id, t.code, t.description, t.rate, t.kind, t.account_id, a.code AS account,
+	t.archived_at, t.created_at, t.updated_at FROM tax_codes t JOIN accounts a ON a.entity_id = t.entity_id AND a.id = t.account_id`
+
+type taxCodeRow struct {
+	ID          int64
+	EntityID    int64
+	Code        string
+	Description string
+	Rate        string
+	Kind        string
+	AccountID   int64
+	Account     string
+	ArchivedAt  *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (r *taxCodeRow) taxCode() *invoicing.TaxCode {
+	rate, _ := decimal.NewFromString(r.Rate) // checked on write and by the table
+	return &invoicing.TaxCode{ID: r.ID, EntityID: r.EntityID, Code: r.Code, Description: r.Description, Rate: rate,
+		RateText: rate.String(), Kind: invoicing.TaxKind(r.Kind), Account: r.Account, AccountID: r.AccountID,
+		ArchivedAt: utc(r.ArchivedAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// vatAccount resolves the VAT account of a tax code by code.
+func (s *Store) vatAccount(ctx context.Context, ent *ledger.Entity, code string) (*ledger.Account, error) {
+	a, err := s.Account(ctx, ent.ID, code)
+	if ledger.IsCode(err, ledger.CodeNotFound) || (err == nil && a.Archived()) {
+		return nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: "account_not_found", Message: "account " + code + " does not exist in this entity or is archived",
+			Fields: []ledger.FieldError{{Path: "account", Reason: "account_not_found", Message: "the VAT account must be an open account of this entity"}}}
+	}
+	return a, err
+}
+
+// CreateTaxCode adds a tax code.
+func (s *Store) CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *invoicing.TaxCodeInput) (*invoicing.TaxCode, error) {
+	t := &invoicing.TaxCode{EntityID: ent.ID}
+	if err := in.Apply(t, true); err != nil {
+		return nil, err
+	}
+	var out *invoicing.TaxCode
+	err := s.tx(ctx, func(ctx context.Context) error {
+		a, err := s.vatAccount(ctx, ent, t.Account)
+		if err != nil {
+			return err
+		}
+		now := sqlstore.Now()
+		var id int64
+		err = s.db(ctx).Raw(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ent.ID, t.Code, t.Description, t.RateText, string(t.Kind), a.ID, now, now).Scan(&id).Error
+		if err != nil {
+			return err
+		}
+		if out, err = s.taxCodeByID(ctx, ent.ID, id); err != nil {
+			return err
+		}
+		return s.Audit(ctx, ent.ID, &p.KeyID, "tax_code.created", t.Code, in)
+	})
+	if sqlstore.IsDuplicate(err, "tax_codes") {
+		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: "tax_code_taken", Message: "tax code " + t.Code + " already exists in this entity",
+			Fields: []ledger.FieldError{{Path: "code", Reason: "tax_code_taken", Message: "a tax code's code is unique per entity"}}}
+	}
+	return out, err
+}
+
+func (s *Store) taxCodeByID(ctx context.Context, entityID, id int64) (*invoicing.TaxCode, error) {
+	var r taxCodeRow
+	if err := s.db(ctx).Raw(taxCodeSelect+` WHERE t.entity_id = ? AND t.id = ?`, entityID, id).Take(&r).Error; err != nil {
+		return nil, sqlstore.Translate(err)
+	}
+	return r.taxCode(), nil
+}
+
+// TaxCode returns one tax code by its code.
+func (s *Store) TaxCode(ctx context.Context, entityID int64, code string) (*invoicing.TaxCode, error) {
+	var r taxCodeRow
+	err := s.db(ctx).Raw(taxCodeSelect+` WHERE t.entity_id = ? AND t.code = ?`, entityID, code).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ledger.NotFound("tax code")
+	}
+	if err != nil {
+		return nil, sqlstore.Translate(err)
+	}
+	return r.taxCode(), nil
+}
+
+// TaxCodes lists the entity's tax codes by code.
+func (s *Store) TaxCodes(ctx context.Context, entityID int64, includeArchived bool) ([]*invoicing.TaxCode, error) {
+	q := taxCodeSelect + ` WHERE t.entity_id = ?`
+	if !includeArchived {
+		q += ` AND t.archived_at IS NULL`
+	}
+	var rows []taxCodeRow
+	if err := s.db(ctx).Raw(q+` ORDER BY t.code`, entityID).Scan(&rows).Error; err != nil {
+		return nil, sqlstore.Translate(err)
+	}
+	out := make([]*invoicing.TaxCode, len(rows))
+	for i := range rows {
+		out[i] = rows[i].taxCode()
+	}
+	return out, nil
+}
+
+// UpdateTaxCode changes a tax code's description or VAT account.
+func (s *Store) UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string, in *invoicing.TaxCodeInput) (*invoicing.TaxCode, error) {
+	var out *invoicing.TaxCode
+	err := s.tx(ctx, func(ctx context.Context) error {
+		t, err := s.TaxCode(ctx, ent.ID, code)
+		if err != nil {
+			return err
+		}
+		if err := in.Apply(t, false); err != nil {
+			return err
+		}
+		a, err := s.vatAccount(ctx, ent, t.Account)
+		if err != nil {
+			return err
+		}
+		err = s.db(ctx).Exec(`UPDATE tax_codes SET description = ?, account_id = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
+			t.Description, a.ID, sqlstore.Now(), ent.ID, t.ID).Error
+		if err != nil {
+			return err
+		}
+		if out, err = s.taxCodeByID(ctx, ent.ID, t.ID); err != nil {
+			return err
+		}
+		return s.Audit(ctx, ent.ID, &p.KeyID, "tax_code.updated", code, in)
+	})
+	return out, err
+}
+
+// ArchiveTaxCode keeps a tax code from new invoice lines.
+func (s *Store) ArchiveTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string) (*invoicing.TaxCode, error) {
+	var out *invoicing.TaxCode
+	err := s.tx(ctx, func(ctx context.Context) error {
+		t, err := s.TaxCode(ctx, ent.ID, code)
+		if err != nil || t.ArchivedAt != nil {
+			out = t
+			return err
+		}
+		now := sqlstore.Now()
+		if err := s.db(ctx).Exec(`UPDATE tax_codes SET archived_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`, now, now, ent.ID, t.ID).Error; err != nil {
+			return err
+		}
+		if out, err = s.taxCodeByID(ctx, ent.ID, t.ID); err != nil {
+			return err
+		}
+		return s.Audit(ctx, ent.ID, &p.KeyID, "tax_code.archived", code, nil)
+	})
+	return out, err
+}

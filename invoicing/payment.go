@@ -1,0 +1,191 @@
+package invoicing
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"backoffice/ledger"
+	"backoffice/ledger/money"
+)
+
+// Directions of a payment.
+const (
+	DirectionReceived = "received" // from the customer
+	DirectionRefund   = "refund"   // to the customer
+)
+
+// Payment is money received from a customer or refunded to one. What is not
+// allocated is the customer's credit (or, for a refund, still to be
+// matched with a credit note or payment).
+type Payment struct {
+	ID                     int64
+	EntityID               int64
+	CustomerID             int64
+	Direction              string
+	Date                   ledger.Date
+	Currency               string
+	AmountMinor            int64
+	ExchangeRate           decimal.Decimal // zero in the functional currency
+	FunctionalMinor        int64
+	BankAccount            string
+	BankAccountID          int64
+	Reference              string
+	SettledMinor           int64
+	SettledFunctionalMinor int64
+	EntryID                int64
+	CreatedAt              time.Time
+	CreatedBy              int64
+	RemovedAt              *time.Time
+	RemovedBy              *int64
+	RemovalEntryID         *int64
+	Allocations            []*Allocation
+}
+
+// UnallocatedMinor is what is left to allocate.
+func (p *Payment) UnallocatedMinor() int64 {
+	if p.RemovedAt != nil {
+		return 0
+	}
+	return p.AmountMinor - p.SettledMinor
+}
+
+// PaymentInput records a payment, optionally allocating it at once.
+type PaymentInput struct {
+	CustomerID   *int64            `json:"customer_id"`
+	Direction    *string           `json:"direction"`
+	Date         *string           `json:"date"`
+	Amount       *string           `json:"amount"`
+	Currency     *string           `json:"currency"`
+	ExchangeRate *string           `json:"exchange_rate"`
+	BankAccount  *string           `json:"bank_account"`
+	Reference    *string           `json:"reference"`
+	Allocations  []AllocationInput `json:"allocations"`
+}
+
+// AllocationInput allocates an amount to an invoice (of a payment
+// received or a credit note) or to a credit note (of a refund).
+type AllocationInput struct {
+	InvoiceID    *int64 `json:"invoice_id"`
+	CreditNoteID *int64 `json:"credit_note_id"`
+	Amount       string `json:"amount"`
+}
+
+// Apply checks the input (the store checks the customer and account) and
+// fills pay. The currency defaults to the customer's, the date to today,
+// the bank account to the settings'.
+func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, s *Settings) error {
+	var p ledger.Problems
+	pay.Direction = DirectionReceived
+	if in.Direction != nil {
+		if *in.Direction != DirectionReceived && *in.Direction != DirectionRefund {
+			p.Add("direction", "direction_invalid", "direction is \"received\" or \"refund\", got %q", *in.Direction)
+		}
+		pay.Direction = *in.Direction
+	}
+	pay.Date = ent.Today()
+	if in.Date != nil {
+		d, err := ledger.ParseDate(*in.Date)
+		if err != nil {
+			p.Add("date", "date_invalid", "%v", err)
+		} else if ent.Locked(d) {
+			p.Add("date", "period_locked", "date %s is on or before the lock date %s", d, ent.LockDate)
+		}
+		pay.Date = d
+	}
+	pay.Currency = ent.Currency
+	if cust != nil {
+		pay.Currency = cust.Currency
+	}
+	if in.Currency != nil {
+		if !money.ValidCurrency(*in.Currency) {
+			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+		}
+		pay.Currency = *in.Currency
+	}
+	exp, known := money.Exponent(pay.Currency)
+	if in.Amount == nil {
+		p.Add("amount", "field_required", "amount is required (a decimal string such as \"121.00\")")
+	} else if known {
+		m, err := money.ParseAmount(*in.Amount, exp)
+		if ae, ok := err.(*money.AmountError); ok {
+			p.Add("amount", ae.Reason, "%s", ae.Message)
+		}
+		pay.AmountMinor = m
+	}
+	if known && pay.Currency != ent.Currency {
+		if in.ExchangeRate == nil {
+			p.Add("exchange_rate", "exchange_rate_required", "the payment is in %s, not the functional currency %s: give exchange_rate", pay.Currency, ent.Currency)
+		} else if r, err := money.ParseRate(*in.ExchangeRate); err != nil {
+			p.Add("exchange_rate", "exchange_rate_invalid", "%v", err)
+		} else {
+			pay.ExchangeRate = r
+		}
+	} else if in.ExchangeRate != nil {
+		p.Add("exchange_rate", "exchange_rate_unused", "exchange_rate is given but the payment is in %s, the functional currency", ent.Currency)
+	}
+	pay.BankAccount = s.BankAccount
+	if in.BankAccount != nil {
+		pay.BankAccount = strings.TrimSpace(*in.BankAccount)
+	}
+	if in.Reference != nil {
+		pay.Reference = strings.TrimSpace(*in.Reference)
+		if utf8.RuneCountInString(pay.Reference) > 100 {
+			p.Add("reference", "field_too_long", "reference is longer than 100 characters")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	pay.FunctionalMinor = pay.AmountMinor
+	if pay.Currency != ent.Currency {
+		funcExp, _ := money.Exponent(ent.Currency)
+		v, err := money.Convert(pay.AmountMinor, exp, pay.ExchangeRate, funcExp)
+		if err != nil || v <= 0 {
+			return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "the amount converted at %s is out of range", pay.ExchangeRate)
+		}
+		pay.FunctionalMinor = v
+	}
+	return nil
+}
+
+// Allocation settles a document the customer owes (an invoice, or a
+// refund paid out) with one the customer is owed (a payment received, or
+// a credit note), for an amount in their common currency.
+type Allocation struct {
+	ID                    int64
+	EntityID              int64
+	DebitInvoiceID        *int64
+	DebitPaymentID        *int64
+	CreditInvoiceID       *int64
+	CreditPaymentID       *int64
+	Date                  ledger.Date
+	Currency              string
+	AmountMinor           int64
+	DebitFunctionalMinor  int64
+	CreditFunctionalMinor int64
+	FXEntryID             *int64
+	CreatedAt             time.Time
+	CreatedBy             int64
+	RemovedAt             *time.Time
+	RemovedBy             *int64
+	RemovalEntryID        *int64
+}
+
+// CreditNoteInput credits an issued invoice: every line that remains when
+// Lines is empty, or the lines named, each by a quantity, by a net amount,
+// or (neither) in full.
+type CreditNoteInput struct {
+	IssueDate *string           `json:"issue_date"`
+	Notes     *string           `json:"notes"`
+	Lines     []CreditLineInput `json:"lines"`
+}
+
+// CreditLineInput names one line of the invoice to credit.
+type CreditLineInput struct {
+	Line     int    `json:"line"`
+	Quantity string `json:"quantity"`
+	Amount   string `json:"amount"`
+}

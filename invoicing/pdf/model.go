@@ -1,0 +1,79 @@
+// Package pdf renders invoices and credit notes as PDF from plain view
+// models. It knows no database and no HTTP: the caller fills a Document.
+package pdf
+
+// Document is everything printed on an invoice or a credit note. Dates are
+// ISO "YYYY-MM-DD" strings; the renderer writes them the customer's way.
+// Amounts are int64 minor units of Currency (Exponent decimals); quantities,
+// prices, percentages and rates are plain decimal strings ("12", "3.9500",
+// "21"), written by the renderer with the language's separators.
+type Document struct {
+	Kind     string // "invoice" or "credit_note"
+	Language string // "nl" or "en"; anything else is printed as "en"
+	Number   string // "INV-2026-0001"
+	// CreditedNumber is the number of the invoice a credit note corrects.
+	CreditedNumber string
+
+	IssueDate  string
+	SupplyDate string // date of supply (art. 226(7)); may equal IssueDate
+	DueDate    string // "" on credit notes
+
+	Supplier Party
+	Customer Party
+
+	Currency string // ISO 4217 of every amount on the document
+	Exponent int    // the currency's decimals (2 for EUR)
+
+	Lines []Line
+	VAT   []VATRow // one row per tax code used, in printing order
+
+	NetMinor   int64
+	TaxMinor   int64
+	TotalMinor int64
+
+	// FX: when the document's currency is not the supplier's functional
+	// currency, the VAT is also shown in the functional currency (art. 230).
+	FunctionalCurrency string // "" when Currency is functional
+	FunctionalExponent int
+	ExchangeRate       string // functional units per one unit of Currency
+	TaxMinorFunctional int64
+
+	PaymentTermsDays int
+	PaymentReference string // what the customer should quote when paying
+	BankIBAN         string // "" when the entity has none on record
+	Notes            string // free text from the draft, printed as given
+}
+
+// Party is the supplier (the entity) or the customer.
+type Party struct {
+	Name           string
+	AddressLines   []string
+	Postcode       string
+	City           string
+	Country        string // ISO 3166-1 alpha-2
+	VATNumber      string
+	RegistrationID string // chamber of commerce number (KvK)
+	Email          string
+}
+
+// Line is one invoice line as printed.
+type Line struct {
+	Description     string
+	Quantity        string // decimal
+	Unit            string // "pcs", "h", "kg"; may be ""
+	UnitPrice       string // decimal, up to 4 decimals
+	DiscountPercent string // decimal; "" or "0" when none
+	NetMinor        int64  // quantity x price less discount, rounded
+	TaxCode         string
+	TaxRate         string // decimal percent ("21", "9", "0")
+	TaxKind         string // standard, reduced, zero, exempt, reverse_charge, intra_eu
+}
+
+// VATRow is the VAT breakdown for one tax code (EN 16931 BG-23).
+type VATRow struct {
+	Code     string
+	Rate     string // decimal percent
+	Kind     string // as Line.TaxKind
+	NetMinor int64  // sum of that code's line nets
+	TaxMinor int64  // rate x NetMinor, rounded once
+}

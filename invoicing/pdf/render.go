@@ -1,0 +1,890 @@
+package pdf
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// Page geometry, in millimetres on A4 portrait.
+const (
+	pageW      = 210.0
+	pageH      = 297.0
+	marginL    = 20.0
+	marginR    = 20.0
+	contentW   = pageW - marginL - marginR
+	rightEdge  = pageW - marginR
+	marginTop  = 18.0
+	bodyBottom = pageH - 24.0 // nothing but the footer goes below this
+	footerY    = pageH - 16.0
+
+	cellPad    = 1.6 // horizontal padding inside table cells
+	rowPad     = 1.2 // vertical padding of a table row
+	baseSize   = 9.0 // body text, points
+	smallSize  = 7.5
+	lineH      = 4.2 // line height of baseSize text
+	smallLineH = 3.5
+	headRowH   = 7.0 // height of a table header row
+	sumRowH    = 6.0 // height of a VAT breakdown or totals row
+)
+
+type rgb struct{ r, g, b int }
+
+var (
+	colInk     = rgb{31, 41, 55}
+	colMuted   = rgb{107, 114, 128}
+	colAccent  = rgb{23, 63, 116}
+	colRule    = rgb{214, 218, 224}
+	colHeadBg  = rgb{241, 243, 246}
+	colStrong  = rgb{17, 24, 39}
+	colTotalBg = rgb{232, 238, 247}
+)
+
+// footnote markers for the special VAT kinds, in order of appearance.
+var markers = []string{"¹", "²", "³", "⁴"}
+
+// Render writes doc as a PDF to w.
+//
+// The document is A4 in the embedded DejaVu Sans Condensed font, which
+// prints every EU language, Greek and Cyrillic (see fontRanges). Text
+// fields are printed as given, cleaned: control characters are dropped,
+// characters beyond the font's plane (emoji) print as "�", other
+// characters the font lacks as an empty box. The header (parties and
+// document facts) is limited to the first page: absurdly long names and
+// addresses are cut there with "…"; lines, notes and the VAT breakdown
+// run over as many pages as they need. Output is deterministic: the same
+// Document gives the same bytes. Render is safe for concurrent use.
+func Render(w io.Writer, doc *Document) (err error) {
+	if doc == nil {
+		return errors.New("pdf: nil document")
+	}
+	if w == nil {
+		return errors.New("pdf: nil writer")
+	}
+	defer func() {
+		// fpdf indexes its tables with values taken from the text; should
+		// some input still trip it, the caller gets an error, not a crash.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("pdf: rendering %q: %v", doc.Number, p)
+		}
+	}()
+
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCatalogSort(true)
+	stamp, ok := parseISODate(doc.IssueDate)
+	if !ok {
+		stamp = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	f.SetCreationDate(stamp)
+	f.SetModificationDate(stamp)
+	f.SetCompression(true)
+	regular, bold := embeddedFonts()
+	f.AddUTF8FontFromBytes(fontFamily, "", regular)
+	f.AddUTF8FontFromBytes(fontFamily, "B", bold)
+	f.SetMargins(marginL, marginTop, marginR)
+	f.SetAutoPageBreak(false, pageH-bodyBottom) // breaks are placed by hand
+	f.SetCellMargin(0)
+	f.SetLineWidth(0.2)
+
+	r := newRenderer(f, doc)
+	f.SetTitle(r.docLabel(), true)
+	f.SetSubject(r.title, true)
+	f.SetAuthor(oneLine(doc.Supplier.Name), true)
+	f.SetCreator("backoffice", true)
+	f.SetProducer("backoffice invoicing/pdf (fpdf)", true)
+	f.SetLang(r.l.lang)
+	r.render()
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("pdf: rendering %q: %w", doc.Number, err)
+	}
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("pdf: writing %q: %w", doc.Number, err)
+	}
+	return nil
+}
+
+type column struct {
+	title string
+	w     float64
+	align string
+}
+
+type renderer struct {
+	f   *fpdf.Fpdf
+	d   *Document
+	l   *labels
+	cur string
+	exp int
+
+	title   string
+	credit  bool
+	number  string
+	y       float64
+	inTable bool
+	cols    []column
+	hasDisc bool
+	// freshTable is true while the current page holds no line row yet.
+	freshTable bool
+
+	kinds  []string          // special VAT kinds used, in order of appearance
+	marker map[string]string // kind -> footnote marker
+}
+
+func newRenderer(f *fpdf.Fpdf, d *Document) *renderer {
+	r := &renderer{
+		f:      f,
+		d:      d,
+		l:      labelsFor(d.Language),
+		cur:    d.Currency,
+		exp:    min(max(d.Exponent, 0), maxExponent),
+		credit: normKind(d.Kind) == "credit_note" || normKind(d.Kind) == "credit",
+		number: oneLine(d.Number),
+		marker: map[string]string{},
+	}
+	r.title = r.l.invoice
+	if r.credit {
+		r.title = r.l.creditNote
+	}
+	note := func(kind string) {
+		kind = normKind(kind)
+		if r.l.kindNote(kind) == "" || r.marker[kind] != "" {
+			return
+		}
+		r.marker[kind] = markers[len(r.kinds)]
+		r.kinds = append(r.kinds, kind)
+	}
+	for _, ln := range d.Lines {
+		note(ln.TaxKind)
+		if !isZeroOrEmpty(ln.DiscountPercent) {
+			r.hasDisc = true
+		}
+	}
+	for _, v := range d.VAT {
+		note(v.Kind)
+	}
+	return r
+}
+
+// docLabel is "Invoice INV-2026-0001".
+func (r *renderer) docLabel() string { return strings.TrimSpace(r.title + " " + r.number) }
+
+func normKind(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func (r *renderer) amount(minor int64) string {
+	return FormatAmount(minor, r.exp, r.cur, r.l.lang)
+}
+
+func (r *renderer) date(iso string) string { return FormatDate(iso, r.l.lang) }
+
+// --- drawing primitives ---
+
+func (r *renderer) font(style string, size float64) { r.f.SetFont(fontFamily, style, size) }
+
+func (r *renderer) color(c rgb) { r.f.SetTextColor(c.r, c.g, c.b) }
+
+func (r *renderer) width(s string) float64 { return r.f.GetStringWidth(s) }
+
+// text writes one line of s in the box (x, y, w, h) with the current font.
+func (r *renderer) text(x, y, w, h float64, s, align string) {
+	if s == "" {
+		return
+	}
+	r.f.SetXY(x, y)
+	r.f.CellFormat(w, h, s, "", 0, align, false, 0, "")
+}
+
+// fit writes one line of s in the box, shrinking the font down to 6 pt
+// and then cutting the text with "…" so that it never runs out of the box.
+func (r *renderer) fit(x, y, w, h float64, s, align, style string, size float64) {
+	s = oneLine(s)
+	r.font(style, size)
+	if r.width(s) > w {
+		for sz := size - 0.5; sz >= 6 && r.width(s) > w; sz -= 0.5 {
+			r.font(style, sz)
+		}
+		if r.width(s) > w {
+			s = r.cut(s, w)
+		}
+	}
+	r.text(x, y, w, h, s, align)
+	r.font(style, size)
+}
+
+// cut shortens s with "…" to fit w with the current font.
+func (r *renderer) cut(s string, w float64) string {
+	runes := []rune(s)
+	ell := r.width("…")
+	total := 0.0
+	for i, c := range runes {
+		total += r.width(string(c))
+		if total+ell > w {
+			return string(runes[:i]) + "…"
+		}
+	}
+	return s
+}
+
+func (r *renderer) hline(x1, x2, y float64, c rgb, width float64) {
+	r.f.SetDrawColor(c.r, c.g, c.b)
+	r.f.SetLineWidth(width)
+	r.f.Line(x1, y, x2, y)
+}
+
+func (r *renderer) fillRect(x, y, w, h float64, c rgb) {
+	r.f.SetFillColor(c.r, c.g, c.b)
+	r.f.Rect(x, y, w, h, "F")
+}
+
+// wrap breaks s into lines no wider than w in the current font: at spaces
+// where it can, inside a word where a word alone is too wide. Line breaks
+// in s are kept; blank lines at the start and end are dropped. It returns
+// at least one (possibly empty) line.
+func (r *renderer) wrap(s string, w float64) []string {
+	s = clean(s)
+	var out []string
+	space := r.width(" ")
+	for para := range strings.SplitSeq(s, "\n") {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, "")
+			continue
+		}
+		line, lineW := "", 0.0
+		for _, word := range words {
+			ww := r.width(word)
+			if line != "" && lineW+space+ww <= w {
+				line += " " + word
+				lineW += space + ww
+				continue
+			}
+			if line != "" {
+				out = append(out, line)
+			}
+			for ww > w {
+				n, nw := r.prefix(word, w)
+				out = append(out, word[:n])
+				word, ww = word[n:], ww-nw
+			}
+			line, lineW = word, ww
+		}
+		out = append(out, line)
+	}
+	start, end := 0, len(out)
+	for start < end && out[start] == "" {
+		start++
+	}
+	for end > start && out[end-1] == "" {
+		end--
+	}
+	if start == end {
+		return []string{""}
+	}
+	return out[start:end]
+}
+
+// wrapMax is wrap cut to at most n lines, the last one ending in "…" when
+// text was dropped. The header uses it: it is drawn on the first page only
+// and must fit there whatever the input.
+func (r *renderer) wrapMax(s string, w float64, n int) []string {
+	lines := r.wrap(s, w)
+	if len(lines) <= n {
+		return lines
+	}
+	lines = lines[:n]
+	lines[n-1] = r.cut(lines[n-1]+" …", w)
+	if !strings.HasSuffix(lines[n-1], "…") {
+		lines[n-1] = r.cut(lines[n-1], w-r.width("…")) + "…"
+	}
+	return lines
+}
+
+// prefix returns the byte length and width of the longest prefix of word
+// (at least one rune) no wider than w.
+func (r *renderer) prefix(word string, w float64) (int, float64) {
+	total := 0.0
+	for i, c := range word {
+		cw := r.width(string(c))
+		if i > 0 && total+cw > w {
+			return i, total
+		}
+		total += cw
+	}
+	return len(word), total
+}
+
+// --- pagination ---
+
+// newPage starts a page; after the first it repeats a running header and,
+// inside the line table, the table header.
+func (r *renderer) newPage() {
+	r.f.AddPage()
+	r.y = marginTop
+	if r.f.PageNo() > 1 {
+		r.font("", smallSize)
+		r.color(colMuted)
+		left := r.docLabel() + " (" + r.l.continued + ")"
+		r.text(marginL, r.y, contentW*0.6, smallLineH, r.cut(left, contentW*0.6), "L")
+		name := oneLine(r.d.Supplier.Name)
+		r.text(marginL+contentW*0.6, r.y, contentW*0.4, smallLineH, r.cut(name, contentW*0.38), "R")
+		r.y += smallLineH + 1.5
+		r.hline(marginL, rightEdge, r.y, colRule, 0.2)
+		r.y += 4
+	}
+	if r.inTable {
+		r.tableHeader()
+	}
+}
+
+// ensure starts a new page unless h more millimetres fit on this one.
+func (r *renderer) ensure(h float64) {
+	if r.y+h > bodyBottom {
+		r.newPage()
+	}
+}
+
+// --- document ---
+
+func (r *renderer) render() {
+	r.newPage()
+	r.header()
+	r.lineTable()
+	r.summary()
+	r.legalNotes()
+	r.payment()
+	r.notes()
+	r.footers()
+}
+
+// header draws the supplier, the title, the document facts and the
+// customer.
+func (r *renderer) header() {
+	d, l := r.d, r.l
+	const leftW = 86.0
+	const metaX = 112.0
+	const metaW = rightEdge - metaX
+
+	// Supplier, top left.
+	y := marginTop
+	r.font("B", 13)
+	r.color(colStrong)
+	for _, s := range r.wrapMax(d.Supplier.Name, leftW, 3) {
+		r.text(marginL, y, leftW, 6, s, "L")
+		y += 6
+	}
+	y += 0.8
+	r.font("", 8.5)
+	r.color(colMuted)
+	for _, s := range r.partyLines(d.Supplier, leftW, true) {
+		r.text(marginL, y, leftW, 3.9, s, "L")
+		y += 3.9
+	}
+
+	// Title and facts, top right.
+	ry := marginTop - 1.5
+	r.font("B", 22)
+	r.color(colAccent)
+	r.fit(metaX, ry, metaW, 10, r.title, "R", "B", 22)
+	ry += 14
+	type fact struct{ label, value string }
+	facts := []fact{
+		{l.invoiceNumber, r.number},
+		{l.invoiceDate, r.date(d.IssueDate)},
+	}
+	if r.credit {
+		facts[0].label, facts[1].label = l.creditNoteNumber, l.creditNoteDate
+	}
+	if strings.TrimSpace(d.SupplyDate) != "" {
+		facts = append(facts, fact{l.supplyDate, r.date(d.SupplyDate)})
+	}
+	if strings.TrimSpace(d.DueDate) != "" {
+		facts = append(facts, fact{l.dueDate, r.date(d.DueDate)})
+	}
+	if d.PaymentTermsDays > 0 {
+		facts = append(facts, fact{l.paymentTerms, l.days(d.PaymentTermsDays)})
+	}
+	if ref := oneLine(d.PaymentReference); ref != "" {
+		facts = append(facts, fact{l.paymentReference, ref})
+	}
+	const labelW = 31.0
+	for _, fc := range facts {
+		r.font("", 8.5)
+		r.color(colMuted)
+		r.text(metaX, ry, labelW, 4.4, fc.label, "L")
+		r.font("B", 8.5)
+		r.color(colInk)
+		lines := r.wrapMax(fc.value, metaW-labelW, 3)
+		for _, s := range lines {
+			r.text(metaX+labelW, ry, metaW-labelW, 4.4, s, "R")
+			ry += 4.4
+		}
+		ry += 0.6
+	}
+
+	// Customer, below the supplier.
+	y = max(y+8, marginTop+34)
+	r.font("B", 7.5)
+	r.color(colAccent)
+	r.text(marginL, y, leftW, 4, strings.ToUpper(l.billTo), "L")
+	y += 5
+	r.font("B", 10)
+	r.color(colStrong)
+	for _, s := range r.wrapMax(d.Customer.Name, leftW, 3) {
+		r.text(marginL, y, leftW, 4.8, s, "L")
+		y += 4.8
+	}
+	r.font("", baseSize)
+	r.color(colInk)
+	for _, s := range r.partyLines(d.Customer, leftW, false) {
+		r.text(marginL, y, leftW, lineH, s, "L")
+		y += lineH
+	}
+
+	r.y = max(y, ry) + 9
+	if r.credit && strings.TrimSpace(d.CreditedNumber) != "" {
+		r.font("B", 10)
+		r.color(colAccent)
+		for _, s := range r.wrapMax(l.creditNoteFor+" "+oneLine(d.CreditedNumber), contentW, 2) {
+			r.text(marginL, r.y, contentW, 5, s, "L")
+			r.y += 5
+		}
+		r.y += 4
+	}
+}
+
+// partyLines is a party's address and identifiers, wrapped to w in the
+// current font: each item on at most two lines, the address on at most
+// six items. The supplier's e-mail address is included.
+func (r *renderer) partyLines(p Party, w float64, withEmail bool) []string {
+	var src []string
+	for _, a := range p.AddressLines[:min(len(p.AddressLines), 6)] {
+		if s := oneLine(a); s != "" {
+			src = append(src, s)
+		}
+	}
+	if pc := strings.TrimSpace(oneLine(p.Postcode) + " " + oneLine(p.City)); pc != "" {
+		src = append(src, pc)
+	}
+	if c := r.l.country(p.Country); c != "" {
+		src = append(src, c)
+	}
+	if v := oneLine(p.VATNumber); v != "" {
+		src = append(src, r.l.vatNumber+" "+v)
+	}
+	if v := oneLine(p.RegistrationID); v != "" {
+		src = append(src, r.l.registrationID+" "+v)
+	}
+	if e := oneLine(p.Email); withEmail && e != "" {
+		src = append(src, e)
+	}
+	var out []string
+	for _, s := range src {
+		out = append(out, r.wrapMax(s, w, 2)...)
+	}
+	return out
+}
+
+// --- line table ---
+
+func (r *renderer) tableColumns() {
+	l := r.l
+	amountW, vatW, priceW, qtyW, discW := 29.0, 16.0, 27.0, 22.0, 17.0
+	descW := contentW - amountW - vatW - priceW - qtyW
+	if r.hasDisc {
+		descW -= discW
+	}
+	r.cols = []column{
+		{l.description, descW, "L"},
+		{l.quantity, qtyW, "R"},
+		{l.price, priceW, "R"},
+	}
+	if r.hasDisc {
+		r.cols = append(r.cols, column{l.discount, discW, "R"})
+	}
+	r.cols = append(r.cols, column{l.vat, vatW, "R"}, column{l.amount, amountW, "R"})
+}
+
+func (r *renderer) tableHeader() {
+	r.fillRect(marginL, r.y, contentW, headRowH, colHeadBg)
+	r.hline(marginL, rightEdge, r.y+headRowH, colAccent, 0.35)
+	x := marginL
+	for i, c := range r.cols {
+		w := c.w - 2*cellPad
+		if i == len(r.cols)-2 && len(r.kinds) > 0 {
+			r.font("", baseSize)
+			w -= r.width("¹") + 0.3 // the footnote marker slot of tableRow
+		}
+		r.fit(x+cellPad, r.y, w, headRowH, c.title, c.align, "B", 8)
+		x += c.w
+	}
+	r.color(colInk)
+	r.y += headRowH
+	r.freshTable = true
+}
+
+// lineCells are a line's printed cells after the description.
+func (r *renderer) lineCells(ln Line) []string {
+	qty := formatDecimal(ln.Quantity, 0, r.l.lang)
+	if u := r.l.unit(ln.Unit); u != "" && qty != "" {
+		qty += " " + u
+	}
+	cells := []string{qty, formatDecimalMoney(ln.UnitPrice, r.exp, r.cur, r.l.lang)}
+	if r.hasDisc {
+		disc := ""
+		if !isZeroOrEmpty(ln.DiscountPercent) {
+			disc = formatPercent(ln.DiscountPercent, r.l.lang)
+		}
+		cells = append(cells, disc)
+	}
+	rate := formatPercent(ln.TaxRate, r.l.lang)
+	if rate == "" {
+		rate = oneLine(ln.TaxCode)
+	}
+	return append(cells, rate, r.amount(ln.NetMinor))
+}
+
+func (r *renderer) lineTable() {
+	r.tableColumns()
+	r.ensure(headRowH + lineH + 2*rowPad)
+	r.inTable = true
+	r.tableHeader()
+	descW := r.cols[0].w - 2*cellPad
+	// A row moved whole to a new page must fit on it.
+	contentTop := marginTop + smallLineH + 5.5 + headRowH // first row on a later page
+	pageRows := int((bodyBottom - contentTop - 2*rowPad) / lineH)
+	for i, ln := range r.d.Lines {
+		r.font("", baseSize)
+		lines := r.wrap(ln.Description, descW)
+		cells := r.lineCells(ln)
+		mark := r.marker[normKind(ln.TaxKind)]
+		first := true
+		for first || len(lines) > 0 {
+			avail := int((bodyBottom - r.y - 2*rowPad) / lineH)
+			need := max(len(lines), 1)
+			if avail < need && !r.freshTable && (need <= pageRows || avail < 2) {
+				r.newPage()
+				continue
+			}
+			n := min(max(avail, 1), need)
+			r.tableRow(lines[:min(n, len(lines))], cells, mark, first, i == len(r.d.Lines)-1 && n == need)
+			lines = lines[min(n, len(lines)):]
+			first = false
+		}
+	}
+	r.inTable = false
+}
+
+// tableRow draws one row (or the part of one that fits on the page): the
+// description lines and, on its first part, the other cells.
+//
+// The VAT column keeps room at its right for the footnote marker of a
+// special VAT kind, so that the rates stay aligned.
+func (r *renderer) tableRow(desc, cells []string, mark string, withCells, last bool) {
+	h := float64(max(len(desc), 1))*lineH + 2*rowPad
+	top := r.y + rowPad
+	r.font("", baseSize)
+	r.color(colInk)
+	for i, s := range desc {
+		r.text(marginL+cellPad, top+float64(i)*lineH, r.cols[0].w-2*cellPad, lineH, s, "L")
+	}
+	if withCells {
+		x := marginL + r.cols[0].w
+		vatCol := len(r.cols) - 3 // index in cells
+		for i, c := range r.cols[1:] {
+			r.color(colInk)
+			w := c.w - 2*cellPad
+			if i == vatCol && len(r.kinds) > 0 {
+				slot := r.width("¹") + 0.3
+				w -= slot
+				if mark != "" {
+					r.text(x+cellPad+w+0.3, top, slot, lineH, mark, "L")
+				}
+			}
+			r.fit(x+cellPad, top, w, lineH, cells[i], c.align, "", baseSize)
+			x += c.w
+		}
+	}
+	r.y += h
+	rule := colRule
+	if last {
+		rule = colMuted
+	}
+	r.hline(marginL, rightEdge, r.y, rule, 0.2)
+	r.freshTable = false
+}
+
+// --- VAT breakdown and totals ---
+
+// vatLabel names a VAT row: its rate, or the special kind's name, with
+// the footnote marker. Rows that would read the same get their code.
+func (r *renderer) vatLabel(i int) string {
+	label := func(v VATRow) string {
+		if s := r.l.kindLabel(normKind(v.Kind)); s != "" {
+			return s
+		}
+		if s := formatPercent(v.Rate, r.l.lang); s != "" {
+			return s
+		}
+		return oneLine(v.Code)
+	}
+	v := r.d.VAT[i]
+	s := label(v)
+	for j, o := range r.d.VAT {
+		if j != i && label(o) == s && oneLine(v.Code) != "" {
+			s += " (" + oneLine(v.Code) + ")"
+			break
+		}
+	}
+	return s + r.marker[normKind(v.Kind)]
+}
+
+// summary draws the VAT breakdown (left) beside the totals (right). The
+// two start on one page together: on a new page if they do not fit below
+// the lines. Only a breakdown too long for a whole page continues on the
+// next, with its header repeated.
+func (r *renderer) summary() {
+	d, l := r.d, r.l
+	const vatX, vatW = marginL, 88.0
+	const totX = 116.0
+	const totW = rightEdge - totX
+
+	vatH := 0.0
+	if len(d.VAT) > 0 {
+		vatH = headRowH + float64(len(d.VAT))*sumRowH
+	}
+	fx := strings.TrimSpace(d.FunctionalCurrency) != ""
+	rate := strings.TrimSpace(d.ExchangeRate) != ""
+	totH := 2*sumRowH + 1.5 + 9
+	if fx {
+		totH += 2 + 5
+		if rate {
+			totH += 5
+		}
+	}
+	r.y += 7
+	r.ensure(max(min(vatH, bodyBottom-marginTop-20), totH))
+	top := r.y
+	page := r.f.PageNo()
+
+	// Totals, right.
+	y := top
+	const labelW = 30.0
+	row := func(label, value string, style string, size, h float64, c rgb) {
+		r.color(colMuted)
+		if style == "B" {
+			r.color(c)
+		}
+		r.fit(totX+cellPad, y, labelW, h, label, "L", style, size)
+		r.color(c)
+		r.fit(totX+labelW, y, totW-labelW-cellPad, h, value, "R", style, size)
+		y += h
+	}
+	row(l.subtotal, r.amount(d.NetMinor), "", baseSize, sumRowH, colInk)
+	row(l.vatTotal, r.amount(d.TaxMinor), "", baseSize, sumRowH, colInk)
+	y += 1.5
+	r.fillRect(totX, y, totW, 9, colTotalBg)
+	row(l.total, r.amount(d.TotalMinor), "B", 11, 9, colStrong)
+	if fx {
+		// Art. 230: the VAT also in the supplier's functional currency.
+		y += 2
+		fcur := strings.ToUpper(oneLine(d.FunctionalCurrency))
+		if rate {
+			row(l.exchangeRate, "1 "+strings.ToUpper(oneLine(d.Currency))+" = "+formatDecimal(d.ExchangeRate, 0, l.lang)+" "+fcur, "", 8, 5, colMuted)
+		}
+		row(l.vatFunctional+" "+fcur, FormatAmount(d.TaxMinorFunctional, d.FunctionalExponent, fcur, l.lang), "", 8, 5, colMuted)
+	}
+	totBottom := y
+
+	// VAT breakdown, left.
+	if len(d.VAT) == 0 {
+		r.y = totBottom
+		return
+	}
+	vatCols := []column{{l.vatRate, 34, "L"}, {l.taxableAmount, 28, "R"}, {l.vatAmount, 26, "R"}}
+	header := func() {
+		r.fillRect(vatX, r.y, vatW, headRowH, colHeadBg)
+		r.hline(vatX, vatX+vatW, r.y+headRowH, colAccent, 0.35)
+		x := vatX
+		for _, c := range vatCols {
+			r.color(colInk)
+			r.fit(x+cellPad, r.y, c.w-2*cellPad, headRowH, c.title, c.align, "B", 8)
+			x += c.w
+		}
+		r.y += headRowH
+	}
+	header()
+	for i, v := range d.VAT {
+		if r.y+sumRowH > bodyBottom {
+			r.newPage()
+			header()
+		}
+		cells := []string{r.vatLabel(i), r.amount(v.NetMinor), r.amount(v.TaxMinor)}
+		x := vatX
+		for j, c := range vatCols {
+			r.color(colInk)
+			r.fit(x+cellPad, r.y, c.w-2*cellPad, sumRowH, cells[j], c.align, "", 8.5)
+			x += c.w
+		}
+		r.y += sumRowH
+		r.hline(vatX, vatX+vatW, r.y, colRule, 0.2)
+	}
+	if r.f.PageNo() == page {
+		r.y = max(r.y, totBottom)
+	}
+}
+
+// textLine is one line of a text block: an optional marker hanging in the
+// left margin of the block, and the text.
+type textLine struct{ mark, text string }
+
+// block prints a heading (if any) and lines of text. The whole block
+// moves to the next page if it does not fit on this one but would on an
+// empty page; a longer block flows over pages, keeping the heading with
+// at least two lines.
+func (r *renderer) block(heading string, lines []textLine, size, lh, indent float64) {
+	if len(lines) == 0 {
+		return
+	}
+	headH := 0.0
+	if heading != "" {
+		headH = 5.5
+	}
+	whole := headH + float64(len(lines))*lh
+	if whole <= bodyBottom-marginTop-20 {
+		r.ensure(whole)
+	} else {
+		r.ensure(headH + 2*lh)
+	}
+	if heading != "" {
+		r.font("B", baseSize)
+		r.color(colStrong)
+		r.text(marginL, r.y, contentW, 5, heading, "L")
+		r.y += headH
+	}
+	for _, ln := range lines {
+		r.ensure(lh)
+		r.font("", size)
+		r.color(colInk)
+		if ln.mark != "" {
+			r.text(marginL, r.y, indent, lh, ln.mark, "L")
+		}
+		r.text(marginL+indent, r.y, contentW-indent, lh, ln.text, "L")
+		r.y += lh
+	}
+}
+
+// wrapLines wraps s to the width of a block in the current font.
+func (r *renderer) wrapLines(s string, indent float64) []textLine {
+	var out []textLine
+	for _, t := range r.wrap(s, contentW-indent) {
+		out = append(out, textLine{text: t})
+	}
+	return out
+}
+
+// legalNotes prints the footnotes for the special VAT kinds: the legal
+// mention each requires.
+func (r *renderer) legalNotes() {
+	if len(r.kinds) == 0 {
+		return
+	}
+	r.font("", 8)
+	indent := r.width("⁴ ")
+	var lines []textLine
+	for _, k := range r.kinds {
+		note := r.wrapLines(r.l.kindNote(k), indent)
+		note[0].mark = r.marker[k]
+		lines = append(lines, note...)
+	}
+	r.y += 6
+	r.block("", lines, 8, 3.8, indent)
+}
+
+// formatIBAN writes an IBAN in groups of four; other text is returned as
+// given.
+func formatIBAN(s string) string {
+	s = oneLine(s)
+	compact := strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	if len(compact) < 5 || len(compact) > 34 {
+		return s
+	}
+	for i, c := range compact {
+		letter, digit := c >= 'A' && c <= 'Z', c >= '0' && c <= '9'
+		// Two letters (the country), two digits (the check), then both.
+		if (i < 2 && !letter) || (i >= 2 && i < 4 && !digit) || (!letter && !digit) {
+			return s
+		}
+	}
+	var b strings.Builder
+	for i := 0; i < len(compact); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(compact[i:min(i+4, len(compact))])
+	}
+	return b.String()
+}
+
+// payment asks for payment of an invoice; on a credit note (or an
+// invoice with nothing to pay) it lists the bank details that are set.
+func (r *renderer) payment() {
+	d, l := r.d, r.l
+	iban := formatIBAN(d.BankIBAN)
+	ref := oneLine(d.PaymentReference)
+	var lines []textLine
+	r.font("", baseSize)
+	if !r.credit && d.TotalMinor > 0 {
+		msg := l.payRequest(r.amount(d.TotalMinor), r.date(d.DueDate), iban, oneLine(d.Supplier.Name), ref)
+		lines = r.wrapLines(msg, 0)
+	} else {
+		if iban != "" {
+			lines = append(lines, r.wrapLines(l.iban+": "+iban, 0)...)
+		}
+		if ref != "" {
+			lines = append(lines, r.wrapLines(l.paymentReference+": "+ref, 0)...)
+		}
+	}
+	if len(lines) > 0 {
+		r.y += 7
+		r.block(l.payment, lines, baseSize, lineH, 0)
+	}
+}
+
+// notes prints the free text of the document.
+func (r *renderer) notes() {
+	if strings.TrimSpace(clean(r.d.Notes)) == "" {
+		return
+	}
+	r.font("", baseSize)
+	r.y += 7
+	r.block(r.l.notes, r.wrapLines(r.d.Notes, 0), baseSize, lineH, 0)
+}
+
+// footers writes the footer of every page once the page count is known:
+// the supplier, the document and "page x of y". (fpdf's AliasNbPages
+// would put a placeholder in place of y, which cannot be right-aligned
+// exactly.)
+func (r *renderer) footers() {
+	n := r.f.PageCount()
+	total := strconv.Itoa(n)
+	left := oneLine(r.d.Supplier.Name)
+	if left != "" {
+		left += "  ·  "
+	}
+	left += r.docLabel()
+	for p := 1; p <= n; p++ {
+		r.f.SetPage(p)
+		r.hline(marginL, rightEdge, footerY-1.5, colRule, 0.2)
+		// Select the font afresh on this page's content stream.
+		r.font("B", smallSize)
+		r.font("", smallSize)
+		r.color(colMuted)
+		r.fit(marginL, footerY, contentW*0.7, smallLineH, left, "L", "", smallSize)
+		r.fit(marginL+contentW*0.7, footerY, contentW*0.3, smallLineH, r.l.page(strconv.Itoa(p), total), "R", "", smallSize)
+	}
+	r.f.SetPage(n)
+}

@@ -1,0 +1,434 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+func render(t testing.TB, doc *Document) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, doc); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Fatalf("Render wrote no PDF: %.40q", buf.Bytes())
+	}
+	// PDF_DUMP_DIR=/tmp/x go test ./invoicing/pdf keeps the PDFs to look at.
+	if dir := os.Getenv("PDF_DUMP_DIR"); dir != "" {
+		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".pdf"
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.Bytes()
+}
+
+// pdfText is the text of a PDF as `pdftotext -layout` extracts it; pages
+// are separated by form feeds.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		msg := "pdftotext not found: run `apt-get install poppler-utils` (or .ci/run, which installs it)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("pdftotext: %v: %s", err, ee.Stderr)
+		}
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run `go test ./invoicing/pdf -update` to create it)", err)
+	}
+	if got == string(want) {
+		return
+	}
+	g, w := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < max(len(g), len(w)); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			t.Fatalf("text differs from %s at line %d:\n got: %q\nwant: %q\n(run `go test ./invoicing/pdf -update` if the change is intended)", path, i+1, gl, wl)
+		}
+	}
+}
+
+// mustContain fails for each of wants that text lacks.
+func mustContain(t *testing.T, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
+}
+
+// rowHas reports whether some line of text holds all of parts, in order.
+func rowHas(text string, parts ...string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		rest, ok := line, true
+		for _, p := range parts {
+			i := strings.Index(rest, p)
+			if i < 0 {
+				ok = false
+				break
+			}
+			rest = rest[i+len(p):]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func mustRow(t *testing.T, text string, parts ...string) {
+	t.Helper()
+	if !rowHas(text, parts...) {
+		t.Errorf("no line holds %q in order", parts)
+	}
+}
+
+func TestRenderDutchInvoice(t *testing.T) {
+	text := pdfText(t, render(t, dutchInvoice()))
+	checkGolden(t, "invoice_nl_eur", text)
+
+	mustContain(t, text,
+		"Factuur", "Factuurnummer", "INV-2026-0117",
+		"Factuurdatum", "20-11-2026", "Leveringsdatum", "15-11-2026", "Vervaldatum", "20-12-2026",
+		"Betalingstermijn", "30 dagen", "Betalingskenmerk", "RF18 5390 0754 7034",
+		// supplier and customer, with the VAT numbers and the KvK number
+		"Boekhoudkantoor Van der Berg B.V.", "Keizersgracht 123", "1015 CJ Amsterdam",
+		"BTW-nummer NL812345678B01", "KvK-nummer 81234567",
+		"Przedsiębiorstwo Handlowe Ñandú Sp. z o.o.", "ul. Piotrkowska 104", "90-926 Łódź", "Polen",
+		"BTW-nummer PL7251234567",
+		// the line table
+		"Omschrijving", "Aantal", "Prijs", "Korting", "BTW", "Bedrag",
+		"vennootschapsbelasting", "vestiging Łódź",
+		// the VAT breakdown, totals and legal note
+		"Grondslag", "BTW verlegd¹",
+		"Subtotaal", "Totaal",
+		"¹ BTW verlegd naar de afnemer (artikel 196 Richtlijn 2006/112/EG)",
+		"IBAN NL91 ABNA 0417 1643 00",
+		"Bedankt voor de prettige samenwerking.",
+		"Pagina 1 van 1",
+	)
+	// Each line: quantity, unit price excluding VAT, discount, rate, net.
+	mustRow(t, text, "Jaarrekening 2025", "1 st.", "€ 1.850,00", "21%", "€ 1.850,00")
+	mustRow(t, text, "Loonadministratie", "12 st.", "€ 24,50", "10%", "21%", "€ 264,60")
+	mustRow(t, text, "Vakliteratuur", "2 st.", "€ 89,95", "9%", "€ 179,90")
+	mustRow(t, text, "Adviesuren", "6,5 uur", "€ 125,00", "0%", "¹", "€ 812,50")
+	// The VAT breakdown: the rate, its taxable amount and its VAT.
+	mustRow(t, text, "21%", "€ 2.114,60", "€ 444,07")
+	mustRow(t, text, "9%", "€ 179,90", "€ 16,19")
+	mustRow(t, text, "BTW verlegd¹", "€ 812,50", "€ 0,00")
+	mustRow(t, text, "Subtotaal", "€ 3.107,00")
+	mustRow(t, text, "BTW", "€ 460,26")
+	mustRow(t, text, "Totaal", "€ 3.567,26")
+	if strings.Contains(text, "Page ") || strings.Contains(text, "Invoice") {
+		t.Error("English text on a Dutch invoice")
+	}
+}
+
+func TestRenderEnglishFXInvoice(t *testing.T) {
+	text := pdfText(t, render(t, englishFXInvoice()))
+	checkGolden(t, "invoice_en_usd_fx", text)
+
+	mustContain(t, text,
+		"Invoice", "Invoice number", "INV-2026-0042",
+		"Invoice date", "5 Mar 2026", "Date of supply", "28 Feb 2026", "Due date", "4 Apr 2026",
+		"Payment terms", "30 days",
+		"VAT number NL812345678B01", "Chamber of Commerce no. 81234567",
+		"Ærøskøbing Shipping ApS", "5970 Ærøskøbing", "Denmark", "VAT number DK12345678",
+		"Description", "Quantity", "Unit price", "Discount", "Amount",
+		"Intra-EU supply¹",
+		"¹ Intra-Community supply exempt from VAT (Article 138 Directive 2006/112/EC)",
+		"Please pay USD 11,121.25 by 4 Apr 2026 to IBAN NL91 ABNA 0417 1643 00",
+		"Page 1 of 1",
+	)
+	mustRow(t, text, "Consolidation", "40 h", "USD 150.00", "21%", "USD 6,000.00")
+	mustRow(t, text, "Transfer-pricing", "1 pcs", "USD 2,500.00", "5%", "21%", "USD 2,375.00")
+	mustRow(t, text, "Printed annual reports", "250 pcs", "USD 3.95", "0%", "¹", "USD 987.50")
+	mustRow(t, text, "21%", "USD 8,375.00", "USD 1,758.75")
+	mustRow(t, text, "Intra-EU supply¹", "USD 987.50", "USD 0.00")
+	mustRow(t, text, "Subtotal", "USD 9,362.50")
+	mustRow(t, text, "Total", "USD 11,121.25")
+	// Art. 230: the VAT in the functional currency and the rate used.
+	mustRow(t, text, "Exchange rate", "1 USD = 0.9234 EUR")
+	mustRow(t, text, "VAT in EUR", "€1,624.03")
+	if strings.Contains(text, "reverse") {
+		t.Error("reverse-charge note without reverse-charge lines")
+	}
+}
+
+func TestRenderCreditNote(t *testing.T) {
+	text := pdfText(t, render(t, dutchCreditNote()))
+	checkGolden(t, "credit_note_nl", text)
+
+	mustContain(t, text,
+		"Creditnota", "Creditnotanummer", "CN-2026-0003",
+		"Creditnotadatum", "02-11-2026", "Leveringsdatum", "31-10-2026",
+		"Creditnota bij factuur INV-2026-0017",
+		"Café De Zwaan v.o.f.", "3511 NK Utrecht", "BTW-nummer NL001234567B02",
+		"IBAN: NL91 ABNA 0417 1643 00",
+		"Het bedrag wordt binnen 14 dagen teruggestort.",
+	)
+	mustRow(t, text, "Creditering", "-4 uur", "€ 95,00", "21%", "€ -380,00")
+	mustRow(t, text, "Retour", "-1 st.", "€ 49,50", "9%", "€ -49,50")
+	mustRow(t, text, "21%", "€ -380,00", "€ -79,80")
+	mustRow(t, text, "9%", "€ -49,50", "€ -4,46")
+	mustRow(t, text, "Totaal", "€ -513,76")
+	for _, unwanted := range []string{"Vervaldatum", "Wij verzoeken u", "Factuurnummer"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("credit note shows %q", unwanted)
+		}
+	}
+}
+
+func TestRender150Lines(t *testing.T) {
+	doc := longInvoice(150)
+	text := pdfText(t, render(t, doc))
+	checkGolden(t, "invoice_150_lines", text)
+
+	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
+	n := len(pages)
+	if n < 3 {
+		t.Fatalf("150 lines on %d pages", n)
+	}
+	for i, page := range pages {
+		if want := fmt.Sprintf("Page %d of %d", i+1, n); !strings.Contains(page, want) {
+			t.Errorf("page %d lacks %q", i+1, want)
+		}
+		// Every page with line rows repeats the table header above them.
+		if strings.Contains(page, "Batch ") {
+			h := strings.Index(page, "Description")
+			if h < 0 || h > strings.Index(page, "Batch ") {
+				t.Errorf("page %d has line rows without the table header", i+1)
+			}
+		}
+		if i > 0 && !strings.Contains(page, "Invoice INV-2026-0150 (continued)") {
+			t.Errorf("page %d lacks the running header", i+1)
+		}
+	}
+	// Every line is printed exactly once, in order.
+	last := -1
+	for i := 1; i <= 150; i++ {
+		label := fmt.Sprintf("Batch %03d:", i)
+		if c := strings.Count(text, label); c != 1 {
+			t.Fatalf("%q printed %d times", label, c)
+		}
+		at := strings.Index(text, label)
+		if at < last {
+			t.Fatalf("%q out of order", label)
+		}
+		last = at
+	}
+	// The breakdown and the totals stay together on one page, after the
+	// last line.
+	lastPage := pages[n-1]
+	total := FormatAmount(doc.TotalMinor, 2, "EUR", "en")
+	for _, s := range []string{"VAT rate", "Taxable amount", "Subtotal", total} {
+		if !strings.Contains(lastPage, s) {
+			t.Errorf("last page lacks %q", s)
+		}
+	}
+	mustRow(t, text, "Total", total)
+	mustRow(t, text, "21%", FormatAmount(doc.NetMinor, 2, "EUR", "en"), FormatAmount(doc.TaxMinor, 2, "EUR", "en"))
+}
+
+// TestRenderLongDescriptionSplits: a description longer than a page is
+// continued on the next pages, not cut off.
+func TestRenderLongDescriptionSplits(t *testing.T) {
+	doc := dutchInvoice()
+	var b strings.Builder
+	for i := range 150 {
+		fmt.Fprintf(&b, "regel%03d ", i)
+		if i%3 == 2 {
+			b.WriteString("\n")
+		}
+	}
+	doc.Lines[1].Description = b.String()
+	text := pdfText(t, render(t, doc))
+	for i := range 150 {
+		if w := fmt.Sprintf("regel%03d", i); strings.Count(text, w) != 1 {
+			t.Fatalf("%q printed %d times", w, strings.Count(text, w))
+		}
+	}
+	if strings.Count(text, "\f") < 2 {
+		t.Error("a 50-line description fits on one page?")
+	}
+	mustRow(t, text, "Totaal", "€ 3.567,26")
+}
+
+func TestRenderDeterministic(t *testing.T) {
+	a := render(t, dutchInvoice())
+	b := render(t, dutchInvoice())
+	if !bytes.Equal(a, b) {
+		t.Fatal("two renders of the same document differ")
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	want := render(t, englishFXInvoice())
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			if err := Render(&buf, englishFXInvoice()); err != nil {
+				errs <- err
+				return
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				errs <- errors.New("concurrent render differs")
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestRenderErrors(t *testing.T) {
+	if err := Render(io.Discard, nil); err == nil {
+		t.Error("Render(nil document) returned no error")
+	}
+	if err := Render(failWriter{}, dutchInvoice()); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("Render to a failing writer: %v", err)
+	}
+}
+
+// TestRenderOddInput: no input makes Render panic or fail.
+func TestRenderOddInput(t *testing.T) {
+	long := strings.Repeat("Ærøskøbing Łódź Ñandú ", 400)
+	word := strings.Repeat("X", 5000)
+	odd := "emoji 😀 bad\xff\xfe nul\x00 tab\t cr\r\n zwj\u200d cjk 中文 rtl עברית \u2028 \uFFFF"
+	docs := map[string]*Document{
+		"empty":      {},
+		"no lines":   {Kind: "invoice", Language: "nl", Number: "X", Currency: "EUR", Exponent: 2},
+		"zero lines": {Lines: []Line{{}, {}, {}}, VAT: []VATRow{{}}},
+		"long": {
+			Kind: "credit_note", Language: "en", Number: word, CreditedNumber: word,
+			IssueDate: long, SupplyDate: word, DueDate: long,
+			Supplier: Party{Name: long, AddressLines: []string{long, word}, Postcode: word, City: long, Country: word,
+				VATNumber: word, RegistrationID: long, Email: word},
+			Customer: Party{Name: word, AddressLines: []string{long}, City: long, VATNumber: long},
+			Currency: word, Exponent: 2,
+			Lines: []Line{
+				{Description: long, Quantity: word, Unit: long, UnitPrice: word, DiscountPercent: long,
+					NetMinor: math.MaxInt64, TaxCode: word, TaxRate: word, TaxKind: long},
+				{Description: word + " " + word, Quantity: "1", UnitPrice: "1", TaxKind: "reverse_charge"},
+			},
+			VAT: []VATRow{
+				{Code: word, Rate: word, Kind: "intra_eu", NetMinor: math.MinInt64, TaxMinor: math.MaxInt64},
+				{Code: long, Rate: "", Kind: "exempt"},
+				{Code: "a", Rate: "21"}, {Code: "b", Rate: "21"},
+			},
+			NetMinor: math.MinInt64, TaxMinor: math.MaxInt64, TotalMinor: math.MinInt64,
+			FunctionalCurrency: word, FunctionalExponent: -7, ExchangeRate: word, TaxMinorFunctional: math.MinInt64,
+			PaymentTermsDays: math.MaxInt32, PaymentReference: long, BankIBAN: long,
+			Notes: long + "\n\n\n" + word,
+		},
+		"odd characters": {
+			Language: odd, Kind: odd, Number: odd, IssueDate: odd,
+			Supplier: Party{Name: odd, AddressLines: []string{odd}}, Customer: Party{Name: odd, Country: odd},
+			Currency: odd, Exponent: 1 << 30,
+			Lines: []Line{{Description: odd, Quantity: odd, Unit: odd, UnitPrice: odd, DiscountPercent: odd, TaxRate: odd, TaxKind: odd}},
+			VAT:   []VATRow{{Code: odd, Rate: odd, Kind: odd}},
+			Notes: odd, BankIBAN: odd, PaymentReference: odd, ExchangeRate: odd, FunctionalCurrency: odd,
+		},
+		"blank notes": {Notes: strings.Repeat("\n", 500) + "end"},
+		"many lines of notes": {
+			Notes: strings.Repeat("Een regel met opmerkingen.\n", 300),
+		},
+	}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			render(t, doc)
+		})
+	}
+}
+
+func BenchmarkRenderInvoice(b *testing.B) {
+	doc := longInvoice(20)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Render(io.Discard, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRenderInvoice150Lines(b *testing.B) {
+	doc := longInvoice(150)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Render(io.Discard, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestRenderCharacters: the letters of every EU language, Greek, Cyrillic
+// and the usual signs print and extract as themselves.
+func TestRenderCharacters(t *testing.T) {
+	words := []string{
+		"Łódź", "Ærøskøbing", "Ñandú", "Šibenik", "Žilina", "Čakovec", "Größe", "Straße",
+		"Œuvre", "Ħamrun", "Ġgantija", "Șoseaua", "Țară", "Ōsaka", "Tõnu", "Ķekava", "Ļaudona",
+		"Pärnu", "Åland", "Ísafjörður", "Đakovo", "Ελληνικά", "България", "Київ", "Ÿ",
+		"€", "£", "¥", "№", "™", "–", "—", "„quoted”", "‘single’", "•", "…", "½",
+	}
+	doc := dutchInvoice()
+	doc.Lines[0].Description = strings.Join(words, " ")
+	doc.Customer.Name = "Ærøskøbing Łódź Ñandú Ελληνικά"
+	text := pdfText(t, render(t, doc))
+	mustContain(t, text, words...)
+	mustContain(t, text, "Ærøskøbing Łódź Ñandú Ελληνικά")
+}

@@ -1,0 +1,127 @@
+package invoicing
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"backoffice/ledger"
+	"backoffice/ledger/money"
+)
+
+// IssueEntry builds the entry that issuing posts: receivables debited with
+// the total, each revenue account credited with its lines' nets and each
+// VAT account with its codes' VAT (the opposite for a credit note). In a
+// foreign currency every credit line is converted at the invoice's rate and
+// the receivable is their sum, so the entry balances to the cent; the
+// functional total is returned with it.
+func IssueEntry(inv *Invoice, ent *ledger.Entity, s *Settings, customerName string) (*ledger.Draft, int64, error) {
+	what := "Invoice"
+	if inv.Kind == KindCreditNote {
+		what = "Credit note"
+	}
+	d := &ledger.Draft{Date: *inv.IssueDate, Description: fmt.Sprintf("%s %s to %s", what, inv.Number, customerName), Reference: inv.Number}
+	if len([]rune(d.Description)) > 500 {
+		d.Description = string([]rune(d.Description)[:500])
+	}
+	exp, _ := money.Exponent(inv.Currency)
+	funcExp, _ := money.Exponent(ent.Currency)
+	foreign := inv.Currency != ent.Currency
+	debit := inv.Kind == KindCreditNote // revenue and VAT lines are debits on a credit note
+	var functionalSum int64
+	add := func(account string, amount int64, desc string) error {
+		if amount == 0 {
+			return nil
+		}
+		l := ledger.DraftLine{Account: account, Debit: debit, Currency: inv.Currency, AmountMinor: amount, Description: desc}
+		f := amount
+		if foreign {
+			v, err := money.Convert(amount, exp, inv.ExchangeRate, funcExp)
+			if err != nil || v <= 0 {
+				return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "%s %s converted at %s is out of range", inv.Currency, money.Format(amount, exp), inv.ExchangeRate)
+			}
+			l.Rate, l.FunctionalMinor, f = inv.ExchangeRate, v, v
+		}
+		functionalSum += f
+		d.Lines = append(d.Lines, l)
+		return nil
+	}
+	// Revenue by account, in the order accounts first appear.
+	var order []string
+	nets := map[string]int64{}
+	for _, l := range inv.Lines {
+		if _, ok := nets[l.RevenueAccount]; !ok {
+			order = append(order, l.RevenueAccount)
+		}
+		nets[l.RevenueAccount] += l.NetMinor
+	}
+	for _, a := range order {
+		if err := add(a, nets[a], "Revenue"); err != nil {
+			return nil, 0, err
+		}
+	}
+	for _, r := range VATBreakdown(inv.Lines, exp) {
+		if err := add(r.Account, r.TaxMinor, fmt.Sprintf("VAT %s (%s%%)", r.TaxCode, r.Rate)); err != nil {
+			return nil, 0, err
+		}
+	}
+	ar := ledger.DraftLine{Account: s.ReceivableAccount, Debit: !debit, Currency: inv.Currency, AmountMinor: inv.TotalMinor, Description: inv.Number}
+	if foreign {
+		ar.Rate, ar.FunctionalMinor = inv.ExchangeRate, functionalSum
+	}
+	d.Lines = append([]ledger.DraftLine{ar}, d.Lines...)
+	return d, functionalSum, nil
+}
+
+// PaymentEntry builds the entry of a payment: bank debited, receivables
+// credited (a refund the other way), in the payment's currency.
+func PaymentEntry(pay *Payment, s *Settings, customerName string) *ledger.Draft {
+	received := pay.Direction == DirectionReceived
+	desc := "Payment from " + customerName
+	if !received {
+		desc = "Refund to " + customerName
+	}
+	if len([]rune(desc)) > 500 {
+		desc = string([]rune(desc)[:500])
+	}
+	line := func(account string, debit bool) ledger.DraftLine {
+		return ledger.DraftLine{Account: account, Debit: debit, Currency: pay.Currency, AmountMinor: pay.AmountMinor,
+			Rate: pay.ExchangeRate, FunctionalMinor: pay.FunctionalMinor, Description: pay.Reference}
+	}
+	return &ledger.Draft{Date: pay.Date, Description: desc, Reference: pay.Reference,
+		Lines: []ledger.DraftLine{line(pay.BankAccount, received), line(s.ReceivableAccount, !received)}}
+}
+
+// FXEntry builds the entry for the exchange difference of an allocation:
+// the debit side (an invoice) was carried in receivables at debitF, the
+// credit side (a payment) took credF out of them. When they differ the rest
+// goes to the FX account: a gain when more came in than was carried.
+// It returns nil when there is no difference.
+func FXEntry(date ledger.Date, ent *ledger.Entity, s *Settings, debitF, credF int64, what string) *ledger.Draft {
+	diff := credF - debitF // > 0: more was received than carried: gain
+	if diff == 0 {
+		return nil
+	}
+	amt := diff
+	if amt < 0 {
+		amt = -amt
+	}
+	d := &ledger.Draft{Date: date, Description: "Exchange difference on " + what}
+	gain := diff > 0
+	d.Lines = []ledger.DraftLine{
+		{Account: s.ReceivableAccount, Debit: gain, Currency: ent.Currency, AmountMinor: amt, Description: what},
+		{Account: s.FXAccount, Debit: !gain, Currency: ent.Currency, AmountMinor: amt, Description: what},
+	}
+	return d
+}
+
+// Share is the part of a carrying amount that settling part of open
+// releases: all of what is left when the document is settled in full,
+// otherwise in proportion, rounded half away from zero. Settling in pieces
+// therefore always releases exactly the carrying amount in the end.
+func Share(part, open, carrying int64) int64 {
+	if part >= open || open == 0 {
+		return carrying
+	}
+	return decimal.NewFromInt(carrying).Mul(decimal.NewFromInt(part)).Div(decimal.NewFromInt(open)).Round(0).IntPart()
+}

@@ -1,0 +1,83 @@
+package invoicing
+
+import (
+	"context"
+
+	"backoffice/ledger"
+)
+
+// InvoiceFilter selects invoices or credit notes to list.
+type InvoiceFilter struct {
+	Kind       Kind
+	CustomerID int64
+	Status     string // stored or derived status; "" for all
+	After      int64  // id cursor
+	Limit      int
+}
+
+// PaymentFilter selects payments to list.
+type PaymentFilter struct {
+	CustomerID int64
+	After      int64
+	Limit      int
+}
+
+// Store is everything the API needs of invoicing's storage. Writes join the
+// transaction in ctx (ledger.Store.InTx) and post their entries in it.
+// Methods return *ledger.Error values; not_found for anything outside the
+// entity.
+type Store interface {
+	Settings(ctx context.Context, entityID int64) (*Settings, error)
+	// UpdateSettings: invalid.
+	UpdateSettings(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *SettingsInput) (*Settings, error)
+
+	// CreateCustomer: invalid, conflict (external_ref_taken).
+	CreateCustomer(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *CustomerInput) (*Customer, error)
+	Customer(ctx context.Context, entityID, id int64) (*Customer, error)
+	Customers(ctx context.Context, entityID int64, f CustomerFilter) ([]*Customer, error)
+	UpdateCustomer(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *CustomerInput) (*Customer, error)
+	ArchiveCustomer(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Customer, error)
+
+	// CreateTaxCode: invalid, conflict (tax_code_taken).
+	CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *TaxCodeInput) (*TaxCode, error)
+	TaxCodes(ctx context.Context, entityID int64, includeArchived bool) ([]*TaxCode, error)
+	TaxCode(ctx context.Context, entityID int64, code string) (*TaxCode, error)
+	UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string, in *TaxCodeInput) (*TaxCode, error)
+	ArchiveTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string) (*TaxCode, error)
+
+	// CreateInvoice, UpdateInvoice: invalid; UpdateInvoice and DeleteInvoice
+	// conflict (invoice_not_draft) once issued.
+	CreateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *InvoiceInput) (*Invoice, error)
+	UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *InvoiceInput) (*Invoice, error)
+	DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error
+	// Invoice returns an invoice or credit note with its lines.
+	Invoice(ctx context.Context, entityID, id int64) (*Invoice, error)
+	Invoices(ctx context.Context, ent *ledger.Entity, f InvoiceFilter) ([]*Invoice, error)
+	// IssueInvoice numbers and posts a draft: invalid (invoice_empty,
+	// period_locked, exchange_rate_required, archived codes and accounts),
+	// conflict (invoice_not_draft).
+	IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Invoice, error)
+	// VoidInvoice posts the reversal of an issued invoice without
+	// settlements: conflict (invoice_not_issued, invoice_settled).
+	VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Invoice, error)
+	// CreateCreditNote issues and posts a credit note against an invoice and
+	// applies it to what is open on the invoice.
+	CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, in *CreditNoteInput) (*Invoice, error)
+
+	// RecordPayment posts a payment and makes the allocations it lists.
+	RecordPayment(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *PaymentInput) (*Payment, error)
+	Payment(ctx context.Context, entityID, id int64) (*Payment, error)
+	Payments(ctx context.Context, entityID int64, f PaymentFilter) ([]*Payment, error)
+	// Allocate allocates a payment (or a credit note's open credit, when
+	// fromCreditNote) to documents: invalid (allocation_exceeds_payment,
+	// allocation_exceeds_open, currency_mismatch), conflict (invoice_void).
+	Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, sourceID int64, fromCreditNote bool, in []AllocationInput) ([]*Allocation, error)
+	// RemoveAllocation undoes an allocation (posting the reversal of its
+	// exchange difference, if any).
+	RemoveAllocation(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Allocation, error)
+	// RemovePayment removes a payment's allocations and posts the reversal
+	// of its entry.
+	RemovePayment(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Payment, error)
+	// Allocations lists the allocations touching an invoice or a payment.
+	Allocations(ctx context.Context, entityID int64, invoiceID, paymentID int64) ([]*Allocation, error)
+}
