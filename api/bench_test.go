@@ -57,3 +57,84 @@ func BenchmarkPostEntry(b *testing.B) {
 		}
 	})
 }
+
+// benchServer is a server with one entity on the standard chart, a
+// customer, and drafts of 5-line invoices ready to issue.
+func benchServer(b *testing.B, drafts int) (srv *Server, key string, ids []string) {
+	st := invstore.New(sqltest.Open(b))
+	ctx := context.Background()
+	_, key, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "bench", Role: ledger.RoleAdmin})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv = New(Config{Store: st, Logger: quiet})
+	do := func(method, path, body string, want int) string {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code != want {
+			b.Fatalf("%s %s: %d %s", method, path, w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	do("POST", "/v1/entities", `{"name":"Bench BV","currency":"EUR","chart_template":"standard"}`, 201)
+	do("POST", "/v1/entities/1/customers", `{"name":"Bakkerij De Vries","language":"nl"}`, 201)
+	lines := `{"description":"Sourdough","quantity":"12","unit":"pcs","unit_price":"3.95","tax_code":"9"},
+		{"description":"Croissant","quantity":"40","unit":"pcs","unit_price":"1.15","tax_code":"9"},
+		{"description":"Delivery","quantity":"1","unit_price":"12.50","tax_code":"21"},
+		{"description":"Catering advice","quantity":"1.5","unit":"h","unit_price":"85","tax_code":"21","discount_percent":"10"},
+		{"description":"Export crate","quantity":"2","unit_price":"30","tax_code":"intra-eu"}`
+	for i := range drafts {
+		do("POST", "/v1/entities/1/invoices", `{"customer_id":1,"issue_date":"2026-06-15","lines":[`+lines+`]}`, 201)
+		ids = append(ids, fmt.Sprint(i+1))
+	}
+	return srv, key, ids
+}
+
+// BenchmarkIssueInvoice issues 5-line drafts over the router from parallel
+// goroutines, all in one entity (so all numbered in one series and posted
+// to the same receivables, revenue and VAT rows: the contended case).
+//
+//	BACKOFFICE_TEST_DATABASE_URL=... go test ./api -run '^$' -bench IssueInvoice -benchtime 2000x
+func BenchmarkIssueInvoice(b *testing.B) {
+	srv, key, ids := benchServer(b, b.N)
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := ids[n.Add(1)-1]
+			req := httptest.NewRequest("POST", "/v1/entities/1/invoices/"+id+"/issue", nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Fatalf("issue: %d %s", w.Code, w.Body)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "invoices/s")
+}
+
+// BenchmarkInvoicePDF downloads an issued 5-line invoice as PDF over the
+// router: the database reads and the rendering.
+func BenchmarkInvoicePDF(b *testing.B) {
+	srv, key, _ := benchServer(b, 1)
+	req := httptest.NewRequest("POST", "/v1/entities/1/invoices/1/issue", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	srv.ServeHTTP(httptest.NewRecorder(), req)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("GET", "/v1/entities/1/invoices/1/pdf", nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/pdf" {
+				b.Fatalf("pdf: %d %s", w.Code, w.Body)
+			}
+		}
+	})
+}
