@@ -14,8 +14,18 @@ type VerifyReport struct {
 	Lines    int64
 	Series   int64 // (entity, fiscal year) number series checked
 	Totals   int64 // account total rows checked
-	Breaches []string
+	// Documents counts the rows other packages' checks read (invoices,
+	// credit notes and payments).
+	Documents int64
+	Breaches  []string
 }
+
+// Breach records a breach found by a Checker.
+func (r *VerifyReport) Breach(format string, args ...any) { r.breach(format, args...) }
+
+// Checker checks what another package keeps (invoicing) in the same
+// snapshot as Verify's own checks; it reads through Conn(ctx).
+type Checker func(ctx context.Context, r *VerifyReport) error
 
 // maxBreaches bounds the report: a broken database should not print millions
 // of lines.
@@ -39,12 +49,19 @@ func (r *VerifyReport) breach(format string, args ...any) {
 //
 // Law 2 (immutability) is the database's triggers' to keep; Verify reports
 // breaches of the others.
-func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
+func (s *Store) Verify(ctx context.Context, more ...Checker) (*VerifyReport, error) {
 	var r *VerifyReport
 	err := s.inSnapshot(ctx, func(ctx context.Context) error {
 		var err error
-		r, err = s.verify(ctx)
-		return err
+		if r, err = s.verify(ctx); err != nil {
+			return err
+		}
+		for _, check := range more {
+			if err := check(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return r, err
 }
