@@ -10,11 +10,32 @@ import (
 	"backoffice/ledger/money"
 )
 
-// BuildCreditNote makes the lines of a credit note against inv. credited
-// holds, per invoice line number, the net already credited by earlier
-// credit notes. Each line credited keeps the invoice line's description,
-// tax code and revenue account; its totals are computed as any invoice's.
-func BuildCreditNote(inv *Invoice, credited map[int]int64, in *CreditNoteInput) (*Invoice, error) {
+// BuildCreditNote makes a credit note against inv, after the credit notes
+// prior already issued against it. Each line credited keeps the invoice
+// line's description, tax code and revenue account; its net follows the
+// line rules.
+//
+// VAT is rounded once per tax code over what all the invoice's credit notes
+// credit together: this one's VAT for a code is the VAT of everything
+// credited so far at that code, less what earlier credit notes took. A
+// first credit note therefore gets plain EN 16931 rounding, and the one
+// that credits the rest of a code gets exactly the rest of the invoice's
+// VAT, so that an invoice credited in parts can always be credited in full.
+func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invoice, error) {
+	credited := map[int]int64{}                                // net per invoice line
+	codeNet, codeVAT := map[string]int64{}, map[string]int64{} // per tax code
+	for _, c := range prior {
+		exp, _ := money.Exponent(c.Currency)
+		for _, l := range c.Lines {
+			if l.CreditsLineNo != nil {
+				credited[*l.CreditsLineNo] += l.NetMinor
+			}
+		}
+		for _, r := range VATBreakdown(c.Lines, exp) {
+			codeNet[r.TaxCode] += r.NetMinor
+			codeVAT[r.TaxCode] += r.TaxMinor
+		}
+	}
 	switch {
 	case inv.Kind != KindInvoice:
 		return nil, ledger.Errorf(ledger.CodeConflict, "not_an_invoice", "a credit note corrects an invoice, not a credit note")
@@ -100,6 +121,17 @@ func BuildCreditNote(inv *Invoice, credited map[int]int64, in *CreditNoteInput) 
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
+	}
+	for _, r := range VATBreakdown(cn.Lines, exp) {
+		cumulative := Percent(codeNet[r.TaxCode]+r.NetMinor, r.Rate) - codeVAT[r.TaxCode]
+		if adjust := cumulative - r.TaxMinor; adjust != 0 {
+			for i := range cn.Lines { // on the code's first line
+				if cn.Lines[i].TaxCode == r.TaxCode {
+					cn.Lines[i].TaxAdjustMinor = adjust
+					break
+				}
+			}
+		}
 	}
 	cn.ComputeTotals()
 	if left := inv.TotalMinor - inv.CreditNotedMinor; cn.TotalMinor > left {

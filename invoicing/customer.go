@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"backoffice/ledger"
 	"backoffice/ledger/money"
@@ -102,21 +101,7 @@ func validLanguage(l string) bool { return l == "en" || l == "nl" }
 
 // text checks an optional or required text field and copies it into dst.
 func text(p *ledger.Problems, path string, v *string, dst *string, max int, required, creating bool) {
-	if v == nil {
-		if creating && required {
-			p.Add(path, "field_required", "%s is required", path)
-		}
-		return
-	}
-	s := strings.TrimSpace(*v)
-	switch {
-	case required && s == "":
-		p.Add(path, "field_required", "%s must not be empty", path)
-	case utf8.RuneCountInString(s) > max:
-		p.Add(path, "field_too_long", "%s is longer than %d characters", path, max)
-	default:
-		*dst = s
-	}
+	p.Text(path, v, dst, max, required, creating)
 }
 
 // CustomerFilter selects customers to list.

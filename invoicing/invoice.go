@@ -58,6 +58,10 @@ type Line struct {
 	RevenueAccount   string
 	NetMinor         int64
 	CreditsLineNo    *int // credit notes: the invoice line credited
+	// TaxAdjustMinor corrects the VAT of the line's tax code on a credit
+	// note so that credit notes together credit exactly the invoice's VAT
+	// (see BuildCreditNote). Zero on invoices.
+	TaxAdjustMinor int64
 }
 
 // VATRow is the VAT breakdown for one tax code (EN 16931 BG-23).
@@ -163,7 +167,7 @@ func LineNet(qty, price, discountPercent decimal.Decimal, exponent int) (int64, 
 
 // VATBreakdown groups the lines by tax code in the order of first use and
 // computes each code's VAT once, on the sum of its line nets (EN 16931
-// BR-CO-17), rounded half away from zero.
+// BR-CO-17), rounded half away from zero (plus a credit note's adjustment).
 func VATBreakdown(lines []Line, exponent int) []VATRow {
 	var rows []VATRow
 	at := map[string]int{}
@@ -176,9 +180,10 @@ func VATBreakdown(lines []Line, exponent int) []VATRow {
 				Account: l.TaxAccount, LegalNote: l.TaxKind.LegalNote()})
 		}
 		rows[i].NetMinor += l.NetMinor
+		rows[i].TaxMinor += l.TaxAdjustMinor
 	}
 	for i := range rows {
-		rows[i].TaxMinor = Percent(rows[i].NetMinor, rows[i].Rate)
+		rows[i].TaxMinor += Percent(rows[i].NetMinor, rows[i].Rate)
 	}
 	return rows
 }
@@ -422,7 +427,9 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 	if inv.TotalMinor <= 0 {
 		return ledger.Errorf(ledger.CodeInvalid, "invoice_total_zero", "the invoice total is zero; there is nothing to issue")
 	}
-	if c := lk.Customer(inv.CustomerID); c == nil || c.ArchivedAt != nil {
+	// A credit note corrects what was invoiced, also to a customer since
+	// archived.
+	if c := lk.Customer(inv.CustomerID); c == nil || (c.ArchivedAt != nil && inv.Kind == KindInvoice) {
 		p.Add("customer_id", "customer_archived", "customer %d is archived", inv.CustomerID)
 	}
 	if inv.Currency != ent.Currency && inv.ExchangeRate.IsZero() {

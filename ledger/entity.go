@@ -35,21 +35,7 @@ var (
 func (in *EntityInput) Apply(e *Entity, creating bool) error {
 	var p Problems
 	text := func(path string, v *string, dst *string, max int, required bool) {
-		if v == nil {
-			if creating && required {
-				p.Add(path, "field_required", "%s is required", path)
-			}
-			return
-		}
-		s := strings.TrimSpace(*v)
-		switch {
-		case required && s == "":
-			p.Add(path, "field_required", "%s must not be empty", path)
-		case utf8.RuneCountInString(s) > max:
-			p.Add(path, "field_too_long", "%s is longer than %d characters", path, max)
-		default:
-			*dst = s
-		}
+		p.Text(path, v, dst, max, required, creating)
 	}
 	text("name", in.Name, &e.Name, 200, true)
 	text("registration_id", in.RegistrationID, &e.RegistrationID, 50, false)

@@ -3,6 +3,8 @@ package ledger
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // Code classifies an error for the caller. The API maps each code to one
@@ -105,4 +107,25 @@ func (p Problems) Err() error {
 		msg = fmt.Sprintf("%s (and %d more problems)", msg, len(p)-1)
 	}
 	return &Error{Code: CodeInvalid, Reason: p[0].Reason, Message: msg, Fields: p}
+}
+
+// Text checks an optional text field of an input (nil: not sent) and
+// copies it, trimmed, into dst. A required field must be sent when
+// creating and never be empty.
+func (p *Problems) Text(path string, v *string, dst *string, max int, required, creating bool) {
+	if v == nil {
+		if creating && required {
+			p.Add(path, "field_required", "%s is required", path)
+		}
+		return
+	}
+	s := strings.TrimSpace(*v)
+	switch {
+	case required && s == "":
+		p.Add(path, "field_required", "%s must not be empty", path)
+	case utf8.RuneCountInString(s) > max:
+		p.Add(path, "field_too_long", "%s is longer than %d characters", path, max)
+	default:
+		*dst = s
+	}
 }

@@ -97,6 +97,7 @@ type lineRow struct {
 	RevenueAccount   string
 	NetMinor         int64
 	CreditsLineNo    *int
+	TaxAdjustMinor   int64
 }
 
 func dec(s string) decimal.Decimal {
@@ -108,7 +109,7 @@ func (r *lineRow) line() invoicing.Line {
 	return invoicing.Line{LineNo: r.LineNo, Description: r.Description, Quantity: dec(r.Quantity), Unit: r.Unit,
 		UnitPrice: dec(r.UnitPrice), DiscountPercent: dec(r.DiscountPercent), TaxCodeID: r.TaxCodeID, TaxCode: r.TaxCode,
 		TaxRate: dec(r.TaxRate), TaxKind: invoicing.TaxKind(r.TaxKind), TaxAccountID: r.TaxAccountID, TaxAccount: r.TaxAccount,
-		RevenueAccountID: r.RevenueAccountID, RevenueAccount: r.RevenueAccount, NetMinor: r.NetMinor, CreditsLineNo: r.CreditsLineNo}
+		RevenueAccountID: r.RevenueAccountID, RevenueAccount: r.RevenueAccount, NetMinor: r.NetMinor, CreditsLineNo: r.CreditsLineNo, TaxAdjustMinor: r.TaxAdjustMinor}
 }
 
 func notDraft(inv *invoicing.Invoice) error {
@@ -158,7 +159,7 @@ func (s *Store) withLines(ctx context.Context, entityID int64, invs []*invoicing
 	var rows []lineRow
 	err := s.db(ctx).Raw(`SELECT l.invoice_id, l.line_no, l.description, l.quantity, l.unit, l.unit_price, l.discount_percent,
 		l.tax_code_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id, ta.code AS tax_account,
-		l.revenue_account_id, ra.code AS revenue_account, l.net_minor, l.credits_line_no
+		l.revenue_account_id, ra.code AS revenue_account, l.net_minor, l.credits_line_no, l.tax_adjust_minor
 		FROM invoice_lines l
 		JOIN accounts ta ON ta.entity_id = l.entity_id AND ta.id = l.tax_account_id
 		JOIN accounts ra ON ra.entity_id = l.entity_id AND ra.id = l.revenue_account_id
@@ -256,20 +257,19 @@ func (s *Store) insertLines(ctx context.Context, inv *invoicing.Invoice) error {
 	if len(inv.Lines) == 0 {
 		return nil
 	}
-	const cols = 15
 	for start := 0; start < len(inv.Lines); start += 60 { // under SQLite's and PostgreSQL's parameter limits
 		batch := inv.Lines[start:min(start+60, len(inv.Lines))]
 		q := `INSERT INTO invoice_lines (entity_id, invoice_id, line_no, description, quantity, unit, unit_price, discount_percent,
-			tax_code_id, tax_code, tax_rate, tax_kind, tax_account_id, revenue_account_id, net_minor, credits_line_no) VALUES `
-		args := make([]any, 0, len(batch)*(cols+1))
+			tax_code_id, tax_code, tax_rate, tax_kind, tax_account_id, revenue_account_id, net_minor, credits_line_no, tax_adjust_minor) VALUES `
+		args := make([]any, 0, len(batch)*17)
 		for i, l := range batch {
 			if i > 0 {
 				q += ", "
 			}
-			q += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			q += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			args = append(args, inv.EntityID, inv.ID, l.LineNo, l.Description, l.Quantity.String(), l.Unit, l.UnitPrice.String(),
 				l.DiscountPercent.String(), l.TaxCodeID, l.TaxCode, l.TaxRate.String(), string(l.TaxKind), l.TaxAccountID,
-				l.RevenueAccountID, l.NetMinor, l.CreditsLineNo)
+				l.RevenueAccountID, l.NetMinor, l.CreditsLineNo, l.TaxAdjustMinor)
 		}
 		if err := s.db(ctx).Exec(q, args...).Error; err != nil {
 			return err
@@ -487,22 +487,19 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 		if err != nil {
 			return err
 		}
-		var sums []struct {
-			CreditsLineNo int
-			Net           int64
-		}
-		err = s.db(ctx).Raw(`SELECT l.credits_line_no, sum(l.net_minor) AS net FROM invoice_lines l
-			JOIN invoices c ON c.entity_id = l.entity_id AND c.id = l.invoice_id
-			WHERE c.entity_id = ? AND c.credited_invoice_id = ? AND c.status = 'issued' GROUP BY l.credits_line_no`,
-			ent.ID, invoiceID).Scan(&sums).Error
+		var priorIDs []int64
+		err = s.db(ctx).Raw(`SELECT id FROM invoices WHERE entity_id = ? AND credited_invoice_id = ? AND status = 'issued' ORDER BY id`,
+			ent.ID, invoiceID).Scan(&priorIDs).Error
 		if err != nil {
 			return err
 		}
-		credited := map[int]int64{}
-		for _, r := range sums {
-			credited[r.CreditsLineNo] = r.Net
+		prior := make([]*invoicing.Invoice, len(priorIDs))
+		for i, id := range priorIDs {
+			if prior[i], err = s.load(ctx, ent.ID, id, false); err != nil {
+				return err
+			}
 		}
-		cn, err := invoicing.BuildCreditNote(inv, credited, in)
+		cn, err := invoicing.BuildCreditNote(inv, prior, in)
 		if err != nil {
 			return err
 		}

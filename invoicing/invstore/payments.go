@@ -601,6 +601,15 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 			if a.RemovedAt != nil {
 				continue
 			}
+			// An allocation made between the first read and the payment's
+			// lock names an invoice not locked here; locking it now would
+			// break the lock order (invoices before payments).
+			for _, v := range []*int64{a.DebitInvoiceID, a.CreditInvoiceID} {
+				if v != nil && docs[*v] == nil {
+					return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "concurrent_change",
+						Message: fmt.Sprintf("payment %d was allocated while it was being removed; retry", id)}
+				}
+			}
 			other := a.DebitPaymentID
 			if other != nil && *other == id {
 				other = a.CreditPaymentID

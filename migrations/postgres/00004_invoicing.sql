@@ -131,6 +131,7 @@ CREATE TABLE invoice_lines (
     revenue_account_id BIGINT NOT NULL,
     net_minor          BIGINT NOT NULL CHECK (net_minor >= 0),
     credits_line_no    INTEGER, -- on a credit note: the invoice line it credits
+    tax_adjust_minor   BIGINT NOT NULL DEFAULT 0, -- credit notes: see invoicing.BuildCreditNote
     PRIMARY KEY (entity_id, invoice_id, line_no),
     FOREIGN KEY (entity_id, invoice_id) REFERENCES invoices (entity_id, id) ON DELETE CASCADE,
     FOREIGN KEY (entity_id, tax_code_id) REFERENCES tax_codes (entity_id, id),
@@ -210,7 +211,8 @@ CREATE FUNCTION refuse_change_of_issued_invoice() RETURNS trigger LANGUAGE plpgs
 BEGIN
     IF TG_OP = 'DELETE' THEN
         IF OLD.status <> 'draft' THEN
-            RAISE EXCEPTION 'BOL05: issued invoice % is immutable; void it or issue a credit note', OLD.number;
+            RAISE EXCEPTION 'BOL05: issued invoice % is immutable; void it or issue a credit note', OLD.number
+                USING ERRCODE = 'BOL05';
         END IF;
         RETURN OLD;
     END IF;
@@ -223,7 +225,8 @@ BEGIN
         OLD.notes, OLD.number, OLD.fiscal_year, OLD.seq, OLD.credited_invoice_id, OLD.net_minor, OLD.tax_minor,
         OLD.total_minor, OLD.functional_total_minor, OLD.entry_id, OLD.issued_at, OLD.issued_by
     ) OR (OLD.status = 'void' AND NEW.status <> 'void') OR (OLD.status = 'issued' AND NEW.status = 'draft') THEN
-        RAISE EXCEPTION 'BOL05: issued invoice % is immutable; void it or issue a credit note', OLD.number;
+        RAISE EXCEPTION 'BOL05: issued invoice % is immutable; void it or issue a credit note', OLD.number
+                USING ERRCODE = 'BOL05';
     END IF;
     RETURN NEW;
 END $$;
@@ -239,7 +242,8 @@ BEGIN
     SELECT status INTO st FROM invoices
      WHERE entity_id = COALESCE(NEW.entity_id, OLD.entity_id) AND id = COALESCE(NEW.invoice_id, OLD.invoice_id);
     IF st IS NOT NULL AND st <> 'draft' THEN
-        RAISE EXCEPTION 'BOL05: the lines of an issued invoice are immutable';
+        RAISE EXCEPTION 'BOL05: the lines of an issued invoice are immutable'
+            USING ERRCODE = 'BOL05';
     END IF;
     RETURN COALESCE(NEW, OLD);
 END $$;

@@ -117,6 +117,7 @@ CREATE TABLE invoice_lines (
     revenue_account_id INTEGER NOT NULL,
     net_minor          INTEGER NOT NULL CHECK (net_minor >= 0),
     credits_line_no    INTEGER,
+    tax_adjust_minor   INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (entity_id, invoice_id, line_no),
     FOREIGN KEY (entity_id, invoice_id) REFERENCES invoices (entity_id, id) ON DELETE CASCADE,
     FOREIGN KEY (entity_id, tax_code_id) REFERENCES tax_codes (entity_id, id),
