@@ -21,12 +21,13 @@ import (
 	"time"
 )
 
-// loadtest posts journal entries over HTTP to a running server and reports
-// throughput and latency. It creates its own entities first (chart
-// "standard", so accounts 4100 and 1000 exist), spreads the clients over
-// them (client i posts to entity i % M) and stops after --entries posts or
-// --duration-seconds, whichever comes first. Any failed request makes it
-// return an error after the report.
+// loadtest posts journal entries (or, with --mode invoices, creates and
+// issues invoices) over HTTP to a running server and reports throughput and
+// latency. It creates its own entities first (chart "standard", so accounts
+// 4100 and 1000 and the Dutch tax codes exist), spreads the clients over
+// them (client i works on entity i % M) and stops after --entries
+// operations or --duration-seconds, whichever comes first. Any failed
+// request makes it return an error after the report.
 func loadtest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlags("loadtest", getenv, stderr)
 	baseURL := f.string("url", "BACKOFFICE_LOADTEST_URL", "http://127.0.0.1:8080", "base URL of the running server")
@@ -35,6 +36,7 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	entities := f.int("entities", "BACKOFFICE_LOADTEST_ENTITIES", 8, "entities to create and post to")
 	entries := f.int("entries", "BACKOFFICE_LOADTEST_ENTRIES", 20000, "entries to post in all")
 	durationSec := f.int("duration-seconds", "BACKOFFICE_LOADTEST_DURATION_SECONDS", 0, "stop posting after this many seconds (0: no cap)")
+	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries) or invoices (a 3-line draft, then its issue; --entries counts invoices)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +53,10 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 		return errors.New("loadtest: --entries must be at least 1")
 	case *durationSec < 0:
 		return errors.New("loadtest: --duration-seconds must not be negative")
+	case *mode != "entries" && *mode != "invoices":
+		return fmt.Errorf("loadtest: --mode is entries or invoices, not %q", *mode)
 	}
+	invoices := *mode == "invoices"
 
 	lt := &loadRun{
 		base: strings.TrimRight(*baseURL, "/"),
@@ -67,7 +72,8 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 				DisableCompression:  true,
 			},
 		},
-		status: map[string]int{},
+		status:    map[string]int{},
+		customers: map[string]int64{},
 	}
 	defer lt.client.CloseIdleConnections()
 
@@ -79,6 +85,20 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("loadtest: create entity %d of %d: %w", i+1, *entities, err)
 		}
 		ids[i] = id
+		if invoices {
+			base := fmt.Sprintf("%s/v1/entities/%d", lt.base, id)
+			_, b, err := lt.do(ctx, base+"/customers", "", []byte(`{"name":"Bakkerij De Vries","language":"nl"}`), http.StatusCreated)
+			var c struct {
+				ID int64 `json:"id"`
+			}
+			if err == nil {
+				err = json.Unmarshal(b, &c)
+			}
+			if err != nil {
+				return fmt.Errorf("loadtest: create the customer of entity %d: %w", id, err)
+			}
+			lt.customers[base] = c.ID
+		}
 	}
 
 	runID := make([]byte, 6)
@@ -98,7 +118,8 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 		go func() {
 			defer wg.Done()
 			entity := ids[i%len(ids)]
-			url := lt.base + "/v1/entities/" + strconv.FormatInt(entity, 10) + "/entries"
+			base := lt.base + "/v1/entities/" + strconv.FormatInt(entity, 10)
+			url := base + "/entries"
 			own := make([]time.Duration, 0, *entries / *clients + 1)
 			var body []byte
 			for ctx.Err() == nil {
@@ -110,6 +131,13 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 					break
 				}
 				cents := 100 + n%99900 // 1.00 .. 999.99
+				if invoices {
+					d, ok := lt.invoice(ctx, base, prefix+strconv.FormatInt(n, 10), cents)
+					if ok {
+						own = append(own, d)
+					}
+					continue
+				}
 				body = fmt.Appendf(body[:0], `{"date":"2026-06-15","description":"load %d","lines":[{"account":"4100","debit":"%d.%02d"},{"account":"1000","credit":"%d.%02d"}]}`,
 					n, cents/100, cents%100, cents/100, cents%100)
 				d, ok := lt.post(ctx, url, prefix+strconv.FormatInt(n, 10), body)
@@ -128,11 +156,18 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	slices.Sort(all)
 	posted := lt.posted.Load()
 	failed := lt.failed.Load()
+	what := "entries posted"
+	if invoices {
+		what = "invoices issued"
+	}
 	fmt.Fprintf(stdout, "loadtest: %s, %d clients over %d entities\n", lt.base, *clients, len(ids))
-	fmt.Fprintf(stdout, "entries posted: %d\n", posted)
+	fmt.Fprintf(stdout, "%s: %d\n", what, posted)
 	fmt.Fprintf(stdout, "failures:       %d\n", failed)
 	fmt.Fprintf(stdout, "elapsed:        %.3fs\n", elapsed.Seconds())
-	fmt.Fprintf(stdout, "throughput:     %.1f entries/s\n", float64(posted)/elapsed.Seconds())
+	fmt.Fprintf(stdout, "throughput:     %.1f %s/s\n", float64(posted)/elapsed.Seconds(), strings.Fields(what)[0])
+	if invoices {
+		fmt.Fprintln(stdout, "latency below:  of the issue request alone (the draft is created just before it)")
+	}
 	if len(all) > 0 {
 		fmt.Fprintf(stdout, "latency:        p50 %s  p90 %s  p99 %s  max %s  (%d requests)\n",
 			ms(percentile(all, 0.50)), ms(percentile(all, 0.90)), ms(percentile(all, 0.99)), ms(all[len(all)-1]), len(all))
@@ -168,9 +203,10 @@ type loadRun struct {
 	posted     atomic.Int64
 	failed     atomic.Int64
 
-	mu      sync.Mutex
-	status  map[string]int // failures by status code (or "error")
-	samples []string       // the first few failure bodies
+	mu        sync.Mutex
+	status    map[string]int   // failures by status code (or "error")
+	samples   []string         // the first few failure bodies
+	customers map[string]int64 // entity URL -> its customer, filled before the clients start
 }
 
 func (lt *loadRun) createEntity(ctx context.Context, n int) (int64, error) {
@@ -242,6 +278,70 @@ func (lt *loadRun) post(ctx context.Context, url, idemKey string, body []byte) (
 		lt.posted.Add(1)
 	}
 	return d, true
+}
+
+// invoice creates a 3-line draft and issues it; the duration is the
+// issue's. Drafts are created with their own Idempotency-Key and issues
+// with another, so a retried run never issues twice.
+func (lt *loadRun) invoice(ctx context.Context, base, idemKey string, cents int64) (time.Duration, bool) {
+	draft := fmt.Appendf(nil, `{"customer_id":%d,"issue_date":"2026-06-15","lines":[
+		{"description":"Sourdough","quantity":"12","unit":"pcs","unit_price":"3.95","tax_code":"9"},
+		{"description":"Catering","quantity":"1","unit_price":"%d.%02d","tax_code":"21"},
+		{"description":"Export crate","quantity":"2","unit_price":"30","tax_code":"intra-eu"}]}`, lt.customers[base], cents/100, cents%100)
+	_, b, err := lt.do(ctx, base+"/invoices", idemKey+"-draft", draft, http.StatusCreated)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, false
+		}
+		lt.fail("draft", err.Error())
+		return 0, true
+	}
+	var inv struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(b, &inv); err != nil || inv.ID == 0 {
+		lt.fail("draft", fmt.Sprintf("unexpected answer %.200q", b))
+		return 0, true
+	}
+	d, _, err := lt.do(ctx, fmt.Sprintf("%s/invoices/%d/issue", base, inv.ID), idemKey+"-issue", nil, http.StatusOK)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return 0, false
+	case err != nil:
+		lt.fail("issue", err.Error())
+	default:
+		lt.posted.Add(1)
+	}
+	return d, true
+}
+
+// do sends one request and returns how long it took and the answer, or an
+// error naming the status and the answer when the status is not want.
+func (lt *loadRun) do(ctx context.Context, url, idemKey string, body []byte, want int) (time.Duration, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", lt.auth)
+	req.Header.Set("Content-Type", "application/json")
+	if idemKey != "" {
+		req.Header.Set("Idempotency-Key", idemKey)
+	}
+	start := time.Now()
+	resp, err := lt.client.Do(req)
+	if err != nil {
+		return time.Since(start), nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	d := time.Since(start)
+	if err != nil {
+		return d, nil, err
+	}
+	if resp.StatusCode != want {
+		return d, b, fmt.Errorf("%d %s", resp.StatusCode, bytes.TrimSpace(b))
+	}
+	return d, b, nil
 }
 
 func (lt *loadRun) fail(status, body string) {

@@ -72,3 +72,38 @@ func TestLoadtestFailuresAreErrors(t *testing.T) {
 		t.Fatal("loadtest without --key succeeded")
 	}
 }
+
+// TestLoadtestIssuesInvoices runs the invoice mode: every invoice is issued
+// once, numbered without gaps, and the books stay sound.
+func TestLoadtestIssuesInvoices(t *testing.T) {
+	ctx := context.Background()
+	st := invstore.New(sqltest.Open(t))
+	srv := httptest.NewServer(api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)}))
+	defer srv.Close()
+	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err = run(ctx, []string{"loadtest", "--mode", "invoices", "--url", srv.URL, "--key", secret, "--clients", "4", "--entities", "2", "--entries", "60"},
+		func(string) string { return "" }, &stdout, &stderr)
+	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
+	if err != nil {
+		t.Fatalf("loadtest: %v", err)
+	}
+	for _, want := range []string{"invoices issued: 60\n", "failures:       0\n", "invoices/s", "p99"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	r, err := st.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Breaches) > 0 || r.Documents != 60 || r.Entries != 60 {
+		t.Errorf("verify: %d documents, %d entries, breaches %v", r.Documents, r.Entries, r.Breaches)
+	}
+	if err := run(ctx, []string{"loadtest", "--mode", "orders", "--key", secret}, func(string) string { return "" }, &stdout, &stderr); err == nil {
+		t.Error("an unknown mode was accepted")
+	}
+}
