@@ -3,7 +3,9 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -111,6 +113,9 @@ func (s *Server) createTaxCode(c *gin.Context) {
 		return
 	}
 	t, err := s.store.CreateTaxCode(c.Request.Context(), principal(c), entity(c), &in)
+	if err == nil {
+		c.Header("Location", fmt.Sprintf("/v1/entities/%d/tax-codes/%s", t.EntityID, url.PathEscape(t.Code)))
+	}
 	s.respond(c, http.StatusCreated, t, err)
 }
 
@@ -155,7 +160,8 @@ func (s *Server) loadDocument(c *gin.Context, kind invoicing.Kind) (*invoicing.I
 	if err != nil {
 		return nil, err
 	}
-	if inv.Kind != kind {
+	// Drafts are the firm's work in progress: a client sees what was issued.
+	if inv.Kind != kind || (inv.StoredStatus == invoicing.StatusDraft && principal(c).Role == ledger.RoleClient) {
 		return nil, ledger.NotFound(kindLabel(kind))
 	}
 	return inv, nil
@@ -188,7 +194,8 @@ func (s *Server) listDocuments(kind invoicing.Kind) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		f := invoicing.InvoiceFilter{Kind: kind, Status: c.Query("status"), After: after, Limit: limit}
+		f := invoicing.InvoiceFilter{Kind: kind, Status: c.Query("status"), After: after, Limit: limit,
+			NoDrafts: principal(c).Role == ledger.RoleClient}
 		if v := c.Query("customer_id"); v != "" {
 			if f.CustomerID, err = strconv.ParseInt(v, 10, 64); err != nil || f.CustomerID <= 0 {
 				s.fail(c, invalidParam("customer_id", "parameter_invalid", "customer_id is a customer's id"))
@@ -319,7 +326,8 @@ func allocationViews(list []*invoicing.Allocation) []*invoicing.AllocationView {
 	return out
 }
 
-// documentPDF renders an invoice or credit note for download.
+// documentPDF renders an issued invoice or credit note for download, with
+// the parties and terms it was issued with.
 func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		inv, err := s.loadDocument(c, kind)
@@ -329,18 +337,8 @@ func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 		}
 		ctx := c.Request.Context()
 		ent := entity(c)
-		if inv.StoredStatus == invoicing.StatusDraft {
+		if inv.StoredStatus == invoicing.StatusDraft || inv.Printed == nil {
 			s.fail(c, ledger.Errorf(ledger.CodeConflict, "invoice_not_issued", "invoice %d is a draft; a PDF is made of issued invoices only", inv.ID))
-			return
-		}
-		cust, err := s.store.Customer(ctx, ent.ID, inv.CustomerID)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		set, err := s.store.Settings(ctx, ent.ID)
-		if err != nil {
-			s.fail(c, err)
 			return
 		}
 		var credited string
@@ -353,26 +351,29 @@ func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 			credited = orig.Number
 		}
 		var buf bytes.Buffer
-		if err := pdf.Render(&buf, PDFDocument(ent, cust, set, inv, credited)); err != nil {
+		if err := pdf.Render(&buf, PDFDocument(ent, inv, credited)); err != nil {
 			s.fail(c, ledger.Internal(err))
 			return
 		}
-		c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s.pdf"`, inv.Number))
+		c.Header("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": inv.Number + ".pdf"}))
 		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	}
 }
 
+func pdfParty(p invoicing.PrintedParty) pdf.Party {
+	return pdf.Party{Name: p.Name, AddressLines: p.Address.Lines, Postcode: p.Address.Postcode, City: p.Address.City,
+		Country: p.Address.Country, VATNumber: p.VATNumber, RegistrationID: p.RegistrationID, Email: p.Email}
+}
+
 // PDFDocument is the view model of an issued invoice or credit note.
-func PDFDocument(ent *ledger.Entity, cust *invoicing.Customer, set *invoicing.Settings, inv *invoicing.Invoice, creditedNumber string) *pdf.Document {
+func PDFDocument(ent *ledger.Entity, inv *invoicing.Invoice, creditedNumber string) *pdf.Document {
 	exp, _ := money.Exponent(inv.Currency)
+	pr := inv.Printed
 	d := &pdf.Document{
-		Kind: string(inv.Kind), Language: cust.Language, Number: inv.Number, CreditedNumber: creditedNumber,
-		Supplier: pdf.Party{Name: ent.Name, AddressLines: ent.Address.Lines, Postcode: ent.Address.Postcode, City: ent.Address.City,
-			Country: ent.Address.Country, VATNumber: ent.VATNumber, RegistrationID: ent.RegistrationID},
-		Customer: pdf.Party{Name: cust.Name, AddressLines: cust.Address.Lines, Postcode: cust.Address.Postcode, City: cust.Address.City,
-			Country: cust.Address.Country, VATNumber: cust.VATNumber, RegistrationID: cust.RegistrationID, Email: cust.Email},
+		Kind: string(inv.Kind), Language: pr.Language, Number: inv.Number, CreditedNumber: creditedNumber,
+		Void: inv.StoredStatus == invoicing.StatusVoid, Supplier: pdfParty(pr.Supplier), Customer: pdfParty(pr.Customer),
 		Currency: inv.Currency, Exponent: exp, NetMinor: inv.NetMinor, TaxMinor: inv.TaxMinor, TotalMinor: inv.TotalMinor,
-		PaymentReference: inv.Number, BankIBAN: set.IBAN, Notes: inv.Notes,
+		PaymentReference: inv.Number, BankIBAN: pr.IBAN, Notes: inv.Notes,
 	}
 	if inv.IssueDate != nil {
 		d.IssueDate = inv.IssueDate.String()
@@ -382,7 +383,7 @@ func PDFDocument(ent *ledger.Entity, cust *invoicing.Customer, set *invoicing.Se
 	}
 	if inv.DueDate != nil {
 		d.DueDate = inv.DueDate.String()
-		d.PaymentTermsDays = cust.PaymentTermsDays
+		d.PaymentTermsDays = pr.PaymentTermsDays
 	}
 	for _, l := range inv.Lines {
 		d.Lines = append(d.Lines, pdf.Line{Description: l.Description, Quantity: l.Quantity.String(), Unit: l.Unit,
@@ -395,9 +396,7 @@ func PDFDocument(ent *ledger.Entity, cust *invoicing.Customer, set *invoicing.Se
 	if inv.Currency != ent.Currency && !inv.ExchangeRate.IsZero() {
 		fexp, _ := money.Exponent(ent.Currency)
 		d.FunctionalCurrency, d.FunctionalExponent, d.ExchangeRate = ent.Currency, fexp, inv.ExchangeRate.String()
-		if v, err := money.Convert(inv.TaxMinor, exp, inv.ExchangeRate, fexp); err == nil {
-			d.TaxMinorFunctional = v
-		}
+		d.TaxMinorFunctional = inv.FunctionalTax(ent)
 	}
 	return d
 }

@@ -166,8 +166,19 @@ func TestInvoicePDFOverHTTP(t *testing.T) {
 			t.Errorf("PDF text lacks %q:\n%s", want, text)
 		}
 	}
-	// Clients see their entity's invoices but not its customers or money.
-	b.must(b.do("GET", b.base+"/invoices", client, nil), 200)
+	// An issued invoice keeps the parties and terms it was issued with.
+	b.must(b.do("PATCH", b.base+"/customers/"+b.cust, b.acct, `{"name":"Renamed A/S","language":"en","payment_terms_days":60}`), 200)
+	text = pdfText(t, b.must(b.do("GET", b.base+"/invoices/"+id+"/pdf", client, nil), 200).body)
+	if !strings.Contains(text, "Ærøskøbing Ñandú ApS") || strings.Contains(text, "Renamed") || !strings.Contains(text, "Factuur") {
+		t.Errorf("the issued PDF changed with the customer:\n%s", text)
+	}
+	// Clients see their entity's issued invoices, not drafts, customers or money.
+	draft := b.invoice(bread)
+	if got := b.must(b.do("GET", b.base+"/invoices", client, nil), 200).obj["data"].([]any); len(got) != 1 {
+		t.Errorf("a client lists %d invoices; want the 1 issued", len(got))
+	}
+	wantProblem(t, b.do("GET", b.base+"/invoices/"+draft, client, nil), 404, "not_found")
+	b.must(b.do("GET", b.base+"/invoices/"+draft, b.acct, nil), 200)
 	wantProblem(t, b.do("GET", b.base+"/customers", client, nil), 403, "role_forbidden")
 	wantProblem(t, b.do("GET", b.base+"/payments", client, nil), 403, "role_forbidden")
 	other := b.entity("Other BV")
@@ -178,10 +189,22 @@ func TestInvoicePDFOverHTTP(t *testing.T) {
 	wantProblem(t, b.do("GET", b.base+"/invoices/"+cnID, b.acct, nil), 404, "not_found")
 	wantProblem(t, b.do("GET", b.base+"/credit-notes/"+id, b.acct, nil), 404, "not_found")
 	text = pdfText(t, b.must(b.do("GET", b.base+"/credit-notes/"+cnID+"/pdf", client, nil), 200).body)
-	for _, want := range []string{"Creditnota", "CN-2026-0001", "INV-2026-0001", "€ 823,92"} {
+	// Issued after the customer switched to English: an English document.
+	for _, want := range []string{"Credit note", "CN-2026-0001", "INV-2026-0001", "€823.92", "Renamed A/S"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("credit note PDF text lacks %q:\n%s", want, text)
 		}
+	}
+	// A void invoice's PDF says so.
+	void := b.invoice(bread)
+	b.issue(void)
+	b.must(b.do("POST", b.base+"/invoices/"+void+"/void", b.acct, nil), 200)
+	r = b.must(b.do("GET", b.base+"/invoices/"+void+"/pdf", client, nil), 200)
+	if cd := r.header.Get("Content-Disposition"); cd != `inline; filename=INV-2026-0002.pdf` {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	if text := pdfText(t, r.body); !strings.Contains(text, "VOID") {
+		t.Errorf("a void invoice's PDF does not say so:\n%s", text)
 	}
 }
 
@@ -219,6 +242,12 @@ func TestInvoicingRejections(t *testing.T) {
 	b.must(b.do("POST", b.base+"/accounts", b.acct, `{"code":"8300","name":"Old revenue","type":"revenue"}`), 201)
 	oldRevenue := b.invoice(`{"description":"Old","quantity":"1","unit_price":"10","tax_code":"21","revenue_account":"8300"}`)
 	b.must(b.do("POST", b.base+"/accounts/8300/archive", b.acct, nil), 200)
+	late := strconv.FormatInt(num(b.must(b.do("POST", b.base+"/invoices", b.acct,
+		`{"customer_id":`+b.cust+`,"issue_date":"9999-12-31","lines":[`+bread+`]}`), 201).obj["id"]), 10)
+	paidOff := b.invoice(bread)
+	b.issue(paidOff)
+	b.must(b.do("POST", b.base+"/payments", b.acct, `{"customer_id":`+b.cust+`,"amount":"51.67","allocations":[{"invoice_id":`+paidOff+`,"amount":"51.67"}]}`), 201)
+	creditNote := strconv.FormatInt(num(b.must(b.do("POST", b.base+"/invoices/"+paidOff+"/credit-notes", b.acct, `{"issue_date":"2026-03-11"}`), 201).obj["id"]), 10)
 
 	cases := []struct {
 		name, method, path, body string
@@ -252,6 +281,14 @@ func TestInvoicingRejections(t *testing.T) {
 		{"number format without sequence", "PATCH", "/invoicing-settings", `{"invoice_number_format":"INV-{YYYY}"}`, 422, "number_format_invalid", []string{"invoice_number_format"}},
 		{"bad IBAN", "PATCH", "/invoicing-settings", `{"iban":"NL00ABNA0417164300"}`, 422, "iban_invalid", []string{"iban"}},
 		{"unknown status filter", "GET", "/invoices?status=lost", ``, 422, "parameter_invalid", []string{"status"}},
+		{"issued in the year 9999", "POST", "/invoices/" + late + "/issue", ``, 422, "date_invalid", []string{"issue_date"}},
+		{"payment that converts to nothing", "POST", "/payments", `{"customer_id":` + b.cust + `,"amount":"1.00","currency":"USD","exchange_rate":"0.000001"}`, 422, "amount_too_small", nil},
+		{"line on the receivables account", "POST", "/invoices", `{"customer_id":` + b.cust + `,"lines":[{"description":"x","quantity":"1","unit_price":"1","tax_code":"21","revenue_account":"1100"}]}`, 422, "account_type_invalid", []string{"lines[0].revenue_account"}},
+		{"receivables on a revenue account", "PATCH", "/invoicing-settings", `{"receivable_account":"8000"}`, 422, "account_type_invalid", []string{"receivable_account"}},
+		{"receivables moved while open", "PATCH", "/invoicing-settings", `{"receivable_account":"1300"}`, 409, "receivable_account_in_use", []string{"receivable_account"}},
+		{"allocation to two targets", "POST", "/payments", `{"customer_id":` + b.cust + `,"amount":"1.00","allocations":[{"invoice_id":` + issued + `,"payment_id":1,"amount":"1.00"}]}`, 422, "allocation_target_required", []string{"allocations[0]"}},
+		{"number format with a quote", "PATCH", "/invoicing-settings", `{"invoice_number_format":"A\"{YYYY}{NNN}"}`, 422, "number_format_invalid", []string{"invoice_number_format"}},
+		{"void a credit note as an invoice", "POST", "/invoices/" + creditNote + "/void", ``, 404, "not_found", nil},
 	}
 	before := b.invoicingSnapshot()
 	for _, c := range cases {

@@ -94,8 +94,12 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 				p.Add(at("quantity"), "quantity_invalid", "quantity must be a decimal greater than 0")
 				continue
 			}
-			l.Quantity = q
-			l.NetMinor, _ = LineNet(q, orig.UnitPrice, orig.DiscountPercent, exp)
+			net, ok := LineNet(q, orig.UnitPrice, orig.DiscountPercent, exp)
+			if !ok {
+				p.Add(at("quantity"), "credit_exceeds_invoice", "line %d: quantity %s credits more than the line", s.Line, s.Quantity)
+				continue
+			}
+			l.Quantity, l.NetMinor = q, net
 		case s.Amount != "" || credited[s.Line] > 0:
 			amount := remaining
 			if s.Amount != "" {

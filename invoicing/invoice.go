@@ -111,6 +111,7 @@ type Invoice struct {
 	IssuedBy               *int64
 	VoidedAt               *time.Time
 	VoidedBy               *int64
+	Printed                *Printed // set at issue
 }
 
 // OpenMinor is what is still owed on an invoice, or still to be used of a
@@ -262,10 +263,13 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 		p.Add("customer_id", "field_required", "customer_id is required")
 	}
 	if in.Currency != nil {
-		if !money.ValidCurrency(*in.Currency) {
+		switch {
+		case !money.ValidCurrency(*in.Currency):
 			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
-		} else {
+		case *in.Currency != inv.Currency:
 			inv.Currency = *in.Currency
+			// A rate belongs to its currency: a new currency needs its own.
+			inv.ExchangeRate = decimal.Decimal{}
 		}
 	}
 	if inv.Currency == "" {
@@ -325,11 +329,15 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 			}
 		}
 	} else if in.Currency != nil && len(inv.Lines) > 0 {
-		// A new currency changes how the lines round.
+		// A new currency changes how the lines round, and what fits.
 		exp, _ := money.Exponent(inv.Currency)
 		for i := range inv.Lines {
 			l := &inv.Lines[i]
-			l.NetMinor, _ = LineNet(l.Quantity, l.UnitPrice, l.DiscountPercent, exp)
+			net, ok := LineNet(l.Quantity, l.UnitPrice, l.DiscountPercent, exp)
+			if !ok {
+				p.Add(fmt.Sprintf("lines[%d].quantity", i), "amount_too_large", "quantity x unit_price in %s is larger than the ledger holds", inv.Currency)
+			}
+			l.NetMinor = net
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -399,6 +407,8 @@ func parseLine(p *ledger.Problems, lk *Lookup, i int, in *LineInput, exponent in
 		p.Add(at("revenue_account"), "account_not_found", "account %q does not exist in this entity", acc)
 	case a.Archived():
 		p.Add(at("revenue_account"), "account_archived", "account %s is archived and takes no new lines", acc)
+	case a.Type != ledger.Revenue:
+		p.Add(at("revenue_account"), "account_type_invalid", "account %s is a %s account; invoice lines are credited to revenue accounts", acc, a.Type)
 	default:
 		l.RevenueAccountID, l.RevenueAccount = a.ID, a.Code
 	}
@@ -438,6 +448,9 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 	if ent.Locked(date) {
 		p.Add("issue_date", "period_locked", "issue date %s is on or before the lock date %s", date, ent.LockDate)
 	}
+	if date.Year() < 1900 || date.AddDays(365).Year() > 9999 {
+		p.Add("issue_date", "date_invalid", "issue date %s is outside the years 1900 to 9998", date)
+	}
 	for i, l := range inv.Lines {
 		at := func(f string) string { return fmt.Sprintf("lines[%d].%s", i, f) }
 		// A credit note corrects an invoice with its own codes, archived or not.
@@ -462,4 +475,33 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 // SortLines keeps lines in line number order.
 func (inv *Invoice) SortLines() {
 	slices.SortFunc(inv.Lines, func(a, b Line) int { return a.LineNo - b.LineNo })
+}
+
+// Printed is what an issued document says about its parties and terms,
+// fixed when it is issued: later changes to the customer, the entity or
+// the settings never rewrite a document already sent.
+type Printed struct {
+	Supplier         PrintedParty `json:"supplier"`
+	Customer         PrintedParty `json:"customer"`
+	Language         string       `json:"language"`
+	PaymentTermsDays int          `json:"payment_terms_days"`
+	IBAN             string       `json:"iban"`
+}
+
+// PrintedParty is a supplier or customer as printed.
+type PrintedParty struct {
+	Name           string         `json:"name"`
+	Address        ledger.Address `json:"address"`
+	VATNumber      string         `json:"vat_number"`
+	RegistrationID string         `json:"registration_id"`
+	Email          string         `json:"email,omitempty"`
+}
+
+// NewPrinted takes the parties and terms as they are now.
+func NewPrinted(ent *ledger.Entity, c *Customer, s *Settings) *Printed {
+	return &Printed{
+		Supplier: PrintedParty{Name: ent.Name, Address: ent.Address, VATNumber: ent.VATNumber, RegistrationID: ent.RegistrationID},
+		Customer: PrintedParty{Name: c.Name, Address: c.Address, VATNumber: c.VATNumber, RegistrationID: c.RegistrationID, Email: c.Email},
+		Language: c.Language, PaymentTermsDays: c.PaymentTermsDays, IBAN: s.IBAN,
+	}
 }

@@ -65,11 +65,13 @@ type PaymentInput struct {
 	Allocations  []AllocationInput `json:"allocations"`
 }
 
-// AllocationInput allocates an amount to an invoice (of a payment
-// received or a credit note) or to a credit note (of a refund).
+// AllocationInput allocates an amount to one of: an invoice (of a payment
+// received or a credit note), a credit note (of a refund), or a payment
+// (a refund to a payment received, or the other way round).
 type AllocationInput struct {
 	InvoiceID    *int64 `json:"invoice_id"`
 	CreditNoteID *int64 `json:"credit_note_id"`
+	PaymentID    *int64 `json:"payment_id"`
 	Amount       string `json:"amount"`
 }
 
@@ -143,8 +145,8 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 	if pay.Currency != ent.Currency {
 		funcExp, _ := money.Exponent(ent.Currency)
 		v, err := money.Convert(pay.AmountMinor, exp, pay.ExchangeRate, funcExp)
-		if err != nil || v <= 0 {
-			return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "the amount converted at %s is out of range", pay.ExchangeRate)
+		if err := convertible(v, err, pay.AmountMinor, exp, pay.Currency, pay.ExchangeRate, ent.Currency); err != nil {
+			return err
 		}
 		pay.FunctionalMinor = v
 	}

@@ -37,8 +37,8 @@ func IssueEntry(inv *Invoice, ent *ledger.Entity, s *Settings, customerName stri
 		f := amount
 		if foreign {
 			v, err := money.Convert(amount, exp, inv.ExchangeRate, funcExp)
-			if err != nil || v <= 0 {
-				return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "%s %s converted at %s is out of range", inv.Currency, money.Format(amount, exp), inv.ExchangeRate)
+			if err := convertible(v, err, amount, exp, inv.Currency, inv.ExchangeRate, ent.Currency); err != nil {
+				return err
 			}
 			l.Rate, l.FunctionalMinor, f = inv.ExchangeRate, v, v
 		}
@@ -124,4 +124,32 @@ func Share(part, open, carrying int64) int64 {
 		return carrying
 	}
 	return decimal.NewFromInt(carrying).Mul(decimal.NewFromInt(part)).Div(decimal.NewFromInt(open)).Round(0).IntPart()
+}
+
+// convertible explains why an amount cannot be posted in the functional
+// currency: it converts to more than the ledger holds, or to nothing.
+func convertible(v int64, err error, amount int64, exp int, currency string, rate decimal.Decimal, functional string) error {
+	switch {
+	case err != nil:
+		return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "%s %s converted at %s is larger than the ledger holds",
+			currency, money.Format(amount, exp), rate)
+	case v <= 0:
+		return ledger.Errorf(ledger.CodeInvalid, "amount_too_small", "%s %s converted at %s is less than the smallest unit of %s",
+			currency, money.Format(amount, exp), rate, functional)
+	}
+	return nil
+}
+
+// FunctionalTax is the VAT of a foreign-currency document in the functional
+// currency as its entry holds it: each tax code's VAT converted on its own.
+func (inv *Invoice) FunctionalTax(ent *ledger.Entity) int64 {
+	exp, _ := money.Exponent(inv.Currency)
+	funcExp, _ := money.Exponent(ent.Currency)
+	var sum int64
+	for _, r := range VATBreakdown(inv.Lines, exp) {
+		if v, err := money.Convert(r.TaxMinor, exp, inv.ExchangeRate, funcExp); err == nil {
+			sum += v
+		}
+	}
+	return sum
 }

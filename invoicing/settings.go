@@ -3,6 +3,7 @@ package invoicing
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -63,20 +64,27 @@ func (in *SettingsInput) Apply(s *Settings, accounts map[string]*ledger.Account)
 	if s.InvoiceNumberFormat == s.CreditNoteNumberFormat {
 		p.Add("credit_note_number_format", "number_format_invalid", "credit notes need a format of their own so that their numbers differ from invoices'")
 	}
-	account := func(path string, v *string, dst *string) {
+	account := func(path string, v *string, dst *string, types ...ledger.AccountType) {
 		if v == nil {
 			return
 		}
-		if a := accounts[*v]; a == nil || a.Archived() {
+		a := accounts[*v]
+		switch {
+		case a == nil || a.Archived():
 			p.Add(path, "account_not_found", "account %q does not exist in this entity or is archived", *v)
-			return
+		case !slices.Contains(types, a.Type):
+			p.Add(path, "account_type_invalid", "%s is a %s account; %s takes a %s account", *v, a.Type, path, types[0])
+		default:
+			*dst = *v
 		}
-		*dst = *v
 	}
-	account("revenue_account", in.RevenueAccount, &s.RevenueAccount)
-	account("receivable_account", in.ReceivableAccount, &s.ReceivableAccount)
-	account("bank_account", in.BankAccount, &s.BankAccount)
-	account("fx_account", in.FXAccount, &s.FXAccount)
+	account("revenue_account", in.RevenueAccount, &s.RevenueAccount, ledger.Revenue)
+	account("receivable_account", in.ReceivableAccount, &s.ReceivableAccount, ledger.Asset)
+	account("bank_account", in.BankAccount, &s.BankAccount, ledger.Asset)
+	account("fx_account", in.FXAccount, &s.FXAccount, ledger.Revenue, ledger.Expense)
+	if s.BankAccount == s.ReceivableAccount {
+		p.Add("bank_account", "account_type_invalid", "the bank account cannot be the receivables account")
+	}
 	if in.IBAN != nil {
 		iban := strings.ReplaceAll(strings.ToUpper(*in.IBAN), " ", "")
 		if iban != "" && (!ibanPattern.MatchString(iban) || !ibanChecksumOK(iban)) {
@@ -107,7 +115,10 @@ func ibanChecksumOK(iban string) bool {
 	return rem == 1
 }
 
-var numberToken = regexp.MustCompile(`\{(YYYY|YY|N{1,12})\}`)
+var (
+	numberToken = regexp.MustCompile(`\{(YYYY|YY|N{1,12})\}`)
+	numberText  = regexp.MustCompile(`^[\p{L}\p{N}_./-]*$`)
+)
 
 // CheckNumberFormat accepts a format with exactly one sequence token {N..}
 // (its width is the number of Ns, zero-padded), optional {YYYY} or {YY} for
@@ -130,10 +141,8 @@ func CheckNumberFormat(f string) error {
 	if seq != 1 || year < 1 || strings.ContainsAny(rest, "{}") {
 		return fmt.Errorf("format %q needs one {YYYY} or {YY} and one sequence token such as {NNNN}, and no other braces", f)
 	}
-	for _, c := range rest {
-		if c < 0x20 || c == 0x7f {
-			return fmt.Errorf("format %q holds a control character", f)
-		}
+	if !numberText.MatchString(rest) {
+		return fmt.Errorf("format %q may hold letters, digits and - _ / . besides its tokens (numbers go into file names and payment references)", f)
 	}
 	return nil
 }

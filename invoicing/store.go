@@ -11,6 +11,7 @@ type InvoiceFilter struct {
 	Kind       Kind
 	CustomerID int64
 	Status     string // stored or derived status; "" for all
+	NoDrafts   bool   // leave drafts out (what a client key sees)
 	After      int64  // id cursor
 	Limit      int
 }

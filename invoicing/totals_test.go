@@ -23,7 +23,11 @@ func testLookup() *Lookup {
 		lk.TaxCodes[c.Code] = &TaxCode{ID: int64(i + 1), Code: c.Code, Rate: d(c.Rate), RateText: c.Rate, Kind: c.Kind, Account: DutchVATAccount, AccountID: 17}
 	}
 	for i, code := range []string{"1000", "1100", "1700", "8000", "8100", "8200", "8900"} {
-		lk.Accounts[code] = &ledger.Account{ID: int64(i + 10), Code: code}
+		typ := map[byte]ledger.AccountType{'1': ledger.Asset, '8': ledger.Revenue}[code[0]]
+		if code == "1700" {
+			typ = ledger.Liability
+		}
+		lk.Accounts[code] = &ledger.Account{ID: int64(i + 10), Code: code, Type: typ}
 	}
 	cust := &Customer{ID: 1, Currency: "EUR", PaymentTermsDays: 30}
 	lk.Customer = func(id int64) *Customer {
@@ -471,7 +475,8 @@ func TestSettingsIBAN(t *testing.T) {
 }
 
 func TestSettingsApply(t *testing.T) {
-	accounts := map[string]*ledger.Account{"1000": {Code: "1000"}, "1010": {Code: "1010"}, "4900": {Code: "4900", ArchivedAt: &time.Time{}}}
+	accounts := map[string]*ledger.Account{"1000": {Code: "1000", Type: ledger.Asset}, "1010": {Code: "1010", Type: ledger.Asset},
+		"4900": {Code: "4900", Type: ledger.Expense, ArchivedAt: &time.Time{}}, "8000": {Code: "8000", Type: ledger.Revenue}}
 	s := DefaultSettings()
 	f := "F-{YY}-{NNNNN}"
 	bank := "1010"
@@ -495,7 +500,19 @@ func TestSettingsApply(t *testing.T) {
 			t.Fatalf("fx account %s: %v", code, err)
 		}
 	}
+	// System accounts take accounts of their kind only.
+	for _, c := range []SettingsInput{
+		{ReceivableAccount: ptr("8000")}, {BankAccount: ptr("8000")}, {RevenueAccount: ptr("1000")}, {FXAccount: ptr("1000")},
+		{BankAccount: ptr("1100")},
+	} {
+		accounts["1100"] = &ledger.Account{Code: "1100", Type: ledger.Asset}
+		if err := c.Apply(DefaultSettings(), accounts); reason(err) != "account_type_invalid" {
+			t.Errorf("%+v: %v; want account_type_invalid", c, err)
+		}
+	}
 }
+
+func ptr(s string) *string { return &s }
 
 func TestStatusAndOverdue(t *testing.T) {
 	due := ledger.NewDate(2026, 4, 9)

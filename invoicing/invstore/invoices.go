@@ -2,6 +2,7 @@ package invstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -17,7 +18,7 @@ import (
 const invoiceColumns = `id, entity_id, kind, status, customer_id, currency, exchange_rate, issue_date, supply_date, due_date,
 	notes, number, fiscal_year, seq, credited_invoice_id, net_minor, tax_minor, total_minor, functional_total_minor,
 	settled_minor, settled_functional_minor, paid_minor, credit_noted_minor, entry_id, void_entry_id,
-	created_at, created_by, updated_at, issued_at, issued_by, voided_at, voided_by`
+	created_at, created_by, updated_at, issued_at, issued_by, voided_at, voided_by, printed`
 
 type invoiceRow struct {
 	ID                     int64
@@ -52,6 +53,7 @@ type invoiceRow struct {
 	IssuedBy               *int64
 	VoidedAt               *time.Time
 	VoidedBy               *int64
+	Printed                *string
 }
 
 func (r *invoiceRow) invoice() *invoicing.Invoice {
@@ -75,6 +77,12 @@ func (r *invoiceRow) invoice() *invoicing.Invoice {
 	}
 	if r.Seq != nil {
 		inv.Seq = *r.Seq
+	}
+	if r.Printed != nil {
+		var p invoicing.Printed
+		if json.Unmarshal([]byte(*r.Printed), &p) == nil { // written by issue from this type
+			inv.Printed = &p
+		}
 	}
 	return inv
 }
@@ -110,6 +118,16 @@ func (r *lineRow) line() invoicing.Line {
 		UnitPrice: dec(r.UnitPrice), DiscountPercent: dec(r.DiscountPercent), TaxCodeID: r.TaxCodeID, TaxCode: r.TaxCode,
 		TaxRate: dec(r.TaxRate), TaxKind: invoicing.TaxKind(r.TaxKind), TaxAccountID: r.TaxAccountID, TaxAccount: r.TaxAccount,
 		RevenueAccountID: r.RevenueAccountID, RevenueAccount: r.RevenueAccount, NetMinor: r.NetMinor, CreditsLineNo: r.CreditsLineNo, TaxAdjustMinor: r.TaxAdjustMinor}
+}
+
+// loadInvoice reads and locks an invoice; a credit note's id is not found
+// here, as the API's /invoices routes do not find one.
+func (s *Store) loadInvoice(ctx context.Context, entityID, id int64) (*invoicing.Invoice, error) {
+	inv, err := s.load(ctx, entityID, id, true)
+	if err == nil && inv.Kind != invoicing.KindInvoice {
+		return nil, ledger.NotFound("invoice")
+	}
+	return inv, err
 }
 
 func notDraft(inv *invoicing.Invoice) error {
@@ -187,6 +205,9 @@ func (s *Store) Invoices(ctx context.Context, ent *ledger.Entity, f invoicing.In
 	if f.CustomerID != 0 {
 		q += ` AND customer_id = ?`
 		args = append(args, f.CustomerID)
+	}
+	if f.NoDrafts {
+		q += ` AND status <> 'draft'`
 	}
 	open := ` AND status = 'issued' AND settled_minor < total_minor`
 	settled := ` AND status = 'issued' AND settled_minor = total_minor`
@@ -303,11 +324,11 @@ func (s *Store) CreateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *invoicing.InvoiceInput) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
 	err := s.tx(ctx, func(ctx context.Context) error {
-		inv, err := s.load(ctx, ent.ID, id, true)
+		inv, err := s.loadInvoice(ctx, ent.ID, id)
 		if err != nil {
 			return err
 		}
-		if inv.Kind != invoicing.KindInvoice || inv.StoredStatus != invoicing.StatusDraft {
+		if inv.StoredStatus != invoicing.StatusDraft {
 			return notDraft(inv)
 		}
 		lk, err := s.lookup(ctx, ent)
@@ -342,7 +363,7 @@ func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 // DeleteInvoice deletes a draft; issued documents are never deleted.
 func (s *Store) DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error {
 	return s.tx(ctx, func(ctx context.Context) error {
-		inv, err := s.load(ctx, ent.ID, id, true)
+		inv, err := s.loadInvoice(ctx, ent.ID, id)
 		if err != nil {
 			return err
 		}
@@ -357,11 +378,11 @@ func (s *Store) DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *led
 func (s *Store) IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
 	err := s.tx(ctx, func(ctx context.Context) error {
-		inv, err := s.load(ctx, ent.ID, id, true)
+		inv, err := s.loadInvoice(ctx, ent.ID, id)
 		if err != nil {
 			return err
 		}
-		if inv.Kind != invoicing.KindInvoice || inv.StoredStatus != invoicing.StatusDraft {
+		if inv.StoredStatus != invoicing.StatusDraft {
 			return notDraft(inv)
 		}
 		lk, err := s.lookup(ctx, ent)
@@ -426,11 +447,16 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 	t := sqlstore.Now()
 	inv.FunctionalTotalMinor, inv.EntryID, inv.IssuedAt, inv.IssuedBy, inv.UpdatedAt = functional, &e.ID, &t, &p.KeyID, t
 	inv.StoredStatus = invoicing.StatusIssued
+	inv.Printed = invoicing.NewPrinted(ent, cust, lk.Settings)
+	printed, err := json.Marshal(inv.Printed)
+	if err != nil {
+		return err
+	}
 	err = s.db(ctx).Exec(`UPDATE invoices SET status = 'issued', number = ?, fiscal_year = ?, seq = ?, issue_date = ?, supply_date = ?,
 		due_date = ?, net_minor = ?, tax_minor = ?, total_minor = ?, functional_total_minor = ?, entry_id = ?,
-		issued_at = ?, issued_by = ?, updated_at = ? WHERE entity_id = ? AND id = ? AND status = 'draft'`,
+		issued_at = ?, issued_by = ?, updated_at = ?, printed = ? WHERE entity_id = ? AND id = ? AND status = 'draft'`,
 		inv.Number, inv.FiscalYear, inv.Seq, inv.IssueDate, inv.SupplyDate, inv.DueDate, inv.NetMinor, inv.TaxMinor,
-		inv.TotalMinor, functional, e.ID, t, p.KeyID, t, ent.ID, inv.ID).Error
+		inv.TotalMinor, functional, e.ID, t, p.KeyID, t, string(printed), ent.ID, inv.ID).Error
 	if sqlstore.IsDuplicate(err, "number") {
 		return ledger.Errorf(ledger.CodeConflict, "invoice_number_taken",
 			"number %s is already used in this entity (the number format was changed to one that repeats numbers); change the format", inv.Number)
@@ -442,13 +468,11 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
 	err := s.tx(ctx, func(ctx context.Context) error {
-		inv, err := s.load(ctx, ent.ID, id, true)
+		inv, err := s.loadInvoice(ctx, ent.ID, id)
 		if err != nil {
 			return err
 		}
 		switch {
-		case inv.Kind != invoicing.KindInvoice:
-			return ledger.Errorf(ledger.CodeConflict, "not_an_invoice", "credit notes are not voided; issue an invoice to undo one")
 		case inv.StoredStatus == invoicing.StatusDraft:
 			return ledger.Errorf(ledger.CodeConflict, "invoice_not_issued", "invoice %d is a draft; delete it instead", id)
 		case inv.StoredStatus == invoicing.StatusVoid:
@@ -483,7 +507,7 @@ func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledge
 func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, in *invoicing.CreditNoteInput) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
 	err := s.tx(ctx, func(ctx context.Context) error {
-		inv, err := s.load(ctx, ent.ID, invoiceID, true)
+		inv, err := s.loadInvoice(ctx, ent.ID, invoiceID)
 		if err != nil {
 			return err
 		}

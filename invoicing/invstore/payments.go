@@ -247,6 +247,14 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 		DebitFunctionalMinor:  invoicing.Share(amount, debit.open(), debit.openF()),
 		CreditFunctionalMinor: invoicing.Share(amount, credit.open(), credit.openF()),
 		CreatedAt:             sqlstore.Now(), CreatedBy: p.KeyID}
+	if debit.inv != nil && credit.inv != nil && debit.inv.ExchangeRate.Equal(credit.inv.ExchangeRate) &&
+		amount < debit.open() && a.CreditFunctionalMinor <= debit.openF() {
+		// A credit note applied at its invoice's own rate: there is no
+		// exchange difference, only the rounding of converting each
+		// document line by line, which the last settlement of the invoice
+		// takes at once rather than a cent at a time.
+		a.DebitFunctionalMinor = a.CreditFunctionalMinor
+	}
 	if d := invoicing.FXEntry(date, ent, lk.Settings, a.DebitFunctionalMinor, a.CreditFunctionalMinor, debit.name()+" / "+credit.name()); d != nil {
 		e, err := s.PostDraft(ctx, p, ent, d)
 		if err != nil {
@@ -299,80 +307,145 @@ func (s *Store) lockInvoices(ctx context.Context, entityID int64, ids []int64) (
 	return out, nil
 }
 
-// targets checks allocation inputs and locks the documents they name.
-// Missing documents are reported on their paths.
-func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.AllocationInput, extra ...int64) (map[int64]*invoicing.Invoice, error) {
+// maxAllocations bounds one request's allocations.
+const maxAllocations = 500
+
+// locked is what a transaction has locked: documents first (by id), then
+// payments (by id), the order every transaction here takes them in.
+type locked struct {
+	docs map[int64]*invoicing.Invoice
+	pays map[int64]*invoicing.Payment
+}
+
+// targets checks allocation inputs and locks the documents and payments
+// they name, with the source's own id (a credit note's or a payment's).
+func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.AllocationInput, docIDs, payIDs []int64) (*locked, error) {
 	var p ledger.Problems
-	ids := slices.Clone(extra)
+	if len(in) > maxAllocations {
+		return nil, fieldErr("allocations", "allocations_too_many", "at most %d allocations per request, got %d", maxAllocations, len(in))
+	}
+	docIDs, payIDs = slices.Clone(docIDs), slices.Clone(payIDs)
 	for i, a := range in {
+		n := 0
+		for _, v := range []*int64{a.InvoiceID, a.CreditNoteID, a.PaymentID} {
+			if v != nil {
+				n++
+			}
+		}
 		switch {
-		case (a.InvoiceID == nil) == (a.CreditNoteID == nil):
-			p.Add(fmt.Sprintf("allocations[%d]", i), "allocation_target_required", "name invoice_id or credit_note_id")
+		case n != 1:
+			p.Add(fmt.Sprintf("allocations[%d]", i), "allocation_target_required", "name one of invoice_id, credit_note_id or payment_id")
 		case a.InvoiceID != nil:
-			ids = append(ids, *a.InvoiceID)
+			docIDs = append(docIDs, *a.InvoiceID)
+		case a.CreditNoteID != nil:
+			docIDs = append(docIDs, *a.CreditNoteID)
 		default:
-			ids = append(ids, *a.CreditNoteID)
+			payIDs = append(payIDs, *a.PaymentID)
 		}
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	docs, err := s.lockInvoices(ctx, entityID, ids)
-	if ledger.IsCode(err, ledger.CodeNotFound) {
-		return nil, ledger.Errorf(ledger.CodeInvalid, "invoice_not_found", "an allocation names an invoice or credit note that does not exist in this entity")
+	l := &locked{pays: map[int64]*invoicing.Payment{}}
+	var err error
+	if l.docs, err = s.lockInvoices(ctx, entityID, docIDs); err != nil {
+		if ledger.IsCode(err, ledger.CodeNotFound) {
+			return nil, ledger.Errorf(ledger.CodeInvalid, "invoice_not_found", "an allocation names an invoice or credit note that does not exist in this entity")
+		}
+		return nil, err
 	}
-	return docs, err
+	slices.Sort(payIDs)
+	for _, id := range slices.Compact(payIDs) {
+		pay, err := s.loadPayment(ctx, entityID, id, true)
+		if ledger.IsCode(err, ledger.CodeNotFound) {
+			return nil, ledger.Errorf(ledger.CodeInvalid, "payment_not_found", "an allocation names a payment that does not exist in this entity")
+		}
+		if err != nil {
+			return nil, err
+		}
+		l.pays[id] = pay
+	}
+	return l, nil
 }
 
 // allocateInputs makes the allocations of source (a locked payment, or a
-// locked credit note) to the locked targets.
-func (s *Store) allocateInputs(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, source doc, docs map[int64]*invoicing.Invoice, in []invoicing.AllocationInput) ([]*invoicing.Allocation, error) {
+// locked credit note) to the locked targets. What the customer owes (an
+// invoice, a refund paid out) is settled by what the customer is owed (a
+// payment received, a credit note):
+//
+//	payment received -> invoice_id, or payment_id of a refund
+//	refund           -> credit_note_id, or payment_id of a payment received
+//	credit note      -> invoice_id
+func (s *Store) allocateInputs(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, source doc, l *locked, in []invoicing.AllocationInput) ([]*invoicing.Allocation, error) {
 	out := []*invoicing.Allocation{}
 	exp, _ := money.Exponent(source.currency())
+	sourceOwes := source.pay != nil && source.pay.Direction == invoicing.DirectionRefund
 	for i, a := range in {
 		path := fmt.Sprintf("allocations[%d]", i)
-		wrap := func(err error) error {
-			if le, ok := err.(*ledger.Error); ok && len(le.Fields) == 0 && le.Code == ledger.CodeInvalid {
-				le.Fields = []ledger.FieldError{{Path: path + ".amount", Reason: le.Reason, Message: le.Message}}
-			}
-			return err
-		}
 		amount, err := money.ParseAmount(a.Amount, exp)
 		if ae, ok := err.(*money.AmountError); ok {
 			return nil, fieldErr(path+".amount", ae.Reason, "%s", ae.Message)
 		}
-		var target *invoicing.Invoice
-		if a.InvoiceID != nil {
-			target = docs[*a.InvoiceID]
-		} else {
-			target = docs[*a.CreditNoteID]
-		}
-		wantKind := invoicing.KindInvoice
-		if source.pay != nil && source.pay.Direction == invoicing.DirectionRefund {
-			wantKind = invoicing.KindCreditNote
-		}
+		var target doc
 		switch {
-		case target.Kind != wantKind:
-			return nil, fieldErr(path, "allocation_target_invalid", "%s is allocated to %ss only, not to %s %d",
-				source.name(), kindName(wantKind), kindName(target.Kind), target.ID)
-		case target.StoredStatus == invoicing.StatusVoid:
-			return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_void", Message: fmt.Sprintf("%s %s is void", kindName(target.Kind), target.Number),
-				Fields: []ledger.FieldError{{Path: path, Reason: "invoice_void", Message: "a void invoice takes no payments"}}}
-		case target.StoredStatus == invoicing.StatusDraft:
-			return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_not_issued", Message: fmt.Sprintf("invoice %d is a draft; issue it first", target.ID),
-				Fields: []ledger.FieldError{{Path: path, Reason: "invoice_not_issued", Message: "only issued invoices take payments"}}}
+		case a.InvoiceID != nil:
+			target = doc{inv: l.docs[*a.InvoiceID]}
+		case a.CreditNoteID != nil:
+			target = doc{inv: l.docs[*a.CreditNoteID]}
+		default:
+			target = doc{pay: l.pays[*a.PaymentID]}
 		}
-		debit, credit := doc{inv: target}, source
-		if wantKind == invoicing.KindCreditNote {
-			debit, credit = source, doc{inv: target}
+		if err := allocatable(source, target, sourceOwes, path); err != nil {
+			return nil, err
 		}
-		al, err := s.allocate(ctx, p, ent, lk, debit, credit, amount, ent.Today())
+		debit, credit := target, source
+		if sourceOwes {
+			debit, credit = source, target
+		}
+		// Dated when both exist: the later of the two (see allocate).
+		al, err := s.allocate(ctx, p, ent, lk, debit, credit, amount, ledger.Date{})
 		if err != nil {
-			return nil, wrap(err)
+			if le, ok := err.(*ledger.Error); ok && len(le.Fields) == 0 && le.Code == ledger.CodeInvalid {
+				le.Fields = []ledger.FieldError{{Path: path + ".amount", Reason: le.Reason, Message: le.Message}}
+			}
+			return nil, err
 		}
 		out = append(out, al)
 	}
 	return out, nil
+}
+
+// allocatable checks that target may take an allocation from source.
+func allocatable(source, target doc, sourceOwes bool, path string) error {
+	if target.pay != nil {
+		switch {
+		case source.pay == nil || target.pay.Direction == source.pay.Direction:
+			return fieldErr(path, "allocation_target_invalid", "%s cannot be allocated to %s: a payment received settles a refund and a refund a payment received",
+				source.name(), target.name())
+		case target.pay.RemovedAt != nil:
+			return &ledger.Error{Code: ledger.CodeConflict, Reason: "payment_removed", Message: target.name() + " is removed",
+				Fields: []ledger.FieldError{{Path: path, Reason: "payment_removed", Message: "a removed payment takes no allocations"}}}
+		case target.pay.ID == source.pay.ID:
+			return fieldErr(path, "allocation_target_invalid", "a payment is not allocated to itself")
+		}
+		return nil
+	}
+	t := target.inv
+	want := invoicing.KindInvoice
+	if sourceOwes {
+		want = invoicing.KindCreditNote
+	}
+	switch {
+	case t.Kind != want:
+		return fieldErr(path, "allocation_target_invalid", "%s is allocated to %ss, not to %s %d", source.name(), kindName(want), kindName(t.Kind), t.ID)
+	case t.StoredStatus == invoicing.StatusVoid:
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_void", Message: fmt.Sprintf("%s %s is void", kindName(t.Kind), t.Number),
+			Fields: []ledger.FieldError{{Path: path, Reason: "invoice_void", Message: "a void invoice takes no payments"}}}
+	case t.StoredStatus == invoicing.StatusDraft:
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_not_issued", Message: fmt.Sprintf("invoice %d is a draft; issue it first", t.ID),
+			Fields: []ledger.FieldError{{Path: path, Reason: "invoice_not_issued", Message: "only issued invoices take payments"}}}
+	}
+	return nil
 }
 
 // RecordPayment posts a payment and makes the allocations it lists, all or
@@ -399,11 +472,11 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 			return err
 		}
 		bank := lk.Accounts[pay.BankAccount]
-		if bank == nil || bank.Archived() || bank.Type != ledger.Asset {
+		if bank == nil || bank.Archived() || bank.Type != ledger.Asset || bank.Code == lk.Settings.ReceivableAccount {
 			return fieldErr("bank_account", "account_not_found", "bank_account %q is not an open asset account of this entity", pay.BankAccount)
 		}
 		pay.BankAccountID = bank.ID
-		docs, err := s.targets(ctx, ent.ID, in.Allocations) // invoices are locked before anything is posted
+		targets, err := s.targets(ctx, ent.ID, in.Allocations, nil, nil) // locked before anything is posted
 		if err != nil {
 			return err
 		}
@@ -420,7 +493,7 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 		if err != nil {
 			return err
 		}
-		if pay.Allocations, err = s.allocateInputs(ctx, p, ent, lk, doc{pay: pay}, docs, in.Allocations); err != nil {
+		if pay.Allocations, err = s.allocateInputs(ctx, p, ent, lk, doc{pay: pay}, targets, in.Allocations); err != nil {
 			return err
 		}
 		out = pay
@@ -436,41 +509,35 @@ func (s *Store) Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	}
 	var out []*invoicing.Allocation
 	err := s.tx(ctx, func(ctx context.Context) error {
-		var extra []int64
+		// The source must exist before its targets are blamed.
+		var docIDs, payIDs []int64
 		if fromCreditNote {
-			extra = []int64{sourceID}
-		}
-		docs, err := s.targets(ctx, ent.ID, in, extra...)
-		if err != nil {
-			if fromCreditNote && ledger.IsCode(err, ledger.CodeInvalid) {
-				if _, lerr := s.Invoice(ctx, ent.ID, sourceID); lerr != nil {
-					return ledger.NotFound("credit note")
-				}
-			}
-			return err
-		}
-		var source doc
-		if fromCreditNote {
-			cn := docs[sourceID]
-			if cn.Kind != invoicing.KindCreditNote {
+			if cn, err := s.Invoice(ctx, ent.ID, sourceID); err != nil || cn.Kind != invoicing.KindCreditNote {
 				return ledger.NotFound("credit note")
 			}
-			source = doc{inv: cn}
+			docIDs = []int64{sourceID}
 		} else {
-			pay, err := s.loadPayment(ctx, ent.ID, sourceID, true)
-			if err != nil {
+			if _, err := s.loadPayment(ctx, ent.ID, sourceID, false); err != nil {
 				return err
 			}
-			if pay.RemovedAt != nil {
-				return ledger.Errorf(ledger.CodeConflict, "payment_removed", "payment %d is removed", pay.ID)
+			payIDs = []int64{sourceID}
+		}
+		l, err := s.targets(ctx, ent.ID, in, docIDs, payIDs)
+		if err != nil {
+			return err
+		}
+		source := doc{inv: l.docs[sourceID]}
+		if !fromCreditNote {
+			source = doc{pay: l.pays[sourceID]}
+			if source.pay.RemovedAt != nil {
+				return ledger.Errorf(ledger.CodeConflict, "payment_removed", "payment %d is removed", sourceID)
 			}
-			source = doc{pay: pay}
 		}
 		lk, err := s.lookup(ctx, ent)
 		if err != nil {
 			return err
 		}
-		out, err = s.allocateInputs(ctx, p, ent, lk, source, docs, in)
+		out, err = s.allocateInputs(ctx, p, ent, lk, source, l, in)
 		return err
 	})
 	return out, err
@@ -497,31 +564,48 @@ func (s *Store) RemoveAllocation(ctx context.Context, p *ledger.Principal, ent *
 		if err != nil {
 			return err
 		}
-		var invIDs []int64
-		for _, v := range []*int64{a.DebitInvoiceID, a.CreditInvoiceID} {
-			if v != nil {
-				invIDs = append(invIDs, *v)
-			}
-		}
-		docs, err := s.lockInvoices(ctx, ent.ID, invIDs)
+		l, err := s.lockSides(ctx, ent.ID, []*invoicing.Allocation{a})
 		if err != nil {
 			return err
-		}
-		pays := map[int64]*invoicing.Payment{}
-		for _, v := range []*int64{a.DebitPaymentID, a.CreditPaymentID} {
-			if v != nil {
-				if pays[*v], err = s.loadPayment(ctx, ent.ID, *v, true); err != nil {
-					return err
-				}
-			}
 		}
 		if a, err = s.allocation(ctx, ent.ID, id); err != nil { // as it is under the locks
 			return err
 		}
 		out = a
-		return s.unallocate(ctx, p, ent, a, docs, pays)
+		return s.unallocate(ctx, p, ent, a, l.docs, l.pays)
 	})
 	return out, err
+}
+
+// lockSides locks the documents and payments of allocations (and the
+// payments extra), in the one lock order.
+func (s *Store) lockSides(ctx context.Context, entityID int64, allocs []*invoicing.Allocation, extra ...int64) (*locked, error) {
+	var docIDs []int64
+	payIDs := slices.Clone(extra)
+	for _, a := range allocs {
+		for _, v := range []*int64{a.DebitInvoiceID, a.CreditInvoiceID} {
+			if v != nil {
+				docIDs = append(docIDs, *v)
+			}
+		}
+		for _, v := range []*int64{a.DebitPaymentID, a.CreditPaymentID} {
+			if v != nil {
+				payIDs = append(payIDs, *v)
+			}
+		}
+	}
+	l := &locked{pays: map[int64]*invoicing.Payment{}}
+	var err error
+	if l.docs, err = s.lockInvoices(ctx, entityID, docIDs); err != nil {
+		return nil, err
+	}
+	slices.Sort(payIDs)
+	for _, id := range slices.Compact(payIDs) {
+		if l.pays[id], err = s.loadPayment(ctx, entityID, id, true); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
 }
 
 // unallocate removes a locked allocation whose documents are locked.
@@ -569,6 +653,11 @@ func maxDate(a, b ledger.Date) ledger.Date {
 	return a
 }
 
+func concurrentChange(id int64) error {
+	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "concurrent_change",
+		Message: fmt.Sprintf("payment %d was allocated while it was being removed; retry", id)}
+}
+
 // RemovePayment removes a payment's allocations and posts the reversal of
 // its entry; the payment stays on record as removed.
 func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Payment, error) {
@@ -578,48 +667,38 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 		if err != nil {
 			return err
 		}
-		var invIDs []int64
+		var active []*invoicing.Allocation
 		for _, a := range pay.Allocations {
-			for _, v := range []*int64{a.DebitInvoiceID, a.CreditInvoiceID} {
-				if v != nil && a.RemovedAt == nil {
-					invIDs = append(invIDs, *v)
-				}
+			if a.RemovedAt == nil {
+				active = append(active, a)
 			}
 		}
-		docs, err := s.lockInvoices(ctx, ent.ID, invIDs)
+		l, err := s.lockSides(ctx, ent.ID, active, id)
 		if err != nil {
 			return err
 		}
-		if pay, err = s.loadPayment(ctx, ent.ID, id, true); err != nil {
-			return err
-		}
+		pay = l.pays[id] // read again under its lock
 		if pay.RemovedAt != nil {
 			return ledger.Errorf(ledger.CodeConflict, "payment_removed", "payment %d is already removed", id)
 		}
-		pays := map[int64]*invoicing.Payment{id: pay}
 		for _, a := range pay.Allocations {
 			if a.RemovedAt != nil {
 				continue
 			}
-			// An allocation made between the first read and the payment's
-			// lock names an invoice not locked here; locking it now would
-			// break the lock order (invoices before payments).
+			// An allocation made between the first read and the locks names
+			// a document not locked here; locking it now would break the
+			// lock order.
 			for _, v := range []*int64{a.DebitInvoiceID, a.CreditInvoiceID} {
-				if v != nil && docs[*v] == nil {
-					return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "concurrent_change",
-						Message: fmt.Sprintf("payment %d was allocated while it was being removed; retry", id)}
+				if v != nil && l.docs[*v] == nil {
+					return concurrentChange(id)
 				}
 			}
-			other := a.DebitPaymentID
-			if other != nil && *other == id {
-				other = a.CreditPaymentID
-			}
-			if other != nil && pays[*other] == nil {
-				if pays[*other], err = s.loadPayment(ctx, ent.ID, *other, true); err != nil {
-					return err
+			for _, v := range []*int64{a.DebitPaymentID, a.CreditPaymentID} {
+				if v != nil && l.pays[*v] == nil {
+					return concurrentChange(id)
 				}
 			}
-			if err := s.unallocate(ctx, p, ent, a, docs, pays); err != nil {
+			if err := s.unallocate(ctx, p, ent, a, l.docs, l.pays); err != nil {
 				return err
 			}
 		}

@@ -229,8 +229,8 @@ func TestVoid(t *testing.T) {
 	cn := f.creditNote(third, "2026-03-13", invoicing.CreditLineInput{Line: 1, Quantity: "1"})
 	_, err = f.st.VoidInvoice(ctx, f.p, f.ent, third.ID)
 	wantReason(t, err, "invoice_settled")
-	_, err = f.st.VoidInvoice(ctx, f.p, f.ent, cn.ID)
-	wantReason(t, err, "not_an_invoice")
+	_, err = f.st.VoidInvoice(ctx, f.p, f.ent, cn.ID) // a credit note is no invoice
+	wantReason(t, err, "not_found")
 	// Customer's receivable: the unallocated 50.00 paid, the 121.00 left on third.
 	f.wantBalances(map[string]int64{"1100": 12100 - 5000, "1000": 5000})
 	f.ledgerSound()
@@ -820,7 +820,7 @@ func TestEntityIsolation(t *testing.T) {
 	_, err = f.st.RemoveAllocation(ctx, op, other, pay.Allocations[0].ID)
 	wantReason(t, err, "not_found")
 	_, err = f.st.Allocate(ctx, op, other, pay.ID, false, []invoicing.AllocationInput{alloc(inv, "1.00")})
-	wantReason(t, err, "invoice_not_found")
+	wantReason(t, err, "not_found")
 	amount := "10.00"
 	_, err = f.st.RecordPayment(ctx, op, other, &invoicing.PaymentInput{CustomerID: &f.cust.ID, Amount: &amount})
 	wantReason(t, err, "customer_not_found")

@@ -3,6 +3,7 @@ package invstore
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
 
@@ -39,8 +40,25 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 		if err != nil {
 			return err
 		}
+		oldReceivable := set.ReceivableAccount
 		if err := in.Apply(set, lk.Accounts); err != nil {
 			return err
+		}
+		if set.ReceivableAccount != oldReceivable {
+			// Open documents are carried on the old account: their payments
+			// must settle them there.
+			var open int64
+			err := s.db(ctx).Raw(`SELECT (SELECT count(*) FROM invoices WHERE entity_id = ? AND status = 'issued' AND settled_minor < total_minor)
+				+ (SELECT count(*) FROM payments WHERE entity_id = ? AND removed_at IS NULL AND settled_minor < amount_minor)`,
+				ent.ID, ent.ID).Scan(&open).Error
+			if err != nil {
+				return err
+			}
+			if open > 0 {
+				return &ledger.Error{Code: ledger.CodeConflict, Reason: "receivable_account_in_use",
+					Message: fmt.Sprintf("%d open invoices, credit notes or payments are carried on %s; settle them before moving receivables to another account", open, oldReceivable),
+					Fields:  []ledger.FieldError{{Path: "receivable_account", Reason: "receivable_account_in_use", Message: "documents are open on the current account"}}}
+			}
 		}
 		t := sqlstore.Now()
 		set.UpdatedAt = &t

@@ -41,10 +41,19 @@ func (r *taxCodeRow) taxCode() *invoicing.TaxCode {
 func (s *Store) vatAccount(ctx context.Context, ent *ledger.Entity, code string) (*ledger.Account, error) {
 	a, err := s.Account(ctx, ent.ID, code)
 	if ledger.IsCode(err, ledger.CodeNotFound) || (err == nil && a.Archived()) {
-		return nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: "account_not_found", Message: "account " + code + " does not exist in this entity or is archived",
-			Fields: []ledger.FieldError{{Path: "account", Reason: "account_not_found", Message: "the VAT account must be an open account of this entity"}}}
+		return nil, fieldErr("account", "account_not_found", "account %s does not exist in this entity or is archived", code)
 	}
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.Settings(ctx, ent.ID)
+	if err != nil {
+		return nil, err
+	}
+	if (a.Type != ledger.Liability && a.Type != ledger.Asset) || a.Code == set.ReceivableAccount {
+		return nil, fieldErr("account", "account_type_invalid", "account %s is not a VAT account: VAT is kept on a liability (or asset) account other than receivables", code)
+	}
+	return a, nil
 }
 
 // CreateTaxCode adds a tax code.
@@ -106,7 +115,11 @@ func (s *Store) TaxCodes(ctx context.Context, entityID int64, includeArchived bo
 		q += ` AND t.archived_at IS NULL`
 	}
 	var rows []taxCodeRow
-	if err := s.db(ctx).Raw(q+` ORDER BY t.code`, entityID).Scan(&rows).Error; err != nil {
+	order := ` ORDER BY t.code`
+	if s.Dialect() == sqlstore.Postgres {
+		order += ` COLLATE "C"` // byte order, as SQLite sorts
+	}
+	if err := s.db(ctx).Raw(q+order, entityID).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*invoicing.TaxCode, len(rows))

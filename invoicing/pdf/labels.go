@@ -13,6 +13,7 @@ type labels struct {
 	invoiceNumber, creditNoteNumber string
 	invoiceDate, creditNoteDate     string
 	creditNoteFor                   string // followed by the invoice number
+	void                            string // stamped after the title of a voided invoice
 	supplyDate, dueDate             string
 	paymentTerms                    string
 	days                            func(n int) string
@@ -52,6 +53,7 @@ var english = labels{
 	invoiceDate:      "Invoice date",
 	creditNoteDate:   "Credit note date",
 	creditNoteFor:    "Credit note for invoice",
+	void:             "VOID",
 	supplyDate:       "Date of supply",
 	dueDate:          "Due date",
 	paymentTerms:     "Payment terms",
@@ -137,6 +139,7 @@ var dutch = labels{
 	invoiceDate:      "Factuurdatum",
 	creditNoteDate:   "Creditnotadatum",
 	creditNoteFor:    "Creditnota bij factuur",
+	void:             "VERVALLEN",
 	supplyDate:       "Leveringsdatum",
 	dueDate:          "Vervaldatum",
 	paymentTerms:     "Betalingstermijn",

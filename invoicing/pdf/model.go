@@ -13,6 +13,8 @@ type Document struct {
 	Number   string // "INV-2026-0001"
 	// CreditedNumber is the number of the invoice a credit note corrects.
 	CreditedNumber string
+	// Void marks a voided invoice: stamped as such, with no request to pay.
+	Void bool
 
 	IssueDate  string
 	SupplyDate string // date of supply (art. 226(7)); may equal IssueDate

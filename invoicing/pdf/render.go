@@ -150,6 +150,9 @@ func newRenderer(f *fpdf.Fpdf, d *Document) *renderer {
 	if r.credit {
 		r.title = r.l.creditNote
 	}
+	if d.Void {
+		r.title += " – " + r.l.void
+	}
 	note := func(kind string) {
 		kind = normKind(kind)
 		if r.l.kindNote(kind) == "" || r.marker[kind] != "" {
@@ -837,7 +840,7 @@ func (r *renderer) payment() {
 	ref := oneLine(d.PaymentReference)
 	var lines []textLine
 	r.font("", baseSize)
-	if !r.credit && d.TotalMinor > 0 {
+	if !r.credit && !d.Void && d.TotalMinor > 0 {
 		msg := l.payRequest(r.amount(d.TotalMinor), r.date(d.DueDate), iban, oneLine(d.Supplier.Name), ref)
 		lines = r.wrapLines(msg, 0)
 	} else {

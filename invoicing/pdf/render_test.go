@@ -432,3 +432,21 @@ func TestRenderCharacters(t *testing.T) {
 	mustContain(t, text, words...)
 	mustContain(t, text, "Ærøskøbing Łódź Ñandú Ελληνικά")
 }
+
+// A voided invoice says so in its title and asks for no payment.
+func TestRenderVoidInvoice(t *testing.T) {
+	doc := dutchInvoice()
+	live := pdfText(t, render(t, doc))
+	doc.Void = true
+	void := pdfText(t, render(t, doc))
+	mustContain(t, void, "Factuur – VERVALLEN", doc.Number)
+	if strings.Contains(live, "VERVALLEN") {
+		t.Error("a live invoice is stamped void")
+	}
+	if !strings.Contains(live, "Wij verzoeken u") {
+		t.Fatalf("the live invoice asks for no payment:\n%s", live)
+	}
+	if strings.Contains(void, "Wij verzoeken u") {
+		t.Errorf("the void invoice asks for payment:\n%s", void)
+	}
+}

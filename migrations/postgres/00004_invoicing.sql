@@ -95,6 +95,7 @@ CREATE TABLE invoices (
     issued_by                BIGINT,
     voided_at                TIMESTAMPTZ,
     voided_by                BIGINT,
+    printed                  TEXT, -- JSON: parties and terms as issued (invoicing.Printed)
     PRIMARY KEY (entity_id, id),
     CONSTRAINT invoices_number_unique UNIQUE (entity_id, kind, number),
     -- Never settled beyond the total, never credited beyond it: the
@@ -219,11 +220,11 @@ BEGIN
     IF OLD.status <> 'draft' AND (
         NEW.kind, NEW.customer_id, NEW.currency, NEW.exchange_rate, NEW.issue_date, NEW.supply_date, NEW.due_date,
         NEW.notes, NEW.number, NEW.fiscal_year, NEW.seq, NEW.credited_invoice_id, NEW.net_minor, NEW.tax_minor,
-        NEW.total_minor, NEW.functional_total_minor, NEW.entry_id, NEW.issued_at, NEW.issued_by
+        NEW.total_minor, NEW.functional_total_minor, NEW.entry_id, NEW.issued_at, NEW.issued_by, NEW.printed
     ) IS DISTINCT FROM (
         OLD.kind, OLD.customer_id, OLD.currency, OLD.exchange_rate, OLD.issue_date, OLD.supply_date, OLD.due_date,
         OLD.notes, OLD.number, OLD.fiscal_year, OLD.seq, OLD.credited_invoice_id, OLD.net_minor, OLD.tax_minor,
-        OLD.total_minor, OLD.functional_total_minor, OLD.entry_id, OLD.issued_at, OLD.issued_by
+        OLD.total_minor, OLD.functional_total_minor, OLD.entry_id, OLD.issued_at, OLD.issued_by, OLD.printed
     ) OR (OLD.status = 'void' AND NEW.status <> 'void') OR (OLD.status = 'issued' AND NEW.status = 'draft') THEN
         RAISE EXCEPTION 'BOL05: issued invoice % is immutable; void it or issue a credit note', OLD.number
                 USING ERRCODE = 'BOL05';

@@ -85,6 +85,7 @@ CREATE TABLE invoices (
     issued_by                INTEGER,
     voided_at                DATETIME,
     voided_by                INTEGER,
+    printed                  TEXT,
     UNIQUE (entity_id, id),
     CONSTRAINT invoices_number_unique UNIQUE (entity_id, kind, number),
     CONSTRAINT invoices_settled_range CHECK (settled_minor BETWEEN 0 AND total_minor AND paid_minor BETWEEN 0 AND settled_minor),
@@ -206,6 +207,7 @@ WHEN OLD.status <> 'draft' AND (
     OR NEW.tax_minor IS NOT OLD.tax_minor OR NEW.total_minor IS NOT OLD.total_minor
     OR NEW.functional_total_minor IS NOT OLD.functional_total_minor OR NEW.entry_id IS NOT OLD.entry_id
     OR NEW.issued_at IS NOT OLD.issued_at OR NEW.issued_by IS NOT OLD.issued_by
+    OR NEW.printed IS NOT OLD.printed
     OR (OLD.status = 'void' AND NEW.status <> 'void') OR (OLD.status = 'issued' AND NEW.status = 'draft'))
 BEGIN
     SELECT RAISE(ABORT, 'BOL05: issued invoices are immutable; void it or issue a credit note');
