@@ -3,6 +3,7 @@ package invoicing
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -62,10 +63,13 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 	}
 	cn := &Invoice{Kind: KindCreditNote, EntityID: inv.EntityID, CustomerID: inv.CustomerID, Currency: inv.Currency,
 		ExchangeRate: inv.ExchangeRate, CreditedInvoiceID: &inv.ID, StoredStatus: StatusDraft}
+	var p ledger.Problems
 	if in.Notes != nil {
 		cn.Notes = strings.TrimSpace(*in.Notes)
+		if utf8.RuneCountInString(cn.Notes) > 2000 {
+			p.Add("notes", "field_too_long", "notes are longer than 2000 characters")
+		}
 	}
-	var p ledger.Problems
 	seen := map[int]bool{}
 	for i, s := range sel {
 		at := func(f string) string { return fmt.Sprintf("lines[%d].%s", i, f) }

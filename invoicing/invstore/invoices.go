@@ -533,8 +533,8 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 				return fieldErr("issue_date", "date_invalid", "%v", err)
 			}
 			cn.IssueDate = &d
-		} else {
-			d := ent.Today()
+		} else { // today, or the invoice's date if it is dated ahead
+			d := maxDate(ent.Today(), *inv.IssueDate)
 			cn.IssueDate = &d
 		}
 		if cn.IssueDate.Before(*inv.IssueDate) {

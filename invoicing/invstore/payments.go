@@ -95,11 +95,27 @@ func (s *Store) Payments(ctx context.Context, entityID int64, f invoicing.Paymen
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*invoicing.Payment, len(rows))
+	byID := make(map[int64]*invoicing.Payment, len(rows))
+	ids := make([]int64, len(rows))
 	for i := range rows {
 		out[i] = rows[i].payment()
-		var err error
-		if out[i].Allocations, err = s.Allocations(ctx, entityID, 0, out[i].ID); err != nil {
-			return nil, err
+		byID[out[i].ID], ids[i] = out[i], out[i].ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var allocs []*invoicing.Allocation // one query for the page, not one per payment
+	err := s.db(ctx).Raw(`SELECT `+allocationColumns+` FROM allocations WHERE entity_id = ?
+		AND (debit_payment_id IN ? OR credit_payment_id IN ?) ORDER BY id`, entityID, ids, ids).Scan(&allocs).Error
+	if err != nil {
+		return nil, sqlstore.Translate(err)
+	}
+	for _, a := range allocs {
+		a.CreatedAt, a.RemovedAt = a.CreatedAt.UTC(), utc(a.RemovedAt)
+		for _, id := range []*int64{a.DebitPaymentID, a.CreditPaymentID} {
+			if id != nil && byID[*id] != nil {
+				byID[*id].Allocations = append(byID[*id].Allocations, a)
+			}
 		}
 	}
 	return out, nil
@@ -230,9 +246,12 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 		return nil, ledger.Errorf(ledger.CodeInvalid, "allocation_exceeds_payment", "%s has %s %s left to match; this allocates %s",
 			debit.name(), money.Format(debit.open(), exp), debit.currency(), money.Format(amount, exp))
 	case amount > debit.open() || amount > credit.open():
-		open := min(debit.open(), credit.open())
+		short := debit // the side with less open
+		if credit.open() < debit.open() {
+			short = credit
+		}
 		return nil, ledger.Errorf(ledger.CodeInvalid, "allocation_exceeds_open", "%s has %s %s open; this allocates %s",
-			map[bool]string{true: debit.name(), false: credit.name()}[debit.open() <= credit.open()], money.Format(open, exp), debit.currency(), money.Format(amount, exp))
+			short.name(), money.Format(short.open(), exp), debit.currency(), money.Format(amount, exp))
 	}
 	if date.Before(debit.date()) {
 		date = debit.date()

@@ -108,3 +108,25 @@ func TestReceivableAccountChange(t *testing.T) {
 		t.Fatalf("%v is not a 422", err)
 	}
 }
+
+// Payments list with their allocations (a refund matched with a payment
+// shows on both); a credit note without a date is dated today or, for an
+// invoice dated ahead, on the invoice's date.
+func TestPaymentsListAndCreditNoteDate(t *testing.T) {
+	f := newFixture(t)
+	inv := f.issued(f.cust, "2026-03-10", line("Cake", "1", "100", "21"))
+	pay := f.pay(f.cust, "2026-03-11", "150.00", alloc(inv, "121.00"))
+	ref := f.refund(f.cust, "2026-03-12", "29.00", invoicing.AllocationInput{PaymentID: &pay.ID, Amount: "29.00"})
+	list, err := f.st.Payments(ctx, f.ent.ID, invoicing.PaymentFilter{Limit: 10})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("payments: %d, %v", len(list), err)
+	}
+	if len(list[0].Allocations) != 2 || len(list[1].Allocations) != 1 || list[1].ID != ref.ID {
+		t.Fatalf("allocations per payment: %d and %d", len(list[0].Allocations), len(list[1].Allocations))
+	}
+	ahead := f.issued(f.cust, "2099-01-15", line("Cake", "1", "10", "21"))
+	cn, err := f.st.CreateCreditNote(ctx, f.p, f.ent, ahead.ID, &invoicing.CreditNoteInput{})
+	if err != nil || cn.IssueDate.String() != "2099-01-15" {
+		t.Fatalf("credit note of an invoice dated ahead: %v %v", cn, err)
+	}
+}
