@@ -351,7 +351,7 @@ func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 			credited = orig.Number
 		}
 		var buf bytes.Buffer
-		if err := pdf.Render(&buf, PDFDocument(ent, inv, credited)); err != nil {
+		if err := pdf.Render(&buf, pdfDocument(ent, inv, credited)); err != nil {
 			s.fail(c, ledger.Internal(err))
 			return
 		}
@@ -365,8 +365,8 @@ func pdfParty(p invoicing.PrintedParty) pdf.Party {
 		Country: p.Address.Country, VATNumber: p.VATNumber, RegistrationID: p.RegistrationID, Email: p.Email}
 }
 
-// PDFDocument is the view model of an issued invoice or credit note.
-func PDFDocument(ent *ledger.Entity, inv *invoicing.Invoice, creditedNumber string) *pdf.Document {
+// pdfDocument is the view model of an issued invoice or credit note.
+func pdfDocument(ent *ledger.Entity, inv *invoicing.Invoice, creditedNumber string) *pdf.Document {
 	exp, _ := money.Exponent(inv.Currency)
 	pr := inv.Printed
 	d := &pdf.Document{

@@ -6,6 +6,7 @@ package invoicing
 
 import (
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,7 +98,7 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 	return p.Err()
 }
 
-func validLanguage(l string) bool { return l == "en" || l == "nl" }
+func validLanguage(l string) bool { return slices.Contains(Languages, l) }
 
 // text checks an optional or required text field and copies it into dst.
 func text(p *ledger.Problems, path string, v *string, dst *string, max int, required, creating bool) {

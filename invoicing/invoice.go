@@ -2,7 +2,6 @@ package invoicing
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -470,11 +469,6 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 		}
 	}
 	return p.Err()
-}
-
-// SortLines keeps lines in line number order.
-func (inv *Invoice) SortLines() {
-	slices.SortFunc(inv.Lines, func(a, b Line) int { return a.LineNo - b.LineNo })
 }
 
 // Printed is what an issued document says about its parties and terms,

@@ -89,19 +89,6 @@ func (s *Store) Customer(ctx context.Context, entityID, id int64) (*invoicing.Cu
 	return r.customer(), nil
 }
 
-// CustomerByRef returns the customer with an external reference.
-func (s *Store) CustomerByRef(ctx context.Context, entityID int64, ref string) (*invoicing.Customer, error) {
-	var r customerRow
-	err := s.db(ctx).Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND external_ref = ? AND external_ref <> ''`, entityID, ref).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ledger.NotFound("customer")
-	}
-	if err != nil {
-		return nil, sqlstore.Translate(err)
-	}
-	return r.customer(), nil
-}
-
 // Customers lists customers by id after a cursor, at most Limit+1, matching
 // Query against the name or the external reference in any case.
 func (s *Store) Customers(ctx context.Context, entityID int64, f invoicing.CustomerFilter) ([]*invoicing.Customer, error) {

@@ -511,17 +511,18 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 		if err != nil {
 			return err
 		}
-		var priorIDs []int64
-		err = s.db(ctx).Raw(`SELECT id FROM invoices WHERE entity_id = ? AND credited_invoice_id = ? AND status = 'issued' ORDER BY id`,
-			ent.ID, invoiceID).Scan(&priorIDs).Error
+		var rows []invoiceRow
+		err = s.db(ctx).Raw(`SELECT `+invoiceColumns+` FROM invoices WHERE entity_id = ? AND credited_invoice_id = ? AND status = 'issued' ORDER BY id`,
+			ent.ID, invoiceID).Scan(&rows).Error
 		if err != nil {
 			return err
 		}
-		prior := make([]*invoicing.Invoice, len(priorIDs))
-		for i, id := range priorIDs {
-			if prior[i], err = s.load(ctx, ent.ID, id, false); err != nil {
-				return err
-			}
+		prior := make([]*invoicing.Invoice, len(rows))
+		for i := range rows {
+			prior[i] = rows[i].invoice()
+		}
+		if err := s.withLines(ctx, ent.ID, prior); err != nil { // one query for all their lines
+			return err
 		}
 		cn, err := invoicing.BuildCreditNote(inv, prior, in)
 		if err != nil {

@@ -36,12 +36,16 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 		if err != nil {
 			return err
 		}
-		lk, err := s.lookup(ctx, ent)
+		chart, err := s.Accounts(ctx, ent.ID, true)
 		if err != nil {
 			return err
 		}
+		accounts := make(map[string]*ledger.Account, len(chart))
+		for _, a := range chart {
+			accounts[a.Code] = a
+		}
 		oldReceivable := set.ReceivableAccount
-		if err := in.Apply(set, lk.Accounts); err != nil {
+		if err := in.Apply(set, accounts); err != nil {
 			return err
 		}
 		if set.ReceivableAccount != oldReceivable {
