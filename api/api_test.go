@@ -9,12 +9,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"backoffice/invoicing/invstore"
+	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/webhooks"
+	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore/sqltest"
 )
@@ -24,7 +28,7 @@ import (
 // fixture is one fresh, migrated store with a server on it and an admin key.
 type fixture struct {
 	t     *testing.T
-	st    *invstore.Store
+	st    *orderstore.Store
 	srv   *Server
 	admin string
 }
@@ -33,12 +37,19 @@ var quiet = slog.New(slog.DiscardHandler)
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st := invstore.New(sqltest.Open(t))
+	st := orderstore.New(invstore.New(sqltest.Open(t)))
 	_, secret, err := st.CreateKey(context.Background(), nil, &ledger.KeyInput{Name: "admin", Role: ledger.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, st: st, srv: New(Config{Store: st, Logger: quiet}), admin: secret}
+	return &fixture{t: t, st: st, srv: New(testConfig(st)), admin: secret}
+}
+
+// testConfig serves st with webhooks allowed to call this machine (the
+// tests' receivers listen on loopback).
+func testConfig(st *orderstore.Store) Config {
+	loopback := webhooks.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+	return Config{Store: st, Hooks: hookstore.New(st.Store.Store, loopback), Logger: quiet}
 }
 
 // response is a recorded answer with its body decoded when it is JSON.

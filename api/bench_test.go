@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"backoffice/invoicing/invstore"
+	"backoffice/invoicing/orders/orderstore"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore/sqltest"
 )
@@ -21,13 +22,13 @@ import (
 //
 //	BACKOFFICE_TEST_DATABASE_URL=... go test ./api -run '^$' -bench PostEntry -benchtime 5000x
 func BenchmarkPostEntry(b *testing.B) {
-	st := invstore.New(sqltest.Open(b))
+	st := orderstore.New(invstore.New(sqltest.Open(b)))
 	ctx := context.Background()
 	_, key, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "bench", Role: ledger.RoleAdmin})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := New(Config{Store: st, Logger: quiet})
+	srv := New(testConfig(st))
 	const entities = 8
 	for i := range entities {
 		req := httptest.NewRequest("POST", "/v1/entities", strings.NewReader(fmt.Sprintf(`{"name":"Bench %d","currency":"EUR","chart_template":"standard"}`, i)))
@@ -61,13 +62,13 @@ func BenchmarkPostEntry(b *testing.B) {
 // benchServer is a server with one entity on the standard chart, a
 // customer, and drafts of 5-line invoices ready to issue.
 func benchServer(b *testing.B, drafts int) (srv *Server, key string, ids []string) {
-	st := invstore.New(sqltest.Open(b))
+	st := orderstore.New(invstore.New(sqltest.Open(b)))
 	ctx := context.Background()
 	_, key, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "bench", Role: ledger.RoleAdmin})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv = New(Config{Store: st, Logger: quiet})
+	srv = New(testConfig(st))
 	do := func(method, path, body string, want int) string {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+key)

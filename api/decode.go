@@ -55,6 +55,11 @@ func decode(c *gin.Context, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return ledger.Errorf(ledger.CodeMalformed, "body_empty", "the request body is empty; send a JSON object")
 	}
+	return decodeBytes(body, dst)
+}
+
+// decodeBytes is decode of a body already read (or one element of a batch).
+func decodeBytes(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw any
@@ -95,7 +100,10 @@ func malformed(body []byte, err error) error {
 	return ledger.Errorf(ledger.CodeMalformed, "json_malformed", "the body is not valid JSON: %v (line %d, column %d)", err, line, col)
 }
 
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+var (
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	rawMessage      = reflect.TypeFor[json.RawMessage]()
+)
 
 // checkShape compares a decoded JSON value with the Go type it will be
 // decoded into and records unknown fields and wrong types by path.
@@ -105,6 +113,9 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t == rawMessage {
+		return // checked later on its own (the orders of a batch)
 	}
 	at := path
 	if at == "" {

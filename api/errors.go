@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -33,6 +34,31 @@ type Problem struct {
 	Reason    string              `json:"reason"`
 	Errors    []ledger.FieldError `json:"errors,omitempty"`
 	RequestID string              `json:"request_id"`
+	// Extensions are further members of the problem (RFC 9457 section
+	// 3.2), such as an order's current_status.
+	Extensions map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the extensions as members next to the standard ones;
+// a standard member always wins over an extension of the same name.
+func (p Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem
+	b, err := json.Marshal(plain(p))
+	if err != nil || len(p.Extensions) == 0 {
+		return b, err
+	}
+	m := map[string]any{}
+	for k, v := range p.Extensions {
+		m[k] = v
+	}
+	var std map[string]json.RawMessage
+	if err := json.Unmarshal(b, &std); err != nil {
+		return nil, err
+	}
+	for k, v := range std {
+		m[k] = v
+	}
+	return json.Marshal(m)
 }
 
 const problemType = "application/problem+json"
@@ -40,6 +66,20 @@ const problemType = "application/problem+json"
 // fail writes err as a problem and stops the request. Internal errors are
 // logged with their cause and shown only as "internal error".
 func (s *Server) fail(c *gin.Context, err error) {
+	p := s.problemOf(c, err)
+	if p.Status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="backoffice"`)
+	}
+	if p.Status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "1")
+	}
+	c.Header("Content-Type", problemType)
+	c.AbortWithStatusJSON(p.Status, p)
+}
+
+// problemOf is err as a problem body (logged if it is the server's fault),
+// for fail and for answers that carry several problems (order batches).
+func (s *Server) problemOf(c *gin.Context, err error) Problem {
 	e := ledger.As(err)
 	status, ok := statusOf[e.Code]
 	if !ok {
@@ -48,16 +88,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status >= 500 {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "reason", e.Reason, "error", err.Error())
 	}
-	if status == http.StatusUnauthorized {
-		c.Header("WWW-Authenticate", `Bearer realm="backoffice"`)
-	}
-	if status == http.StatusServiceUnavailable {
-		c.Header("Retry-After", "1")
-	}
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: e.Message,
-		Reason: e.Reason, Errors: e.Fields, RequestID: requestID(c)}
-	c.Header("Content-Type", problemType)
-	c.AbortWithStatusJSON(status, p)
+	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: e.Message,
+		Reason: e.Reason, Errors: e.Fields, RequestID: requestID(c), Extensions: e.Details}
 }
 
 // respond writes v with status, or the error.

@@ -96,13 +96,20 @@ func (s *Server) saneText(c *gin.Context) {
 }
 
 func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.ContentLength > s.maxBody {
-		s.fail(c, ledger.Errorf(ledger.CodeTooLarge, "body_too_large", "the request body is larger than %d bytes", s.maxBody))
+	limit := s.maxBody
+	if c.FullPath() == batchRoute {
+		limit = s.maxBatchBody
+	}
+	if c.Request.ContentLength > limit {
+		s.fail(c, ledger.Errorf(ledger.CodeTooLarge, "body_too_large", "the request body is larger than %d bytes", limit))
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
+
+// batchRoute takes up to 1,000 orders, so it has a limit of its own.
+const batchRoute = "/v1/entities/:entity/orders/batch"
 
 func principal(c *gin.Context) *ledger.Principal {
 	p, _ := c.Get(ctxPrincipal)

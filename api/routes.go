@@ -19,6 +19,8 @@ func (s *Server) routes() {
 	read := s.allow(ledger.RoleAdmin, ledger.RoleAccountant, ledger.RoleClient)
 	write := s.allow(ledger.RoleAdmin, ledger.RoleAccountant)
 	admin := s.allow(ledger.RoleAdmin)
+	// Staff and integrations: orders, webhooks, and reading customers.
+	integ := s.allow(ledger.RoleAdmin, ledger.RoleAccountant, ledger.RoleIntegration)
 	idem := s.idempotent
 
 	v1 := r.Group("/v1", s.authenticate)
@@ -60,9 +62,10 @@ func (s *Server) routes() {
 	e.GET("/invoicing-settings", staff, s.getInvoicingSettings)
 	e.PATCH("/invoicing-settings", staff, idem, s.updateInvoicingSettings)
 
-	e.GET("/customers", staff, s.listCustomers)
+	// Integrations read customers too: their orders name them.
+	e.GET("/customers", integ, s.listCustomers)
 	e.POST("/customers", staff, idem, s.createCustomer)
-	e.GET("/customers/:customer", staff, s.getCustomer)
+	e.GET("/customers/:customer", integ, s.getCustomer)
 	e.PATCH("/customers/:customer", staff, idem, s.updateCustomer)
 	e.POST("/customers/:customer/archive", staff, idem, s.archiveCustomer)
 
@@ -95,4 +98,35 @@ func (s *Server) routes() {
 	e.DELETE("/payments/:id", staff, idem, s.removePayment)
 	e.POST("/payments/:id/allocations", staff, idem, s.allocate(false))
 	e.DELETE("/allocations/:id", staff, idem, s.removeAllocation)
+
+	// Orders. Integrations push orders to their one entity and move them
+	// through their life cycle; they read their entity's customers. Staff
+	// do all of it and turn orders into invoices (integrations too, where
+	// the entity's order settings allow it: the store checks).
+	orders := integ
+	e.GET("/order-settings", orders, s.getOrderSettings)
+	e.PATCH("/order-settings", staff, idem, s.updateOrderSettings)
+	e.GET("/orders", orders, s.listOrders)
+	e.POST("/orders", orders, idem, s.pushOrder)
+	// No Idempotency-Key on batches: each order is stored on its own and
+	// is idempotent by its external id, so a resent batch is safe as it is.
+	e.POST("/orders/batch", orders, s.pushOrders)
+	e.POST("/orders/invoice", orders, idem, s.invoiceCustomerOrders)
+	e.GET("/orders/:id", orders, s.getOrder)
+	e.POST("/orders/:id/accept", orders, idem, s.moveOrder(orderAccept))
+	e.POST("/orders/:id/fulfill", orders, idem, s.moveOrder(orderFulfill))
+	e.POST("/orders/:id/cancel", orders, idem, s.moveOrder(orderCancel))
+	e.POST("/orders/:id/invoice", orders, idem, s.invoiceOrder)
+	// Webhooks: the entity's systems (staff and integration keys) register
+	// endpoints, read their delivery log and redeliver.
+	hooks := integ
+	e.GET("/events", hooks, s.listEvents)
+	e.GET("/webhook-endpoints", hooks, s.listEndpoints)
+	e.POST("/webhook-endpoints", hooks, idem, s.createEndpoint)
+	e.GET("/webhook-endpoints/:endpoint", hooks, s.getEndpoint)
+	e.PATCH("/webhook-endpoints/:endpoint", hooks, idem, s.updateEndpoint)
+	e.DELETE("/webhook-endpoints/:endpoint", hooks, idem, s.deleteEndpoint)
+	e.GET("/webhook-endpoints/:endpoint/deliveries", hooks, s.listDeliveries)
+	e.GET("/webhook-endpoints/:endpoint/deliveries/:delivery", hooks, s.getDelivery)
+	e.POST("/webhook-endpoints/:endpoint/deliveries/:delivery/redeliver", hooks, idem, s.redeliver)
 }

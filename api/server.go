@@ -13,6 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"backoffice/invoicing"
+	"backoffice/invoicing/orders"
+	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
 )
 
@@ -21,36 +23,46 @@ import (
 type Store interface {
 	ledger.Store
 	invoicing.Store
+	orders.Store
 }
 
 // Config wires a Server.
 type Config struct {
 	Store        Store
+	Hooks        webhooks.Store
 	Logger       *slog.Logger
-	MaxBodyBytes int64         // request body limit (default 1 MiB)
-	CacheTTL     time.Duration // how long key and entity lookups are reused (default 2s; changes through this process apply at once)
+	MaxBodyBytes int64 // request body limit (default 1 MiB)
+	// MaxBatchBodyBytes limits order batches (default 16 MiB: 1,000 orders).
+	MaxBatchBodyBytes int64
+	CacheTTL          time.Duration // how long key and entity lookups are reused (default 2s; changes through this process apply at once)
 }
 
 // Server is the HTTP API.
 type Server struct {
-	store    Store
-	log      *slog.Logger
-	maxBody  int64
-	keys     *ttlCache[string, *ledger.Principal] // by secret
-	entities *ttlCache[int64, *ledger.Entity]
-	engine   *gin.Engine
+	store        Store
+	hooks        webhooks.Store
+	log          *slog.Logger
+	maxBody      int64
+	maxBatchBody int64
+	keys         *ttlCache[string, *ledger.Principal] // by secret
+	entities     *ttlCache[int64, *ledger.Entity]
+	engine       *gin.Engine
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the API's handler.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, log: cfg.Logger, maxBody: cfg.MaxBodyBytes}
+	s := &Server{store: cfg.Store, hooks: cfg.Hooks, log: cfg.Logger, maxBody: cfg.MaxBodyBytes}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
+	}
+	s.maxBatchBody = cfg.MaxBatchBodyBytes
+	if s.maxBatchBody <= 0 {
+		s.maxBatchBody = 16 << 20
 	}
 	ttl := cfg.CacheTTL
 	if ttl == 0 {

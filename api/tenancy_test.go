@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -44,11 +45,28 @@ var routeBodies = map[string]string{
 	"DELETE " + entityRoutes + "/payments/:id":               ``,
 	"POST " + entityRoutes + "/payments/:id/allocations":     `{"allocations":[{"invoice_id":{invoice},"amount":"1.00"}]}`,
 	"DELETE " + entityRoutes + "/allocations/:id":            ``,
+
+	"PATCH " + entityRoutes + "/order-settings":                                            `{"invoice_mode":"draft"}`,
+	"POST " + entityRoutes + "/orders":                                                     orderJSON("TENANCY-NEW", "1"),
+	"POST " + entityRoutes + "/orders/batch":                                               `{"orders":[` + orderJSON("TENANCY-BATCH", "1") + `]}`,
+	"POST " + entityRoutes + "/orders/invoice":                                             `{"customer_id":{ordercustomer}}`,
+	"POST " + entityRoutes + "/orders/:id/accept":                                          ``,
+	"POST " + entityRoutes + "/orders/:id/fulfill":                                         ``,
+	"POST " + entityRoutes + "/orders/:id/cancel":                                          `{"reason":"out of stock"}`,
+	"POST " + entityRoutes + "/orders/:id/invoice":                                         ``,
+	"POST " + entityRoutes + "/webhook-endpoints":                                          `{"url":"https://hooks.example.com/backoffice","events":["order.received"]}`,
+	"PATCH " + entityRoutes + "/webhook-endpoints/:endpoint":                               `{"description":"shop"}`,
+	"DELETE " + entityRoutes + "/webhook-endpoints/:endpoint":                              ``,
+	"POST " + entityRoutes + "/webhook-endpoints/:endpoint/deliveries/:delivery/redeliver": ``,
 }
 
 // clientForbiddenReads are the GET routes a client key may not use: the
 // firm's own records about an entity's customers, tax and money.
-var clientForbiddenReads = regexp.MustCompile(`/(customers|tax-codes|payments|invoicing-settings)|/allocations$`)
+var clientForbiddenReads = regexp.MustCompile(`/(customers|tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints)|/allocations$`)
+
+// integrationRoutes are the routes an integration key may use: orders,
+// webhooks and events, and reading customers.
+var integrationRoutes = regexp.MustCompile(`^(GET|POST|PATCH|DELETE) /v1/entities/:entity/(orders|webhook-endpoints|events)|^GET /v1/entities/:entity/(order-settings|customers)`)
 
 var bodyParam = regexp.MustCompile(`\{[a-z]+\}`)
 
@@ -149,6 +167,43 @@ func (f *fixture) seedInvoicing(entity int64, key string) map[string]string {
 	}
 }
 
+// seedOrders gives an entity orders in every status a route needs, a
+// webhook endpoint with a delivery and a spare endpoint, and returns the
+// route parameters for them.
+func (f *fixture) seedOrders(entity int64, key string) map[string]string {
+	base := ent(entity)
+	push := func(ext, ref string, moves ...string) (id, customer string) {
+		body := strings.Replace(orderJSON(ext, "2"), `"C-778"`, `"`+ref+`"`, 1)
+		r := f.must(f.do("POST", base+"/orders", key, body), 201)
+		id = strconv.FormatInt(num(r.obj["id"]), 10)
+		for _, m := range moves {
+			f.must(f.do("POST", base+"/orders/"+id+"/"+m, key, nil), 200)
+		}
+		return id, strconv.FormatInt(num(r.obj["customer_id"]), 10)
+	}
+	endpoint := func() string {
+		r := f.must(f.do("POST", base+"/webhook-endpoints", key, `{"url":"https://hooks.example.com/in","events":["*"]}`), 201)
+		return strconv.FormatInt(num(r.obj["id"]), 10)
+	}
+	hook, spare := endpoint(), endpoint()
+	received, _ := push("T-RECEIVED", "C-T1")
+	accepted, _ := push("T-ACCEPTED", "C-T1", "accept")
+	cancellable, _ := push("T-CANCEL", "C-T1")
+	fulfilled, _ := push("T-FULFILLED", "C-T1", "accept", "fulfill")
+	_, other := push("T-OTHER", "C-T2", "accept", "fulfill")
+	var delivery int64
+	if err := f.st.Conn(f.t.Context()).Raw(`SELECT min(id) FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id = ?`, entity, hook).Scan(&delivery).Error; err != nil || delivery == 0 {
+		f.t.Fatalf("no delivery to endpoint %s: %v", hook, err)
+	}
+	r := "POST " + entityRoutes + "/orders/:id/"
+	return map[string]string{
+		"orders|id": received, r + "accept|id": received, r + "fulfill|id": accepted, r + "cancel|id": cancellable,
+		r + "invoice|id": fulfilled, "ordercustomer": other,
+		"endpoint": hook, "DELETE " + entityRoutes + "/webhook-endpoints/:endpoint|endpoint": spare,
+		"delivery": strconv.FormatInt(delivery, 10),
+	}
+}
+
 // tenants is two entities with an entry each and keys of every role.
 type tenants struct {
 	*fixture
@@ -169,8 +224,10 @@ func newTenants(t *testing.T) *tenants {
 	idB := f.post(tn.b, tn.acctB, rent)
 	tn.paramsA = f.seedInvoicing(tn.a, tn.acctA)
 	tn.paramsA["id"] = strconv.FormatInt(idA, 10)
+	maps.Copy(tn.paramsA, f.seedOrders(tn.a, tn.acctA))
 	tn.paramsB = f.seedInvoicing(tn.b, tn.acctB)
 	tn.paramsB["id"] = strconv.FormatInt(idB, 10)
+	maps.Copy(tn.paramsB, f.seedOrders(tn.b, tn.acctB))
 	return tn
 }
 
@@ -196,7 +253,7 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		for _, id := range []string{"999999", "abc", "-1", "0"} {
 			t.Run("missing entity "+id+": "+r.String(), func(t *testing.T) {
-				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1"}
+				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1"}
 				wantProblem(t, tn.call(r, p, tn.acctA), 404, "not_found")
 			})
 		}
@@ -217,8 +274,8 @@ func TestTenantIsolation(t *testing.T) {
 	}
 }
 
-// A client key reads its entity and writes nothing; an integration key does
-// neither on these routes.
+// A client key reads its entity and writes nothing; an integration key
+// reaches only orders, webhooks and events, and reads customers.
 func TestRolesOnEntityRoutes(t *testing.T) {
 	t.Parallel()
 	tn := newTenants(t)
@@ -234,7 +291,14 @@ func TestRolesOnEntityRoutes(t *testing.T) {
 			}
 		})
 		t.Run("integration: "+r.String(), func(t *testing.T) {
-			wantProblem(t, tn.call(r, tn.paramsA, tn.integA), 403, "role_forbidden")
+			switch {
+			case !integrationRoutes.MatchString(r.String()):
+				wantProblem(t, tn.call(r, tn.paramsA, tn.integA), 403, "role_forbidden")
+			case !r.write(): // its writes are tested in orders_test.go and webhooks_test.go
+				if got := tn.call(r, tn.paramsA, tn.integA); got.status != 200 {
+					t.Errorf("integration read: %s", got)
+				}
+			}
 		})
 	}
 	if after := tn.snapshot(tn.a, tn.b); after != before {
@@ -341,7 +405,7 @@ func TestAdminRoutesAndKeys(t *testing.T) {
 		for _, r := range []*response{
 			f.do("GET", ent(a), secret, nil),
 			f.do("POST", ent(a)+"/entries", secret, rent),
-			serve(New(Config{Store: f.st, Logger: quiet}), newRequest("GET", ent(a), secret, nil)), // a fresh process
+			serve(New(testConfig(f.st)), newRequest("GET", ent(a), secret, nil)), // a fresh process
 		} {
 			wantProblem(t, r, 401, "key_invalid")
 		}

@@ -40,6 +40,9 @@ type Error struct {
 	Reason  string // stable slug, e.g. "entry_unbalanced"
 	Message string
 	Fields  []FieldError
+	// Details are extra facts a client can act on (an order's current
+	// status); the API adds them to the problem body as members.
+	Details map[string]any
 	Cause   error
 }
 

@@ -36,7 +36,7 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	entities := f.int("entities", "BACKOFFICE_LOADTEST_ENTITIES", 8, "entities to create and post to")
 	entries := f.int("entries", "BACKOFFICE_LOADTEST_ENTRIES", 20000, "entries to post in all")
 	durationSec := f.int("duration-seconds", "BACKOFFICE_LOADTEST_DURATION_SECONDS", 0, "stop posting after this many seconds (0: no cap)")
-	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries) or invoices (a 3-line draft, then its issue; --entries counts invoices)")
+	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries), invoices (a 3-line draft, then its issue; --entries counts invoices) or orders (integration keys push orders and resend each up to 3 times; --entries counts orders)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -53,8 +53,8 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 		return errors.New("loadtest: --entries must be at least 1")
 	case *durationSec < 0:
 		return errors.New("loadtest: --duration-seconds must not be negative")
-	case *mode != "entries" && *mode != "invoices":
-		return fmt.Errorf("loadtest: --mode is entries or invoices, not %q", *mode)
+	case *mode != "entries" && *mode != "invoices" && *mode != "orders":
+		return fmt.Errorf("loadtest: --mode is entries, invoices or orders, not %q", *mode)
 	}
 	invoices := *mode == "invoices"
 
@@ -109,6 +109,9 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	start := time.Now()
 	if *durationSec > 0 {
 		deadline = start.Add(time.Duration(*durationSec) * time.Second)
+	}
+	if *mode == "orders" {
+		return lt.runOrders(ctx, ids, *clients, *entries, deadline, prefix, stdout)
 	}
 	var next atomic.Int64
 	lat := make([][]time.Duration, *clients)
@@ -318,11 +321,16 @@ func (lt *loadRun) invoice(ctx context.Context, base, idemKey string, cents int6
 // do sends one request and returns how long it took and the answer, or an
 // error naming the status and the answer when the status is not want.
 func (lt *loadRun) do(ctx context.Context, url, idemKey string, body []byte, want int) (time.Duration, []byte, error) {
+	return lt.doWith(ctx, lt.auth, url, idemKey, body, want)
+}
+
+// doWith is do with another key's Authorization header.
+func (lt *loadRun) doWith(ctx context.Context, auth, url, idemKey string, body []byte, want int) (time.Duration, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Authorization", lt.auth)
+	req.Header.Set("Authorization", auth)
 	req.Header.Set("Content-Type", "application/json")
 	if idemKey != "" {
 		req.Header.Set("Idempotency-Key", idemKey)

@@ -10,6 +10,7 @@ import (
 
 	"backoffice/api"
 	"backoffice/invoicing/invstore"
+	"backoffice/invoicing/orders/orderstore"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore/sqltest"
 )
@@ -19,7 +20,7 @@ import (
 func TestLoadtestPostsEveryEntry(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(api.New(api.Config{Store: invstore.New(st), Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -59,7 +60,7 @@ func TestLoadtestPostsEveryEntry(t *testing.T) {
 func TestLoadtestFailuresAreErrors(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(api.New(api.Config{Store: invstore.New(st), Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer
@@ -77,7 +78,7 @@ func TestLoadtestFailuresAreErrors(t *testing.T) {
 // once, numbered without gaps, and the books stay sound.
 func TestLoadtestIssuesInvoices(t *testing.T) {
 	ctx := context.Background()
-	st := invstore.New(sqltest.Open(t))
+	st := orderstore.New(invstore.New(sqltest.Open(t)))
 	srv := httptest.NewServer(api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
@@ -103,7 +104,43 @@ func TestLoadtestIssuesInvoices(t *testing.T) {
 	if len(r.Breaches) > 0 || r.Documents != 60 || r.Entries != 60 {
 		t.Errorf("verify: %d documents, %d entries, breaches %v", r.Documents, r.Entries, r.Breaches)
 	}
-	if err := run(ctx, []string{"loadtest", "--mode", "orders", "--key", secret}, func(string) string { return "" }, &stdout, &stderr); err == nil {
+	if err := run(ctx, []string{"loadtest", "--mode", "refunds", "--key", secret}, func(string) string { return "" }, &stdout, &stderr); err == nil {
 		t.Error("an unknown mode was accepted")
+	}
+}
+
+// TestLoadtestPushesOrders runs the order mode: integration keys push
+// orders and resend them, alone and in batches; every order is stored once.
+func TestLoadtestPushesOrders(t *testing.T) {
+	ctx := context.Background()
+	st := orderstore.New(invstore.New(sqltest.Open(t)))
+	srv := httptest.NewServer(api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)}))
+	defer srv.Close()
+	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err = run(ctx, []string{"loadtest", "--mode", "orders", "--url", srv.URL, "--key", secret, "--clients", "4", "--entities", "2", "--entries", "300"},
+		func(string) string { return "" }, &stdout, &stderr)
+	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
+	if err != nil {
+		t.Fatalf("loadtest: %v", err)
+	}
+	for _, want := range []string{"orders stored:  300  duplicated: 0  missing: 0\n", "failures:       0\n", "orders/s", "POST /orders/batch: p50"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	var orders, distinct, resent int64
+	db := st.Conn(ctx)
+	if err := db.Raw(`SELECT count(*), count(DISTINCT external_id) FROM orders`).Row().Scan(&orders, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if orders != 300 || distinct != 300 {
+		t.Errorf("%d orders, %d external ids; want 300 and 300", orders, distinct)
+	}
+	if err := db.Raw(`SELECT count(*) FROM events WHERE type = 'order.received'`).Row().Scan(&resent); err != nil || resent != 300 {
+		t.Errorf("%d order.received events (%v); want 300", resent, err)
 	}
 }

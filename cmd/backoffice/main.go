@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata" // entity time zones work on machines without zoneinfo
 
 	"backoffice/invoicing/invstore"
+	"backoffice/invoicing/orders/orderstore"
 	"backoffice/ledger/sqlstore"
 )
 
@@ -194,15 +195,16 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer st.Close()
-	r, err := invstore.New(st).Verify(ctx)
+	r, err := orderstore.New(invstore.New(st)).Verify(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "checked %d entities, %d entries, %d lines, %d invoices, credit notes and payments\n", r.Entities, r.Entries, r.Lines, r.Documents)
+	fmt.Fprintf(stdout, "checked %d entities, %d entries, %d lines, %d invoices, credit notes, payments and orders\n", r.Entities, r.Entries, r.Lines, r.Documents)
 	fmt.Fprintf(stdout, "law 1 (every entry balances, at least two lines): %d entries\n", r.Entries)
 	fmt.Fprintf(stdout, "law 3 (numbers gapless per entity and fiscal year): %d series\n", r.Series)
 	fmt.Fprintf(stdout, "law 7 (stored totals equal the sum of their lines): %d total rows\n", r.Totals)
 	fmt.Fprintf(stdout, "invoicing (document numbers gapless, every document posted, settlements equal allocations): %d documents\n", r.Documents)
+	fmt.Fprintln(stdout, "orders and events (totals equal their lines, history ends at the status, event sequences gapless)")
 	if len(r.Breaches) == 0 {
 		fmt.Fprintln(stdout, "OK: no breach found")
 		return nil

@@ -10,10 +10,15 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"strings"
+	"sync"
 	"time"
 
 	"backoffice/api"
 	"backoffice/invoicing/invstore"
+	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/webhooks"
+	"backoffice/invoicing/webhooks/dispatch"
+	"backoffice/invoicing/webhooks/hookstore"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -24,6 +29,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	level := f.string("log-level", "BACKOFFICE_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	shutdown := f.int("shutdown-seconds", "BACKOFFICE_SHUTDOWN_SECONDS", 15, "how long in-flight requests may finish after SIGTERM")
 	pprofAddr := f.string("pprof-addr", "BACKOFFICE_PPROF_ADDR", "", "if set, serve Go's /debug/pprof profiles on this address (keep it on localhost)")
+	webhookAllow := f.string("webhook-allow", "BACKOFFICE_WEBHOOK_ALLOW", "", "non-public addresses webhooks may call: prefixes and addresses (10.0.0.0/8, fd00::/8, 192.168.1.5) or the words loopback and private, comma-separated; empty: public addresses only")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +38,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: lvl}))
+	hookPolicy, err := webhooks.ParseAllow(*webhookAllow)
+	if err != nil {
+		return fmt.Errorf("--webhook-allow: %w", err)
+	}
 
 	st, err := db.open(ctx)
 	if err != nil {
@@ -46,7 +56,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	handler := api.New(api.Config{Store: invstore.New(st), Logger: log, MaxBodyBytes: int64(*maxBody)})
+	hooks := hookstore.New(st, hookPolicy)
+	handler := api.New(api.Config{Store: orderstore.New(invstore.New(st)), Hooks: hooks, Logger: log, MaxBodyBytes: int64(*maxBody)})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -67,6 +78,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("listening", "addr", ln.Addr().String(), "database", where, "schema_version", version)
 
 	go purgeIdempotencyKeys(ctx, st, log)
+
+	// The webhook worker delivers what committed transactions queued. It
+	// stops with the server; what it had not claimed stays queued, and what
+	// it had claimed comes back after the lease, so a restart loses nothing.
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		d := &dispatch.Dispatcher{Store: hooks, Policy: hookPolicy, Logger: log.With("component", "webhooks")}
+		_ = d.Run(hooksCtx)
+	}()
+	stopWebhooks := sync.OnceFunc(func() { stopHooks(); <-hooksDone })
+	defer stopWebhooks() // also on the error paths, before the database closes
+	log.Info("webhook worker", "addresses", hookPolicy.String())
 	if *pprofAddr != "" {
 		// A separate listener, so profiles are never reachable through the
 		// API's address.
@@ -99,6 +124,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// The worker stopped claiming when ctx ended; its requests in flight
+	// (at most its timeout) finish and are recorded.
+	stopWebhooks()
 	log.Info("stopped")
 	return nil
 }

@@ -76,6 +76,61 @@ func (s *Store) CreateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 	return c, err
 }
 
+// CustomerByRef returns the entity's customer with an external reference,
+// or nil when there is none.
+func (s *Store) CustomerByRef(ctx context.Context, entityID int64, ref string) (*invoicing.Customer, error) {
+	var r customerRow
+	err := s.db(ctx).Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND external_ref = ? AND external_ref <> ''`,
+		entityID, ref).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, sqlstore.Translate(err)
+	}
+	return r.customer(), nil
+}
+
+// FindOrCreateCustomer returns the customer with in's external reference,
+// creating it from in when there is none, in the transaction in ctx. Two
+// transactions racing to create the same customer both end with the one
+// row: the insert does nothing on conflict (PostgreSQL waits for the
+// other transaction) and the row is read back.
+func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *invoicing.CustomerInput) (*invoicing.Customer, error) {
+	c := &invoicing.Customer{EntityID: ent.ID}
+	if err := in.Apply(c, ent, true); err != nil {
+		return nil, err
+	}
+	if c.ExternalRef == "" {
+		return nil, fieldErr("external_ref", "field_required", "external_ref is required")
+	}
+	t := sqlstore.Now()
+	c.CreatedAt, c.UpdatedAt = t, t
+	var out *invoicing.Customer
+	err := s.tx(ctx, func(ctx context.Context) error {
+		var ids []int64
+		err := s.db(ctx).Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
+			registration_id, email, language, currency, payment_terms_days, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (entity_id, external_ref) WHERE external_ref <> '' DO NOTHING RETURNING id`,
+			ent.ID, c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
+			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, t, t).Scan(&ids).Error
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			out, err = s.CustomerByRef(ctx, ent.ID, c.ExternalRef)
+			if err == nil && out == nil {
+				err = ledger.Internal(errors.New("customer conflict without a row"))
+			}
+			return err
+		}
+		c.ID, out = ids[0], c
+		return s.Audit(ctx, ent.ID, &p.KeyID, "customer.created", c.Name, in)
+	})
+	return out, err
+}
+
 // Customer returns one customer of the entity.
 func (s *Store) Customer(ctx context.Context, entityID, id int64) (*invoicing.Customer, error) {
 	var r customerRow

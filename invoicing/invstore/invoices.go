@@ -393,7 +393,7 @@ func (s *Store) IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledg
 			return err
 		}
 		out = inv
-		return nil
+		return s.emitIssued(ctx, p, ent, inv)
 	})
 	return out, err
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"backoffice/invoicing"
+	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
 	"backoffice/ledger/money"
 	"backoffice/ledger/sqlstore"
@@ -516,7 +517,12 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 			return err
 		}
 		out = pay
-		return nil
+		if pay.Direction == invoicing.DirectionReceived {
+			if err := s.Emit(ctx, ent.ID, &p.KeyID, webhooks.PaymentReceived, pay.View(ent)); err != nil {
+				return err
+			}
+		}
+		return s.emitPaid(ctx, p, ent, targets, in.Allocations)
 	})
 	return out, err
 }
@@ -556,8 +562,10 @@ func (s *Store) Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 		if err != nil {
 			return err
 		}
-		out, err = s.allocateInputs(ctx, p, ent, lk, source, l, in)
-		return err
+		if out, err = s.allocateInputs(ctx, p, ent, lk, source, l, in); err != nil {
+			return err
+		}
+		return s.emitPaid(ctx, p, ent, l, in)
 	})
 	return out, err
 }

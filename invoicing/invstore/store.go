@@ -81,6 +81,12 @@ func (s *Store) SeedTaxCodes(ctx context.Context, entityID int64) error {
 	return nil
 }
 
+// Lookup loads what checking a draft needs: settings, tax codes, accounts
+// (orders check their lines with it too).
+func (s *Store) Lookup(ctx context.Context, ent *ledger.Entity) (*invoicing.Lookup, error) {
+	return s.lookup(ctx, ent)
+}
+
 // lookup loads what checking a draft needs: settings, tax codes, accounts.
 func (s *Store) lookup(ctx context.Context, ent *ledger.Entity) (*invoicing.Lookup, error) {
 	set, err := s.Settings(ctx, ent.ID)

@@ -10,9 +10,10 @@ import (
 // invoice and credit note numbers run 1..n per entity, series and fiscal
 // year with the counter at n (law 3), every issued document has its entry,
 // and every settled amount equals the sum of the allocations that make it
-// (the invoicing side of law 7).
-func (s *Store) Verify(ctx context.Context) (*sqlstore.VerifyReport, error) {
-	return s.Store.Verify(ctx, s.verifyInvoicing)
+// (the invoicing side of law 7). more are further checks (orders') to run
+// in the same snapshot.
+func (s *Store) Verify(ctx context.Context, more ...sqlstore.Checker) (*sqlstore.VerifyReport, error) {
+	return s.Store.Verify(ctx, append([]sqlstore.Checker{s.verifyInvoicing}, more...)...)
 }
 
 func (s *Store) verifyInvoicing(ctx context.Context, r *sqlstore.VerifyReport) error {

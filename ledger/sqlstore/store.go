@@ -278,6 +278,8 @@ func translate(err error) error {
 		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "period_locked", Message: "the entry date is on or before the lock date", Cause: err}
 	case code == "BOL05":
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_immutable", Message: "an issued invoice never changes; void it or issue a credit note", Cause: err}
+	case code == "BOL06":
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "record_immutable", Message: "orders, their lines and events never change once written", Cause: err}
 	case code == "23514" && strings.Contains(msg, "_range"):
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "settlement_out_of_range", Message: "the change would settle or credit a document beyond its total", Cause: err}
 	case code == "23505":
@@ -310,6 +312,8 @@ func sqlState(err error) (code, msg string) {
 		return "BOL03", m
 	case strings.Contains(m, "BOL05:"):
 		return "BOL05", m
+	case strings.Contains(m, "BOL06:"):
+		return "BOL06", m
 	case strings.Contains(m, "UNIQUE constraint failed"):
 		return "23505", m
 	case strings.Contains(m, "integer overflow") || strings.Contains(m, "account_totals_integer"):

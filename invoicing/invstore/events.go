@@ -1,0 +1,43 @@
+package invstore
+
+import (
+	"context"
+
+	"backoffice/invoicing"
+	"backoffice/invoicing/webhooks"
+	"backoffice/ledger"
+)
+
+// The events invoicing writes to the outbox (sqlstore.Emit), last in each
+// transaction: the event counter is the last lock a transaction takes.
+
+func (s *Store) emitIssued(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, inv *invoicing.Invoice) error {
+	if inv.Kind != invoicing.KindInvoice {
+		return nil
+	}
+	return s.Emit(ctx, ent.ID, &p.KeyID, webhooks.InvoiceIssued, inv.View(ent, ent.Today()))
+}
+
+// emitPaid tells of every invoice that the allocations in just made paid.
+// An allocation only goes to a document with something open, so each such
+// invoice was not paid before.
+func (s *Store) emitPaid(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, l *locked, in []invoicing.AllocationInput) error {
+	seen := map[int64]bool{}
+	for _, a := range in {
+		if a.InvoiceID == nil || seen[*a.InvoiceID] {
+			continue
+		}
+		seen[*a.InvoiceID] = true
+		if d := l.docs[*a.InvoiceID]; d == nil || d.Kind != invoicing.KindInvoice || d.Status() != invoicing.StatusPaid {
+			continue
+		}
+		inv, err := s.Invoice(ctx, ent.ID, *a.InvoiceID) // with its lines, as settled now
+		if err != nil {
+			return err
+		}
+		if err := s.Emit(ctx, ent.ID, &p.KeyID, webhooks.InvoicePaid, inv.View(ent, ent.Today())); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Emit writes an event to the outbox in the transaction in ctx, and queues
+// one delivery of it for every enabled webhook endpoint of the entity that
+// subscribes to its type (or to "*"). The event commits with the change it
+// describes or not at all; a background worker delivers it afterwards.
+//
+// The event's sequence comes from the entity's 'event' counter row, locked
+// until commit: per entity the sequence has no gaps and follows commit
+// order. Callers emit last in their transaction, so that the lock is held
+// for the shortest time and is always the last one taken.
+func (s *Store) Emit(ctx context.Context, entityID int64, causedBy *int64, typ string, data any) error {
+	body, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("emit %s: %w", typ, err)
+	}
+	db := s.conn(ctx)
+	var seq int64
+	err = db.Raw(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, 'event', 0, 1)
+		ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value + 1 RETURNING value`, entityID).Scan(&seq).Error
+	if err != nil {
+		return err
+	}
+	t := now()
+	var id int64
+	err = db.Raw(`INSERT INTO events (entity_id, seq, type, data, caused_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		entityID, seq, typ, string(body), causedBy, t).Scan(&id).Error
+	if err != nil {
+		return err
+	}
+	return db.Exec(`INSERT INTO webhook_deliveries (entity_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
+		SELECT entity_id, id, ?, 'pending', 0, ?, ? FROM webhook_endpoints
+		WHERE entity_id = ? AND enabled AND deleted_at IS NULL AND (events LIKE ? OR events LIKE '%,*,%')`,
+		id, t, t, entityID, "%,"+typ+",%").Error
+}
