@@ -139,3 +139,57 @@ func BenchmarkInvoicePDF(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPushOrder pushes new 2-line orders over the router from parallel
+// goroutines into one entity (one event counter: the contended case), each
+// for one of 50 customers; BenchmarkResendOrder sends an order that is
+// already stored (the retry path: one read, nothing written).
+//
+//	BACKOFFICE_TEST_DATABASE_URL=... go test ./api -run '^$' -bench 'PushOrder|ResendOrder' -benchtime 2000x
+func BenchmarkPushOrder(b *testing.B) {
+	srv, key, _ := benchServer(b, 0)
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			req := httptest.NewRequest("POST", "/v1/entities/1/orders", strings.NewReader(benchOrder(i)))
+			req.Header.Set("Authorization", "Bearer "+key)
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			if w.Code != http.StatusCreated {
+				b.Fatalf("push: %d %s", w.Code, w.Body)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+}
+
+func BenchmarkResendOrder(b *testing.B) {
+	srv, key, _ := benchServer(b, 0)
+	push := func(want int) {
+		req := httptest.NewRequest("POST", "/v1/entities/1/orders", strings.NewReader(benchOrder(1)))
+		req.Header.Set("Authorization", "Bearer "+key)
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code != want {
+			b.Fatalf("push: %d %s", w.Code, w.Body)
+		}
+	}
+	push(http.StatusCreated)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			push(http.StatusOK)
+		}
+	})
+}
+
+func benchOrder(i int64) string {
+	return fmt.Sprintf(`{"external_id":"BENCH-%d","order_date":"2026-11-20",
+		"customer":{"external_ref":"C-%d","name":"Customer %d"},
+		"lines":[{"sku":"BRD-01","description":"Sourdough","quantity":"12","unit_price":"3.95","tax_code":"9"},
+			{"sku":"DEL","description":"Delivery","quantity":"1","unit_price":"7.50","tax_code":"21"}]}`, i, i%50, i%50)
+}

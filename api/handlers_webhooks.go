@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -70,10 +71,19 @@ func (s *Server) createEndpoint(c *gin.Context) {
 		return
 	}
 	ep, err := s.hooks.CreateEndpoint(c.Request.Context(), principal(c), entity(c), &in)
-	if err == nil {
-		c.Header("Location", fmt.Sprintf("/v1/entities/%d/webhook-endpoints/%d", ep.EntityID, ep.ID))
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
-	s.respond(c, http.StatusCreated, ep, err)
+	c.Header("Location", fmt.Sprintf("/v1/entities/%d/webhook-endpoints/%d", ep.EntityID, ep.ID))
+	// The secret is shown once: an idempotent replay of this answer gets
+	// the endpoint without it (GET never shows it either).
+	redacted := *ep
+	redacted.Secret = ""
+	if b, err := json.Marshal(&redacted); err == nil {
+		c.Set(ctxIdemBody, b)
+	}
+	c.JSON(http.StatusCreated, ep)
 }
 
 func (s *Server) getEndpoint(c *gin.Context) {

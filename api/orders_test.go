@@ -116,6 +116,17 @@ func TestOrderRejectionsOverHTTP(t *testing.T) {
 	if n := len(s.must(s.do("GET", s.base+"/orders", s.acct, nil), 200).obj["data"].([]any)); n != 0 {
 		t.Fatalf("%d orders stored by refused requests", n)
 	}
+	// The batch route has a limit of its own: a batch over the single
+	// routes' limit but under the batch limit is taken.
+	small = New(Config{Store: s.st, Hooks: testConfig(s.st).Hooks, Logger: quiet, MaxBodyBytes: 256, MaxBatchBodyBytes: 4096})
+	batch := `{"orders":[` + orderJSON("SHOP-MID", "1") + `]}`
+	if len(batch) <= 256 {
+		t.Fatalf("the batch is only %d bytes", len(batch))
+	}
+	r := serve(small, newRequest("POST", s.base+"/orders/batch", s.integ, batch))
+	if r.status != 200 || num(r.obj["created"]) != 1 {
+		t.Fatalf("a batch under its own limit: %s", r)
+	}
 }
 
 func TestOrderBatchOverHTTP(t *testing.T) {

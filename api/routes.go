@@ -19,7 +19,7 @@ func (s *Server) routes() {
 	read := s.allow(ledger.RoleAdmin, ledger.RoleAccountant, ledger.RoleClient)
 	write := s.allow(ledger.RoleAdmin, ledger.RoleAccountant)
 	admin := s.allow(ledger.RoleAdmin)
-	// Staff and integrations: orders, webhooks, and reading customers.
+	// Staff and integrations: orders, and reading customers.
 	integ := s.allow(ledger.RoleAdmin, ledger.RoleAccountant, ledger.RoleIntegration)
 	idem := s.idempotent
 
@@ -117,9 +117,12 @@ func (s *Server) routes() {
 	e.POST("/orders/:id/fulfill", orders, idem, s.moveOrder(orderFulfill))
 	e.POST("/orders/:id/cancel", orders, idem, s.moveOrder(orderCancel))
 	e.POST("/orders/:id/invoice", orders, idem, s.invoiceOrder)
-	// Webhooks: the entity's systems (staff and integration keys) register
-	// endpoints, read their delivery log and redeliver.
-	hooks := integ
+	// Webhooks: the firm's staff register the endpoints of an entity's
+	// systems, read their delivery log and redeliver. Integration keys do
+	// not: invoice and payment events carry whole invoices and payments,
+	// which an integration may not read (it sees its orders' invoices only
+	// as the summary on the order).
+	hooks := staff
 	e.GET("/events", hooks, s.listEvents)
 	e.GET("/webhook-endpoints", hooks, s.listEndpoints)
 	e.POST("/webhook-endpoints", hooks, idem, s.createEndpoint)

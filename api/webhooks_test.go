@@ -21,18 +21,20 @@ import (
 // webhookTestPolicy lets the worker call the tests' receivers on loopback.
 var webhookTestPolicy = webhooks.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 
-// hooked is an entity with an integration key, for the webhook routes.
+// hooked is an entity with an accountant's key (webhooks are the staff's)
+// and an integration key (to push orders).
 type hooked struct {
 	*fixture
 	e     int64
 	base  string
+	acct  string
 	integ string
 }
 
 func newHooked(t *testing.T) *hooked {
 	f := newFixture(t)
 	e := f.entity("Webhooks BV")
-	return &hooked{fixture: f, e: e, base: ent(e), integ: f.key(ledger.RoleIntegration, e)}
+	return &hooked{fixture: f, e: e, base: ent(e), acct: f.key(ledger.RoleAccountant, e), integ: f.key(ledger.RoleIntegration, e)}
 }
 
 // emit writes an event as the order and invoice code does.
@@ -50,7 +52,7 @@ func idOf(r *response) string { return strconv.FormatInt(num(r.obj["id"]), 10) }
 func TestWebhookEndpointsOverHTTP(t *testing.T) {
 	t.Parallel()
 	h := newHooked(t)
-	r := h.must(h.do("POST", h.base+"/webhook-endpoints", h.integ,
+	r := h.must(h.do("POST", h.base+"/webhook-endpoints", h.acct,
 		`{"url":"https://hooks.example.com/backoffice","events":["order.received","order.status_changed"],"description":"web shop"}`), 201)
 	id := idOf(r)
 	secret, _ := r.obj["secret"].(string)
@@ -59,9 +61,9 @@ func TestWebhookEndpointsOverHTTP(t *testing.T) {
 		t.Fatalf("created: %s (Location %q)", r, r.header.Get("Location"))
 	}
 	// The secret is in the create answer only.
-	got := h.must(h.do("GET", h.base+"/webhook-endpoints/"+id, h.integ, nil), 200)
-	list := h.must(h.do("GET", h.base+"/webhook-endpoints", h.integ, nil), 200)
-	upd := h.must(h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.integ, `{"events":["*"],"enabled":false}`), 200)
+	got := h.must(h.do("GET", h.base+"/webhook-endpoints/"+id, h.acct, nil), 200)
+	list := h.must(h.do("GET", h.base+"/webhook-endpoints", h.acct, nil), 200)
+	upd := h.must(h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.acct, `{"events":["*"],"enabled":false}`), 200)
 	for _, a := range []*response{got, list, upd} {
 		if strings.Contains(string(a.body), secret) || strings.Contains(string(a.body), `"secret"`) {
 			t.Errorf("the secret shows after creation: %s", a)
@@ -71,32 +73,38 @@ func TestWebhookEndpointsOverHTTP(t *testing.T) {
 		upd.obj["events"].([]any)[0] != "*" {
 		t.Errorf("list %s, update %s", list, upd)
 	}
-	wantProblem(t, h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.integ, `{"secret":"a-new-secret-0123456789"}`), 422, "secret_immutable", "secret")
+	wantProblem(t, h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.acct, `{"secret":"a-new-secret-0123456789"}`), 422, "secret_immutable", "secret")
 
 	// A retried create (same Idempotency-Key) makes one endpoint.
 	body := `{"url":"https://hooks.example.com/two","events":["invoice.paid"]}`
-	first := h.must(h.do("POST", h.base+"/webhook-endpoints", h.integ, body, "Idempotency-Key", "ep-2"), 201)
-	again := h.must(h.do("POST", h.base+"/webhook-endpoints", h.integ, body, "Idempotency-Key", "ep-2"), 201)
-	if string(first.body) != string(again.body) {
-		t.Errorf("replay differs:\n%s\n%s", first.body, again.body)
+	first := h.must(h.do("POST", h.base+"/webhook-endpoints", h.acct, body, "Idempotency-Key", "ep-2"), 201)
+	again := h.must(h.do("POST", h.base+"/webhook-endpoints", h.acct, body, "Idempotency-Key", "ep-2"), 201)
+	// The replay is the same endpoint without the secret, which is shown
+	// once and kept out of the stored answer.
+	if idOf(first) != idOf(again) || first.obj["secret"] == nil || again.obj["secret"] != nil || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("replay:\n%s\n%s", first.body, again.body)
 	}
-	if d := h.must(h.do("GET", h.base+"/webhook-endpoints", h.integ, nil), 200).obj["data"].([]any); len(d) != 2 {
+	var stored int
+	if err := h.st.DB().QueryRow(`SELECT count(*) FROM idempotency_keys WHERE body LIKE '%whsec_%'`).Scan(&stored); err != nil || stored != 0 {
+		t.Errorf("%d stored answers hold a secret (%v)", stored, err)
+	}
+	if d := h.must(h.do("GET", h.base+"/webhook-endpoints", h.acct, nil), 200).obj["data"].([]any); len(d) != 2 {
 		t.Errorf("%d endpoints after a replayed create", len(d))
 	}
 
 	// Deleted: gone for reads and changes.
-	r = h.do("DELETE", h.base+"/webhook-endpoints/"+id, h.integ, nil)
+	r = h.do("DELETE", h.base+"/webhook-endpoints/"+id, h.acct, nil)
 	if r.status != 204 || len(r.body) != 0 {
 		t.Fatalf("delete: %s", r)
 	}
-	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/"+id, h.integ, nil), 404, "not_found")
-	wantProblem(t, h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.integ, `{"enabled":true}`), 404, "not_found")
-	wantProblem(t, h.do("DELETE", h.base+"/webhook-endpoints/"+id, h.integ, nil), 404, "not_found")
-	if d := h.must(h.do("GET", h.base+"/webhook-endpoints", h.integ, nil), 200).obj["data"].([]any); len(d) != 1 {
+	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/"+id, h.acct, nil), 404, "not_found")
+	wantProblem(t, h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.acct, `{"enabled":true}`), 404, "not_found")
+	wantProblem(t, h.do("DELETE", h.base+"/webhook-endpoints/"+id, h.acct, nil), 404, "not_found")
+	if d := h.must(h.do("GET", h.base+"/webhook-endpoints", h.acct, nil), 200).obj["data"].([]any); len(d) != 1 {
 		t.Errorf("%d endpoints listed after delete", len(d))
 	}
 	// Its delivery log stays readable.
-	h.must(h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries", h.integ, nil), 200)
+	h.must(h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries", h.acct, nil), 200)
 }
 
 // Every bad input is a 422 naming its field, and writes nothing.
@@ -121,32 +129,33 @@ func TestWebhookEndpointRejections(t *testing.T) {
 		{"unknown field", `{"url":"https://hooks.example.com/","events":["*"],"retries":3}`, "unknown_field", []string{"retries"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			wantProblem(t, h.do("POST", h.base+"/webhook-endpoints", h.integ, c.body), 422, c.reason, c.paths...)
+			wantProblem(t, h.do("POST", h.base+"/webhook-endpoints", h.acct, c.body), 422, c.reason, c.paths...)
 		})
 	}
-	if d := h.must(h.do("GET", h.base+"/webhook-endpoints", h.integ, nil), 200).obj["data"].([]any); len(d) != 0 {
+	if d := h.must(h.do("GET", h.base+"/webhook-endpoints", h.acct, nil), 200).obj["data"].([]any); len(d) != 0 {
 		t.Errorf("refused creates wrote %d endpoints", len(d))
 	}
-	wantProblem(t, h.do("GET", h.base+"/events?after=abc", h.integ, nil), 422, "parameter_invalid", "after")
-	wantProblem(t, h.do("GET", h.base+"/events?after=-1", h.integ, nil), 422, "parameter_invalid", "after")
-	wantProblem(t, h.do("GET", h.base+"/events?limit=0", h.integ, nil), 422, "limit_invalid", "limit")
-	id := idOf(h.must(h.do("POST", h.base+"/webhook-endpoints", h.integ, `{"url":"https://hooks.example.com/","events":["*"]}`), 201))
-	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries?status=lost", h.integ, nil), 422, "parameter_invalid", "status")
-	wantProblem(t, h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.integ, `{"url":"gopher://x"}`), 422, "url_invalid", "url")
-	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/abc", h.integ, nil), 404, "not_found")
-	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries/999999", h.integ, nil), 404, "not_found")
+	wantProblem(t, h.do("GET", h.base+"/events?after=abc", h.acct, nil), 422, "parameter_invalid", "after")
+	wantProblem(t, h.do("GET", h.base+"/events?after=-1", h.acct, nil), 422, "parameter_invalid", "after")
+	wantProblem(t, h.do("GET", h.base+"/events?limit=0", h.acct, nil), 422, "limit_invalid", "limit")
+	id := idOf(h.must(h.do("POST", h.base+"/webhook-endpoints", h.acct, `{"url":"https://hooks.example.com/","events":["*"]}`), 201))
+	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries?status=lost", h.acct, nil), 422, "parameter_invalid", "status")
+	wantProblem(t, h.do("PATCH", h.base+"/webhook-endpoints/"+id, h.acct, `{"url":"gopher://x"}`), 422, "url_invalid", "url")
+	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/abc", h.acct, nil), 404, "not_found")
+	wantProblem(t, h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries/999999", h.acct, nil), 404, "not_found")
 }
 
-// An integration key of another entity finds nothing of this one's
-// webhooks, not even through its own entity's routes.
+// An accountant of another entity finds nothing of this one's webhooks,
+// not even through its own entity's routes; integration keys reach no
+// webhook route at all.
 func TestWebhooksOfAnotherEntity(t *testing.T) {
 	t.Parallel()
 	h := newHooked(t)
 	other := h.entity("Other BV")
-	otherInteg := h.key(ledger.RoleIntegration, other)
-	id := idOf(h.must(h.do("POST", h.base+"/webhook-endpoints", h.integ, `{"url":"https://hooks.example.com/","events":["*"]}`), 201))
+	otherAcct := h.key(ledger.RoleAccountant, other)
+	id := idOf(h.must(h.do("POST", h.base+"/webhook-endpoints", h.acct, `{"url":"https://hooks.example.com/","events":["*"]}`), 201))
 	h.emit(webhooks.OrderReceived, map[string]any{"n": 1})
-	d := h.must(h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries", h.integ, nil), 200).obj["data"].([]any)
+	d := h.must(h.do("GET", h.base+"/webhook-endpoints/"+id+"/deliveries", h.acct, nil), 200).obj["data"].([]any)
 	delivery := strconv.FormatInt(num(d[0].(map[string]any)["id"]), 10)
 	for _, base := range []string{h.base, ent(other)} {
 		for _, c := range []struct{ method, path, body string }{
@@ -161,15 +170,18 @@ func TestWebhooksOfAnotherEntity(t *testing.T) {
 			if c.body != "" {
 				body = c.body
 			}
-			wantProblem(t, h.do(c.method, base+c.path, otherInteg, body), 404, "not_found")
+			wantProblem(t, h.do(c.method, base+c.path, otherAcct, body), 404, "not_found")
+			if base == h.base {
+				wantProblem(t, h.do(c.method, base+c.path, h.integ, body), 403, "role_forbidden")
+			}
 		}
 	}
-	if ev := h.must(h.do("GET", ent(other)+"/events", otherInteg, nil), 200).obj["data"].([]any); len(ev) != 0 {
+	if ev := h.must(h.do("GET", ent(other)+"/events", otherAcct, nil), 200).obj["data"].([]any); len(ev) != 0 {
 		t.Errorf("the other entity sees events: %v", ev)
 	}
-	wantProblem(t, h.do("GET", h.base+"/events", otherInteg, nil), 404, "not_found")
+	wantProblem(t, h.do("GET", h.base+"/events", otherAcct, nil), 404, "not_found")
 	// And this entity's endpoint is untouched.
-	if r := h.must(h.do("GET", h.base+"/webhook-endpoints/"+id, h.integ, nil), 200); r.obj["enabled"] != true {
+	if r := h.must(h.do("GET", h.base+"/webhook-endpoints/"+id, h.acct, nil), 200); r.obj["enabled"] != true {
 		t.Errorf("changed by another entity's key: %s", r)
 	}
 }
@@ -178,13 +190,13 @@ func TestWebhooksOfAnotherEntity(t *testing.T) {
 func TestEventsOverHTTP(t *testing.T) {
 	t.Parallel()
 	h := newHooked(t)
-	if r := h.must(h.do("GET", h.base+"/events", h.integ, nil), 200); len(r.obj["data"].([]any)) != 0 || num(r.obj["next_after"]) != 0 || r.obj["has_more"] != false {
+	if r := h.must(h.do("GET", h.base+"/events", h.acct, nil), 200); len(r.obj["data"].([]any)) != 0 || num(r.obj["next_after"]) != 0 || r.obj["has_more"] != false {
 		t.Fatalf("no events: %s", r)
 	}
 	for i := range 5 {
 		h.emit(webhooks.InvoicePaid, map[string]any{"n": i})
 	}
-	r := h.must(h.do("GET", h.base+"/events?limit=2&after=1", h.integ, nil), 200)
+	r := h.must(h.do("GET", h.base+"/events?limit=2&after=1", h.acct, nil), 200)
 	d := r.obj["data"].([]any)
 	if len(d) != 2 || num(d[0].(map[string]any)["sequence"]) != 2 || r.obj["has_more"] != true || num(r.obj["next_after"]) != 3 {
 		t.Fatalf("page: %s", r)
@@ -193,16 +205,16 @@ func TestEventsOverHTTP(t *testing.T) {
 	if ev["type"] != "invoice.paid" || num(ev["entity_id"]) != h.e || ev["data"].(map[string]any)["n"] != float64(1) || ev["created_at"] == "" {
 		t.Errorf("event: %v", ev)
 	}
-	r = h.must(h.do("GET", h.base+"/events?after=3", h.integ, nil), 200)
+	r = h.must(h.do("GET", h.base+"/events?after=3", h.acct, nil), 200)
 	if d := r.obj["data"].([]any); len(d) != 2 || r.obj["has_more"] != false || num(r.obj["next_after"]) != 5 {
 		t.Errorf("last page: %s", r)
 	}
-	if r := h.must(h.do("GET", h.base+"/events?after=5", h.integ, nil), 200); num(r.obj["next_after"]) != 5 {
+	if r := h.must(h.do("GET", h.base+"/events?after=5", h.acct, nil), 200); num(r.obj["next_after"]) != 5 {
 		t.Errorf("past the end: %s", r)
 	}
 	// The order code emits in the order's transaction.
 	h.must(h.do("POST", h.base+"/orders", h.integ, orderJSON("HOOK-1", "1")), 201)
-	r = h.must(h.do("GET", h.base+"/events?after=5", h.integ, nil), 200)
+	r = h.must(h.do("GET", h.base+"/events?after=5", h.acct, nil), 200)
 	if d := r.obj["data"].([]any); len(d) != 1 || d[0].(map[string]any)["type"] != webhooks.OrderReceived {
 		t.Errorf("after an order: %s", r)
 	}
@@ -229,7 +241,7 @@ func TestDeliveryLogAndRedeliver(t *testing.T) {
 		_, _ = io.WriteString(w, "thanks")
 	}))
 	defer srv.Close()
-	r := h.must(h.do("POST", h.base+"/webhook-endpoints", h.integ, `{"url":"`+srv.URL+`/in","events":["payment.received"]}`), 201)
+	r := h.must(h.do("POST", h.base+"/webhook-endpoints", h.acct, `{"url":"`+srv.URL+`/in","events":["payment.received"]}`), 201)
 	id, secret := idOf(r), r.obj["secret"].(string)
 	h.emit(webhooks.PaymentReceived, map[string]any{"amount": "12.50"})
 	h.emit(webhooks.OrderReceived, map[string]any{}) // not subscribed
@@ -244,7 +256,7 @@ func TestDeliveryLogAndRedeliver(t *testing.T) {
 	defer func() { cancel(); <-stopped }()
 
 	deliveries := h.base + "/webhook-endpoints/" + id + "/deliveries"
-	list := h.must(h.do("GET", deliveries, h.integ, nil), 200).obj["data"].([]any)
+	list := h.must(h.do("GET", deliveries, h.acct, nil), 200).obj["data"].([]any)
 	if len(list) != 1 {
 		t.Fatalf("%d deliveries, want 1 (payment.received only)", len(list))
 	}
@@ -253,7 +265,7 @@ func TestDeliveryLogAndRedeliver(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			d := h.must(h.do("GET", one, h.integ, nil), 200).obj
+			d := h.must(h.do("GET", one, h.acct, nil), 200).obj
 			if d["status"] == "delivered" && num(d["attempts"]) == attempts {
 				return d
 			}
@@ -270,14 +282,14 @@ func TestDeliveryLogAndRedeliver(t *testing.T) {
 		d["event_type"] != "payment.received" || num(d["event_sequence"]) != 1 || d["next_attempt_at"] != nil || d["delivered_at"] == nil {
 		t.Fatalf("delivery: %v", d)
 	}
-	if got := h.must(h.do("GET", deliveries+"?status=delivered", h.integ, nil), 200).obj["data"].([]any); len(got) != 1 {
+	if got := h.must(h.do("GET", deliveries+"?status=delivered", h.acct, nil), 200).obj["data"].([]any); len(got) != 1 {
 		t.Errorf("delivered list: %v", got)
 	}
-	if got := h.must(h.do("GET", deliveries+"?status=failed", h.integ, nil), 200).obj["data"].([]any); len(got) != 0 {
+	if got := h.must(h.do("GET", deliveries+"?status=failed", h.acct, nil), 200).obj["data"].([]any); len(got) != 0 {
 		t.Errorf("failed list: %v", got)
 	}
 
-	r = h.do("POST", one+"/redeliver", h.integ, nil)
+	r = h.do("POST", one+"/redeliver", h.acct, nil)
 	if r.status != 202 || r.obj["status"] != "pending" || len(r.obj["attempt_log"].([]any)) != 2 {
 		t.Fatalf("redeliver: %s", r)
 	}

@@ -14,9 +14,8 @@ import (
 
 // Normalize is the order as sent, in one canonical form: text trimmed,
 // decimals without trailing zeros ("12.50" and "12.5" are the same
-// quantity), the currency the order is in. Two pushes are the same order
-// exactly when their normal forms are equal. Only the fields sent count:
-// customer data left out is not compared.
+// quantity), the currency the order is in. Customer fields are kept only
+// when sent; Diff compares them only when both pushes sent them.
 func (in *Input) Normalize(currency string) string {
 	n := map[string]any{
 		"external_id": strings.TrimSpace(in.ExternalID),
@@ -79,7 +78,10 @@ func decimalText(s string) string {
 }
 
 // Diff lists where a pushed order differs from the stored one with the
-// same external id, by JSON path of the order as sent.
+// same external id, by JSON path of the order as sent; none means it is
+// the same order. A customer field sent in one push and left out of the
+// other is no difference: once the customer exists, a shop may send only
+// its reference (the data is used only to create the customer).
 func Diff(stored, sent string) []ledger.FieldError {
 	a, b := map[string]string{}, map[string]string{}
 	flatten(a, "", decodeNormal(stored))
@@ -97,6 +99,7 @@ func Diff(stored, sent string) []ledger.FieldError {
 		now, okB := b[k]
 		switch {
 		case okA && okB && was == now:
+		case okA != okB && strings.HasPrefix(k, "customer."):
 		case !okB:
 			out = append(out, ledger.FieldError{Path: k, Reason: "order_field_differs", Message: fmt.Sprintf("stored order has %s, this one has nothing", was)})
 		case !okA:

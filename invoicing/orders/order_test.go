@@ -40,8 +40,10 @@ func TestDiffNamesEveryDifference(t *testing.T) {
 	b := sample()
 	b.Lines[0].Quantity = "13"
 	b.Lines = append(b.Lines, LineInput{Description: "Cake", Quantity: "1", UnitPrice: "2", TaxCode: "9"})
-	b.Customer.Name = nil // not sent: compared as missing
-	b.Customer.Email = ptr("x@example.com")
+	b.Customer.Name = nil                   // not sent: no difference
+	b.Customer.Email = ptr("x@example.com") // sent once only: no difference
+	b.Customer.VATNumber = ptr("NL1")
+	a.Customer.VATNumber = ptr("NL2") // sent both times, different
 	b.OrderDate = "2026-11-21"
 	var got []string
 	for _, f := range Diff(a.Normalize("EUR"), b.Normalize("EUR")) {
@@ -50,7 +52,7 @@ func TestDiffNamesEveryDifference(t *testing.T) {
 			t.Errorf("%+v", f)
 		}
 	}
-	want := []string{"customer.email", "customer.name", "lines.length", "lines[0].quantity", "lines[1].description", "lines[1].discount_percent",
+	want := []string{"customer.vat_number", "lines.length", "lines[0].quantity", "lines[1].description", "lines[1].discount_percent",
 		"lines[1].quantity", "lines[1].sku", "lines[1].tax_code", "lines[1].unit", "lines[1].unit_price", "order_date"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("diff paths\n%v\nwant\n%v", got, want)

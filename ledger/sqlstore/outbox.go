@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Emit writes an event to the outbox in the transaction in ctx, and queues
@@ -36,6 +37,6 @@ func (s *Store) Emit(ctx context.Context, entityID int64, causedBy *int64, typ s
 	}
 	return db.Exec(`INSERT INTO webhook_deliveries (entity_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
 		SELECT entity_id, id, ?, 'pending', 0, ?, ? FROM webhook_endpoints
-		WHERE entity_id = ? AND enabled AND deleted_at IS NULL AND (events LIKE ? OR events LIKE '%,*,%')`,
-		id, t, t, entityID, "%,"+typ+",%").Error
+		WHERE entity_id = ? AND enabled AND deleted_at IS NULL AND (events LIKE ? ESCAPE '\' OR events LIKE '%,*,%')`,
+		id, t, t, entityID, "%,"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(typ)+",%").Error
 }

@@ -203,12 +203,21 @@ BEGIN
     SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: invoice_lines_order_line');
 END;
 -- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER invoice_lines_order_line_update BEFORE UPDATE OF order_id, order_line_no ON invoice_lines
+WHEN NEW.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM order_lines
+    WHERE entity_id = NEW.entity_id AND order_id = NEW.order_id AND line_no = NEW.order_line_no)
+BEGIN
+    SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: invoice_lines_order_line');
+END;
+-- +goose StatementEnd
 
 -- +goose Down
 DROP TABLE webhook_attempts;
 DROP TABLE webhook_deliveries;
 DROP TABLE events;
 DROP TABLE webhook_endpoints;
+DROP TRIGGER invoice_lines_order_line_update;
 DROP TRIGGER invoice_lines_order_line;
 ALTER TABLE invoice_lines DROP COLUMN order_line_no;
 ALTER TABLE invoice_lines DROP COLUMN order_id;

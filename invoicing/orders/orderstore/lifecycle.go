@@ -171,6 +171,15 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 			if len(list) == 0 {
 				return ledger.Errorf(ledger.CodeConflict, "no_orders_to_invoice", "customer %d has no fulfilled orders waiting for an invoice", *in.CustomerID)
 			}
+			// One invoice holds at most MaxInvoiceLines lines: the oldest
+			// orders that fit are invoiced now, the rest by the next request.
+			lines := 0
+			for i, o := range list {
+				if lines += len(o.Lines); lines > invoicing.MaxInvoiceLines {
+					list = list[:i]
+					break
+				}
+			}
 		}
 		var currencies []string
 		for _, o := range list {
@@ -259,6 +268,47 @@ func (s *Store) release(ctx context.Context, p *ledger.Principal, ent *ledger.En
 		return nil, err
 	}
 	return list, s.move(ctx, p, ent, list, orders.Fulfilled, reason, nil, sqlstore.Now())
+}
+
+// UpdateInvoice edits a draft as invoicing does, except that a draft made
+// from orders keeps the lines, customer and currency of its orders (they
+// link to the order lines, and the orders say they are invoiced by it):
+// its dates, notes and exchange rate may change. To invoice the orders
+// differently, delete the draft (the orders return to fulfilled).
+func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *invoicing.InvoiceInput) (*invoicing.Invoice, error) {
+	var out *invoicing.Invoice
+	err := s.tx(ctx, func(ctx context.Context) error {
+		list, err := s.locked(ctx, ent.ID, `AND invoice_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			var fields []ledger.FieldError
+			for _, f := range []struct {
+				path string
+				sent bool
+			}{{"lines", in.Lines != nil}, {"customer_id", in.CustomerID != nil}, {"currency", in.Currency != nil}} {
+				if f.sent {
+					fields = append(fields, ledger.FieldError{Path: f.path, Reason: "invoice_from_orders", Message: f.path + " comes from the orders"})
+				}
+			}
+			if len(fields) > 0 {
+				return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_from_orders", Fields: fields,
+					Message: fmt.Sprintf("invoice %d was made from orders %s: its lines, customer and currency are theirs; delete the draft to invoice them again", id, externalIDs(list))}
+			}
+		}
+		out, err = s.Store.UpdateInvoice(ctx, p, ent, id, in)
+		return err
+	})
+	return out, err
+}
+
+func externalIDs(list []*orders.Order) string {
+	ids := make([]string, len(list))
+	for i, o := range list {
+		ids[i] = o.ExternalID
+	}
+	return strings.Join(ids, ", ")
 }
 
 // DeleteInvoice deletes a draft as invoicing does, first returning the

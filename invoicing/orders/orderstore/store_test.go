@@ -165,6 +165,12 @@ func TestResendIsTheSameOrder(t *testing.T) {
 	if after := f.rows(); after != before {
 		t.Fatalf("a resend wrote:\n%s\n%s", before, after)
 	}
+	// Once the customer exists, a resend may name it by reference only.
+	short := order("SHOP-1")
+	short.Customer = &orders.CustomerRef{ExternalRef: "C-778"}
+	if o, created, err := f.st.PushOrder(ctx, f.integ, f.ent, short); err != nil || created || o.ID != first.ID {
+		t.Fatalf("resend by customer reference only: %v created %v err %v", o, created, err)
+	}
 	// Another order under the same external id is a conflict naming the
 	// fields that differ.
 	other := order("SHOP-1", orders.LineInput{SKU: "BRD-01", Description: "Sourdough", Quantity: "13", UnitPrice: "3.95", TaxCode: "9"})
@@ -586,5 +592,72 @@ func TestVerifyOrders(t *testing.T) {
 	r, err = f.st.Verify(ctx)
 	if err != nil || len(r.Breaches) != 2 || !strings.Contains(r.Breaches[0], "events") || !strings.Contains(r.Breaches[1], "history ends") {
 		t.Fatalf("verify after breaking: %v %q", err, r.Breaches)
+	}
+}
+
+// A draft made from orders keeps their lines, customer and currency; its
+// dates and notes may change.
+func TestDraftFromOrdersKeepsTheirLines(t *testing.T) {
+	f := newFixture(t)
+	o := f.move(f.push(order("D-1")), orders.Accepted, orders.Fulfilled)
+	inv, _, err := f.st.InvoiceOrders(ctx, f.staff, f.ent, o.ID, &orders.InvoiceRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := f.st.CreateCustomer(ctx, f.staff, f.ent, &invoicing.CustomerInput{Name: ptr("Someone else")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := []invoicing.LineInput{{Description: "Other", Quantity: "1", UnitPrice: "1000", TaxCode: "21"}}
+	for name, in := range map[string]*invoicing.InvoiceInput{
+		"lines":    {Lines: &lines},
+		"customer": {CustomerID: &other.ID},
+		"currency": {Currency: ptr("EUR")},
+	} {
+		_, err := f.st.UpdateInvoice(ctx, f.staff, f.ent, inv.ID, in)
+		if e := wantReason(t, err, "invoice_from_orders"); e.Code != ledger.CodeConflict {
+			t.Fatalf("%s: %v", name, e)
+		}
+	}
+	upd, err := f.st.UpdateInvoice(ctx, f.staff, f.ent, inv.ID, &invoicing.InvoiceInput{Notes: ptr("Thank you"), IssueDate: ptr("2026-11-27")})
+	if err != nil || upd.Notes != "Thank you" || upd.TotalMinor != o.TotalMinor {
+		t.Fatalf("%v %+v", err, upd)
+	}
+	if n := f.scalar(`SELECT count(*) FROM invoice_lines WHERE invoice_id = ? AND order_id = ?`, inv.ID, o.ID); n != 1 {
+		t.Fatalf("%d linked lines after the update", n)
+	}
+	if r, err := f.st.Verify(ctx); err != nil || len(r.Breaches) != 0 {
+		t.Fatalf("verify: %v %v", err, r.Breaches)
+	}
+	// The link is to a real order line on both databases.
+	if err := f.st.Conn(ctx).Exec(`UPDATE invoice_lines SET order_line_no = 7 WHERE invoice_id = ?`, inv.ID).Error; err == nil {
+		t.Fatal("an invoice line was linked to an order line that does not exist")
+	}
+	// What verify sees when a link is cut behind the store's back.
+	if err := f.st.Conn(ctx).Exec(`UPDATE invoice_lines SET order_id = NULL, order_line_no = NULL WHERE invoice_id = ?`, inv.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := f.st.Verify(ctx); len(r.Breaches) != 1 || !strings.Contains(r.Breaches[0], "0 linked") {
+		t.Fatalf("verify after cutting the link: %v", r.Breaches)
+	}
+}
+
+// Invoicing all of a customer's orders fills one invoice with at most
+// MaxInvoiceLines lines; the rest wait for the next invoice.
+func TestInvoiceOfManyOrdersIsCapped(t *testing.T) {
+	f := newFixture(t)
+	many := slices.Repeat([]orders.LineInput{{Description: "Bread", Quantity: "1", UnitPrice: "1", TaxCode: "9"}}, 400)
+	var cust int64
+	for i := range 3 {
+		o := f.move(f.push(order(fmt.Sprintf("BIG-%d", i), many...)), orders.Accepted, orders.Fulfilled)
+		cust = o.CustomerID
+	}
+	inv, list, err := f.st.InvoiceOrders(ctx, f.staff, f.ent, 0, &orders.InvoiceRequest{CustomerID: &cust})
+	if err != nil || len(list) != 2 || len(inv.Lines) != 800 {
+		t.Fatalf("first: %v, %d orders", err, len(list))
+	}
+	inv, list, err = f.st.InvoiceOrders(ctx, f.staff, f.ent, 0, &orders.InvoiceRequest{CustomerID: &cust})
+	if err != nil || len(list) != 1 || list[0].ExternalID != "BIG-2" || len(inv.Lines) != 400 {
+		t.Fatalf("second: %v, %d orders", err, len(list))
 	}
 }

@@ -10,7 +10,8 @@ import (
 // snapshot, the orders' and the outbox's: every entity's events are
 // numbered 1..n with the counter at n (receivers rely on it to see a missing
 // event), every order's totals are the sum of its lines, its last recorded
-// status is its status, and an invoiced order's invoice is not void.
+// status is its status, and an invoiced order's invoice is not void, is
+// for the order's customer and links every order line.
 func (s *Store) Verify(ctx context.Context) (*sqlstore.VerifyReport, error) {
 	return s.Store.Verify(ctx, s.verifyOrders)
 }
@@ -52,6 +53,26 @@ func (s *Store) verifyOrders(ctx context.Context, r *sqlstore.VerifyReport) erro
 		FROM orders o LEFT JOIN invoices i ON i.entity_id = o.entity_id AND i.id = o.invoice_id`).Scan(&off).Error
 	if err != nil {
 		return err
+	}
+	var links []struct {
+		EntityID, ID          int64
+		ExternalID            string
+		Lines, Linked         int64
+		Customer, InvCustomer int64
+	}
+	err = db.Raw(`SELECT o.entity_id, o.id, o.external_id, o.customer_id AS customer, i.customer_id AS inv_customer,
+			(SELECT count(*) FROM order_lines l WHERE l.entity_id = o.entity_id AND l.order_id = o.id) AS lines,
+			(SELECT count(*) FROM invoice_lines il WHERE il.entity_id = o.entity_id AND il.invoice_id = o.invoice_id
+				AND il.order_id = o.id) AS linked
+		FROM orders o JOIN invoices i ON i.entity_id = o.entity_id AND i.id = o.invoice_id`).Scan(&links).Error
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		if l.Lines != l.Linked || l.Customer != l.InvCustomer {
+			r.Breach("orders: entity %d order %d (%s) has %d lines, %d linked on its invoice; customer %d, invoice's %d",
+				l.EntityID, l.ID, l.ExternalID, l.Lines, l.Linked, l.Customer, l.InvCustomer)
+		}
 	}
 	for _, o := range off {
 		switch {

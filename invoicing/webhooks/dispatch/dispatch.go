@@ -90,7 +90,13 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		free := c.Concurrency - len(slots)
 		full := false
 		if free > 0 {
-			jobs, err := c.Store.Claim(ctx, time.Now(), c.Lease, free)
+			// The claim runs to its end even when ctx ends meanwhile: a
+			// claim committed but cut off before its answer arrived would
+			// leave its deliveries waiting out the lease (a minute by
+			// default) for no reason. What it claims is sent below.
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.Timeout)
+			jobs, err := c.Store.Claim(cctx, time.Now(), c.Lease, free)
+			cancel()
 			if err != nil && ctx.Err() == nil {
 				c.Logger.Error("webhook claim failed", "error", err.Error())
 			}

@@ -192,7 +192,9 @@ func TestEveryEventArrives(t *testing.T) {
 		// Tiny backoff so that the test takes a moment; attempts enough
 		// that a delivery failing at random every time is out of reach
 		// (one in 2^40).
-		return &dispatch.Dispatcher{Store: st, Policy: loopback, Interval: 5 * time.Millisecond, Timeout: 2 * time.Second,
+		// A lease of 3 s (the least a 2 s timeout allows) bounds how long
+		// any claimed-but-unsent delivery can wait.
+		return &dispatch.Dispatcher{Store: st, Policy: loopback, Interval: 5 * time.Millisecond, Timeout: 2 * time.Second, Lease: 3 * time.Second,
 			Base: time.Millisecond, Max: 20 * time.Millisecond, MaxAttempts: 40, Concurrency: 8, Logger: slog.New(logs)}
 	}
 

@@ -386,7 +386,9 @@ func (s *Store) Delivery(ctx context.Context, entityID, endpointID, id int64) (*
 func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, endpointID, id int64) (*webhooks.Delivery, error) {
 	var out *webhooks.Delivery
 	err := s.tx(ctx, func(ctx context.Context) error {
-		ep, err := s.loadEndpoint(ctx, ent.ID, endpointID, false)
+		// Locked: a DeleteEndpoint committing meanwhile would otherwise fail
+		// the endpoint's deliveries and this one would come back pending.
+		ep, err := s.loadEndpoint(ctx, ent.ID, endpointID, true)
 		if err != nil {
 			return err
 		}
