@@ -146,7 +146,7 @@ func kindName(k invoicing.Kind) string {
 func (s *Store) load(ctx context.Context, entityID, id int64, lock bool) (*invoicing.Invoice, error) {
 	q := `SELECT ` + invoiceColumns + ` FROM invoices WHERE entity_id = ? AND id = ?`
 	if lock {
-		q += s.forUpdate()
+		q += s.ForUpdate()
 	}
 	var r invoiceRow
 	err := s.db(ctx).Raw(q, entityID, id).Take(&r).Error

@@ -60,7 +60,7 @@ func (r *paymentRow) payment() *invoicing.Payment {
 func (s *Store) loadPayment(ctx context.Context, entityID, id int64, lock bool) (*invoicing.Payment, error) {
 	q := paymentSelect + ` WHERE p.entity_id = ? AND p.id = ?`
 	if lock {
-		q += s.forUpdate()
+		q += s.ForUpdate()
 		if s.Dialect() == sqlstore.Postgres {
 			q += " OF p"
 		}

@@ -35,15 +35,6 @@ func New(l *sqlstore.Store) *Store { return &Store{Store: l} }
 
 func (s *Store) db(ctx context.Context) *gorm.DB { return s.Conn(ctx) }
 
-// forUpdate locks the rows a SELECT reads until the transaction ends. On
-// SQLite a write transaction already excludes every other writer.
-func (s *Store) forUpdate() string {
-	if s.Dialect() == sqlstore.Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // tx runs fn in the transaction in ctx or a new one, translating errors.
 func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return sqlstore.Translate(s.InTx(ctx, fn))

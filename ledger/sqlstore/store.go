@@ -234,6 +234,16 @@ func (s *Store) conn(ctx context.Context) *gorm.DB {
 	return s.db.WithContext(ctx)
 }
 
+// ForUpdate is the clause that locks the rows a SELECT reads until the
+// transaction ends, for the stores of other packages. On SQLite a write
+// transaction already excludes every other writer, so it is empty there.
+func (s *Store) ForUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // Conn is the transaction in ctx, or the pool: for stores of other
 // packages (invoicing) that write in the same transactions as the ledger.
 func (s *Store) Conn(ctx context.Context) *gorm.DB { return s.conn(ctx) }

@@ -25,7 +25,7 @@ func statusConflict(o *orders.Order, to orders.Status, why string) error {
 // locked loads orders for update, in id order (the lock order).
 func (s *Store) locked(ctx context.Context, entityID int64, where string, args ...any) ([]*orders.Order, error) {
 	var ids []int64
-	err := s.db(ctx).Raw(`SELECT id FROM orders WHERE entity_id = ? `+where+` ORDER BY id`+s.forUpdate(),
+	err := s.db(ctx).Raw(`SELECT id FROM orders WHERE entity_id = ? `+where+` ORDER BY id`+s.ForUpdate(),
 		append([]any{entityID}, args...)...).Scan(&ids).Error
 	if err != nil || len(ids) == 0 {
 		return nil, err

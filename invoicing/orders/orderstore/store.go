@@ -42,13 +42,6 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) erro
 	return sqlstore.Translate(s.InTx(ctx, fn))
 }
 
-func (s *Store) forUpdate() string {
-	if s.Dialect() == sqlstore.Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // OrderSettings returns the entity's order settings, or the defaults.
 func (s *Store) OrderSettings(ctx context.Context, entityID int64) (*orders.Settings, error) {
 	var r struct {

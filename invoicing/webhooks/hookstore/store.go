@@ -50,15 +50,6 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) erro
 	return sqlstore.Translate(s.InTx(ctx, fn))
 }
 
-// forUpdate locks the rows a SELECT reads until the transaction ends. On
-// SQLite a write transaction already excludes every other writer.
-func (s *Store) forUpdate() string {
-	if s.Dialect() == sqlstore.Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // ---- endpoints -------------------------------------------------------------
 
 type endpointRow struct {
@@ -113,7 +104,7 @@ func endpointNotFound() error { return ledger.NotFound("webhook endpoint") }
 func (s *Store) loadEndpoint(ctx context.Context, entityID, id int64, lock bool) (*endpointRow, error) {
 	q := endpointSelect + ` WHERE entity_id = ? AND id = ? AND deleted_at IS NULL`
 	if lock {
-		q += s.forUpdate()
+		q += s.ForUpdate()
 	}
 	var rows []endpointRow
 	if err := s.db(ctx).Raw(q, entityID, id).Scan(&rows).Error; err != nil {
