@@ -208,7 +208,7 @@ func (in *Input) Check(lk *Lookup) (*Order, *invoicing.CustomerInput, error) {
 		} else {
 			o.CustomerID = lk.Customer.ID
 			if lk.Customer.ArchivedAt != nil {
-				p.Add("customer.external_ref", "customer_archived", "customer %q is archived; ask the accountant to restore it", o.CustomerRef)
+				p.Add("customer.external_ref", "customer_archived", "customer %q is archived and takes no new orders", o.CustomerRef)
 			}
 		}
 	}
