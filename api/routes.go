@@ -54,7 +54,19 @@ func (s *Server) routes() {
 	e.GET("/entries/:id", read, s.getEntry)
 	e.POST("/entries/:id/reverse", write, idem, s.reverseEntry)
 
+	// Reports: JSON, CSV or PDF (?format=), in the entity's or the
+	// requested language (?lang=). Clients read their entity's reports.
 	e.GET("/reports/trial-balance", read, s.trialBalance)
+	e.GET("/reports/balance-sheet", read, s.balanceSheet)
+	e.GET("/reports/income-statement", read, s.incomeStatement)
+	e.GET("/reports/general-ledger", read, s.generalLedger)
+	e.GET("/reports/journal", read, s.journal)
+	e.GET("/reports/aged-receivables", read, s.agedReceivables)
+	e.GET("/reports/vat-summary", read, s.vatSummary)
+	e.GET("/reports/customer-statements", write, s.customerStatements)
+	e.GET("/customers/:customer/statement", read, s.customerStatement)
+	e.GET("/fiscal-years", read, s.listFiscalYears)
+	e.POST("/fiscal-years/:year/close", write, idem, s.closeFiscalYear)
 
 	// Invoicing. Clients read and download their entity's invoices and
 	// credit notes; everything else is for the firm's staff.

@@ -19,7 +19,7 @@ const entityRoutes = "/v1/entities/:entity"
 // needs a line here (TestTenantIsolation fails on it otherwise).
 var routeBodies = map[string]string{
 	"PATCH " + entityRoutes:                              `{"name":"Renamed"}`,
-	"PUT " + entityRoutes + "/lock-date":                 `{"lock_date":"2000-12-31"}`,
+	"PUT " + entityRoutes + "/lock-date":                 `{"lock_date":"2026-01-31"}`, // after the close of 2025 (POST runs before PUT)
 	"POST " + entityRoutes + "/accounts":                 `{"code":"9100","name":"Suspense","type":"asset"}`,
 	"PATCH " + entityRoutes + "/accounts/:code":          `{"name":"Petty cash"}`,
 	"POST " + entityRoutes + "/accounts/:code/archive":   ``,
@@ -62,11 +62,12 @@ var routeBodies = map[string]string{
 
 // clientForbiddenReads are the GET routes a client key may not use: the
 // firm's own records about an entity's customers, tax and money.
-var clientForbiddenReads = regexp.MustCompile(`/(customers|tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints)|/allocations$`)
+// They read their own customers' statements, though.
+var clientForbiddenReads = regexp.MustCompile(`/(customers(/:customer)?$|tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints|reports/customer-statements)|/allocations$`)
 
 // integrationRoutes are the routes an integration key may use: orders,
 // and reading customers.
-var integrationRoutes = regexp.MustCompile(`^(GET|POST) /v1/entities/:entity/orders|^GET /v1/entities/:entity/(order-settings|customers)`)
+var integrationRoutes = regexp.MustCompile(`^(GET|POST) /v1/entities/:entity/orders|^GET /v1/entities/:entity/(order-settings|customers(/:customer)?$)`)
 
 var bodyParam = regexp.MustCompile(`\{[a-z]+\}`)
 
@@ -152,7 +153,7 @@ func (f *fixture) seedInvoicing(entity int64, key string) map[string]string {
 	withAllocation := payment(`{"customer_id":` + cust + `,"date":"2026-03-03","amount":"2.00","allocations":[{"invoice_id":` + main + `,"amount":"1.00"}]}`)
 	allocs := f.must(f.do("GET", base+"/payments/"+withAllocation, key, nil), 200).obj["allocations"].([]any)
 	return map[string]string{
-		"entity": strconv.FormatInt(entity, 10), "code": "1010", "customer": cust, "invoice": main,
+		"entity": strconv.FormatInt(entity, 10), "code": "1010", "customer": cust, "invoice": main, "year": "2025",
 		"tax-codes|code": "0",
 		"invoices|id":    main,
 		"POST " + entityRoutes + "/customers/:customer/archive|customer": spare,
@@ -253,7 +254,7 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		for _, id := range []string{"999999", "abc", "-1", "0"} {
 			t.Run("missing entity "+id+": "+r.String(), func(t *testing.T) {
-				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1"}
+				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1", "year": "2025"}
 				wantProblem(t, tn.call(r, p, tn.acctA), 404, "not_found")
 			})
 		}

@@ -81,4 +81,40 @@ type Store interface {
 	RemovePayment(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Payment, error)
 	// Allocations lists the allocations touching an invoice or a payment.
 	Allocations(ctx context.Context, entityID int64, invoiceID, paymentID int64) ([]*Allocation, error)
+
+	// Reports (invoicing/statements builds them from what these return).
+	//
+	// ReceivablesActivity returns the documents and payments that may be
+	// open on asOf (every one that is, and perhaps a few that are not),
+	// dated on or before it, with their allocations dated on or before it
+	// and their customers.
+	ReceivablesActivity(ctx context.Context, ent *ledger.Entity, asOf ledger.Date) (*Activity, error)
+	// CustomerActivity returns all of one customer's documents, payments
+	// and allocations dated on or before to: not_found for a customer
+	// outside the entity.
+	CustomerActivity(ctx context.Context, ent *ledger.Entity, customerID int64, to ledger.Date) (*Activity, error)
+	// StatementCustomers lists the customers with a document or payment
+	// dated on or before to, by id.
+	StatementCustomers(ctx context.Context, entityID int64, to ledger.Date) ([]*Customer, error)
+	// VATActivity returns the documents issued from..to and those voided
+	// from..to, each with one line per tax code holding that code's summed
+	// nets and VAT adjustments (what VATBreakdown needs).
+	VATActivity(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) (*Activity, error)
+}
+
+// Activity is what the receivables reports read: issued and void
+// documents (without their lines, unless said otherwise), payments and
+// allocations, removed ones included, with the dates on which voids and
+// removals took effect in the books: the dates of the reversal entries
+// they posted (an allocation removed without one: the entity's date when
+// it was removed, or its own date if later). A void or removed record
+// counts up to the day before that date.
+type Activity struct {
+	Customers           []*Customer
+	Documents           []*Invoice
+	Payments            []*Payment // without their Allocations
+	Allocations         []*Allocation
+	VoidedOn            map[int64]ledger.Date // by invoice id
+	PaymentRemovedOn    map[int64]ledger.Date // by payment id
+	AllocationRemovedOn map[int64]ledger.Date // by allocation id
 }

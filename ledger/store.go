@@ -68,9 +68,88 @@ type Store interface {
 	// and the balance before the first of them.
 	AccountLedger(ctx context.Context, entityID, accountID int64, from, to Date, after *LedgerCursor, limit int) (int64, []LedgerLine, error)
 
+	// Reports (ledger/reports) and year-end close.
+
+	// Snapshot runs fn's reads in one read-only transaction, so that a
+	// report made of several reads sees the books at one moment.
+	Snapshot(ctx context.Context, fn func(ctx context.Context) error) error
+	// StreamLedger calls fn with each line dated from..to of one account
+	// (accountID) or of all (0), in the order of the accounts' codes (as
+	// Accounts lists them), then date, entry and line, reading them from
+	// one database cursor; the line passed is reused between calls. An
+	// error from fn stops the stream and is returned as it is.
+	StreamLedger(ctx context.Context, entityID, accountID int64, from, to Date, fn func(accountID int64, l *LedgerLine) error) error
+	// StreamJournal calls fn with each line of the entity's entries dated
+	// from..to, in fiscal year, number and line order, after the cursor
+	// (nil: from the first), for at most limit entries (0: all); the line
+	// passed is reused between calls. An error from fn stops it and is
+	// returned.
+	StreamJournal(ctx context.Context, ent *Entity, from, to Date, after *JournalCursor, limit int, fn func(*JournalLine) error) error
+	// EntryCounts returns the number of entries of each fiscal year that
+	// has any.
+	EntryCounts(ctx context.Context, entityID int64) (map[int]int64, error)
+	// FiscalYearCloses lists the recorded closes of fiscal years, oldest
+	// first.
+	FiscalYearCloses(ctx context.Context, entityID int64) ([]*FiscalYearClose, error)
+	// ClosingTotals returns per-account totals of the lines of closing
+	// entries, and of entries that reverse them, dated from..to.
+	ClosingTotals(ctx context.Context, entityID int64, from, to Date) (map[int64]Totals, error)
+	// CloseFiscalYear posts the closing entry of a fiscal year (nil when
+	// there is nothing to close), sets the lock date to the year end and
+	// records the close, in one transaction. Errors: invalid (year_not_ended,
+	// retained_earnings_required, account_not_found, account_type_invalid,
+	// closing_date_invalid, period_locked, account_archived,
+	// account_currency_mismatch), conflict (fiscal_year_closed).
+	CloseFiscalYear(ctx context.Context, p *Principal, ent *Entity, in *CloseInput) (*FiscalYearClose, *Entry, error)
+
 	// IdemLookup returns nil when the key is unused. IdemSave returns
 	// ErrIdemExists when a concurrent request with the key committed first.
 	IdemLookup(ctx context.Context, entityID, apiKeyID int64, key string) (*IdemRecord, error)
 	IdemSave(ctx context.Context, r *IdemRecord) error
 	IdemPurge(ctx context.Context, age time.Duration) (int64, error)
+}
+
+// JournalLine is one line of the journal with its entry.
+type JournalLine struct {
+	EntryID     int64
+	FiscalYear  int
+	Number      int64
+	Date        Date
+	EntryText   string // the entry's description
+	Reference   string
+	ReversesID  *int64
+	LineNo      int
+	AccountCode string
+	AccountName string
+	Description string // the line's own description
+	DebitMinor  int64
+	CreditMinor int64
+	Currency    string
+	AmountMinor int64
+}
+
+// JournalCursor continues the journal after an entry.
+type JournalCursor struct {
+	FiscalYear int
+	Number     int64
+}
+
+// CloseInput asks for a fiscal year to be closed.
+type CloseInput struct {
+	FiscalYear int
+	// RetainedEarnings is the equity account that takes the result; ""
+	// means 2100 when the chart has it.
+	RetainedEarnings string
+	// Date is the closing entry's date: zero or the year's last day.
+	Date Date
+}
+
+// FiscalYearClose is a recorded close of a fiscal year.
+type FiscalYearClose struct {
+	FiscalYear       int
+	EntryID          *int64 // the closing entry; nil when there was nothing to close
+	RetainedEarnings string // the account code that took the result
+	ResultMinor      int64  // revenue minus expenses moved, functional minor units
+	At               time.Time
+	By               *int64 // the key that closed it
 }

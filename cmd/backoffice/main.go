@@ -1,6 +1,7 @@
 // Command backoffice is the whole service: the HTTP API (serve), schema
 // migrations (migrate), the ledger's law check (verify), API key
-// administration (apikey) and a load generator (loadtest).
+// administration (apikey), a load generator (loadtest) and a data set
+// generator (seed).
 //
 // Every option is a flag with an environment variable of the same meaning;
 // a flag given on the command line wins.
@@ -56,6 +57,8 @@ Usage:
   backoffice apikey list
   backoffice apikey revoke ID
   backoffice loadtest  [flags]   post entries over HTTP to a running server and report throughput
+  backoffice seed --entity ID --entries N [--years 3] [--end-date YYYY-MM-DD] [--customers K] [--statement-lines L]
+                                 fill an entity with a realistic data set, fast (for measurements)
 
 Every command takes the database flags; "backoffice COMMAND --help" lists them all.
 Without a database URL the embedded SQLite file ./backoffice.db is used.
@@ -83,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikey(ctx, rest, getenv, stdout, stderr)
 	case "loadtest":
 		return loadtest(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return seed(ctx, rest, getenv, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -74,30 +72,17 @@ func Render(w io.Writer, doc *Document) (err error) {
 		}
 	}()
 
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetCatalogSort(true)
 	stamp, ok := parseISODate(doc.IssueDate)
 	if !ok {
-		stamp = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+		stamp = fixedStamp
 	}
-	f.SetCreationDate(stamp)
-	f.SetModificationDate(stamp)
-	f.SetCompression(true)
-	regular, bold := embeddedFonts()
-	f.AddUTF8FontFromBytes(fontFamily, "", regular)
-	f.AddUTF8FontFromBytes(fontFamily, "B", bold)
-	f.SetMargins(marginL, marginTop, marginR)
-	f.SetAutoPageBreak(false, pageH-bodyBottom) // breaks are placed by hand
-	f.SetCellMargin(0)
-	f.SetLineWidth(0.2)
+	f := newFpdf(stamp)
 
 	r := newRenderer(f, doc)
 	f.SetTitle(r.docLabel(), true)
 	f.SetSubject(r.title, true)
 	f.SetAuthor(oneLine(doc.Supplier.Name), true)
-	f.SetCreator("backoffice", true)
-	f.SetProducer("backoffice invoicing/pdf (fpdf)", true)
-	f.SetLang(r.l.lang)
+	setProducer(f, r.l.lang)
 	r.render()
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("pdf: rendering %q: %w", doc.Number, err)
@@ -115,7 +100,7 @@ type column struct {
 }
 
 type renderer struct {
-	f   *fpdf.Fpdf
+	canvas
 	d   *Document
 	l   *labels
 	cur string
@@ -137,7 +122,7 @@ type renderer struct {
 
 func newRenderer(f *fpdf.Fpdf, d *Document) *renderer {
 	r := &renderer{
-		f:      f,
+		canvas: canvas{f},
 		d:      d,
 		l:      labelsFor(d.Language),
 		cur:    d.Currency,
@@ -184,142 +169,6 @@ func (r *renderer) amount(minor int64) string {
 
 func (r *renderer) date(iso string) string { return FormatDate(iso, r.l.lang) }
 
-// --- drawing primitives ---
-
-func (r *renderer) font(style string, size float64) { r.f.SetFont(fontFamily, style, size) }
-
-func (r *renderer) color(c rgb) { r.f.SetTextColor(c.r, c.g, c.b) }
-
-func (r *renderer) width(s string) float64 { return r.f.GetStringWidth(s) }
-
-// text writes one line of s in the box (x, y, w, h) with the current font.
-func (r *renderer) text(x, y, w, h float64, s, align string) {
-	if s == "" {
-		return
-	}
-	r.f.SetXY(x, y)
-	r.f.CellFormat(w, h, s, "", 0, align, false, 0, "")
-}
-
-// fit writes one line of s in the box, shrinking the font down to 6 pt
-// and then cutting the text with "…" so that it never runs out of the box.
-func (r *renderer) fit(x, y, w, h float64, s, align, style string, size float64) {
-	s = oneLine(s)
-	r.font(style, size)
-	if r.width(s) > w {
-		for sz := size - 0.5; sz >= 6 && r.width(s) > w; sz -= 0.5 {
-			r.font(style, sz)
-		}
-		if r.width(s) > w {
-			s = r.cut(s, w)
-		}
-	}
-	r.text(x, y, w, h, s, align)
-	r.font(style, size)
-}
-
-// cut shortens s with "…" to fit w with the current font.
-func (r *renderer) cut(s string, w float64) string {
-	runes := []rune(s)
-	ell := r.width("…")
-	total := 0.0
-	for i, c := range runes {
-		total += r.width(string(c))
-		if total+ell > w {
-			return string(runes[:i]) + "…"
-		}
-	}
-	return s
-}
-
-func (r *renderer) hline(x1, x2, y float64, c rgb, width float64) {
-	r.f.SetDrawColor(c.r, c.g, c.b)
-	r.f.SetLineWidth(width)
-	r.f.Line(x1, y, x2, y)
-}
-
-func (r *renderer) fillRect(x, y, w, h float64, c rgb) {
-	r.f.SetFillColor(c.r, c.g, c.b)
-	r.f.Rect(x, y, w, h, "F")
-}
-
-// wrap breaks s into lines no wider than w in the current font: at spaces
-// where it can, inside a word where a word alone is too wide. Line breaks
-// in s are kept; blank lines at the start and end are dropped. It returns
-// at least one (possibly empty) line.
-func (r *renderer) wrap(s string, w float64) []string {
-	s = clean(s)
-	var out []string
-	space := r.width(" ")
-	for para := range strings.SplitSeq(s, "\n") {
-		words := strings.Fields(para)
-		if len(words) == 0 {
-			out = append(out, "")
-			continue
-		}
-		line, lineW := "", 0.0
-		for _, word := range words {
-			ww := r.width(word)
-			if line != "" && lineW+space+ww <= w {
-				line += " " + word
-				lineW += space + ww
-				continue
-			}
-			if line != "" {
-				out = append(out, line)
-			}
-			for ww > w {
-				n, nw := r.prefix(word, w)
-				out = append(out, word[:n])
-				word, ww = word[n:], ww-nw
-			}
-			line, lineW = word, ww
-		}
-		out = append(out, line)
-	}
-	start, end := 0, len(out)
-	for start < end && out[start] == "" {
-		start++
-	}
-	for end > start && out[end-1] == "" {
-		end--
-	}
-	if start == end {
-		return []string{""}
-	}
-	return out[start:end]
-}
-
-// wrapMax is wrap cut to at most n lines, the last one ending in "…" when
-// text was dropped. The header uses it: it is drawn on the first page only
-// and must fit there whatever the input.
-func (r *renderer) wrapMax(s string, w float64, n int) []string {
-	lines := r.wrap(s, w)
-	if len(lines) <= n {
-		return lines
-	}
-	lines = lines[:n]
-	lines[n-1] = r.cut(lines[n-1]+" …", w)
-	if !strings.HasSuffix(lines[n-1], "…") {
-		lines[n-1] = r.cut(lines[n-1], w-r.width("…")) + "…"
-	}
-	return lines
-}
-
-// prefix returns the byte length and width of the longest prefix of word
-// (at least one rune) no wider than w.
-func (r *renderer) prefix(word string, w float64) (int, float64) {
-	total := 0.0
-	for i, c := range word {
-		cw := r.width(string(c))
-		if i > 0 && total+cw > w {
-			return i, total
-		}
-		total += cw
-	}
-	return len(word), total
-}
-
 // --- pagination ---
 
 // newPage starts a page; after the first it repeats a running header and,
@@ -328,15 +177,7 @@ func (r *renderer) newPage() {
 	r.f.AddPage()
 	r.y = marginTop
 	if r.f.PageNo() > 1 {
-		r.font("", smallSize)
-		r.color(colMuted)
-		left := r.docLabel() + " (" + r.l.continued + ")"
-		r.text(marginL, r.y, contentW*0.6, smallLineH, r.cut(left, contentW*0.6), "L")
-		name := oneLine(r.d.Supplier.Name)
-		r.text(marginL+contentW*0.6, r.y, contentW*0.4, smallLineH, r.cut(name, contentW*0.38), "R")
-		r.y += smallLineH + 1.5
-		r.hline(marginL, rightEdge, r.y, colRule, 0.2)
-		r.y += 4
+		r.y = r.runningHeader(r.docLabel()+" ("+r.l.continued+")", oneLine(r.d.Supplier.Name))
 	}
 	if r.inTable {
 		r.tableHeader()
@@ -868,26 +709,11 @@ func (r *renderer) notes() {
 }
 
 // footers writes the footer of every page once the page count is known:
-// the supplier, the document and "page x of y". (fpdf's AliasNbPages
-// would put a placeholder in place of y, which cannot be right-aligned
-// exactly.)
+// the supplier, the document and "page x of y".
 func (r *renderer) footers() {
-	n := r.f.PageCount()
-	total := strconv.Itoa(n)
 	left := oneLine(r.d.Supplier.Name)
 	if left != "" {
 		left += "  ·  "
 	}
-	left += r.docLabel()
-	for p := 1; p <= n; p++ {
-		r.f.SetPage(p)
-		r.hline(marginL, rightEdge, footerY-1.5, colRule, 0.2)
-		// Select the font afresh on this page's content stream.
-		r.font("B", smallSize)
-		r.font("", smallSize)
-		r.color(colMuted)
-		r.fit(marginL, footerY, contentW*0.7, smallLineH, left, "L", "", smallSize)
-		r.fit(marginL+contentW*0.7, footerY, contentW*0.3, smallLineH, r.l.page(strconv.Itoa(p), total), "R", "", smallSize)
-	}
-	r.f.SetPage(n)
+	r.pageFooters(left+r.docLabel(), r.l.page)
 }

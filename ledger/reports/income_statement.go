@@ -1,0 +1,146 @@
+package reports
+
+import (
+	"context"
+
+	"backoffice/ledger"
+)
+
+// IncomeStatement is what an entity earned over a period (and, when asked,
+// over a second period to compare with): revenue and expenses grouped by
+// parent account, each positive on its natural side, and the result,
+// revenue minus expenses. Closing entries (and their reversals) are left
+// out: the statement of a closed year shows its result, not zero.
+type IncomeStatement struct {
+	Entity        int64         `json:"entity"`
+	From          string        `json:"from"`
+	To            string        `json:"to"`
+	CompareFrom   *string       `json:"compare_from,omitempty"`
+	CompareTo     *string       `json:"compare_to,omitempty"`
+	Currency      string        `json:"currency"`
+	Revenue       IncomeSection `json:"revenue"`
+	Expenses      IncomeSection `json:"expenses"`
+	Result        string        `json:"result"`
+	CompareResult *string       `json:"compare_result,omitempty"`
+	ent           *ledger.Entity
+	periods       [][2]ledger.Date
+	a             *amounts
+	groups        [2]isGroup
+	result        cols
+}
+
+// IncomeSection is the revenue or the expenses of an income statement.
+type IncomeSection struct {
+	Accounts     []AccountAmount `json:"accounts"`
+	Total        string          `json:"total"`
+	CompareTotal *string         `json:"compare_total,omitempty"`
+}
+
+type isGroup struct {
+	roots []*node
+	total cols
+}
+
+// Period is a period of dates, both included.
+type Period struct{ From, To ledger.Date }
+
+// BuildIncomeStatement reads each account's totals over the period (two
+// balance reads: before its first day and at its last) less the lines of
+// closing entries in it, and the same for the compare period when it is
+// not zero. Accounts with nothing in any period are left out unless
+// includeZero.
+func BuildIncomeStatement(ctx context.Context, st Store, ent *ledger.Entity, period, compare Period, includeZero bool) (*IncomeStatement, error) {
+	periods := [][2]ledger.Date{{period.From, period.To}}
+	if !compare.From.IsZero() {
+		periods = append(periods, [2]ledger.Date{compare.From, compare.To})
+	}
+	var accounts []*ledger.Account
+	totals := make([]map[int64]ledger.Totals, len(periods))
+	err := st.Snapshot(ctx, func(ctx context.Context) error {
+		var err error
+		if accounts, err = st.Accounts(ctx, ent.ID, true); err != nil {
+			return err
+		}
+		for i, p := range periods {
+			if totals[i], err = periodTotals(ctx, st, ent.ID, p[0], p[1]); err != nil {
+				return err
+			}
+			closing, err := st.ClosingTotals(ctx, ent.ID, p[0], p[1])
+			if err != nil {
+				return err
+			}
+			withoutClosing(totals[i], closing)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	is := &IncomeStatement{Entity: ent.ID, From: period.From.String(), To: period.To.String(), Currency: ent.Currency,
+		ent: ent, periods: periods, a: newAmounts(ent.Currency)}
+	cmp := len(periods) > 1
+	if cmp {
+		f, t := compare.From.String(), compare.To.String()
+		is.CompareFrom, is.CompareTo = &f, &t
+	}
+	natural := func(a *ledger.Account) cols {
+		var v cols
+		for i := range periods {
+			v[i] = totals[i][a.ID].Net()
+			if !a.Type.DebitNormal() {
+				v[i] = -v[i]
+			}
+		}
+		return v
+	}
+	for g, typ := range []ledger.AccountType{ledger.Revenue, ledger.Expense} {
+		roots, total, err := buildTree(accounts, typ, natural, includeZero)
+		if err != nil {
+			return nil, err
+		}
+		is.groups[g] = isGroup{roots: roots, total: total}
+	}
+	for i := range periods {
+		r, ok := sub(is.groups[0].total[i], is.groups[1].total[i])
+		if !ok {
+			return nil, overflow()
+		}
+		is.result[i] = r
+	}
+	for g, out := range []*IncomeSection{&is.Revenue, &is.Expenses} {
+		out.Accounts = views(is.a, is.groups[g].roots, cmp)
+		out.Total = is.a.format(is.groups[g].total[0])
+		out.CompareTotal = optional(is.a, is.groups[g].total[1], cmp)
+	}
+	is.Result = is.a.format(is.result[0])
+	is.CompareResult = optional(is.a, is.result[1], cmp)
+	return is, nil
+}
+
+// Table is the income statement for CSV and PDF: revenue, expenses and the
+// result, with a column per period.
+func (is *IncomeStatement) Table(lang string) *Table {
+	n := len(is.periods)
+	titles := make([]string, n)
+	for i, p := range is.periods {
+		titles[i] = periodText(p[0], p[1], lang)
+	}
+	columns := amountColumns(lang, titles...)
+	period := periodText(is.periods[0][0], is.periods[0][1], lang)
+	if n > 1 {
+		period += tr(lang, " (vergeleken met ", " (compared with ") + titles[1] + ")"
+	}
+	t := &Table{
+		Report: "income_statement", Title: tr(lang, "Winst-en-verliesrekening", "Income statement"),
+		Entity: is.ent.Name, Period: period, Language: lang, Currency: is.Currency,
+	}
+	for g, typ := range []ledger.AccountType{ledger.Revenue, ledger.Expense} {
+		rows := treeRows(is.a, is.groups[g].roots, n, 0, lang)
+		rows = append(rows, Row{Cells: amountCells(is.a, "", tr(lang, "Totaal ", "Total ")+lower(groupTitle(typ, lang)), is.groups[g].total, n), Style: Subtotal})
+		t.Sections = append(t.Sections, Section{Title: groupTitle(typ, lang), Columns: columns, Rows: rows})
+	}
+	t.Sections = append(t.Sections, Section{Title: tr(lang, "Resultaat", "Result"), Columns: columns, Rows: []Row{
+		{Cells: amountCells(is.a, "", tr(lang, "Resultaat (opbrengsten min kosten)", "Result (revenue less expenses)"), is.result, n), Style: Total},
+	}})
+	return t
+}
