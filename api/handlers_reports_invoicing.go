@@ -121,7 +121,7 @@ func (s *Server) agedReceivables(c *gin.Context) {
 		return
 	}
 	r.Detail = detail
-	s.writeReport(c, format, "aged-receivables-"+asOf.String(), r, func() (*reports.Table, error) { return r.Table(lang), nil })
+	s.writeReport(c, format, "aged-receivables-"+asOf.String(), r, func() (*reports.Table, error) { return pdfRowCap(r.Table(lang), format, maxPDFRows) })
 }
 
 // vatSummary: GET /reports/vat-summary?from=&to=&input_vat_accounts=
@@ -188,7 +188,7 @@ func (s *Server) customerStatement(c *gin.Context) {
 		return
 	}
 	name := fmt.Sprintf("statement-%d-%s-%s", id, from, to)
-	s.writeReport(c, format, name, st, func() (*reports.Table, error) { return st.Table(""), nil })
+	s.writeReport(c, format, name, st, func() (*reports.Table, error) { return pdfRowCap(st.Table(""), format, maxPDFRows) })
 }
 
 // customerStatements: GET /reports/customer-statements?from=&to=&format=json|zip
@@ -285,6 +285,7 @@ func (s *Server) customerStatements(c *gin.Context) {
 		if err != nil {
 			return err
 		}
+		extendWrite(c)
 		_, err = w.Write(buf.Bytes())
 		return err
 	})

@@ -140,8 +140,8 @@ func (s *Server) incomeStatement(c *gin.Context) {
 		return
 	}
 	var compare reports.Period
-	_, hasFrom := c.GetQuery("compare_from")
-	_, hasTo := c.GetQuery("compare_to")
+	// An empty value is no value: a comparison needs both dates.
+	hasFrom, hasTo := c.Query("compare_from") != "", c.Query("compare_to") != ""
 	switch {
 	case hasFrom && !hasTo:
 		err = invalidParam("compare_to", "field_required", "compare_to is required with compare_from")
@@ -310,6 +310,21 @@ func pdfLimited(t *reports.Table, format string, max int) *reports.Table {
 		}
 	}
 	return t
+}
+
+// pdfRowCap refuses a table held in memory with more than max rows as a
+// PDF (a statement of a very busy customer, aged receivables in detail),
+// as pdfLimited does for streamed ones.
+func pdfRowCap(t *reports.Table, format string, max int) (*reports.Table, error) {
+	n := 0
+	for _, sec := range t.Sections {
+		n += len(sec.Rows)
+	}
+	if format == formatPDF && n > max {
+		return nil, invalidParam("format", "report_too_large",
+			"the report has %d rows, more than the %d a PDF takes: choose a shorter period, or use format=csv", n, max)
+	}
+	return t, nil
 }
 
 func (s *Server) listFiscalYears(c *gin.Context) {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -110,6 +111,18 @@ func acceptedFormat(accept string) string {
 		}
 	}
 	return best
+}
+
+// streamWriteWindow is how long each piece of a streamed answer may take to
+// write. The server's WriteTimeout bounds a whole answer; a general ledger
+// of millions of lines, or a zip of every customer's statement, takes
+// longer than that to a slow client, so each piece moves the deadline on.
+const streamWriteWindow = 60 * time.Second
+
+// extendWrite moves the connection's write deadline a window past now
+// (where the connection allows it; httptest recorders do not).
+func extendWrite(c *gin.Context) {
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(streamWriteWindow))
 }
 
 // csvFlushRows is how many CSV rows are sent at a time: few enough that a
@@ -268,6 +281,7 @@ func (s *Server) writeCSV(c *gin.Context, name string, t *reports.Table) {
 			c.Status(http.StatusOK)
 			sent = true
 		}
+		extendWrite(c)
 		if _, err := c.Writer.Write(buf.Bytes()); err != nil {
 			return false // the client is gone; stop reading the stream
 		}

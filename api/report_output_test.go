@@ -391,3 +391,16 @@ func BenchmarkWriteReportCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+func TestPDFRowCap(t *testing.T) {
+	tb := &reports.Table{Sections: []reports.Section{{Rows: make([]reports.Row, 6)}, {Rows: make([]reports.Row, 5)}}}
+	if _, err := pdfRowCap(tb, formatPDF, 10); ledger.As(err).Reason != "report_too_large" {
+		t.Fatalf("11 rows over a cap of 10: %v", err)
+	}
+	if got, err := pdfRowCap(tb, formatPDF, 11); err != nil || got != tb {
+		t.Fatalf("11 rows at a cap of 11: %v", err)
+	}
+	if _, err := pdfRowCap(tb, formatCSV, 1); err != nil {
+		t.Fatalf("CSV has no cap: %v", err)
+	}
+}

@@ -887,7 +887,7 @@ func (w *seedWriter) writeSQLite(ctx context.Context, p *seedPlan, b *seedBatch)
 		draw(b, last, lastID)
 
 		cur := p.ent.Currency
-		insert := func(head string, cols, n int, row func(k int, args []any) []any) error {
+		insert := func(head string, cols, n int, row func(k int, args []any) []any) error { // multi-row INSERTs of at most sqliteChunk rows
 			for from := 0; from < n; from += sqliteChunk {
 				to := min(from+sqliteChunk, n)
 				var sb strings.Builder
@@ -923,13 +923,23 @@ func (w *seedWriter) writeSQLite(ctx context.Context, p *seedPlan, b *seedBatch)
 		if err != nil {
 			return fmt.Errorf("insert lines: %w", err)
 		}
-		err = insert(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference, currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES `,
-			13, len(b.entries), func(k int, args []any) []any {
-				e := &b.entries[k]
-				return append(args, w.entityID, e.id, e.fiscalYear, e.number, e.date.String(), e.description, e.reference, cur, e.total, e.n, nil, p.createdAt, p.createdBy)
-			})
+		// Entries one row per statement: on a multi-row INSERT into a
+		// parent table SQLite checks every foreign key that points at it,
+		// immediate ones too, by scanning the child tables, and some of
+		// those columns (journal_entries.reverses_id, invoices.entry_id)
+		// have no index: the batch would cost a scan per entry.
+		stmt, err := db.PrepareContext(ctx, `INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference,
+			currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`)
 		if err != nil {
-			return fmt.Errorf("insert entries: %w", err)
+			return err
+		}
+		defer stmt.Close()
+		for k := range b.entries {
+			e := &b.entries[k]
+			if _, err := stmt.ExecContext(ctx, w.entityID, e.id, e.fiscalYear, e.number, e.date.String(), e.description, e.reference,
+				cur, e.total, e.n, p.createdAt, p.createdBy); err != nil {
+				return fmt.Errorf("insert entry: %w", err)
+			}
 		}
 		first, lastEntry := b.entries[0].id, b.entries[len(b.entries)-1].id
 		r, err := db.ExecContext(ctx, totalsInsert(`substr(date, 1, 7) || '-01'`, [6]string{"?", "?", "?", "?", "?", "?"}),

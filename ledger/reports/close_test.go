@@ -310,6 +310,16 @@ func TestCloseEdges(t *testing.T) {
 		b.post("2024-07-01", "july sale", line{"1000", 300}, line{"8000", -300})
 		b.post("2025-06-30", "june rent", line{"4100", 50}, line{"1000", -50})
 		b.post("2025-07-01", "july rent", line{"4100", 70}, line{"1000", -70})
+		// Years close in order: 2023 (July 2023 to June 2024) holds a result.
+		before := b.snapshot()
+		_, _, err := b.st.CloseFiscalYear(ctx, b.p, b.ent, &ledger.CloseInput{FiscalYear: 2024})
+		wantReason(t, err, ledger.CodeConflict, "earlier_year_open")
+		if after := b.snapshot(); after != before {
+			t.Fatalf("a refused close changed the books:\n%s\n%s", before, after)
+		}
+		if c, e := b.close(2023, ""); e == nil || c.ResultMinor != 100 || e.Date.String() != "2024-06-30" {
+			t.Fatalf("close of fiscal year 2023: %+v %+v", c, e)
+		}
 		c, e := b.close(2024, "")
 		if e == nil || e.Date.String() != "2025-06-30" || e.FiscalYear != 2024 || c.ResultMinor != 250 {
 			t.Fatalf("close of fiscal year 2024 (July to June): %+v %+v", c, e)
@@ -318,11 +328,11 @@ func TestCloseEdges(t *testing.T) {
 			t.Errorf("description %q", e.Description)
 		}
 		acc, res := equity(b.balanceSheet(date("2025-07-01")))
-		if acc["2100"][0] != "2.50" || res.CurrentYear != "-0.70" || res.EarlierYears != "1.00" || res.FiscalYearStart != "2025-07-01" {
+		if acc["2100"][0] != "3.50" || res.CurrentYear != "-0.70" || res.EarlierYears != "0.00" || res.FiscalYearStart != "2025-07-01" {
 			t.Fatalf("balance sheet 2025-07-01: retained %v, %+v", acc["2100"], res)
 		}
 		years := b.fiscalYears()
-		if len(years) != 3 || years[2023].Status != "open" || years[2024].Status != "closed" || years[2025].Status != "open" {
+		if len(years) != 3 || years[2023].Status != "closed" || years[2024].Status != "closed" || years[2025].Status != "open" {
 			t.Fatalf("years %+v", years)
 		}
 		mustVerify(t, b)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	"backoffice/ledger"
@@ -165,16 +166,23 @@ func (gl *GeneralLedger) ReadPage(after *LedgerPosition, limit int) error {
 			return err
 		}
 		remaining := limit
-		for i := range list {
+		// The cursor's account is found by its place in the list, not by
+		// comparing codes in Go: the list is in the database's collation
+		// order, which need not be Go's byte order.
+		start := 0
+		if after != nil {
+			start = slices.IndexFunc(list, func(la ledgerAccount) bool { return la.acc.Code == after.Account })
+			if start < 0 {
+				var p ledger.Problems
+				p.Add("cursor", "cursor_invalid", "cursor is not one this API returned for this report")
+				return p.Err()
+			}
+		}
+		for i := start; i < len(list); i++ {
 			la := &list[i]
 			var from *ledger.LedgerCursor
-			if after != nil {
-				switch c := strings.Compare(la.acc.Code, after.Account); {
-				case c < 0:
-					continue
-				case c == 0:
-					from = after.After
-				}
+			if after != nil && i == start {
+				from = after.After
 			}
 			if remaining == 0 {
 				gl.HasMore = true

@@ -47,7 +47,17 @@ func (s *Store) Balances(ctx context.Context, entityID int64, asOf ledger.Date, 
 // and entry order, after the cursor (if any), at most limit+1, and the
 // balance (debits minus credits) just before the first line returned.
 func (s *Store) AccountLedger(ctx context.Context, entityID, accountID int64, from, to ledger.Date, after *ledger.LedgerCursor, limit int) (opening int64, lines []ledger.LedgerLine, err error) {
-	before, err := s.Balances(ctx, entityID, from.AddDays(-1), accountID)
+	// The balance before the page: the totals up to the day before it
+	// starts (bounded reads, however deep the page), plus, after a cursor,
+	// that day's lines up to the cursor.
+	if after != nil && after.Date.Before(from) {
+		after = nil // a cursor from before the period starts it from the top
+	}
+	start := from
+	if after != nil {
+		start = after.Date
+	}
+	before, err := s.Balances(ctx, entityID, start.AddDays(-1), accountID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -60,9 +70,9 @@ func (s *Store) AccountLedger(ctx context.Context, entityID, accountID int64, fr
 	if after != nil {
 		// The page opens with the lines of the period up to the cursor.
 		var sum struct{ Net int64 }
-		err := s.conn(ctx).Raw(`SELECT CAST(coalesce(sum(debit_minor - credit_minor), 0) AS BIGINT) AS net FROM journal_lines l`+where+
-			` AND (l.date < ? OR (l.date = ? AND (l.entry_id < ? OR (l.entry_id = ? AND l.line_no <= ?))))`,
-			append(args, after.Date, after.Date, after.EntryID, after.EntryID, after.LineNo)...).Scan(&sum).Error
+		err := s.conn(ctx).Raw(`SELECT CAST(coalesce(sum(debit_minor - credit_minor), 0) AS BIGINT) AS net FROM journal_lines l
+			WHERE l.entity_id = ? AND l.account_id = ? AND l.date = ? AND (l.entry_id < ? OR (l.entry_id = ? AND l.line_no <= ?))`,
+			entityID, accountID, after.Date, after.EntryID, after.EntryID, after.LineNo).Scan(&sum).Error
 		if err != nil {
 			return 0, nil, translate(err)
 		}

@@ -230,7 +230,7 @@ func (s *Store) ClosingTotals(ctx context.Context, entityID int64, from, to ledg
 //
 // Errors: invalid (closing_date_invalid, year_not_ended, the
 // ResolveRetained and ClosingDraft reasons, period_locked), conflict
-// (fiscal_year_closed).
+// (fiscal_year_closed, earlier_year_open).
 func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *ledger.CloseInput) (*ledger.FiscalYearClose, *ledger.Entry, error) {
 	first, last := reports.YearBounds(in.FiscalYear, ent.FiscalYearStartMonth)
 	if !in.Date.IsZero() && in.Date.Compare(last) != 0 {
@@ -272,6 +272,15 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 		before, err := s.Balances(ctx, e.ID, first.AddDays(-1), 0)
 		if err != nil {
 			return err
+		}
+		// Years close in order: closed earlier years leave every revenue and
+		// expense account at zero at this year's start. A result still
+		// there would be stranded once this close locks the earlier dates.
+		for _, a := range accounts {
+			if (a.Type == ledger.Revenue || a.Type == ledger.Expense) && before[a.ID].Net() != 0 {
+				return ledger.Errorf(ledger.CodeConflict, "earlier_year_open",
+					"account %s still carries a result of a year before %d: close the earlier fiscal years first", a.Code, in.FiscalYear)
+			}
 		}
 		after, err := s.Balances(ctx, e.ID, last, 0)
 		if err != nil {
