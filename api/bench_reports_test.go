@@ -59,8 +59,8 @@ func BenchmarkReports(b *testing.B) {
 			for b.Loop() {
 				bytes = f.get(b, stmt+c.query)
 			}
-			b.ReportMetric(float64(f.statementLines), "lines")
-			b.ReportMetric(float64(bytes), "bytes/op")
+			b.ReportMetric(float64(f.statementLines), "stmt-lines")
+			b.ReportMetric(float64(bytes), "body-bytes")
 		})
 	}
 }

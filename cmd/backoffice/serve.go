@@ -78,6 +78,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("listening", "addr", ln.Addr().String(), "database", where, "schema_version", version)
 
 	go purgeIdempotencyKeys(ctx, st, log)
+	go optimizeHourly(ctx, st, log)
 
 	// The webhook worker delivers what committed transactions queued. It
 	// stops with the server; what it had not claimed stays queued, and what
@@ -129,6 +130,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	stopWebhooks()
 	log.Info("stopped")
 	return nil
+}
+
+// optimizeHourly keeps the embedded database's planner statistics current
+// (see sqlstore.Optimize): at start and every hour.
+func optimizeHourly(ctx context.Context, st interface{ Optimize(context.Context) error }, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := st.Optimize(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("optimizing the database", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // purgeIdempotencyKeys forgets stored answers after 24 hours, as Stripe does.

@@ -63,3 +63,17 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Optimize keeps the query planner's statistics current. SQLite gathers
+// none by itself: without them the entry trigger's checks pick the wrong
+// index and a post slows as an entity grows (42 ms against 2.5 ms at
+// 100,000 entries). PRAGMA optimize with 0x10002 analyses the tables whose
+// statistics are missing or stale, and only those. PostgreSQL's autovacuum
+// does this on its own.
+func (s *Store) Optimize(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	_, err := s.sqlDB.ExecContext(ctx, `PRAGMA optimize=0x10002`)
+	return err
+}

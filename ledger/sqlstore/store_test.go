@@ -569,3 +569,18 @@ func TestAccountLedgerPages(t *testing.T) {
 		t.Fatalf("read %d lines ending on %d; want 7 ending on the balance %d", seen, running, bal[bank].Net())
 	}
 }
+
+// Optimize gives SQLite the planner statistics it does not gather itself.
+func TestOptimize(t *testing.T) {
+	st := sqltest.Open(t)
+	if err := st.Optimize(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st.Dialect() != sqlstore.SQLite {
+		return
+	}
+	var n int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("no statistics table after Optimize: %d %v", n, err)
+	}
+}
