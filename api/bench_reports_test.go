@@ -23,7 +23,7 @@ import (
 // (invoices, payments and their allocations). The trial balance and balance
 // sheet read stored day and month totals, so their cost does not grow with
 // the number of entries: figures on this data set carry over to a million
-// entries (docs/reports_performance.md has both, and the commands).
+// entries (docs/reports.md, "Performance on a million entries", has both, and the commands).
 //
 //	go test ./api -run '^$' -bench Reports -benchtime 200x
 //	BACKOFFICE_TEST_DATABASE_URL=... go test ./api -run '^$' -bench Reports -benchtime 200x
