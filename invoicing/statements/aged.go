@@ -180,7 +180,7 @@ func (r *AgedReceivables) Table(lang string) *reports.Table {
 		sec.Rows = append(sec.Rows, note(tr(lang, "Verschil met grootboek", "Difference with ledger"), r.Difference))
 	}
 	return &reports.Table{Report: "aged_receivables", Title: tr(lang, "Ouderdomsanalyse debiteuren", "Aged receivables"), Entity: r.Entity,
-		Period: asOfText(r.AsOf, lang), Language: lang, Currency: r.Currency, Sections: []reports.Section{sec}}
+		Period: reports.AsOfText(r.AsOf, lang), Language: lang, Currency: r.Currency, Sections: []reports.Section{sec}}
 }
 
 func bucketIndex(b string) int {

@@ -7,6 +7,7 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/ledger"
+	"backoffice/ledger/reports"
 )
 
 func day(s string) ledger.Date {
@@ -105,7 +106,7 @@ func TestTextFormats(t *testing.T) {
 	if got := shortDate(day("2026-03-05"), "en"); got != "5 Mar 2026" {
 		t.Errorf("en date %q", got)
 	}
-	if got := periodText(day("2026-01-01"), day("2026-03-31"), "nl"); got != "1 januari 2026 t/m 31 maart 2026" {
+	if got := reports.PeriodText(day("2026-01-01"), day("2026-03-31"), "nl"); got != "1 januari 2026 t/m 31 maart 2026" {
 		t.Errorf("period %q", got)
 	}
 }

@@ -365,7 +365,7 @@ func (st *Statement) Table(lang string) *reports.Table {
 	lines.Rows = append(lines.Rows, reports.Row{Style: reports.Total, Cells: []string{"", "",
 		tr(lang, "Eindsaldo", "Closing balance"), st.TotalDebit.String(), st.TotalCredit.String(), "", st.ClosingBalance.String()}})
 
-	open := reports.Section{Title: tr(lang, "Openstaande posten per ", "Open items as of ") + longDate(st.To, lang), Columns: []reports.Column{
+	open := reports.Section{Title: tr(lang, "Openstaande posten per ", "Open items as of ") + reports.LongDate(st.To, lang), Columns: []reports.Column{
 		{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: reports.Date, Width: 1.7},
 		{Key: "number", Title: tr(lang, "Nummer", "Number"), Kind: reports.Text, Width: 2.1},
 		{Key: "kind", Title: tr(lang, "Soort", "Kind"), Kind: reports.Text, Width: 2.4},
@@ -386,13 +386,13 @@ func (st *Statement) Table(lang string) *reports.Table {
 	}
 	open.Rows = append(open.Rows, reports.Row{Style: reports.Total, Cells: []string{"", "", tr(lang, "Totaal", "Total"), "", "", st.Aging.Total.String()}})
 
-	aging := reports.Section{Title: tr(lang, "Ouderdom per ", "Ageing as of ") + longDate(st.To, lang), Columns: agingColumns(lang),
+	aging := reports.Section{Title: tr(lang, "Ouderdom per ", "Ageing as of ") + reports.LongDate(st.To, lang), Columns: agingColumns(lang),
 		Rows: []reports.Row{{Cells: st.Aging.cells()}}}
 
 	header := addressLines(st.Entity.Name, st.Entity.Address, st.Entity.VATNumber, lang)
 	header = append(header, "")
 	header = append(header, addressLines(st.Customer.Name, st.Customer.Address, st.Customer.VATNumber, lang)...)
 	return &reports.Table{Report: "customer_statement", Title: tr(lang, "Rekeningoverzicht", "Statement of account"), Entity: st.Entity.Name,
-		Period: periodText(st.From, st.To, lang), Language: lang, Currency: st.Currency, Header: header,
+		Period: reports.PeriodText(st.From, st.To, lang), Language: lang, Currency: st.Currency, Header: header,
 		Sections: []reports.Section{lines, open, aging}}
 }

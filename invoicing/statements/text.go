@@ -31,26 +31,6 @@ func tr(lang, nl, en string) string {
 	return en
 }
 
-var monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-
-// longDate writes a date as people read it, as the ledger's reports do:
-// "31 december 2026", "31 December 2026".
-func longDate(d ledger.Date, lang string) string {
-	month := d.Month().String()
-	if lang == Dutch {
-		month = monthsNL[d.Month()-1]
-	}
-	return strconv.Itoa(d.Day()) + " " + month + " " + strconv.Itoa(d.Year())
-}
-
-func asOfText(d ledger.Date, lang string) string {
-	return tr(lang, "per ", "as of ") + longDate(d, lang)
-}
-
-func periodText(from, to ledger.Date, lang string) string {
-	return longDate(from, lang) + tr(lang, " t/m ", " to ") + longDate(to, lang)
-}
-
 // agingColumns are the columns of the buckets and their total.
 func agingColumns(lang string) []reports.Column {
 	return []reports.Column{

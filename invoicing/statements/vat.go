@@ -251,5 +251,5 @@ func (r *VATSummary) Table(lang string) *reports.Table {
 	add(reports.Subtotal, 0, "", tr(lang, "Totaal voorbelasting", "Total input VAT"), "", "", r.InputVAT.String())
 	add(reports.Total, 0, "", tr(lang, "Te betalen", "VAT due"), "", "", r.Due.String())
 	return &reports.Table{Report: "vat_summary", Title: tr(lang, "Btw-overzicht", "VAT summary"), Entity: r.Entity,
-		Period: periodText(r.From, r.To, lang), Language: lang, Currency: r.Currency, Sections: []reports.Section{sec}}
+		Period: reports.PeriodText(r.From, r.To, lang), Language: lang, Currency: r.Currency, Sections: []reports.Section{sec}}
 }

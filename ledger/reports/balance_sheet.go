@@ -171,13 +171,13 @@ func BuildBalanceSheet(ctx context.Context, st Store, ent *ledger.Entity, asOf, 
 func (bs *BalanceSheet) Table(lang string) *Table {
 	titles := make([]string, len(bs.dates))
 	for i, d := range bs.dates {
-		titles[i] = longDate(d, lang)
+		titles[i] = LongDate(d, lang)
 	}
 	n := len(bs.dates)
 	columns := amountColumns(lang, titles...)
-	period := asOfText(bs.dates[0], lang)
+	period := AsOfText(bs.dates[0], lang)
 	if n > 1 {
-		period += tr(lang, " (vergeleken met ", " (compared with ") + longDate(bs.dates[1], lang) + ")"
+		period += tr(lang, " (vergeleken met ", " (compared with ") + LongDate(bs.dates[1], lang) + ")"
 	}
 	t := &Table{
 		Report: "balance_sheet", Title: tr(lang, "Balans", "Balance sheet"),

@@ -79,9 +79,9 @@ func appendEntryNumber(dst []byte, fiscalYear int, n int64) []byte {
 
 var monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
 
-// longDate writes a date as people read it: "31 december 2026",
-// "31 December 2026".
-func longDate(d ledger.Date, lang string) string {
+// LongDate writes a date as people read it: "31 december 2026",
+// "31 December 2026" (the invoicing reports write dates the same way).
+func LongDate(d ledger.Date, lang string) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -92,14 +92,14 @@ func longDate(d ledger.Date, lang string) string {
 	return strconv.Itoa(d.Day()) + " " + month + " " + strconv.Itoa(d.Year())
 }
 
-// asOfText is the period of a report as of a date: "per 31 december 2026".
-func asOfText(d ledger.Date, lang string) string {
-	return tr(lang, "per ", "as of ") + longDate(d, lang)
+// AsOfText is the period of a report as of a date: "per 31 december 2026".
+func AsOfText(d ledger.Date, lang string) string {
+	return tr(lang, "per ", "as of ") + LongDate(d, lang)
 }
 
-// periodText is a period: "1 januari 2026 t/m 31 december 2026".
-func periodText(from, to ledger.Date, lang string) string {
-	return longDate(from, lang) + tr(lang, " t/m ", " to ") + longDate(to, lang)
+// PeriodText is a period: "1 januari 2026 t/m 31 december 2026".
+func PeriodText(from, to ledger.Date, lang string) string {
+	return LongDate(from, lang) + tr(lang, " t/m ", " to ") + LongDate(to, lang)
 }
 
 // YearBounds returns the first and last day of fiscal year y (named by the

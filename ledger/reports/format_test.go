@@ -79,10 +79,10 @@ func TestYearBounds(t *testing.T) {
 			t.Errorf("YearBounds(%d, %d) disagrees with Date.FiscalYear", c.y, c.start)
 		}
 	}
-	if got := longDate(ledger.NewDate(2026, 3, 1), Dutch); got != "1 maart 2026" {
+	if got := LongDate(ledger.NewDate(2026, 3, 1), Dutch); got != "1 maart 2026" {
 		t.Errorf("Dutch date %q", got)
 	}
-	if got := periodText(ledger.NewDate(2026, 1, 1), ledger.NewDate(2026, 12, 31), English); got != "1 January 2026 to 31 December 2026" {
+	if got := PeriodText(ledger.NewDate(2026, 1, 1), ledger.NewDate(2026, 12, 31), English); got != "1 January 2026 to 31 December 2026" {
 		t.Errorf("English period %q", got)
 	}
 }

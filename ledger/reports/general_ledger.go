@@ -258,7 +258,7 @@ func (gl *GeneralLedger) Table(lang string) *Table {
 		title += " " + gl.only.Code + " " + gl.only.Name
 	}
 	return &Table{
-		Report: "general_ledger", Title: title, Entity: gl.ent.Name, Period: periodText(gl.from, gl.to, lang),
+		Report: "general_ledger", Title: title, Entity: gl.ent.Name, Period: PeriodText(gl.from, gl.to, lang),
 		Language: lang, Currency: gl.Currency,
 		Sections: []Section{{Columns: ledgerColumns(lang)}},
 		Stream:   gl.stream(lang),

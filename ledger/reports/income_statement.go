@@ -123,10 +123,10 @@ func (is *IncomeStatement) Table(lang string) *Table {
 	n := len(is.periods)
 	titles := make([]string, n)
 	for i, p := range is.periods {
-		titles[i] = periodText(p[0], p[1], lang)
+		titles[i] = PeriodText(p[0], p[1], lang)
 	}
 	columns := amountColumns(lang, titles...)
-	period := periodText(is.periods[0][0], is.periods[0][1], lang)
+	period := PeriodText(is.periods[0][0], is.periods[0][1], lang)
 	if n > 1 {
 		period += tr(lang, " (vergeleken met ", " (compared with ") + titles[1] + ")"
 	}

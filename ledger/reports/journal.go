@@ -116,7 +116,7 @@ func (j *Journal) ReadPage(after *ledger.JournalCursor, limit int) error {
 // stream from one database cursor.
 func (j *Journal) Table(lang string) *Table {
 	return &Table{
-		Report: "journal", Title: tr(lang, "Journaal", "Journal"), Entity: j.ent.Name, Period: periodText(j.from, j.to, lang),
+		Report: "journal", Title: tr(lang, "Journaal", "Journal"), Entity: j.ent.Name, Period: PeriodText(j.from, j.to, lang),
 		Language: lang, Currency: j.Currency,
 		Sections: []Section{{Columns: []Column{
 			{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: Date, Width: 1.3},

@@ -92,7 +92,7 @@ func (tb *TrialBalance) Table(lang string) *Table {
 	rows = append(rows, Row{Cells: []string{"", tr(lang, "Totaal", "Total"), "", tb.TotalDebit, tb.TotalCredit}, Style: Total})
 	return &Table{
 		Report: "trial_balance", Title: tr(lang, "Saldibalans", "Trial balance"),
-		Entity: tb.ent.Name, Period: asOfText(tb.asOf, lang), Language: lang, Currency: tb.Currency,
+		Entity: tb.ent.Name, Period: AsOfText(tb.asOf, lang), Language: lang, Currency: tb.Currency,
 		Sections: []Section{{Columns: cols, Rows: rows}},
 	}
 }
