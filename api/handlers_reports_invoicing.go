@@ -76,18 +76,6 @@ func quarterPeriod(ent *ledger.Entity) func(from, to ledger.Date) (ledger.Date, 
 	}
 }
 
-// boolParam reads ?name=true|false (default false).
-func boolParam(c *gin.Context, name string) (bool, error) {
-	switch v := c.Query(name); v {
-	case "", "false":
-		return false, nil
-	case "true":
-		return true, nil
-	default:
-		return false, invalidParam(name, "parameter_invalid", "%s is true or false, got %q", name, v)
-	}
-}
-
 // currencyParam reads ?currency= ("" when absent).
 func currencyParam(c *gin.Context) (string, error) {
 	v := strings.ToUpper(strings.TrimSpace(c.Query("currency")))
@@ -110,7 +98,7 @@ func (s *Server) agedReceivables(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	detail, err := boolParam(c, "detail")
+	detail, err := flagParam(c, "detail")
 	if err != nil {
 		s.fail(c, err)
 		return

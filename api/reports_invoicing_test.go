@@ -76,7 +76,7 @@ func TestAgedReceivablesOverHTTP(t *testing.T) {
 	}
 	wantPDF(t, b.do("GET", b.base+"/reports/aged-receivables?as_of=2026-04-30&format=pdf&lang=nl", b.acct, nil), "aged-receivables-2026-04-30.pdf")
 	wantProblem(t, b.do("GET", b.base+"/reports/aged-receivables?as_of=2026-02-30", b.acct, nil), 422, "date_invalid", "as_of")
-	wantProblem(t, b.do("GET", b.base+"/reports/aged-receivables?detail=yes", b.acct, nil), 422, "parameter_invalid", "detail")
+	wantProblem(t, b.do("GET", b.base+"/reports/aged-receivables?detail=yes", b.acct, nil), 422, "bool_invalid", "detail")
 	wantProblem(t, b.do("GET", b.base+"/reports/aged-receivables?format=xml", b.acct, nil), 422, "format_invalid", "format")
 }
 
