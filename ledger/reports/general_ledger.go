@@ -235,15 +235,17 @@ func firstNonEmpty(a, b string) string {
 // ledgerColumns are the general ledger's table columns.
 func ledgerColumns(lang string) []Column {
 	return []Column{
-		{Key: "account", Title: tr(lang, "Rekening", "Account"), Kind: Text, Width: 1},
-		{Key: "account_name", Title: tr(lang, "Rekeningnaam", "Account name"), Kind: Text, Width: 2},
-		{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: Date, Width: 1.3},
-		{Key: "entry", Title: tr(lang, "Boeking", "Entry"), Kind: Text, Width: 1.5},
-		{Key: "description", Title: tr(lang, "Omschrijving", "Description"), Kind: Text, Width: 3},
-		{Key: "reference", Title: tr(lang, "Referentie", "Reference"), Kind: Text, Width: 1.3},
-		{Key: "debit", Title: tr(lang, "Debet", "Debit"), Kind: Money, Width: 1.5},
-		{Key: "credit", Title: tr(lang, "Credit", "Credit"), Kind: Money, Width: 1.5},
-		{Key: "balance", Title: tr(lang, "Saldo", "Balance"), Kind: Money, Width: 1.6},
+		// Widths in millimetres of an A4 page's 180: dates, entry numbers
+		// and amounts must fit whole; descriptions take what is left.
+		{Key: "account", Title: tr(lang, "Rekening", "Account"), Kind: Text, Width: 13},
+		{Key: "account_name", Title: tr(lang, "Rekeningnaam", "Account name"), Kind: Text, Width: 20},
+		{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: Date, Width: 23},
+		{Key: "entry", Title: tr(lang, "Boeking", "Entry"), Kind: Text, Width: 25},
+		{Key: "description", Title: tr(lang, "Omschrijving", "Description"), Kind: Text, Width: 28},
+		{Key: "reference", Title: tr(lang, "Referentie", "Reference"), Kind: Text, Width: 14},
+		{Key: "debit", Title: tr(lang, "Debet", "Debit"), Kind: Money, Width: 19},
+		{Key: "credit", Title: tr(lang, "Credit", "Credit"), Kind: Money, Width: 19},
+		{Key: "balance", Title: tr(lang, "Saldo", "Balance"), Kind: Money, Width: 20},
 	}
 }
 

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"time"
 
 	"backoffice/ledger"
 )
@@ -123,12 +124,12 @@ func (is *IncomeStatement) Table(lang string) *Table {
 	n := len(is.periods)
 	titles := make([]string, n)
 	for i, p := range is.periods {
-		titles[i] = PeriodText(p[0], p[1], lang)
+		titles[i] = shortPeriod(p[0], p[1]) // a column heading: the long form does not fit
 	}
 	columns := amountColumns(lang, titles...)
 	period := PeriodText(is.periods[0][0], is.periods[0][1], lang)
 	if n > 1 {
-		period += tr(lang, " (vergeleken met ", " (compared with ") + titles[1] + ")"
+		period += tr(lang, " (vergeleken met ", " (compared with ") + PeriodText(is.periods[1][0], is.periods[1][1], lang) + ")"
 	}
 	t := &Table{
 		Report: "income_statement", Title: tr(lang, "Winst-en-verliesrekening", "Income statement"),
@@ -143,4 +144,12 @@ func (is *IncomeStatement) Table(lang string) *Table {
 		{Cells: amountCells(is.a, "", tr(lang, "Resultaat (opbrengsten min kosten)", "Result (revenue less expenses)"), is.result, n), Style: Total},
 	}})
 	return t
+}
+
+// shortPeriod is a period in numbers, "01-01-2025 - 31-12-2025", short
+// enough for a column heading in either language.
+func shortPeriod(from, to ledger.Date) string {
+	const layout = "02-01-2006"
+	return time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC).Format(layout) + " - " +
+		time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC).Format(layout)
 }
