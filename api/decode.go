@@ -58,6 +58,18 @@ func decode(c *gin.Context, dst any) error {
 	return decodeBytes(body, dst)
 }
 
+// decodeOptional decodes a body that may be left out entirely.
+func decodeOptional(c *gin.Context, dst any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return decode(c, dst)
+}
+
 // decodeBytes is decode of a body already read (or one element of a batch).
 func decodeBytes(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))

@@ -290,18 +290,6 @@ func (s *Server) createCreditNote(c *gin.Context) {
 	s.document(c, http.StatusCreated, cn, err)
 }
 
-// decodeOptional decodes a body that may be left out entirely.
-func decodeOptional(c *gin.Context, dst any) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	return decode(c, dst)
-}
-
 func (s *Server) documentAllocations(kind invoicing.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		inv, err := s.loadDocument(c, kind)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -320,16 +319,9 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		Date        string `json:"date"`
 		Description string `json:"description"`
 	}
-	body, err := readBody(c)
-	if err != nil {
+	if err := decodeOptional(c, &in); err != nil {
 		s.fail(c, err)
 		return
-	}
-	if len(strings.TrimSpace(string(body))) > 0 { // the body is optional
-		if err := decode(c, &in); err != nil {
-			s.fail(c, err)
-			return
-		}
 	}
 	var date ledger.Date
 	if in.Date != "" {

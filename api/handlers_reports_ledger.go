@@ -360,16 +360,9 @@ func (s *Server) closeFiscalYear(c *gin.Context) {
 		RetainedEarnings string `json:"retained_earnings_account"`
 		Date             string `json:"date"`
 	}
-	body, err := readBody(c)
-	if err != nil {
+	if err := decodeOptional(c, &in); err != nil {
 		s.fail(c, err)
 		return
-	}
-	if len(strings.TrimSpace(string(body))) > 0 { // the body is optional
-		if err := decode(c, &in); err != nil {
-			s.fail(c, err)
-			return
-		}
 	}
 	req := &ledger.CloseInput{FiscalYear: y, RetainedEarnings: strings.TrimSpace(in.RetainedEarnings)}
 	if in.Date != "" {
