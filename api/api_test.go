@@ -20,6 +20,7 @@ import (
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
+	"backoffice/ledger/bank/bankstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
@@ -49,7 +50,7 @@ func newFixture(t *testing.T) *fixture {
 // tests' receivers listen on loopback).
 func testConfig(st *orderstore.Store) Config {
 	loopback := webhooks.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
-	return Config{Store: st, Hooks: hookstore.New(st.Store.Store, loopback), Logger: quiet}
+	return Config{Store: st, Hooks: hookstore.New(st.Store.Store, loopback), Bank: bankstore.New(st.Store.Store, st.Store.Receivables()), Logger: quiet}
 }
 
 // response is a recorded answer with its body decoded when it is JSON.

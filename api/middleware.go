@@ -97,7 +97,7 @@ func (s *Server) saneText(c *gin.Context) {
 
 func (s *Server) limitBody(c *gin.Context) {
 	limit := s.maxBody
-	if c.FullPath() == batchRoute {
+	if p := c.FullPath(); p == batchRoute || (p == statementImportRoute && c.Request.Method == http.MethodPost) {
 		limit = s.maxBatchBody
 	}
 	if c.Request.ContentLength > limit {

@@ -144,4 +144,28 @@ func (s *Server) routes() {
 	e.GET("/webhook-endpoints/:endpoint/deliveries", hooks, s.listDeliveries)
 	e.GET("/webhook-endpoints/:endpoint/deliveries/:delivery", hooks, s.getDelivery)
 	e.POST("/webhook-endpoints/:endpoint/deliveries/:delivery/redeliver", hooks, idem, s.redeliver)
+
+	// Bank reconciliation: the firm's accountants import statements, match
+	// them to the books, apply customer payments and report. Statement
+	// imports take no Idempotency-Key: importing a file again adds nothing.
+	banks := staff
+	e.GET("/bank-accounts", banks, s.listBankAccounts)
+	e.POST("/bank-accounts", banks, idem, s.createBankAccount)
+	e.GET("/bank-accounts/:bank", banks, s.getBankAccount)
+	e.PATCH("/bank-accounts/:bank", banks, idem, s.updateBankAccount)
+	e.GET("/bank-accounts/:bank/statements", banks, s.listStatements)
+	e.POST("/bank-accounts/:bank/statements", banks, s.importStatement)
+	e.GET("/bank-accounts/:bank/statements/:statement", banks, s.getStatement)
+	e.GET("/bank-accounts/:bank/statement-lines", banks, s.listStatementLines)
+	e.GET("/bank-accounts/:bank/statement-lines/:line", banks, s.getStatementLine)
+	e.POST("/bank-accounts/:bank/statement-lines/:line/entry", banks, idem, s.entryFromLine)
+	e.POST("/bank-accounts/:bank/statement-lines/:line/apply", banks, idem, s.applyCash)
+	e.GET("/bank-accounts/:bank/ledger-lines", banks, s.listLedgerLines)
+	e.GET("/bank-accounts/:bank/proposals", banks, s.listProposals)
+	e.POST("/bank-accounts/:bank/auto-match", banks, idem, s.autoMatch)
+	e.GET("/bank-accounts/:bank/matches", banks, s.listMatches)
+	e.POST("/bank-accounts/:bank/matches", banks, idem, s.createMatch)
+	e.GET("/bank-accounts/:bank/matches/:match", banks, s.getMatch)
+	e.DELETE("/bank-accounts/:bank/matches/:match", banks, idem, s.deleteMatch)
+	e.GET("/bank-accounts/:bank/reconciliation", banks, s.reconciliationReport)
 }

@@ -16,6 +16,7 @@ import (
 	"backoffice/invoicing/orders"
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
+	"backoffice/ledger/bank"
 )
 
 // Store is what the API serves: the ledger and invoicing, sharing
@@ -30,9 +31,11 @@ type Store interface {
 type Config struct {
 	Store        Store
 	Hooks        webhooks.Store
+	Bank         bank.Store
 	Logger       *slog.Logger
 	MaxBodyBytes int64 // request body limit (default 1 MiB)
-	// MaxBatchBodyBytes limits order batches (default 16 MiB: 1,000 orders).
+	// MaxBatchBodyBytes limits order batches (default 16 MiB: 1,000
+	// orders) and statement files.
 	MaxBatchBodyBytes int64
 	CacheTTL          time.Duration // how long key and entity lookups are reused (default 2s; changes through this process apply at once)
 }
@@ -41,6 +44,7 @@ type Config struct {
 type Server struct {
 	store        Store
 	hooks        webhooks.Store
+	bank         bank.Store
 	log          *slog.Logger
 	maxBody      int64
 	maxBatchBody int64
@@ -53,7 +57,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the API's handler.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, hooks: cfg.Hooks, log: cfg.Logger, maxBody: cfg.MaxBodyBytes}
+	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, log: cfg.Logger, maxBody: cfg.MaxBodyBytes}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

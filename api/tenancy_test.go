@@ -58,12 +58,26 @@ var routeBodies = map[string]string{
 	"PATCH " + entityRoutes + "/webhook-endpoints/:endpoint":                               `{"description":"shop"}`,
 	"DELETE " + entityRoutes + "/webhook-endpoints/:endpoint":                              ``,
 	"POST " + entityRoutes + "/webhook-endpoints/:endpoint/deliveries/:delivery/redeliver": ``,
+
+	"POST " + entityRoutes + "/bank-accounts":                                   `{"account":"1010","iban":"NL28RABO0318427756","name":"Rabobank"}`,
+	"PATCH " + entityRoutes + "/bank-accounts/:bank":                            `{"match_window_days":3}`,
+	"POST " + entityRoutes + "/bank-accounts/:bank/statements":                  `{statementfile}`,
+	"POST " + entityRoutes + "/bank-accounts/:bank/statement-lines/:line/entry": `{"account":"4400"}`,
+	"POST " + entityRoutes + "/bank-accounts/:bank/statement-lines/:line/apply": ``,
+	"POST " + entityRoutes + "/bank-accounts/:bank/auto-match":                  ``,
+	"POST " + entityRoutes + "/bank-accounts/:bank/matches":                     `{"statement_lines":[{matchline}],"ledger_lines":[{"entry_id":{matchentry},"line_no":2}]}`,
+	"DELETE " + entityRoutes + "/bank-accounts/:bank/matches/:match":            ``,
+}
+
+// routeQueries are query strings some routes need besides their body.
+var routeQueries = map[string]string{
+	"POST " + entityRoutes + "/bank-accounts/:bank/statements": "?format=camt053",
 }
 
 // clientForbiddenReads are the GET routes a client key may not use: the
 // firm's own records about an entity's customers, tax and money.
 // They read their own customers' statements, though.
-var clientForbiddenReads = regexp.MustCompile(`/(customers(/:customer)?$|tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints|reports/customer-statements)|/allocations$`)
+var clientForbiddenReads = regexp.MustCompile(`/(customers(/:customer)?$|tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints|reports/customer-statements|bank-accounts)|/allocations$`)
 
 // integrationRoutes are the routes an integration key may use: orders,
 // and reading customers.
@@ -126,7 +140,11 @@ func (f *fixture) call(r route, params map[string]string, key string) *response 
 			body = b
 		}
 	}
-	return f.do(r.method, fill(f.t, r, params), key, body)
+	var header []string
+	if strings.HasPrefix(fmt.Sprint(body), "<?xml") {
+		header = []string{"Content-Type", "application/xml"}
+	}
+	return f.do(r.method, fill(f.t, r, params)+routeQueries[r.String()], key, body, header...)
 }
 
 // seedInvoicing gives an entity what every invoicing route needs: a
@@ -205,6 +223,77 @@ func (f *fixture) seedOrders(entity int64, key string) map[string]string {
 	}
 }
 
+// seedBank gives an entity a bank account with a statement: a customer
+// payment naming an open invoice, a bank fee, two lines matched by hand
+// (one to read, one to unmatch) and one to match; and the next statement
+// for the import route. It returns the route parameters for them.
+func (f *fixture) seedBank(entity int64, key, customer string) map[string]string {
+	base := ent(entity)
+	bank := id(f.must(f.do("POST", base+"/bank-accounts", key, `{"account":"1000","iban":"NL91ABNA0417164300"}`), 201).obj["id"])
+	inv := f.must(f.do("POST", base+"/invoices", key, `{"customer_id":`+customer+`,"issue_date":"2026-03-02","lines":[{"description":"Rolls","quantity":"4","unit_price":"2.50","tax_code":"21"}]}`), 201).obj
+	inv = f.must(f.do("POST", base+"/invoices/"+id(inv["id"])+"/issue", key, nil), 200).obj
+	entries := map[string]string{}
+	for _, n := range []string{"1", "2", "3"} {
+		amount := n + "0.00"
+		// References the statement lines do not name: only a hand can match them.
+		body := `{"date":"2026-03-10","description":"Supplier ` + n + `","reference":"REF-` + n + `","lines":[` + dr("4200", amount) + `,` + cr("1000", amount) + `]}`
+		entries[n] = strconv.FormatInt(f.post(entity, key, body), 10)
+	}
+	closing := mustMinor(f.t, inv["total"].(string)) - 6500
+	stmt := func(id, from, to string, opening, closing int64, lines string) string {
+		return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>%[1]s</MsgId><CreDtTm>%[3]sT20:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>%[1]s</Id><FrToDt><FrDtTm>%[2]sT00:00:00</FrDtTm><ToDtTm>%[3]sT23:59:59</ToDtTm></FrToDt><Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">%[4]s</Amt><CdtDbtInd>%[5]s</CdtDbtInd><Dt><Dt>%[2]s</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">%[6]s</Amt><CdtDbtInd>%[7]s</CdtDbtInd><Dt><Dt>%[3]s</Dt></Dt></Bal>%[8]s</Stmt></BkToCstmrStmt></Document>`,
+			id, from, to, plain(opening), side(opening), plain(closing), side(closing), lines)
+	}
+	entry := func(ref, date string, minor int64, e2e, text string) string {
+		return fmt.Sprintf(`<Ntry><Amt Ccy="EUR">%s</Amt><CdtDbtInd>%s</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>%s</Dt></BookgDt><AcctSvcrRef>%s</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>%s</EndToEndId></Refs><RmtInf><Ustrd>%s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`, plain(minor), side(minor), date, ref, e2e, text)
+	}
+	w1 := stmt("TEN-W1", "2026-03-09", "2026-03-15", 0, closing,
+		entry("T1", "2026-03-11", mustMinor(f.t, inv["total"].(string)), "NOTPROVIDED", "Factuur "+inv["number"].(string))+
+			entry("T2", "2026-03-11", -500, "NOTPROVIDED", "Kosten")+
+			entry("T3", "2026-03-11", -1000, "E2E-X1", "supplier one")+
+			entry("T4", "2026-03-11", -2000, "E2E-X2", "supplier two")+
+			entry("T5", "2026-03-11", -3000, "E2E-X3", "supplier three"))
+	f.must(f.do("POST", base+"/bank-accounts/"+bank+"/statements?auto_match=false", key, w1, "Content-Type", "application/xml"), 201)
+	lines := map[string]string{}
+	var statement string
+	for _, l := range f.must(f.do("GET", base+"/bank-accounts/"+bank+"/statement-lines", key, nil), 200).obj["data"].([]any) {
+		l := l.(map[string]any)
+		lines[l["bank_ref"].(string)] = id(l["id"])
+		statement = id(l["statement_id"])
+	}
+	match := func(line, entry string) string {
+		body := `{"statement_lines":[` + line + `],"ledger_lines":[{"entry_id":` + entry + `,"line_no":2}]}`
+		return id(f.must(f.do("POST", base+"/bank-accounts/"+bank+"/matches", key, body), 201).obj["id"])
+	}
+	r := "POST " + entityRoutes + "/bank-accounts/:bank/statement-lines/:line/"
+	return map[string]string{
+		"bank": bank, "statement": statement, "line": lines["T1"], r + "apply|line": lines["T1"], r + "entry|line": lines["T2"],
+		"match": match(lines["T3"], entries["1"]), "DELETE " + entityRoutes + "/bank-accounts/:bank/matches/:match|match": match(lines["T4"], entries["2"]),
+		"matchline": lines["T5"], "matchentry": entries["3"],
+		"statementfile": stmt("TEN-W2", "2026-03-16", "2026-03-22", closing, closing-100, entry("T6", "2026-03-17", -100, "NOTPROVIDED", "Kosten")),
+	}
+}
+
+// plain and side write a signed amount as CAMT does: unsigned, with its side.
+func plain(minor int64) string {
+	if minor < 0 {
+		minor = -minor
+	}
+	return fmt.Sprintf("%d.%02d", minor/100, minor%100)
+}
+
+func side(minor int64) string {
+	if minor < 0 {
+		return "DBIT"
+	}
+	return "CRDT"
+}
+
 // tenants is two entities with an entry each and keys of every role.
 type tenants struct {
 	*fixture
@@ -226,9 +315,11 @@ func newTenants(t *testing.T) *tenants {
 	tn.paramsA = f.seedInvoicing(tn.a, tn.acctA)
 	tn.paramsA["id"] = strconv.FormatInt(idA, 10)
 	maps.Copy(tn.paramsA, f.seedOrders(tn.a, tn.acctA))
+	maps.Copy(tn.paramsA, f.seedBank(tn.a, tn.acctA, tn.paramsA["customer"]))
 	tn.paramsB = f.seedInvoicing(tn.b, tn.acctB)
 	tn.paramsB["id"] = strconv.FormatInt(idB, 10)
 	maps.Copy(tn.paramsB, f.seedOrders(tn.b, tn.acctB))
+	maps.Copy(tn.paramsB, f.seedBank(tn.b, tn.acctB, tn.paramsB["customer"]))
 	return tn
 }
 
@@ -254,7 +345,8 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		for _, id := range []string{"999999", "abc", "-1", "0"} {
 			t.Run("missing entity "+id+": "+r.String(), func(t *testing.T) {
-				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1", "year": "2025"}
+				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1", "year": "2025",
+					"bank": "1", "statement": "1", "line": "1", "match": "1", "matchline": "1", "matchentry": "1", "statementfile": "{}"}
 				wantProblem(t, tn.call(r, p, tn.acctA), 404, "not_found")
 			})
 		}

@@ -22,6 +22,7 @@ import (
 
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
+	"backoffice/ledger/bank/bankstore"
 	"backoffice/ledger/sqlstore"
 )
 
@@ -200,7 +201,8 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer st.Close()
-	r, err := orderstore.New(invstore.New(st)).Verify(ctx)
+	inv := invstore.New(st)
+	r, err := orderstore.New(inv).Verify(ctx, bankstore.New(st, inv.Receivables()).Verify)
 	if err != nil {
 		return err
 	}
@@ -210,6 +212,7 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 	fmt.Fprintf(stdout, "law 7 (stored totals equal the sum of their lines): %d total rows\n", r.Totals)
 	fmt.Fprintf(stdout, "invoicing (document numbers gapless, every document posted, settlements equal allocations): %d documents\n", r.Documents)
 	fmt.Fprintln(stdout, "orders and events (totals equal their lines, history ends at the status, event sequences gapless)")
+	fmt.Fprintln(stdout, "bank (statements chain and add up, matches add up on both sides)")
 	if len(r.Breaches) == 0 {
 		fmt.Fprintln(stdout, "OK: no breach found")
 		return nil

@@ -19,6 +19,7 @@ import (
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/dispatch"
 	"backoffice/invoicing/webhooks/hookstore"
+	"backoffice/ledger/bank/bankstore"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -57,7 +58,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	hooks := hookstore.New(st, hookPolicy)
-	handler := api.New(api.Config{Store: orderstore.New(invstore.New(st)), Hooks: hooks, Logger: log, MaxBodyBytes: int64(*maxBody)})
+	inv := invstore.New(st)
+	banks := bankstore.New(st, inv.Receivables())
+	handler := api.New(api.Config{Store: orderstore.New(inv), Hooks: hooks, Bank: banks, Logger: log, MaxBodyBytes: int64(*maxBody)})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -290,6 +290,8 @@ func translate(err error) error {
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_immutable", Message: "an issued invoice never changes; void it or issue a credit note", Cause: err}
 	case code == "BOL06":
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "record_immutable", Message: "orders, their lines and events never change once written", Cause: err}
+	case code == "BOL07":
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "entry_reconciled", Message: "the entry has lines reconciled with a bank statement; unmatch them before reversing it", Cause: err}
 	case code == "23514" && strings.Contains(msg, "_range"):
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "settlement_out_of_range", Message: "the change would settle or credit a document beyond its total", Cause: err}
 	case code == "23505":
@@ -324,6 +326,8 @@ func sqlState(err error) (code, msg string) {
 		return "BOL05", m
 	case strings.Contains(m, "BOL06:"):
 		return "BOL06", m
+	case strings.Contains(m, "BOL07:"):
+		return "BOL07", m
 	case strings.Contains(m, "UNIQUE constraint failed"):
 		return "23505", m
 	case strings.Contains(m, "integer overflow") || strings.Contains(m, "account_totals_integer"):

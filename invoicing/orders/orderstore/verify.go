@@ -12,8 +12,8 @@ import (
 // event), every order's totals are the sum of its lines, its last recorded
 // status is its status, and an invoiced order's invoice is not void, is
 // for the order's customer and links every order line.
-func (s *Store) Verify(ctx context.Context) (*sqlstore.VerifyReport, error) {
-	return s.Store.Verify(ctx, s.verifyOrders)
+func (s *Store) Verify(ctx context.Context, more ...sqlstore.Checker) (*sqlstore.VerifyReport, error) {
+	return s.Store.Verify(ctx, append([]sqlstore.Checker{s.verifyOrders}, more...)...)
 }
 
 func (s *Store) verifyOrders(ctx context.Context, r *sqlstore.VerifyReport) error {

@@ -1,0 +1,133 @@
+package bank
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"backoffice/ledger"
+	"backoffice/ledger/money"
+)
+
+// DefaultWindowDays is how far apart a statement line's booking date and a
+// ledger line's date may be for the automatic matcher, unless the bank
+// account says otherwise: a transfer entered in the books on Friday often
+// reaches the account on Monday or Tuesday.
+const DefaultWindowDays = 5
+
+// Account is a ledger account marked as a bank account.
+type Account struct {
+	ID              int64
+	EntityID        int64
+	AccountID       int64
+	AccountCode     string
+	Name            string
+	IBAN            string
+	Currency        string
+	MatchWindowDays int
+	CSVMapping      *CSVMapping
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// AccountInput creates or changes a bank account. The ledger account and
+// the IBAN are fixed once statements refer to them: create another bank
+// account for another account.
+type AccountInput struct {
+	Account         *string     `json:"account"`
+	Name            *string     `json:"name"`
+	IBAN            *string     `json:"iban"`
+	Currency        *string     `json:"currency"`
+	MatchWindowDays *int        `json:"match_window_days"`
+	CSVMapping      *CSVMapping `json:"csv_mapping"`
+}
+
+// Apply checks the input and fills a. The store checks the ledger account
+// (exists, is an asset, takes the currency) and the CSV mapping
+// (csvstmt.Check).
+func (in *AccountInput) Apply(a *Account, ent *ledger.Entity, creating bool) error {
+	var p ledger.Problems
+	if creating {
+		if in.Account == nil || strings.TrimSpace(*in.Account) == "" {
+			p.Add("account", "field_required", "account is required: the code of the ledger account the bank account is")
+		} else {
+			a.AccountCode = strings.TrimSpace(*in.Account)
+		}
+		if in.IBAN == nil || *in.IBAN == "" {
+			p.Add("iban", "field_required", "iban is required")
+		} else if iban, ok := NormalizeIBAN(*in.IBAN); !ok {
+			p.Add("iban", "iban_invalid", "iban %q is not a valid IBAN (country, check digits and account number, checked by mod 97)", *in.IBAN)
+		} else {
+			a.IBAN = iban
+		}
+		a.Currency = ent.Currency
+		a.MatchWindowDays = DefaultWindowDays
+	} else {
+		if in.Account != nil {
+			p.Add("account", "field_immutable", "the ledger account of a bank account cannot change; create another bank account")
+		}
+		if in.IBAN != nil {
+			p.Add("iban", "field_immutable", "the IBAN of a bank account cannot change; create another bank account")
+		}
+		if in.Currency != nil {
+			p.Add("currency", "field_immutable", "the currency of a bank account cannot change")
+		}
+	}
+	if creating && in.Currency != nil {
+		c := strings.TrimSpace(*in.Currency)
+		if !money.ValidCurrency(c) {
+			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+		} else {
+			a.Currency = c
+		}
+	}
+	if in.Name != nil {
+		a.Name = strings.TrimSpace(*in.Name)
+	}
+	if creating && a.Name == "" && in.Name == nil {
+		a.Name = "Bank " + a.IBAN
+	}
+	if a.Name == "" {
+		p.Add("name", "field_required", "name must not be empty")
+	} else if utf8.RuneCountInString(a.Name) > 200 {
+		p.Add("name", "text_too_long", "name is longer than 200 characters")
+	}
+	if in.MatchWindowDays != nil {
+		if *in.MatchWindowDays < 0 || *in.MatchWindowDays > 60 {
+			p.Add("match_window_days", "match_window_invalid", "match_window_days must be 0 to 60, got %d", *in.MatchWindowDays)
+		} else {
+			a.MatchWindowDays = *in.MatchWindowDays
+		}
+	}
+	if in.CSVMapping != nil {
+		a.CSVMapping = in.CSVMapping
+	}
+	return p.Err()
+}
+
+// NormalizeIBAN removes spaces, upper-cases and checks an IBAN's form and
+// its ISO 7064 mod-97 check digits.
+func NormalizeIBAN(s string) (string, bool) {
+	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	if len(s) < 15 || len(s) > 34 {
+		return s, false
+	}
+	for i, r := range s {
+		letter := r >= 'A' && r <= 'Z'
+		digit := r >= '0' && r <= '9'
+		if (i < 2 && !letter) || (i >= 2 && i < 4 && !digit) || (!letter && !digit) {
+			return s, false
+		}
+	}
+	// Move the first four characters to the end, letters as 10..35, and
+	// take the remainder piecewise so that no big integer is needed.
+	rem := 0
+	for _, r := range s[4:] + s[:4] {
+		if r >= 'A' {
+			rem = (rem*100 + int(r-'A'+10)) % 97
+		} else {
+			rem = (rem*10 + int(r-'0')) % 97
+		}
+	}
+	return s, rem == 1
+}

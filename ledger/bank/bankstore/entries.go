@@ -1,0 +1,288 @@
+package bankstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"backoffice/ledger"
+	"backoffice/ledger/bank"
+	"backoffice/ledger/bank/match"
+	"backoffice/ledger/money"
+	"backoffice/ledger/sqlstore"
+)
+
+// counterpartyKeys are the keys a counter account is remembered under for
+// a line, most specific first: the other party's IBAN, its name, and for
+// lines without a party (bank fees, interest) the bank's transaction code.
+func counterpartyKeys(l *bank.StatementLine) []string {
+	var keys []string
+	if l.CounterIBAN != "" {
+		keys = append(keys, "iban:"+l.CounterIBAN)
+	}
+	if name := strings.ToUpper(strings.Join(strings.Fields(l.Counterparty), " ")); name != "" {
+		keys = append(keys, "name:"+name)
+	}
+	if len(keys) == 0 && l.Kind != "" {
+		keys = append(keys, "kind:"+l.Kind)
+	}
+	return keys
+}
+
+// SuggestedAccount returns the counter account last used for the line's
+// counterparty.
+func (s *Store) SuggestedAccount(ctx context.Context, entityID int64, l *bank.StatementLine) (string, error) {
+	for _, k := range counterpartyKeys(l) {
+		var codes []string
+		err := s.db(ctx).Raw(`SELECT a.code FROM bank_counterparty_accounts c JOIN accounts a ON a.entity_id = c.entity_id AND a.id = c.account_id
+			WHERE c.entity_id = ? AND c.counterparty_key = ? AND a.archived_at IS NULL`, entityID, k).Scan(&codes).Error
+		if err != nil {
+			return "", translate(err)
+		}
+		if len(codes) > 0 {
+			return codes[0], nil
+		}
+	}
+	return "", nil
+}
+
+// EntryFromLine posts the entry of a statement line and reconciles it.
+func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, lineID int64, in *bank.EntryInput) (*bank.Match, *ledger.Entry, error) {
+	var out *bank.Match
+	var entry *ledger.Entry
+	err := s.tx(ctx, func(ctx context.Context) error {
+		a, l, err := s.lockLine(ctx, ent, bankID, lineID)
+		if err != nil {
+			return err
+		}
+		counter := ""
+		if in.Account != nil {
+			counter = strings.TrimSpace(*in.Account)
+		} else if counter, err = s.SuggestedAccount(ctx, ent.ID, l); err != nil {
+			return err
+		}
+		if counter == "" {
+			return invalid("account", "account_required", "account is required: no counter account is remembered for this line's counterparty")
+		}
+		ca, err := s.l.Account(ctx, ent.ID, counter)
+		if ledger.IsCode(err, ledger.CodeNotFound) {
+			return invalid("account", "account_not_found", "account %q is not in the chart of accounts", counter)
+		} else if err != nil {
+			return err
+		}
+		if ca.ID == a.AccountID {
+			return invalid("account", "account_invalid", "the counter account must be another account than the bank account %s itself", a.AccountCode)
+		}
+		e, err := s.postLine(ctx, p, ent, a, l, counter, in)
+		if err != nil {
+			return err
+		}
+		entry = e
+		id, err := s.insertMatch(ctx, p, ent, a, bank.RuleEntry, nil, []int64{l.ID}, []bank.LineRef{{EntryID: e.ID, LineNo: 1}})
+		if err != nil {
+			return err
+		}
+		for _, k := range counterpartyKeys(l) {
+			err := s.db(ctx).Exec(`INSERT INTO bank_counterparty_accounts (entity_id, counterparty_key, account_id, updated_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (entity_id, counterparty_key) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
+				ent.ID, k, ca.ID, sqlstore.Now()).Error
+			if err != nil {
+				return err
+			}
+		}
+		out, err = s.oneMatch(ctx, ent, a, id)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, entry, nil
+}
+
+// postLine posts the bank account against the counter account, dated on
+// the booking date, referenced by the bank's reference. The bank line is
+// the entry's first.
+func (s *Store) postLine(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, l *bank.StatementLine, counter string, in *bank.EntryInput) (*ledger.Entry, error) {
+	desc := ""
+	if in.Description != nil {
+		desc = strings.TrimSpace(*in.Description)
+	}
+	if desc == "" {
+		desc = strings.TrimSpace(strings.Join([]string{l.Counterparty, l.Remittance}, " "))
+	}
+	if desc == "" {
+		desc = "Bank statement line " + l.BankRef
+	}
+	desc = truncate(desc, 500)
+	amount := money.Format(abs(l.AmountMinor), exponent(a.Currency))
+	bankLine := ledger.LineInput{Account: a.AccountCode}
+	counterLine := ledger.LineInput{Account: counter}
+	if l.AmountMinor > 0 {
+		bankLine.Debit, counterLine.Credit = amount, amount
+	} else {
+		bankLine.Credit, counterLine.Debit = amount, amount
+	}
+	ei := &ledger.EntryInput{Date: l.BookingDate.String(), Description: desc, Reference: truncate(l.BankRef, 100),
+		Lines: []ledger.LineInput{bankLine, counterLine}}
+	if a.Currency != ent.Currency {
+		ei.Lines[0].Currency, ei.Lines[1].Currency = a.Currency, a.Currency
+		if in.ExchangeRate == nil {
+			return nil, invalid("exchange_rate", "exchange_rate_required", "the bank account is in %s: give the exchange rate to %s", a.Currency, ent.Currency)
+		}
+		ei.ExchangeRate = *in.ExchangeRate
+	} else if in.ExchangeRate != nil {
+		return nil, invalid("exchange_rate", "exchange_rate_unused", "the bank account is in the functional currency %s; no exchange rate applies", ent.Currency)
+	}
+	posted, err := s.l.PostEntry(ctx, p, ent, ei, nil)
+	if err != nil {
+		return nil, err
+	}
+	return posted.Entry, nil
+}
+
+// lockLine locks the bank account and loads an unmatched line of it.
+func (s *Store) lockLine(ctx context.Context, ent *ledger.Entity, bankID, lineID int64) (*bank.Account, *bank.StatementLine, error) {
+	a, err := s.lockAccount(ctx, ent.ID, bankID)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := s.StatementLine(ctx, ent.ID, bankID, lineID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if l.MatchID != nil {
+		return nil, nil, ledger.Errorf(ledger.CodeConflict, "line_already_matched", "statement line %d is already matched (match %d); unmatch it first", l.ID, *l.MatchID)
+	}
+	return a, l, nil
+}
+
+// Proposals lists the cash applications found among unreconciled lines.
+func (s *Store) Proposals(ctx context.Context, ent *ledger.Entity, bankID int64) ([]*bank.Proposal, error) {
+	a, err := s.BankAccount(ctx, ent.ID, bankID)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND m.match_id IS NULL AND l.amount_minor > 0 ORDER BY l.id`, ent.ID, a.ID)
+	if err != nil || len(ls) == 0 || s.rec == nil {
+		return []*bank.Proposal{}, err
+	}
+	return s.propose(ctx, ent, a, ls)
+}
+
+func (s *Store) propose(ctx context.Context, ent *ledger.Entity, a *bank.Account, ls []*bank.StatementLine) ([]*bank.Proposal, error) {
+	open, err := s.rec.OpenInvoices(ctx, ent, a.Currency)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	mo := make([]match.OpenInvoice, len(open))
+	for i, o := range open {
+		mo[i] = match.OpenInvoice{ID: o.ID, Number: o.Number, CustomerID: o.CustomerID, Currency: o.Currency, OpenMinor: o.OpenMinor}
+		names[o.CustomerID] = o.CustomerName
+	}
+	byID := map[int64]*bank.StatementLine{}
+	for _, l := range ls {
+		byID[l.ID] = l
+	}
+	props := match.Propose(matchStatementLines(ls), mo, a.Currency)
+	out := make([]*bank.Proposal, 0, len(props))
+	for _, pr := range props {
+		bp := &bank.Proposal{Line: byID[pr.StatementLineID], CustomerID: pr.CustomerID, CustomerName: names[pr.CustomerID]}
+		for _, al := range pr.Allocations {
+			bp.Allocations = append(bp.Allocations, bank.Allocation{InvoiceID: al.InvoiceID, Number: al.Number, AmountMinor: al.AmountMinor})
+		}
+		out = append(out, bp)
+	}
+	return out, nil
+}
+
+// ApplyCash records the line as a customer payment, allocates it and
+// reconciles it with the payment's entry.
+func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, lineID int64, in *bank.CashInput) (*bank.Match, error) {
+	if s.rec == nil {
+		return nil, ledger.Errorf(ledger.CodeConflict, "cash_application_unavailable", "this service has no invoicing to apply payments to")
+	}
+	var out *bank.Match
+	err := s.tx(ctx, func(ctx context.Context) error {
+		a, l, err := s.lockLine(ctx, ent, bankID, lineID)
+		if err != nil {
+			return err
+		}
+		if l.AmountMinor <= 0 {
+			return invalid("", "line_not_incoming", "statement line %d is money out (%s); only money in is a customer payment", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
+		}
+		r := &bank.Receipt{Date: l.BookingDate, AmountMinor: l.AmountMinor, Currency: a.Currency, BankAccount: a.AccountCode, Reference: truncate(l.BankRef, 100)}
+		if in.CustomerID != nil {
+			r.CustomerID = *in.CustomerID
+		}
+		if in.ExchangeRate != nil {
+			r.ExchangeRate = *in.ExchangeRate
+		}
+		if len(in.Allocations) == 0 {
+			props, err := s.propose(ctx, ent, a, []*bank.StatementLine{l})
+			if err != nil {
+				return err
+			}
+			if len(props) == 0 {
+				return invalid("allocations", "no_proposal", "statement line %d names no open invoices of one customer whose open amounts add up to %s; give the allocations", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
+			}
+			r.CustomerID, r.Allocations = props[0].CustomerID, props[0].Allocations
+		} else {
+			var total int64
+			var p ledger.Problems
+			for i, al := range in.Allocations {
+				amt, err := money.ParseAmount(al.Amount, exponent(a.Currency))
+				if err != nil {
+					ae, _ := err.(*money.AmountError)
+					p.Add(fmt.Sprintf("allocations[%d].amount", i), ae.Reason, "%s", ae.Message)
+					continue
+				}
+				if al.InvoiceID <= 0 {
+					p.Add(fmt.Sprintf("allocations[%d].invoice_id", i), "field_required", "invoice_id is required")
+				}
+				total += amt
+				r.Allocations = append(r.Allocations, bank.Allocation{InvoiceID: al.InvoiceID, AmountMinor: amt})
+			}
+			if err := p.Err(); err != nil {
+				return err
+			}
+			if total > l.AmountMinor {
+				return invalid("allocations", "allocations_exceed_line", "the allocations add up to %s, more than the line's %s",
+					money.Format(total, exponent(a.Currency)), money.Format(l.AmountMinor, exponent(a.Currency)))
+			}
+		}
+		paymentID, entryID, err := s.rec.RecordReceipt(ctx, p, ent, r)
+		if err != nil {
+			return err
+		}
+		bl, err := s.ledgerLines(ctx, a, ent, ` AND jl.entry_id = ?`, entryID)
+		if err != nil {
+			return err
+		}
+		if len(bl) != 1 {
+			return ledger.Internal(fmt.Errorf("payment entry %d has %d lines on account %s", entryID, len(bl), a.AccountCode))
+		}
+		id, err := s.insertMatch(ctx, p, ent, a, bank.RuleCashApplication, &paymentID, []int64{l.ID}, []bank.LineRef{{EntryID: entryID, LineNo: bl[0].LineNo}})
+		if err != nil {
+			return err
+		}
+		out, err = s.oneMatch(ctx, ent, a, id)
+		return err
+	})
+	return out, err
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}

@@ -1,0 +1,395 @@
+package bankstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"backoffice/ledger"
+	"backoffice/ledger/bank"
+	"backoffice/ledger/bank/camt053"
+	"backoffice/ledger/bank/csvstmt"
+	"backoffice/ledger/money"
+	"backoffice/ledger/sqlstore"
+)
+
+// ImportStatement stores the statements of a file, all or nothing.
+func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID int64, in *bank.ImportInput) (*bank.ImportResult, error) {
+	res := &bank.ImportResult{}
+	err := s.tx(ctx, func(ctx context.Context) error {
+		a, err := s.lockAccount(ctx, ent.ID, bankID)
+		if err != nil {
+			return err
+		}
+		parsed, err := parse(a, in)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(in.Data)
+		hash := hex.EncodeToString(sum[:])
+		prev, err := s.lastStatement(ctx, ent.ID, a.ID)
+		if err != nil {
+			return err
+		}
+		for i := range parsed {
+			imp := &importer{s: s, p: p, ent: ent, a: a, in: in, hash: hash, prev: prev, ps: &parsed[i], index: i, count: len(parsed)}
+			st, err := imp.run(ctx)
+			if err != nil {
+				return err
+			}
+			res.Statements = append(res.Statements, st)
+			res.LinesAdded += imp.added
+			res.LinesSkipped += imp.skipped
+			if imp.created {
+				res.Created = true
+				prev = st
+			}
+		}
+		if res.LinesAdded > 0 && !in.NoAutoMatch {
+			ids, err := s.autoMatch(ctx, p, ent, a)
+			if err != nil {
+				return err
+			}
+			res.AutoMatched = len(ids)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// parse reads the file by its format.
+func parse(a *bank.Account, in *bank.ImportInput) ([]bank.ParsedStatement, error) {
+	switch in.Format {
+	case bank.FormatCAMT053:
+		return camt053.Parse(bytes.NewReader(in.Data))
+	case bank.FormatCSV:
+		if a.CSVMapping == nil {
+			return nil, invalid("format", "csv_mapping_missing", "bank account %d has no CSV mapping; save one (PATCH the bank account with csv_mapping) before importing CSV files", a.ID)
+		}
+		ps, err := csvstmt.Parse(bytes.NewReader(in.Data), a.CSVMapping, a.Currency)
+		if err != nil {
+			return nil, err
+		}
+		return []bank.ParsedStatement{*ps}, nil
+	}
+	return nil, invalid("format", "format_invalid", "format is %q or %q, got %q", bank.FormatCAMT053, bank.FormatCSV, in.Format)
+}
+
+// importer imports one statement of a file.
+type importer struct {
+	s            *Store
+	p            *ledger.Principal
+	ent          *ledger.Entity
+	a            *bank.Account
+	in           *bank.ImportInput
+	hash         string
+	prev         *bank.Statement
+	ps           *bank.ParsedStatement
+	index, count int
+
+	created        bool
+	added, skipped int
+}
+
+// where names the statement in the file for error paths.
+func (m *importer) where(field string) string {
+	if m.in.Format == bank.FormatCSV {
+		return field
+	}
+	w := fmt.Sprintf("Stmt[%d]", m.index+1)
+	if field != "" {
+		w += "/" + field
+	}
+	return w
+}
+
+func (m *importer) ref() string {
+	switch {
+	case m.in.Format == bank.FormatCSV:
+		return "csv-" + m.hash[:16]
+	case m.ps.StatementID != "":
+		return m.ps.StatementID
+	}
+	return fmt.Sprintf("camt-%s-%d", m.hash[:16], m.index+1)
+}
+
+func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
+	ps, a := m.ps, m.a
+	if ps.IBAN != "" && ps.IBAN != a.IBAN {
+		return nil, invalid(m.where("Acct/Id/IBAN"), "statement_iban_mismatch", "the statement is for IBAN %s; bank account %d is %s", ps.IBAN, a.ID, a.IBAN)
+	}
+	if ps.Currency != "" && ps.Currency != a.Currency {
+		return nil, invalid(m.where("Acct/Ccy"), "statement_currency_mismatch", "the statement is in %s; bank account %d is in %s", ps.Currency, a.ID, a.Currency)
+	}
+	ref := m.ref()
+	if old, err := m.s.statements(ctx, `entity_id = ? AND bank_account_id = ? AND statement_ref = ?`, m.ent.ID, a.ID, ref); err != nil {
+		return nil, err
+	} else if len(old) > 0 {
+		return m.again(ctx, old[0])
+	}
+	if err := assignRefs(ps.Lines); err != nil {
+		return nil, err
+	}
+	known, err := m.s.knownRefs(ctx, m.ent.ID, a.ID, ps.Lines)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]bank.ParsedLine, 0, len(ps.Lines))
+	for _, l := range ps.Lines {
+		if !known[l.BankRef] {
+			lines = append(lines, l)
+			continue
+		}
+		if m.in.Format != bank.FormatCSV {
+			// A bank statement either is new or was imported whole; one
+			// sharing lines with an earlier one overlaps it.
+			return nil, invalid(l.Where, "statement_overlap", "the line with bank reference %s (%s) was imported before with another statement: this statement overlaps an earlier one", l.BankRef, l.Where)
+		}
+		m.skipped++
+	}
+	if len(lines) == 0 && m.in.Format == bank.FormatCSV {
+		// Every line of the export is held already: nothing to add.
+		return &bank.Statement{BankAccountID: a.ID, Format: bank.FormatCSV, Ref: ref, SHA256: m.hash}, nil
+	}
+	if m.prev != nil {
+		for _, l := range lines {
+			if l.BookingDate.Before(m.prev.To) {
+				return nil, invalid(l.Where, "statement_overlap", "the line with bank reference %s is booked on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
+					l.BankRef, l.BookingDate, m.prev.Ref, m.prev.To)
+			}
+		}
+	}
+	opening, closing, err := m.balances(lines)
+	if err != nil {
+		return nil, err
+	}
+	from, to := m.period(lines)
+	if from.IsZero() {
+		return nil, invalid(m.where("FrToDt"), "period_missing", "the statement states no period (FrToDt) and has no booked lines to take one from")
+	}
+	st := &bank.Statement{EntityID: m.ent.ID, BankAccountID: a.ID, Seq: 1, Ref: ref, Format: m.in.Format, From: from, To: to,
+		OpeningMinor: opening, ClosingMinor: closing, LineCount: len(lines), FileName: m.in.FileName, SHA256: m.hash,
+		CreatedAt: sqlstore.Now(), CreatedBy: m.p.KeyID}
+	if m.prev != nil {
+		st.Seq = m.prev.Seq + 1
+	}
+	err = m.s.db(ctx).Raw(`INSERT INTO bank_statements (entity_id, bank_account_id, seq, statement_ref, format, from_date, to_date,
+		opening_minor, closing_minor, line_count, file_name, file_sha256, created_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		st.EntityID, st.BankAccountID, st.Seq, st.Ref, st.Format, st.From, st.To, st.OpeningMinor, st.ClosingMinor,
+		st.LineCount, st.FileName, st.SHA256, st.CreatedAt, st.CreatedBy).Scan(&st.ID).Error
+	if err != nil {
+		return nil, err
+	}
+	if err := m.s.insertLines(ctx, st, lines); err != nil {
+		return nil, err
+	}
+	m.created, m.added = true, len(lines)
+	return st, m.s.l.Audit(ctx, m.ent.ID, &m.p.KeyID, "bank_statement.imported", st.Ref, map[string]any{
+		"bank_account_id": a.ID, "statement_id": st.ID, "seq": st.Seq, "lines": st.LineCount, "file_sha256": m.hash,
+		"opening": money.Format(opening, exponent(a.Currency)), "closing": money.Format(closing, exponent(a.Currency))})
+}
+
+// again answers a statement whose id was imported before: the same
+// statement adds nothing; another under the same id is refused.
+func (m *importer) again(ctx context.Context, old *bank.Statement) (*bank.Statement, error) {
+	if m.in.Format == bank.FormatCSV {
+		m.skipped = len(m.ps.Lines)
+		return old, nil
+	}
+	if err := assignRefs(m.ps.Lines); err != nil {
+		return nil, err
+	}
+	ls, err := m.s.lines(ctx, `l.entity_id = ? AND l.statement_id = ? ORDER BY l.line_no`, m.ent.ID, old.ID)
+	if err != nil {
+		return nil, err
+	}
+	same := len(ls) == len(m.ps.Lines) && m.ps.Opening != nil && *m.ps.Opening == old.OpeningMinor
+	for i := 0; same && i < len(ls); i++ {
+		same = ls[i].BankRef == m.ps.Lines[i].BankRef && ls[i].AmountMinor == m.ps.Lines[i].AmountMinor
+	}
+	if !same {
+		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: "statement_ref_conflict",
+			Message: fmt.Sprintf("statement %s was imported before (as statement %d) with other lines or balances; a bank statement never changes", old.Ref, old.ID),
+			Details: map[string]any{"statement_id": old.ID}}
+	}
+	m.skipped = len(ls)
+	return old, nil
+}
+
+// balances works out the opening and closing balances and checks that the
+// statement continues the previous one and adds up.
+func (m *importer) balances(lines []bank.ParsedLine) (opening, closing int64, err error) {
+	ps, exp := m.ps, exponent(m.a.Currency)
+	var total int64
+	for _, l := range lines {
+		var ok bool
+		if total, ok = money.Add(total, l.AmountMinor); !ok {
+			return 0, 0, invalid(l.Where, "amount_too_large", "the statement's lines add up to more than the largest amount the ledger holds")
+		}
+	}
+	switch {
+	case m.in.Format == bank.FormatCSV && len(lines) > 0 && lines[0].Balance != nil:
+		// A balance column: the balance before the first new line, and
+		// after the last (the parser checked the running balance).
+		opening = *lines[0].Balance - lines[0].AmountMinor
+		closing = *lines[len(lines)-1].Balance
+	case m.in.Format == bank.FormatCSV || ps.Opening == nil:
+		switch {
+		case m.in.Opening != nil && m.prev == nil:
+			opening = *m.in.Opening
+		case m.prev != nil:
+			opening = m.prev.ClosingMinor
+		default:
+			return 0, 0, invalid("opening_balance", "opening_balance_required",
+				"the file states no balances and is the first statement of bank account %d: give its opening balance (?opening_balance=1234.56)", m.a.ID)
+		}
+		closing = opening + total
+		if ps.Closing != nil && m.in.Format != bank.FormatCSV {
+			closing = *ps.Closing
+		}
+	default:
+		opening = *ps.Opening
+		if ps.Closing == nil {
+			return 0, 0, invalid(m.where("Bal"), "balance_missing", "the statement has no closing booked balance (CLBD)")
+		}
+		closing = *ps.Closing
+	}
+	if m.prev != nil && opening != m.prev.ClosingMinor {
+		return 0, 0, &ledger.Error{Code: ledger.CodeInvalid, Reason: "statement_gap",
+			Message: fmt.Sprintf("the opening balance %s does not continue the closing balance %s of the previous statement %s (to %s): difference %s; a statement is missing or this one is out of order",
+				money.Format(opening, exp), money.Format(m.prev.ClosingMinor, exp), m.prev.Ref, m.prev.To, money.Format(opening-m.prev.ClosingMinor, exp)),
+			Fields: []ledger.FieldError{{Path: m.where("Bal[OPBD]"), Reason: "statement_gap", Message: "opening balance does not continue the previous statement"}},
+			Details: map[string]any{"expected_opening": money.Format(m.prev.ClosingMinor, exp), "opening": money.Format(opening, exp),
+				"difference": money.Format(opening-m.prev.ClosingMinor, exp)}}
+	}
+	if opening+total != closing {
+		return 0, 0, &ledger.Error{Code: ledger.CodeInvalid, Reason: "statement_unbalanced",
+			Message: fmt.Sprintf("opening balance %s plus the lines (%s) is %s, but the closing balance is %s: difference %s",
+				money.Format(opening, exp), money.Format(total, exp), money.Format(opening+total, exp), money.Format(closing, exp), money.Format(closing-opening-total, exp)),
+			Fields: []ledger.FieldError{{Path: m.where("Bal[CLBD]"), Reason: "statement_unbalanced", Message: "the lines do not add up to the closing balance"}},
+			Details: map[string]any{"opening": money.Format(opening, exp), "lines_total": money.Format(total, exp),
+				"closing": money.Format(closing, exp), "difference": money.Format(closing-opening-total, exp)}}
+	}
+	return opening, closing, nil
+}
+
+// period is the statement's period: as the file states it, else (and for
+// a CSV export, whose period is that of the lines it adds) its lines' first
+// and last booking dates.
+func (m *importer) period(lines []bank.ParsedLine) (from, to ledger.Date) {
+	var first, last ledger.Date
+	for _, l := range lines {
+		if first.IsZero() || l.BookingDate.Before(first) {
+			first = l.BookingDate
+		}
+		if last.IsZero() || l.BookingDate.After(last) {
+			last = l.BookingDate
+		}
+	}
+	from, to = m.ps.From, m.ps.To
+	if m.in.Format == bank.FormatCSV || from.IsZero() {
+		from = first
+	}
+	if m.in.Format == bank.FormatCSV || to.IsZero() {
+		to = last
+	}
+	if from.IsZero() {
+		from = to
+	}
+	if to.IsZero() || to.Before(from) {
+		to = from
+	}
+	return from, to
+}
+
+// assignRefs gives a line without a bank reference one made from its
+// content, numbered among identical lines of the file, so that importing
+// the same file again finds the same references. A reference repeated
+// within the file is refused: the bank's references are unique.
+func assignRefs(lines []bank.ParsedLine) error {
+	seen := map[string]string{}
+	occurrence := map[string]int{}
+	for i := range lines {
+		l := &lines[i]
+		if l.BankRef == "" {
+			h := sha256.Sum256([]byte(strings.Join([]string{l.BookingDate.String(), strconv.FormatInt(l.AmountMinor, 10),
+				l.Counterparty, l.CounterIBAN, l.Remittance, l.EndToEndID}, "\x1f")))
+			key := hex.EncodeToString(h[:12])
+			occurrence[key]++
+			l.BankRef = fmt.Sprintf("h-%s-%d", key, occurrence[key])
+		}
+		if w, ok := seen[l.BankRef]; ok {
+			return invalid(l.Where, "line_ref_repeated", "bank reference %s of %s is also that of %s; a bank reference names one line", l.BankRef, l.Where, w)
+		}
+		seen[l.BankRef] = l.Where
+	}
+	return nil
+}
+
+// knownRefs returns which of the lines' bank references the bank account
+// holds already.
+func (s *Store) knownRefs(ctx context.Context, entityID, bankID int64, lines []bank.ParsedLine) (map[string]bool, error) {
+	known := map[string]bool{}
+	for start := 0; start < len(lines); start += 500 {
+		end := min(start+500, len(lines))
+		refs := make([]string, 0, end-start)
+		for _, l := range lines[start:end] {
+			refs = append(refs, l.BankRef)
+		}
+		var found []string
+		if err := s.db(ctx).Raw(`SELECT bank_ref FROM bank_statement_lines WHERE entity_id = ? AND bank_account_id = ? AND bank_ref IN ?`,
+			entityID, bankID, refs).Scan(&found).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range found {
+			known[r] = true
+		}
+	}
+	return known, nil
+}
+
+// insertLines writes a statement's lines, many to a statement.
+func (s *Store) insertLines(ctx context.Context, st *bank.Statement, lines []bank.ParsedLine) error {
+	const cols = 14
+	const batch = 60 // well under SQLite's and PostgreSQL's bound-parameter limits
+	for start := 0; start < len(lines); start += batch {
+		end := min(start+batch, len(lines))
+		var q strings.Builder
+		q.WriteString(`INSERT INTO bank_statement_lines (entity_id, bank_account_id, statement_id, line_no, booking_date, value_date,
+			amount_minor, bank_ref, end_to_end_id, counterparty, counter_iban, remittance, reference, kind) VALUES `)
+		args := make([]any, 0, (end-start)*cols)
+		for i := start; i < end; i++ {
+			l := &lines[i]
+			if i > start {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			var value any
+			if !l.ValueDate.IsZero() {
+				value = l.ValueDate
+			}
+			args = append(args, st.EntityID, st.BankAccountID, st.ID, i+1, l.BookingDate, value, l.AmountMinor, l.BankRef,
+				l.EndToEndID, l.Counterparty, l.CounterIBAN, l.Remittance, l.Reference, l.Kind)
+		}
+		if err := s.db(ctx).Exec(q.String(), args...).Error; err != nil {
+			if sqlstore.IsDuplicate(translate(err), "bank_statement_lines") {
+				return ledger.Errorf(ledger.CodeConflict, "statement_overlap", "a line of the statement was imported at the same time by another request")
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func exponent(currency string) int {
+	e, _ := money.Exponent(currency)
+	return e
+}

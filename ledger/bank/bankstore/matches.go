@@ -1,0 +1,311 @@
+package bankstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"backoffice/ledger"
+	"backoffice/ledger/bank"
+	"backoffice/ledger/bank/match"
+	"backoffice/ledger/money"
+	"backoffice/ledger/sqlstore"
+)
+
+// insertMatch records a match of lines already checked to be unmatched and
+// to add up; a line matched meanwhile by a racing request (the primary keys
+// of the link tables) is a conflict.
+func (s *Store) insertMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, rule string, paymentID *int64, stmt []int64, keys []bank.LineRef) (int64, error) {
+	var id int64
+	err := s.db(ctx).Raw(`INSERT INTO bank_matches (entity_id, bank_account_id, rule, payment_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		ent.ID, a.ID, rule, paymentID, sqlstore.Now(), p.KeyID).Scan(&id).Error
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range stmt {
+		err = s.db(ctx).Exec(`INSERT INTO bank_match_statement_lines (entity_id, statement_line_id, match_id) VALUES (?, ?, ?)`, ent.ID, l, id).Error
+		if err != nil {
+			return 0, alreadyMatched(err)
+		}
+	}
+	for _, k := range keys {
+		err = s.db(ctx).Exec(`INSERT INTO bank_match_ledger_lines (entity_id, entry_id, line_no, match_id) VALUES (?, ?, ?, ?)`, ent.ID, k.EntryID, k.LineNo, id).Error
+		if err != nil {
+			return 0, alreadyMatched(err)
+		}
+	}
+	return id, nil
+}
+
+func alreadyMatched(err error) error {
+	if sqlstore.IsDuplicate(translate(err), "bank_match_") {
+		return ledger.Errorf(ledger.CodeConflict, "line_already_matched", "a line was matched at the same time by another request")
+	}
+	return err
+}
+
+type matchRow struct {
+	ID            int64
+	EntityID      int64
+	BankAccountID int64
+	Rule          string
+	PaymentID     *int64
+	CreatedAt     time.Time
+	CreatedBy     int64
+}
+
+// loadMatches reads matches with their lines.
+func (s *Store) loadMatches(ctx context.Context, ent *ledger.Entity, a *bank.Account, where string, args ...any) ([]*bank.Match, error) {
+	var rows []matchRow
+	if err := s.db(ctx).Raw(`SELECT id, entity_id, bank_account_id, rule, payment_id, created_at, created_by FROM bank_matches WHERE `+where, args...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*bank.Match, len(rows))
+	for i, r := range rows {
+		m := &bank.Match{ID: r.ID, EntityID: r.EntityID, BankAccountID: r.BankAccountID, Rule: r.Rule, PaymentID: r.PaymentID,
+			CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy}
+		var err error
+		if m.StatementLines, err = s.lines(ctx, `m.entity_id = ? AND m.match_id = ? ORDER BY l.id`, ent.ID, r.ID); err != nil {
+			return nil, err
+		}
+		if m.LedgerLines, err = s.ledgerLines(ctx, a, ent, ` AND m.match_id = ? ORDER BY jl.entry_id, jl.line_no`, r.ID); err != nil {
+			return nil, err
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// Matches lists a bank account's matches by id.
+func (s *Store) Matches(ctx context.Context, entityID, bankID, after int64, limit int) ([]*bank.Match, error) {
+	a, ent, err := s.accountEntity(ctx, entityID, bankID)
+	if err != nil {
+		return nil, err
+	}
+	return s.loadMatches(ctx, ent, a, `entity_id = ? AND bank_account_id = ? AND id > ? ORDER BY id LIMIT ?`, entityID, bankID, after, limit)
+}
+
+// MatchByID returns one match with its lines.
+func (s *Store) MatchByID(ctx context.Context, entityID, bankID, id int64) (*bank.Match, error) {
+	a, ent, err := s.accountEntity(ctx, entityID, bankID)
+	if err != nil {
+		return nil, err
+	}
+	return s.oneMatch(ctx, ent, a, id)
+}
+
+func (s *Store) oneMatch(ctx context.Context, ent *ledger.Entity, a *bank.Account, id int64) (*bank.Match, error) {
+	ms, err := s.loadMatches(ctx, ent, a, `entity_id = ? AND bank_account_id = ? AND id = ?`, ent.ID, a.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return nil, ledger.NotFound("match")
+	}
+	return ms[0], nil
+}
+
+func (s *Store) accountEntity(ctx context.Context, entityID, bankID int64) (*bank.Account, *ledger.Entity, error) {
+	a, err := s.BankAccount(ctx, entityID, bankID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ent, err := s.l.Entity(ctx, entityID)
+	return a, ent, err
+}
+
+// AutoMatch runs the automatic matcher over the unreconciled lines.
+func (s *Store) AutoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID int64) ([]*bank.Match, error) {
+	var out []*bank.Match
+	err := s.tx(ctx, func(ctx context.Context) error {
+		a, err := s.lockAccount(ctx, ent.ID, bankID)
+		if err != nil {
+			return err
+		}
+		ids, err := s.autoMatch(ctx, p, ent, a)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		out, err = s.loadMatches(ctx, ent, a, `entity_id = ? AND id IN ? ORDER BY id`, ent.ID, ids)
+		return err
+	})
+	return out, err
+}
+
+// autoMatch matches what the rules find and returns the new matches' ids.
+// Ledger lines from before the first statement (less the window) are left
+// out: the first statement's opening balance covers them.
+func (s *Store) autoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account) ([]int64, error) {
+	var start *ledger.Date
+	if err := s.db(ctx).Raw(`SELECT MIN(from_date) FROM bank_statements WHERE entity_id = ? AND bank_account_id = ?`, ent.ID, a.ID).Scan(&start).Error; err != nil {
+		return nil, err
+	}
+	if start == nil || start.IsZero() {
+		return nil, nil
+	}
+	st, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND m.match_id IS NULL ORDER BY l.id`, ent.ID, a.ID)
+	if err != nil || len(st) == 0 {
+		return nil, err
+	}
+	ll, err := s.ledgerLines(ctx, a, ent, ` AND m.match_id IS NULL AND jl.date >= ? ORDER BY jl.entry_id, jl.line_no`, start.AddDays(-a.MatchWindowDays))
+	if err != nil || len(ll) == 0 {
+		return nil, err
+	}
+	groups := match.Auto(matchStatementLines(st), matchLedgerLines(ll), match.Options{WindowDays: a.MatchWindowDays})
+	ids := make([]int64, 0, len(groups))
+	for _, g := range groups {
+		keys := make([]bank.LineRef, len(g.Ledger))
+		for i, k := range g.Ledger {
+			keys[i] = bank.LineRef{EntryID: k.EntryID, LineNo: k.LineNo}
+		}
+		id, err := s.insertMatch(ctx, p, ent, a, g.Rule, nil, g.Statement, keys)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) > 0 {
+		err = s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.auto", a.AccountCode, map[string]any{"bank_account_id": a.ID, "matches": ids})
+	}
+	return ids, err
+}
+
+func matchStatementLines(ls []*bank.StatementLine) []match.StatementLine {
+	out := make([]match.StatementLine, len(ls))
+	for i, l := range ls {
+		var refs []string
+		for _, r := range []string{l.EndToEndID, l.Reference} {
+			if r != "" {
+				refs = append(refs, r)
+			}
+		}
+		out[i] = match.StatementLine{ID: l.ID, Date: l.BookingDate, Amount: l.AmountMinor, Refs: refs, Remittance: l.Remittance, Counterparty: l.Counterparty}
+	}
+	return out
+}
+
+func matchLedgerLines(ls []*bank.LedgerLine) []match.LedgerLine {
+	out := make([]match.LedgerLine, len(ls))
+	for i, l := range ls {
+		out[i] = match.LedgerLine{Key: match.LineKey{EntryID: l.EntryID, LineNo: l.LineNo}, Date: l.Date, Amount: l.AmountMinor, Reference: l.Reference, Text: l.Description}
+	}
+	return out
+}
+
+// Match matches lines by hand.
+func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID int64, in *bank.MatchInput) (*bank.Match, error) {
+	if err := in.Check(); err != nil {
+		return nil, err
+	}
+	var out *bank.Match
+	err := s.tx(ctx, func(ctx context.Context) error {
+		a, err := s.lockAccount(ctx, ent.ID, bankID)
+		if err != nil {
+			return err
+		}
+		var total int64
+		if len(in.StatementLines) > 0 {
+			ls, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND l.id IN ?`, ent.ID, a.ID, in.StatementLines)
+			if err != nil {
+				return err
+			}
+			byID := map[int64]*bank.StatementLine{}
+			for _, l := range ls {
+				byID[l.ID] = l
+			}
+			for i, id := range in.StatementLines {
+				l := byID[id]
+				path := fmt.Sprintf("statement_lines[%d]", i)
+				if l == nil {
+					return invalid(path, "statement_line_not_found", "statement line %d is not a line of bank account %d", id, a.ID)
+				}
+				if l.MatchID != nil {
+					return conflictAt(path, "line_already_matched", "statement line %d is already matched (match %d); unmatch it first", id, *l.MatchID)
+				}
+				total += l.AmountMinor
+			}
+		}
+		if len(in.LedgerLines) > 0 {
+			entries := make([]int64, len(in.LedgerLines))
+			for i, r := range in.LedgerLines {
+				entries[i] = r.EntryID
+			}
+			ls, err := s.ledgerLines(ctx, a, ent, ` AND jl.entry_id IN ?`, entries)
+			if err != nil {
+				return err
+			}
+			byKey := map[bank.LineRef]*bank.LedgerLine{}
+			for _, l := range ls {
+				byKey[bank.LineRef{EntryID: l.EntryID, LineNo: l.LineNo}] = l
+			}
+			for i, r := range in.LedgerLines {
+				l := byKey[r]
+				path := fmt.Sprintf("ledger_lines[%d]", i)
+				if l == nil {
+					return invalid(path, "ledger_line_not_found", "line %d of entry %d is not a line on account %s (bank account %d)", r.LineNo, r.EntryID, a.AccountCode, a.ID)
+				}
+				if l.MatchID != nil {
+					return conflictAt(path, "line_already_matched", "line %d of entry %d is already matched (match %d); unmatch it first", r.LineNo, r.EntryID, *l.MatchID)
+				}
+				total -= l.AmountMinor
+			}
+		}
+		if total != 0 {
+			exp := exponent(a.Currency)
+			return &ledger.Error{Code: ledger.CodeInvalid, Reason: "match_unbalanced",
+				Message: fmt.Sprintf("the statement lines and the ledger lines differ by %s; a match adds up on both sides", money.Format(total, exp)),
+				Fields:  []ledger.FieldError{{Path: "ledger_lines", Reason: "match_unbalanced", Message: "the sums of the two sides differ"}},
+				Details: map[string]any{"difference": money.Format(total, exp)}}
+		}
+		id, err := s.insertMatch(ctx, p, ent, a, bank.RuleManual, nil, in.StatementLines, in.LedgerLines)
+		if err != nil {
+			return err
+		}
+		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+			return err
+		}
+		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "statement_lines": in.StatementLines, "ledger_lines": in.LedgerLines})
+	})
+	return out, err
+}
+
+func conflictAt(path, reason, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	return &ledger.Error{Code: ledger.CodeConflict, Reason: reason, Message: msg, Fields: []ledger.FieldError{{Path: path, Reason: reason, Message: msg}}}
+}
+
+// Unmatch deletes a match.
+func (s *Store) Unmatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, id int64) (*bank.Match, error) {
+	var out *bank.Match
+	err := s.tx(ctx, func(ctx context.Context) error {
+		a, err := s.lockAccount(ctx, ent.ID, bankID)
+		if err != nil {
+			return err
+		}
+		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`DELETE FROM bank_match_statement_lines WHERE entity_id = ? AND match_id = ?`,
+			`DELETE FROM bank_match_ledger_lines WHERE entity_id = ? AND match_id = ?`,
+			`DELETE FROM bank_matches WHERE entity_id = ? AND id = ?`,
+		} {
+			if err := s.db(ctx).Exec(q, ent.ID, id).Error; err != nil {
+				return err
+			}
+		}
+		stmt := make([]int64, len(out.StatementLines))
+		for i, l := range out.StatementLines {
+			stmt[i] = l.ID
+			l.MatchID = nil
+		}
+		keys := make([]bank.LineRef, len(out.LedgerLines))
+		for i, l := range out.LedgerLines {
+			keys[i] = bank.LineRef{EntryID: l.EntryID, LineNo: l.LineNo}
+			l.MatchID = nil
+		}
+		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.deleted", a.AccountCode, map[string]any{"match_id": id, "rule": out.Rule,
+			"payment_id": out.PaymentID, "statement_lines": stmt, "ledger_lines": keys})
+	})
+	return out, err
+}

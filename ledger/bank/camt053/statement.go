@@ -1,0 +1,492 @@
+package camt053
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"backoffice/ledger"
+	"backoffice/ledger/bank"
+	"backoffice/ledger/money"
+)
+
+// node is an element inside a <Stmt>: the little tree the conversion walks.
+// An <Ntry> is converted and dropped as soon as it closes, so a statement
+// holds only its header and one entry at a time.
+type node struct {
+	name   string
+	ccy    string // the Ccy attribute of an amount
+	text   []byte
+	kids   []*node
+	parent *node
+	idx    int            // 1-based index among same-name siblings, 0 when not indexed
+	counts map[string]int // children seen per indexed name (kept when a child is dropped)
+	line   int
+	base   string // the path of a <Stmt>: Document/BkToCstmrStmt/Stmt[1]
+}
+
+// indexed are the repeating elements whose paths carry a 1-based index, so
+// that an error names which entry or balance it is about.
+var indexed = map[string]bool{"Bal": true, "Ntry": true, "NtryDtls": true, "TxDtls": true, "Ustrd": true, "Strd": true}
+
+// read are the elements the conversion looks at inside a <Stmt>; the
+// others are not kept, which bounds the memory a statement takes.
+var read = map[string]bool{}
+
+func init() {
+	for _, name := range strings.Fields(`Id IBAN Acct Ccy FrToDt FrDtTm ToDtTm Bal Tp CdOrPrtry Cd Prtry
+		Amt CdtDbtInd Dt DtTm Ntry Sts BookgDt ValDt AcctSvcrRef BkTxCd Domn Fmly SubFmlyCd
+		NtryDtls TxDtls Refs EndToEndId RltdPties Dbtr Cdtr DbtrAcct CdtrAcct Pty Nm
+		RmtInf Ustrd Strd CdtrRefInf Ref AddtlTxInf AddtlNtryInf`) {
+		read[name] = true
+	}
+}
+
+func (n *node) add(name string, attrs []xml.Attr, line int) *node {
+	c := &node{name: name, parent: n, line: line}
+	for _, a := range attrs {
+		if a.Name.Local == "Ccy" {
+			c.ccy = strings.TrimSpace(a.Value)
+		}
+	}
+	if indexed[name] {
+		if n.counts == nil {
+			n.counts = map[string]int{}
+		}
+		n.counts[name]++
+		c.idx = n.counts[name]
+	}
+	n.kids = append(n.kids, c)
+	return c
+}
+
+// path is the element path from Document, as problems name it.
+func (n *node) path() string {
+	if n.parent == nil {
+		return n.base
+	}
+	p := n.parent.path() + "/" + n.name
+	if n.idx > 0 {
+		p += "[" + strconv.Itoa(n.idx) + "]"
+	}
+	return p
+}
+
+// get follows a path of child names, taking the first match at each step;
+// nil when any step is missing (nil-safe, so chains need no checks).
+func (n *node) get(names ...string) *node {
+	for _, name := range names {
+		if n == nil {
+			return nil
+		}
+		var next *node
+		for _, c := range n.kids {
+			if c.name == name {
+				next = c
+				break
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+// all returns the children named name.
+func (n *node) all(name string) []*node {
+	if n == nil {
+		return nil
+	}
+	var out []*node
+	for _, c := range n.kids {
+		if c.name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// str is the trimmed text at a path, "" when absent.
+func (n *node) str(names ...string) string {
+	if c := n.get(names...); c != nil {
+		return strings.TrimSpace(string(c.text))
+	}
+	return ""
+}
+
+func (n *node) ccyOf() string {
+	if n == nil {
+		return ""
+	}
+	return n.ccy
+}
+
+// at names n (or a missing child of it) for a problem: path and line.
+func (n *node) at(sub ...string) string {
+	p := n.path()
+	for _, s := range sub {
+		p += "/" + s
+	}
+	return fmt.Sprintf("%s (line %d)", p, n.line)
+}
+
+// statement is a <Stmt> being read. Its header (Id, Acct, FrToDt, Bal)
+// comes before its entries in every version of the schema, so the currency
+// is known when the first <Ntry> closes.
+type statement struct {
+	n      *node
+	index  int // 1-based, in the file
+	ps     bank.ParsedStatement
+	exp    int
+	header bool // the account and currency have been read
+	ccyOK  bool
+	head   problems // about the statement as a whole: reported first
+	ents   problems // about its entries
+}
+
+func (s *statement) readHeader() {
+	if s.header {
+		return
+	}
+	s.header = true
+	st := s.n
+	s.ps.StatementID = st.str("Id")
+	s.ps.IBAN = normIBAN(st.str("Acct", "Id", "IBAN"))
+	s.ps.Currency = strings.ToUpper(st.str("Acct", "Ccy"))
+	ccyAt := st.at("Acct", "Ccy")
+	if s.ps.Currency == "" {
+		// Acct/Ccy is optional; the balances always carry one.
+		for _, b := range st.all("Bal") {
+			if c := b.get("Amt").ccyOf(); c != "" {
+				s.ps.Currency, ccyAt = strings.ToUpper(c), b.get("Amt").at()
+				break
+			}
+		}
+	}
+	s.exp, s.ccyOK = money.Exponent(s.ps.Currency)
+	switch {
+	case s.ps.Currency == "":
+		s.head.add(st.at("Acct", "Ccy"), ReasonCurrencyInvalid, "statement %d states no currency (Acct/Ccy or a balance's Ccy)", s.index)
+	case !s.ccyOK:
+		s.head.add(ccyAt, ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", s.ps.Currency)
+	}
+	if ft := st.get("FrToDt"); ft != nil {
+		s.ps.From = date(ft, "FrDtTm", &s.head)
+		s.ps.To = date(ft, "ToDtTm", &s.head)
+	}
+}
+
+// entry converts a closed <Ntry>; the caller then drops its subtree.
+func (s *statement) entry(e *node) {
+	s.readHeader()
+	if !s.ccyOK {
+		return // without an exponent no amount can be read
+	}
+	if l, ok := entry(e, s.ps.Currency, s.exp, &s.ents); ok {
+		l.Where = fmt.Sprintf("Stmt[%d]/Ntry[%d]", s.index, e.idx)
+		s.ps.Lines = append(s.ps.Lines, l)
+	}
+}
+
+// finish reads the balances once the <Stmt> has closed and hands the
+// statement's problems to p, statement-level ones first.
+func (s *statement) finish(p *problems) bank.ParsedStatement {
+	s.readHeader()
+	defer func() {
+		p.addAll(s.head)
+		p.addAll(s.ents)
+	}()
+	if !s.ccyOK {
+		return s.ps
+	}
+	st, ps := s.n, &s.ps
+	var prcd *int64
+	for _, b := range st.all("Bal") {
+		amt, ok := amount(b, ps.Currency, s.exp, true, &s.head)
+		if !ok {
+			continue
+		}
+		switch strings.ToUpper(b.str("Tp", "CdOrPrtry", "Cd")) {
+		case "OPBD":
+			if ps.Opening == nil {
+				ps.Opening = &amt
+			}
+		case "PRCD":
+			// The previous statement's closing balance: the same number
+			// as an opening balance, which some banks send instead.
+			if prcd == nil {
+				prcd = &amt
+			}
+		case "CLBD":
+			if ps.Closing == nil {
+				ps.Closing = &amt
+			}
+		}
+	}
+	if ps.Opening == nil {
+		ps.Opening = prcd
+	}
+	if ps.Opening == nil {
+		s.head.add(st.at("Bal"), ReasonBalanceMissing, "statement %d has no opening booked balance (Bal with Tp/CdOrPrtry/Cd OPBD or PRCD)", s.index)
+	}
+	if ps.Closing == nil {
+		s.head.add(st.at("Bal"), ReasonBalanceMissing, "statement %d has no closing booked balance (Bal with Tp/CdOrPrtry/Cd CLBD)", s.index)
+	}
+
+	// The store adds the lines to the opening balance; a sum that cannot
+	// be held must be refused here rather than wrap there.
+	var running int64
+	if ps.Opening != nil {
+		running = *ps.Opening
+	}
+	for _, l := range ps.Lines {
+		var ok bool
+		if running, ok = money.Add(running, l.AmountMinor); !ok {
+			s.ents.add("Document/BkToCstmrStmt/"+l.Where, ReasonAmountTooLarge, "the statement's running balance overflows int64 at %s", l.Where)
+			break
+		}
+	}
+	return s.ps
+}
+
+// entry reads one <Ntry>; ok is false for an entry that is not booked or
+// has a problem (recorded in p).
+func entry(e *node, ccy string, exp int, p *problems) (bank.ParsedLine, bool) {
+	var l bank.ParsedLine
+	// 001.02 writes <Sts>BOOK</Sts>, 001.08 on <Sts><Cd>BOOK</Cd></Sts>.
+	sts := e.str("Sts", "Cd")
+	if sts == "" {
+		sts = e.str("Sts", "Prtry")
+	}
+	if sts == "" {
+		sts = e.str("Sts")
+	}
+	switch strings.ToUpper(sts) {
+	case "BOOK":
+	case "":
+		p.add(e.at("Sts"), ReasonStatusMissing, "the entry has no status (Sts): booked or not cannot be told")
+		return l, false
+	default:
+		return l, false // PDNG, INFO, FUTR: not on the booked balance
+	}
+
+	// RvslInd is not applied: ISO 20022 defines CdtDbtInd as the direction
+	// of this booking, so a reversed credit is already a DBIT entry. Turning
+	// the sign again would make the lines disagree with the balances.
+	before := len(*p)
+	amt, ok := amount(e, ccy, exp, false, p)
+	l.AmountMinor = amt
+	l.BookingDate = date(e.get("BookgDt"), "", p)
+	if e.get("BookgDt") == nil {
+		p.add(e.at("BookgDt"), ReasonDateMissing, "the booked entry has no booking date (BookgDt)")
+	}
+	if v := e.get("ValDt"); v != nil {
+		l.ValueDate = date(v, "", p)
+	}
+	if !ok || len(*p) > before {
+		return l, false
+	}
+
+	var txs []*node
+	for _, d := range e.all("NtryDtls") {
+		txs = append(txs, d.all("TxDtls")...)
+	}
+	l.BankRef = e.str("AcctSvcrRef")
+	if l.BankRef == "" && len(txs) == 1 {
+		l.BankRef = txs[0].str("Refs", "AcctSvcrRef")
+	}
+	l.Kind = kind(e.get("BkTxCd"))
+	if l.Kind == "" && len(txs) == 1 {
+		l.Kind = kind(txs[0].get("BkTxCd"))
+	}
+	info := e.str("AddtlNtryInf")
+	credit := l.AmountMinor > 0
+
+	switch len(txs) {
+	case 0:
+		l.Remittance = info
+	case 1:
+		tx := txs[0]
+		if id := tx.str("Refs", "EndToEndId"); !strings.EqualFold(id, "NOTPROVIDED") {
+			l.EndToEndID = id
+		}
+		l.Counterparty, l.CounterIBAN = party(tx, credit)
+		l.Remittance, l.Reference = remittance(tx)
+		if l.Remittance == "" {
+			l.Remittance = tx.str("AddtlTxInf")
+		}
+		if l.Remittance == "" {
+			l.Remittance = info
+		}
+	default:
+		// A batch (salaries, card settlement, collected direct debits):
+		// one booking for many transactions. A counterparty is named only
+		// when all of them have the same one.
+		name, iban := party(txs[0], credit)
+		var texts []string
+		seen := map[string]bool{}
+		for _, tx := range txs {
+			n, ib := party(tx, credit)
+			if n != name || ib != iban {
+				name, iban = "", ""
+			}
+			if u := ustrd(tx); u != "" && !seen[u] {
+				seen[u] = true
+				texts = append(texts, u)
+			}
+		}
+		l.Counterparty, l.CounterIBAN = name, iban
+		l.Remittance = info
+		if l.Remittance == "" {
+			l.Remittance = strings.Join(texts, " | ")
+		}
+	}
+	return l, true
+}
+
+// amount reads the Amt and CdtDbtInd of a balance or entry, signed from the
+// account holder's side. A balance may be zero, an entry may not.
+func amount(n *node, ccy string, exp int, zeroOK bool, p *problems) (int64, bool) {
+	a := n.get("Amt")
+	if a == nil {
+		p.add(n.at("Amt"), ReasonAmountInvalid, "the amount (Amt) is missing")
+		return 0, false
+	}
+	if c := strings.ToUpper(a.ccyOf()); c != ccy {
+		p.add(a.at(), ReasonCurrencyMismatch, "the amount is in %q, the statement's account in %s", c, ccy)
+		return 0, false
+	}
+	var sign int64
+	switch n.str("CdtDbtInd") {
+	case "CRDT":
+		sign = 1
+	case "DBIT":
+		sign = -1
+	default:
+		p.add(n.at("CdtDbtInd"), ReasonAmountInvalid, "CdtDbtInd is %q; it must be CRDT or DBIT", n.str("CdtDbtInd"))
+		return 0, false
+	}
+	// CAMT writes amounts unsigned with a point and never a thousands
+	// separator, which is money.ParseAmount's one spelling.
+	s := strings.TrimSpace(string(a.text))
+	v, err := money.ParseAmount(s, exp)
+	if err != nil {
+		var ae *money.AmountError
+		errors.As(err, &ae)
+		switch {
+		case ae != nil && ae.Reason == money.ReasonAmountNotPositive && zeroOK && !strings.HasPrefix(s, "-"):
+			return 0, true // a zero balance
+		case ae != nil && ae.Reason == money.ReasonAmountTooLarge:
+			p.add(a.at(), ReasonAmountTooLarge, "%v", err)
+		case ae != nil && ae.Reason == money.ReasonAmountNotPositive:
+			p.add(a.at(), ReasonAmountInvalid, "amount %q: an entry is never zero or negative (the sign is in CdtDbtInd)", s)
+		default:
+			p.add(a.at(), ReasonAmountInvalid, "%v", err)
+		}
+		return 0, false
+	}
+	return sign * v, true
+}
+
+// date reads a date element: <Dt> or <DtTm> inside n (sub == ""), or the
+// date-time child sub of n (FrToDt/FrDtTm). The date part is taken as
+// written: a statement's dates are the bank's calendar, not a moment.
+func date(n *node, sub string, p *problems) ledger.Date {
+	if n == nil {
+		return ledger.Date{}
+	}
+	var el *node
+	if sub != "" {
+		el = n.get(sub)
+	} else if el = n.get("Dt"); el == nil {
+		el = n.get("DtTm")
+	}
+	if el == nil {
+		if sub == "" {
+			p.add(n.at("Dt"), ReasonDateMissing, "%s has no Dt or DtTm", n.name)
+		}
+		return ledger.Date{}
+	}
+	s := strings.TrimSpace(string(el.text))
+	part := s
+	switch {
+	case len(s) <= 10:
+	case el.name != "Dt" && s[10] == 'T':
+		part = s[:10] // a date-time: its date as written, no zone conversion
+	case el.name == "Dt" && (s[10:] == "Z" || s[10] == '+' || s[10] == '-') && len(s) <= 16:
+		part = s[:10] // xs:date allows a zone suffix: 2026-03-02+01:00
+	}
+	d, err := ledger.ParseDate(part)
+	if err != nil {
+		p.add(el.at(), ReasonDateInvalid, "%s %q is not a date (YYYY-MM-DD)", el.name, s)
+		return ledger.Date{}
+	}
+	return d
+}
+
+// party is the other side of a transaction: the debtor of money coming
+// in, the creditor of money going out. 001.02 names it in Dbtr/Nm, 001.08
+// and later in Dbtr/Pty/Nm.
+func party(tx *node, credit bool) (name, iban string) {
+	who, acct := "Cdtr", "CdtrAcct"
+	if credit {
+		who, acct = "Dbtr", "DbtrAcct"
+	}
+	rp := tx.get("RltdPties")
+	name = rp.str(who, "Nm")
+	if name == "" {
+		name = rp.str(who, "Pty", "Nm")
+	}
+	return name, normIBAN(rp.str(acct, "Id", "IBAN"))
+}
+
+// ustrd joins the unstructured remittance lines of a transaction.
+func ustrd(tx *node) string {
+	var parts []string
+	for _, u := range tx.get("RmtInf").all("Ustrd") {
+		if s := strings.TrimSpace(string(u.text)); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// remittance is the unstructured text followed by the structured creditor
+// references, and the first such reference on its own.
+func remittance(tx *node) (text, ref string) {
+	text = ustrd(tx)
+	for _, s := range tx.get("RmtInf").all("Strd") {
+		r := s.str("CdtrRefInf", "Ref")
+		if r == "" {
+			continue
+		}
+		if ref == "" {
+			ref = r
+		}
+		if text != "" {
+			text += " "
+		}
+		text += r
+	}
+	return text, ref
+}
+
+// kind is the bank transaction code in short form: PMNT/RCDT/ESCT, or the
+// proprietary code.
+func kind(b *node) string {
+	if b == nil {
+		return ""
+	}
+	if d := b.get("Domn"); d != nil {
+		parts := []string{d.str("Cd"), d.str("Fmly", "Cd"), d.str("Fmly", "SubFmlyCd")}
+		if parts[0] != "" {
+			return strings.TrimRight(strings.Join(parts, "/"), "/")
+		}
+	}
+	return b.str("Prtry", "Cd")
+}
+
+func normIBAN(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+}

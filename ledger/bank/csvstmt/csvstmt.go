@@ -1,0 +1,674 @@
+// Package csvstmt reads a bank's CSV export into a bank.ParsedStatement,
+// guided by a bank.CSVMapping that says which column holds what.
+//
+// A CSV export has no schema, so the mapping is checked first (Check) and
+// every problem in the file is reported with where it is: "line N" counts
+// physical lines of the file from 1, including the header and skipped
+// lines, so that a user can find the line in a text editor.
+//
+// Only UTF-8 is accepted (a byte order mark is stripped). Some banks still
+// export Windows-1252; guessing an encoding silently would turn "ë" into
+// rubbish in counterparty names, so such a file is refused with
+// csv_not_utf8 and the line, and the user re-exports or converts it.
+package csvstmt
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"backoffice/ledger"
+	"backoffice/ledger/bank"
+	"backoffice/ledger/money"
+)
+
+// Reasons, stable for API clients.
+const (
+	ReasonDelimiterInvalid  = "delimiter_invalid"
+	ReasonDateFormatInvalid = "date_format_invalid"
+	ReasonSkipRowsInvalid   = "skip_rows_invalid"
+	ReasonColumnInvalid     = "column_invalid"
+	ReasonAmountMapping     = "amount_mapping_invalid"
+	ReasonFieldRequired     = "field_required"
+	ReasonCurrencyInvalid   = "currency_invalid"
+
+	ReasonNotUTF8          = "csv_not_utf8"
+	ReasonCSVInvalid       = "csv_invalid"
+	ReasonEmpty            = "csv_empty"
+	ReasonColumnMissing    = "csv_column_missing"
+	ReasonRowShort         = "csv_row_short"
+	ReasonDateInvalid      = "date_invalid"
+	ReasonAmountInvalid    = "amount_invalid"
+	ReasonCurrencyMismatch = "currency_mismatch"
+	ReasonIBANMixed        = "iban_mixed"
+	ReasonBalanceMismatch  = "balance_mismatch"
+)
+
+// maxProblems bounds the problems reported for one file: a wrong mapping
+// makes every row bad, and a thousand identical messages help nobody.
+const maxProblems = 20
+
+// MaxSkipRows is the largest SkipRows accepted; exports put at most a few
+// lines of account details above the header.
+const MaxSkipRows = 50
+
+// dateLayouts maps the mapping's date formats to Go layouts. The delimited
+// forms accept a day or month without its leading zero ("1-3-2026"), which
+// some exports write; the compact form cannot, it would be ambiguous.
+var dateLayouts = map[string]string{
+	"YYYY-MM-DD": "2006-1-2",
+	"DD-MM-YYYY": "2-1-2006",
+	"YYYYMMDD":   "20060102",
+	"DD/MM/YYYY": "2/1/2006",
+	"MM/DD/YYYY": "1/2/2006",
+	"DD.MM.YYYY": "2.1.2006",
+}
+
+// DateFormats lists the accepted date formats, in the order the
+// documentation gives them.
+var DateFormats = []string{"YYYY-MM-DD", "DD-MM-YYYY", "YYYYMMDD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"}
+
+// column is one mapped field: its JSON name (the problem path of a mapping
+// mistake) and the column as the mapping names it ("" when not mapped).
+type column struct {
+	field string
+	name  string
+}
+
+// columns lists the mapping's column fields in a fixed order, so that
+// problems come out in the same order every time.
+func columns(m *bank.CSVMapping) []column {
+	return []column{
+		{"date", m.Date},
+		{"value_date", m.ValueDate},
+		{"amount", m.Amount},
+		{"debit", m.Debit},
+		{"credit", m.Credit},
+		{"direction_column", m.DirectionColumn},
+		{"description", m.Description},
+		{"reference", m.Reference},
+		{"counterparty", m.Counterparty},
+		{"counter_iban", m.CounterIBAN},
+		{"balance", m.Balance},
+		{"iban", m.IBAN},
+		{"currency", m.Currency},
+	}
+}
+
+func hasHeader(m *bank.CSVMapping) bool { return m.HasHeader == nil || *m.HasHeader }
+
+func delimiter(m *bank.CSVMapping) string {
+	if m.Delimiter == "" {
+		return ","
+	}
+	return m.Delimiter
+}
+
+// Check validates a mapping on its own, before any file is read.
+func Check(m *bank.CSVMapping) error {
+	var p ledger.Problems
+	if m == nil {
+		p.Add("", ReasonFieldRequired, "a CSV mapping is required")
+		return p.Err()
+	}
+	switch delimiter(m) {
+	case ",", ";", "\t", "|":
+	default:
+		p.Add("delimiter", ReasonDelimiterInvalid, "delimiter %q is not one of \",\", \";\", tab or \"|\"", m.Delimiter)
+	}
+	switch {
+	case m.DateFormat == "":
+		p.Add("date_format", ReasonFieldRequired, "date_format is required; one of %s", strings.Join(DateFormats, ", "))
+	case dateLayouts[m.DateFormat] == "":
+		p.Add("date_format", ReasonDateFormatInvalid, "date_format %q is not one of %s", m.DateFormat, strings.Join(DateFormats, ", "))
+	}
+	if m.SkipRows < 0 || m.SkipRows > MaxSkipRows {
+		p.Add("skip_rows", ReasonSkipRowsInvalid, "skip_rows %d is not between 0 and %d", m.SkipRows, MaxSkipRows)
+	}
+	if strings.TrimSpace(m.Date) == "" {
+		p.Add("date", ReasonFieldRequired, "date (the booking date column) is required")
+	}
+	checkAmountMapping(m, &p)
+	if !hasHeader(m) {
+		for _, c := range columns(m) {
+			if c.name == "" {
+				continue
+			}
+			if n, err := strconv.Atoi(strings.TrimSpace(c.name)); err != nil || n < 1 {
+				p.Add(c.field, ReasonColumnInvalid, "%s is %q, but a file without a header names its columns by number from 1 (\"3\")", c.field, c.name)
+			}
+		}
+	}
+	return p.Err()
+}
+
+// checkAmountMapping allows exactly one of the three ways a bank writes an
+// amount: one signed column; one unsigned column and a direction column;
+// a debit and a credit column.
+func checkAmountMapping(m *bank.CSVMapping, p *ledger.Problems) {
+	amount := strings.TrimSpace(m.Amount) != ""
+	debit := strings.TrimSpace(m.Debit) != ""
+	credit := strings.TrimSpace(m.Credit) != ""
+	direction := strings.TrimSpace(m.DirectionColumn) != ""
+	debitValue := strings.TrimSpace(m.DebitValue) != ""
+	switch {
+	case amount && (debit || credit):
+		p.Add("amount", ReasonAmountMapping, "map either amount or the debit and credit columns, not both")
+	case amount:
+		if direction && !debitValue {
+			p.Add("debit_value", ReasonAmountMapping, "direction_column %q needs debit_value, the value that marks money out (e.g. \"Af\")", m.DirectionColumn)
+		}
+		if !direction && debitValue {
+			p.Add("direction_column", ReasonAmountMapping, "debit_value is set but direction_column is not")
+		}
+	case debit != credit:
+		if debit {
+			p.Add("credit", ReasonAmountMapping, "debit is mapped but credit is not; map both, or one signed amount column")
+		} else {
+			p.Add("debit", ReasonAmountMapping, "credit is mapped but debit is not; map both, or one signed amount column")
+		}
+	case debit && credit:
+		if direction || debitValue {
+			p.Add("direction_column", ReasonAmountMapping, "direction_column goes with amount, not with debit and credit columns")
+		}
+	default:
+		p.Add("amount", ReasonAmountMapping, "map the amount: one signed amount column, an amount with a direction column, or debit and credit columns")
+	}
+}
+
+// layout holds the resolved column indexes (-1: not mapped) and display
+// names of a mapping for one file.
+type layout struct {
+	idx   map[string]int    // field -> 0-based column index
+	names map[string]string // field -> column name for messages
+	need  int               // the number of columns a data row must have
+}
+
+func (l *layout) has(field string) bool { return l.idx[field] >= 0 }
+
+// get returns the trimmed value of field in rec ("" when not mapped).
+func (l *layout) get(rec []string, field string) string {
+	i := l.idx[field]
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// where names a cell for a problem path: line 12, column "Bedrag".
+func (l *layout) where(line int, field string) string {
+	return fmt.Sprintf("line %d, column %q", line, l.names[field])
+}
+
+// row is a data row being read, before the statement order is known.
+type row struct {
+	line   int
+	pl     bank.ParsedLine
+	amount int64
+}
+
+// Parse reads a CSV export with mapping m. currency is the bank account's
+// currency: it gives the amounts' number of decimals, and a Currency
+// column that states another one is refused.
+func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatement, error) {
+	if err := Check(m); err != nil {
+		return nil, err
+	}
+	currency = strings.ToUpper(strings.TrimSpace(currency))
+	exp, ok := money.Exponent(currency)
+	if !ok {
+		var p ledger.Problems
+		p.Add("currency", ReasonCurrencyInvalid, "the bank account's currency %q is not a known ISO 4217 code", currency)
+		return nil, p.Err()
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, ledger.Internal(err)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		var p ledger.Problems
+		bad := bytes.Count(data[:firstInvalid(data)], []byte("\n")) + 1
+		p.Add(fmt.Sprintf("line %d", bad), ReasonNotUTF8, "the line is not UTF-8 text; export the file as UTF-8 (a Windows-1252 or Latin-1 file must be converted first)")
+		return nil, p.Err()
+	}
+
+	// Skipped lines are taken off as raw lines, before the CSV reader sees
+	// them: they are often account details that are not valid CSV.
+	offset := 0
+	for offset < m.SkipRows && len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			data = nil
+		} else {
+			data = data[i+1:]
+		}
+		offset++
+	}
+
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma, _ = utf8.DecodeRuneInString(delimiter(m))
+	cr.LazyQuotes = false
+	cr.FieldsPerRecord = -1
+
+	var p ledger.Problems
+	full := func() bool { return len(p) >= maxProblems }
+	// next returns the next record that is not blank, with its line.
+	next := func() ([]string, int, bool) {
+		for {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				return nil, 0, false
+			}
+			if err != nil {
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					line := pe.Line + offset
+					p.Add(fmt.Sprintf("line %d", line), ReasonCSVInvalid, "not valid CSV: %v", pe.Err)
+				} else {
+					p.Add("", ReasonCSVInvalid, "the file is not valid CSV: %v", err)
+				}
+				return nil, 0, false
+			}
+			line, _ := cr.FieldPos(0)
+			if !blank(rec) {
+				return rec, line + offset, true
+			}
+		}
+	}
+
+	lay := &layout{idx: map[string]int{}, names: map[string]string{}}
+	headerLine := 0
+	if hasHeader(m) {
+		header, line, ok := next()
+		if !ok {
+			if len(p) == 0 {
+				p.Add("", ReasonEmpty, "the file has no header line and no data rows")
+			}
+			return nil, p.Err()
+		}
+		headerLine = line
+		resolveHeader(m, header, lay, &p)
+		if len(p) > 0 {
+			return nil, p.Err()
+		}
+	} else {
+		for _, c := range columns(m) {
+			lay.idx[c.field] = -1
+			if c.name == "" {
+				continue
+			}
+			n, _ := strconv.Atoi(strings.TrimSpace(c.name))
+			lay.idx[c.field] = n - 1
+			lay.names[c.field] = strconv.Itoa(n)
+			lay.need = max(lay.need, n)
+		}
+	}
+
+	var rows []row
+	var fileIBAN, fileCurrency string
+	ibanLine := 0
+	for !full() {
+		rec, line, ok := next()
+		if !ok {
+			break
+		}
+		if len(rec) < lay.need {
+			p.Add(fmt.Sprintf("line %d", line), ReasonRowShort, "the row has %d columns; the mapping reads up to column %d", len(rec), lay.need)
+			continue
+		}
+		rw, skip := parseRow(rec, line, m, lay, currency, exp, &p)
+		if skip {
+			continue
+		}
+		if lay.has("iban") {
+			if iban := compact(lay.get(rec, "iban")); iban != "" {
+				switch {
+				case fileIBAN == "":
+					fileIBAN, ibanLine = iban, line
+				case iban != fileIBAN:
+					p.Add(fmt.Sprintf("line %d", line), ReasonIBANMixed, "the row is for account %s, line %d for %s; a file must hold one account", iban, ibanLine, fileIBAN)
+				}
+			}
+		}
+		if lay.has("currency") && lay.get(rec, "currency") != "" {
+			// parseRow refused any other currency than the account's.
+			fileCurrency = currency
+		}
+		rows = append(rows, rw)
+	}
+	if len(p) > 0 {
+		return nil, p.Err()
+	}
+	if len(rows) == 0 {
+		where := "the file"
+		if headerLine > 0 {
+			where = fmt.Sprintf("the header on line %d", headerLine)
+		}
+		p.Add("", ReasonEmpty, "the file has no data rows after %s (rows with a zero amount are not counted)", where)
+		return nil, p.Err()
+	}
+
+	// Exports differ in order; a statement is oldest first, so a file that
+	// starts after it ends is read backwards. Rows within a newest-first
+	// day then come in reverse too, which the running balance needs.
+	if rows[0].pl.BookingDate.After(rows[len(rows)-1].pl.BookingDate) {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+
+	st := &bank.ParsedStatement{IBAN: fileIBAN, Currency: fileCurrency}
+	st.From, st.To = rows[0].pl.BookingDate, rows[0].pl.BookingDate
+	for _, rw := range rows {
+		d := rw.pl.BookingDate
+		if d.Before(st.From) {
+			st.From = d
+		}
+		if d.After(st.To) {
+			st.To = d
+		}
+		st.Lines = append(st.Lines, rw.pl)
+	}
+	if lay.has("balance") {
+		if err := checkBalances(st, rows, exp); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// checkBalances sets the opening and closing balances from the balance
+// column and requires every row's balance to follow from the previous one:
+// a gap means a row is missing or an amount was misread.
+func checkBalances(st *bank.ParsedStatement, rows []row, exp int) error {
+	var p ledger.Problems
+	first := rows[0]
+	opening, ok := money.Add(*first.pl.Balance, -first.amount)
+	if !ok {
+		p.Add(fmt.Sprintf("line %d", first.line), ReasonBalanceMismatch, "the balance is out of range")
+		return p.Err()
+	}
+	prev := opening
+	for _, rw := range rows {
+		want, ok := money.Add(prev, rw.amount)
+		if !ok || want != *rw.pl.Balance {
+			p.Add(fmt.Sprintf("line %d", rw.line), ReasonBalanceMismatch,
+				"the balance after the row is %s, but the previous balance %s plus the amount %s is %s; is a row missing?",
+				money.Format(*rw.pl.Balance, exp), money.Format(prev, exp), money.Format(rw.amount, exp), money.Format(want, exp))
+			return p.Err()
+		}
+		prev = want
+	}
+	closing := prev
+	st.Opening, st.Closing = &opening, &closing
+	return nil
+}
+
+// resolveHeader finds each mapped column in the header, by name, ignoring
+// case and surrounding spaces.
+func resolveHeader(m *bank.CSVMapping, header []string, lay *layout, p *ledger.Problems) {
+	pos := map[string]int{}
+	var quoted []string
+	for i, h := range header {
+		key := strings.ToLower(strings.TrimSpace(h))
+		if _, dup := pos[key]; !dup {
+			pos[key] = i
+		}
+		quoted = append(quoted, strconv.Quote(strings.TrimSpace(h)))
+	}
+	for _, c := range columns(m) {
+		lay.idx[c.field] = -1
+		if c.name == "" {
+			continue
+		}
+		i, ok := pos[strings.ToLower(strings.TrimSpace(c.name))]
+		if !ok {
+			p.Add(c.field, ReasonColumnMissing, "the mapping's %s column %q is not in the file's header; the header has %s", c.field, c.name, strings.Join(quoted, ", "))
+			continue
+		}
+		lay.idx[c.field] = i
+		lay.names[c.field] = strings.TrimSpace(header[i])
+		lay.need = max(lay.need, i+1)
+	}
+}
+
+// parseRow reads one data row. skip is true when the row is left out: it
+// has a problem (recorded in p) or a zero amount, which banks export as
+// information (a fee waived, a card check) and which books nothing.
+func parseRow(rec []string, line int, m *bank.CSVMapping, lay *layout, currency string, exp int, p *ledger.Problems) (row, bool) {
+	before := len(*p)
+	rw := row{line: line}
+	pl := &rw.pl
+	pl.Where = fmt.Sprintf("line %d", line)
+
+	pl.BookingDate = parseDate(lay.get(rec, "date"), line, "date", m, lay, p)
+	if lay.has("value_date") {
+		if v := lay.get(rec, "value_date"); v != "" {
+			pl.ValueDate = parseDate(v, line, "value_date", m, lay, p)
+		}
+	}
+
+	if lay.has("currency") {
+		if c := strings.ToUpper(lay.get(rec, "currency")); c != "" && c != currency {
+			p.Add(fmt.Sprintf("line %d", line), ReasonCurrencyMismatch, "the row is in %s, but the bank account is in %s", c, currency)
+		}
+	}
+
+	amount, zero := rowAmount(rec, line, m, lay, exp, p)
+	rw.amount = amount
+	pl.AmountMinor = amount
+
+	if lay.has("balance") {
+		v := lay.get(rec, "balance")
+		b, err := parseAmount(v, m.DecimalComma, exp)
+		if err != nil {
+			p.Add(lay.where(line, "balance"), err.reason, "balance %q: %s", v, err.msg)
+		} else {
+			pl.Balance = &b
+		}
+	}
+
+	pl.BankRef = lay.get(rec, "reference")
+	pl.Counterparty = collapse(lay.get(rec, "counterparty"))
+	pl.CounterIBAN = compact(lay.get(rec, "counter_iban"))
+	pl.Remittance = collapse(lay.get(rec, "description"))
+	return rw, len(*p) > before || zero
+}
+
+// rowAmount reads the signed amount of a row in whichever of the three
+// layouts the mapping uses. zero reports a row whose amount is zero.
+func rowAmount(rec []string, line int, m *bank.CSVMapping, lay *layout, exp int, p *ledger.Problems) (amount int64, zero bool) {
+	if lay.has("amount") {
+		v := lay.get(rec, "amount")
+		a, err := parseAmount(v, m.DecimalComma, exp)
+		if err != nil {
+			p.Add(lay.where(line, "amount"), err.reason, "amount %q: %s", v, err.msg)
+			return 0, false
+		}
+		if lay.has("direction_column") {
+			// The amount is unsigned; a sign a bank adds anyway is
+			// dropped so that the direction alone decides.
+			if a < 0 {
+				a = -a
+			}
+			if strings.EqualFold(lay.get(rec, "direction_column"), strings.TrimSpace(m.DebitValue)) {
+				a = -a
+			}
+		}
+		return a, a == 0
+	}
+	dv, cv := lay.get(rec, "debit"), lay.get(rec, "credit")
+	var d, c int64
+	if dv != "" {
+		var err *amountError
+		if d, err = parseAmount(dv, m.DecimalComma, exp); err != nil {
+			p.Add(lay.where(line, "debit"), err.reason, "debit %q: %s", dv, err.msg)
+			return 0, false
+		}
+		if d < 0 { // some banks write money out as negative in the debit column
+			d = -d
+		}
+	}
+	if cv != "" {
+		var err *amountError
+		if c, err = parseAmount(cv, m.DecimalComma, exp); err != nil {
+			p.Add(lay.where(line, "credit"), err.reason, "credit %q: %s", cv, err.msg)
+			return 0, false
+		}
+		if c < 0 {
+			p.Add(lay.where(line, "credit"), ReasonAmountInvalid, "credit %q is negative; money out belongs in the debit column", cv)
+			return 0, false
+		}
+	}
+	// A zero in the unused column ("0,00") counts as empty.
+	switch {
+	case dv == "" && cv == "":
+		p.Add(fmt.Sprintf("line %d", line), ReasonAmountInvalid, "the row has neither a debit (%q) nor a credit (%q) amount", lay.names["debit"], lay.names["credit"])
+		return 0, false
+	case d != 0 && c != 0:
+		p.Add(fmt.Sprintf("line %d", line), ReasonAmountInvalid, "the row has both a debit (%s) and a credit (%s) amount", dv, cv)
+		return 0, false
+	case d != 0:
+		return -d, false
+	default:
+		return c, c == 0
+	}
+}
+
+func parseDate(v string, line int, field string, m *bank.CSVMapping, lay *layout, p *ledger.Problems) ledger.Date {
+	if v == "" {
+		p.Add(lay.where(line, field), ReasonDateInvalid, "the %s is empty; expected a date in the format %s", strings.ReplaceAll(field, "_", " "), m.DateFormat)
+		return ledger.Date{}
+	}
+	t, err := time.Parse(dateLayouts[m.DateFormat], v)
+	if err == nil {
+		var d ledger.Date
+		if d, err = ledger.ParseDate(t.Format("2006-01-02")); err == nil {
+			return d
+		}
+	}
+	p.Add(lay.where(line, field), ReasonDateInvalid, "%q is not a date in the format %s", v, m.DateFormat)
+	return ledger.Date{}
+}
+
+type amountError struct{ reason, msg string }
+
+// parseAmount reads a signed amount as banks write it: an optional + or -,
+// digits with the decimal separator the mapping says (comma or point) and
+// optionally the other character as a thousands separator in groups of
+// three. The strict grouping is what catches a wrong decimal_comma
+// setting: "1.50" with decimal_comma is refused, not read as 150.
+func parseAmount(v string, decimalComma bool, exp int) (int64, *amountError) {
+	s := strings.TrimSpace(v)
+	if s == "" {
+		return 0, &amountError{ReasonAmountInvalid, "the amount is empty"}
+	}
+	neg := false
+	switch s[0] {
+	case '-':
+		neg, s = true, s[1:]
+	case '+':
+		s = s[1:]
+	}
+	dec, thou := ".", ","
+	if decimalComma {
+		dec, thou = ",", "."
+	}
+	intPart, frac, hasFrac := strings.Cut(s, dec)
+	if hasFrac && (frac == "" || !digits(frac)) {
+		return 0, badAmount(decimalComma)
+	}
+	if strings.Contains(intPart, thou) {
+		groups := strings.Split(intPart, thou)
+		if len(groups[0]) < 1 || len(groups[0]) > 3 || !digits(groups[0]) {
+			return 0, badAmount(decimalComma)
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 || !digits(g) {
+				return 0, badAmount(decimalComma)
+			}
+		}
+		intPart = strings.Join(groups, "")
+	}
+	if intPart == "" || !digits(intPart) {
+		return 0, badAmount(decimalComma)
+	}
+	plain := intPart
+	if hasFrac {
+		plain += "." + frac
+	}
+	if strings.Trim(intPart+frac, "0") == "" {
+		return 0, nil
+	}
+	n, err := money.ParseAmount(plain, exp)
+	if err != nil {
+		var ae *money.AmountError
+		if errors.As(err, &ae) {
+			return 0, &amountError{ae.Reason, ae.Message}
+		}
+		return 0, &amountError{ReasonAmountInvalid, err.Error()}
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+func badAmount(decimalComma bool) *amountError {
+	if decimalComma {
+		return &amountError{ReasonAmountInvalid, "not an amount with a decimal comma like \"-1.234,56\""}
+	}
+	return &amountError{ReasonAmountInvalid, "not an amount with a decimal point like \"-1,234.56\""}
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// collapse trims s and turns each run of white space into one space:
+// exports pad fixed-width description fields.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// compact upper-cases an IBAN and removes its spaces.
+func compact(s string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// firstInvalid returns the offset of the first byte that is not valid UTF-8.
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
