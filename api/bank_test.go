@@ -343,6 +343,28 @@ func TestSampleMonth(t *testing.T) {
 		m.must(m.do("POST", m.bank+"/matches", m.key, body), 201)
 	}
 
+	// Paging through the ledger lines by small pages gives the same lines.
+	all := m.ledgerLines("")
+	var paged []map[string]any
+	for cursor := ""; ; {
+		r := m.must(m.do("GET", m.bank+"/ledger-lines?limit=7&cursor="+cursor, m.key, nil), 200).obj
+		for _, l := range r["data"].([]any) {
+			paged = append(paged, l.(map[string]any))
+		}
+		if r["has_more"] != true {
+			break
+		}
+		cursor = r["next_cursor"].(string)
+	}
+	if len(paged) != len(all) || len(all) < 30 {
+		t.Fatalf("paged %d ledger lines, listed %d", len(paged), len(all))
+	}
+	for i := range all {
+		if num(paged[i]["entry_id"]) != num(all[i]["entry_id"]) || num(paged[i]["line_no"]) != num(all[i]["line_no"]) {
+			t.Fatalf("ledger line %d: paged %v, listed %v", i, paged[i], all[i])
+		}
+	}
+
 	// The month is done: nothing outstanding, no difference.
 	rec := m.must(m.do("GET", m.bank+"/reconciliation?as_of=2026-03-31", m.key, nil), 200).obj
 	if rec["statement_balance"] != expect.ClosingBalance || rec["ledger_balance"] != expect.ClosingBalance || rec["difference"] != "0.00" ||

@@ -428,8 +428,8 @@ func (s *Server) getStatementLine(c *gin.Context) {
 	c.JSON(http.StatusOK, v)
 }
 
-// listLedgerLines pages by entry: the cursor is the last entry's id, and a
-// page holds whole entries.
+// listLedgerLines pages by line: the cursor is the last line's entry and
+// line number.
 func (s *Server) listLedgerLines(c *gin.Context) {
 	a, ok := s.bankAccountParam(c)
 	if !ok {
@@ -440,12 +440,25 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	limit, after, err := idPageParams(c)
-	if err != nil {
+	if f.Limit, err = limitParam(c, maxLimit); err != nil {
 		s.fail(c, err)
 		return
 	}
-	f.After, f.Limit = after, limit+1
+	limit := f.Limit
+	if cur, err := decodeCursor(c); err != nil {
+		s.fail(c, err)
+		return
+	} else if cur != "" {
+		e, l, ok := strings.Cut(cur, ":")
+		entry, err1 := strconv.ParseInt(e, 10, 64)
+		line, err2 := strconv.Atoi(l)
+		if !ok || err1 != nil || err2 != nil {
+			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			return
+		}
+		f.After, f.AfterLine = entry, line
+	}
+	f.Limit++
 	list, err := s.bank.LedgerLines(c.Request.Context(), a.EntityID, a.ID, f)
 	if err != nil {
 		s.fail(c, err)
@@ -454,18 +467,9 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 	exp := currencyExp(a.Currency)
 	out := page[bankLedgerLineView]{Data: []bankLedgerLineView{}}
 	if len(list) > limit {
-		// Drop the last entry's lines, which may continue on the next page,
-		// unless the page holds nothing else.
-		last := list[limit].EntryID
-		cut := limit
-		for cut > 0 && list[cut-1].EntryID == last {
-			cut--
-		}
-		if cut == 0 {
-			cut = limit
-		}
-		list, out.HasMore = list[:cut], true
-		out.NextCursor = encodeCursor(strconv.FormatInt(list[cut-1].EntryID, 10))
+		list, out.HasMore = list[:limit], true
+		last := list[limit-1]
+		out.NextCursor = encodeCursor(fmt.Sprintf("%d:%d", last.EntryID, last.LineNo))
 	}
 	for _, l := range list {
 		out.Data = append(out.Data, viewBankLedgerLine(l, exp))
@@ -663,6 +667,8 @@ type reconciliationView struct {
 	UnreconciledLedger       []bankLedgerLineView `json:"unreconciled_ledger_lines"`
 	UnreconciledLedgerSum    string               `json:"unreconciled_ledger_total"`
 	Unexplained              string               `json:"unexplained"`
+	OpeningBalance           string               `json:"opening_balance"`
+	BooksBeforeStart         string               `json:"books_before_start"`
 	StatementLines           int                  `json:"statement_lines"`
 	ReconciledStatementLines int                  `json:"reconciled_statement_lines"`
 }
@@ -673,6 +679,7 @@ func viewReconciliation(r *bank.Reconciliation) reconciliationView {
 		StatementBalance: money.Format(r.StatementBalance, exp), LedgerBalance: money.Format(r.LedgerBalance, exp),
 		Difference: money.Format(r.Difference, exp), UnreconciledStatementSum: money.Format(r.StatementOutstanding, exp),
 		UnreconciledLedgerSum: money.Format(r.LedgerOutstanding, exp), Unexplained: money.Format(r.Unexplained, exp),
+		OpeningBalance: money.Format(r.OpeningBalance, exp), BooksBeforeStart: money.Format(r.BooksBeforeStart, exp),
 		StatementLines: r.StatementLinesInPeriod, ReconciledStatementLines: r.ReconciledLines,
 		UnreconciledStatement: []statementLineView{}, UnreconciledLedger: []bankLedgerLineView{}}
 	if r.LastStatement != nil {

@@ -32,6 +32,13 @@ func ReconciliationTable(r *Reconciliation, entity, lang string) *reports.Table 
 		{Cells: []string{tr(lang, "Verschil bank - administratie", "Difference bank - books"), f(r.Difference)}, Style: reports.Total},
 		{Cells: []string{tr(lang, "Onverklaard verschil", "Unexplained difference"), f(r.Unexplained)}, Style: reports.Total},
 	}})
+	if r.Unexplained != 0 {
+		// Where it comes from: the books before the first statement.
+		rows := &t.Sections[0].Rows
+		*rows = append(*rows,
+			reports.Row{Cells: []string{tr(lang, "Beginsaldo eerste bankafschrift", "Opening balance of the first statement") + " (" + r.Start.String() + ")", f(r.OpeningBalance)}},
+			reports.Row{Cells: []string{tr(lang, "Niet afgestemde boekingen daarvoor", "Unreconciled ledger lines before it"), f(r.BooksBeforeStart)}})
+	}
 	lineCols := []reports.Column{
 		{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: reports.Date, Width: 1.2},
 		{Key: "reference", Title: tr(lang, "Referentie", "Reference"), Width: 1.8},

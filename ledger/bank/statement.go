@@ -169,19 +169,26 @@ type CashAllocation struct {
 // Difference is the statement balance less the ledger balance: zero when
 // the work is done. Unexplained is what the unreconciled lines do not
 // explain (statement balance - unreconciled statement lines + unreconciled
-// ledger lines - ledger balance): zero unless the books' balance before the
-// first statement differs from that statement's opening balance.
+// ledger lines - ledger balance): always OpeningBalance - BooksBeforeStart,
+// zero unless the books before the first statement differ from its opening
+// balance (an opening entry missing, or a payment booked before the first
+// statement that the bank booked after it and nobody matched yet).
 //
 // A line counts as reconciled as of the date only when its whole match is
 // dated on or before it; a match reaching past the date leaves its earlier
 // lines outstanding, so that the figures always add up.
 type Reconciliation struct {
-	Account                *Account
-	AsOf                   ledger.Date
-	Start                  ledger.Date // the first statement's first day
-	LastStatement          *Statement  // the latest statement starting on or before AsOf
-	StatementBalance       int64
-	LedgerBalance          int64
+	Account          *Account
+	AsOf             ledger.Date
+	Start            ledger.Date // the first statement's first day
+	LastStatement    *Statement  // the latest statement starting on or before AsOf
+	StatementBalance int64
+	LedgerBalance    int64
+	// OpeningBalance is the first statement's opening balance and
+	// BooksBeforeStart the ledger lines before its first day that no match
+	// holds (the lines it covers); Unexplained is their difference.
+	OpeningBalance         int64
+	BooksBeforeStart       int64
 	UnreconciledStatement  []*StatementLine
 	UnreconciledLedger     []*LedgerLine
 	StatementOutstanding   int64 // sum of UnreconciledStatement

@@ -11,8 +11,11 @@ type LineFilter struct {
 	Status string // "unreconciled", "reconciled" or "" for all
 	From   ledger.Date
 	To     ledger.Date
-	After  int64 // statement lines: id cursor; ledger lines: entry id cursor
-	Limit  int
+	After  int64 // statement lines: the id to list after; ledger lines: the entry
+	// AfterLine is, for ledger lines, the line of entry After to list
+	// after (lines of later entries follow).
+	AfterLine int
+	Limit     int
 }
 
 // Store is everything the API needs of bank reconciliation's storage.

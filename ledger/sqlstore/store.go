@@ -289,7 +289,7 @@ func translate(err error) error {
 	case code == "BOL05":
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_immutable", Message: "an issued invoice never changes; void it or issue a credit note", Cause: err}
 	case code == "BOL06":
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "record_immutable", Message: "orders, their lines and events never change once written", Cause: err}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: "record_immutable", Message: "this record never changes once written (orders, their lines and history, events, imported bank statements)", Cause: err}
 	case code == "BOL07":
 		return &ledger.Error{Code: ledger.CodeConflict, Reason: "entry_reconciled", Message: "the entry has lines reconciled with a bank statement; unmatch them before reversing it", Cause: err}
 	case code == "23514" && strings.Contains(msg, "_range"):

@@ -134,9 +134,14 @@ CREATE TRIGGER bank_statement_lines_immutable BEFORE UPDATE OR DELETE ON bank_st
 -- the bank saw the money move, so undoing it in the books alone would
 -- leave the reconciliation wrong without anyone noticing. Every reversal
 -- (the API's, a void, a removed payment) goes through this insert.
+--
+-- The reversed entry's row is locked first: a match being made takes it
+-- FOR SHARE (bankstore), so a reversal racing a match waits for it and
+-- then sees its lines; without the lock neither would see the other.
 -- +goose StatementBegin
 CREATE FUNCTION refuse_reversal_of_reconciled() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM 1 FROM journal_entries WHERE entity_id = NEW.entity_id AND id = NEW.reverses_id FOR UPDATE;
     IF EXISTS (SELECT 1 FROM bank_match_ledger_lines WHERE entity_id = NEW.entity_id AND entry_id = NEW.reverses_id) THEN
         RAISE EXCEPTION 'BOL07: entry % has lines reconciled with the bank; unmatch them first', NEW.reverses_id USING ERRCODE = 'BOL07';
     END IF;

@@ -1,11 +1,14 @@
 package bankstore_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
@@ -102,7 +105,7 @@ func TestReconcileAWeek(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pay.Date.String() != "2026-03-03" || pay.AmountMinor != 12100 || pay.SettledMinor != 12100 || pay.BankAccount != "1000" {
+	if pay.Date.String() != "2026-03-03" || pay.AmountMinor != 12100 || pay.SettledMinor != 12100 || pay.BankAccount != "1000" || pay.Reference != "E2E-A-1" {
 		t.Fatalf("payment %+v", pay)
 	}
 	if got, _ := f.inv.Invoice(ctx, f.ent.ID, inv.ID); got.SettledMinor != got.TotalMinor {
@@ -177,10 +180,12 @@ func TestReconcileAWeek(t *testing.T) {
 	for _, c := range []struct {
 		name, xml, reason, path string
 	}{
-		{"gap", week2("W2", ourIBAN, "358.00", "350.50", "2026-03-09"), "statement_gap", "Stmt[1]/Bal[OPBD]"},
-		{"unbalanced", week2("W2", ourIBAN, "358.50", "350.00", "2026-03-09"), "statement_unbalanced", "Stmt[1]/Bal[CLBD]"},
-		{"other IBAN", week2("W2", rentIBAN, "358.50", "351.00", "2026-03-09"), "statement_iban_mismatch", "Stmt[1]/Acct/Id/IBAN"},
-		{"overlap", week2("W2", ourIBAN, "358.50", "351.00", "2026-03-06"), "statement_overlap", "Stmt[1]/Ntry[1]"},
+		{"gap", week2("W2", ourIBAN, "358.00", "350.50", "2026-03-09"), "statement_gap", "Document/BkToCstmrStmt/Stmt[1]/Bal[OPBD]"},
+		{"unbalanced", week2("W2", ourIBAN, "358.50", "350.00", "2026-03-09"), "statement_unbalanced", "Document/BkToCstmrStmt/Stmt[1]/Bal[CLBD]"},
+		{"other IBAN", week2("W2", rentIBAN, "358.50", "351.00", "2026-03-09"), "statement_iban_mismatch", "Document/BkToCstmrStmt/Stmt[1]/Acct/Id/IBAN"},
+		{"overlap", camt("W2", ourIBAN, "EUR", "2026-03-06", "2026-03-14", "358.50", "351.00", ntry{ref: "B005", date: "2026-03-09", amount: "-7.50"}), "statement_overlap", "Document/BkToCstmrStmt/Stmt[1]/FrToDt"},
+		{"line repeated", camt("W2", ourIBAN, "EUR", "2026-03-08", "2026-03-14", "358.50", "358.50", ntry{ref: "B004", date: "2026-03-09", amount: "-7.50"}, ntry{ref: "B007", date: "2026-03-09", amount: "7.50"}), "statement_overlap", "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]"},
+		{"outside its period", week2("W2", ourIBAN, "358.50", "351.00", "2026-03-20"), "line_outside_period", "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]"},
 		{"same id, other lines", week2("STMT-2026-03-W1", ourIBAN, "358.50", "351.00", "2026-03-09"), "statement_ref_conflict", ""},
 		{"not a statement", `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>`, "camt_not_statement", ""},
 		{"malformed", `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>`, "xml_malformed", ""},
@@ -344,4 +349,124 @@ func TestVerifyFindsBreaks(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "BOL06") {
 		t.Fatalf("changing a statement line: %v", err)
 	}
+}
+
+// TestCSVWithoutBalances: a CSV export without a balance column needs the
+// opening balance on the account's first import, and takes it only there.
+func TestCSVWithoutBalances(t *testing.T) {
+	f := newFixture(t)
+	data, err := os.ReadFile("../../../testdata/bank/csv/rabobank-2026-03.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m bank.CSVMapping
+	raw, _ := os.ReadFile("../../../testdata/bank/csv/rabobank.mapping.json")
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Balance = ""
+	rabo, err := f.bs.CreateBankAccount(ctx, f.p, f.ent, &bank.AccountInput{Account: ptr("1010"), IBAN: ptr("NL28RABO0318427756"), CSVMapping: &m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.SplitAfter(string(data), "\n")
+	imp := func(b string, opening *int64) (*bank.ImportResult, error) {
+		return f.bs.ImportStatement(ctx, f.p, f.ent, rabo.ID, &bank.ImportInput{Format: bank.FormatCSV, Data: []byte(b), Opening: opening})
+	}
+	_, err = imp(strings.Join(rows[:6], ""), nil)
+	wantErr(t, err, ledger.CodeInvalid, "opening_balance_required", "opening_balance")
+	r, err := imp(strings.Join(rows[:6], ""), ptr(int64(421035)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := r.Statements[0]
+	if first.OpeningMinor != 421035 || first.LineCount != 5 {
+		t.Fatalf("first import: %+v", first)
+	}
+	_, err = imp(string(data), ptr(int64(421035)))
+	wantErr(t, err, ledger.CodeInvalid, "opening_balance_unused", "opening_balance")
+	r, err = imp(string(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second := r.Statements[0]; second.OpeningMinor != first.ClosingMinor || second.ClosingMinor != 857891 || r.LinesSkipped != 5 {
+		t.Fatalf("second import: %+v %+v", r, second)
+	}
+}
+
+// TestMatchRacingAReversal: a reversal of an entry whose line is being
+// matched waits for the match and is then refused (on PostgreSQL the
+// match holds the entry FOR SHARE; SQLite writes one at a time).
+func TestMatchRacingAReversal(t *testing.T) {
+	f := newFixture(t)
+	f.post("2026-02-28", "", "Opening balance", "1000.00", "2000")
+	rent := f.post("2026-03-01", "", "Rent March", "-250.00", "4100")
+	f.mustImport(week1())
+	b001 := f.lines()["B001"]
+	matched := make(chan struct{})
+	reversed := make(chan error)
+	err := f.inv.InTx(ctx, func(ctx context.Context) error {
+		if _, err := f.bs.Match(ctx, f.p, f.ent, f.acct.ID, &bank.MatchInput{StatementLines: []int64{b001.ID}, LedgerLines: []bank.LineRef{{EntryID: rent.ID, LineNo: 1}}}); err != nil {
+			return err
+		}
+		go func() {
+			close(matched)
+			_, err := f.inv.ReverseEntry(context.Background(), f.p, f.ent, rent.ID, ledger.NewDate(2026, 3, 8), "racing", nil)
+			reversed <- err
+		}()
+		<-matched
+		select {
+		case err := <-reversed:
+			return fmt.Errorf("the reversal finished while the match was not committed: %v", err)
+		case <-time.After(300 * time.Millisecond):
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, <-reversed, ledger.CodeConflict, "entry_reconciled", "")
+}
+
+// TestBooksBeforeTheFirstStatement: a payment booked before the first
+// statement that the bank books later (outside the window) is unexplained
+// until it is matched; the report says where it comes from.
+func TestBooksBeforeTheFirstStatement(t *testing.T) {
+	f := newFixture(t)
+	f.post("2026-02-20", "", "Opening balance", "1000.00", "2000")
+	early := f.post("2026-02-20", "", "Supplier paid in February", "-100.00", "1600")
+	f.mustImport(camt("W1", ourIBAN, "EUR", "2026-03-01", "2026-03-07", "1000.00", "900.00",
+		ntry{ref: "B1", date: "2026-03-06", amount: "-100.00", text: "late booking"}))
+	if _, err := f.bs.AutoMatch(ctx, f.p, f.ent, f.acct.ID); err != nil {
+		t.Fatal(err)
+	}
+	rec := f.reconcile("2026-03-07")
+	if rec.Difference != 0 || rec.OpeningBalance != 100000 || rec.BooksBeforeStart != 90000 || rec.Unexplained != 10000 || len(rec.UnreconciledStatement) != 1 {
+		t.Fatalf("before matching: %+v", rec)
+	}
+	if _, err := f.bs.Match(ctx, f.p, f.ent, f.acct.ID, &bank.MatchInput{StatementLines: []int64{f.lines()["B1"].ID}, LedgerLines: []bank.LineRef{{EntryID: early.ID, LineNo: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	rec = f.reconcile("2026-03-07")
+	if rec.Difference != 0 || rec.Unexplained != 0 || rec.BooksBeforeStart != 100000 || len(rec.UnreconciledStatement)+len(rec.UnreconciledLedger) != 0 {
+		t.Fatalf("after matching: %+v", rec)
+	}
+	// As of the day before the bank booked it, the match reaches past the
+	// date: the February line is outstanding again, and explained.
+	rec = f.reconcile("2026-03-05")
+	if rec.Unexplained != 0 || len(rec.UnreconciledLedger) != 1 || rec.Difference != 10000 {
+		t.Fatalf("as of 5 March: %+v", rec)
+	}
+}
+
+// TestArchivedBankAccount: posting to a bank account whose ledger account
+// is archived names the bank account.
+func TestArchivedBankAccount(t *testing.T) {
+	f := newFixture(t)
+	f.mustImport(week1())
+	if _, err := f.inv.ArchiveAccount(ctx, f.p, f.ent.ID, "1000"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := f.bs.EntryFromLine(ctx, f.p, f.ent, f.acct.ID, f.lines()["B003"].ID, &bank.EntryInput{Account: ptr("4400")})
+	wantErr(t, err, ledger.CodeConflict, "bank_account_archived", "")
 }

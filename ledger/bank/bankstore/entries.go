@@ -3,6 +3,7 @@ package bankstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -56,6 +57,9 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 		if err != nil {
 			return err
 		}
+		if err := s.postable(ctx, ent, a); err != nil {
+			return err
+		}
 		counter := ""
 		if in.Account != nil {
 			counter = strings.TrimSpace(*in.Account)
@@ -91,8 +95,11 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 				return err
 			}
 		}
-		out, err = s.oneMatch(ctx, ent, a, id)
-		return err
+		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+			return err
+		}
+		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleEntry,
+			"statement_lines": []int64{l.ID}, "entry_id": e.ID, "account": counter})
 	})
 	if err != nil {
 		return nil, nil, err
@@ -212,7 +219,10 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 		if l.AmountMinor <= 0 {
 			return invalid("", "line_not_incoming", "statement line %d is money out (%s); only money in is a customer payment", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
 		}
-		r := &bank.Receipt{Date: l.BookingDate, AmountMinor: l.AmountMinor, Currency: a.Currency, BankAccount: a.AccountCode, Reference: truncate(l.BankRef, 100)}
+		if err := s.postable(ctx, ent, a); err != nil {
+			return err
+		}
+		r := &bank.Receipt{Date: l.BookingDate, AmountMinor: l.AmountMinor, Currency: a.Currency, BankAccount: a.AccountCode, Reference: paymentReference(l)}
 		if in.CustomerID != nil {
 			r.CustomerID = *in.CustomerID
 		}
@@ -220,14 +230,25 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 			r.ExchangeRate = *in.ExchangeRate
 		}
 		if len(in.Allocations) == 0 {
-			props, err := s.propose(ctx, ent, a, []*bank.StatementLine{l})
+			// The proposal as GET .../proposals shows it: worked out over
+			// all unreconciled lines, so that two lines naming one invoice
+			// propose neither.
+			ls, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND m.match_id IS NULL AND l.amount_minor > 0 ORDER BY l.id`, ent.ID, a.ID)
 			if err != nil {
 				return err
 			}
-			if len(props) == 0 {
+			props, err := s.propose(ctx, ent, a, ls)
+			if err != nil {
+				return err
+			}
+			i := slices.IndexFunc(props, func(p *bank.Proposal) bool { return p.Line.ID == l.ID })
+			if i < 0 {
 				return invalid("allocations", "no_proposal", "statement line %d names no open invoices of one customer whose open amounts add up to %s; give the allocations", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
 			}
-			r.CustomerID, r.Allocations = props[0].CustomerID, props[0].Allocations
+			if in.CustomerID != nil && *in.CustomerID != props[i].CustomerID {
+				return invalid("customer_id", "customer_mismatch", "the invoices statement line %d names are customer %d's, not customer %d's; give the allocations", l.ID, props[i].CustomerID, *in.CustomerID)
+			}
+			r.CustomerID, r.Allocations = props[i].CustomerID, props[i].Allocations
 		} else {
 			var total int64
 			var p ledger.Problems
@@ -267,10 +288,39 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 		if err != nil {
 			return err
 		}
-		out, err = s.oneMatch(ctx, ent, a, id)
-		return err
+		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+			return err
+		}
+		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleCashApplication,
+			"statement_lines": []int64{l.ID}, "payment_id": paymentID, "entry_id": entryID})
 	})
 	return out, err
+}
+
+// postable refuses to post to a bank account whose ledger account is
+// archived, naming the bank account rather than an entry's line the caller
+// never wrote.
+func (s *Store) postable(ctx context.Context, ent *ledger.Entity, a *bank.Account) error {
+	la, err := s.l.Account(ctx, ent.ID, a.AccountCode)
+	if err != nil {
+		return err
+	}
+	if la.Archived() {
+		return ledger.Errorf(ledger.CodeConflict, "bank_account_archived", "the ledger account %s of bank account %d is archived: unarchive it to post to it", a.AccountCode, a.ID)
+	}
+	return nil
+}
+
+// paymentReference is what the customer gave as the payment's reference:
+// the structured reference, the end-to-end id, else the remittance text;
+// the bank's own reference only when there is nothing else.
+func paymentReference(l *bank.StatementLine) string {
+	for _, r := range []string{l.Reference, l.EndToEndID, l.Remittance} {
+		if r = strings.TrimSpace(r); r != "" {
+			return truncate(r, 100)
+		}
+	}
+	return truncate(l.BankRef, 100)
 }
 
 func abs(v int64) int64 {

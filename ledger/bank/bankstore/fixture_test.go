@@ -25,7 +25,7 @@ const ourIBAN = "NL91ABNA0417164300"
 // fixture is an entity with the standard chart, invoicing, and bank
 // account 1000 as a bank account, on a fresh database.
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	inv  *invstore.Store
 	bs   *bankstore.Store
 	ent  *ledger.Entity
@@ -33,7 +33,7 @@ type fixture struct {
 	acct *bank.Account
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	inv := invstore.New(sqltest.Open(t))
 	ent, p := sqltest.Entity(t, inv, "Groothandel Test BV")

@@ -17,17 +17,27 @@ import (
 	"backoffice/ledger/sqlstore"
 )
 
-// ImportStatement stores the statements of a file, all or nothing.
+// ImportStatement stores the statements of a file, all or nothing. The
+// file is read before the transaction, so that parsing a large file holds
+// no lock; the bank account is then locked and must still read the file
+// the same way (currency, CSV mapping).
 func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID int64, in *bank.ImportInput) (*bank.ImportResult, error) {
+	unlocked, err := s.BankAccount(ctx, ent.ID, bankID)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := parse(unlocked, in)
+	if err != nil {
+		return nil, err
+	}
 	res := &bank.ImportResult{}
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err = s.tx(ctx, func(ctx context.Context) error {
 		a, err := s.lockAccount(ctx, ent.ID, bankID)
 		if err != nil {
 			return err
 		}
-		parsed, err := parse(a, in)
-		if err != nil {
-			return err
+		if a.Currency != unlocked.Currency || (in.Format == bank.FormatCSV && !sameMapping(a.CSVMapping, unlocked.CSVMapping)) {
+			return ledger.Errorf(ledger.CodeConflict, "bank_account_changed", "the bank account's CSV mapping changed while the file was read; import it again")
 		}
 		sum := sha256.Sum256(in.Data)
 		hash := hex.EncodeToString(sum[:])
@@ -41,7 +51,9 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 			if err != nil {
 				return err
 			}
-			res.Statements = append(res.Statements, st)
+			if st != nil {
+				res.Statements = append(res.Statements, st)
+			}
 			res.LinesAdded += imp.added
 			res.LinesSkipped += imp.skipped
 			if imp.created {
@@ -98,16 +110,36 @@ type importer struct {
 	added, skipped int
 }
 
-// where names the statement in the file for error paths.
+// where names a part of the statement in the file for error paths: an
+// element path under the CAMT document (as the parser names them), or for
+// a CSV file the request parameter or mapping field concerned.
 func (m *importer) where(field string) string {
 	if m.in.Format == bank.FormatCSV {
-		return field
+		return csvWhere[field]
 	}
-	w := fmt.Sprintf("Stmt[%d]", m.index+1)
+	w := fmt.Sprintf("Document/BkToCstmrStmt/Stmt[%d]", m.index+1)
 	if field != "" {
 		w += "/" + field
 	}
 	return w
+}
+
+var csvWhere = map[string]string{
+	"Acct/Id/IBAN": "csv_mapping.iban",
+	"Acct/Ccy":     "csv_mapping.currency",
+	"Bal[OPBD]":    "opening_balance",
+	"Bal[CLBD]":    "csv_mapping.balance",
+	"FrToDt":       "file",
+	"Bal":          "file",
+}
+
+// line names a parsed line for error paths: the parser's Where ("line 14",
+// "Stmt[1]/Ntry[3]"), under the document for CAMT.
+func (m *importer) line(l *bank.ParsedLine) string {
+	if m.in.Format == bank.FormatCSV {
+		return l.Where
+	}
+	return "Document/BkToCstmrStmt/" + l.Where
 }
 
 func (m *importer) ref() string {
@@ -134,7 +166,7 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 	} else if len(old) > 0 {
 		return m.again(ctx, old[0])
 	}
-	if err := assignRefs(ps.Lines); err != nil {
+	if err := m.assignRefs(); err != nil {
 		return nil, err
 	}
 	known, err := m.s.knownRefs(ctx, m.ent.ID, a.ID, ps.Lines)
@@ -150,18 +182,32 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 		if m.in.Format != bank.FormatCSV {
 			// A bank statement either is new or was imported whole; one
 			// sharing lines with an earlier one overlaps it.
-			return nil, invalid(l.Where, "statement_overlap", "the line with bank reference %s (%s) was imported before with another statement: this statement overlaps an earlier one", l.BankRef, l.Where)
+			return nil, invalid(m.line(&l), "statement_overlap", "the line with bank reference %s (%s) was imported before with another statement: this statement overlaps an earlier one", l.BankRef, l.Where)
 		}
 		m.skipped++
 	}
 	if len(lines) == 0 && m.in.Format == bank.FormatCSV {
-		// Every line of the export is held already: nothing to add.
-		return &bank.Statement{BankAccountID: a.ID, Format: bank.FormatCSV, Ref: ref, SHA256: m.hash}, nil
+		// Every line of the export is held already: nothing to add, and no
+		// statement to show.
+		return nil, nil
+	}
+	if m.in.Format != bank.FormatCSV {
+		// A bank's statement books its lines within its period.
+		for _, l := range lines {
+			if (!ps.From.IsZero() && l.BookingDate.Before(ps.From)) || (!ps.To.IsZero() && l.BookingDate.After(ps.To)) {
+				return nil, invalid(m.line(&l), "line_outside_period", "the line with bank reference %s is booked on %s, outside the statement's period %s to %s",
+					l.BankRef, l.BookingDate, ps.From, ps.To)
+			}
+		}
+		if m.prev != nil && !ps.From.IsZero() && ps.From.Before(m.prev.To) {
+			return nil, invalid(m.where("FrToDt"), "statement_overlap", "the statement's period starts on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
+				ps.From, m.prev.Ref, m.prev.To)
+		}
 	}
 	if m.prev != nil {
 		for _, l := range lines {
 			if l.BookingDate.Before(m.prev.To) {
-				return nil, invalid(l.Where, "statement_overlap", "the line with bank reference %s is booked on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
+				return nil, invalid(m.line(&l), "statement_overlap", "the line with bank reference %s is booked on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
 					l.BankRef, l.BookingDate, m.prev.Ref, m.prev.To)
 			}
 		}
@@ -204,7 +250,7 @@ func (m *importer) again(ctx context.Context, old *bank.Statement) (*bank.Statem
 		m.skipped = len(m.ps.Lines)
 		return old, nil
 	}
-	if err := assignRefs(m.ps.Lines); err != nil {
+	if err := m.assignRefs(); err != nil {
 		return nil, err
 	}
 	ls, err := m.s.lines(ctx, `l.entity_id = ? AND l.statement_id = ? ORDER BY l.line_no`, m.ent.ID, old.ID)
@@ -232,8 +278,12 @@ func (m *importer) balances(lines []bank.ParsedLine) (opening, closing int64, er
 	for _, l := range lines {
 		var ok bool
 		if total, ok = money.Add(total, l.AmountMinor); !ok {
-			return 0, 0, invalid(l.Where, "amount_too_large", "the statement's lines add up to more than the largest amount the ledger holds")
+			return 0, 0, invalid(m.line(&l), "amount_too_large", "the statement's lines add up to more than the largest amount the ledger holds")
 		}
+	}
+	if m.in.Opening != nil && (m.in.Format != bank.FormatCSV || m.prev != nil || (len(lines) > 0 && lines[0].Balance != nil)) {
+		return 0, 0, invalid("opening_balance", "opening_balance_unused",
+			"opening_balance applies only to the first statement of a bank account from a CSV file that states no balances; this file or account has its own")
 	}
 	switch {
 	case m.in.Format == bank.FormatCSV && len(lines) > 0 && lines[0].Balance != nil:
@@ -243,7 +293,7 @@ func (m *importer) balances(lines []bank.ParsedLine) (opening, closing int64, er
 		closing = *lines[len(lines)-1].Balance
 	case m.in.Format == bank.FormatCSV || ps.Opening == nil:
 		switch {
-		case m.in.Opening != nil && m.prev == nil:
+		case m.in.Opening != nil:
 			opening = *m.in.Opening
 		case m.prev != nil:
 			opening = m.prev.ClosingMinor
@@ -314,11 +364,11 @@ func (m *importer) period(lines []bank.ParsedLine) (from, to ledger.Date) {
 // content, numbered among identical lines of the file, so that importing
 // the same file again finds the same references. A reference repeated
 // within the file is refused: the bank's references are unique.
-func assignRefs(lines []bank.ParsedLine) error {
+func (m *importer) assignRefs() error {
 	seen := map[string]string{}
 	occurrence := map[string]int{}
-	for i := range lines {
-		l := &lines[i]
+	for i := range m.ps.Lines {
+		l := &m.ps.Lines[i]
 		if l.BankRef == "" {
 			h := sha256.Sum256([]byte(strings.Join([]string{l.BookingDate.String(), strconv.FormatInt(l.AmountMinor, 10),
 				l.Counterparty, l.CounterIBAN, l.Remittance, l.EndToEndID}, "\x1f")))
@@ -327,7 +377,7 @@ func assignRefs(lines []bank.ParsedLine) error {
 			l.BankRef = fmt.Sprintf("h-%s-%d", key, occurrence[key])
 		}
 		if w, ok := seen[l.BankRef]; ok {
-			return invalid(l.Where, "line_ref_repeated", "bank reference %s of %s is also that of %s; a bank reference names one line", l.BankRef, l.Where, w)
+			return invalid(m.line(l), "line_ref_repeated", "bank reference %s of %s is also that of %s; a bank reference names one line", l.BankRef, l.Where, w)
 		}
 		seen[l.BankRef] = l.Where
 	}
@@ -387,6 +437,12 @@ func (s *Store) insertLines(ctx context.Context, st *bank.Statement, lines []ban
 		}
 	}
 	return nil
+}
+
+func sameMapping(a, b *bank.CSVMapping) bool {
+	ja, _ := mappingJSON(a)
+	jb, _ := mappingJSON(b)
+	return (ja == nil) == (jb == nil) && (ja == nil || *ja == *jb)
 }
 
 func exponent(currency string) int {

@@ -16,6 +16,9 @@ import (
 // to add up; a line matched meanwhile by a racing request (the primary keys
 // of the link tables) is a conflict.
 func (s *Store) insertMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, rule string, paymentID *int64, stmt []int64, keys []bank.LineRef) (int64, error) {
+	if err := s.shareEntries(ctx, ent.ID, keys); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := s.db(ctx).Raw(`INSERT INTO bank_matches (entity_id, bank_account_id, rule, payment_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		ent.ID, a.ID, rule, paymentID, sqlstore.Now(), p.KeyID).Scan(&id).Error
@@ -35,6 +38,22 @@ func (s *Store) insertMatch(ctx context.Context, p *ledger.Principal, ent *ledge
 		}
 	}
 	return id, nil
+}
+
+// shareEntries locks the entries of the ledger lines being matched FOR
+// SHARE on PostgreSQL until the match commits: a reversal of one of them
+// (whose trigger locks the entry FOR UPDATE) waits, and then finds the
+// match and is refused. SQLite writes one transaction at a time.
+func (s *Store) shareEntries(ctx context.Context, entityID int64, keys []bank.LineRef) error {
+	if len(keys) == 0 || s.l.Dialect() != sqlstore.Postgres {
+		return nil
+	}
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.EntryID
+	}
+	var got []int64
+	return s.db(ctx).Raw(`SELECT id FROM journal_entries WHERE entity_id = ? AND id IN ? FOR SHARE`, entityID, ids).Scan(&got).Error
 }
 
 func alreadyMatched(err error) error {

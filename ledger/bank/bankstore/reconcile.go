@@ -2,6 +2,7 @@ package bankstore
 
 import (
 	"context"
+	"fmt"
 
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
@@ -37,6 +38,7 @@ func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID i
 			WHERE entity_id = ? AND bank_account_id = ? AND booking_date <= ?`, ent.ID, a.ID, asOf).Scan(&sums).Error; err != nil {
 			return translate(err)
 		}
+		r.OpeningBalance = first[0].OpeningMinor
 		r.StatementBalance = first[0].OpeningMinor + sums.Total
 		r.StatementLinesInPeriod = sums.Count
 		if err := s.db(ctx).Raw(`SELECT COALESCE(SUM(`+ledgerAmount(a, ent)+`), 0) FROM journal_lines jl
@@ -63,6 +65,11 @@ func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID i
 			append([]any{asOf, r.Start}, lateArgs...)...); err != nil {
 			return err
 		}
+		if err := s.db(ctx).Raw(`SELECT COALESCE(SUM(`+ledgerAmount(a, ent)+`), 0) FROM journal_lines jl
+			LEFT JOIN bank_match_ledger_lines m ON m.entity_id = jl.entity_id AND m.entry_id = jl.entry_id AND m.line_no = jl.line_no
+			WHERE jl.entity_id = ? AND jl.account_id = ? AND jl.date < ? AND m.match_id IS NULL`, ent.ID, a.AccountID, r.Start).Scan(&r.BooksBeforeStart).Error; err != nil {
+			return translate(err)
+		}
 		for _, l := range r.UnreconciledStatement {
 			r.StatementOutstanding += l.AmountMinor
 		}
@@ -72,6 +79,10 @@ func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID i
 		r.ReconciledLines = r.StatementLinesInPeriod - len(r.UnreconciledStatement)
 		r.Difference = r.StatementBalance - r.LedgerBalance
 		r.Unexplained = r.Difference - r.StatementOutstanding + r.LedgerOutstanding
+		if r.Unexplained != r.OpeningBalance-r.BooksBeforeStart {
+			return ledger.Internal(fmt.Errorf("bank account %d as of %s: unexplained %d, but opening %d less books before the start %d",
+				a.ID, asOf, r.Unexplained, r.OpeningBalance, r.BooksBeforeStart))
+		}
 		out = r
 		return nil
 	})

@@ -215,8 +215,7 @@ func (s *Store) ledgerLines(ctx context.Context, a *bank.Account, ent *ledger.En
 }
 
 // LedgerLines lists the lines on the bank account's ledger account by
-// date, entry and line (the cursor is an entry id: lines of later entries,
-// a page never splits an entry).
+// entry and line, after the cursor (entry f.After, line f.AfterLine).
 func (s *Store) LedgerLines(ctx context.Context, entityID, bankID int64, f bank.LineFilter) ([]*bank.LedgerLine, error) {
 	a, err := s.BankAccount(ctx, entityID, bankID)
 	if err != nil {
@@ -226,8 +225,8 @@ func (s *Store) LedgerLines(ctx context.Context, entityID, bankID int64, f bank.
 	if err != nil {
 		return nil, err
 	}
-	q := ` AND jl.entry_id > ?`
-	args := []any{f.After}
+	q := ` AND (jl.entry_id > ? OR (jl.entry_id = ? AND jl.line_no > ?))`
+	args := []any{f.After, f.After, f.AfterLine}
 	switch f.Status {
 	case "unreconciled":
 		q += ` AND m.match_id IS NULL`

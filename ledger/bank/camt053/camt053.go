@@ -49,6 +49,12 @@ const (
 	MaxBytes    = 32 << 20
 	MaxDepth    = 64
 	MaxElements = 1_000_000
+	// MaxKept bounds the elements of one statement held at once: its
+	// header and the entry being read (entries are dropped as they close).
+	// A batch entry of some 20,000 transactions fits; a statement padded
+	// with elements outside its entries does not, so that a small file
+	// cannot make the parser hold hundreds of megabytes.
+	MaxKept     = 200_000
 	maxProblems = 20
 )
 
@@ -147,6 +153,10 @@ func Parse(r io.Reader) ([]bank.ParsedStatement, error) {
 			default:
 				parent := stack[len(stack)-1]
 				if parent.n != nil && read[t.Name.Local] {
+					if cur.kept++; cur.kept > MaxKept {
+						return nil, single(fmt.Sprintf("%s (line %d)", pathOf(stack), line), ReasonTooLarge,
+							"statement %d holds more than %d elements at once outside its closed entries", cur.index, MaxKept)
+					}
 					f.n = parent.n.add(t.Name.Local, t.Attr, line)
 				} else {
 					// Outside a <Stmt>, or an element nothing reads
@@ -180,6 +190,7 @@ func Parse(r io.Reader) ([]bank.ParsedStatement, error) {
 				// at one entry however long the statement is.
 				cur.entry(f.n)
 				cur.n.kids = cur.n.kids[:len(cur.n.kids)-1]
+				cur.kept -= f.n.size()
 			}
 		}
 	}

@@ -44,6 +44,15 @@ func init() {
 	}
 }
 
+// size counts the node and its descendants.
+func (n *node) size() int {
+	c := 1
+	for _, k := range n.kids {
+		c += k.size()
+	}
+	return c
+}
+
 func (n *node) add(name string, attrs []xml.Attr, line int) *node {
 	c := &node{name: name, parent: n, line: line}
 	for _, a := range attrs {
@@ -136,6 +145,7 @@ func (n *node) at(sub ...string) string {
 // is known when the first <Ntry> closes.
 type statement struct {
 	n      *node
+	kept   int // elements held in n's tree (MaxKept)
 	index  int // 1-based, in the file
 	ps     bank.ParsedStatement
 	exp    int

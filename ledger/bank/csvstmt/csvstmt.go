@@ -239,6 +239,12 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		p.Add(fmt.Sprintf("line %d", bad), ReasonNotUTF8, "the line is not UTF-8 text; export the file as UTF-8 (a Windows-1252 or Latin-1 file must be converted first)")
 		return nil, p.Err()
 	}
+	// A NUL byte is no text any bank writes, and PostgreSQL cannot store it.
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		var p ledger.Problems
+		p.Add(fmt.Sprintf("line %d", bytes.Count(data[:i], []byte("\n"))+1), ReasonNotUTF8, "the line holds a NUL byte: the file is not a text export")
+		return nil, p.Err()
+	}
 
 	// Skipped lines are taken off as raw lines, before the CSV reader sees
 	// them: they are often account details that are not valid CSV.

@@ -111,6 +111,7 @@ func TestParseRefused(t *testing.T) {
 		{"bad mapping", with(func(m *bank.CSVMapping) { m.Delimiter = "x" }), "EUR", hdr, "delimiter_invalid", "delimiter", ""},
 		{"bad currency", simple(), "EURO", hdr, "currency_invalid", "currency", "EURO"},
 		{"not utf8", simple(), "EUR", hdr + "2026-03-01,1.00,caf\xe9,a\n", "csv_not_utf8", "line 2", "UTF-8"},
+		{"NUL byte", simple(), "EUR", hdr + "2026-03-01,1.00,ok,a\n2026-03-02,1.00,caf\x00,b\n", "csv_not_utf8", "line 3", "NUL"},
 		{"bare quote", simple(), "EUR", hdr + "2026-03-01,1.00,say \"hi\",a\n", "csv_invalid", "line 2", "bare \""},
 		{"empty file", simple(), "EUR", "", "csv_empty", "", "no header"},
 		{"header only", simple(), "EUR", hdr + "\n\n", "csv_empty", "", "line 1"},
