@@ -223,7 +223,7 @@ func TestSampleMonth(t *testing.T) {
 	if len(lines) != len(expect.Lines) {
 		t.Fatalf("%d lines imported, expect.json has %d", len(lines), len(expect.Lines))
 	}
-	auto, matchIDs := 0, map[int64]bool{}
+	auto, matchIDs, rules := 0, map[int64]bool{}, map[string]int{}
 	for _, x := range expect.Lines {
 		l := lines[x.BankRef]
 		if l == nil || l["amount"] != x.Amount {
@@ -240,6 +240,7 @@ func TestSampleMonth(t *testing.T) {
 		auto++
 		matchIDs[num(l["match_id"])] = true
 		mt := m.must(m.do("GET", m.bank+"/matches/"+id(l["match_id"]), m.key, nil), 200).obj
+		rules[mt["rule"].(string)]++
 		var refs []string
 		seen := map[int64]bool{}
 		for _, ll := range mt["ledger_lines"].([]any) {
@@ -266,8 +267,8 @@ func TestSampleMonth(t *testing.T) {
 	if int64(len(matchIDs)) != autoMatched {
 		t.Errorf("%d matches found, but the imports reported %d", len(matchIDs), autoMatched)
 	}
-	t.Logf("sample month: %d of %d booked lines (%.0f%%) matched automatically on import; %d more by cash application proposals",
-		auto, len(expect.Lines), 100*float64(auto)/float64(len(expect.Lines)), countOutcome(expect, "cash_application"))
+	t.Logf("sample month: %d of %d booked lines (%.0f%%) matched automatically on import in %d matches (lines by rule: %v); %d more by cash application proposals",
+		auto, len(expect.Lines), 100*float64(auto)/float64(len(expect.Lines)), len(matchIDs), rules, countOutcome(expect, "cash_application"))
 
 	// Cash application: the proposals are exactly the expected lines, with
 	// the invoices they name; accepting each pays its invoices.
