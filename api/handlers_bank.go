@@ -334,13 +334,8 @@ func (s *Server) listStatements(c *gin.Context) {
 }
 
 func (s *Server) getStatement(c *gin.Context) {
-	a, ok := s.bankAccountParam(c)
+	a, id, ok := s.childParam(c, "statement", "statement")
 	if !ok {
-		return
-	}
-	id, err := idParam(c, "statement", "statement")
-	if err != nil {
-		s.fail(c, err)
 		return
 	}
 	st, err := s.bank.Statement(c.Request.Context(), a.EntityID, a.ID, id)
@@ -399,13 +394,8 @@ func (s *Server) listStatementLines(c *gin.Context) {
 }
 
 func (s *Server) getStatementLine(c *gin.Context) {
-	a, ok := s.bankAccountParam(c)
+	a, id, ok := s.childParam(c, "line", "statement line")
 	if !ok {
-		return
-	}
-	id, err := idParam(c, "line", "statement line")
-	if err != nil {
-		s.fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
@@ -524,12 +514,14 @@ func (s *Server) listProposals(c *gin.Context) {
 	c.JSON(http.StatusOK, page[proposalView]{Data: out})
 }
 
-func (s *Server) lineParam(c *gin.Context) (*bank.Account, int64, bool) {
+// childParam loads the :bank bank account and reads the id of one of its
+// things (a line, a match) from the path parameter name.
+func (s *Server) childParam(c *gin.Context, name, what string) (*bank.Account, int64, bool) {
 	a, ok := s.bankAccountParam(c)
 	if !ok {
 		return nil, 0, false
 	}
-	id, err := idParam(c, "line", "statement line")
+	id, err := idParam(c, name, what)
 	if err != nil {
 		s.fail(c, err)
 		return nil, 0, false
@@ -538,7 +530,7 @@ func (s *Server) lineParam(c *gin.Context) (*bank.Account, int64, bool) {
 }
 
 func (s *Server) applyCash(c *gin.Context) {
-	a, id, ok := s.lineParam(c)
+	a, id, ok := s.childParam(c, "line", "statement line")
 	if !ok {
 		return
 	}
@@ -561,7 +553,7 @@ type lineEntryView struct {
 }
 
 func (s *Server) entryFromLine(c *gin.Context) {
-	a, id, ok := s.lineParam(c)
+	a, id, ok := s.childParam(c, "line", "statement line")
 	if !ok {
 		return
 	}
@@ -615,21 +607,8 @@ func (s *Server) createMatch(c *gin.Context) {
 	c.JSON(http.StatusCreated, viewMatch(m, currencyExp(a.Currency)))
 }
 
-func (s *Server) matchParam(c *gin.Context) (*bank.Account, int64, bool) {
-	a, ok := s.bankAccountParam(c)
-	if !ok {
-		return nil, 0, false
-	}
-	id, err := idParam(c, "match", "match")
-	if err != nil {
-		s.fail(c, err)
-		return nil, 0, false
-	}
-	return a, id, true
-}
-
 func (s *Server) getMatch(c *gin.Context) {
-	a, id, ok := s.matchParam(c)
+	a, id, ok := s.childParam(c, "match", "match")
 	if !ok {
 		return
 	}
@@ -642,7 +621,7 @@ func (s *Server) getMatch(c *gin.Context) {
 }
 
 func (s *Server) deleteMatch(c *gin.Context) {
-	a, id, ok := s.matchParam(c)
+	a, id, ok := s.childParam(c, "match", "match")
 	if !ok {
 		return
 	}

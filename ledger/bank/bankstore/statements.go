@@ -126,8 +126,14 @@ func (s *Store) StatementLines(ctx context.Context, entityID, bankID int64, f ba
 	if _, err := s.BankAccount(ctx, entityID, bankID); err != nil {
 		return nil, err
 	}
-	q := `l.entity_id = ? AND l.bank_account_id = ? AND l.id > ?`
-	args := []any{entityID, bankID, f.After}
+	q, args := filterSQL(f, "l.booking_date", `l.entity_id = ? AND l.bank_account_id = ? AND l.id > ?`, "l.id", entityID, bankID, f.After)
+	return s.lines(ctx, q, args...)
+}
+
+// filterSQL adds a LineFilter's status, dates, order and limit to a
+// condition (with its arguments) on statement lines or ledger lines, whose
+// match is joined as m.
+func filterSQL(f bank.LineFilter, dateCol, q, order string, args ...any) (string, []any) {
 	switch f.Status {
 	case "unreconciled":
 		q += ` AND m.match_id IS NULL`
@@ -135,19 +141,19 @@ func (s *Store) StatementLines(ctx context.Context, entityID, bankID int64, f ba
 		q += ` AND m.match_id IS NOT NULL`
 	}
 	if !f.From.IsZero() {
-		q += ` AND l.booking_date >= ?`
+		q += ` AND ` + dateCol + ` >= ?`
 		args = append(args, f.From)
 	}
 	if !f.To.IsZero() {
-		q += ` AND l.booking_date <= ?`
+		q += ` AND ` + dateCol + ` <= ?`
 		args = append(args, f.To)
 	}
-	q += ` ORDER BY l.id`
+	q += ` ORDER BY ` + order
 	if f.Limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	return s.lines(ctx, q, args...)
+	return q, args
 }
 
 // StatementLine returns one line of the bank account.
@@ -225,26 +231,6 @@ func (s *Store) LedgerLines(ctx context.Context, entityID, bankID int64, f bank.
 	if err != nil {
 		return nil, err
 	}
-	q := ` AND (jl.entry_id > ? OR (jl.entry_id = ? AND jl.line_no > ?))`
-	args := []any{f.After, f.After, f.AfterLine}
-	switch f.Status {
-	case "unreconciled":
-		q += ` AND m.match_id IS NULL`
-	case "reconciled":
-		q += ` AND m.match_id IS NOT NULL`
-	}
-	if !f.From.IsZero() {
-		q += ` AND jl.date >= ?`
-		args = append(args, f.From)
-	}
-	if !f.To.IsZero() {
-		q += ` AND jl.date <= ?`
-		args = append(args, f.To)
-	}
-	q += ` ORDER BY jl.entry_id, jl.line_no`
-	if f.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, f.Limit)
-	}
+	q, args := filterSQL(f, "jl.date", ` AND (jl.entry_id > ? OR (jl.entry_id = ? AND jl.line_no > ?))`, "jl.entry_id, jl.line_no", f.After, f.After, f.AfterLine)
 	return s.ledgerLines(ctx, a, ent, q, args...)
 }
