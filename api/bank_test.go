@@ -311,8 +311,13 @@ func TestSampleMonth(t *testing.T) {
 			continue
 		}
 		r := m.must(m.do("POST", m.bank+"/statement-lines/"+id(lines[x.BankRef]["id"])+"/entry", m.key, map[string]any{"account": x.CounterAccount}), 201).obj
-		if r["match"].(map[string]any)["rule"] != "entry" {
+		e, _ := r["entry"].(map[string]any)
+		if r["match"].(map[string]any)["rule"] != "entry" || e == nil || e["reference"] != x.BankRef || e["date"] != lines[x.BankRef]["booking_date"] {
 			t.Fatalf("entry from %s: %v", x.BankRef, r)
+		}
+		// The entry as the API shows entries everywhere.
+		if got := m.must(m.do("GET", ent(m.e)+"/entries/"+id(e["id"]), m.key, nil), 200).obj; fmt.Sprint(got) != fmt.Sprint(e) {
+			t.Fatalf("entry from %s: answered %v, GET gives %v", x.BankRef, e, got)
 		}
 	}
 
@@ -424,4 +429,56 @@ func countOutcome(e sampleExpect, outcome string) int {
 		}
 	}
 	return n
+}
+
+// TestStatementImportHTTP: a CSV export through the API (mapping saved by
+// PATCH), imported twice; and the refusals of the route itself.
+func TestStatementImportHTTP(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	e := f.entity("Rabo Test")
+	key := f.key(ledger.RoleAccountant, e)
+	mapping, err := os.ReadFile("../testdata/bank/csv/rabobank.mapping.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../testdata/bank/csv/rabobank-2026-03.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.must(f.do("POST", ent(e)+"/bank-accounts", key, `{"account":"1010","iban":"NL28 RABO 0318 4277 56"}`), 201)
+	if r.obj["iban"] != "NL28RABO0318427756" || r.obj["name"] != "Bank NL28RABO0318427756" || num(r.obj["match_window_days"]) != 5 {
+		t.Fatalf("bank account: %s", r.body)
+	}
+	bank := ent(e) + "/bank-accounts/" + id(r.obj["id"])
+	wantProblem(t, f.do("POST", bank+"/statements", key, data, "Content-Type", "text/csv"), 422, "csv_mapping_missing", "format")
+	f.must(f.do("PATCH", bank, key, `{"csv_mapping":`+string(mapping)+`}`), 200)
+
+	r = f.must(f.do("POST", bank+"/statements", key, data, "Content-Type", "text/csv; charset=utf-8"), 201)
+	if num(r.obj["lines_added"]) != 16 || len(r.obj["statements"].([]any)) != 1 {
+		t.Fatalf("first import: %s", r.body)
+	}
+	st := r.obj["statements"].([]any)[0].(map[string]any)
+	if st["opening_balance"] != "4210.35" || st["closing_balance"] != "8578.91" || st["format"] != "csv" {
+		t.Fatalf("statement: %v", st)
+	}
+	r = f.must(f.do("POST", bank+"/statements?format=csv", key, data, "Content-Type", "application/octet-stream"), 200)
+	// The same file again is the statement imported before.
+	if sts := r.obj["statements"].([]any); num(r.obj["lines_added"]) != 0 || num(r.obj["lines_skipped"]) != 16 || len(sts) != 1 || num(sts[0].(map[string]any)["id"]) != num(st["id"]) {
+		t.Fatalf("second import: %s", r.body)
+	}
+	got := f.must(f.do("GET", bank+"/statements/"+id(st["id"]), key, nil), 200).obj
+	if len(got["lines"].([]any)) != 16 {
+		t.Fatalf("statement with lines: %v", got)
+	}
+
+	wantProblem(t, f.do("POST", bank+"/statements", key, data, "Content-Type", "application/json"), 415, "content_type_unsupported")
+	wantProblem(t, f.do("POST", bank+"/statements?format=mt940", key, data, "Content-Type", "text/csv"), 422, "format_invalid", "format")
+	wantProblem(t, f.do("POST", bank+"/statements?opening_balance=12,50", key, data, "Content-Type", "text/csv"), 422, "amount_invalid", "opening_balance")
+	wantProblem(t, f.do("POST", bank+"/statements", key, "", "Content-Type", "text/csv"), 400, "body_empty")
+	big := make([]byte, 17<<20)
+	wantProblem(t, f.do("POST", bank+"/statements", key, big, "Content-Type", "text/csv"), 413, "body_too_large")
+	wantProblem(t, f.do("GET", ent(e)+"/bank-accounts/999999", key, nil), 404, "not_found")
+	wantProblem(t, f.do("GET", bank+"/reconciliation?as_of=2026-02-01", key, nil), 422, "as_of_before_first_statement", "as_of")
+	wantProblem(t, f.do("GET", bank+"/statement-lines?status=open", key, nil), 422, "status_invalid", "status")
 }

@@ -548,8 +548,8 @@ func (s *Server) applyCash(c *gin.Context) {
 }
 
 type lineEntryView struct {
-	Match matchView     `json:"match"`
-	Entry *ledger.Entry `json:"entry"`
+	Match matchView `json:"match"`
+	Entry entryView `json:"entry"`
 }
 
 func (s *Server) entryFromLine(c *gin.Context) {
@@ -567,7 +567,7 @@ func (s *Server) entryFromLine(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, lineEntryView{Match: viewMatch(m, currencyExp(a.Currency)), Entry: e})
+	c.JSON(http.StatusCreated, lineEntryView{Match: viewMatch(m, currencyExp(a.Currency)), Entry: viewEntry(e)})
 }
 
 func (s *Server) listMatches(c *gin.Context) {

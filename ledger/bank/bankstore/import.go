@@ -46,7 +46,7 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 			return err
 		}
 		for i := range parsed {
-			imp := &importer{s: s, p: p, ent: ent, a: a, in: in, hash: hash, prev: prev, ps: &parsed[i], index: i, count: len(parsed)}
+			imp := &importer{s: s, p: p, ent: ent, a: a, in: in, hash: hash, prev: prev, ps: &parsed[i], index: i}
 			st, err := imp.run(ctx)
 			if err != nil {
 				return err
@@ -96,15 +96,15 @@ func parse(a *bank.Account, in *bank.ImportInput) ([]bank.ParsedStatement, error
 
 // importer imports one statement of a file.
 type importer struct {
-	s            *Store
-	p            *ledger.Principal
-	ent          *ledger.Entity
-	a            *bank.Account
-	in           *bank.ImportInput
-	hash         string
-	prev         *bank.Statement
-	ps           *bank.ParsedStatement
-	index, count int
+	s     *Store
+	p     *ledger.Principal
+	ent   *ledger.Entity
+	a     *bank.Account
+	in    *bank.ImportInput
+	hash  string
+	prev  *bank.Statement
+	ps    *bank.ParsedStatement
+	index int
 
 	created        bool
 	added, skipped int
@@ -408,35 +408,20 @@ func (s *Store) knownRefs(ctx context.Context, entityID, bankID int64, lines []b
 
 // insertLines writes a statement's lines, many to a statement.
 func (s *Store) insertLines(ctx context.Context, st *bank.Statement, lines []bank.ParsedLine) error {
-	const cols = 14
-	const batch = 60 // well under SQLite's and PostgreSQL's bound-parameter limits
-	for start := 0; start < len(lines); start += batch {
-		end := min(start+batch, len(lines))
-		var q strings.Builder
-		q.WriteString(`INSERT INTO bank_statement_lines (entity_id, bank_account_id, statement_id, line_no, booking_date, value_date,
-			amount_minor, bank_ref, end_to_end_id, counterparty, counter_iban, remittance, reference, kind) VALUES `)
-		args := make([]any, 0, (end-start)*cols)
-		for i := start; i < end; i++ {
-			l := &lines[i]
-			if i > start {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			var value any
-			if !l.ValueDate.IsZero() {
-				value = l.ValueDate
-			}
-			args = append(args, st.EntityID, st.BankAccountID, st.ID, i+1, l.BookingDate, value, l.AmountMinor, l.BankRef,
-				l.EndToEndID, l.Counterparty, l.CounterIBAN, l.Remittance, l.Reference, l.Kind)
+	err := s.insertRows(ctx, `INSERT INTO bank_statement_lines (entity_id, bank_account_id, statement_id, line_no, booking_date, value_date,
+		amount_minor, bank_ref, end_to_end_id, counterparty, counter_iban, remittance, reference, kind) VALUES `, 14, len(lines), func(i int) []any {
+		l := &lines[i]
+		var value any
+		if !l.ValueDate.IsZero() {
+			value = l.ValueDate
 		}
-		if err := s.db(ctx).Exec(q.String(), args...).Error; err != nil {
-			if sqlstore.IsDuplicate(translate(err), "bank_statement_lines") {
-				return ledger.Errorf(ledger.CodeConflict, "statement_overlap", "a line of the statement was imported at the same time by another request")
-			}
-			return err
-		}
+		return []any{st.EntityID, st.BankAccountID, st.ID, i + 1, l.BookingDate, value, l.AmountMinor, l.BankRef,
+			l.EndToEndID, l.Counterparty, l.CounterIBAN, l.Remittance, l.Reference, l.Kind}
+	})
+	if sqlstore.IsDuplicate(translate(err), "bank_statement_lines") {
+		return ledger.Errorf(ledger.CodeConflict, "statement_overlap", "a line of the statement was imported at the same time by another request")
 	}
-	return nil
+	return err
 }
 
 func sameMapping(a, b *bank.CSVMapping) bool {

@@ -3,6 +3,8 @@ package bankstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"backoffice/ledger"
@@ -12,32 +14,122 @@ import (
 	"backoffice/ledger/sqlstore"
 )
 
-// insertMatch records a match of lines already checked to be unmatched and
-// to add up; a line matched meanwhile by a racing request (the primary keys
-// of the link tables) is a conflict.
+// newMatch is a match to insert: lines already checked to be unmatched
+// and to add up.
+type newMatch struct {
+	rule      string
+	paymentID *int64
+	stmt      []int64
+	keys      []bank.LineRef
+}
+
+// insertMatch records one match and returns its id.
 func (s *Store) insertMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, rule string, paymentID *int64, stmt []int64, keys []bank.LineRef) (int64, error) {
-	if err := s.shareEntries(ctx, ent.ID, keys); err != nil {
-		return 0, err
-	}
-	var id int64
-	err := s.db(ctx).Raw(`INSERT INTO bank_matches (entity_id, bank_account_id, rule, payment_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		ent.ID, a.ID, rule, paymentID, sqlstore.Now(), p.KeyID).Scan(&id).Error
+	ids, err := s.insertMatches(ctx, p, ent, a, []newMatch{{rule: rule, paymentID: paymentID, stmt: stmt, keys: keys}})
 	if err != nil {
 		return 0, err
 	}
-	for _, l := range stmt {
-		err = s.db(ctx).Exec(`INSERT INTO bank_match_statement_lines (entity_id, statement_line_id, match_id) VALUES (?, ?, ?)`, ent.ID, l, id).Error
-		if err != nil {
-			return 0, alreadyMatched(err)
+	return ids[0], nil
+}
+
+// insertMatches records matches in a few statements whatever their number
+// (an import matches hundreds at once): their ids are drawn first, then the
+// matches and their links are inserted many rows at a time. A line matched
+// meanwhile by a racing request (the primary keys of the link tables) is a
+// conflict.
+func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, ms []newMatch) ([]int64, error) {
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	var keys []bank.LineRef
+	for _, m := range ms {
+		keys = append(keys, m.keys...)
+	}
+	if err := s.shareEntries(ctx, ent.ID, keys); err != nil {
+		return nil, err
+	}
+	ids, err := s.matchIDs(ctx, len(ms))
+	if err != nil {
+		return nil, err
+	}
+	t := sqlstore.Now()
+	err = s.insertRows(ctx, `INSERT INTO bank_matches (id, entity_id, bank_account_id, rule, payment_id, created_at, created_by) VALUES `, 7, len(ms),
+		func(i int) []any { return []any{ids[i], ent.ID, a.ID, ms[i].rule, ms[i].paymentID, t, p.KeyID} })
+	if err != nil {
+		return nil, err
+	}
+	type link struct {
+		match int64
+		stmt  int64
+		key   bank.LineRef
+	}
+	var stmts, lines []link
+	for i, m := range ms {
+		for _, l := range m.stmt {
+			stmts = append(stmts, link{match: ids[i], stmt: l})
+		}
+		for _, k := range m.keys {
+			lines = append(lines, link{match: ids[i], key: k})
 		}
 	}
-	for _, k := range keys {
-		err = s.db(ctx).Exec(`INSERT INTO bank_match_ledger_lines (entity_id, entry_id, line_no, match_id) VALUES (?, ?, ?, ?)`, ent.ID, k.EntryID, k.LineNo, id).Error
-		if err != nil {
-			return 0, alreadyMatched(err)
+	err = s.insertRows(ctx, `INSERT INTO bank_match_statement_lines (entity_id, statement_line_id, match_id) VALUES `, 3, len(stmts),
+		func(i int) []any { return []any{ent.ID, stmts[i].stmt, stmts[i].match} })
+	if err != nil {
+		return nil, alreadyMatched(err)
+	}
+	err = s.insertRows(ctx, `INSERT INTO bank_match_ledger_lines (entity_id, entry_id, line_no, match_id) VALUES `, 4, len(lines),
+		func(i int) []any { return []any{ent.ID, lines[i].key.EntryID, lines[i].key.LineNo, lines[i].match} })
+	if err != nil {
+		return nil, alreadyMatched(err)
+	}
+	return ids, nil
+}
+
+// matchIDs draws n ids for new matches: from the identity's sequence on
+// PostgreSQL; on SQLite, which writes one transaction at a time, after the
+// highest id there is.
+func (s *Store) matchIDs(ctx context.Context, n int) ([]int64, error) {
+	if s.l.Dialect() == sqlstore.Postgres {
+		var ids []int64
+		err := s.db(ctx).Raw(`SELECT nextval(pg_get_serial_sequence('bank_matches', 'id')) FROM generate_series(1, ?)`, n).Scan(&ids).Error
+		return ids, err
+	}
+	var top int64
+	if err := s.db(ctx).Raw(`SELECT COALESCE(MAX(id), 0) FROM bank_matches`).Scan(&top).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = top + int64(i) + 1
+	}
+	return ids, nil
+}
+
+// insertRows runs an INSERT prefix with n rows of cols values each, many
+// rows to a statement (well under both databases' limits on bound
+// parameters).
+func (s *Store) insertRows(ctx context.Context, prefix string, cols, n int, row func(i int) []any) error {
+	// Binding costs the SQLite driver more than linearly in the parameters
+	// of one statement: some hundreds at a time are fastest on both.
+	per := max(1, 500/cols)
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var q strings.Builder
+		q.WriteString(prefix)
+		args := make([]any, 0, (end-start)*cols)
+		for i := start; i < end; i++ {
+			if i > start {
+				q.WriteString(", ")
+			}
+			q.WriteString(one)
+			args = append(args, row(i)...)
+		}
+		if err := s.db(ctx).Exec(q.String(), args...).Error; err != nil {
+			return err
 		}
 	}
-	return id, nil
+	return nil
 }
 
 // shareEntries locks the entries of the ledger lines being matched FOR
@@ -48,12 +140,23 @@ func (s *Store) shareEntries(ctx context.Context, entityID int64, keys []bank.Li
 	if len(keys) == 0 || s.l.Dialect() != sqlstore.Postgres {
 		return nil
 	}
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.EntryID
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, k := range keys {
+		if !seen[k.EntryID] {
+			seen[k.EntryID] = true
+			ids = append(ids, k.EntryID)
+		}
 	}
-	var got []int64
-	return s.db(ctx).Raw(`SELECT id FROM journal_entries WHERE entity_id = ? AND id IN ? FOR SHARE`, entityID, ids).Scan(&got).Error
+	slices.Sort(ids)
+	for start := 0; start < len(ids); start += 1000 {
+		var got []int64
+		err := s.db(ctx).Raw(`SELECT id FROM journal_entries WHERE entity_id = ? AND id IN ? ORDER BY id FOR SHARE`, entityID, ids[start:min(start+1000, len(ids))]).Scan(&got).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func alreadyMatched(err error) error {
@@ -171,17 +274,16 @@ func (s *Store) autoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.
 		return nil, err
 	}
 	groups := match.Auto(matchStatementLines(st), matchLedgerLines(ll), match.Options{WindowDays: a.MatchWindowDays})
-	ids := make([]int64, 0, len(groups))
-	for _, g := range groups {
-		keys := make([]bank.LineRef, len(g.Ledger))
-		for i, k := range g.Ledger {
-			keys[i] = bank.LineRef{EntryID: k.EntryID, LineNo: k.LineNo}
+	ms := make([]newMatch, len(groups))
+	for i, g := range groups {
+		ms[i] = newMatch{rule: g.Rule, stmt: g.Statement, keys: make([]bank.LineRef, len(g.Ledger))}
+		for j, k := range g.Ledger {
+			ms[i].keys[j] = bank.LineRef{EntryID: k.EntryID, LineNo: k.LineNo}
 		}
-		id, err := s.insertMatch(ctx, p, ent, a, g.Rule, nil, g.Statement, keys)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+	}
+	ids, err := s.insertMatches(ctx, p, ent, a, ms)
+	if err != nil {
+		return nil, err
 	}
 	if len(ids) > 0 {
 		err = s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.auto", a.AccountCode, map[string]any{"bank_account_id": a.ID, "matches": ids})
