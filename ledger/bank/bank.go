@@ -67,7 +67,8 @@ type ParsedLine struct {
 // (by header name, or by 1-based number when the file has no header).
 // Amount is either one signed column (Amount) or two unsigned ones (Debit,
 // Credit), or one unsigned column with a sign column (Amount and
-// DirectionColumn, whose DebitValue marks money out).
+// DirectionColumn, whose DebitValue marks money out and CreditValue money
+// in; any other value is refused rather than guessed).
 type CSVMapping struct {
 	Delimiter       string `json:"delimiter"`        // "," (default), ";", "\t" or "|"
 	HasHeader       *bool  `json:"has_header"`       // default true
@@ -81,6 +82,7 @@ type CSVMapping struct {
 	Credit          string `json:"credit"`           // money in, unsigned (with Debit)
 	DirectionColumn string `json:"direction_column"` // e.g. "Af Bij"
 	DebitValue      string `json:"debit_value"`      // the direction column's value for money out, e.g. "Af"
+	CreditValue     string `json:"credit_value"`     // the direction column's value for money in, e.g. "Bij"
 	Description     string `json:"description"`      // remittance / description
 	Reference       string `json:"reference"`        // the bank's unique reference of the line
 	Counterparty    string `json:"counterparty"`     // name

@@ -51,7 +51,7 @@ const (
 	MaxElements = 1_000_000
 	// MaxKept bounds the elements of one statement held at once: its
 	// header and the entry being read (entries are dropped as they close).
-	// A batch entry of some 20,000 transactions fits; a statement padded
+	// A batch entry of some 10,000 transactions fits; a statement padded
 	// with elements outside its entries does not, so that a small file
 	// cannot make the parser hold hundreds of megabytes.
 	MaxKept     = 200_000

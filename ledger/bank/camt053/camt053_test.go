@@ -242,7 +242,6 @@ func TestParseRefused(t *testing.T) {
 		{"balance in another currency", strings.Replace(v08, `<Amt Ccy="EUR">1000.00`, `<Amt Ccy="GBP">1000.00`, 1), ReasonCurrencyMismatch, "Stmt[1]/Bal[1]/Amt"},
 		{"thousands separator", strings.Replace(v08, ">1234.50</Amt><CdtDbtInd>", ">1,234.50</Amt><CdtDbtInd>", 1), ReasonAmountInvalid, "Stmt[1]/Ntry[1]/Amt"},
 		{"signed amount", strings.Replace(v08, ">300.00<", ">-300.00<", 1), ReasonAmountInvalid, "Stmt[1]/Ntry[2]/Amt"},
-		{"zero entry", strings.Replace(v08, ">5.00<", ">0.00<", 1), ReasonAmountInvalid, "Stmt[1]/Ntry[5]/Amt"},
 		{"three decimals", strings.Replace(v08, ">12.34<", ">12.345<", 1), ReasonAmountInvalid, "Stmt[1]/Ntry[4]/Amt"},
 		{"no CdtDbtInd", strings.Replace(v08, "<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>", "<RvslInd>", 1), ReasonAmountInvalid, "Stmt[1]/Ntry[4]/CdtDbtInd"},
 		{"no amount", strings.Replace(v08, `<Amt Ccy="EUR">5.00</Amt>`, "", 1), ReasonAmountInvalid, "Stmt[1]/Ntry[5]/Amt"},

@@ -39,7 +39,7 @@ func init() {
 	for _, name := range strings.Fields(`Id IBAN Acct Ccy FrToDt FrDtTm ToDtTm Bal Tp CdOrPrtry Cd Prtry
 		Amt CdtDbtInd Dt DtTm Ntry Sts BookgDt ValDt AcctSvcrRef BkTxCd Domn Fmly SubFmlyCd
 		NtryDtls TxDtls Refs EndToEndId RltdPties Dbtr Cdtr DbtrAcct CdtrAcct Pty Nm
-		RmtInf Ustrd Strd CdtrRefInf Ref AddtlTxInf AddtlNtryInf`) {
+		RmtInf Ustrd Strd CdtrRefInf Ref RfrdDocInf Nb AddtlTxInf AddtlNtryInf RvslInd`) {
 		read[name] = true
 	}
 }
@@ -193,7 +193,7 @@ func (s *statement) entry(e *node) {
 	if !s.ccyOK {
 		return // without an exponent no amount can be read
 	}
-	if l, ok := entry(e, s.ps.Currency, s.exp, &s.ents); ok {
+	if l, ok := entry(e, s.ps.Currency, s.ps.IBAN, s.exp, &s.ents); ok {
 		l.Where = fmt.Sprintf("Stmt[%d]/Ntry[%d]", s.index, e.idx)
 		s.ps.Lines = append(s.ps.Lines, l)
 	}
@@ -212,6 +212,7 @@ func (s *statement) finish(p *problems) bank.ParsedStatement {
 	}
 	st, ps := s.n, &s.ps
 	var prcd *int64
+	var closedOn *node
 	for _, b := range st.all("Bal") {
 		amt, ok := amount(b, ps.Currency, s.exp, true, &s.head)
 		if !ok {
@@ -231,8 +232,15 @@ func (s *statement) finish(p *problems) bank.ParsedStatement {
 		case "CLBD":
 			if ps.Closing == nil {
 				ps.Closing = &amt
+				closedOn = b.get("Dt")
 			}
 		}
+	}
+	if ps.From.IsZero() && ps.To.IsZero() && len(ps.Lines) == 0 && closedOn != nil {
+		// No period and no entries (a quiet day's statement, as some banks
+		// send without FrToDt): the day of its closing balance.
+		ps.From = date(closedOn, "", &s.head)
+		ps.To = ps.From
 	}
 	if ps.Opening == nil {
 		ps.Opening = prcd
@@ -262,7 +270,7 @@ func (s *statement) finish(p *problems) bank.ParsedStatement {
 
 // entry reads one <Ntry>; ok is false for an entry that is not booked or
 // has a problem (recorded in p).
-func entry(e *node, ccy string, exp int, p *problems) (bank.ParsedLine, bool) {
+func entry(e *node, ccy, own string, exp int, p *problems) (bank.ParsedLine, bool) {
 	var l bank.ParsedLine
 	// 001.02 writes <Sts>BOOK</Sts>, 001.08 on <Sts><Cd>BOOK</Cd></Sts>.
 	sts := e.str("Sts", "Cd")
@@ -277,15 +285,23 @@ func entry(e *node, ccy string, exp int, p *problems) (bank.ParsedLine, bool) {
 	case "":
 		p.add(e.at("Sts"), ReasonStatusMissing, "the entry has no status (Sts): booked or not cannot be told")
 		return l, false
+	case "PDNG", "INFO", "FUTR":
+		return l, false // not on the booked balance
 	default:
-		return l, false // PDNG, INFO, FUTR: not on the booked balance
+		// Dropping an entry of a status we do not know would leave the
+		// statement not adding up for no visible reason.
+		p.add(e.at("Sts"), ReasonStatusMissing, "the entry's status %q is none of BOOK, PDNG, INFO, FUTR: booked or not cannot be told", sts)
+		return l, false
 	}
 
 	// RvslInd is not applied: ISO 20022 defines CdtDbtInd as the direction
 	// of this booking, so a reversed credit is already a DBIT entry. Turning
 	// the sign again would make the lines disagree with the balances.
 	before := len(*p)
-	amt, ok := amount(e, ccy, exp, false, p)
+	amt, ok := amount(e, ccy, exp, true, p)
+	if ok && amt == 0 {
+		return l, false // a booked 0.00 (an information entry) moves nothing
+	}
 	l.AmountMinor = amt
 	l.BookingDate = date(e.get("BookgDt"), "", p)
 	if e.get("BookgDt") == nil {
@@ -302,16 +318,21 @@ func entry(e *node, ccy string, exp int, p *problems) (bank.ParsedLine, bool) {
 	for _, d := range e.all("NtryDtls") {
 		txs = append(txs, d.all("TxDtls")...)
 	}
-	l.BankRef = e.str("AcctSvcrRef")
+	l.BankRef = bankRef(e.str("AcctSvcrRef"))
 	if l.BankRef == "" && len(txs) == 1 {
-		l.BankRef = txs[0].str("Refs", "AcctSvcrRef")
+		l.BankRef = bankRef(txs[0].str("Refs", "AcctSvcrRef"))
 	}
 	l.Kind = kind(e.get("BkTxCd"))
 	if l.Kind == "" && len(txs) == 1 {
 		l.Kind = kind(txs[0].get("BkTxCd"))
 	}
 	info := e.str("AddtlNtryInf")
+	// The other party: the debtor of money in, the creditor of money out;
+	// for a reversal (a transfer returned) the parties of the original.
 	credit := l.AmountMinor > 0
+	if strings.EqualFold(e.str("RvslInd"), "true") {
+		credit = !credit
+	}
 
 	switch len(txs) {
 	case 0:
@@ -321,7 +342,7 @@ func entry(e *node, ccy string, exp int, p *problems) (bank.ParsedLine, bool) {
 		if id := tx.str("Refs", "EndToEndId"); !strings.EqualFold(id, "NOTPROVIDED") {
 			l.EndToEndID = id
 		}
-		l.Counterparty, l.CounterIBAN = party(tx, credit)
+		l.Counterparty, l.CounterIBAN = party(tx, credit, own)
 		l.Remittance, l.Reference = remittance(tx)
 		if l.Remittance == "" {
 			l.Remittance = tx.str("AddtlTxInf")
@@ -333,11 +354,11 @@ func entry(e *node, ccy string, exp int, p *problems) (bank.ParsedLine, bool) {
 		// A batch (salaries, card settlement, collected direct debits):
 		// one booking for many transactions. A counterparty is named only
 		// when all of them have the same one.
-		name, iban := party(txs[0], credit)
+		name, iban := party(txs[0], credit, own)
 		var texts []string
 		seen := map[string]bool{}
 		for _, tx := range txs {
-			n, ib := party(tx, credit)
+			n, ib := party(tx, credit, own)
 			if n != name || ib != iban {
 				name, iban = "", ""
 			}
@@ -437,18 +458,29 @@ func date(n *node, sub string, p *problems) ledger.Date {
 
 // party is the other side of a transaction: the debtor of money coming
 // in, the creditor of money going out. 001.02 names it in Dbtr/Nm, 001.08
-// and later in Dbtr/Pty/Nm.
-func party(tx *node, credit bool) (name, iban string) {
-	who, acct := "Cdtr", "CdtrAcct"
-	if credit {
-		who, acct = "Dbtr", "DbtrAcct"
+// and later in Dbtr/Pty/Nm. Banks differ on a reversal's parties (the
+// original's, or turned round): when the expected side is empty or is the
+// account itself (own), the other side is taken.
+func party(tx *node, credit bool, own string) (name, iban string) {
+	side := func(credit bool) (string, string) {
+		who, acct := "Cdtr", "CdtrAcct"
+		if credit {
+			who, acct = "Dbtr", "DbtrAcct"
+		}
+		rp := tx.get("RltdPties")
+		name := rp.str(who, "Nm")
+		if name == "" {
+			name = rp.str(who, "Pty", "Nm")
+		}
+		return name, normIBAN(rp.str(acct, "Id", "IBAN"))
 	}
-	rp := tx.get("RltdPties")
-	name = rp.str(who, "Nm")
-	if name == "" {
-		name = rp.str(who, "Pty", "Nm")
+	name, iban = side(credit)
+	if (name == "" && iban == "") || (iban != "" && iban == own) {
+		if n, i := side(!credit); (n != "" || i != "") && (i == "" || i != own) {
+			return n, i
+		}
 	}
-	return name, normIBAN(rp.str(acct, "Id", "IBAN"))
+	return name, iban
 }
 
 // ustrd joins the unstructured remittance lines of a transaction.
@@ -467,6 +499,16 @@ func ustrd(tx *node) string {
 func remittance(tx *node) (text, ref string) {
 	text = ustrd(tx)
 	for _, s := range tx.get("RmtInf").all("Strd") {
+		// The documents paid (an invoice number: what cash application
+		// looks for) go into the text too.
+		for _, d := range s.all("RfrdDocInf") {
+			if nb := strings.TrimSpace(d.str("Nb")); nb != "" {
+				if text != "" {
+					text += " "
+				}
+				text += nb
+			}
+		}
 		r := s.str("CdtrRefInf", "Ref")
 		if r == "" {
 			continue
@@ -480,6 +522,16 @@ func remittance(tx *node) (text, ref string) {
 		text += r
 	}
 	return text, ref
+}
+
+// bankRef is the bank's reference of an entry; the placeholders some banks
+// write on every entry (NONREF, NOTPROVIDED) are none.
+func bankRef(s string) string {
+	switch strings.ToUpper(s) {
+	case "NONREF", "NOTPROVIDED", "NONE":
+		return ""
+	}
+	return s
 }
 
 // kind is the bank transaction code in short form: PMNT/RCDT/ESCT, or the

@@ -40,6 +40,7 @@ const (
 	ReasonCurrencyInvalid   = "currency_invalid"
 
 	ReasonNotUTF8          = "csv_not_utf8"
+	ReasonDirectionInvalid = "direction_invalid"
 	ReasonCSVInvalid       = "csv_invalid"
 	ReasonEmpty            = "csv_empty"
 	ReasonColumnMissing    = "csv_column_missing"
@@ -158,6 +159,7 @@ func checkAmountMapping(m *bank.CSVMapping, p *ledger.Problems) {
 	credit := strings.TrimSpace(m.Credit) != ""
 	direction := strings.TrimSpace(m.DirectionColumn) != ""
 	debitValue := strings.TrimSpace(m.DebitValue) != ""
+	creditValue := strings.TrimSpace(m.CreditValue) != ""
 	switch {
 	case amount && (debit || credit):
 		p.Add("amount", ReasonAmountMapping, "map either amount or the debit and credit columns, not both")
@@ -165,8 +167,14 @@ func checkAmountMapping(m *bank.CSVMapping, p *ledger.Problems) {
 		if direction && !debitValue {
 			p.Add("debit_value", ReasonAmountMapping, "direction_column %q needs debit_value, the value that marks money out (e.g. \"Af\")", m.DirectionColumn)
 		}
-		if !direction && debitValue {
-			p.Add("direction_column", ReasonAmountMapping, "debit_value is set but direction_column is not")
+		if direction && !creditValue {
+			p.Add("credit_value", ReasonAmountMapping, "direction_column %q needs credit_value, the value that marks money in (e.g. \"Bij\")", m.DirectionColumn)
+		}
+		if direction && debitValue && creditValue && strings.EqualFold(strings.TrimSpace(m.DebitValue), strings.TrimSpace(m.CreditValue)) {
+			p.Add("credit_value", ReasonAmountMapping, "debit_value and credit_value are both %q", m.DebitValue)
+		}
+		if !direction && (debitValue || creditValue) {
+			p.Add("direction_column", ReasonAmountMapping, "debit_value or credit_value is set but direction_column is not")
 		}
 	case debit != credit:
 		if debit {
@@ -175,7 +183,7 @@ func checkAmountMapping(m *bank.CSVMapping, p *ledger.Problems) {
 			p.Add("debit", ReasonAmountMapping, "credit is mapped but debit is not; map both, or one signed amount column")
 		}
 	case debit && credit:
-		if direction || debitValue {
+		if direction || debitValue || creditValue {
 			p.Add("direction_column", ReasonAmountMapping, "direction_column goes with amount, not with debit and credit columns")
 		}
 	default:
@@ -261,7 +269,10 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma, _ = utf8.DecodeRuneInString(delimiter(m))
-	cr.LazyQuotes = false
+	// Tab-separated exports (ABN AMRO's TXT) do not quote at all, so a '"'
+	// in a description is text; comma and semicolon files quote properly,
+	// and a stray quote there is a broken file.
+	cr.LazyQuotes = cr.Comma == '\t'
 	cr.FieldsPerRecord = -1
 
 	var p ledger.Problems
@@ -365,10 +376,14 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 	// Exports differ in order; a statement is oldest first, so a file that
 	// starts after it ends is read backwards. Rows within a newest-first
 	// day then come in reverse too, which the running balance needs.
-	if rows[0].pl.BookingDate.After(rows[len(rows)-1].pl.BookingDate) {
-		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-			rows[i], rows[j] = rows[j], rows[i]
-		}
+	// With a balance column the balances tell the order: a newest-first
+	// export of one day has no dates to tell it by.
+	newestFirst := rows[0].pl.BookingDate.After(rows[len(rows)-1].pl.BookingDate)
+	if lay.has("balance") && !newestFirst && !followOn(rows) && followOn(reversed(rows)) {
+		newestFirst = true
+	}
+	if newestFirst {
+		rows = reversed(rows)
 	}
 
 	st := &bank.ParsedStatement{IBAN: fileIBAN, Currency: fileCurrency}
@@ -389,6 +404,27 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		}
 	}
 	return st, nil
+}
+
+// reversed returns the rows in the other order.
+func reversed(rows []row) []row {
+	out := make([]row, len(rows))
+	for i, r := range rows {
+		out[len(rows)-1-i] = r
+	}
+	return out
+}
+
+// followOn reports whether every row's balance is the one before it plus
+// its amount, in the order given.
+func followOn(rows []row) bool {
+	for k := 1; k < len(rows); k++ {
+		want, ok := money.Add(*rows[k-1].pl.Balance, rows[k].amount)
+		if !ok || want != *rows[k].pl.Balance {
+			return false
+		}
+	}
+	return true
 }
 
 // checkBalances sets the opening and closing balances from the balance
@@ -505,8 +541,13 @@ func rowAmount(rec []string, line int, m *bank.CSVMapping, lay *layout, exp int,
 			if a < 0 {
 				a = -a
 			}
-			if strings.EqualFold(lay.get(rec, "direction_column"), strings.TrimSpace(m.DebitValue)) {
+			switch dir := lay.get(rec, "direction_column"); {
+			case strings.EqualFold(dir, strings.TrimSpace(m.DebitValue)):
 				a = -a
+			case strings.EqualFold(dir, strings.TrimSpace(m.CreditValue)):
+			default:
+				p.Add(lay.where(line, "direction_column"), ReasonDirectionInvalid, "direction %q is neither %q (money out) nor %q (money in)", dir, m.DebitValue, m.CreditValue)
+				return 0, false
 			}
 		}
 		return a, a == 0

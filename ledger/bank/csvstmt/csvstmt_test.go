@@ -46,7 +46,9 @@ func TestCheck(t *testing.T) {
 	}{
 		{"ok", simple(), "", ""},
 		{"ok debit credit", with(func(m *bank.CSVMapping) { m.Amount, m.Debit, m.Credit = "", "Af", "Bij" }), "", ""},
-		{"ok direction", with(func(m *bank.CSVMapping) { m.DirectionColumn, m.DebitValue = "Af Bij", "Af" }), "", ""},
+		{"ok direction", with(func(m *bank.CSVMapping) { m.DirectionColumn, m.DebitValue, m.CreditValue = "Af Bij", "Af", "Bij" }), "", ""},
+		{"direction without credit value", with(func(m *bank.CSVMapping) { m.DirectionColumn, m.DebitValue = "Af Bij", "Af" }), "amount_mapping_invalid", "credit_value"},
+		{"direction values alike", with(func(m *bank.CSVMapping) { m.DirectionColumn, m.DebitValue, m.CreditValue = "Af Bij", "Af", "af" }), "amount_mapping_invalid", "credit_value"},
 		{"ok no header numbers", &bank.CSVMapping{HasHeader: ptr(false), DateFormat: "YYYYMMDD", Date: "1", Amount: "3"}, "", ""},
 		{"nil", nil, "field_required", ""},
 		{"delimiter", with(func(m *bank.CSVMapping) { m.Delimiter = ":" }), "delimiter_invalid", "delimiter"},
@@ -113,6 +115,8 @@ func TestParseRefused(t *testing.T) {
 		{"not utf8", simple(), "EUR", hdr + "2026-03-01,1.00,caf\xe9,a\n", "csv_not_utf8", "line 2", "UTF-8"},
 		{"NUL byte", simple(), "EUR", hdr + "2026-03-01,1.00,ok,a\n2026-03-02,1.00,caf\x00,b\n", "csv_not_utf8", "line 3", "NUL"},
 		{"bare quote", simple(), "EUR", hdr + "2026-03-01,1.00,say \"hi\",a\n", "csv_invalid", "line 2", "bare \""},
+		{"direction neither", bare(func(m *bank.CSVMapping) { m.DirectionColumn, m.DebitValue, m.CreditValue = "AfBij", "Af", "Bij" }), "EUR",
+			"Date,Amount,AfBij\n2026-03-01,1.00,Bij\n2026-03-02,2.00,Debet\n", "direction_invalid", "line 3, column \"AfBij\"", "neither"},
 		{"empty file", simple(), "EUR", "", "csv_empty", "", "no header"},
 		{"header only", simple(), "EUR", hdr + "\n\n", "csv_empty", "", "line 1"},
 		{"zero rows only", simple(), "EUR", hdr + "2026-03-01,0.00,info,a\n", "csv_empty", "", "no data rows"},
@@ -210,7 +214,7 @@ func TestParseLayouts(t *testing.T) {
 		{"debit and credit columns", &bank.CSVMapping{Delimiter: "\t", DecimalComma: true, DateFormat: "DD.MM.YYYY", Date: "Buchungstag", ValueDate: "Valuta", Debit: "Soll", Credit: "Haben", Description: "Verwendungszweck"}, "EUR",
 			"Buchungstag\tValuta\tSoll\tHaben\tVerwendungszweck\n01.03.2026\t02.03.2026\t-12,00\t\tMiete\n02.03.2026\t\t\t100,00\tRE 17\n03.03.2026\t\t0,00\t5,00\tZins\n04.03.2026\t\t3,00\t0,00\tGebühr\n",
 			[]want{{"2026-03-01", "2026-03-02", -1200, "", "Miete"}, {"2026-03-02", "", 10000, "", "RE 17"}, {"2026-03-03", "", 500, "", "Zins"}, {"2026-03-04", "", -300, "", "Gebühr"}}},
-		{"direction column", &bank.CSVMapping{Delimiter: ",", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag (EUR)", DirectionColumn: "Af Bij", DebitValue: "Af", Description: "Mededelingen"}, "EUR",
+		{"direction column", &bank.CSVMapping{Delimiter: ",", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag (EUR)", DirectionColumn: "Af Bij", DebitValue: "Af", CreditValue: "Bij", Description: "Mededelingen"}, "EUR",
 			"\"Datum\",\"Naam / Omschrijving\",\"Af Bij\",\"Bedrag (EUR)\",\"Mededelingen\"\n\"20260301\",\"x\",\"Af\",\"45,99\",\"KPN\"\n\"20260302\",\"y\",\"Bij\",\"1250,00\",\"INV-1\"\n\"20260303\",\"z\",\"af\",\"-3,00\",\"fee\"\n",
 			[]want{{"2026-03-01", "", -4599, "", "KPN"}, {"2026-03-02", "", 125000, "", "INV-1"}, {"2026-03-03", "", -300, "", "fee"}}},
 		{"no header, columns by number, pipe", &bank.CSVMapping{Delimiter: "|", HasHeader: ptr(false), DateFormat: "MM/DD/YYYY", Date: "2", Amount: "4", Description: "3", Reference: "1"}, "USD",
@@ -371,5 +375,32 @@ func TestRabobankBadDate(t *testing.T) {
 	f := problem(t, err)
 	if f.Reason != "date_invalid" || f.Path != `line 2, column "Datum"` || !strings.Contains(f.Message, "2026-13-01") {
 		t.Errorf("%s at %q: %s", f.Reason, f.Path, f.Message)
+	}
+}
+
+// TestNewestFirstOneDay: a newest-first export of one day has no dates to
+// tell its order by; the balances tell it.
+func TestNewestFirstOneDay(t *testing.T) {
+	m := &bank.CSVMapping{Delimiter: ";", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag", Balance: "Saldo"}
+	in := "Datum;Bedrag;Saldo\n20260305;-10,00;90,00\n20260305;50,00;100,00\n"
+	st, err := Parse(strings.NewReader(in), m, "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *st.Opening != 5000 || *st.Closing != 9000 || st.Lines[0].AmountMinor != 5000 {
+		t.Fatalf("statement: opening %d closing %d first %+v", *st.Opening, *st.Closing, st.Lines[0])
+	}
+}
+
+// TestTabSeparatedQuotes: a tab-separated export quotes nothing, so a
+// quote in a description is text.
+func TestTabSeparatedQuotes(t *testing.T) {
+	m := &bank.CSVMapping{Delimiter: "\t", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag", Description: "Omschrijving"}
+	st, err := Parse(strings.NewReader("Datum\tBedrag\tOmschrijving\n20260305\t-4,50\tCafe \"De Hoek\" Amsterdam\n"), m, "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Lines[0].Remittance != `Cafe "De Hoek" Amsterdam` {
+		t.Fatalf("remittance %q", st.Lines[0].Remittance)
 	}
 }

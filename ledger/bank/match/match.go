@@ -35,11 +35,10 @@
 //     within the window, that agree strongly, where each is the other's
 //     only such candidate.
 //  2. "amount_date": candidates are same amount, within the window, not
-//     conflicting. A statement line whose nearest candidate by date is
-//     unique is matched to it when that ledger line's nearest candidate is
-//     also unique and is that statement line. This repeats until no pair
-//     is found, so a pair found frees others of a tie; a tie that remains
-//     is left alone.
+//     conflicting. Lines linked by candidate pairs form components; in a
+//     component of at most five lines on one side, the pairing with the
+//     most pairs and the least total distance in days is matched when it
+//     is the only best one. A tie, or a larger component, is left alone.
 //  3. "one_to_many": one statement line to two or more ledger lines within
 //     the window, not conflicting, summing to its amount, found by the
 //     first of these that yields a group: (a) all ledger lines whose
@@ -51,10 +50,11 @@
 //     lines: (a) all statement lines in which its reference appears;
 //     (b) all statement lines of one booking date with its sign.
 //
-// In rules 3 and 4 every statement line (ledger line) is considered
-// against the same remaining lines, and a group that shares a line with
-// another line's group is dropped with it: the outcome does not depend on
-// the order of the input.
+// Rules 3 and 4 leave out every line that still has a one-to-one
+// candidate after rule 2 (a tie rule 2 left for a person). In them every
+// statement line (ledger line) is considered against the same remaining
+// lines, and a group that shares a line with another line's group is
+// dropped with it: the outcome does not depend on the order of the input.
 package match
 
 import (
@@ -246,6 +246,9 @@ type matcher struct {
 	usedS  []bool
 	usedL  []bool
 	groups []Group
+	// tiedS, tiedL: lines with a one-to-one candidate left after rule 2,
+	// which rules 3 and 4 leave alone.
+	tiedS, tiedL []bool
 }
 
 func (m *matcher) agreement(i, j int) agreement { return agree(m.names[i], m.ll[j].Reference) }
@@ -290,6 +293,7 @@ func Auto(st []StatementLine, ll []LedgerLine, o Options) []Group {
 
 	m.byReference(byAmount)
 	m.byAmountDate(byAmount)
+	m.tiedS, m.tiedL = m.pairable(byAmount)
 	m.oneToMany()
 	m.manyToOne()
 
@@ -326,57 +330,119 @@ func (m *matcher) byReference(byAmount map[int64][]int) {
 	}
 }
 
-// byAmountDate is rule 2.
+// byAmountDate is rule 2. The candidate pairs (same amount, within the
+// window, not conflicting) of the unused lines fall apart into components:
+// lines linked by candidate pairs, directly or through others. In each
+// small component it takes the pairings with the most pairs and, among
+// them, the least total distance in days; when exactly one pairing is
+// best, its pairs are matched, and otherwise the component is left alone.
+// So two payments of 100 on the 1st and 4th against entries on the 3rd and
+// 6th pair 1-3 and 4-6 (4 days in all, not 1 + 5), and two equal lines on
+// one day against two entries on another day stay for a person.
 func (m *matcher) byAmountDate(byAmount map[int64][]int) {
-	for {
-		// nearest[i] is the statement line's unique nearest ledger line
-		// (-1: none or a tie); back[j] the same from the ledger side.
-		nearest := make([]int, len(m.st))
-		back := make([]int, len(m.ll))
-		backDist := make([]int, len(m.ll))
-		for j := range back {
-			back[j], backDist[j] = -1, -1
+	cand := make([][]int, len(m.st)) // statement line -> its candidate ledger lines
+	candL := make([][]int, len(m.ll))
+	for i, s := range m.st {
+		if m.usedS[i] {
+			continue
 		}
-		tied := make([]bool, len(m.ll))
-		for i, s := range m.st {
-			nearest[i] = -1
-			if m.usedS[i] {
-				continue
+		for _, j := range byAmount[s.Amount] {
+			if !m.usedL[j] && m.candidate(i, j) {
+				cand[i] = append(cand[i], j)
+				candL[j] = append(candL[j], i)
 			}
-			best, bestDist, tie := -1, 0, false
-			for _, j := range byAmount[s.Amount] {
-				if m.usedL[j] || !m.candidate(i, j) {
-					continue
-				}
-				d := days(s.Date, m.ll[j].Date)
-				switch {
-				case best < 0 || d < bestDist:
-					best, bestDist, tie = j, d, false
-				case d == bestDist:
-					tie = true
-				}
-				switch {
-				case backDist[j] < 0 || d < backDist[j]:
-					back[j], backDist[j], tied[j] = i, d, false
-				case d == backDist[j]:
-					tied[j] = true
-				}
-			}
-			if !tie {
-				nearest[i] = best
-			}
-		}
-		found := false
-		for i, j := range nearest {
-			if j >= 0 && !tied[j] && back[j] == i {
-				m.add(RuleAmountDate, []int{i}, []int{j})
-				found = true
-			}
-		}
-		if !found {
-			return
 		}
 	}
+	seenS, seenL := make([]bool, len(m.st)), make([]bool, len(m.ll))
+	for start := range m.st {
+		if seenS[start] || len(cand[start]) == 0 {
+			continue
+		}
+		// The component of start, by breadth-first search.
+		is, js := []int{start}, []int(nil)
+		seenS[start] = true
+		for k := 0; k < len(is); k++ {
+			for _, j := range cand[is[k]] {
+				if seenL[j] {
+					continue
+				}
+				seenL[j] = true
+				js = append(js, j)
+				for _, i := range candL[j] {
+					if !seenS[i] {
+						seenS[i] = true
+						is = append(is, i)
+					}
+				}
+			}
+		}
+		if min(len(is), len(js)) > maxPairing || len(is)+len(js) > 2*maxPairing+2 {
+			continue // too many alike to tell apart: left for a person
+		}
+		if pairs, ok := m.bestPairing(is, cand); ok {
+			for _, p := range pairs {
+				m.add(RuleAmountDate, []int{p[0]}, []int{p[1]})
+			}
+		}
+	}
+}
+
+// maxPairing bounds the components rule 2 pairs (the pairings are tried
+// one by one).
+const maxPairing = 5
+
+// bestPairing tries every pairing of the component's statement lines is
+// with their candidates, each ledger line used once, and returns the one
+// with the most pairs and the least total distance, if exactly one is best.
+func (m *matcher) bestPairing(is []int, cand [][]int) ([][2]int, bool) {
+	var best [][2]int
+	bestN, bestCost, ties := -1, 0, 0
+	used := map[int]bool{}
+	var cur [][2]int
+	var try func(k, cost int)
+	try = func(k, cost int) {
+		if k == len(is) {
+			switch n := len(cur); {
+			case n > bestN || (n == bestN && cost < bestCost):
+				best, bestN, bestCost, ties = slices.Clone(cur), n, cost, 1
+			case n == bestN && cost == bestCost:
+				ties++
+			}
+			return
+		}
+		i := is[k]
+		for _, j := range cand[i] {
+			if used[j] {
+				continue
+			}
+			used[j] = true
+			cur = append(cur, [2]int{i, j})
+			try(k+1, cost+days(m.st[i].Date, m.ll[j].Date))
+			cur = cur[:len(cur)-1]
+			used[j] = false
+		}
+		try(k+1, cost) // i stays unpaired
+	}
+	try(0, 0)
+	return best, bestN > 0 && ties == 1
+}
+
+// pairable reports whether a line still has a one-to-one candidate after
+// rule 2: such a line is left out of rules 3 and 4, so that a group never
+// takes a line whose own equal partner is waiting for a person to choose.
+func (m *matcher) pairable(byAmount map[int64][]int) (s, l []bool) {
+	s, l = make([]bool, len(m.st)), make([]bool, len(m.ll))
+	for i, st := range m.st {
+		if m.usedS[i] {
+			continue
+		}
+		for _, j := range byAmount[st.Amount] {
+			if !m.usedL[j] && m.candidate(i, j) {
+				s[i], l[j] = true, true
+			}
+		}
+	}
+	return s, l
 }
 
 // proposal is a group found for one line in rules 3 and 4, before groups
@@ -389,12 +455,12 @@ type proposal struct {
 func (m *matcher) oneToMany() {
 	var props []proposal
 	for i, s := range m.st {
-		if m.usedS[i] {
+		if m.usedS[i] || m.tiedS[i] {
 			continue
 		}
 		var pool []int
 		for j := range m.ll {
-			if !m.usedL[j] && m.within(i, j) && m.agreement(i, j) != conflict {
+			if !m.usedL[j] && !m.tiedL[j] && m.within(i, j) && m.agreement(i, j) != conflict {
 				pool = append(pool, j)
 			}
 		}
@@ -417,12 +483,12 @@ func (m *matcher) oneToMany() {
 func (m *matcher) manyToOne() {
 	var props []proposal
 	for j, l := range m.ll {
-		if m.usedL[j] {
+		if m.usedL[j] || m.tiedL[j] {
 			continue
 		}
 		var pool []int
 		for i := range m.st {
-			if !m.usedS[i] && m.within(i, j) && m.agreement(i, j) != conflict {
+			if !m.usedS[i] && !m.tiedS[i] && m.within(i, j) && m.agreement(i, j) != conflict {
 				pool = append(pool, i)
 			}
 		}

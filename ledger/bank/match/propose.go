@@ -69,6 +69,12 @@ func Propose(st []StatementLine, open []OpenInvoice, currency string) []Proposal
 		if len(named) == 0 {
 			continue
 		}
+		// Every line naming an invoice claims it, whether its amount fits
+		// or not: a 100 and a 50 both naming an invoice of 100 are for a
+		// person to sort out, not the 100 alone.
+		for _, inv := range named {
+			claims[inv.ID]++
+		}
 		p := Proposal{StatementLineID: l.ID, CustomerID: named[0].CustomerID}
 		vs := make([]int64, len(named))
 		oneCustomer := true
@@ -79,9 +85,6 @@ func Propose(st []StatementLine, open []OpenInvoice, currency string) []Proposal
 		}
 		if total, ok := sum(vs); !ok || !oneCustomer || total != l.Amount {
 			continue
-		}
-		for _, a := range p.Allocations {
-			claims[a.InvoiceID]++
 		}
 		props = append(props, p)
 	}
