@@ -327,6 +327,20 @@ func TestSampleMonth(t *testing.T) {
 		switch x.Outcome {
 		case "none":
 			p := *x.ManualPayment
+			// The line shows the invoices it names, for the person who
+			// applies it by hand.
+			got := m.must(m.do("GET", m.bank+"/statement-lines/"+id(lines[x.BankRef]["id"]), m.key, nil), 200).obj
+			var named []string
+			for _, n := range anyList(got["named_invoices"]) {
+				named = append(named, n.(map[string]any)["number"].(string))
+			}
+			var want []string
+			if strings.Contains(strings.ToLower(fmt.Sprint(lines[x.BankRef]["remittance"])), "inv-") {
+				want = p.Invoices // the short payment names its invoice
+			}
+			if !slices.Equal(named, want) {
+				t.Errorf("line %s (%v) names %v, want %v", x.BankRef, lines[x.BankRef]["remittance"], named, want)
+			}
 			if p.Date == "" {
 				p.Date = lines[x.BankRef]["booking_date"].(string)
 			}
@@ -405,6 +419,17 @@ func TestSampleMonth(t *testing.T) {
 		t.Fatalf("after unmatching and reversing the rent: %v", rec)
 	}
 
+	// The report as CSV: each section under its title.
+	csv := m.must(m.do("GET", m.bank+"/reconciliation?as_of=2026-03-31&format=csv&lang=en", m.key, nil), 200)
+	if os.Getenv("BANK_PDF_DUMP") != "" {
+		_ = os.WriteFile(os.Getenv("BANK_PDF_DUMP")+".csv", csv.body, 0o644)
+	}
+	for _, want := range []string{"Balance per bank statement", "17212.59", "Unreconciled statement lines", "-2850.00"} {
+		if !strings.Contains(string(csv.body), want) {
+			t.Errorf("the reconciliation CSV lacks %q:\n%s", want, csv.body)
+		}
+	}
+
 	// The report as PDF, in Dutch.
 	r := m.must(m.do("GET", m.bank+"/reconciliation?as_of=2026-03-31&format=pdf&lang=nl", m.key, nil), 200)
 	if ct := r.header.Get("Content-Type"); ct != "application/pdf" {
@@ -419,6 +444,11 @@ func TestSampleMonth(t *testing.T) {
 			t.Errorf("the reconciliation PDF lacks %q:\n%s", want, text)
 		}
 	}
+}
+
+func anyList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 func countOutcome(e sampleExpect, outcome string) int {

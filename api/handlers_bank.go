@@ -82,6 +82,17 @@ type statementLineView struct {
 	Kind             string       `json:"kind"`
 	MatchID          *int64       `json:"match_id"`
 	SuggestedAccount *string      `json:"suggested_account,omitempty"`
+	// NamedInvoices are the open invoices an unreconciled incoming line
+	// names (one line's GET only).
+	NamedInvoices []namedInvoiceView `json:"named_invoices,omitempty"`
+}
+
+type namedInvoiceView struct {
+	InvoiceID    int64  `json:"invoice_id"`
+	Number       string `json:"number"`
+	CustomerID   int64  `json:"customer_id"`
+	CustomerName string `json:"customer_name"`
+	Open         string `json:"open"`
 }
 
 func viewStatementLine(l *bank.StatementLine, exp int) statementLineView {
@@ -413,6 +424,15 @@ func (s *Server) getStatementLine(c *gin.Context) {
 		}
 		if sug != "" {
 			v.SuggestedAccount = &sug
+		}
+		named, err := s.bank.NamedInvoices(ctx, entity(c), a.ID, l)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, n := range named {
+			v.NamedInvoices = append(v.NamedInvoices, namedInvoiceView{InvoiceID: n.ID, Number: n.Number, CustomerID: n.CustomerID,
+				CustomerName: n.CustomerName, Open: money.Format(n.OpenMinor, currencyExp(a.Currency))})
 		}
 	}
 	c.JSON(http.StatusOK, v)

@@ -70,6 +70,10 @@ type Store interface {
 	// the posting reasons), conflict (line_already_matched).
 	EntryFromLine(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, lineID int64, in *EntryInput) (*Match, *ledger.Entry, error)
 
+	// NamedInvoices lists the open invoices an incoming line names, whether
+	// or not its amount fits them (what a person needs to apply a short
+	// payment by hand).
+	NamedInvoices(ctx context.Context, ent *ledger.Entity, bankID int64, l *StatementLine) ([]OpenInvoice, error)
 	// Proposals lists the cash applications found for unreconciled
 	// incoming lines.
 	Proposals(ctx context.Context, ent *ledger.Entity, bankID int64) ([]*Proposal, error)

@@ -164,6 +164,30 @@ func (s *Store) lockLine(ctx context.Context, ent *ledger.Entity, bankID, lineID
 	return a, l, nil
 }
 
+// NamedInvoices lists the open invoices in the bank account's currency
+// that an incoming line names.
+func (s *Store) NamedInvoices(ctx context.Context, ent *ledger.Entity, bankID int64, l *bank.StatementLine) ([]bank.OpenInvoice, error) {
+	a, err := s.BankAccount(ctx, ent.ID, bankID)
+	if err != nil || s.rec == nil || l.AmountMinor <= 0 {
+		return nil, err
+	}
+	open, err := s.rec.OpenInvoices(ctx, ent, a.Currency)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]bank.OpenInvoice{}
+	mo := make([]match.OpenInvoice, len(open))
+	for i, o := range open {
+		mo[i] = match.OpenInvoice{ID: o.ID, Number: o.Number, CustomerID: o.CustomerID, Currency: o.Currency, OpenMinor: o.OpenMinor}
+		byID[o.ID] = o
+	}
+	var out []bank.OpenInvoice
+	for _, n := range match.Named(matchStatementLines([]*bank.StatementLine{l})[0], mo) {
+		out = append(out, byID[n.ID])
+	}
+	return out, nil
+}
+
 // Proposals lists the cash applications found among unreconciled lines.
 func (s *Store) Proposals(ctx context.Context, ent *ledger.Entity, bankID int64) ([]*bank.Proposal, error) {
 	a, err := s.BankAccount(ctx, ent.ID, bankID)
