@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -504,7 +505,10 @@ func TestStatementImportHTTP(t *testing.T) {
 
 	wantProblem(t, f.do("POST", bank+"/statements", key, data, "Content-Type", "application/json"), 415, "content_type_unsupported")
 	wantProblem(t, f.do("POST", bank+"/statements?format=mt940", key, data, "Content-Type", "text/csv"), 422, "format_invalid", "format")
-	wantProblem(t, f.do("POST", bank+"/statements?opening_balance=12,50", key, data, "Content-Type", "text/csv"), 422, "amount_invalid", "opening_balance")
+	for _, bad := range []string{"12,50", ".", "-", "1e3", "--1", "1.005"} {
+		wantProblem(t, f.do("POST", bank+"/statements?opening_balance="+url.QueryEscape(bad), key, data, "Content-Type", "text/csv"), 422, "amount_invalid", "opening_balance")
+	}
+	wantProblem(t, f.do("POST", bank+"/statements?file_name="+strings.Repeat("x", 256), key, data, "Content-Type", "text/csv"), 422, "file_name_invalid", "file_name")
 	wantProblem(t, f.do("POST", bank+"/statements", key, "", "Content-Type", "text/csv"), 400, "body_empty")
 	big := make([]byte, 17<<20)
 	wantProblem(t, f.do("POST", bank+"/statements", key, big, "Content-Type", "text/csv"), 413, "body_too_large")

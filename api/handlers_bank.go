@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -249,6 +251,10 @@ func (s *Server) importStatement(c *gin.Context) {
 		return
 	}
 	in := &bank.ImportInput{FileName: c.Query("file_name")}
+	if utf8.RuneCountInString(in.FileName) > 255 {
+		s.fail(c, invalidParam("file_name", "file_name_invalid", "file_name is longer than 255 characters"))
+		return
+	}
 	switch f := strings.ToLower(c.Query("format")); f {
 	case bank.FormatCAMT053, bank.FormatCSV:
 		in.Format = f
@@ -311,17 +317,22 @@ func (s *Server) importStatement(c *gin.Context) {
 	c.JSON(status, out)
 }
 
-// signedAmount reads a plain decimal that may be negative.
+var signedDecimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// signedAmount reads a plain decimal that may be negative or zero.
 func signedAmount(v string, exp int) (int64, error) {
-	neg := strings.HasPrefix(v, "-")
-	minor, err := money.ParseAmount(strings.TrimPrefix(v, "-"), exp)
+	if !signedDecimal.MatchString(v) {
+		return 0, fmt.Errorf("%q is not a plain decimal", v)
+	}
+	abs := strings.TrimPrefix(v, "-")
+	if strings.Trim(abs, "0.") == "" {
+		return 0, nil // zero, which ParseAmount (positive amounts) refuses
+	}
+	minor, err := money.ParseAmount(abs, exp)
 	if err != nil {
-		if strings.Trim(strings.TrimPrefix(v, "-"), "0.") == "" && v != "" {
-			return 0, nil // zero
-		}
 		return 0, err
 	}
-	if neg {
+	if abs != v {
 		minor = -minor
 	}
 	return minor, nil
