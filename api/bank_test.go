@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"backoffice/ledger"
+	"backoffice/ledger/bank/bankstore"
 )
 
 // The sample month (testdata/bank): the books as books.json holds them,
@@ -418,6 +419,12 @@ func TestSampleMonth(t *testing.T) {
 	rec = m.must(m.do("GET", m.bank+"/reconciliation?as_of=2026-03-31", m.key, nil), 200).obj
 	if rec["unexplained"] != "0.00" || rec["difference"] == "0.00" || len(rec["unreconciled_statement_lines"].([]any)) != 1 {
 		t.Fatalf("after unmatching and reversing the rent: %v", rec)
+	}
+
+	// verify, with the bank's checks, finds nothing wrong after all of it.
+	rep, err := m.st.Verify(t.Context(), bankstore.New(m.st.Store.Store, nil).Verify)
+	if err != nil || len(rep.Breaches) != 0 {
+		t.Fatalf("verify: %v %v", rep, err)
 	}
 
 	// The report as CSV: each section under its title.

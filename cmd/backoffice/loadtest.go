@@ -36,7 +36,7 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	entities := f.int("entities", "BACKOFFICE_LOADTEST_ENTITIES", 8, "entities to create and post to")
 	entries := f.int("entries", "BACKOFFICE_LOADTEST_ENTRIES", 20000, "entries to post in all")
 	durationSec := f.int("duration-seconds", "BACKOFFICE_LOADTEST_DURATION_SECONDS", 0, "stop posting after this many seconds (0: no cap)")
-	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries), invoices (a 3-line draft, then its issue; --entries counts invoices) or orders (integration keys push orders and resend each up to 3 times; --entries counts orders)")
+	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries), invoices (a 3-line draft, then its issue; --entries counts invoices), orders (integration keys push orders and resend each up to 3 times; --entries counts orders) or bank (weekly camt.053 statements imported, matched and reconciled; --entries counts statement lines)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -53,8 +53,8 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 		return errors.New("loadtest: --entries must be at least 1")
 	case *durationSec < 0:
 		return errors.New("loadtest: --duration-seconds must not be negative")
-	case *mode != "entries" && *mode != "invoices" && *mode != "orders":
-		return fmt.Errorf("loadtest: --mode is entries, invoices or orders, not %q", *mode)
+	case *mode != "entries" && *mode != "invoices" && *mode != "orders" && *mode != "bank":
+		return fmt.Errorf("loadtest: --mode is entries, invoices, orders or bank, not %q", *mode)
 	}
 	invoices := *mode == "invoices"
 
@@ -112,6 +112,9 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if *mode == "orders" {
 		return lt.runOrders(ctx, ids, *clients, *entries, deadline, prefix, stdout)
+	}
+	if *mode == "bank" {
+		return lt.runBank(ctx, ids, *clients, *entries, deadline, prefix, stdout)
 	}
 	var next atomic.Int64
 	lat := make([][]time.Duration, *clients)

@@ -12,6 +12,7 @@ import (
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
 	"backoffice/ledger"
+	"backoffice/ledger/bank/bankstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
@@ -142,5 +143,75 @@ func TestLoadtestPushesOrders(t *testing.T) {
 	}
 	if err := db.Raw(`SELECT count(*) FROM events WHERE type = 'order.received'`).Row().Scan(&resent); err != nil || resent != 300 {
 		t.Errorf("%d order.received events (%v); want 300", resent, err)
+	}
+}
+
+// TestLoadtestReconcilesBank runs the bank mode: weekly statements are
+// imported in order per bank account (three clients over two entities, so
+// two of them share a statement chain), the matcher matches every line the
+// books hold, the fees are booked from their lines, and every bank account
+// reconciles to zero.
+func TestLoadtestReconcilesBank(t *testing.T) {
+	ctx := context.Background()
+	sq := sqltest.Open(t)
+	inv := invstore.New(sq)
+	st := orderstore.New(inv)
+	banks := bankstore.New(sq, inv.Receivables())
+	srv := httptest.NewServer(api.New(api.Config{Store: st, Bank: banks, Logger: slog.New(slog.DiscardHandler)}))
+	defer srv.Close()
+	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	// 100 lines at 21 a statement (20 entries and a fee): 4 full
+	// statements and one of 16 lines, so 5 fees and 95 lines the books hold.
+	err = run(ctx, []string{"loadtest", "--mode", "bank", "--url", srv.URL, "--key", secret, "--clients", "3", "--entities", "2", "--entries", "100"},
+		func(string) string { return "" }, &stdout, &stderr)
+	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
+	if err != nil {
+		t.Fatalf("loadtest: %v", err)
+	}
+	for _, want := range []string{"statements imported: 5  lines: 100  (entries posted before them: 95; bank fees booked from the line: 5)\n",
+		"failures:       0\n", "statements/s", "lines/s", "entry from line: p50", "auto-matched:   95 of 100 lines (95.0 %) in 95 matches on import",
+		"reconciliation: 2 of 2 bank accounts reconcile (difference 0.00, unexplained 0.00, nothing outstanding; 100 lines reconciled)"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	db := st.Conn(ctx)
+	count := func(q string) int64 {
+		t.Helper()
+		var n int64
+		if err := db.Raw(q).Row().Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	for q, want := range map[string]int64{
+		`SELECT count(*) FROM bank_accounts`:                                           2,
+		`SELECT count(*) FROM bank_statements`:                                         5,
+		`SELECT count(*) FROM bank_statement_lines`:                                    100,
+		`SELECT count(*) FROM bank_matches`:                                            100,
+		`SELECT count(*) FROM bank_matches WHERE rule IN ('reference', 'amount_date')`: 95,
+		`SELECT count(*) FROM bank_matches WHERE rule = 'entry'`:                       5,
+		`SELECT count(*) FROM bank_match_statement_lines`:                              100,
+		`SELECT count(*) FROM bank_match_ledger_lines`:                                 100,
+	} {
+		if got := count(q); got != want {
+			t.Errorf("%s: %d, want %d", q, got, want)
+		}
+	}
+	if n := count(`SELECT count(*) FROM bank_matches WHERE rule = 'reference'`); n < 40 {
+		t.Errorf("%d matches by reference; about half of 95 carry one", n)
+	}
+	// Verify checks the statement chains and the matches' sums as well.
+	r, err := st.Verify(ctx, banks.Verify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 opening entries, 95 entries the statements pay, 5 fees.
+	if len(r.Breaches) > 0 || r.Entries != 102 {
+		t.Errorf("verify: %d entries, breaches %v", r.Entries, r.Breaches)
 	}
 }

@@ -64,6 +64,18 @@ CREATE TABLE bank_statement_lines (
 );
 CREATE INDEX bank_statement_lines_date ON bank_statement_lines (entity_id, bank_account_id, booking_date, id);
 
+-- The statement lines not reconciled yet, kept with the matches: finding
+-- them (the matcher, cash application, the lists) costs what there is to
+-- find, not the bank account's whole history.
+CREATE TABLE bank_open_lines (
+    entity_id         INTEGER NOT NULL,
+    statement_line_id INTEGER NOT NULL,
+    bank_account_id   INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, statement_line_id),
+    FOREIGN KEY (entity_id, statement_line_id) REFERENCES bank_statement_lines (entity_id, id)
+);
+CREATE INDEX bank_open_lines_account ON bank_open_lines (entity_id, bank_account_id, statement_line_id);
+
 CREATE TABLE bank_matches (
     id              INTEGER PRIMARY KEY,
     entity_id       INTEGER NOT NULL,
@@ -146,6 +158,7 @@ DROP TABLE bank_counterparty_accounts;
 DROP TABLE bank_match_ledger_lines;
 DROP TABLE bank_match_statement_lines;
 DROP TABLE bank_matches;
+DROP TABLE bank_open_lines;
 DROP TABLE bank_statement_lines;
 DROP TABLE bank_statements;
 DROP TABLE bank_accounts;

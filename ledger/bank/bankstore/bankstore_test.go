@@ -341,7 +341,10 @@ func TestVerifyFindsBreaks(t *testing.T) {
 	if err := f.inv.Conn(ctx).Exec(`DELETE FROM bank_match_statement_lines WHERE entity_id = ? AND statement_line_id = ?`, f.ent.ID, b004.ID).Error; err != nil {
 		t.Fatal(err)
 	}
-	if r, err = f.inv.Store.Verify(ctx, f.bs.Verify); err != nil || len(r.Breaches) != 1 || !strings.Contains(r.Breaches[0], "statement lines 0 != ledger lines -50000") {
+	// The match no longer adds up, and its statement line is neither
+	// matched nor open.
+	if r, err = f.inv.Store.Verify(ctx, f.bs.Verify); err != nil || len(r.Breaches) != 2 || !strings.Contains(strings.Join(r.Breaches, "\n"), "statement lines 0 != ledger lines -50000") ||
+		!strings.Contains(strings.Join(r.Breaches, "\n"), fmt.Sprintf("statement line %d of bank account %d (entity %d) is listed as open and matched, or as neither", b004.ID, f.acct.ID, f.ent.ID)) {
 		t.Fatalf("verify after breaking a match: %v %v", r.Breaches, err)
 	}
 	// Statements are immutable.

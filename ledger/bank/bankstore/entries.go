@@ -194,7 +194,7 @@ func (s *Store) Proposals(ctx context.Context, ent *ledger.Entity, bankID int64)
 	if err != nil {
 		return nil, err
 	}
-	ls, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND m.match_id IS NULL AND l.amount_minor > 0 ORDER BY l.id`, ent.ID, a.ID)
+	ls, err := s.openLines(ctx, ent.ID, a.ID, ` AND l.amount_minor > 0 ORDER BY l.id`)
 	if err != nil || len(ls) == 0 || s.rec == nil {
 		return []*bank.Proposal{}, err
 	}
@@ -257,7 +257,7 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 			// The proposal as GET .../proposals shows it: worked out over
 			// all unreconciled lines, so that two lines naming one invoice
 			// propose neither.
-			ls, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND m.match_id IS NULL AND l.amount_minor > 0 ORDER BY l.id`, ent.ID, a.ID)
+			ls, err := s.openLines(ctx, ent.ID, a.ID, ` AND l.amount_minor > 0 ORDER BY l.id`)
 			if err != nil {
 				return err
 			}

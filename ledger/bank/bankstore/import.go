@@ -420,8 +420,12 @@ func (s *Store) insertLines(ctx context.Context, st *bank.Statement, lines []ban
 	})
 	if sqlstore.IsDuplicate(translate(err), "bank_statement_lines") {
 		return ledger.Errorf(ledger.CodeConflict, "statement_overlap", "a line of the statement was imported at the same time by another request")
+	} else if err != nil {
+		return err
 	}
-	return err
+	// Every new line is open until a match takes it.
+	return s.db(ctx).Exec(`INSERT INTO bank_open_lines (entity_id, statement_line_id, bank_account_id)
+		SELECT entity_id, id, bank_account_id FROM bank_statement_lines WHERE entity_id = ? AND statement_id = ?`, st.EntityID, st.ID).Error
 }
 
 func sameMapping(a, b *bank.CSVMapping) bool {

@@ -77,6 +77,15 @@ func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *led
 	if err != nil {
 		return nil, alreadyMatched(err)
 	}
+	for start := 0; start < len(stmts); start += 500 {
+		ids := make([]int64, 0, 500)
+		for _, l := range stmts[start:min(start+500, len(stmts))] {
+			ids = append(ids, l.stmt)
+		}
+		if err := s.db(ctx).Exec(`DELETE FROM bank_open_lines WHERE entity_id = ? AND statement_line_id IN ?`, ent.ID, ids).Error; err != nil {
+			return nil, err
+		}
+	}
 	err = s.insertRows(ctx, `INSERT INTO bank_match_ledger_lines (entity_id, entry_id, line_no, match_id) VALUES `, 4, len(lines),
 		func(i int) []any { return []any{ent.ID, lines[i].key.EntryID, lines[i].key.LineNo, lines[i].match} })
 	if err != nil {
@@ -265,11 +274,28 @@ func (s *Store) autoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.
 	if start == nil || start.IsZero() {
 		return nil, nil
 	}
-	st, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND m.match_id IS NULL ORDER BY l.id`, ent.ID, a.ID)
+	st, err := s.openLines(ctx, ent.ID, a.ID, ` ORDER BY l.id`)
 	if err != nil || len(st) == 0 {
 		return nil, err
 	}
-	ll, err := s.ledgerLines(ctx, a, ent, ` AND m.match_id IS NULL AND jl.date >= ? ORDER BY jl.entry_id, jl.line_no`, start.AddDays(-a.MatchWindowDays))
+	// Only ledger lines within the window of an unreconciled statement line
+	// can match one: reading just those keeps an import's matching as
+	// cheap in the account's tenth year as in its first (an index range on
+	// the account and date).
+	from, to := st[0].BookingDate, st[0].BookingDate
+	for _, l := range st {
+		if l.BookingDate.Before(from) {
+			from = l.BookingDate
+		}
+		if l.BookingDate.After(to) {
+			to = l.BookingDate
+		}
+	}
+	from = from.AddDays(-a.MatchWindowDays)
+	if earliest := start.AddDays(-a.MatchWindowDays); from.Before(earliest) {
+		from = earliest
+	}
+	ll, err := s.ledgerLines(ctx, a, ent, ` AND m.match_id IS NULL AND jl.date >= ? AND jl.date <= ? ORDER BY jl.entry_id, jl.line_no`, from, to.AddDays(a.MatchWindowDays))
 	if err != nil || len(ll) == 0 {
 		return nil, err
 	}
@@ -404,6 +430,11 @@ func (s *Store) Unmatch(ctx context.Context, p *ledger.Principal, ent *ledger.En
 			return err
 		}
 		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+			return err
+		}
+		err = s.insertRows(ctx, `INSERT INTO bank_open_lines (entity_id, statement_line_id, bank_account_id) VALUES `, 3, len(out.StatementLines),
+			func(i int) []any { return []any{ent.ID, out.StatementLines[i].ID, a.ID} })
+		if err != nil {
 			return err
 		}
 		for _, q := range []string{

@@ -102,6 +102,29 @@ const lineSelect = `SELECT l.id, l.entity_id, l.bank_account_id, l.statement_id,
 	FROM bank_statement_lines l
 	LEFT JOIN bank_match_statement_lines m ON m.entity_id = l.entity_id AND m.statement_line_id = l.id`
 
+// openSelect reads the unreconciled lines of a bank account (the arguments
+// entity_id and bank_account_id, then any in the rest of the query) from
+// bank_open_lines, without reading the reconciled ones at all.
+const openSelect = `SELECT l.id, l.entity_id, l.bank_account_id, l.statement_id, l.line_no, l.booking_date, l.value_date,
+	l.amount_minor, l.bank_ref, l.end_to_end_id, l.counterparty, l.counter_iban, l.remittance, l.reference, l.kind, NULL AS match_id
+	FROM bank_open_lines o
+	JOIN bank_statement_lines l ON l.entity_id = o.entity_id AND l.id = o.statement_line_id
+	WHERE o.entity_id = ? AND o.bank_account_id = ?`
+
+// openLines returns a bank account's unreconciled lines; more continues
+// the WHERE clause (" AND ...", then ORDER BY).
+func (s *Store) openLines(ctx context.Context, entityID, bankID int64, more string, args ...any) ([]*bank.StatementLine, error) {
+	var rows []lineRow
+	if err := s.db(ctx).Raw(openSelect+more, append([]any{entityID, bankID}, args...)...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*bank.StatementLine, len(rows))
+	for i := range rows {
+		out[i] = rows[i].line()
+	}
+	return out, nil
+}
+
 func (r *lineRow) line() *bank.StatementLine {
 	return &bank.StatementLine{ID: r.ID, EntityID: r.EntityID, BankAccountID: r.BankAccountID, StatementID: r.StatementID,
 		LineNo: r.LineNo, BookingDate: r.BookingDate, ValueDate: r.ValueDate, AmountMinor: r.AmountMinor, BankRef: r.BankRef,
@@ -125,6 +148,11 @@ func (s *Store) lines(ctx context.Context, where string, args ...any) ([]*bank.S
 func (s *Store) StatementLines(ctx context.Context, entityID, bankID int64, f bank.LineFilter) ([]*bank.StatementLine, error) {
 	if _, err := s.BankAccount(ctx, entityID, bankID); err != nil {
 		return nil, err
+	}
+	if f.Status == "unreconciled" {
+		f.Status = "" // bank_open_lines holds only those
+		q, args := filterSQL(f, "l.booking_date", ` AND l.id > ?`, "l.id", f.After)
+		return s.openLines(ctx, entityID, bankID, q, args...)
 	}
 	q, args := filterSQL(f, "l.booking_date", `l.entity_id = ? AND l.bank_account_id = ? AND l.id > ?`, "l.id", entityID, bankID, f.After)
 	return s.lines(ctx, q, args...)

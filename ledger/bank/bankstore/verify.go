@@ -9,7 +9,8 @@ import (
 // Verify is a sqlstore.Checker for `backoffice verify`: every bank
 // account's statements form one chain (numbered 1..n, each opening at the
 // one before's closing, its lines adding up to its closing balance), and
-// every match adds up on both sides with lines of its own bank account.
+// every match adds up on both sides with lines of its own bank account, and
+// the open lines are exactly the statement lines no match holds.
 func (s *Store) Verify(ctx context.Context, r *sqlstore.VerifyReport) error {
 	db := s.db(ctx)
 	var chain []struct {
@@ -40,6 +41,18 @@ func (s *Store) Verify(ctx context.Context, r *sqlstore.VerifyReport) error {
 		case c.PrevClosing != nil && *c.PrevClosing != c.Opening:
 			r.Breach("bank: statement %d of bank account %d (entity %d) opens at %d, the one before closes at %d", c.ID, c.BankAccountID, c.EntityID, c.Opening, *c.PrevClosing)
 		}
+	}
+
+	var open []struct{ EntityID, ID, BankAccountID int64 }
+	err = db.Raw(`SELECT l.entity_id, l.id, l.bank_account_id FROM bank_statement_lines l
+		LEFT JOIN bank_match_statement_lines m ON m.entity_id = l.entity_id AND m.statement_line_id = l.id
+		LEFT JOIN bank_open_lines o ON o.entity_id = l.entity_id AND o.statement_line_id = l.id
+		WHERE (m.match_id IS NULL) = (o.statement_line_id IS NULL) OR o.bank_account_id <> l.bank_account_id`).Scan(&open).Error
+	if err != nil {
+		return err
+	}
+	for _, o := range open {
+		r.Breach("bank: statement line %d of bank account %d (entity %d) is listed as open and matched, or as neither", o.ID, o.BankAccountID, o.EntityID)
 	}
 
 	var matches []struct {
