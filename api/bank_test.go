@@ -387,6 +387,34 @@ func TestSampleMonth(t *testing.T) {
 		}
 	}
 
+	// Every match, paged, adds up on both sides; together they hold every
+	// statement line once.
+	held := map[int64]bool{}
+	for cursor := ""; ; {
+		r := m.must(m.do("GET", m.bank+"/matches?limit=7&cursor="+cursor, m.key, nil), 200).obj
+		for _, x := range r["data"].([]any) {
+			mt := x.(map[string]any)
+			var st, ld int64
+			for _, l := range mt["statement_lines"].([]any) {
+				st += mustMinor(t, l.(map[string]any)["amount"].(string))
+				held[num(l.(map[string]any)["id"])] = true
+			}
+			for _, l := range mt["ledger_lines"].([]any) {
+				ld += mustMinor(t, l.(map[string]any)["amount"].(string))
+			}
+			if st != ld || (len(mt["statement_lines"].([]any)) > 0 && mustMinor(t, mt["amount"].(string)) != st) {
+				t.Fatalf("match %v: statement %d, ledger %d", mt["id"], st, ld)
+			}
+		}
+		if r["has_more"] != true {
+			break
+		}
+		cursor = r["next_cursor"].(string)
+	}
+	if len(held) != len(expect.Lines) {
+		t.Fatalf("the matches hold %d statement lines, the month has %d", len(held), len(expect.Lines))
+	}
+
 	// The month is done: nothing outstanding, no difference.
 	rec := m.must(m.do("GET", m.bank+"/reconciliation?as_of=2026-03-31", m.key, nil), 200).obj
 	if rec["statement_balance"] != expect.ClosingBalance || rec["ledger_balance"] != expect.ClosingBalance || rec["difference"] != "0.00" ||

@@ -480,7 +480,7 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 		f.After, f.AfterLine = entry, line
 	}
 	f.Limit++
-	list, err := s.bank.LedgerLines(c.Request.Context(), a.EntityID, a.ID, f)
+	list, err := s.bank.LedgerLines(c.Request.Context(), entity(c), a.ID, f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -611,7 +611,7 @@ func (s *Server) listMatches(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ms, err := s.bank.Matches(c.Request.Context(), a.EntityID, a.ID, after, limit+1)
+	ms, err := s.bank.Matches(c.Request.Context(), entity(c), a.ID, after, limit+1)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -643,7 +643,7 @@ func (s *Server) getMatch(c *gin.Context) {
 	if !ok {
 		return
 	}
-	m, err := s.bank.MatchByID(c.Request.Context(), a.EntityID, a.ID, id)
+	m, err := s.bank.MatchByID(c.Request.Context(), entity(c), a.ID, id)
 	if err != nil {
 		s.fail(c, err)
 		return

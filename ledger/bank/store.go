@@ -48,7 +48,7 @@ type Store interface {
 	StatementLines(ctx context.Context, entityID, bankID int64, f LineFilter) ([]*StatementLine, error)
 	StatementLine(ctx context.Context, entityID, bankID, id int64) (*StatementLine, error)
 	// LedgerLines lists the lines on the bank account's ledger account.
-	LedgerLines(ctx context.Context, entityID, bankID int64, f LineFilter) ([]*LedgerLine, error)
+	LedgerLines(ctx context.Context, ent *ledger.Entity, bankID int64, f LineFilter) ([]*LedgerLine, error)
 
 	// AutoMatch matches what the rules of package match find among the
 	// unreconciled lines, and returns the matches it made.
@@ -57,8 +57,8 @@ type Store interface {
 	// ledger_line_not_found, match_unbalanced), conflict
 	// (line_already_matched).
 	Match(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID int64, in *MatchInput) (*Match, error)
-	Matches(ctx context.Context, entityID, bankID, after int64, limit int) ([]*Match, error)
-	MatchByID(ctx context.Context, entityID, bankID, id int64) (*Match, error)
+	Matches(ctx context.Context, ent *ledger.Entity, bankID, after int64, limit int) ([]*Match, error)
+	MatchByID(ctx context.Context, ent *ledger.Entity, bankID, id int64) (*Match, error)
 	// Unmatch deletes a match; its lines are unreconciled again.
 	Unmatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, id int64) (*Match, error)
 

@@ -185,40 +185,55 @@ type matchRow struct {
 	CreatedBy     int64
 }
 
-// loadMatches reads matches with their lines.
+// loadMatches reads matches with their lines: three queries whatever
+// their number.
 func (s *Store) loadMatches(ctx context.Context, ent *ledger.Entity, a *bank.Account, where string, args ...any) ([]*bank.Match, error) {
 	var rows []matchRow
 	if err := s.db(ctx).Raw(`SELECT id, entity_id, bank_account_id, rule, payment_id, created_at, created_by FROM bank_matches WHERE `+where, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
 	out := make([]*bank.Match, len(rows))
+	byID := make(map[int64]*bank.Match, len(rows))
+	ids := make([]int64, len(rows))
 	for i, r := range rows {
-		m := &bank.Match{ID: r.ID, EntityID: r.EntityID, BankAccountID: r.BankAccountID, Rule: r.Rule, PaymentID: r.PaymentID,
-			CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy}
-		var err error
-		if m.StatementLines, err = s.lines(ctx, `m.entity_id = ? AND m.match_id = ? ORDER BY l.id`, ent.ID, r.ID); err != nil {
-			return nil, err
-		}
-		if m.LedgerLines, err = s.ledgerLines(ctx, a, ent, ` AND m.match_id = ? ORDER BY jl.entry_id, jl.line_no`, r.ID); err != nil {
-			return nil, err
-		}
-		out[i] = m
+		out[i] = &bank.Match{ID: r.ID, EntityID: r.EntityID, BankAccountID: r.BankAccountID, Rule: r.Rule, PaymentID: r.PaymentID,
+			CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, StatementLines: []*bank.StatementLine{}, LedgerLines: []*bank.LedgerLine{}}
+		byID[r.ID], ids[i] = out[i], r.ID
+	}
+	sls, err := s.lines(ctx, `m.entity_id = ? AND m.match_id IN ? ORDER BY l.id`, ent.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range sls {
+		m := byID[*l.MatchID]
+		m.StatementLines = append(m.StatementLines, l)
+	}
+	lls, err := s.ledgerLines(ctx, a, ent, ` AND m.match_id IN ? ORDER BY jl.entry_id, jl.line_no`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lls {
+		m := byID[*l.MatchID]
+		m.LedgerLines = append(m.LedgerLines, l)
 	}
 	return out, nil
 }
 
 // Matches lists a bank account's matches by id.
-func (s *Store) Matches(ctx context.Context, entityID, bankID, after int64, limit int) ([]*bank.Match, error) {
-	a, ent, err := s.accountEntity(ctx, entityID, bankID)
+func (s *Store) Matches(ctx context.Context, ent *ledger.Entity, bankID, after int64, limit int) ([]*bank.Match, error) {
+	a, err := s.BankAccount(ctx, ent.ID, bankID)
 	if err != nil {
 		return nil, err
 	}
-	return s.loadMatches(ctx, ent, a, `entity_id = ? AND bank_account_id = ? AND id > ? ORDER BY id LIMIT ?`, entityID, bankID, after, limit)
+	return s.loadMatches(ctx, ent, a, `entity_id = ? AND bank_account_id = ? AND id > ? ORDER BY id LIMIT ?`, ent.ID, bankID, after, limit)
 }
 
 // MatchByID returns one match with its lines.
-func (s *Store) MatchByID(ctx context.Context, entityID, bankID, id int64) (*bank.Match, error) {
-	a, ent, err := s.accountEntity(ctx, entityID, bankID)
+func (s *Store) MatchByID(ctx context.Context, ent *ledger.Entity, bankID, id int64) (*bank.Match, error) {
+	a, err := s.BankAccount(ctx, ent.ID, bankID)
 	if err != nil {
 		return nil, err
 	}
@@ -234,15 +249,6 @@ func (s *Store) oneMatch(ctx context.Context, ent *ledger.Entity, a *bank.Accoun
 		return nil, ledger.NotFound("match")
 	}
 	return ms[0], nil
-}
-
-func (s *Store) accountEntity(ctx context.Context, entityID, bankID int64) (*bank.Account, *ledger.Entity, error) {
-	a, err := s.BankAccount(ctx, entityID, bankID)
-	if err != nil {
-		return nil, nil, err
-	}
-	ent, err := s.l.Entity(ctx, entityID)
-	return a, ent, err
 }
 
 // AutoMatch runs the automatic matcher over the unreconciled lines.

@@ -250,12 +250,8 @@ func (s *Store) ledgerLines(ctx context.Context, a *bank.Account, ent *ledger.En
 
 // LedgerLines lists the lines on the bank account's ledger account by
 // entry and line, after the cursor (entry f.After, line f.AfterLine).
-func (s *Store) LedgerLines(ctx context.Context, entityID, bankID int64, f bank.LineFilter) ([]*bank.LedgerLine, error) {
-	a, err := s.BankAccount(ctx, entityID, bankID)
-	if err != nil {
-		return nil, err
-	}
-	ent, err := s.l.Entity(ctx, entityID)
+func (s *Store) LedgerLines(ctx context.Context, ent *ledger.Entity, bankID int64, f bank.LineFilter) ([]*bank.LedgerLine, error) {
+	a, err := s.BankAccount(ctx, ent.ID, bankID)
 	if err != nil {
 		return nil, err
 	}
