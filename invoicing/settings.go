@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"backoffice/ledger"
+	"backoffice/ledger/bank"
 )
 
 // Settings are an entity's invoicing choices: number formats and the
@@ -87,32 +88,13 @@ func (in *SettingsInput) Apply(s *Settings, accounts map[string]*ledger.Account)
 	}
 	if in.IBAN != nil {
 		iban := strings.ReplaceAll(strings.ToUpper(*in.IBAN), " ", "")
-		if iban != "" && (!ibanPattern.MatchString(iban) || !ibanChecksumOK(iban)) {
+		if iban != "" && (!ibanPattern.MatchString(iban) || !bank.IBANChecksumOK(iban)) {
 			p.Add("iban", "iban_invalid", "iban %q is not a valid IBAN", *in.IBAN)
 		} else {
 			s.IBAN = iban
 		}
 	}
 	return p.Err()
-}
-
-// ibanChecksumOK is the ISO 13616 mod-97 check.
-func ibanChecksumOK(iban string) bool {
-	r := iban[4:] + iban[:4]
-	rem := 0
-	for _, c := range r {
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-			rem = (rem*10 + v) % 97
-			continue
-		default:
-			v = int(c-'A') + 10
-		}
-		rem = (rem*100 + v) % 97
-	}
-	return rem == 1
 }
 
 var (

@@ -329,12 +329,25 @@ func (lt *loadRun) do(ctx context.Context, url, idemKey string, body []byte, wan
 
 // doWith is do with another key's Authorization header.
 func (lt *loadRun) doWith(ctx context.Context, auth, url, idemKey string, body []byte, want int) (time.Duration, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	return lt.send(ctx, http.MethodPost, auth, url, "application/json", idemKey, body, want)
+}
+
+// send sends one request (a nil body sends none) and returns how long it
+// took and the answer, or an error naming the status and the answer when
+// the status is not want.
+func (lt *loadRun) send(ctx context.Context, method, auth, url, contentType, idemKey string, body []byte, want int) (time.Duration, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
 		return 0, nil, err
 	}
 	req.Header.Set("Authorization", auth)
-	req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	if idemKey != "" {
 		req.Header.Set("Idempotency-Key", idemKey)
 	}
@@ -344,7 +357,7 @@ func (lt *loadRun) doWith(ctx context.Context, auth, url, idemKey string, body [
 		return time.Since(start), nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	d := time.Since(start)
 	if err != nil {
 		return d, nil, err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"backoffice/ledger/bank"
 )
 
 // bankLoad is loadtest --mode bank: each entity gets bank account 1000
@@ -64,21 +65,7 @@ const (
 // whose account number is n.
 func bankIBAN(n int64) string {
 	bban := fmt.Sprintf("LOAD%010d", n)
-	rearranged := bban + "NL00"
-	var rem int
-	for _, c := range rearranged {
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-			rem = (rem*10 + v) % 97
-			continue
-		default:
-			v = int(c-'A') + 10
-		}
-		rem = (rem*100 + v) % 97
-	}
-	return fmt.Sprintf("NL%02d%s", 98-rem, bban)
+	return "NL" + bank.IBANCheckDigits("NL", bban) + bban
 }
 
 func cents(c int64) string {
@@ -464,34 +451,5 @@ func (bl *bankLoad) reconciliation(ctx context.Context, e *bankEntity) (*bankRec
 // request sends a request with the admin key and returns how long it took
 // and the answer, or an error naming the status when it is not want.
 func (lt *loadRun) request(ctx context.Context, method, u, contentType, idemKey string, body []byte, want int) (time.Duration, []byte, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Authorization", lt.auth)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if idemKey != "" {
-		req.Header.Set("Idempotency-Key", idemKey)
-	}
-	start := time.Now()
-	resp, err := lt.client.Do(req)
-	if err != nil {
-		return time.Since(start), nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	d := time.Since(start)
-	if err != nil {
-		return d, nil, err
-	}
-	if resp.StatusCode != want {
-		return d, b, fmt.Errorf("%d %s", resp.StatusCode, bytes.TrimSpace(b))
-	}
-	return d, b, nil
+	return lt.send(ctx, method, lt.auth, u, contentType, idemKey, body, want)
 }

@@ -1,6 +1,7 @@
 package bank
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -119,15 +120,30 @@ func NormalizeIBAN(s string) (string, bool) {
 			return s, false
 		}
 	}
-	// Move the first four characters to the end, letters as 10..35, and
-	// take the remainder piecewise so that no big integer is needed.
+	return s, IBANChecksumOK(s)
+}
+
+// IBANChecksumOK is the ISO 13616 mod-97 check of an IBAN in upper case
+// without spaces: the first four characters moved to the end, letters as
+// 10..35, the remainder is 1.
+func IBANChecksumOK(iban string) bool { return len(iban) > 4 && mod97(iban[4:]+iban[:4]) == 1 }
+
+// IBANCheckDigits are the two check digits of an IBAN of the country with
+// this account number (BBAN).
+func IBANCheckDigits(country, bban string) string {
+	return fmt.Sprintf("%02d", 98-mod97(bban+country+"00"))
+}
+
+// mod97 is the remainder of the digits and letters (10..35) of s, taken
+// piecewise so that no big integer is needed.
+func mod97(s string) int {
 	rem := 0
-	for _, r := range s[4:] + s[:4] {
+	for _, r := range s {
 		if r >= 'A' {
 			rem = (rem*100 + int(r-'A'+10)) % 97
 		} else {
 			rem = (rem*10 + int(r-'0')) % 97
 		}
 	}
-	return s, rem == 1
+	return rem
 }

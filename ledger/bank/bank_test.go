@@ -70,3 +70,15 @@ func TestReconciliationTableAddsUp(t *testing.T) {
 		t.Fatalf("sections %+v", tb.Sections)
 	}
 }
+
+func TestIBANCheckDigits(t *testing.T) {
+	for _, c := range []struct{ country, bban, want string }{
+		{"NL", "ABNA0417164300", "91"},
+		{"DE", "370400440532013000", "89"},
+		{"GB", "NWBK60161331926819", "29"},
+	} {
+		if got := IBANCheckDigits(c.country, c.bban); got != c.want {
+			t.Errorf("IBANCheckDigits(%s, %s) = %s, want %s", c.country, c.bban, got, c.want)
+		}
+	}
+}
