@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"backoffice/api/apitest"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
 	"backoffice/invoicing/webhooks"
@@ -99,16 +100,20 @@ func newRequest(method, path, key string, body any, header ...string) *http.Requ
 	return req
 }
 
-func serve(h http.Handler, req *http.Request) *response {
+// serve answers req with h, checked against the OpenAPI document
+// (apitest.Handler): an answer the document does not describe, or a
+// request it calls invalid that is not refused, fails t.
+func serve(t testing.TB, h http.Handler, req *http.Request) *response {
+	t.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	apitest.Handler(t, h).ServeHTTP(rec, req)
 	r := &response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
 	_ = json.Unmarshal(r.body, &r.obj)
 	return r
 }
 
 func (f *fixture) do(method, path, key string, body any, header ...string) *response {
-	return serve(f.srv, newRequest(method, path, key, body, header...))
+	return serve(f.t, f.srv, newRequest(method, path, key, body, header...))
 }
 
 // must fails the test unless r has the status.
@@ -390,7 +395,7 @@ func TestRejections(t *testing.T) {
 				req.Body = io.NopCloser(chunked{req.Body})
 				req.ContentLength = -1
 			}
-			r := serve(srv, req)
+			r := serve(t, srv, req)
 			wantProblem(t, r, c.status, c.reason, c.paths...)
 			if c.status == 401 && r.header.Get("WWW-Authenticate") == "" {
 				t.Error("401 without WWW-Authenticate")
@@ -642,7 +647,7 @@ func TestReverseEntry(t *testing.T) {
 	big := `{"date":"2026-03-20","description":"` + strings.Repeat("x", 1<<20) + `"}`
 	req := newRequest("POST", fmt.Sprintf("%s/entries/%d/reverse", ent(a), other), acct, big)
 	req.Body, req.ContentLength = io.NopCloser(chunked{req.Body}), -1
-	wantProblem(t, serve(f.srv, req), 413, "body_too_large")
+	wantProblem(t, serve(t, f.srv, req), 413, "body_too_large")
 	if f.snapshot(a) != before {
 		t.Error("a rejected reversal wrote something")
 	}
@@ -673,7 +678,7 @@ func TestIdempotencyKeyEmpty(t *testing.T) {
 	a := f.entity("A")
 	req := newRequest("POST", ent(a)+"/entries", f.admin, rent)
 	req.Header["Idempotency-Key"] = []string{""}
-	wantProblem(t, serve(f.srv, req), 400, "idempotency_key_invalid")
+	wantProblem(t, serve(t, f.srv, req), 400, "idempotency_key_invalid")
 	if n := len(f.entries(a)); n != 0 {
 		t.Fatalf("%d entries posted; want none", n)
 	}

@@ -167,7 +167,11 @@ func (m *monthBooks) lines() map[string]map[string]any {
 
 func (m *monthBooks) ledgerLines(status string) []map[string]any {
 	var out []map[string]any
-	for _, l := range m.must(m.do("GET", m.bank+"/ledger-lines?limit=200&status="+status, m.key, nil), 200).obj["data"].([]any) {
+	q := "?limit=200"
+	if status != "" {
+		q += "&status=" + status
+	}
+	for _, l := range m.must(m.do("GET", m.bank+"/ledger-lines"+q, m.key, nil), 200).obj["data"].([]any) {
 		out = append(out, l.(map[string]any))
 	}
 	return out

@@ -20,6 +20,7 @@ var statusOf = map[ledger.Code]int{
 	ledger.CodeTooLarge:     http.StatusRequestEntityTooLarge,
 	ledger.CodeUnsupported:  http.StatusUnsupportedMediaType,
 	ledger.CodeMethod:       http.StatusMethodNotAllowed,
+	ledger.CodeThrottled:    http.StatusTooManyRequests,
 	ledger.CodeUnavailable:  http.StatusServiceUnavailable,
 	ledger.CodeInternal:     http.StatusInternalServerError,
 }
@@ -40,10 +41,12 @@ type Problem struct {
 }
 
 // MarshalJSON writes the extensions as members next to the standard ones;
-// a standard member always wins over an extension of the same name.
+// a standard member always wins over an extension of the same name. Like
+// every answer, it is not HTML-escaped (see marshalJSON); fail writes
+// these bytes as they are.
 func (p Problem) MarshalJSON() ([]byte, error) {
 	type plain Problem
-	b, err := json.Marshal(plain(p))
+	b, err := marshalJSON(plain(p))
 	if err != nil || len(p.Extensions) == 0 {
 		return b, err
 	}
@@ -58,7 +61,7 @@ func (p Problem) MarshalJSON() ([]byte, error) {
 	for k, v := range std {
 		m[k] = v
 	}
-	return json.Marshal(m)
+	return marshalJSON(m)
 }
 
 const problemType = "application/problem+json"
@@ -70,22 +73,27 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if p.Status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="backoffice"`)
 	}
-	if p.Status == http.StatusServiceUnavailable {
+	if p.Status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
 		c.Header("Retry-After", "1")
 	}
-	c.Header("Content-Type", problemType)
-	c.AbortWithStatusJSON(p.Status, p)
+	s.writeProblem(c, p)
 }
 
 // problemOf is err as a problem body (logged if it is the server's fault),
 // for fail and for answers that carry several problems (order batches).
 func (s *Server) problemOf(c *gin.Context, err error) Problem {
 	e := ledger.As(err)
+	if e.Code == ledger.CodeUnavailable || e.Code == ledger.CodeInternal {
+		if gone := s.goneCause(c); gone != nil { // cancelled by the gate
+			e = ledger.As(gone)
+		}
+	}
 	status, ok := statusOf[e.Code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	// An outage is logged once by the gate, not once per request.
+	if status >= 500 && e.Reason != "database_unreachable" {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "reason", e.Reason, "error", err.Error())
 	}
 	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: e.Message,
@@ -98,7 +106,7 @@ func (s *Server) respond(c *gin.Context, status int, v any, err error) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(status, v)
+	s.writeJSON(c, status, v)
 }
 
 func invalidParam(name, reason, format string, args ...any) error {

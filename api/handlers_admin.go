@@ -12,10 +12,39 @@ import (
 )
 
 // page is the envelope of every list: cursor pagination as Stripe does it.
+// All three members are always there: data is [] when empty (never null),
+// and next_cursor is null when has_more is false, as in the paged reports
+// (the events list, which a poller resumes, always sets it).
 type page[T any] struct {
 	Data       []T    `json:"data"`
 	HasMore    bool   `json:"has_more"`
-	NextCursor string `json:"next_cursor,omitempty"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// MarshalJSON writes an empty list as [] rather than null, and no next
+// cursor as null.
+func (p page[T]) MarshalJSON() ([]byte, error) {
+	if p.Data == nil {
+		p.Data = []T{}
+	}
+	return json.Marshal(struct {
+		Data       []T     `json:"data"`
+		HasMore    bool    `json:"has_more"`
+		NextCursor *string `json:"next_cursor"`
+	}{p.Data, p.HasMore, nullable(p.NextCursor)})
+}
+
+// nullable is nil for "" (no next page) and &s otherwise.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// errCursor is the answer to a cursor this API did not return.
+func errCursor() error {
+	return invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned")
 }
 
 const (
@@ -44,8 +73,8 @@ func decodeCursor(c *gin.Context) (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil {
-		return "", invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned")
+	if err != nil || len(b) == 0 {
+		return "", errCursor()
 	}
 	return string(b), nil
 }
@@ -180,8 +209,8 @@ func idPageParams(c *gin.Context) (limit int, id int64, err error) {
 	if err != nil || cur == "" {
 		return limit, 0, err
 	}
-	if id, err = strconv.ParseInt(cur, 10, 64); err != nil {
-		return 0, 0, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned")
+	if id, err = strconv.ParseInt(cur, 10, 64); err != nil || id <= 0 {
+		return 0, 0, errCursor()
 	}
 	return limit, id, nil
 }

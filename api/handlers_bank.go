@@ -474,7 +474,7 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 		entry, err1 := strconv.ParseInt(e, 10, 64)
 		line, err2 := strconv.Atoi(l)
 		if !ok || err1 != nil || err2 != nil {
-			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			s.fail(c, errCursor())
 			return
 		}
 		f.After, f.AfterLine = entry, line

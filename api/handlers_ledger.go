@@ -220,7 +220,7 @@ func (s *Server) accountLedger(c *gin.Context) {
 		var lc ledger.LedgerCursor
 		var date string
 		if _, err := fmt.Sscanf(cur, "%s %d %d", &date, &lc.EntryID, &lc.LineNo); err != nil || lc.Date.UnmarshalText([]byte(date)) != nil {
-			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			s.fail(c, errCursor())
 			return
 		}
 		after = &lc
@@ -246,7 +246,7 @@ func (s *Server) accountLedger(c *gin.Context) {
 	}
 	out := gin.H{"account": a.Code, "name": a.Name, "type": a.Type, "currency": ent.Currency,
 		"from": from.String(), "to": to.String(), "opening_balance": money.Format(opening, exp),
-		"lines": views, "has_more": more}
+		"data": views, "has_more": more, "next_cursor": nil}
 	if more {
 		last := lines[len(lines)-1]
 		out["next_cursor"] = encodeCursor(fmt.Sprintf("%s %d %d", last.Date, last.EntryID, last.LineNo))
@@ -371,7 +371,7 @@ func (s *Server) listEntries(c *gin.Context) {
 	if cur != "" {
 		var date string
 		if _, err := fmt.Sscanf(cur, "%s %d", &date, &f.BeforeID); err != nil || f.BeforeDate.UnmarshalText([]byte(date)) != nil {
-			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			s.fail(c, errCursor())
 			return
 		}
 	}

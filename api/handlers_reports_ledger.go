@@ -217,7 +217,7 @@ func (s *Server) generalLedger(c *gin.Context) {
 	var after *reports.LedgerPosition
 	if cur != "" {
 		if after, err = reports.ParseLedgerPosition(cur); err != nil {
-			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			s.fail(c, errCursor())
 			return
 		}
 	}
@@ -266,7 +266,7 @@ func (s *Server) journal(c *gin.Context) {
 	var after *ledger.JournalCursor
 	if cur != "" {
 		if after, err = reports.ParseJournalCursor(cur); err != nil {
-			s.fail(c, invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned"))
+			s.fail(c, errCursor())
 			return
 		}
 	}
@@ -329,7 +329,19 @@ func pdfRowCap(t *reports.Table, format string, max int) (*reports.Table, error)
 
 func (s *Server) listFiscalYears(c *gin.Context) {
 	out, err := reports.ListFiscalYears(c.Request.Context(), s.store, entity(c))
-	s.respond(c, http.StatusOK, out, err)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// A short list, whole in one page, in the shape of every list.
+	c.JSON(http.StatusOK, fiscalYearPage{FiscalYears: out})
+}
+
+// fiscalYearPage is the list of fiscal years in the shape of every list.
+type fiscalYearPage struct {
+	*reports.FiscalYears
+	HasMore    bool    `json:"has_more"`
+	NextCursor *string `json:"next_cursor"`
 }
 
 // closeView is the answer to a close.
@@ -352,7 +364,7 @@ func (s *Server) closeFiscalYear(c *gin.Context) {
 	ent := entity(c)
 	ctx := c.Request.Context()
 	y, err := strconv.Atoi(c.Param("year"))
-	if err != nil || y < 1900 || y > 9998 {
+	if err != nil || y < ledger.MinYear || y > ledger.MaxYear {
 		s.fail(c, ledger.NotFound("fiscal year"))
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,16 +16,12 @@ import (
 // delivered to, and each endpoint's delivery log. The background worker
 // (invoicing/webhooks/dispatch) does the delivering.
 
-// eventPage is a page of events. Receivers page by sequence, which they
-// keep anyway to order events: next_after is the sequence to ask after
-// next (the last one on the page, or the one asked after when the page is
-// empty), so polling with it never misses an event.
-type eventPage struct {
-	Data      []*webhooks.Event `json:"data"`
-	HasMore   bool              `json:"has_more"`
-	NextAfter int64             `json:"next_after"`
-}
-
+// listEvents pages the entity's events by sequence, oldest first. Its
+// next_cursor is always set, on an empty page too: it is the position to
+// resume from (after the last event on the page, or where the page was
+// asked from), so a poller that keeps it never misses an event. ?after= (a
+// sequence number) is the deprecated spelling of the cursor from before
+// lists had one shape; it is still accepted.
 func (s *Server) listEvents(c *gin.Context) {
 	limit, err := limitParam(c, maxLimit)
 	if err != nil {
@@ -32,7 +29,21 @@ func (s *Server) listEvents(c *gin.Context) {
 		return
 	}
 	var after int64
-	if v := c.Query("after"); v != "" {
+	cur, err := decodeCursor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch v := c.Query("after"); {
+	case cur != "" && v != "":
+		s.fail(c, invalidParam("after", "parameter_invalid", "after is the deprecated spelling of cursor: give one of them"))
+		return
+	case cur != "":
+		if after, err = strconv.ParseInt(strings.TrimPrefix(cur, "e"), 10, 64); err != nil || after < 0 || !strings.HasPrefix(cur, "e") {
+			s.fail(c, errCursor())
+			return
+		}
+	case v != "":
 		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
 			s.fail(c, invalidParam("after", "parameter_invalid", "after is an event sequence number (0 or more)"))
 			return
@@ -43,15 +54,19 @@ func (s *Server) listEvents(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := eventPage{Data: list, NextAfter: after}
+	out := page[*webhooks.Event]{Data: list}
 	if len(list) > limit {
 		out.Data, out.HasMore = list[:limit], true
 	}
 	if n := len(out.Data); n > 0 {
-		out.NextAfter = out.Data[n-1].Sequence
+		after = out.Data[n-1].Sequence
 	}
+	out.NextCursor = eventCursor(after)
 	c.JSON(http.StatusOK, out)
 }
+
+// eventCursor is the cursor of the events after sequence seq.
+func eventCursor(seq int64) string { return encodeCursor("e" + strconv.FormatInt(seq, 10)) }
 
 func (s *Server) listEndpoints(c *gin.Context) {
 	list, err := s.hooks.Endpoints(c.Request.Context(), entity(c).ID)

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +29,7 @@ const (
 	ctxEntity    = "backoffice.entity"
 	ctxIdemBody  = "backoffice.idempotency_body" // what to store instead of the answer
 	ctxIdem      = "backoffice.idempotency"      // *ledger.IdemRequest for self-idempotent routes
+	ctxKeyPrefix = "backoffice.key_prefix"       // the start of a key that failed, for the log
 )
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -53,6 +53,8 @@ func (s *Server) requestIDAndLog(c *gin.Context) {
 		"status", c.Writer.Status(), "bytes", c.Writer.Size(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
 	if p := principal(c); p != nil {
 		attrs = append(attrs, "key_id", p.KeyID)
+	} else if prefix, ok := c.Get(ctxKeyPrefix); ok {
+		attrs = append(attrs, "client", c.ClientIP(), "key_prefix", prefix)
 	}
 	s.log.InfoContext(c.Request.Context(), "request", attrs...)
 }
@@ -173,18 +175,23 @@ func (c *ttlCache[K, V]) drop(match func(K, V) bool) {
 	}
 }
 
-// authenticate requires "Authorization: Bearer <key>".
+// authenticate requires "Authorization: Bearer <key>". A missing or wrong
+// key is 401, or 429 once its address has failed too often (authThrottle).
 func (s *Server) authenticate(c *gin.Context) {
 	scheme, secret, ok := strings.Cut(c.GetHeader("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		s.fail(c, ledger.Errorf(ledger.CodeUnauthorized, "key_missing", "send an API key as \"Authorization: Bearer <key>\""))
+		s.failAuth(c, "", ledger.Errorf(ledger.CodeUnauthorized, "key_missing", "send an API key as \"Authorization: Bearer <key>\""))
 		return
 	}
 	p, ok := s.keys.get(secret)
 	if !ok {
 		var err error
 		if p, err = s.store.Authenticate(c.Request.Context(), secret); err != nil {
-			s.fail(c, err)
+			if ledger.IsCode(err, ledger.CodeUnauthorized) {
+				s.failAuth(c, secret, err)
+			} else {
+				s.fail(c, err)
+			}
 			return
 		}
 		s.keys.put(secret, p)
@@ -193,16 +200,24 @@ func (s *Server) authenticate(c *gin.Context) {
 	c.Next()
 }
 
-// allow lets only the given roles through (403 otherwise).
-func (s *Server) allow(roles ...ledger.Role) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p := principal(c)
-		if !slices.Contains(roles, p.Role) {
-			s.fail(c, ledger.Errorf(ledger.CodeForbidden, "role_forbidden", "a key with role %s may not %s %s", p.Role, c.Request.Method, c.FullPath()))
-			return
-		}
-		c.Next()
+// failAuth answers a failed authentication: 401, or 429 with Retry-After
+// when the client's address has failed too often. It logs the client and
+// the first characters of the key, never the key.
+func (s *Server) failAuth(c *gin.Context, secret string, err error) {
+	client := c.ClientIP()
+	wait, tripped := s.authFails.fail(client)
+	c.Set(ctxKeyPrefix, keyLogPrefix(secret))
+	if wait == 0 {
+		s.fail(c, err)
+		return
 	}
+	if tripped {
+		s.log.WarnContext(c.Request.Context(), "throttling failed authentication", "client", client, "key_prefix", keyLogPrefix(secret),
+			"request_id", requestID(c))
+	}
+	c.Header("Retry-After", retryAfter(wait))
+	s.fail(c, ledger.Errorf(ledger.CodeThrottled, "authentication_throttled",
+		"too many failed authentications from your address; retry after %s with a valid key", plural(retryAfter(wait), "second")))
 }
 
 // entityScope loads the entity of the path. An entity outside the key's

@@ -108,8 +108,8 @@ func TestOrderRejectionsOverHTTP(t *testing.T) {
 	// Bodies over the limits.
 	small := New(Config{Store: s.st, Hooks: testConfig(s.st).Hooks, Logger: quiet, MaxBodyBytes: 256, MaxBatchBodyBytes: 512})
 	big := orderJSON("SHOP-BIG", "1") + strings.Repeat(" ", 300)
-	wantProblem(t, serve(small, newRequest("POST", s.base+"/orders", s.integ, big)), 413, "body_too_large")
-	wantProblem(t, serve(small, newRequest("POST", s.base+"/orders/batch", s.integ, `{"orders":[`+big+`]}`)), 413, "body_too_large")
+	wantProblem(t, serve(t, small, newRequest("POST", s.base+"/orders", s.integ, big)), 413, "body_too_large")
+	wantProblem(t, serve(t, small, newRequest("POST", s.base+"/orders/batch", s.integ, `{"orders":[`+big+`]}`)), 413, "body_too_large")
 	if after := s.snapshot(s.e, other); after != before {
 		t.Fatalf("refused orders changed the books:\n%s\n%s", before, after)
 	}
@@ -123,7 +123,7 @@ func TestOrderRejectionsOverHTTP(t *testing.T) {
 	if len(batch) <= 256 {
 		t.Fatalf("the batch is only %d bytes", len(batch))
 	}
-	r := serve(small, newRequest("POST", s.base+"/orders/batch", s.integ, batch))
+	r := serve(t, small, newRequest("POST", s.base+"/orders/batch", s.integ, batch))
 	if r.status != 200 || num(r.obj["created"]) != 1 {
 		t.Fatalf("a batch under its own limit: %s", r)
 	}

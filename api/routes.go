@@ -23,7 +23,9 @@ func (s *Server) routes() {
 	integ := s.allow(ledger.RoleAdmin, ledger.RoleAccountant, ledger.RoleIntegration)
 	idem := s.idempotent
 
-	v1 := r.Group("/v1", s.authenticate)
+	// Everything under /v1 reads or writes the books: while the database
+	// cannot be reached it answers 503 at once (see dbGate).
+	v1 := r.Group("/v1", s.needsDatabase, s.authenticate)
 	v1.GET("/me", s.me)
 
 	v1.POST("/api-keys", admin, idem, s.createKey)

@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -38,6 +39,14 @@ type Config struct {
 	// orders) and statement files.
 	MaxBatchBodyBytes int64
 	CacheTTL          time.Duration // how long key and entity lookups are reused (default 2s; changes through this process apply at once)
+	// Probe says whether the database answers, for /readyz and
+	// WatchDatabase (default Store.Ping). sqlstore.Store.Probe uses a
+	// connection outside the pool, so that a busy pool is not an outage.
+	Probe func(context.Context) error
+	// TrustedProxies are the addresses and prefixes (ParseTrustedProxies)
+	// whose X-Forwarded-For names the client. Empty: nobody's; the
+	// client is the connection's remote address.
+	TrustedProxies []string
 }
 
 // Server is the HTTP API.
@@ -51,13 +60,20 @@ type Server struct {
 	keys         *ttlCache[string, *ledger.Principal] // by secret
 	entities     *ttlCache[int64, *ledger.Entity]
 	engine       *gin.Engine
+	probe        func(context.Context) error
+	gate         *dbGate
+	authFails    *authThrottle
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the API's handler.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, log: cfg.Logger, maxBody: cfg.MaxBodyBytes}
+	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
+		probe: cfg.Probe, gate: newDBGate(), authFails: newAuthThrottle()}
+	if s.probe == nil {
+		s.probe = func(ctx context.Context) error { return s.store.Ping(ctx) }
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -75,10 +91,13 @@ func New(cfg Config) *Server {
 	s.keys = newTTLCache[string, *ledger.Principal](ttl)
 	s.entities = newTTLCache[int64, *ledger.Entity](ttl)
 	r := gin.New()
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("api: trusted proxies %q: %v (check them with ParseTrustedProxies)", cfg.TrustedProxies, err))
+	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.RedirectTrailingSlash = false // a problem body, not a 307, for a stray slash
-	r.Use(s.requestIDAndLog, s.recover, s.saneText, s.limitBody)
+	r.Use(s.requestIDAndLog, s.securityHeaders, s.recover, s.saneText, s.limitBody)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, ledger.Errorf(ledger.CodeNotFound, "route_not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -100,10 +119,10 @@ func (s *Server) Routes() []gin.RouteInfo { return s.engine.Routes() }
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 
 func (s *Server) readyz(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), probeTimeout)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		s.fail(c, &ledger.Error{Code: ledger.CodeUnavailable, Reason: "database_unreachable", Message: "the database does not answer", Cause: err})
+	if err := s.probe(ctx); err != nil {
+		s.fail(c, unreachableError(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})

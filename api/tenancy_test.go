@@ -498,7 +498,7 @@ func TestAdminRoutesAndKeys(t *testing.T) {
 		for _, r := range []*response{
 			f.do("GET", ent(a), secret, nil),
 			f.do("POST", ent(a)+"/entries", secret, rent),
-			serve(New(testConfig(f.st)), newRequest("GET", ent(a), secret, nil)), // a fresh process
+			serve(t, New(testConfig(f.st)), newRequest("GET", ent(a), secret, nil)), // a fresh process
 		} {
 			wantProblem(t, r, 401, "key_invalid")
 		}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -186,36 +187,57 @@ func TestWebhooksOfAnotherEntity(t *testing.T) {
 	}
 }
 
-// Events page by sequence; an order pushed over HTTP is one of them.
+// Events page by sequence with the cursor of every list; next_cursor is
+// set on every page, an empty one too, so a poller keeps its place. An
+// order pushed over HTTP is one of the events.
 func TestEventsOverHTTP(t *testing.T) {
 	t.Parallel()
 	h := newHooked(t)
-	if r := h.must(h.do("GET", h.base+"/events", h.acct, nil), 200); len(r.obj["data"].([]any)) != 0 || num(r.obj["next_after"]) != 0 || r.obj["has_more"] != false {
+	r := h.must(h.do("GET", h.base+"/events", h.acct, nil), 200)
+	if len(r.obj["data"].([]any)) != 0 || r.obj["has_more"] != false {
 		t.Fatalf("no events: %s", r)
 	}
-	for i := range 5 {
-		h.emit(webhooks.InvoicePaid, map[string]any{"n": i})
+	start, _ := r.obj["next_cursor"].(string)
+	if start == "" {
+		t.Fatalf("an empty first page has no next_cursor: %s", r)
 	}
-	r := h.must(h.do("GET", h.base+"/events?limit=2&after=1", h.acct, nil), 200)
+	// Five orders pushed: five order.received events, each carrying its order.
+	for i := range 5 {
+		h.must(h.do("POST", h.base+"/orders", h.integ, orderJSON(fmt.Sprintf("EV-%d", i), "1")), 201)
+	}
+	// Polling from the empty page's cursor finds every event since.
+	r = h.must(h.do("GET", h.base+"/events?limit=1&cursor="+start, h.acct, nil), 200)
+	if d := r.obj["data"].([]any); len(d) != 1 || num(d[0].(map[string]any)["sequence"]) != 1 || r.obj["has_more"] != true {
+		t.Fatalf("first poll: %s", r)
+	}
+	r = h.must(h.do("GET", h.base+"/events?limit=2&cursor="+r.obj["next_cursor"].(string), h.acct, nil), 200)
 	d := r.obj["data"].([]any)
-	if len(d) != 2 || num(d[0].(map[string]any)["sequence"]) != 2 || r.obj["has_more"] != true || num(r.obj["next_after"]) != 3 {
+	if len(d) != 2 || num(d[0].(map[string]any)["sequence"]) != 2 || r.obj["has_more"] != true {
 		t.Fatalf("page: %s", r)
 	}
 	ev := d[0].(map[string]any)
-	if ev["type"] != "invoice.paid" || num(ev["entity_id"]) != h.e || ev["data"].(map[string]any)["n"] != float64(1) || ev["created_at"] == "" {
+	if ev["type"] != webhooks.OrderReceived || num(ev["entity_id"]) != h.e || ev["data"].(map[string]any)["external_id"] != "EV-1" || ev["created_at"] == "" {
 		t.Errorf("event: %v", ev)
 	}
-	r = h.must(h.do("GET", h.base+"/events?after=3", h.acct, nil), 200)
-	if d := r.obj["data"].([]any); len(d) != 2 || r.obj["has_more"] != false || num(r.obj["next_after"]) != 5 {
+	r = h.must(h.do("GET", h.base+"/events?cursor="+r.obj["next_cursor"].(string), h.acct, nil), 200)
+	if d := r.obj["data"].([]any); len(d) != 2 || r.obj["has_more"] != false || num(d[1].(map[string]any)["sequence"]) != 5 {
 		t.Errorf("last page: %s", r)
 	}
-	if r := h.must(h.do("GET", h.base+"/events?after=5", h.acct, nil), 200); num(r.obj["next_after"]) != 5 {
+	end, _ := r.obj["next_cursor"].(string)
+	if r := h.must(h.do("GET", h.base+"/events?cursor="+end, h.acct, nil), 200); r.obj["next_cursor"] != end || len(r.obj["data"].([]any)) != 0 {
 		t.Errorf("past the end: %s", r)
 	}
+	// after= is the deprecated spelling of the cursor: the same page.
+	if r := h.must(h.do("GET", h.base+"/events?after=5", h.acct, nil), 200); r.obj["next_cursor"] != end {
+		t.Errorf("after=5: %s, want next_cursor %q", r, end)
+	}
+	wantProblem(t, h.do("GET", h.base+"/events?cursor=bm9wZQ", h.acct, nil), 422, "cursor_invalid", "cursor")
+	wantProblem(t, h.do("GET", h.base+"/events?cursor=%21", h.acct, nil), 422, "cursor_invalid", "cursor")
+	wantProblem(t, h.do("GET", h.base+"/events?after=1&cursor="+end, h.acct, nil), 422, "parameter_invalid", "after")
 	// The order code emits in the order's transaction.
 	h.must(h.do("POST", h.base+"/orders", h.integ, orderJSON("HOOK-1", "1")), 201)
-	r = h.must(h.do("GET", h.base+"/events?after=5", h.acct, nil), 200)
-	if d := r.obj["data"].([]any); len(d) != 1 || d[0].(map[string]any)["type"] != webhooks.OrderReceived {
+	r = h.must(h.do("GET", h.base+"/events?cursor="+end, h.acct, nil), 200)
+	if d := r.obj["data"].([]any); len(d) != 1 || d[0].(map[string]any)["data"].(map[string]any)["external_id"] != "HOOK-1" {
 		t.Errorf("after an order: %s", r)
 	}
 }

@@ -447,8 +447,8 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 	if ent.Locked(date) {
 		p.Add("issue_date", "period_locked", "issue date %s is on or before the lock date %s", date, ent.LockDate)
 	}
-	if date.Year() < 1900 || date.AddDays(365).Year() > 9999 {
-		p.Add("issue_date", "date_invalid", "issue date %s is outside the years 1900 to 9998", date)
+	if err := date.CheckRange(); err != nil { // a draft saved before the range was one
+		p.Add("issue_date", "date_invalid", "%v", err)
 	}
 	for i, l := range inv.Lines {
 		at := func(f string) string { return fmt.Sprintf("lines[%d].%s", i, f) }

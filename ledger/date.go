@@ -20,16 +20,40 @@ func NewDate(y int, m time.Month, d int) Date {
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
-// ParseDate reads "YYYY-MM-DD" and nothing else.
+// MinYear and MaxYear bound every date the service takes: entry dates,
+// invoice, credit note, payment and order dates, lock dates, report
+// periods, statement lines. One range for all of them, so that a date
+// accepted on a draft is also accepted when the draft is issued. The last
+// year is 9998 so that a date plus a year (the due date after at most 365
+// days of payment terms, the end of a fiscal year starting in it) is
+// still a date of four digits.
+const (
+	MinYear = 1900
+	MaxYear = 9998
+)
+
+// ParseDate reads "YYYY-MM-DD" and nothing else, in the years MinYear to
+// MaxYear (a caller adds the problem with reason "date_invalid").
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
-	if t.Year() < 1900 || t.Year() > 9999 {
-		return Date{}, fmt.Errorf("%q is outside the years 1900 to 9999", s)
+	d := Date{t}
+	if err := d.CheckRange(); err != nil {
+		return Date{}, err
 	}
-	return Date{t}, nil
+	return d, nil
+}
+
+// CheckRange refuses a date outside the years MinYear to MaxYear with the
+// message ParseDate gives, for dates that were not parsed just now (a
+// draft's date stored before, today).
+func (d Date) CheckRange() error {
+	if y := d.Year(); y < MinYear || y > MaxYear {
+		return fmt.Errorf("%q is outside the years %d to %d", d.String(), MinYear, MaxYear)
+	}
+	return nil
 }
 
 // Today is the current date in loc.

@@ -21,6 +21,7 @@ const (
 	CodeTooLarge     Code = "too_large"    // body over the limit
 	CodeUnsupported  Code = "unsupported"  // wrong content type
 	CodeMethod       Code = "method"       // the route exists, the method does not
+	CodeThrottled    Code = "throttled"    // too many requests of a kind from one client; retry after a wait
 	CodeUnavailable  Code = "unavailable"  // try again later (busy database, shutting down)
 	CodeInternal     Code = "internal"     // a bug or an outage; details are logged, never shown
 )

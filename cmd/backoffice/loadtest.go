@@ -12,6 +12,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -198,6 +199,22 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("loadtest: %d of %d requests failed", failed, int64(len(all)))
 	}
 	return nil
+}
+
+// listPage is the envelope of every list answer: data, has_more, and the
+// cursor of the next page (null on the last one).
+type listPage[T any] struct {
+	Data       []T     `json:"data"`
+	HasMore    bool    `json:"has_more"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// next is the query to append for the page after p ("" when p is the last).
+func (p *listPage[T]) next() string {
+	if !p.HasMore || p.NextCursor == nil {
+		return ""
+	}
+	return "&cursor=" + url.QueryEscape(*p.NextCursor)
 }
 
 // maxSamples bounds how many failure bodies are kept for the report.

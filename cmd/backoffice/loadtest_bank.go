@@ -342,30 +342,35 @@ func (bl *bankLoad) importWeek(ctx context.Context, client int, e *bankEntity, f
 // the fee on 4400 from its line.
 func (bl *bankLoad) bookFee(ctx context.Context, client int, e *bankEntity, from, to time.Time, lines int, feeRef string) {
 	u := fmt.Sprintf("%s/statement-lines?status=unreconciled&from=%s&to=%s&limit=200", e.bank, from.Format(time.DateOnly), to.Format(time.DateOnly))
-	_, b, err := bl.request(ctx, http.MethodGet, u, "", "", nil, http.StatusOK)
-	var page struct {
-		Data []struct {
+	var feeLine int64
+	unreconciled := 0
+	for query := ""; ; {
+		_, b, err := bl.request(ctx, http.MethodGet, u+query, "", "", nil, http.StatusOK)
+		var page listPage[struct {
 			ID      int64  `json:"id"`
 			BankRef string `json:"bank_ref"`
-		} `json:"data"`
-	}
-	if err == nil {
-		err = json.Unmarshal(b, &page)
-	}
-	if ctx.Err() != nil {
-		return
-	}
-	if err != nil {
-		bl.fail("statement-lines", err.Error())
-		return
-	}
-	var feeLine int64
-	for _, l := range page.Data {
-		if l.BankRef == feeRef {
-			feeLine = l.ID
+		}]
+		if err == nil {
+			err = json.Unmarshal(b, &page)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			bl.fail("statement-lines", err.Error())
+			return
+		}
+		for _, l := range page.Data {
+			if l.BankRef == feeRef {
+				feeLine = l.ID
+			}
+		}
+		unreconciled += len(page.Data)
+		if query = page.next(); query == "" {
+			break
 		}
 	}
-	bl.autoLines.Add(int64(lines - len(page.Data)))
+	bl.autoLines.Add(int64(lines - unreconciled))
 	if feeLine == 0 {
 		bl.fail("fee", fmt.Sprintf("the fee line %s of %s is not among the unreconciled lines", feeRef, e.bank))
 		return

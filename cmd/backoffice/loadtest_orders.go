@@ -247,13 +247,8 @@ func (ol *ordersLoad) doAs(ctx context.Context, auth, url string, body []byte, w
 // this run), paging through GET /orders.
 func (ol *ordersLoad) list(ctx context.Context, e int) (map[string]int, error) {
 	seen := map[string]int{}
-	cursor := ""
-	for {
-		url := ol.bases[e] + "/orders?limit=200"
-		if cursor != "" {
-			url += "&cursor=" + cursor
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	for query := ""; ; {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ol.bases[e]+"/orders?limit=200"+query, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -262,12 +257,9 @@ func (ol *ordersLoad) list(ctx context.Context, e int) (map[string]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		var page struct {
-			Data []struct {
-				ExternalID string `json:"external_id"`
-			} `json:"data"`
-			NextCursor string `json:"next_cursor"`
-		}
+		var page listPage[struct {
+			ExternalID string `json:"external_id"`
+		}]
 		err = json.NewDecoder(resp.Body).Decode(&page)
 		resp.Body.Close()
 		if err != nil {
@@ -281,9 +273,8 @@ func (ol *ordersLoad) list(ctx context.Context, e int) (map[string]int, error) {
 				seen[o.ExternalID]++
 			}
 		}
-		if page.NextCursor == "" {
+		if query = page.next(); query == "" {
 			return seen, nil
 		}
-		cursor = page.NextCursor
 	}
 }

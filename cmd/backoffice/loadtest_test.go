@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"backoffice/api"
+	"backoffice/api/apitest"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
 	"backoffice/ledger"
@@ -16,12 +17,16 @@ import (
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
+// The servers under load are wrapped in apitest.Handler: every request the
+// load generator sends and every answer it reads is checked against the
+// OpenAPI document.
+
 // TestLoadtestPostsEveryEntry runs the load generator against an in-process
 // server and checks that every entry arrived and the ledger's laws hold.
 func TestLoadtestPostsEveryEntry(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)})))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -61,7 +66,7 @@ func TestLoadtestPostsEveryEntry(t *testing.T) {
 func TestLoadtestFailuresAreErrors(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)})))
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer
@@ -80,7 +85,7 @@ func TestLoadtestFailuresAreErrors(t *testing.T) {
 func TestLoadtestIssuesInvoices(t *testing.T) {
 	ctx := context.Background()
 	st := orderstore.New(invstore.New(sqltest.Open(t)))
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)})))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -115,7 +120,7 @@ func TestLoadtestIssuesInvoices(t *testing.T) {
 func TestLoadtestPushesOrders(t *testing.T) {
 	ctx := context.Background()
 	st := orderstore.New(invstore.New(sqltest.Open(t)))
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)})))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -157,7 +162,7 @@ func TestLoadtestReconcilesBank(t *testing.T) {
 	inv := invstore.New(sq)
 	st := orderstore.New(inv)
 	banks := bankstore.New(sq, inv.Receivables())
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Bank: banks, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: st, Bank: banks, Logger: slog.New(slog.DiscardHandler)})))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {

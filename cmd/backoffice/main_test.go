@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"backoffice/api/apitest"
 	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
@@ -87,12 +88,20 @@ func TestEndToEnd(t *testing.T) {
 	base := "http://" + addr
 	waitReady(t, base+"/readyz", done)
 
+	// Every call is checked against the OpenAPI document the server serves.
+	client := &http.Client{Transport: apitest.Transport(t, http.DefaultTransport, base)}
 	call := func(method, path, body string, want int) map[string]any {
 		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, _ := http.NewRequest(method, base+path, rd)
 		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,8 +31,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	shutdown := f.int("shutdown-seconds", "BACKOFFICE_SHUTDOWN_SECONDS", 15, "how long in-flight requests may finish after SIGTERM")
 	pprofAddr := f.string("pprof-addr", "BACKOFFICE_PPROF_ADDR", "", "if set, serve Go's /debug/pprof profiles on this address (keep it on localhost)")
 	webhookAllow := f.string("webhook-allow", "BACKOFFICE_WEBHOOK_ALLOW", "", "non-public addresses webhooks may call: prefixes and addresses (10.0.0.0/8, fd00::/8, 192.168.1.5) or the words loopback and private, comma-separated; empty: public addresses only")
+	trusted := f.string("trusted-proxies", "BACKOFFICE_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For names the client: addresses and prefixes, comma-separated; empty: the client is the connection's address")
 	if err := f.Parse(args); err != nil {
 		return err
+	}
+	proxies, err := api.ParseTrustedProxies(*trusted)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
@@ -60,7 +65,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	hooks := hookstore.New(st, hookPolicy)
 	inv := invstore.New(st)
 	banks := bankstore.New(st, inv.Receivables())
-	handler := api.New(api.Config{Store: orderstore.New(inv), Hooks: hooks, Bank: banks, Logger: log, MaxBodyBytes: int64(*maxBody)})
+	handler := api.New(api.Config{Store: orderstore.New(inv), Hooks: hooks, Bank: banks, Logger: log, MaxBodyBytes: int64(*maxBody),
+		Probe: st.Probe, TrustedProxies: proxies})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -80,6 +86,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "database", where, "schema_version", version)
 
+	go handler.WatchDatabase(ctx)
 	go purgeIdempotencyKeys(ctx, st, log)
 	go optimizeHourly(ctx, st, log)
 

@@ -17,6 +17,40 @@ const (
 	DefaultMaxAttempts = 15
 )
 
+// Limits that keep one endpoint from holding up the others.
+//
+// MaxInFlightPerEndpoint is how many deliveries of one endpoint may be
+// under an unexpired claim at once, over every worker of every server (the
+// claim counts them in the database). A receiver that accepts connections
+// and never answers thus holds at most this many of a worker's slots, for
+// the request timeout each; the other endpoints get the rest. Two lets a
+// healthy receiver overlap one slow answer with the next delivery.
+//
+// EndpointFailuresBeforeBackoff is how many failed attempts in a row
+// (Result.EndpointFailed) make the endpoint itself wait: from then on every
+// further failure holds all of its deliveries back for
+// EndpointBackoff, and a success ends that at once.
+//
+// DefaultEndpointBackoffMax caps that wait (less than the retry
+// schedule's cap, so that a receiver that is back is noticed within
+// minutes; each delivery keeps its own retry schedule as well).
+const (
+	MaxInFlightPerEndpoint        = 2
+	EndpointFailuresBeforeBackoff = 3
+	DefaultEndpointBackoffMax     = 10 * time.Minute
+)
+
+// EndpointBackoff is how long an endpoint waits after its failures-th
+// failed attempt in a row: nothing below EndpointFailuresBeforeBackoff,
+// then the retry schedule's Backoff counted from there (base, 2 base, 4
+// base ... at most max).
+func EndpointBackoff(failures int, base, max time.Duration) time.Duration {
+	if failures < EndpointFailuresBeforeBackoff {
+		return 0
+	}
+	return Backoff(failures-EndpointFailuresBeforeBackoff+1, base, max)
+}
+
 // Backoff is how long to wait after failed attempt number attempt (1 for
 // the first): base doubled per earlier attempt, at most max, less a random
 // part of up to 20 % so that deliveries that failed together (a receiver's

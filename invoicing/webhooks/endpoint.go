@@ -3,6 +3,7 @@ package webhooks
 import (
 	"crypto/rand"
 	"encoding/base32"
+	"fmt"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -134,7 +135,7 @@ func checkURL(p *ledger.Problems, raw string, policy AddressPolicy) (string, boo
 			return bad("url must not have an IPv6 zone")
 		}
 		if !policy.Allowed(addr) {
-			p.Add("url", "url_not_allowed", "url points at %s, a private, loopback or reserved address that this server does not call", addr)
+			p.Add("url", "url_not_allowed", "url points at %s", notAllowed(addr))
 			return "", false
 		}
 	} else if strings.Contains(host, ":") || looksNumeric(host) {
@@ -143,11 +144,32 @@ func checkURL(p *ledger.Problems, raw string, policy AddressPolicy) (string, boo
 		return bad("url host %q is neither a host name nor an IP address in standard form", host)
 	} else if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		if !policy.Allowed(netip.IPv6Loopback()) && !policy.Allowed(netip.AddrFrom4([4]byte{127, 0, 0, 1})) {
-			p.Add("url", "url_not_allowed", "url points at localhost, which this server does not call")
+			p.Add("url", "url_not_allowed", "url points at localhost, %s", allowHint("which is a loopback address", "loopback"))
 			return "", false
 		}
 	}
 	return scheme + s[len(u.Scheme):], true
+}
+
+// notAllowed says what kind of address a refused one is and how the
+// operator allows such addresses: people who register a receiver on their
+// own machine or network should not have to guess that an option exists.
+func notAllowed(addr netip.Addr) string {
+	plain := addr.Unmap()
+	switch {
+	case plain.IsLoopback():
+		return addr.String() + ", " + allowHint("which is a loopback address", "loopback")
+	case plain.IsPrivate():
+		return addr.String() + ", " + allowHint("which is a private address", "private")
+	}
+	return fmt.Sprintf("%s, which is a reserved address (link-local, shared, documentation, multicast or the like) that this server does not call; "+
+		"if it must, start the server with --webhook-allow %s (BACKOFFICE_WEBHOOK_ALLOW) naming its range", addr, netip.PrefixFrom(plain, plain.BitLen()))
+}
+
+// allowHint is the end of a url_not_allowed message: what the address is
+// and the --webhook-allow word that allows it.
+func allowHint(what, word string) string {
+	return fmt.Sprintf("%s; start the server with --webhook-allow %s (BACKOFFICE_WEBHOOK_ALLOW) to allow it", what, word)
 }
 
 // looksNumeric reports whether a host name's last label is a number

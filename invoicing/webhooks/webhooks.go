@@ -42,16 +42,25 @@ type Event struct {
 
 // Endpoint is a URL an entity's events are delivered to. The secret is shown
 // only when the endpoint is created.
+//
+// ConsecutiveFailures, FailingSince and BackoffUntil are the endpoint's
+// health as the worker saw it: attempts that failed in a way that says the
+// receiver is unwell (see Result.EndpointFailed) since its last success,
+// when that streak began, and, once it is long enough, until when nothing
+// is sent to it (see EndpointBackoff). A success clears all three.
 type Endpoint struct {
-	ID          int64     `json:"id"`
-	EntityID    int64     `json:"entity_id"`
-	URL         string    `json:"url"`
-	Events      []string  `json:"events"`
-	Description string    `json:"description"`
-	Enabled     bool      `json:"enabled"`
-	Secret      string    `json:"secret,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID                  int64      `json:"id"`
+	EntityID            int64      `json:"entity_id"`
+	URL                 string     `json:"url"`
+	Events              []string   `json:"events"`
+	Description         string     `json:"description"`
+	Enabled             bool       `json:"enabled"`
+	Secret              string     `json:"secret,omitempty"`
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	FailingSince        *time.Time `json:"failing_since"`
+	BackoffUntil        *time.Time `json:"backoff_until"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
 }
 
 // EndpointInput creates an endpoint (url and events required) or updates
@@ -131,10 +140,17 @@ type Store interface {
 // from the store: take due deliveries, and record how an attempt went.
 type Queue interface {
 	// Claim takes up to limit deliveries that are due at now (pending, of
-	// enabled endpoints) and leases them: they are not due again before
-	// now+lease, so a worker that dies with them in hand only delays them.
+	// enabled endpoints that are not backed off) and leases them: they are
+	// not due again before now+lease, so a worker that dies with them in
+	// hand only delays them. It never lets an endpoint have more than
+	// MaxInFlightPerEndpoint deliveries under an unexpired lease, counted
+	// over every worker, and shares limit between the endpoints with due
+	// deliveries before it gives any one of them a second.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Job, error)
-	// Complete records an attempt and the delivery's new status. It returns
+	// Complete records an attempt and the delivery's new status, ends the
+	// lease, and keeps the endpoint's health: a delivered attempt clears
+	// it, an attempt that r.EndpointFailed counts a failure and backs the
+	// endpoint off until r.EndpointRetryAt (when set). It returns
 	// ErrLeaseLost, and changes nothing, when the job is no longer the
 	// delivery's current claim.
 	Complete(ctx context.Context, job *Job, r *Result) error
@@ -159,8 +175,11 @@ type Job struct {
 	Attempt int
 	Round   int
 	Claim   int64 // the claim this job holds (see ErrLeaseLost)
-	URL     string
-	Secret  string
+	// EndpointFailures is the endpoint's ConsecutiveFailures when the job
+	// was claimed: the endpoint backoff after a failure counts from it.
+	EndpointFailures int
+	URL              string
+	Secret           string
 	// Body is the event envelope (an Event as JSON). It is built from the
 	// stored event the same way on every attempt, so its bytes, and what a
 	// receiver verifies the signature over, never change.
@@ -178,6 +197,25 @@ type Result struct {
 	// RetryAt is when to try again after a failed attempt; zero means the
 	// attempts are spent and the delivery is failed.
 	RetryAt time.Time
+	// EndpointRetryAt is, after an attempt that EndpointFailed, the
+	// earliest time the endpoint is sent anything again (any delivery);
+	// zero when the endpoint's streak of failures is still too short for a
+	// backoff (see EndpointBackoff).
+	EndpointRetryAt time.Time
+}
+
+// EndpointFailed reports whether a failed attempt says the receiver itself
+// is unwell, so that its other deliveries should wait too: no answer at
+// all (connection refused or reset, a timeout, a refused address), a 5xx,
+// 408 Request Timeout or 429 Too Many Requests. Any other answer (a 4xx
+// about this event, a redirect) comes quickly and says nothing about the
+// endpoint's health, so it neither counts nor clears the streak.
+func (r *Result) EndpointFailed() bool {
+	if r.Delivered {
+		return false
+	}
+	c := r.StatusCode
+	return c == 0 || c >= 500 || c == 408 || c == 429
 }
 
 // MaxResponseBytes is how much of a receiver's answer the attempt log

@@ -349,3 +349,67 @@ func TestSubscribes(t *testing.T) {
 		t.Error("Subscribes")
 	}
 }
+
+// A refused local URL says how the operator allows it (issue 12, defect 7):
+// nobody should have to find --webhook-allow by reading the source.
+func TestNotAllowedSaysHow(t *testing.T) {
+	for _, c := range []struct{ url, want string }{
+		{"http://127.0.0.1:8080/", "--webhook-allow loopback (BACKOFFICE_WEBHOOK_ALLOW)"},
+		{"http://[::1]/", "--webhook-allow loopback (BACKOFFICE_WEBHOOK_ALLOW)"},
+		{"http://[::ffff:127.0.0.1]/", "--webhook-allow loopback"},
+		{"http://localhost:8080/", "is a loopback address"},
+		{"http://localhost:8080/", "--webhook-allow loopback (BACKOFFICE_WEBHOOK_ALLOW)"},
+		{"http://10.1.2.3/", "--webhook-allow private (BACKOFFICE_WEBHOOK_ALLOW)"},
+		{"http://[fd00::1]/", "a private address"},
+		{"http://169.254.169.254/", "--webhook-allow 169.254.169.254/32"},
+	} {
+		err := (&EndpointInput{URL: &c.url, Events: &[]string{"*"}}).Apply(&Endpoint{}, true, AddressPolicy{})
+		if err == nil {
+			t.Fatalf("%s accepted", c.url)
+		}
+		e := ledger.As(err)
+		if len(e.Fields) != 1 || e.Fields[0].Reason != "url_not_allowed" || !strings.Contains(e.Fields[0].Message, c.want) {
+			t.Errorf("%s: %+v, want a url_not_allowed message containing %q", c.url, e.Fields, c.want)
+		}
+	}
+}
+
+// Which failed attempts say that the endpoint itself is unwell.
+func TestEndpointFailed(t *testing.T) {
+	for _, c := range []struct {
+		r    Result
+		want bool
+	}{
+		{Result{Error: "no answer within 10s: context deadline exceeded"}, true},
+		{Result{Error: "dial tcp 127.0.0.1:9: connect: connection refused"}, true},
+		{Result{StatusCode: 500, Error: "HTTP 500"}, true},
+		{Result{StatusCode: 503, Error: "HTTP 503"}, true},
+		{Result{StatusCode: 429, Error: "HTTP 429"}, true},
+		{Result{StatusCode: 408, Error: "HTTP 408"}, true},
+		{Result{StatusCode: 400, Error: "HTTP 400"}, false},
+		{Result{StatusCode: 410, Error: "HTTP 410"}, false},
+		{Result{StatusCode: 307, Error: "HTTP 307: redirects are not followed"}, false},
+		{Result{StatusCode: 204, Delivered: true}, false},
+	} {
+		if got := c.r.EndpointFailed(); got != c.want {
+			t.Errorf("%+v: EndpointFailed = %v, want %v", c.r, got, c.want)
+		}
+	}
+}
+
+// The endpoint backoff is the retry schedule, started after
+// EndpointFailuresBeforeBackoff failures in a row.
+func TestEndpointBackoff(t *testing.T) {
+	base, max := 30*time.Second, DefaultEndpointBackoffMax
+	for n := 0; n < EndpointFailuresBeforeBackoff; n++ {
+		if d := EndpointBackoff(n, base, max); d != 0 {
+			t.Errorf("after %d failures: %v, want none", n, d)
+		}
+	}
+	for n := EndpointFailuresBeforeBackoff; n < 30; n++ {
+		want := min(base<<(n-EndpointFailuresBeforeBackoff), max)
+		if d := EndpointBackoff(n, base, max); d > want || d < want-want/5 {
+			t.Errorf("after %d failures: %v, want about %v", n, d, want)
+		}
+	}
+}

@@ -150,6 +150,20 @@ type EntryInput struct {
 	ExchangeRate *string `json:"exchange_rate"`
 }
 
+// MaxEntryDescription is the longest description of an entry, the limit
+// ledger.EntryInput checks.
+const MaxEntryDescription = 500
+
+// Check checks the input's shape before anything is locked: a description
+// the caller gives is refused over the limit, never shortened (only one
+// the store builds from the line is).
+func (in *EntryInput) Check() error {
+	var p ledger.Problems
+	var desc string
+	p.Text("description", in.Description, &desc, MaxEntryDescription, false, false)
+	return p.Err()
+}
+
 // CashInput accepts a cash application: the payment a statement line makes
 // towards open invoices. Without allocations, the proposal is taken as it is.
 type CashInput struct {

@@ -69,6 +69,7 @@ type Config struct {
 type Store struct {
 	db      *gorm.DB
 	sqlDB   *sql.DB
+	probeDB *sql.DB // one connection of its own, for Probe
 	dialect string
 	// writeMu queues SQLite writers in the process: SQLite has one writer
 	// at a time, and waiting on a mutex is cheaper and fairer than the
@@ -86,25 +87,37 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s := &Store{}
 	var dialector gorm.Dialector
+	var probeDriver, dsn string
 	if cfg.DatabaseURL != "" {
 		s.dialect = Postgres
-		dialector = postgres.New(postgres.Config{DSN: cfg.DatabaseURL})
+		probeDriver, dsn = "pgx", withConnectTimeout(cfg.DatabaseURL)
+		dialector = postgres.New(postgres.Config{DSN: dsn})
 	} else {
 		s.dialect = SQLite
 		path := cfg.SQLitePath
 		if path == "" {
 			path = "backoffice.db"
 		}
-		dialector = sqlite.Open(sqliteDSN(path))
+		probeDriver, dsn = "sqlite", sqliteDSN(path)
+		dialector = sqlite.Open(dsn)
 	}
 	db, err := gorm.Open(dialector, gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
 	}
+	if err := registerUnreachable(db); err != nil {
+		return nil, err
+	}
 	s.db = db
 	if s.sqlDB, err = db.DB(); err != nil {
 		return nil, err
 	}
+	if s.probeDB, err = sql.Open(probeDriver, dsn); err != nil {
+		s.sqlDB.Close()
+		return nil, err
+	}
+	s.probeDB.SetMaxOpenConns(1)
+	s.probeDB.SetMaxIdleConns(1)
 	if s.dialect == Postgres {
 		n := cfg.MaxConns
 		if n <= 0 {
@@ -122,6 +135,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	defer cancel()
 	if err := s.sqlDB.PingContext(pctx); err != nil {
 		s.sqlDB.Close()
+		s.probeDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
 	}
 	return s, nil
@@ -151,7 +165,10 @@ func (s *Store) DB() *sql.DB { return s.sqlDB }
 func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+func (s *Store) Close() error {
+	s.probeDB.Close()
+	return s.sqlDB.Close()
+}
 
 type txKey struct{}
 
@@ -275,6 +292,9 @@ func translate(err error) error {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "request_cancelled", Message: "the request was cancelled or timed out", Cause: err}
+	}
+	if Unreachable(err) {
+		return errUnreachable(err)
 	}
 	code, msg := sqlState(err)
 	switch {

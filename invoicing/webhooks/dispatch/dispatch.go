@@ -21,7 +21,8 @@ import (
 	"backoffice/invoicing/webhooks"
 )
 
-// Defaults of a Dispatcher's zero fields.
+// Defaults of a Dispatcher's zero fields (and
+// webhooks.DefaultEndpointBackoffMax for EndpointMax).
 const (
 	DefaultInterval    = 250 * time.Millisecond
 	DefaultLease       = 60 * time.Second
@@ -55,7 +56,13 @@ type Dispatcher struct {
 	Lease       time.Duration // how long a claimed delivery is not given to another worker
 	Base, Max   time.Duration // the retry backoff (webhooks.Backoff)
 	MaxAttempts int           // attempts before a delivery is failed
-	Concurrency int           // requests in flight at most
+	// EndpointMax caps the backoff of a failing endpoint
+	// (webhooks.EndpointBackoff, from Base); at most Max.
+	EndpointMax time.Duration
+	// Concurrency is how many requests are in flight at most, over all
+	// endpoints; one endpoint never has more than
+	// webhooks.MaxInFlightPerEndpoint of them (over all servers).
+	Concurrency int
 	Timeout     time.Duration // for one request, connection to answer
 	Logger      *slog.Logger
 }
@@ -153,6 +160,10 @@ func (d *Dispatcher) config() *Dispatcher {
 	if c.Max <= 0 {
 		c.Max = webhooks.DefaultBackoffMax
 	}
+	if c.EndpointMax <= 0 {
+		c.EndpointMax = webhooks.DefaultEndpointBackoffMax
+	}
+	c.EndpointMax = min(c.EndpointMax, c.Max)
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = webhooks.DefaultMaxAttempts
 	}
@@ -191,7 +202,7 @@ func NewClient(policy webhooks.AddressPolicy, timeout time.Duration) *http.Clien
 				return fmt.Errorf("webhook target %s: address not allowed", address)
 			}
 			if !policy.Allowed(ap.Addr()) {
-				return fmt.Errorf("webhook target %s: address not allowed", ap.Addr())
+				return fmt.Errorf("webhook target %s: address not allowed (the server allows non-public addresses with --webhook-allow, BACKOFFICE_WEBHOOK_ALLOW)", ap.Addr())
 			}
 			return nil
 		},
@@ -219,8 +230,17 @@ func (d *Dispatcher) deliver(ctx context.Context, j *webhooks.Job) {
 	bg := context.WithoutCancel(ctx)
 	r := d.send(bg, j)
 	if !r.Delivered {
+		end := r.At.Add(r.Duration)
 		if j.Round < d.MaxAttempts {
-			r.RetryAt = r.At.Add(r.Duration).Add(webhooks.Backoff(j.Round, d.Base, d.Max))
+			r.RetryAt = end.Add(webhooks.Backoff(j.Round, d.Base, d.Max))
+		}
+		// The endpoint's own backoff, counted from its failures in a row
+		// when this job was claimed (the store counts them exactly; this
+		// is only how long to wait).
+		if r.EndpointFailed() {
+			if w := webhooks.EndpointBackoff(j.EndpointFailures+1, d.Base, d.EndpointMax); w > 0 {
+				r.EndpointRetryAt = end.Add(w)
+			}
 		}
 	}
 	rctx, cancel := context.WithTimeout(bg, 30*time.Second)
@@ -248,7 +268,11 @@ func (d *Dispatcher) deliver(ctx context.Context, j *webhooks.Job) {
 	case r.RetryAt.IsZero():
 		d.Logger.Error("webhook delivery failed for good", append(attrs, "error", r.Error)...)
 	default:
-		d.Logger.Warn("webhook attempt failed", append(attrs, "error", r.Error, "next_attempt_at", r.RetryAt.UTC().Format(time.RFC3339))...)
+		attrs = append(attrs, "error", r.Error, "next_attempt_at", r.RetryAt.UTC().Format(time.RFC3339))
+		if !r.EndpointRetryAt.IsZero() {
+			attrs = append(attrs, "endpoint_backoff_until", r.EndpointRetryAt.UTC().Format(time.RFC3339))
+		}
+		d.Logger.Warn("webhook attempt failed", attrs...)
 	}
 }
 

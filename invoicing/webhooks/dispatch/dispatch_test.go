@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -266,4 +267,51 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// After a failure that says the receiver is unwell, the worker asks for
+// the endpoint's backoff, counted from the endpoint's failures in a row
+// (EndpointBackoff, the retry schedule from the third failure on, capped
+// by EndpointMax); other failures ask for none.
+func TestEndpointBackoffAfterFailure(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+			return
+		}
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	for _, c := range []struct {
+		path     string
+		failures int // the endpoint's failures in a row before this attempt
+		min, max time.Duration
+	}{
+		{"/down", 0, 0, 0},
+		{"/down", webhooks.EndpointFailuresBeforeBackoff - 2, 0, 0},
+		{"/down", webhooks.EndpointFailuresBeforeBackoff - 1, 48 * time.Second, time.Minute}, // this is the 3rd: Base
+		{"/down", webhooks.EndpointFailuresBeforeBackoff, 96 * time.Second, 2 * time.Minute},
+		{"/down", 40, 4 * time.Minute, 5 * time.Minute}, // capped by EndpointMax
+		{"/moved", 40, 0, 0}, // a redirect says nothing about the receiver's health
+	} {
+		t.Run(fmt.Sprintf("%s after %d", c.path, c.failures), func(t *testing.T) {
+			j := job(1, srv.URL+c.path)
+			j.EndpointFailures = c.failures
+			r := deliverOne(t, &Dispatcher{Policy: loopback, Base: time.Minute, Max: time.Hour, EndpointMax: 5 * time.Minute, Timeout: time.Second}, j)
+			if r.Delivered || r.RetryAt.IsZero() {
+				t.Fatalf("result %+v", r)
+			}
+			if c.max == 0 {
+				if !r.EndpointRetryAt.IsZero() {
+					t.Fatalf("an endpoint backoff until %v", r.EndpointRetryAt)
+				}
+				return
+			}
+			wait := r.EndpointRetryAt.Sub(r.At.Add(r.Duration))
+			if wait < c.min || wait > c.max {
+				t.Errorf("endpoint backoff %v, want %v to %v", wait, c.min, c.max)
+			}
+		})
+	}
 }

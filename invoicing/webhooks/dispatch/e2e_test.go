@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -416,4 +417,156 @@ func (l *logCounter) count(msg string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.n[msg]
+}
+
+// deadReceiver accepts connections and never answers: the worst receiver
+// there is, since every request to it holds a worker slot for the whole
+// timeout. It counts the connections it holds open at once.
+type deadReceiver struct {
+	ln       net.Listener
+	mu       sync.Mutex
+	conns    []net.Conn
+	open     int
+	maxOpen  int
+	accepted int
+}
+
+func newDeadReceiver(t *testing.T) *deadReceiver {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &deadReceiver{ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			d.mu.Lock()
+			d.conns = append(d.conns, c)
+			d.accepted++
+			d.open++
+			d.maxOpen = max(d.maxOpen, d.open)
+			d.mu.Unlock()
+			go func() {
+				// Read the request and whatever follows, answer nothing;
+				// the connection ends when the client gives up.
+				_, _ = io.Copy(io.Discard, c)
+				d.mu.Lock()
+				d.open--
+				d.mu.Unlock()
+			}()
+		}
+	}()
+	t.Cleanup(d.Close)
+	return d
+}
+
+// Close stops accepting and drops every connection held.
+func (d *deadReceiver) Close() {
+	d.ln.Close()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.conns {
+		c.Close()
+	}
+}
+
+func (d *deadReceiver) stats() (accepted, open, maxOpen int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.accepted, d.open, d.maxOpen
+}
+
+// Issue 12: one entity's dead receiver must not delay another entity's
+// deliveries. Entity A has 40 deliveries pending to an endpoint that
+// accepts connections and never answers; entity B has one to a healthy
+// endpoint. With the dispatcher's default settings (8 slots, a 10 s
+// timeout), B's delivery arrives within 2 s, because A's endpoint holds at
+// most MaxInFlightPerEndpoint slots. (Before the limit, A's deliveries took
+// all 8 slots and B's waited out the timeout: 49 s in the report.)
+func TestDeadReceiverDoesNotDelayOthers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := open(t, sqltest.Config(t))
+	defer st.Close()
+	entA, pA := sqltest.Entity(t, st, "Dead Receiver BV")
+	entB, pB := sqltest.Entity(t, st, "Healthy Receiver BV")
+
+	dead := newDeadReceiver(t)
+	deadURL := "http://" + dead.ln.Addr().String() + "/hooks"
+	if _, err := st.CreateEndpoint(ctx, pA, entA, &webhooks.EndpointInput{URL: &deadURL, Events: &[]string{"*"}}); err != nil {
+		t.Fatal(err)
+	}
+	arrived := make(chan time.Time, 10)
+	healthy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		arrived <- time.Now()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer healthy.Close()
+	healthyURL := healthy.URL + "/hooks"
+	if _, err := st.CreateEndpoint(ctx, pB, entB, &webhooks.EndpointInput{URL: &healthyURL, Events: &[]string{"*"}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		err := st.InTx(ctx, func(ctx context.Context) error {
+			return st.Emit(ctx, entA.ID, &pA.KeyID, webhooks.OrderReceived, map[string]any{"n": i})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The default settings: only the address policy lets the test's
+	// receivers on 127.0.0.1 be called.
+	d := &dispatch.Dispatcher{Store: st, Policy: loopback, Logger: slog.New(slog.DiscardHandler)}
+	if d.Concurrency != 0 || d.Timeout != 0 {
+		t.Fatal("the test must run with the default slots and timeout")
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- d.Run(runCtx) }()
+	defer func() {
+		stop()
+		dead.Close() // the hanging requests fail now, not after 10 s
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	// The dead receiver holds what the worker gave it.
+	waitFor(t, "the dead receiver's connections", func() bool { n, _, _ := dead.stats(); return n > 0 })
+	time.Sleep(300 * time.Millisecond) // a poll more: a worker without the limit would give it every slot by now
+
+	start := time.Now()
+	err := st.InTx(ctx, func(ctx context.Context) error {
+		return st.Emit(ctx, entB.ID, &pB.KeyID, webhooks.InvoiceIssued, map[string]any{"invoice": "INV-2026-0001"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case at := <-arrived:
+		latency := at.Sub(start)
+		t.Logf("%s: the healthy endpoint's delivery arrived after %v", sqltest.Dialect(), latency.Round(time.Millisecond))
+		if latency > 2*time.Second {
+			t.Errorf("the healthy endpoint's delivery took %v, want at most 2 s", latency)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the healthy endpoint's delivery did not arrive within 15 s")
+	}
+	accepted, _, maxOpen := dead.stats()
+	if maxOpen > webhooks.MaxInFlightPerEndpoint {
+		t.Errorf("the dead receiver held %d requests at once, want at most %d", maxOpen, webhooks.MaxInFlightPerEndpoint)
+	}
+	var leased int64
+	if err := st.Conn(ctx).Raw(`SELECT count(*) FROM webhook_deliveries WHERE entity_id = ? AND leased_until > ?`, entA.ID, time.Now().UTC()).Scan(&leased).Error; err != nil {
+		t.Fatal(err)
+	}
+	if leased > webhooks.MaxInFlightPerEndpoint {
+		t.Errorf("%d of A's deliveries leased at once", leased)
+	}
+	t.Logf("the dead receiver got %d connections, at most %d at once; %d of A's deliveries leased", accepted, maxOpen, leased)
 }

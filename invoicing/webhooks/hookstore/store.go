@@ -63,14 +63,20 @@ type endpointRow struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	DeletedAt   *time.Time
+	// health (see webhooks.Endpoint)
+	ConsecutiveFailures int
+	FailingSince        *time.Time
+	BackoffUntil        *time.Time
 }
 
-const endpointSelect = `SELECT id, entity_id, url, secret, events, description, enabled, created_at, updated_at, deleted_at FROM webhook_endpoints`
+const endpointSelect = `SELECT id, entity_id, url, secret, events, description, enabled, created_at, updated_at, deleted_at,
+	consecutive_failures, failing_since, backoff_until FROM webhook_endpoints`
 
 // endpoint is the view without the secret, which is shown only once.
 func (r *endpointRow) endpoint() *webhooks.Endpoint {
 	return &webhooks.Endpoint{ID: r.ID, EntityID: r.EntityID, URL: r.URL, Events: splitEvents(r.Events),
-		Description: r.Description, Enabled: r.Enabled, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		Description: r.Description, Enabled: r.Enabled, ConsecutiveFailures: r.ConsecutiveFailures,
+		FailingSince: utc(r.FailingSince), BackoffUntil: utc(r.BackoffUntil), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // joinEvents stores a subscription as ",a,b," so that one LIKE finds a type
@@ -190,6 +196,16 @@ func (s *Store) UpdateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 		if err != nil {
 			return err
 		}
+		if ep.URL != r.URL && (ep.ConsecutiveFailures != 0 || ep.BackoffUntil != nil) {
+			// Another URL is another receiver: the old one's failures and
+			// backoff say nothing about it.
+			err = s.db(ctx).Exec(`UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL, backoff_until = NULL
+				WHERE entity_id = ? AND id = ?`, ent.ID, id).Error
+			if err != nil {
+				return err
+			}
+			ep.ConsecutiveFailures, ep.FailingSince, ep.BackoffUntil = 0, nil, nil
+		}
 		out = ep
 		return s.Audit(ctx, ent.ID, &p.KeyID, "webhook_endpoint.updated", fmt.Sprintf("webhook endpoint %d", id),
 			map[string]endpointAudit{"from": before, "to": auditOf(ep)})
@@ -211,8 +227,8 @@ func (s *Store) DeleteEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 			return err
 		}
 		// claims + 1: a worker sending one of these right now records nothing.
-		err = s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = ?, claims = claims + 1
-			WHERE entity_id = ? AND endpoint_id = ? AND status = 'pending'`, t, ent.ID, id).Error
+		err = s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = ?, claims = claims + 1,
+			leased_until = NULL WHERE entity_id = ? AND endpoint_id = ? AND status = 'pending'`, t, ent.ID, id).Error
 		if err != nil {
 			return err
 		}
@@ -387,8 +403,18 @@ func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.
 			return ledger.Errorf(ledger.CodeConflict, "endpoint_disabled", "webhook endpoint %d is disabled; enable it to redeliver", endpointID)
 		}
 		t := sqlstore.Now()
-		res := s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_from = attempts, claims = claims + 1
-			WHERE entity_id = ? AND endpoint_id = ? AND id = ?`, t, ent.ID, endpointID, id)
+		// A person asks for it now: the endpoint's backoff ends (its count
+		// of failures stays, so a receiver still down is backed off again
+		// after the next failure).
+		if ep.BackoffUntil != nil {
+			if err := s.db(ctx).Exec(`UPDATE webhook_endpoints SET backoff_until = NULL WHERE entity_id = ? AND id = ?`, ent.ID, endpointID).Error; err != nil {
+				return err
+			}
+		}
+		// The claim in flight, if any, ends here (its result will not be
+		// recorded), and with it its lease: the delivery is due now.
+		res := s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_from = attempts, claims = claims + 1,
+			leased_until = NULL WHERE entity_id = ? AND endpoint_id = ? AND id = ?`, t, ent.ID, endpointID, id)
 		if res.Error != nil {
 			return res.Error
 		}

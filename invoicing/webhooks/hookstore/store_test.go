@@ -16,6 +16,7 @@ import (
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
@@ -359,9 +360,12 @@ func TestDeleteAndDisable(t *testing.T) {
 	if _, err := f.st.UpdateEndpoint(ctx, f.p, f.ent, paused.ID, &webhooks.EndpointInput{Enabled: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
+	if n := len(f.deliveries(f.ent, paused, webhooks.StatusPending)); n != 3 {
+		t.Fatalf("%d pending deliveries, want 3", n)
+	}
 	jobs := f.claim(time.Now().Add(time.Second), time.Minute, 100)
-	if len(jobs) != 3 {
-		t.Fatalf("after enabling: %d jobs, want 3", len(jobs))
+	if len(jobs) != webhooks.MaxInFlightPerEndpoint { // of the three, as many as one endpoint may have in flight
+		t.Fatalf("after enabling: %d jobs, want %d", len(jobs), webhooks.MaxInFlightPerEndpoint)
 	}
 	for _, j := range jobs {
 		if j.EndpointID != paused.ID {
@@ -512,11 +516,25 @@ func TestDeliveriesPaging(t *testing.T) {
 	}
 }
 
-// Workers claiming at the same time never get the same delivery, across
-// entities too.
+// Workers claiming at the same time, on two servers (two stores on one
+// database), never get the same delivery, across entities too, and never
+// have more than MaxInFlightPerEndpoint deliveries of one endpoint under
+// lease at any moment: each worker checks the database after every claim,
+// then records its jobs as delivered, which ends their leases.
 func TestConcurrentClaims(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
+	cfg := sqltest.Config(t)
+	servers := make([]*hookstore.Store, 2)
+	for i := range servers {
+		st, err := sqlstore.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		servers[i] = hookstore.New(st, webhooks.AddressPolicy{})
+	}
+	f := &fixture{t: t, st: servers[0]}
+	f.ent, f.p = sqltest.Entity(t, f.st, "Bakkerij Hooks BV")
 	other, _ := sqltest.Entity(t, f.st, "Other BV")
 	f.endpoint(f.ent, "https://a.example.com/", "*")
 	f.endpoint(f.ent, "https://b.example.com/", webhooks.OrderReceived)
@@ -529,29 +547,43 @@ func TestConcurrentClaims(t *testing.T) {
 	now := time.Now().Add(time.Second)
 	var mu sync.Mutex
 	seen := map[int64]int{}
+	maxInFlight := 0
 	var wg sync.WaitGroup
-	for range 6 {
+	for w := range 6 {
+		st := servers[w%len(servers)]
 		wg.Go(func() {
 			for range 10000 { // bounded: a bug that never claims the rest fails, not hangs
-				jobs, err := f.st.Claim(ctx, now, time.Minute, 7)
+				jobs, err := st.Claim(ctx, now, time.Minute, 3)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				// What the database holds in flight right now, per endpoint.
+				var n int
+				err = st.Conn(ctx).Raw(`SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM webhook_deliveries
+					WHERE leased_until > ? GROUP BY entity_id, endpoint_id) c`, now).Scan(&n).Error
 				if err != nil {
 					t.Error(err)
 					return
 				}
 				mu.Lock()
-				total := 0
+				maxInFlight = max(maxInFlight, n)
 				for _, j := range jobs {
 					seen[j.DeliveryID]++
 				}
-				for _, n := range seen {
-					total += n
-				}
+				total := len(seen)
 				mu.Unlock()
+				for _, j := range jobs {
+					if err := st.Complete(ctx, j, &webhooks.Result{At: now, StatusCode: 204, Delivered: true}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
 				if len(jobs) == 0 && total >= want {
 					return
 				}
 				if len(jobs) == 0 {
-					time.Sleep(time.Millisecond) // another worker holds the rest locked
+					time.Sleep(time.Millisecond) // another worker holds the rest
 				}
 			}
 		})
@@ -564,6 +596,268 @@ func TestConcurrentClaims(t *testing.T) {
 		if n != 1 {
 			t.Errorf("delivery %d claimed %d times", id, n)
 		}
+	}
+	if maxInFlight > webhooks.MaxInFlightPerEndpoint || maxInFlight == 0 {
+		t.Errorf("an endpoint had %d deliveries in flight at once, want 1 to %d", maxInFlight, webhooks.MaxInFlightPerEndpoint)
+	}
+}
+
+// The claim gives one endpoint at most MaxInFlightPerEndpoint deliveries
+// under an unexpired lease, shares the slots between endpoints before it
+// gives one a second, and counts a crashed worker's leases only until they
+// expire: then its deliveries come back.
+func TestClaimPerEndpointLimit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	other, _ := sqltest.Entity(t, f.st, "Other BV")
+	busy := f.endpoint(f.ent, "https://busy.example.com/", webhooks.OrderReceived)
+	for i := range 6 {
+		f.emit(f.ent, webhooks.OrderReceived, map[string]any{"i": i})
+	}
+	// Queued after the busy endpoint's backlog: the oldest due are all its.
+	quiet := f.endpoint(f.ent, "https://quiet.example.com/", webhooks.InvoiceIssued)
+	f.emit(f.ent, webhooks.InvoiceIssued, map[string]any{"n": 1})
+	far := f.endpoint(other, "https://far.example.com/", "*")
+	f.emit(other, webhooks.InvoiceIssued, map[string]any{"n": 1})
+	now := time.Now().Add(time.Second)
+	lease := time.Minute
+	count := func(jobs []*webhooks.Job) map[int64]int {
+		m := map[int64]int{}
+		for _, j := range jobs {
+			m[j.EndpointID]++
+		}
+		return m
+	}
+
+	// Three slots: one each, although the busy endpoint's six are older.
+	first := f.claim(now, lease, 3)
+	if c := count(first); len(first) != 3 || c[busy.ID] != 1 || c[quiet.ID] != 1 || c[far.ID] != 1 {
+		t.Fatalf("three slots went %v, want one per endpoint", c)
+	}
+	// Plenty of slots: the busy endpoint gets up to its limit, no more.
+	second := f.claim(now, lease, 100)
+	if c := count(second); len(second) != webhooks.MaxInFlightPerEndpoint-1 || c[busy.ID] != len(second) {
+		t.Fatalf("then %v, want %d more of the busy endpoint", c, webhooks.MaxInFlightPerEndpoint-1)
+	}
+	if n := len(f.claim(now, lease, 100)); n != 0 {
+		t.Fatalf("claimed %d beyond the limit", n)
+	}
+	// A recorded attempt ends its lease and frees the place.
+	var busyJob *webhooks.Job
+	for _, j := range first {
+		if j.EndpointID == busy.ID {
+			busyJob = j
+		} else if err := f.st.Complete(ctx, j, &webhooks.Result{At: now, StatusCode: 204, Delivered: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.st.Complete(ctx, busyJob, &webhooks.Result{At: now, StatusCode: 410, Error: "HTTP 410", RetryAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	third := f.claim(now, lease, 100)
+	if c := count(third); len(third) != 1 || c[busy.ID] != 1 {
+		t.Fatalf("after one attempt was recorded: %v, want one of the busy endpoint", c)
+	}
+	if n := len(f.claim(now, lease, 100)); n != 0 {
+		t.Fatalf("claimed %d beyond the limit", n)
+	}
+	// The worker holding the busy endpoint's two dies. Within the lease
+	// nothing more goes out; after it, the limit is free again and the
+	// claims it held come back (with a new claim, the same attempt).
+	held := append(slices.Clone(second), third...)
+	if n := len(f.claim(now.Add(lease-time.Second), lease, 100)); n != 0 {
+		t.Fatalf("claimed %d while the leases ran", n)
+	}
+	later := now.Add(lease + time.Second)
+	var back []*webhooks.Job
+	for i := 0; i < 10 && len(back) < len(held); i++ {
+		jobs := f.claim(later, lease, 100)
+		if c := count(jobs); len(jobs) > webhooks.MaxInFlightPerEndpoint || c[busy.ID] != len(jobs) {
+			t.Fatalf("after the lease: %v", c)
+		}
+		for _, j := range jobs {
+			for _, h := range held {
+				if h.DeliveryID == j.DeliveryID {
+					if j.Attempt != h.Attempt || j.Claim == h.Claim {
+						t.Errorf("reclaimed %+v, held %+v", j, h)
+					}
+					back = append(back, j)
+				}
+			}
+			if err := f.st.Complete(ctx, j, &webhooks.Result{At: later, StatusCode: 204, Delivered: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(back) != len(held) {
+		t.Fatalf("%d of the %d deliveries of the dead worker came back", len(back), len(held))
+	}
+	for _, h := range held {
+		if err := f.st.Complete(ctx, h, &webhooks.Result{At: later, StatusCode: 204, Delivered: true}); !errors.Is(err, webhooks.ErrLeaseLost) {
+			t.Errorf("the dead worker's late result: %v", err)
+		}
+	}
+	// Delivered and waiting deliveries are not in flight.
+	var leased int64
+	if err := f.st.Conn(ctx).Raw(`SELECT count(*) FROM webhook_deliveries WHERE leased_until IS NOT NULL AND status <> 'pending'`).Scan(&leased).Error; err != nil {
+		t.Fatal(err)
+	}
+	if leased != 0 {
+		t.Errorf("%d finished deliveries still leased", leased)
+	}
+}
+
+// A failing endpoint is backed off: its failures in a row are counted, a
+// backoff holds back all of its deliveries (not those of other endpoints),
+// a later backoff is never shortened by an earlier one, a success clears
+// it all, and the deliveries keep their log and last error meanwhile.
+func TestEndpointBackoff(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	sick := f.endpoint(f.ent, "https://sick.example.com/", webhooks.OrderReceived)
+	fine := f.endpoint(f.ent, "https://fine.example.com/", webhooks.InvoiceIssued)
+	for i := range 4 {
+		f.emit(f.ent, webhooks.OrderReceived, map[string]any{"i": i})
+	}
+	now := time.Now().Add(time.Second).UTC().Truncate(time.Microsecond)
+	lease := time.Minute
+	health := func() *webhooks.Endpoint {
+		t.Helper()
+		ep, err := f.st.Endpoint(ctx, f.ent.ID, sick.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ep
+	}
+
+	jobs := f.claim(now, lease, 10)
+	if len(jobs) != 2 || jobs[0].EndpointFailures != 0 {
+		t.Fatalf("claimed %+v", jobs)
+	}
+	// A 503 counts; no backoff asked for yet.
+	if err := f.st.Complete(ctx, jobs[0], &webhooks.Result{At: now, StatusCode: 503, Error: "HTTP 503", RetryAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if ep := health(); ep.ConsecutiveFailures != 1 || ep.FailingSince == nil || !ep.FailingSince.Equal(now) || ep.BackoffUntil != nil {
+		t.Fatalf("after a 503: %+v", ep)
+	}
+	// A timeout counts, and backs the endpoint off for five minutes.
+	backoff := now.Add(5 * time.Minute)
+	if err := f.st.Complete(ctx, jobs[1], &webhooks.Result{At: now.Add(time.Second), Duration: 10 * time.Second,
+		Error: "no answer within 10s", RetryAt: now.Add(time.Hour), EndpointRetryAt: backoff}); err != nil {
+		t.Fatal(err)
+	}
+	if ep := health(); ep.ConsecutiveFailures != 2 || !ep.FailingSince.Equal(now) || ep.BackoffUntil == nil || !ep.BackoffUntil.Equal(backoff) {
+		t.Fatalf("after a timeout: %+v", ep)
+	}
+	// Backed off: the endpoint's due deliveries wait; another endpoint's
+	// do not.
+	f.emit(f.ent, webhooks.InvoiceIssued, map[string]any{"n": 1})
+	jobs = f.claim(now.Add(time.Minute), lease, 10)
+	if len(jobs) != 1 || jobs[0].EndpointID != fine.ID {
+		t.Fatalf("during the backoff: %+v", jobs)
+	}
+	if err := f.st.Complete(ctx, jobs[0], &webhooks.Result{At: now.Add(time.Minute), StatusCode: 204, Delivered: true}); err != nil {
+		t.Fatal(err)
+	}
+	// After it the other two go out (the first two wait for their own
+	// retry). A 4xx neither counts nor clears; a refused connection counts.
+	jobs = f.claim(backoff, lease, 10)
+	if len(jobs) != 2 || jobs[0].EndpointID != sick.ID || jobs[0].EndpointFailures != 2 {
+		t.Fatalf("after the backoff: %+v", jobs)
+	}
+	if err := f.st.Complete(ctx, jobs[0], &webhooks.Result{At: backoff, StatusCode: 400, Error: "HTTP 400", RetryAt: backoff.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if ep := health(); ep.ConsecutiveFailures != 2 {
+		t.Fatalf("a 400 changed the count: %+v", ep)
+	}
+	longer := backoff.Add(time.Hour)
+	if err := f.st.Complete(ctx, jobs[1], &webhooks.Result{At: backoff, Error: "connection refused", RetryAt: longer, EndpointRetryAt: longer}); err != nil {
+		t.Fatal(err)
+	}
+	if ep := health(); ep.ConsecutiveFailures != 3 || !ep.BackoffUntil.Equal(longer) {
+		t.Fatalf("after a refused connection: %+v", ep)
+	}
+	// Two workers fail at once: the earlier backoff does not shorten the
+	// later one. A stale result changes nothing.
+	jobs = f.claim(longer, lease, 10)
+	if len(jobs) != 2 || jobs[0].EndpointID != sick.ID || jobs[1].EndpointID != sick.ID {
+		t.Fatalf("after the longer backoff: %+v", jobs)
+	}
+	if err := f.st.Complete(ctx, jobs[0], &webhooks.Result{At: longer, Error: "connection refused", RetryAt: longer.Add(time.Hour),
+		EndpointRetryAt: longer.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.Complete(ctx, jobs[1], &webhooks.Result{At: longer, Error: "connection refused", RetryAt: longer.Add(time.Hour),
+		EndpointRetryAt: longer.Add(30 * time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.Complete(ctx, jobs[0], &webhooks.Result{At: longer, Error: "x", EndpointRetryAt: longer.Add(time.Hour)}); !errors.Is(err, webhooks.ErrLeaseLost) {
+		t.Fatalf("a stale result: %v", err)
+	}
+	if ep := health(); ep.ConsecutiveFailures != 5 || !ep.FailingSince.Equal(now) || !ep.BackoffUntil.Equal(longer.Add(time.Minute)) {
+		t.Fatalf("after five failures: %+v", ep)
+	}
+	// The deliveries stay pending, each with its log and last error.
+	for _, d := range f.deliveries(f.ent, sick, "") {
+		if d.Status != webhooks.StatusPending || d.Attempts == 0 || d.LastError == "" || len(f.delivery(sick, d.ID).Log) != d.Attempts {
+			t.Errorf("delivery %+v", d)
+		}
+	}
+	// A success clears the endpoint's health.
+	jobs = f.claim(longer.Add(time.Minute), lease, 10)
+	if len(jobs) != 2 || jobs[0].EndpointID != sick.ID || jobs[0].EndpointFailures != 5 {
+		t.Fatalf("after the backoff: %+v", jobs)
+	}
+	for _, j := range jobs {
+		if err := f.st.Complete(ctx, j, &webhooks.Result{At: longer.Add(time.Minute), StatusCode: 200, Delivered: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ep := health(); ep.ConsecutiveFailures != 0 || ep.FailingSince != nil || ep.BackoffUntil != nil {
+		t.Fatalf("after a success: %+v", ep)
+	}
+	// A redelivery by hand ends a backoff at once.
+	jobs = f.claim(longer.Add(time.Hour), lease, 10)
+	if len(jobs) != 2 {
+		t.Fatalf("the last two: %+v", jobs)
+	}
+	j := jobs[0]
+	if err := f.st.Complete(ctx, j, &webhooks.Result{At: longer.Add(time.Hour), StatusCode: 502, Error: "HTTP 502", RetryAt: longer.Add(2 * time.Hour),
+		EndpointRetryAt: longer.Add(3 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.Complete(ctx, jobs[1], &webhooks.Result{At: longer.Add(time.Hour), StatusCode: 200, Delivered: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ep := health(); ep.BackoffUntil != nil || ep.ConsecutiveFailures != 0 {
+		t.Fatalf("a success after a failure: %+v", ep)
+	}
+	if err := f.st.Complete(ctx, j, &webhooks.Result{}); !errors.Is(err, webhooks.ErrLeaseLost) {
+		t.Fatal(err)
+	}
+	// Fail it again (redelivered first, so it is due), with a backoff.
+	if _, err := f.st.Redeliver(ctx, f.p, f.ent, sick.ID, j.DeliveryID); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now().Add(time.Second)
+	j = f.claim(t0, lease, 10)[0]
+	if err := f.st.Complete(ctx, j, &webhooks.Result{At: t0, StatusCode: 502, Error: "HTTP 502", RetryAt: t0.Add(time.Hour),
+		EndpointRetryAt: t0.Add(3 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if ep := health(); ep.BackoffUntil == nil || ep.ConsecutiveFailures != 1 {
+		t.Fatalf("a failure with a backoff: %+v", ep)
+	}
+	if _, err := f.st.Redeliver(ctx, f.p, f.ent, sick.ID, j.DeliveryID); err != nil {
+		t.Fatal(err)
+	}
+	if ep := health(); ep.BackoffUntil != nil || ep.ConsecutiveFailures != 1 {
+		t.Fatalf("after a redelivery: %+v", ep)
+	}
+	if jobs := f.claim(time.Now().Add(time.Second), lease, 10); len(jobs) != 1 || jobs[0].DeliveryID != j.DeliveryID {
+		t.Fatalf("redelivered during a backoff: %+v", jobs)
 	}
 }
 

@@ -50,6 +50,9 @@ func (s *Store) SuggestedAccount(ctx context.Context, entityID int64, l *bank.St
 
 // EntryFromLine posts the entry of a statement line and reconciles it.
 func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, lineID int64, in *bank.EntryInput) (*bank.Match, *ledger.Entry, error) {
+	if err := in.Check(); err != nil {
+		return nil, nil, err
+	}
 	var out *bank.Match
 	var entry *ledger.Entry
 	err := s.tx(ctx, func(ctx context.Context) error {
@@ -109,7 +112,9 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 
 // postLine posts the bank account against the counter account, dated on
 // the booking date, referenced by the bank's reference. The bank line is
-// the entry's first.
+// the entry's first. A description the caller gives is used as it is
+// (EntryInput.Check refused it over the limit); only one built from the
+// line is shortened to fit.
 func (s *Store) postLine(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, l *bank.StatementLine, counter string, in *bank.EntryInput) (*ledger.Entry, error) {
 	desc := ""
 	if in.Description != nil {
@@ -117,11 +122,11 @@ func (s *Store) postLine(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	}
 	if desc == "" {
 		desc = strings.TrimSpace(strings.Join([]string{l.Counterparty, l.Remittance}, " "))
+		if desc == "" {
+			desc = "Bank statement line " + l.BankRef
+		}
+		desc = truncate(desc, bank.MaxEntryDescription)
 	}
-	if desc == "" {
-		desc = "Bank statement line " + l.BankRef
-	}
-	desc = truncate(desc, 500)
 	amount := money.Format(abs(l.AmountMinor), exponent(a.Currency))
 	bankLine := ledger.LineInput{Account: a.AccountCode}
 	counterLine := ledger.LineInput{Account: counter}
