@@ -25,7 +25,7 @@ func (s *Server) allow(roles ...ledger.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := principal(c)
 		if !slices.Contains(roles, p.Role) {
-			s.fail(c, &ledger.Error{Code: ledger.CodeForbidden, Reason: "role_forbidden",
+			s.fail(c, &ledger.Error{Code: ledger.CodeForbidden, Reason: ledger.ReasonRoleForbidden,
 				Message: fmt.Sprintf("a key with role %s may not %s; that takes a key with role %s", p.Role, actionOf(c.Request.Method, c.FullPath()), may),
 				Details: map[string]any{"role": string(p.Role), "allowed_roles": names}})
 			return

@@ -720,7 +720,8 @@ func TestAuditTrail(t *testing.T) {
 	if lock["from"] != nil || lock["to"] != "2026-01-31" {
 		t.Errorf("lock date detail = %v", lock)
 	}
-	if _, err := f.st.DB().Exec(`DELETE FROM audit_events`); err == nil {
-		t.Error("the database let the audit trail be deleted")
-	}
+	_, err := f.st.DB().Exec(`DELETE FROM audit_events`)
+	sqltest.WantRefused(t, "the audit trail deleted", err, "BOL01")
+	_, err = f.st.DB().Exec(`UPDATE audit_events SET api_key_id = NULL`)
+	sqltest.WantRefused(t, "the audit trail rewritten", err, "BOL01")
 }

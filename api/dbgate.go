@@ -118,10 +118,10 @@ func (s *Server) WatchDatabase(ctx context.Context) {
 
 // unreachableError is err as the problem a client sees.
 func unreachableError(err error) *ledger.Error {
-	if le := ledger.As(err); le.Reason == "database_unreachable" {
+	if le := ledger.As(err); le.Reason == ledger.ReasonDatabaseUnreachable {
 		return le
 	}
-	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "database_unreachable",
+	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonDatabaseUnreachable,
 		Message: "the database cannot be reached; retry shortly", Cause: err}
 }
 

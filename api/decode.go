@@ -26,10 +26,10 @@ func readBody(c *gin.Context) ([]byte, error) {
 	b, err := io.ReadAll(c.Request.Body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, ledger.Errorf(ledger.CodeTooLarge, "body_too_large", "the request body is larger than %d bytes", tooBig.Limit)
+		return nil, ledger.Errorf(ledger.CodeTooLarge, ledger.ReasonBodyTooLarge, "the request body is larger than %d bytes", tooBig.Limit)
 	}
 	if err != nil {
-		return nil, ledger.Errorf(ledger.CodeMalformed, "body_unreadable", "the request body could not be read")
+		return nil, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonBodyUnreadable, "the request body could not be read")
 	}
 	c.Set(bodyKey, b)
 	return b, nil
@@ -45,7 +45,7 @@ func decode(c *gin.Context, dst any) error {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return ledger.Errorf(ledger.CodeUnsupported, "content_type_unsupported", "send the body as application/json, not %q", ct)
+			return ledger.Errorf(ledger.CodeUnsupported, ledger.ReasonContentTypeUnsupported, "send the body as application/json, not %q", ct)
 		}
 	}
 	body, err := readBody(c)
@@ -53,7 +53,7 @@ func decode(c *gin.Context, dst any) error {
 		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return ledger.Errorf(ledger.CodeMalformed, "body_empty", "the request body is empty; send a JSON object")
+		return ledger.Errorf(ledger.CodeMalformed, ledger.ReasonBodyEmpty, "the request body is empty; send a JSON object")
 	}
 	return decodeBytes(body, dst)
 }
@@ -79,10 +79,10 @@ func decodeBytes(body []byte, dst any) error {
 		return malformed(body, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return ledger.Errorf(ledger.CodeMalformed, "json_malformed", "the body has data after its JSON value (at byte %d)", dec.InputOffset())
+		return ledger.Errorf(ledger.CodeMalformed, ledger.ReasonJSONMalformed, "the body has data after its JSON value (at byte %d)", dec.InputOffset())
 	}
 	if raw == nil {
-		return ledger.Errorf(ledger.CodeInvalid, "invalid_type", "the body is null; send a JSON object")
+		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvalidType, "the body is null; send a JSON object")
 	}
 	var p ledger.Problems
 	checkShape(&p, "", raw, reflect.TypeOf(dst).Elem())
@@ -90,7 +90,7 @@ func decodeBytes(body []byte, dst any) error {
 		return err
 	}
 	if err := json.Unmarshal(body, dst); err != nil { // cannot fail after checkShape, but be safe
-		return ledger.Errorf(ledger.CodeInvalid, "invalid_type", "%v", err)
+		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvalidType, "%v", err)
 	}
 	return nil
 }
@@ -109,7 +109,7 @@ func malformed(body []byte, err error) error {
 			col++
 		}
 	}
-	return ledger.Errorf(ledger.CodeMalformed, "json_malformed", "the body is not valid JSON: %v (line %d, column %d)", err, line, col)
+	return ledger.Errorf(ledger.CodeMalformed, ledger.ReasonJSONMalformed, "the body is not valid JSON: %v (line %d, column %d)", err, line, col)
 }
 
 var (
@@ -135,7 +135,7 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshaler) {
 		if _, ok := v.(string); !ok {
-			p.Add(at, "invalid_type", "expected a string")
+			p.Add(at, ledger.ReasonInvalidType, "expected a string")
 		}
 		return
 	}
@@ -143,14 +143,14 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			p.Add(at, "invalid_type", "expected an object, got %s", jsonKind(v))
+			p.Add(at, ledger.ReasonInvalidType, "expected an object, got %s", jsonKind(v))
 			return
 		}
 		fields := jsonFields(t)
 		for name, fv := range obj {
 			ft, ok := fields[name]
 			if !ok {
-				p.Add(join(path, name), "unknown_field", "unknown field %q", name)
+				p.Add(join(path, name), ledger.ReasonUnknownField, "unknown field %q", name)
 				continue
 			}
 			checkShape(p, join(path, name), fv, ft)
@@ -158,7 +158,7 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 	case reflect.Slice:
 		arr, ok := v.([]any)
 		if !ok {
-			p.Add(at, "invalid_type", "expected an array, got %s", jsonKind(v))
+			p.Add(at, ledger.ReasonInvalidType, "expected an array, got %s", jsonKind(v))
 			return
 		}
 		for i, ev := range arr {
@@ -171,24 +171,24 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 			if _, isNum := v.(json.Number); isNum && amountField(path) {
 				hint = " (amounts are decimal strings such as \"1200.00\")"
 			}
-			p.Add(at, "invalid_type", "expected a string, got %s%s", jsonKind(v), hint)
+			p.Add(at, ledger.ReasonInvalidType, "expected a string, got %s%s", jsonKind(v), hint)
 			return
 		}
 		if strings.ContainsRune(str, 0) {
-			p.Add(at, "text_invalid", "text must not contain the NUL character")
+			p.Add(at, ledger.ReasonTextInvalid, "text must not contain the NUL character")
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		n, ok := v.(json.Number)
 		if !ok {
-			p.Add(at, "invalid_type", "expected an integer, got %s", jsonKind(v))
+			p.Add(at, ledger.ReasonInvalidType, "expected an integer, got %s", jsonKind(v))
 			return
 		}
 		if _, err := strconv.ParseInt(n.String(), 10, t.Bits()); err != nil {
-			p.Add(at, "invalid_type", "expected an integer, got %s", n)
+			p.Add(at, ledger.ReasonInvalidType, "expected an integer, got %s", n)
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
-			p.Add(at, "invalid_type", "expected true or false, got %s", jsonKind(v))
+			p.Add(at, ledger.ReasonInvalidType, "expected true or false, got %s", jsonKind(v))
 		}
 	}
 }

@@ -32,7 +32,7 @@ type Problem struct {
 	Title     string              `json:"title"`
 	Status    int                 `json:"status"`
 	Detail    string              `json:"detail"`
-	Reason    string              `json:"reason"`
+	Reason    ledger.Reason       `json:"reason"`
 	Errors    []ledger.FieldError `json:"errors,omitempty"`
 	RequestID string              `json:"request_id"`
 	// Extensions are further members of the problem (RFC 9457 section
@@ -93,7 +93,7 @@ func (s *Server) problemOf(c *gin.Context, err error) Problem {
 		status = http.StatusInternalServerError
 	}
 	// An outage is logged once by the gate, not once per request.
-	if status >= 500 && e.Reason != "database_unreachable" {
+	if status >= 500 && e.Reason != ledger.ReasonDatabaseUnreachable {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "reason", e.Reason, "error", err.Error())
 	}
 	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: e.Message,
@@ -109,7 +109,7 @@ func (s *Server) respond(c *gin.Context, status int, v any, err error) {
 	s.writeJSON(c, status, v)
 }
 
-func invalidParam(name, reason, format string, args ...any) error {
+func invalidParam(name string, reason ledger.Reason, format string, args ...any) error {
 	var p ledger.Problems
 	p.Add(name, reason, format, args...)
 	return p.Err()

@@ -44,7 +44,7 @@ func nullable(s string) *string {
 
 // errCursor is the answer to a cursor this API did not return.
 func errCursor() error {
-	return invalidParam("cursor", "cursor_invalid", "cursor is not one this API returned")
+	return invalidParam("cursor", ledger.ReasonCursorInvalid, "cursor is not one this API returned")
 }
 
 const (
@@ -60,7 +60,7 @@ func limitParam(c *gin.Context, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > max {
-		return 0, invalidParam("limit", "limit_invalid", "limit must be a whole number from 1 to %d", max)
+		return 0, invalidParam("limit", ledger.ReasonLimitInvalid, "limit must be a whole number from 1 to %d", max)
 	}
 	return n, nil
 }
@@ -86,7 +86,7 @@ func dateParam(c *gin.Context, name string) (ledger.Date, error) {
 	}
 	d, err := ledger.ParseDate(v)
 	if err != nil {
-		return d, invalidParam(name, "date_invalid", "%v", err)
+		return d, invalidParam(name, ledger.ReasonDateInvalid, "%v", err)
 	}
 	return d, nil
 }
@@ -255,14 +255,14 @@ func (s *Server) setLockDate(c *gin.Context) {
 	// clearing reopens every closed period, so it takes an explicit null.
 	var present map[string]any
 	if body, _ := readBody(c); json.Unmarshal(body, &present) != nil || !hasKey(present, "lock_date") {
-		s.fail(c, invalidParam("lock_date", "field_required", "lock_date is required (a date, or null to clear the lock)"))
+		s.fail(c, invalidParam("lock_date", ledger.ReasonFieldRequired, "lock_date is required (a date, or null to clear the lock)"))
 		return
 	}
 	var d *ledger.Date
 	if in.LockDate != nil {
 		v, err := ledger.ParseDate(*in.LockDate)
 		if err != nil {
-			s.fail(c, invalidParam("lock_date", "date_invalid", "%v", err))
+			s.fail(c, invalidParam("lock_date", ledger.ReasonDateInvalid, "%v", err))
 			return
 		}
 		d = &v

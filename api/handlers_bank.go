@@ -252,7 +252,7 @@ func (s *Server) importStatement(c *gin.Context) {
 	}
 	in := &bank.ImportInput{FileName: c.Query("file_name")}
 	if utf8.RuneCountInString(in.FileName) > 255 {
-		s.fail(c, invalidParam("file_name", "file_name_invalid", "file_name is longer than 255 characters"))
+		s.fail(c, invalidParam("file_name", ledger.ReasonFileNameInvalid, "file_name is longer than 255 characters"))
 		return
 	}
 	switch f := strings.ToLower(c.Query("format")); f {
@@ -266,18 +266,18 @@ func (s *Server) importStatement(c *gin.Context) {
 		case "text/csv":
 			in.Format = bank.FormatCSV
 		default:
-			s.fail(c, ledger.Errorf(ledger.CodeUnsupported, "content_type_unsupported",
+			s.fail(c, ledger.Errorf(ledger.CodeUnsupported, ledger.ReasonContentTypeUnsupported,
 				"send a CAMT.053 file as application/xml or a CSV file as text/csv (or name it with ?format=camt053|csv), not %q", c.GetHeader("Content-Type")))
 			return
 		}
 	default:
-		s.fail(c, invalidParam("format", "format_invalid", "format %q is not one of camt053, csv", c.Query("format")))
+		s.fail(c, invalidParam("format", ledger.ReasonFormatInvalid, "format %q is not one of camt053, csv", c.Query("format")))
 		return
 	}
 	if v := c.Query("opening_balance"); v != "" {
 		minor, err := signedAmount(v, currencyExp(a.Currency))
 		if err != nil {
-			s.fail(c, invalidParam("opening_balance", "amount_invalid", "opening_balance %q is not a plain decimal amount like \"-1234.50\"", v))
+			s.fail(c, invalidParam("opening_balance", ledger.ReasonAmountInvalid, "opening_balance %q is not a plain decimal amount like \"-1234.50\"", v))
 			return
 		}
 		in.Opening = &minor
@@ -285,7 +285,7 @@ func (s *Server) importStatement(c *gin.Context) {
 	if v, ok := c.GetQuery("auto_match"); ok {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			s.fail(c, invalidParam("auto_match", "parameter_invalid", "auto_match is true or false"))
+			s.fail(c, invalidParam("auto_match", ledger.ReasonParameterInvalid, "auto_match is true or false"))
 			return
 		}
 		in.NoAutoMatch = !b
@@ -296,7 +296,7 @@ func (s *Server) importStatement(c *gin.Context) {
 		return
 	}
 	if len(body) == 0 {
-		s.fail(c, ledger.Errorf(ledger.CodeMalformed, "body_empty", "the request body is empty; send the statement file"))
+		s.fail(c, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonBodyEmpty, "the request body is empty; send the statement file"))
 		return
 	}
 	in.Data = body
@@ -376,7 +376,7 @@ func lineFilter(c *gin.Context) (bank.LineFilter, error) {
 	case "unreconciled", "reconciled":
 		f.Status = v
 	default:
-		return f, invalidParam("status", "status_invalid", "status %q is not one of unreconciled, reconciled, all", v)
+		return f, invalidParam("status", ledger.ReasonStatusInvalid, "status %q is not one of unreconciled, reconciled, all", v)
 	}
 	var err error
 	if f.From, err = dateParam(c, "from"); err != nil {

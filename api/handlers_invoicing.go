@@ -198,7 +198,7 @@ func (s *Server) listDocuments(kind invoicing.Kind) gin.HandlerFunc {
 			NoDrafts: principal(c).Role == ledger.RoleClient}
 		if v := c.Query("customer_id"); v != "" {
 			if f.CustomerID, err = strconv.ParseInt(v, 10, 64); err != nil || f.CustomerID <= 0 {
-				s.fail(c, invalidParam("customer_id", "parameter_invalid", "customer_id is a customer's id"))
+				s.fail(c, invalidParam("customer_id", ledger.ReasonParameterInvalid, "customer_id is a customer's id"))
 				return
 			}
 		}
@@ -326,7 +326,7 @@ func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		ent := entity(c)
 		if inv.StoredStatus == invoicing.StatusDraft || inv.Printed == nil {
-			s.fail(c, ledger.Errorf(ledger.CodeConflict, "invoice_not_issued", "invoice %d is a draft; a PDF is made of issued invoices only", inv.ID))
+			s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNotIssued, "invoice %d is a draft; a PDF is made of issued invoices only", inv.ID))
 			return
 		}
 		var credited string
@@ -413,7 +413,7 @@ func (s *Server) listPayments(c *gin.Context) {
 	f := invoicing.PaymentFilter{After: after, Limit: limit}
 	if v := c.Query("customer_id"); v != "" {
 		if f.CustomerID, err = strconv.ParseInt(v, 10, 64); err != nil || f.CustomerID <= 0 {
-			s.fail(c, invalidParam("customer_id", "parameter_invalid", "customer_id is a customer's id"))
+			s.fail(c, invalidParam("customer_id", ledger.ReasonParameterInvalid, "customer_id is a customer's id"))
 			return
 		}
 	}

@@ -202,7 +202,7 @@ func (s *Server) accountLedger(c *gin.Context) {
 		from = ledger.NewDate(to.FiscalYear(ent.FiscalYearStartMonth), time.Month(ent.FiscalYearStartMonth), 1)
 	}
 	if to.Before(from) {
-		s.fail(c, invalidParam("to", "period_invalid", "to (%s) is before from (%s)", to, from))
+		s.fail(c, invalidParam("to", ledger.ReasonPeriodInvalid, "to (%s) is before from (%s)", to, from))
 		return
 	}
 	limit, err := limitParam(c, 1000)
@@ -326,12 +326,12 @@ func (s *Server) reverseEntry(c *gin.Context) {
 	var date ledger.Date
 	if in.Date != "" {
 		if date, err = ledger.ParseDate(in.Date); err != nil {
-			s.fail(c, invalidParam("date", "date_invalid", "%v", err))
+			s.fail(c, invalidParam("date", ledger.ReasonDateInvalid, "%v", err))
 			return
 		}
 	}
 	if len([]rune(in.Description)) > 500 {
-		s.fail(c, invalidParam("description", "field_too_long", "description is longer than 500 characters"))
+		s.fail(c, invalidParam("description", ledger.ReasonFieldTooLong, "description is longer than 500 characters"))
 		return
 	}
 	out, err := s.store.ReverseEntry(c.Request.Context(), principal(c), entity(c), id, date, in.Description, idemRequest(c, renderEntry))
@@ -355,7 +355,7 @@ func (s *Server) listEntries(c *gin.Context) {
 	if code := c.Query("account"); code != "" {
 		a, err := s.store.Account(ctx, ent.ID, code)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			err = invalidParam("account", "account_not_found", "account %q does not exist in this entity", code)
+			err = invalidParam("account", ledger.ReasonAccountNotFound, "account %q does not exist in this entity", code)
 		}
 		if err != nil {
 			s.fail(c, err)

@@ -93,13 +93,13 @@ func (s *Server) pushOrders(c *gin.Context) {
 	}
 	switch {
 	case in.Orders == nil:
-		s.fail(c, invalidParam("orders", "field_required", "orders is required: an array of up to %d orders", orders.MaxBatch))
+		s.fail(c, invalidParam("orders", ledger.ReasonFieldRequired, "orders is required: an array of up to %d orders", orders.MaxBatch))
 		return
 	case len(in.Orders) == 0:
-		s.fail(c, invalidParam("orders", "batch_empty", "orders is empty; send 1 to %d orders", orders.MaxBatch))
+		s.fail(c, invalidParam("orders", ledger.ReasonBatchEmpty, "orders is empty; send 1 to %d orders", orders.MaxBatch))
 		return
 	case len(in.Orders) > orders.MaxBatch:
-		s.fail(c, invalidParam("orders", "batch_too_large", "a batch holds at most %d orders, got %d; split it", orders.MaxBatch, len(in.Orders)))
+		s.fail(c, invalidParam("orders", ledger.ReasonBatchTooLarge, "a batch holds at most %d orders, got %d; split it", orders.MaxBatch, len(in.Orders)))
 		return
 	}
 	ctx, p, ent := c.Request.Context(), principal(c), entity(c)
@@ -110,7 +110,7 @@ func (s *Server) pushOrders(c *gin.Context) {
 		var o orders.Input
 		err := decodeBytes(raw, &o)
 		if err == nil && bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-			err = ledger.Errorf(ledger.CodeInvalid, "invalid_type", "the order is null; send an object")
+			err = ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvalidType, "the order is null; send an object")
 		}
 		var stored *orders.Order
 		created := false
@@ -161,7 +161,7 @@ func (s *Server) listOrders(c *gin.Context) {
 	f := orders.Filter{After: after, Limit: limit, ExternalID: c.Query("external_id")}
 	if st := c.Query("status"); st != "" {
 		if !slices.Contains(orders.Statuses, orders.Status(st)) {
-			s.fail(c, invalidParam("status", "status_invalid", "status %q is not one of received, accepted, fulfilled, invoiced, cancelled", st))
+			s.fail(c, invalidParam("status", ledger.ReasonStatusInvalid, "status %q is not one of received, accepted, fulfilled, invoiced, cancelled", st))
 			return
 		}
 		f.Status = orders.Status(st)
@@ -169,7 +169,7 @@ func (s *Server) listOrders(c *gin.Context) {
 	if v := c.Query("customer_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			s.fail(c, invalidParam("customer_id", "customer_id_invalid", "customer_id %q is not a customer id", v))
+			s.fail(c, invalidParam("customer_id", ledger.ReasonCustomerIDInvalid, "customer_id %q is not a customer id", v))
 			return
 		}
 		f.CustomerID = id
@@ -181,7 +181,7 @@ func (s *Server) listOrders(c *gin.Context) {
 		if v := c.Query(q.name); v != "" {
 			d, err := ledger.ParseDate(v)
 			if err != nil {
-				s.fail(c, invalidParam(q.name, "date_invalid", "%s: %v", q.name, err))
+				s.fail(c, invalidParam(q.name, ledger.ReasonDateInvalid, "%s: %v", q.name, err))
 				return
 			}
 			*q.dst = &d
@@ -252,7 +252,7 @@ func (s *Server) invoiceOrder(c *gin.Context) {
 		return
 	}
 	if in.CustomerID != nil || in.Currency != nil {
-		s.fail(c, invalidParam("customer_id", "field_not_allowed", "this route invoices the order it names; to invoice all of a customer's orders, POST /orders/invoice"))
+		s.fail(c, invalidParam("customer_id", ledger.ReasonFieldNotAllowed, "this route invoices the order it names; to invoice all of a customer's orders, POST /orders/invoice"))
 		return
 	}
 	s.invoiceOrders(c, id, &in)

@@ -26,18 +26,18 @@ func periodParams(c *gin.Context, def func(from, to ledger.Date) (ledger.Date, l
 	var p ledger.Problems
 	from, err := dateParam(c, "from")
 	if err != nil {
-		p.Add("from", "date_invalid", "%v", ledger.As(err).Fields[0].Message)
+		p.Add("from", ledger.ReasonDateInvalid, "%v", ledger.As(err).Fields[0].Message)
 	}
 	to, err := dateParam(c, "to")
 	if err != nil {
-		p.Add("to", "date_invalid", "%v", ledger.As(err).Fields[0].Message)
+		p.Add("to", ledger.ReasonDateInvalid, "%v", ledger.As(err).Fields[0].Message)
 	}
 	if err := p.Err(); err != nil {
 		return from, to, err
 	}
 	from, to = def(from, to)
 	if to.Before(from) {
-		return from, to, invalidParam("to", "period_invalid", "to (%s) is before from (%s)", to, from)
+		return from, to, invalidParam("to", ledger.ReasonPeriodInvalid, "to (%s) is before from (%s)", to, from)
 	}
 	return from, to, nil
 }
@@ -80,7 +80,7 @@ func quarterPeriod(ent *ledger.Entity) func(from, to ledger.Date) (ledger.Date, 
 func currencyParam(c *gin.Context) (string, error) {
 	v := strings.ToUpper(strings.TrimSpace(c.Query("currency")))
 	if v != "" && !money.ValidCurrency(v) {
-		return "", invalidParam("currency", "currency_invalid", "currency %q is not an ISO 4217 code", c.Query("currency"))
+		return "", invalidParam("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", c.Query("currency"))
 	}
 	return v, nil
 }
@@ -189,7 +189,7 @@ func (s *Server) customerStatements(c *gin.Context) {
 	var p ledger.Problems
 	format := strings.ToLower(strings.TrimSpace(c.DefaultQuery("format", "json")))
 	if format != "json" && format != "zip" {
-		p.Add("format", "format_invalid", "format %q is not one of json, zip (one PDF per customer)", c.Query("format"))
+		p.Add("format", ledger.ReasonFormatInvalid, "format %q is not one of json, zip (one PDF per customer)", c.Query("format"))
 	}
 	lang := ""
 	if v, ok := c.GetQuery("lang"); ok {
@@ -197,7 +197,7 @@ func (s *Server) customerStatements(c *gin.Context) {
 		case "nl", "en":
 			lang = l
 		default:
-			p.Add("lang", "lang_invalid", "lang %q is not one of nl, en", v)
+			p.Add("lang", ledger.ReasonLangInvalid, "lang %q is not one of nl, en", v)
 		}
 	}
 	if err := p.Err(); err != nil {

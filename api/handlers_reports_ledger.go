@@ -39,7 +39,7 @@ func flagParam(c *gin.Context, name string) (bool, error) {
 	case "true":
 		return true, nil
 	default:
-		return false, invalidParam(name, "bool_invalid", "%s must be true or false, not %q", name, v)
+		return false, invalidParam(name, ledger.ReasonBoolInvalid, "%s must be true or false, not %q", name, v)
 	}
 }
 
@@ -67,7 +67,7 @@ func ledgerPeriod(c *gin.Context, ent *ledger.Entity, fromName, toName string, d
 		from = reports.FiscalYearStart(ent, to)
 	}
 	if to.Before(from) {
-		return reports.Period{}, invalidParam(toName, "period_invalid", "%s (%s) is before %s (%s)", toName, to, fromName, from)
+		return reports.Period{}, invalidParam(toName, ledger.ReasonPeriodInvalid, "%s (%s) is before %s (%s)", toName, to, fromName, from)
 	}
 	return reports.Period{From: from, To: to}, nil
 }
@@ -144,9 +144,9 @@ func (s *Server) incomeStatement(c *gin.Context) {
 	hasFrom, hasTo := c.Query("compare_from") != "", c.Query("compare_to") != ""
 	switch {
 	case hasFrom && !hasTo:
-		err = invalidParam("compare_to", "field_required", "compare_to is required with compare_from")
+		err = invalidParam("compare_to", ledger.ReasonFieldRequired, "compare_to is required with compare_from")
 	case hasTo && !hasFrom:
-		err = invalidParam("compare_from", "field_required", "compare_from is required with compare_to")
+		err = invalidParam("compare_from", ledger.ReasonFieldRequired, "compare_from is required with compare_to")
 	case hasFrom:
 		compare, err = ledgerPeriod(c, ent, "compare_from", "compare_to", ledger.Date{})
 	}
@@ -188,7 +188,7 @@ func (s *Server) generalLedger(c *gin.Context) {
 	if code, ok := c.GetQuery("account"); ok {
 		account, err = s.store.Account(ctx, ent.ID, code)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			err = invalidParam("account", "account_not_found", "account %q does not exist in this entity", code)
+			err = invalidParam("account", ledger.ReasonAccountNotFound, "account %q does not exist in this entity", code)
 		}
 		if err != nil {
 			s.fail(c, err)
@@ -300,7 +300,7 @@ func pdfLimited(t *reports.Table, format string, max int) *reports.Table {
 		n := 0
 		for row, err := range inner {
 			if n++; err == nil && n > max {
-				yield(reports.Row{}, invalidParam("format", "report_too_large",
+				yield(reports.Row{}, invalidParam("format", ledger.ReasonReportTooLarge,
 					"the report has more than %d rows for this period, too many for a PDF: choose a shorter period or one account, or use format=csv", max))
 				return
 			}
@@ -321,7 +321,7 @@ func pdfRowCap(t *reports.Table, format string, max int) (*reports.Table, error)
 		n += len(sec.Rows)
 	}
 	if format == formatPDF && n > max {
-		return nil, invalidParam("format", "report_too_large",
+		return nil, invalidParam("format", ledger.ReasonReportTooLarge,
 			"the report has %d rows, more than the %d a PDF takes: choose a shorter period, or use format=csv", n, max)
 	}
 	return t, nil
@@ -379,7 +379,7 @@ func (s *Server) closeFiscalYear(c *gin.Context) {
 	req := &ledger.CloseInput{FiscalYear: y, RetainedEarnings: strings.TrimSpace(in.RetainedEarnings)}
 	if in.Date != "" {
 		if req.Date, err = ledger.ParseDate(in.Date); err != nil {
-			s.fail(c, invalidParam("date", "date_invalid", "%v", err))
+			s.fail(c, invalidParam("date", ledger.ReasonDateInvalid, "%v", err))
 			return
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"backoffice/invoicing/webhooks"
+	"backoffice/ledger"
 )
 
 // Webhooks: the entity's events (the outbox), the endpoints they are
@@ -36,7 +37,7 @@ func (s *Server) listEvents(c *gin.Context) {
 	}
 	switch v := c.Query("after"); {
 	case cur != "" && v != "":
-		s.fail(c, invalidParam("after", "parameter_invalid", "after is the deprecated spelling of cursor: give one of them"))
+		s.fail(c, invalidParam("after", ledger.ReasonParameterInvalid, "after is the deprecated spelling of cursor: give one of them"))
 		return
 	case cur != "":
 		if after, err = strconv.ParseInt(strings.TrimPrefix(cur, "e"), 10, 64); err != nil || after < 0 || !strings.HasPrefix(cur, "e") {
@@ -45,7 +46,7 @@ func (s *Server) listEvents(c *gin.Context) {
 		}
 	case v != "":
 		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
-			s.fail(c, invalidParam("after", "parameter_invalid", "after is an event sequence number (0 or more)"))
+			s.fail(c, invalidParam("after", ledger.ReasonParameterInvalid, "after is an event sequence number (0 or more)"))
 			return
 		}
 	}

@@ -82,14 +82,14 @@ func (s *Server) saneText(c *gin.Context) {
 	bad := func(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }
 	for _, p := range c.Params {
 		if bad(p.Value) {
-			s.fail(c, ledger.Errorf(ledger.CodeNotFound, "not_found", "%s not found", p.Key))
+			s.fail(c, ledger.Errorf(ledger.CodeNotFound, ledger.ReasonNotFound, "%s not found", p.Key))
 			return
 		}
 	}
 	for name, vs := range c.Request.URL.Query() {
 		for _, v := range vs {
 			if bad(name) || bad(v) {
-				s.fail(c, invalidParam(strings.ToValidUTF8(name, "?"), "text_invalid", "query parameter is not valid UTF-8 text"))
+				s.fail(c, invalidParam(strings.ToValidUTF8(name, "?"), ledger.ReasonTextInvalid, "query parameter is not valid UTF-8 text"))
 				return
 			}
 		}
@@ -103,7 +103,7 @@ func (s *Server) limitBody(c *gin.Context) {
 		limit = s.maxBatchBody
 	}
 	if c.Request.ContentLength > limit {
-		s.fail(c, ledger.Errorf(ledger.CodeTooLarge, "body_too_large", "the request body is larger than %d bytes", limit))
+		s.fail(c, ledger.Errorf(ledger.CodeTooLarge, ledger.ReasonBodyTooLarge, "the request body is larger than %d bytes", limit))
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
@@ -180,7 +180,7 @@ func (c *ttlCache[K, V]) drop(match func(K, V) bool) {
 func (s *Server) authenticate(c *gin.Context) {
 	scheme, secret, ok := strings.Cut(c.GetHeader("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		s.failAuth(c, "", ledger.Errorf(ledger.CodeUnauthorized, "key_missing", "send an API key as \"Authorization: Bearer <key>\""))
+		s.failAuth(c, "", ledger.Errorf(ledger.CodeUnauthorized, ledger.ReasonKeyMissing, "send an API key as \"Authorization: Bearer <key>\""))
 		return
 	}
 	p, ok := s.keys.get(secret)
@@ -216,7 +216,7 @@ func (s *Server) failAuth(c *gin.Context, secret string, err error) {
 			"request_id", requestID(c))
 	}
 	c.Header("Retry-After", retryAfter(wait))
-	s.fail(c, ledger.Errorf(ledger.CodeThrottled, "authentication_throttled",
+	s.fail(c, ledger.Errorf(ledger.CodeThrottled, ledger.ReasonAuthenticationThrottled,
 		"too many failed authentications from your address; retry after %s with a valid key", plural(retryAfter(wait), "second")))
 }
 
@@ -257,7 +257,7 @@ func (s *Server) idempotent(c *gin.Context) {
 	}
 	key := keys[0]
 	if len(keys) > 1 || !idemKeyPattern.MatchString(key) {
-		s.fail(c, ledger.Errorf(ledger.CodeMalformed, "idempotency_key_invalid", "Idempotency-Key must be one value of 1 to 255 printable ASCII characters"))
+		s.fail(c, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonIdempotencyKeyInvalid, "Idempotency-Key must be one value of 1 to 255 printable ASCII characters"))
 		return
 	}
 	body, err := readBody(c)
@@ -327,7 +327,7 @@ func (s *Server) idempotent(c *gin.Context) {
 	case errors.Is(err, ledger.ErrIdemExists):
 		prev, lerr := s.store.IdemLookup(ctx, entityID, p.KeyID, key)
 		if lerr != nil || prev == nil {
-			s.fail(c, ledger.Errorf(ledger.CodeConflict, "idempotency_key_in_use", "a request with this Idempotency-Key is in progress; retry later"))
+			s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonIdempotencyKeyInUse, "a request with this Idempotency-Key is in progress; retry later"))
 			return
 		}
 		c.Writer.Header().Del("Content-Type")
@@ -342,7 +342,7 @@ func (s *Server) idempotent(c *gin.Context) {
 // request.
 func (s *Server) replay(c *gin.Context, r *ledger.IdemRecord, hash string) {
 	if r.RequestHash != hash {
-		s.fail(c, ledger.Errorf(ledger.CodeConflict, "idempotency_key_reused",
+		s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonIdempotencyKeyReused,
 			"Idempotency-Key %q was already used with a different request; use a new key for a new request", r.Key))
 		return
 	}

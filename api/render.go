@@ -47,7 +47,7 @@ func (s *Server) writeProblem(c *gin.Context, p Problem) {
 	if err != nil { // an extension member that JSON cannot hold: a bug
 		s.log.ErrorContext(c.Request.Context(), "problem not written", "request_id", requestID(c), "reason", p.Reason, "error", err.Error())
 		p = Problem{Type: "about:blank", Title: http.StatusText(http.StatusInternalServerError), Status: http.StatusInternalServerError,
-			Detail: "internal error", Reason: "internal", RequestID: requestID(c)}
+			Detail: "internal error", Reason: ledger.ReasonInternal, RequestID: requestID(c)}
 		b, _ = marshalJSON(p)
 	}
 	c.Abort()

@@ -43,7 +43,7 @@ func reportQuery(c *gin.Context, ent *ledger.Entity) (format, lang string, err e
 		case formatJSON, formatCSV, formatPDF:
 			format = f
 		default:
-			p.Add("format", "format_invalid", "format %q is not one of json, csv, pdf", v)
+			p.Add("format", ledger.ReasonFormatInvalid, "format %q is not one of json, csv, pdf", v)
 		}
 	} else {
 		format = acceptedFormat(c.GetHeader("Accept"))
@@ -53,7 +53,7 @@ func reportQuery(c *gin.Context, ent *ledger.Entity) (format, lang string, err e
 		case "nl", "en":
 			lang = l
 		default:
-			p.Add("lang", "lang_invalid", "lang %q is not one of nl, en", v)
+			p.Add("lang", ledger.ReasonLangInvalid, "lang %q is not one of nl, en", v)
 		}
 	} else {
 		lang = "en"
@@ -167,7 +167,7 @@ func (s *Server) writeReport(c *gin.Context, format, name string, body any, tabl
 		c.Header("Content-Disposition", attachment(name, "pdf"))
 		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	default:
-		s.fail(c, invalidParam("format", "format_invalid", "format %q is not one of json, csv, pdf", format))
+		s.fail(c, invalidParam("format", ledger.ReasonFormatInvalid, "format %q is not one of json, csv, pdf", format))
 	}
 }
 

@@ -99,10 +99,10 @@ func New(cfg Config) *Server {
 	r.RedirectTrailingSlash = false // a problem body, not a 307, for a stray slash
 	r.Use(s.requestIDAndLog, s.securityHeaders, s.recover, s.saneText, s.limitBody)
 	r.NoRoute(func(c *gin.Context) {
-		s.fail(c, ledger.Errorf(ledger.CodeNotFound, "route_not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
+		s.fail(c, ledger.Errorf(ledger.CodeNotFound, ledger.ReasonRouteNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	r.NoMethod(func(c *gin.Context) {
-		s.fail(c, ledger.Errorf(ledger.CodeMethod, "method_not_allowed", "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
+		s.fail(c, ledger.Errorf(ledger.CodeMethod, ledger.ReasonMethodNotAllowed, "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
 	})
 	s.engine = r
 	s.routes()

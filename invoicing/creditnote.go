@@ -39,11 +39,11 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 	}
 	switch {
 	case inv.Kind != KindInvoice:
-		return nil, ledger.Errorf(ledger.CodeConflict, "not_an_invoice", "a credit note corrects an invoice, not a credit note")
+		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonNotAnInvoice, "a credit note corrects an invoice, not a credit note")
 	case inv.StoredStatus == StatusDraft:
-		return nil, ledger.Errorf(ledger.CodeConflict, "invoice_not_issued", "invoice %d is a draft; edit or delete it instead", inv.ID)
+		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNotIssued, "invoice %d is a draft; edit or delete it instead", inv.ID)
 	case inv.StoredStatus == StatusVoid:
-		return nil, ledger.Errorf(ledger.CodeConflict, "invoice_void", "invoice %s is void", inv.Number)
+		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceVoid, "invoice %s is void", inv.Number)
 	}
 	exp, _ := money.Exponent(inv.Currency)
 	byNo := map[int]*Line{}
@@ -58,7 +58,7 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 			}
 		}
 		if len(sel) == 0 {
-			return nil, ledger.Errorf(ledger.CodeConflict, "invoice_fully_credited", "every line of invoice %s is credited already", inv.Number)
+			return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceFullyCredited, "every line of invoice %s is credited already", inv.Number)
 		}
 	}
 	cn := &Invoice{Kind: KindCreditNote, EntityID: inv.EntityID, CustomerID: inv.CustomerID, Currency: inv.Currency,
@@ -67,7 +67,7 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 	if in.Notes != nil {
 		cn.Notes = strings.TrimSpace(*in.Notes)
 		if utf8.RuneCountInString(cn.Notes) > 2000 {
-			p.Add("notes", "field_too_long", "notes are longer than 2000 characters")
+			p.Add("notes", ledger.ReasonFieldTooLong, "notes are longer than 2000 characters")
 		}
 	}
 	seen := map[int]bool{}
@@ -76,13 +76,13 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 		orig := byNo[s.Line]
 		switch {
 		case orig == nil:
-			p.Add(at("line"), "line_not_found", "invoice %s has no line %d", inv.Number, s.Line)
+			p.Add(at("line"), ledger.ReasonLineNotFound, "invoice %s has no line %d", inv.Number, s.Line)
 			continue
 		case seen[s.Line]:
-			p.Add(at("line"), "line_repeated", "line %d is named twice", s.Line)
+			p.Add(at("line"), ledger.ReasonLineRepeated, "line %d is named twice", s.Line)
 			continue
 		case s.Quantity != "" && s.Amount != "":
-			p.Add(at("quantity"), "credit_both", "give quantity or amount, not both")
+			p.Add(at("quantity"), ledger.ReasonCreditBoth, "give quantity or amount, not both")
 			continue
 		}
 		seen[s.Line] = true
@@ -95,12 +95,12 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 		case s.Quantity != "":
 			q, err := ParseDecimal(s.Quantity, 6)
 			if err != nil || !q.IsPositive() {
-				p.Add(at("quantity"), "quantity_invalid", "quantity must be a decimal greater than 0")
+				p.Add(at("quantity"), ledger.ReasonQuantityInvalid, "quantity must be a decimal greater than 0")
 				continue
 			}
 			net, ok := LineNet(q, orig.UnitPrice, orig.DiscountPercent, exp)
 			if !ok {
-				p.Add(at("quantity"), "credit_exceeds_invoice", "line %d: quantity %s credits more than the line", s.Line, s.Quantity)
+				p.Add(at("quantity"), ledger.ReasonCreditExceedsInvoice, "line %d: quantity %s credits more than the line", s.Line, s.Quantity)
 				continue
 			}
 			l.Quantity, l.NetMinor = q, net
@@ -109,7 +109,7 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 			if s.Amount != "" {
 				a, err := money.ParseAmount(s.Amount, exp)
 				if ae, ok := err.(*money.AmountError); ok {
-					p.Add(at("amount"), ae.Reason, "%s", ae.Message)
+					p.Add(at("amount"), ledger.Reason(ae.Reason), "%s", ae.Message)
 					continue
 				}
 				amount = a
@@ -117,12 +117,12 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 			l.Quantity, l.UnitPrice, l.DiscountPercent, l.NetMinor = decimal.NewFromInt(1), decimal.New(amount, -int32(exp)), decimal.Zero, amount
 		}
 		if l.NetMinor > remaining {
-			p.Add(at("line"), "credit_exceeds_invoice", "line %d has %s %s left to credit; this credits %s",
+			p.Add(at("line"), ledger.ReasonCreditExceedsInvoice, "line %d has %s %s left to credit; this credits %s",
 				s.Line, money.Format(remaining, exp), inv.Currency, money.Format(l.NetMinor, exp))
 			continue
 		}
 		if l.NetMinor <= 0 {
-			p.Add(at("line"), "credit_zero", "line %d: nothing to credit", s.Line)
+			p.Add(at("line"), ledger.ReasonCreditZero, "line %d: nothing to credit", s.Line)
 			continue
 		}
 		cn.Lines = append(cn.Lines, l)
@@ -143,7 +143,7 @@ func BuildCreditNote(inv *Invoice, prior []*Invoice, in *CreditNoteInput) (*Invo
 	}
 	cn.ComputeTotals()
 	if left := inv.TotalMinor - inv.CreditNotedMinor; cn.TotalMinor > left {
-		return nil, ledger.Errorf(ledger.CodeInvalid, "credit_exceeds_invoice", "invoice %s has %s %s left to credit; this credit note totals %s",
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonCreditExceedsInvoice, "invoice %s has %s %s left to credit; this credit note totals %s",
 			inv.Number, money.Format(left, exp), inv.Currency, money.Format(cn.TotalMinor, exp))
 	}
 	return cn, nil

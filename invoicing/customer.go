@@ -60,7 +60,7 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 	text(&p, "email", in.Email, &c.Email, 254, false, creating)
 	if in.Email != nil && c.Email != "" {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
-			p.Add("email", "email_invalid", "email %q is not an address like \"name@example.com\"", c.Email)
+			p.Add("email", ledger.ReasonEmailInvalid, "email %q is not an address like \"name@example.com\"", c.Email)
 		}
 	}
 	if in.Address != nil {
@@ -70,7 +70,7 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 	}
 	switch {
 	case in.Language != nil && !validLanguage(*in.Language):
-		p.Add("language", "language_invalid", "language %q is not supported; use \"nl\" or \"en\"", *in.Language)
+		p.Add("language", ledger.ReasonLanguageInvalid, "language %q is not supported; use \"nl\" or \"en\"", *in.Language)
 	case in.Language != nil:
 		c.Language = *in.Language
 	case creating:
@@ -81,7 +81,7 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 	}
 	switch {
 	case in.Currency != nil && !money.ValidCurrency(*in.Currency):
-		p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+		p.Add("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", *in.Currency)
 	case in.Currency != nil:
 		c.Currency = *in.Currency
 	case creating:
@@ -89,7 +89,7 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 	}
 	switch {
 	case in.PaymentTermsDays != nil && (*in.PaymentTermsDays < 0 || *in.PaymentTermsDays > 365):
-		p.Add("payment_terms_days", "payment_terms_invalid", "payment_terms_days must be 0 to 365")
+		p.Add("payment_terms_days", ledger.ReasonPaymentTermsInvalid, "payment_terms_days must be 0 to 365")
 	case in.PaymentTermsDays != nil:
 		c.PaymentTermsDays = *in.PaymentTermsDays
 	case creating:

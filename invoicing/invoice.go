@@ -249,9 +249,9 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 		c := lk.Customer(*in.CustomerID)
 		switch {
 		case c == nil:
-			p.Add("customer_id", "customer_not_found", "customer %d does not exist in this entity", *in.CustomerID)
+			p.Add("customer_id", ledger.ReasonCustomerNotFound, "customer %d does not exist in this entity", *in.CustomerID)
 		case c.ArchivedAt != nil:
-			p.Add("customer_id", "customer_archived", "customer %d is archived", c.ID)
+			p.Add("customer_id", ledger.ReasonCustomerArchived, "customer %d is archived", c.ID)
 		default:
 			if inv.CustomerID != c.ID && in.Currency == nil && (creating || inv.Currency == "") {
 				inv.Currency = c.Currency
@@ -259,12 +259,12 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 			inv.CustomerID = c.ID
 		}
 	} else if creating {
-		p.Add("customer_id", "field_required", "customer_id is required")
+		p.Add("customer_id", ledger.ReasonFieldRequired, "customer_id is required")
 	}
 	if in.Currency != nil {
 		switch {
 		case !money.ValidCurrency(*in.Currency):
-			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+			p.Add("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", *in.Currency)
 		case *in.Currency != inv.Currency:
 			inv.Currency = *in.Currency
 			// A rate belongs to its currency: a new currency needs its own.
@@ -278,14 +278,14 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 		if *in.ExchangeRate == "" {
 			inv.ExchangeRate = decimal.Decimal{}
 		} else if r, err := money.ParseRate(*in.ExchangeRate); err != nil {
-			p.Add("exchange_rate", "exchange_rate_invalid", "%v", err)
+			p.Add("exchange_rate", ledger.ReasonExchangeRateInvalid, "%v", err)
 		} else {
 			inv.ExchangeRate = r
 		}
 	}
 	if inv.Currency == ent.Currency && !inv.ExchangeRate.IsZero() {
 		if in.ExchangeRate != nil {
-			p.Add("exchange_rate", "exchange_rate_unused", "exchange_rate is given but the invoice is in %s, the functional currency", ent.Currency)
+			p.Add("exchange_rate", ledger.ReasonExchangeRateUnused, "exchange_rate is given but the invoice is in %s, the functional currency", ent.Currency)
 		}
 		inv.ExchangeRate = decimal.Decimal{}
 	}
@@ -299,7 +299,7 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 		}
 		d, err := ledger.ParseDate(*v)
 		if err != nil {
-			p.Add(path, "date_invalid", "%v", err)
+			p.Add(path, ledger.ReasonDateInvalid, "%v", err)
 			return
 		}
 		*dst = &d
@@ -309,7 +309,7 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 	if in.Notes != nil {
 		n := strings.TrimSpace(*in.Notes)
 		if utf8.RuneCountInString(n) > 2000 {
-			p.Add("notes", "field_too_long", "notes are longer than 2000 characters")
+			p.Add("notes", ledger.ReasonFieldTooLong, "notes are longer than 2000 characters")
 		} else {
 			inv.Notes = n
 		}
@@ -317,7 +317,7 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 	if in.Lines != nil {
 		lines := *in.Lines
 		if len(lines) > MaxInvoiceLines {
-			p.Add("lines", "lines_too_many", "an invoice has at most %d lines, got %d", MaxInvoiceLines, len(lines))
+			p.Add("lines", ledger.ReasonLinesTooMany, "an invoice has at most %d lines, got %d", MaxInvoiceLines, len(lines))
 			return p.Err()
 		}
 		exp, _ := money.Exponent(inv.Currency)
@@ -334,7 +334,7 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 			l := &inv.Lines[i]
 			net, ok := LineNet(l.Quantity, l.UnitPrice, l.DiscountPercent, exp)
 			if !ok {
-				p.Add(fmt.Sprintf("lines[%d].quantity", i), "amount_too_large", "quantity x unit_price in %s is larger than the ledger holds", inv.Currency)
+				p.Add(fmt.Sprintf("lines[%d].quantity", i), ledger.ReasonAmountTooLarge, "quantity x unit_price in %s is larger than the ledger holds", inv.Currency)
 			}
 			l.NetMinor = net
 		}
@@ -344,7 +344,7 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 	}
 	inv.ComputeTotals()
 	if inv.TotalMinor > money.MaxMinor {
-		return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "the invoice total is larger than the maximum %s", money.Format(money.MaxMinor, 0))
+		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAmountTooLarge, "the invoice total is larger than the maximum %s", money.Format(money.MaxMinor, 0))
 	}
 	return nil
 }
@@ -355,45 +355,45 @@ func parseLine(p *ledger.Problems, lk *Lookup, i int, in *LineInput, exponent in
 	l := Line{LineNo: i + 1, Description: strings.TrimSpace(in.Description), Unit: strings.TrimSpace(in.Unit)}
 	switch {
 	case l.Description == "":
-		p.Add(at("description"), "field_required", "description is required")
+		p.Add(at("description"), ledger.ReasonFieldRequired, "description is required")
 	case utf8.RuneCountInString(l.Description) > 1000:
-		p.Add(at("description"), "field_too_long", "description is longer than 1000 characters")
+		p.Add(at("description"), ledger.ReasonFieldTooLong, "description is longer than 1000 characters")
 	}
 	if utf8.RuneCountInString(l.Unit) > 20 {
-		p.Add(at("unit"), "field_too_long", "unit is longer than 20 characters")
+		p.Add(at("unit"), ledger.ReasonFieldTooLong, "unit is longer than 20 characters")
 	}
-	num := func(field, s string, places int32, required bool) decimal.Decimal {
+	num := func(field, s string, places int32, required bool, negative, invalid ledger.Reason) decimal.Decimal {
 		if s == "" {
 			if required {
-				p.Add(at(field), "field_required", "%s is required (a decimal string such as \"12.50\")", field)
+				p.Add(at(field), ledger.ReasonFieldRequired, "%s is required (a decimal string such as \"12.50\")", field)
 			}
 			return decimal.Decimal{}
 		}
 		d, err := ParseDecimal(s, places)
 		if err == errNegative {
-			p.Add(at(field), field+"_negative", "%s %q is negative; to give money back, issue a credit note", field, s)
+			p.Add(at(field), negative, "%s %q is negative; to give money back, issue a credit note", field, s)
 		} else if err != nil {
-			p.Add(at(field), field+"_invalid", "%s %v", field, err)
+			p.Add(at(field), invalid, "%s %v", field, err)
 		}
 		return d
 	}
-	l.Quantity = num("quantity", in.Quantity, 6, true)
-	l.UnitPrice = num("unit_price", in.UnitPrice, 4, true)
-	l.DiscountPercent = num("discount_percent", in.DiscountPercent, 4, false)
+	l.Quantity = num("quantity", in.Quantity, 6, true, ledger.ReasonQuantityNegative, ledger.ReasonQuantityInvalid)
+	l.UnitPrice = num("unit_price", in.UnitPrice, 4, true, ledger.ReasonUnitPriceNegative, ledger.ReasonUnitPriceInvalid)
+	l.DiscountPercent = num("discount_percent", in.DiscountPercent, 4, false, ledger.ReasonDiscountPercentNegative, ledger.ReasonDiscountPercentInvalid)
 	if len(*p) == before && !l.Quantity.IsPositive() {
-		p.Add(at("quantity"), "quantity_invalid", "quantity must be greater than 0")
+		p.Add(at("quantity"), ledger.ReasonQuantityInvalid, "quantity must be greater than 0")
 	}
 	if l.DiscountPercent.GreaterThan(decimal.NewFromInt(100)) {
-		p.Add(at("discount_percent"), "discount_percent_invalid", "discount_percent is 0 to 100")
+		p.Add(at("discount_percent"), ledger.ReasonDiscountPercentInvalid, "discount_percent is 0 to 100")
 	}
 	code := strings.TrimSpace(in.TaxCode)
 	switch t := lk.TaxCodes[code]; {
 	case code == "":
-		p.Add(at("tax_code"), "field_required", "tax_code is required (for example \"21\")")
+		p.Add(at("tax_code"), ledger.ReasonFieldRequired, "tax_code is required (for example \"21\")")
 	case t == nil:
-		p.Add(at("tax_code"), "tax_code_not_found", "tax code %q does not exist in this entity", code)
+		p.Add(at("tax_code"), ledger.ReasonTaxCodeNotFound, "tax code %q does not exist in this entity", code)
 	case t.ArchivedAt != nil:
-		p.Add(at("tax_code"), "tax_code_archived", "tax code %q is archived", code)
+		p.Add(at("tax_code"), ledger.ReasonTaxCodeArchived, "tax code %q is archived", code)
 	default:
 		l.TaxCodeID, l.TaxCode, l.TaxRate, l.TaxKind, l.TaxAccountID, l.TaxAccount = t.ID, t.Code, t.Rate, t.Kind, t.AccountID, t.Account
 	}
@@ -403,11 +403,11 @@ func parseLine(p *ledger.Problems, lk *Lookup, i int, in *LineInput, exponent in
 	}
 	switch a := lk.Accounts[acc]; {
 	case a == nil:
-		p.Add(at("revenue_account"), "account_not_found", "account %q does not exist in this entity", acc)
+		p.Add(at("revenue_account"), ledger.ReasonAccountNotFound, "account %q does not exist in this entity", acc)
 	case a.Archived():
-		p.Add(at("revenue_account"), "account_archived", "account %s is archived and takes no new lines", acc)
+		p.Add(at("revenue_account"), ledger.ReasonAccountArchived, "account %s is archived and takes no new lines", acc)
 	case a.Type != ledger.Revenue:
-		p.Add(at("revenue_account"), "account_type_invalid", "account %s is a %s account; invoice lines are credited to revenue accounts", acc, a.Type)
+		p.Add(at("revenue_account"), ledger.ReasonAccountTypeInvalid, "account %s is a %s account; invoice lines are credited to revenue accounts", acc, a.Type)
 	default:
 		l.RevenueAccountID, l.RevenueAccount = a.ID, a.Code
 	}
@@ -416,7 +416,7 @@ func parseLine(p *ledger.Problems, lk *Lookup, i int, in *LineInput, exponent in
 	}
 	net, ok := LineNet(l.Quantity, l.UnitPrice, l.DiscountPercent, exponent)
 	if !ok {
-		p.Add(at("quantity"), "amount_too_large", "quantity x unit_price is larger than the ledger holds")
+		p.Add(at("quantity"), ledger.ReasonAmountTooLarge, "quantity x unit_price is larger than the ledger holds")
 		return l, false
 	}
 	l.NetMinor = net
@@ -431,41 +431,41 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 	var p ledger.Problems
 	ent := lk.Entity
 	if len(inv.Lines) == 0 {
-		return ledger.Errorf(ledger.CodeInvalid, "invoice_empty", "an invoice needs at least one line to be issued")
+		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvoiceEmpty, "an invoice needs at least one line to be issued")
 	}
 	if inv.TotalMinor <= 0 {
-		return ledger.Errorf(ledger.CodeInvalid, "invoice_total_zero", "the invoice total is zero; there is nothing to issue")
+		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvoiceTotalZero, "the invoice total is zero; there is nothing to issue")
 	}
 	// A credit note corrects what was invoiced, also to a customer since
 	// archived.
 	if c := lk.Customer(inv.CustomerID); c == nil || (c.ArchivedAt != nil && inv.Kind == KindInvoice) {
-		p.Add("customer_id", "customer_archived", "customer %d is archived", inv.CustomerID)
+		p.Add("customer_id", ledger.ReasonCustomerArchived, "customer %d is archived", inv.CustomerID)
 	}
 	if inv.Currency != ent.Currency && inv.ExchangeRate.IsZero() {
-		p.Add("exchange_rate", "exchange_rate_required", "the invoice is in %s, not the functional currency %s: set exchange_rate on the draft", inv.Currency, ent.Currency)
+		p.Add("exchange_rate", ledger.ReasonExchangeRateRequired, "the invoice is in %s, not the functional currency %s: set exchange_rate on the draft", inv.Currency, ent.Currency)
 	}
 	if ent.Locked(date) {
-		p.Add("issue_date", "period_locked", "issue date %s is on or before the lock date %s", date, ent.LockDate)
+		p.Add("issue_date", ledger.ReasonPeriodLocked, "issue date %s is on or before the lock date %s", date, ent.LockDate)
 	}
 	if err := date.CheckRange(); err != nil { // a draft saved before the range was one
-		p.Add("issue_date", "date_invalid", "%v", err)
+		p.Add("issue_date", ledger.ReasonDateInvalid, "%v", err)
 	}
 	for i, l := range inv.Lines {
 		at := func(f string) string { return fmt.Sprintf("lines[%d].%s", i, f) }
 		// A credit note corrects an invoice with its own codes, archived or not.
 		if t := lk.TaxCodes[l.TaxCode]; inv.Kind == KindInvoice && (t == nil || t.ArchivedAt != nil) {
-			p.Add(at("tax_code"), "tax_code_archived", "tax code %q is archived", l.TaxCode)
+			p.Add(at("tax_code"), ledger.ReasonTaxCodeArchived, "tax code %q is archived", l.TaxCode)
 		}
 		if a := lk.Accounts[l.RevenueAccount]; a == nil || a.Archived() {
-			p.Add(at("revenue_account"), "account_archived", "account %s is archived and takes no new lines", l.RevenueAccount)
+			p.Add(at("revenue_account"), ledger.ReasonAccountArchived, "account %s is archived and takes no new lines", l.RevenueAccount)
 		}
 		if a := lk.Accounts[l.TaxAccount]; a == nil || a.Archived() {
-			p.Add(at("tax_code"), "account_archived", "the VAT account %s of tax code %q is archived", l.TaxAccount, l.TaxCode)
+			p.Add(at("tax_code"), ledger.ReasonAccountArchived, "the VAT account %s of tax code %q is archived", l.TaxAccount, l.TaxCode)
 		}
 	}
 	for _, code := range []string{lk.Settings.ReceivableAccount} {
 		if a := lk.Accounts[code]; a == nil || a.Archived() {
-			p.Add("", "account_archived", "the receivables account %s is missing or archived; see the invoicing settings", code)
+			p.Add("", ledger.ReasonAccountArchived, "the receivables account %s is missing or archived; see the invoicing settings", code)
 		}
 	}
 	return p.Err()

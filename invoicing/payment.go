@@ -83,7 +83,7 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 	pay.Direction = DirectionReceived
 	if in.Direction != nil {
 		if *in.Direction != DirectionReceived && *in.Direction != DirectionRefund {
-			p.Add("direction", "direction_invalid", "direction is \"received\" or \"refund\", got %q", *in.Direction)
+			p.Add("direction", ledger.ReasonDirectionInvalid, "direction is \"received\" or \"refund\", got %q", *in.Direction)
 		}
 		pay.Direction = *in.Direction
 	}
@@ -91,9 +91,9 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 	if in.Date != nil {
 		d, err := ledger.ParseDate(*in.Date)
 		if err != nil {
-			p.Add("date", "date_invalid", "%v", err)
+			p.Add("date", ledger.ReasonDateInvalid, "%v", err)
 		} else if ent.Locked(d) {
-			p.Add("date", "period_locked", "date %s is on or before the lock date %s", d, ent.LockDate)
+			p.Add("date", ledger.ReasonPeriodLocked, "date %s is on or before the lock date %s", d, ent.LockDate)
 		}
 		pay.Date = d
 	}
@@ -103,30 +103,30 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 	}
 	if in.Currency != nil {
 		if !money.ValidCurrency(*in.Currency) {
-			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+			p.Add("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", *in.Currency)
 		}
 		pay.Currency = *in.Currency
 	}
 	exp, known := money.Exponent(pay.Currency)
 	if in.Amount == nil {
-		p.Add("amount", "field_required", "amount is required (a decimal string such as \"121.00\")")
+		p.Add("amount", ledger.ReasonFieldRequired, "amount is required (a decimal string such as \"121.00\")")
 	} else if known {
 		m, err := money.ParseAmount(*in.Amount, exp)
 		if ae, ok := err.(*money.AmountError); ok {
-			p.Add("amount", ae.Reason, "%s", ae.Message)
+			p.Add("amount", ledger.Reason(ae.Reason), "%s", ae.Message)
 		}
 		pay.AmountMinor = m
 	}
 	if known && pay.Currency != ent.Currency {
 		if in.ExchangeRate == nil {
-			p.Add("exchange_rate", "exchange_rate_required", "the payment is in %s, not the functional currency %s: give exchange_rate", pay.Currency, ent.Currency)
+			p.Add("exchange_rate", ledger.ReasonExchangeRateRequired, "the payment is in %s, not the functional currency %s: give exchange_rate", pay.Currency, ent.Currency)
 		} else if r, err := money.ParseRate(*in.ExchangeRate); err != nil {
-			p.Add("exchange_rate", "exchange_rate_invalid", "%v", err)
+			p.Add("exchange_rate", ledger.ReasonExchangeRateInvalid, "%v", err)
 		} else {
 			pay.ExchangeRate = r
 		}
 	} else if in.ExchangeRate != nil {
-		p.Add("exchange_rate", "exchange_rate_unused", "exchange_rate is given but the payment is in %s, the functional currency", ent.Currency)
+		p.Add("exchange_rate", ledger.ReasonExchangeRateUnused, "exchange_rate is given but the payment is in %s, the functional currency", ent.Currency)
 	}
 	pay.BankAccount = s.BankAccount
 	if in.BankAccount != nil {
@@ -135,7 +135,7 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 	if in.Reference != nil {
 		pay.Reference = strings.TrimSpace(*in.Reference)
 		if utf8.RuneCountInString(pay.Reference) > 100 {
-			p.Add("reference", "field_too_long", "reference is longer than 100 characters")
+			p.Add("reference", ledger.ReasonFieldTooLong, "reference is longer than 100 characters")
 		}
 	}
 	if err := p.Err(); err != nil {

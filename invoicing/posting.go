@@ -131,10 +131,10 @@ func Share(part, open, carrying int64) int64 {
 func convertible(v int64, err error, amount int64, exp int, currency string, rate decimal.Decimal, functional string) error {
 	switch {
 	case err != nil:
-		return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "%s %s converted at %s is larger than the ledger holds",
+		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAmountTooLarge, "%s %s converted at %s is larger than the ledger holds",
 			currency, money.Format(amount, exp), rate)
 	case v <= 0:
-		return ledger.Errorf(ledger.CodeInvalid, "amount_too_small", "%s %s converted at %s is less than the smallest unit of %s",
+		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAmountTooSmall, "%s %s converted at %s is less than the smallest unit of %s",
 			currency, money.Format(amount, exp), rate, functional)
 	}
 	return nil

@@ -55,7 +55,7 @@ func (in *SettingsInput) Apply(s *Settings, accounts map[string]*ledger.Account)
 			return
 		}
 		if err := CheckNumberFormat(*v); err != nil {
-			p.Add(path, "number_format_invalid", "%v", err)
+			p.Add(path, ledger.ReasonNumberFormatInvalid, "%v", err)
 			return
 		}
 		*dst = *v
@@ -63,7 +63,7 @@ func (in *SettingsInput) Apply(s *Settings, accounts map[string]*ledger.Account)
 	format("invoice_number_format", in.InvoiceNumberFormat, &s.InvoiceNumberFormat)
 	format("credit_note_number_format", in.CreditNoteNumberFormat, &s.CreditNoteNumberFormat)
 	if s.InvoiceNumberFormat == s.CreditNoteNumberFormat {
-		p.Add("credit_note_number_format", "number_format_invalid", "credit notes need a format of their own so that their numbers differ from invoices'")
+		p.Add("credit_note_number_format", ledger.ReasonNumberFormatInvalid, "credit notes need a format of their own so that their numbers differ from invoices'")
 	}
 	account := func(path string, v *string, dst *string, types ...ledger.AccountType) {
 		if v == nil {
@@ -72,9 +72,9 @@ func (in *SettingsInput) Apply(s *Settings, accounts map[string]*ledger.Account)
 		a := accounts[*v]
 		switch {
 		case a == nil || a.Archived():
-			p.Add(path, "account_not_found", "account %q does not exist in this entity or is archived", *v)
+			p.Add(path, ledger.ReasonAccountNotFound, "account %q does not exist in this entity or is archived", *v)
 		case !slices.Contains(types, a.Type):
-			p.Add(path, "account_type_invalid", "%s is a %s account; %s takes a %s account", *v, a.Type, path, types[0])
+			p.Add(path, ledger.ReasonAccountTypeInvalid, "%s is a %s account; %s takes a %s account", *v, a.Type, path, types[0])
 		default:
 			*dst = *v
 		}
@@ -84,12 +84,12 @@ func (in *SettingsInput) Apply(s *Settings, accounts map[string]*ledger.Account)
 	account("bank_account", in.BankAccount, &s.BankAccount, ledger.Asset)
 	account("fx_account", in.FXAccount, &s.FXAccount, ledger.Revenue, ledger.Expense)
 	if s.BankAccount == s.ReceivableAccount {
-		p.Add("bank_account", "account_type_invalid", "the bank account cannot be the receivables account")
+		p.Add("bank_account", ledger.ReasonAccountTypeInvalid, "the bank account cannot be the receivables account")
 	}
 	if in.IBAN != nil {
 		iban := strings.ReplaceAll(strings.ToUpper(*in.IBAN), " ", "")
 		if iban != "" && (!ibanPattern.MatchString(iban) || !bank.IBANChecksumOK(iban)) {
-			p.Add("iban", "iban_invalid", "iban %q is not a valid IBAN", *in.IBAN)
+			p.Add("iban", ledger.ReasonIBANInvalid, "iban %q is not a valid IBAN", *in.IBAN)
 		} else {
 			s.IBAN = iban
 		}

@@ -60,39 +60,39 @@ type TaxCodeInput struct {
 func (in *TaxCodeInput) Apply(t *TaxCode, creating bool) error {
 	var p ledger.Problems
 	if in.Code != nil && !creating {
-		p.Add("code", "field_immutable", "a tax code's code is fixed; create a new code")
+		p.Add("code", ledger.ReasonFieldImmutable, "a tax code's code is fixed; create a new code")
 	} else {
 		text(&p, "code", in.Code, &t.Code, 20, true, creating)
 	}
 	text(&p, "description", in.Description, &t.Description, 200, false, creating)
 	text(&p, "account", in.Account, &t.Account, 50, true, creating)
 	if !creating && (in.Rate != nil || in.Kind != nil) {
-		p.Add("rate", "field_immutable", "rate and kind are fixed once a tax code exists: issued invoices use them; archive the code and create a new one")
+		p.Add("rate", ledger.ReasonFieldImmutable, "rate and kind are fixed once a tax code exists: issued invoices use them; archive the code and create a new one")
 		return p.Err()
 	}
 	if creating {
 		switch {
 		case in.Kind == nil:
-			p.Add("kind", "field_required", "kind is required: one of standard, reduced, zero, exempt, reverse_charge, intra_eu")
+			p.Add("kind", ledger.ReasonFieldRequired, "kind is required: one of standard, reduced, zero, exempt, reverse_charge, intra_eu")
 		case !slices.Contains(TaxKinds, TaxKind(*in.Kind)):
-			p.Add("kind", "tax_kind_invalid", "kind %q is not one of standard, reduced, zero, exempt, reverse_charge, intra_eu", *in.Kind)
+			p.Add("kind", ledger.ReasonTaxKindInvalid, "kind %q is not one of standard, reduced, zero, exempt, reverse_charge, intra_eu", *in.Kind)
 		default:
 			t.Kind = TaxKind(*in.Kind)
 		}
 		switch {
 		case in.Rate == nil:
-			p.Add("rate", "field_required", "rate is required: a decimal percent such as \"21\"")
+			p.Add("rate", ledger.ReasonFieldRequired, "rate is required: a decimal percent such as \"21\"")
 		default:
 			r, err := ParseDecimal(*in.Rate, 4)
 			switch {
 			case err != nil:
-				p.Add("rate", "rate_invalid", "rate: %v", err)
+				p.Add("rate", ledger.ReasonRateInvalid, "rate: %v", err)
 			case r.GreaterThan(decimal.NewFromInt(100)):
-				p.Add("rate", "rate_invalid", "rate is a percent from 0 to 100, got %s", *in.Rate)
+				p.Add("rate", ledger.ReasonRateInvalid, "rate is a percent from 0 to 100, got %s", *in.Rate)
 			case t.Kind.ChargesVAT() && !r.IsPositive():
-				p.Add("rate", "rate_invalid", "a %s tax code has a rate above 0", t.Kind)
+				p.Add("rate", ledger.ReasonRateInvalid, "a %s tax code has a rate above 0", t.Kind)
 			case t.Kind != "" && !t.Kind.ChargesVAT() && !r.IsZero():
-				p.Add("rate", "rate_invalid", "a %s tax code charges no VAT: its rate is 0", t.Kind)
+				p.Add("rate", ledger.ReasonRateInvalid, "a %s tax code charges no VAT: its rate is 0", t.Kind)
 			default:
 				t.Rate, t.RateText = r, r.String()
 			}

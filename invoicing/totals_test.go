@@ -69,7 +69,7 @@ func reason(err error) string {
 	if err == nil {
 		return ""
 	}
-	return ledger.As(err).Reason
+	return string(ledger.As(err).Reason)
 }
 
 func TestLineNetRounding(t *testing.T) {

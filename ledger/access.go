@@ -97,26 +97,26 @@ func (in *KeyInput) Validate() error {
 	var p Problems
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
-		p.Add("name", "field_required", "name is required")
+		p.Add("name", ReasonFieldRequired, "name is required")
 	} else if utf8.RuneCountInString(in.Name) > 200 {
-		p.Add("name", "field_too_long", "name is longer than 200 characters")
+		p.Add("name", ReasonFieldTooLong, "name is longer than 200 characters")
 	}
 	if !in.Role.Valid() {
-		p.Add("role", "role_invalid", "role must be one of admin, accountant, client, integration")
+		p.Add("role", ReasonRoleInvalid, "role must be one of admin, accountant, client, integration")
 	}
 	distinct := slices.Compact(slices.Sorted(slices.Values(in.Entities)))
 	switch in.Role {
 	case RoleAdmin:
 		if len(distinct) > 0 {
-			p.Add("entities", "entities_not_allowed", "admin keys see every entity and take no entities list")
+			p.Add("entities", ReasonEntitiesNotAllowed, "admin keys see every entity and take no entities list")
 		}
 	case RoleAccountant:
 		if len(distinct) == 0 {
-			p.Add("entities", "entities_required", "an accountant key needs at least one entity")
+			p.Add("entities", ReasonEntitiesRequired, "an accountant key needs at least one entity")
 		}
 	case RoleClient, RoleIntegration:
 		if len(distinct) != 1 {
-			p.Add("entities", "entities_exactly_one", "a %s key is scoped to exactly one entity", in.Role)
+			p.Add("entities", ReasonEntitiesExactlyOne, "a %s key is scoped to exactly one entity", in.Role)
 		}
 	}
 	return p.Err()

@@ -28,16 +28,16 @@ func (in *AccountInput) Validate() error {
 	var p Problems
 	in.Code = strings.TrimSpace(in.Code)
 	if in.Code == "" {
-		p.Add("code", "field_required", "code is required")
+		p.Add("code", ReasonFieldRequired, "code is required")
 	} else if !codePattern.MatchString(in.Code) {
-		p.Add("code", "account_code_invalid", "code %q must be 1 to 20 letters, digits, '.', '_' or '-'", in.Code)
+		p.Add("code", ReasonAccountCodeInvalid, "code %q must be 1 to 20 letters, digits, '.', '_' or '-'", in.Code)
 	}
 	validateAccountName(&p, &in.Name)
 	if !in.Type.Valid() {
-		p.Add("type", "account_type_invalid", "type must be one of asset, liability, equity, revenue, expense")
+		p.Add("type", ReasonAccountTypeInvalid, "type must be one of asset, liability, equity, revenue, expense")
 	}
 	if in.Currency != "" && !money.ValidCurrency(in.Currency) {
-		p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", in.Currency)
+		p.Add("currency", ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", in.Currency)
 	}
 	return p.Err()
 }
@@ -52,9 +52,9 @@ func ValidateAccountName(name *string) error {
 func validateAccountName(p *Problems, name *string) {
 	*name = strings.TrimSpace(*name)
 	if *name == "" {
-		p.Add("name", "field_required", "name is required")
+		p.Add("name", ReasonFieldRequired, "name is required")
 	} else if utf8.RuneCountInString(*name) > 200 {
-		p.Add("name", "field_too_long", "name is longer than 200 characters")
+		p.Add("name", ReasonFieldTooLong, "name is longer than 200 characters")
 	}
 }
 

@@ -46,21 +46,21 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 	if in.Currency != nil {
 		switch {
 		case !creating:
-			p.Add("currency", "field_immutable", "the functional currency is fixed when the entity is created")
+			p.Add("currency", ReasonFieldImmutable, "the functional currency is fixed when the entity is created")
 		case !money.ValidCurrency(*in.Currency):
-			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+			p.Add("currency", ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", *in.Currency)
 		default:
 			e.Currency = *in.Currency
 		}
 	} else if creating {
-		p.Add("currency", "field_required", "currency is required")
+		p.Add("currency", ReasonFieldRequired, "currency is required")
 	}
 	if in.FiscalYearStartMonth != nil {
 		switch m := *in.FiscalYearStartMonth; {
 		case !creating:
-			p.Add("fiscal_year_start_month", "field_immutable", "the fiscal year start month is fixed when the entity is created")
+			p.Add("fiscal_year_start_month", ReasonFieldImmutable, "the fiscal year start month is fixed when the entity is created")
 		case m < 1 || m > 12:
-			p.Add("fiscal_year_start_month", "month_invalid", "fiscal_year_start_month must be 1 to 12")
+			p.Add("fiscal_year_start_month", ReasonMonthInvalid, "fiscal_year_start_month must be 1 to 12")
 		default:
 			e.FiscalYearStartMonth = m
 		}
@@ -69,7 +69,7 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 	}
 	if in.TimeZone != nil {
 		if _, err := time.LoadLocation(*in.TimeZone); err != nil || *in.TimeZone == "" || *in.TimeZone == "Local" {
-			p.Add("time_zone", "time_zone_invalid", "time_zone %q is not an IANA time zone such as \"Europe/Amsterdam\"", *in.TimeZone)
+			p.Add("time_zone", ReasonTimeZoneInvalid, "time_zone %q is not an IANA time zone such as \"Europe/Amsterdam\"", *in.TimeZone)
 		} else {
 			e.TimeZone = *in.TimeZone
 		}
@@ -78,7 +78,7 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 	}
 	if in.Locale != nil {
 		if !localePattern.MatchString(*in.Locale) {
-			p.Add("locale", "locale_invalid", "locale %q is not a language tag such as \"nl\" or \"en-GB\"", *in.Locale)
+			p.Add("locale", ReasonLocaleInvalid, "locale %q is not a language tag such as \"nl\" or \"en-GB\"", *in.Locale)
 		} else {
 			e.Locale = *in.Locale
 		}
@@ -87,9 +87,9 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 	}
 	if in.ChartTemplate != nil {
 		if !creating {
-			p.Add("chart_template", "field_immutable", "a chart template is applied only when the entity is created")
+			p.Add("chart_template", ReasonFieldImmutable, "a chart template is applied only when the entity is created")
 		} else if _, ok := ChartTemplates[*in.ChartTemplate]; !ok {
-			p.Add("chart_template", "chart_template_unknown", "chart_template %q is unknown; use \"standard\"", *in.ChartTemplate)
+			p.Add("chart_template", ReasonChartTemplateUnknown, "chart_template %q is unknown; use \"standard\"", *in.ChartTemplate)
 		}
 	}
 	if e.Address.Lines == nil {
@@ -102,21 +102,21 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 // returns it with Lines never nil.
 func CheckAddress(p *Problems, path string, a Address) Address {
 	if len(a.Lines) > 4 {
-		p.Add(path+".lines", "field_too_long", "address has more than 4 lines")
+		p.Add(path+".lines", ReasonFieldTooLong, "address has more than 4 lines")
 	}
 	for i, l := range a.Lines {
 		switch {
 		case utf8.RuneCountInString(l) > 200:
-			p.Add(pathIndex(path+".lines", i), "field_too_long", "address line is longer than 200 characters")
+			p.Add(pathIndex(path+".lines", i), ReasonFieldTooLong, "address line is longer than 200 characters")
 		case strings.ContainsAny(l, "\r\n"):
-			p.Add(pathIndex(path+".lines", i), "text_invalid", "an address line is one line: give each line as its own string")
+			p.Add(pathIndex(path+".lines", i), ReasonTextInvalid, "an address line is one line: give each line as its own string")
 		}
 	}
 	if a.Country != "" && !countryPattern.MatchString(a.Country) {
-		p.Add(path+".country", "country_invalid", "country must be an ISO 3166-1 alpha-2 code such as \"NL\"")
+		p.Add(path+".country", ReasonCountryInvalid, "country must be an ISO 3166-1 alpha-2 code such as \"NL\"")
 	}
 	if utf8.RuneCountInString(a.Postcode) > 20 || utf8.RuneCountInString(a.City) > 100 {
-		p.Add(path, "field_too_long", "postcode (20) or city (100) is too long")
+		p.Add(path, ReasonFieldTooLong, "postcode (20) or city (100) is too long")
 	}
 	if a.Lines == nil {
 		a.Lines = []string{}

@@ -70,38 +70,38 @@ func ParseEntry(ent *Entity, in *EntryInput) (*Draft, error) {
 	var p Problems
 	d := &Draft{}
 	if in.Date == "" {
-		p.Add("date", "field_required", "date is required")
+		p.Add("date", ReasonFieldRequired, "date is required")
 	} else if date, err := ParseDate(in.Date); err != nil {
-		p.Add("date", "date_invalid", "%v", err)
+		p.Add("date", ReasonDateInvalid, "%v", err)
 	} else if ent.Locked(date) {
-		p.Add("date", "period_locked", "date %s is on or before the lock date %s", date, ent.LockDate)
+		p.Add("date", ReasonPeriodLocked, "date %s is on or before the lock date %s", date, ent.LockDate)
 	} else {
 		d.Date = date
 		d.FiscalYear = date.FiscalYear(ent.FiscalYearStartMonth)
 	}
 	d.Description = strings.TrimSpace(in.Description)
 	if d.Description == "" {
-		p.Add("description", "field_required", "description is required: say why the entry is posted")
+		p.Add("description", ReasonFieldRequired, "description is required: say why the entry is posted")
 	} else if utf8.RuneCountInString(d.Description) > 500 {
-		p.Add("description", "field_too_long", "description is longer than 500 characters")
+		p.Add("description", ReasonFieldTooLong, "description is longer than 500 characters")
 	}
 	d.Reference = strings.TrimSpace(in.Reference)
 	if utf8.RuneCountInString(d.Reference) > 100 {
-		p.Add("reference", "field_too_long", "reference is longer than 100 characters")
+		p.Add("reference", ReasonFieldTooLong, "reference is longer than 100 characters")
 	}
 	var entryRate decimal.Decimal
 	if in.ExchangeRate != "" {
 		r, err := money.ParseRate(in.ExchangeRate)
 		if err != nil {
-			p.Add("exchange_rate", "exchange_rate_invalid", "%v", err)
+			p.Add("exchange_rate", ReasonExchangeRateInvalid, "%v", err)
 		}
 		entryRate = r
 	}
 	switch n := len(in.Lines); {
 	case n < 2:
-		p.Add("lines", "lines_too_few", "an entry needs at least 2 lines, got %d", n)
+		p.Add("lines", ReasonLinesTooFew, "an entry needs at least 2 lines, got %d", n)
 	case n > MaxLines:
-		p.Add("lines", "lines_too_many", "an entry has at most %d lines, got %d", MaxLines, n)
+		p.Add("lines", ReasonLinesTooMany, "an entry has at most %d lines, got %d", MaxLines, n)
 		return nil, p.Err() // do not list thousands of line problems
 	}
 	foreign := false
@@ -116,7 +116,7 @@ func ParseEntry(ent *Entity, in *EntryInput) (*Draft, error) {
 		d.Lines = append(d.Lines, l)
 	}
 	if in.ExchangeRate != "" && !foreign && len(p) == 0 {
-		p.Add("exchange_rate", "exchange_rate_unused", "exchange_rate is given but every line is in %s, the functional currency", ent.Currency)
+		p.Add("exchange_rate", ReasonExchangeRateUnused, "exchange_rate is given but every line is in %s, the functional currency", ent.Currency)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -129,24 +129,24 @@ func parseLine(p *Problems, ent *Entity, i int, in *LineInput, entryRate decimal
 	before := len(*p)
 	l := DraftLine{Account: strings.TrimSpace(in.Account), Currency: in.Currency, Description: strings.TrimSpace(in.Description)}
 	if l.Account == "" {
-		p.Add(at("account"), "field_required", "account is required (an account code)")
+		p.Add(at("account"), ReasonFieldRequired, "account is required (an account code)")
 	}
 	if utf8.RuneCountInString(l.Description) > 500 {
-		p.Add(at("description"), "field_too_long", "description is longer than 500 characters")
+		p.Add(at("description"), ReasonFieldTooLong, "description is longer than 500 characters")
 	}
 	if l.Currency == "" {
 		l.Currency = ent.Currency
 	}
 	exponent, known := money.Exponent(l.Currency)
 	if !known {
-		p.Add(at("currency"), "currency_invalid", "currency %q is not an ISO 4217 code", l.Currency)
+		p.Add(at("currency"), ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", l.Currency)
 	}
 	var amount, field string
 	switch {
 	case in.Debit != "" && in.Credit != "":
-		p.Add(at("debit"), "line_both_sides", "a line has a debit or a credit, not both")
+		p.Add(at("debit"), ReasonLineBothSides, "a line has a debit or a credit, not both")
 	case in.Debit == "" && in.Credit == "":
-		p.Add(at("debit"), "line_no_side", "a line needs a debit or a credit amount")
+		p.Add(at("debit"), ReasonLineNoSide, "a line needs a debit or a credit amount")
 	case in.Debit != "":
 		amount, field, l.Debit = in.Debit, "debit", true
 	default:
@@ -156,7 +156,7 @@ func parseLine(p *Problems, ent *Entity, i int, in *LineInput, entryRate decimal
 		minor, err := money.ParseAmount(amount, exponent)
 		var ae *money.AmountError
 		if errors.As(err, &ae) {
-			p.Add(at(field), ae.Reason, "%s", ae.Message)
+			p.Add(at(field), Reason(ae.Reason), "%s", ae.Message)
 		}
 		l.AmountMinor = minor
 	}
@@ -165,17 +165,17 @@ func parseLine(p *Problems, ent *Entity, i int, in *LineInput, entryRate decimal
 		case in.ExchangeRate != "":
 			r, err := money.ParseRate(in.ExchangeRate)
 			if err != nil {
-				p.Add(at("exchange_rate"), "exchange_rate_invalid", "%v", err)
+				p.Add(at("exchange_rate"), ReasonExchangeRateInvalid, "%v", err)
 			}
 			l.Rate = r
 		case !entryRate.IsZero():
 			l.Rate = entryRate
 		default:
-			p.Add(at("exchange_rate"), "exchange_rate_required",
+			p.Add(at("exchange_rate"), ReasonExchangeRateRequired,
 				"line is in %s, not the functional currency %s: give exchange_rate on the line or the entry", l.Currency, ent.Currency)
 		}
 	} else if in.ExchangeRate != "" {
-		p.Add(at("exchange_rate"), "exchange_rate_unused", "exchange_rate is given but the line is in the functional currency %s", ent.Currency)
+		p.Add(at("exchange_rate"), ReasonExchangeRateUnused, "exchange_rate is given but the line is in the functional currency %s", ent.Currency)
 	}
 	return l, len(*p) == before
 }
@@ -212,13 +212,13 @@ func (d *Draft) Resolve(ent *Entity, accounts map[string]*Account) (*Entry, erro
 		a := accounts[dl.Account]
 		switch {
 		case a == nil:
-			p.Add(at("account"), "account_not_found", "account %q does not exist in this entity", dl.Account)
+			p.Add(at("account"), ReasonAccountNotFound, "account %q does not exist in this entity", dl.Account)
 			continue
 		case a.Archived():
-			p.Add(at("account"), "account_archived", "account %s is archived and takes no new lines", a.Code)
+			p.Add(at("account"), ReasonAccountArchived, "account %s is archived and takes no new lines", a.Code)
 			continue
 		case a.Currency != "" && a.Currency != dl.Currency:
-			p.Add(at("currency"), "account_currency_mismatch", "account %s takes only %s, the line is in %s", a.Code, a.Currency, dl.Currency)
+			p.Add(at("currency"), ReasonAccountCurrencyMismatch, "account %s takes only %s, the line is in %s", a.Code, a.Currency, dl.Currency)
 			continue
 		}
 		l := Line{
@@ -232,7 +232,7 @@ func (d *Draft) Resolve(ent *Entity, accounts map[string]*Account) (*Entry, erro
 			exp, _ := money.Exponent(dl.Currency)
 			v, err := money.Convert(dl.AmountMinor, exp, dl.Rate, funcExp)
 			if err != nil || v <= 0 {
-				p.Add(at("exchange_rate"), "amount_too_large", "the line converted at %s is out of range (zero or too large)", dl.Rate)
+				p.Add(at("exchange_rate"), ReasonAmountTooLarge, "the line converted at %s is out of range (zero or too large)", dl.Rate)
 				continue
 			}
 			functional, l.ExchangeRate = v, dl.Rate.String()
@@ -253,16 +253,16 @@ func (d *Draft) Resolve(ent *Entity, accounts map[string]*Account) (*Entry, erro
 		return nil, err
 	}
 	if debits != credits {
-		return nil, &Error{Code: CodeInvalid, Reason: "entry_unbalanced",
+		return nil, &Error{Code: CodeInvalid, Reason: ReasonEntryUnbalanced,
 			Message: fmt.Sprintf("debits %s and credits %s differ by %s %s",
 				money.Format(debits, funcExp), money.Format(credits, funcExp), money.Format(debits-credits, funcExp), ent.Currency),
-			Fields: []FieldError{{Path: "lines", Reason: "entry_unbalanced", Message: "the sum of debits must equal the sum of credits"}}}
+			Fields: []FieldError{{Path: "lines", Reason: ReasonEntryUnbalanced, Message: "the sum of debits must equal the sum of credits"}}}
 	}
 	if len(currencies) == 1 && lineDiff != 0 {
-		return nil, Errorf(CodeInvalid, "entry_unbalanced", "the lines share one currency but do not balance in it")
+		return nil, Errorf(CodeInvalid, ReasonEntryUnbalanced, "the lines share one currency but do not balance in it")
 	}
 	if debits > money.MaxMinor {
-		return nil, Errorf(CodeInvalid, "amount_too_large", "the entry total is larger than the maximum %s", money.Format(money.MaxMinor, funcExp))
+		return nil, Errorf(CodeInvalid, ReasonAmountTooLarge, "the entry total is larger than the maximum %s", money.Format(money.MaxMinor, funcExp))
 	}
 	e.TotalMinor = debits
 	return e, nil

@@ -102,7 +102,7 @@ func TestEntryRules(t *testing.T) {
 				return
 			}
 			le, ok := err.(*Error)
-			if !ok || le.Reason != tt.reason || le.Code != CodeInvalid {
+			if !ok || string(le.Reason) != tt.reason || le.Code != CodeInvalid {
 				t.Fatalf("error = %v; want invalid %s", err, tt.reason)
 			}
 			if len(le.Fields) == 0 || le.Fields[0].Path != tt.path {
@@ -174,7 +174,7 @@ func TestKeyInputRules(t *testing.T) {
 		err := tt.in.Validate()
 		got := ""
 		if err != nil {
-			got = err.(*Error).Reason
+			got = string(err.(*Error).Reason)
 		}
 		if got != tt.reason {
 			t.Errorf("%+v: reason %q; want %q", tt.in, got, tt.reason)

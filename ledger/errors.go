@@ -30,7 +30,7 @@ const (
 // (for example "lines[1].debit").
 type FieldError struct {
 	Path    string `json:"path"`
-	Reason  string `json:"reason"`
+	Reason  Reason `json:"reason"`
 	Message string `json:"message"`
 }
 
@@ -38,7 +38,7 @@ type FieldError struct {
 // show to the caller; Cause is for the logs only.
 type Error struct {
 	Code    Code
-	Reason  string // stable slug, e.g. "entry_unbalanced"
+	Reason  Reason // stable slug from the one list in reasons.go, e.g. ReasonEntryUnbalanced
 	Message string
 	Fields  []FieldError
 	// Details are extra facts a client can act on (an order's current
@@ -57,19 +57,19 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf builds an Error with a formatted message.
-func Errorf(code Code, reason, format string, args ...any) *Error {
+func Errorf(code Code, reason Reason, format string, args ...any) *Error {
 	return &Error{Code: code, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
 // Internal wraps an unexpected error; the caller sees only "internal error".
 func Internal(cause error) *Error {
-	return &Error{Code: CodeInternal, Reason: "internal", Message: "internal error", Cause: cause}
+	return &Error{Code: CodeInternal, Reason: ReasonInternal, Message: "internal error", Cause: cause}
 }
 
 // NotFound is the answer for anything outside the caller's scope as well as
 // for what does not exist, so that a key cannot probe other entities.
 func NotFound(what string) *Error {
-	return &Error{Code: CodeNotFound, Reason: "not_found", Message: what + " not found"}
+	return &Error{Code: CodeNotFound, Reason: ReasonNotFound, Message: what + " not found"}
 }
 
 // As returns the *Error inside err, or wraps err as internal.
@@ -92,7 +92,7 @@ func IsCode(err error, code Code) bool {
 type Problems []FieldError
 
 // Add records a bad field.
-func (p *Problems) Add(path, reason, format string, args ...any) {
+func (p *Problems) Add(path string, reason Reason, format string, args ...any) {
 	*p = append(*p, FieldError{Path: path, Reason: reason, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -119,16 +119,16 @@ func (p Problems) Err() error {
 func (p *Problems) Text(path string, v *string, dst *string, max int, required, creating bool) {
 	if v == nil {
 		if creating && required {
-			p.Add(path, "field_required", "%s is required", path)
+			p.Add(path, ReasonFieldRequired, "%s is required", path)
 		}
 		return
 	}
 	s := strings.TrimSpace(*v)
 	switch {
 	case required && s == "":
-		p.Add(path, "field_required", "%s must not be empty", path)
+		p.Add(path, ReasonFieldRequired, "%s must not be empty", path)
 	case utf8.RuneCountInString(s) > max:
-		p.Add(path, "field_too_long", "%s is longer than %d characters", path, max)
+		p.Add(path, ReasonFieldTooLong, "%s is longer than %d characters", path, max)
 	default:
 		*dst = s
 	}

@@ -57,7 +57,8 @@ Usage:
   backoffice apikey create --role ROLE --name NAME [--entity ID ...]
   backoffice apikey list
   backoffice apikey revoke ID
-  backoffice loadtest  [flags]   post entries over HTTP to a running server and report throughput
+  backoffice loadtest  [flags]   post entries, invoices, orders or bank statements (--mode) over HTTP
+                                 to a running server and report throughput
   backoffice seed --entity ID --entries N [--years 3] [--end-date YYYY-MM-DD] [--customers K] [--statement-lines L]
                                  fill an entity with a realistic data set, fast (for measurements)
 

@@ -47,8 +47,8 @@ func (r *customerRow) customer() *invoicing.Customer {
 }
 
 func externalRefTaken(ref string) error {
-	return &ledger.Error{Code: ledger.CodeConflict, Reason: "external_ref_taken", Message: "another customer of this entity has external_ref " + ref,
-		Fields: []ledger.FieldError{{Path: "external_ref", Reason: "external_ref_taken", Message: "external_ref is unique per entity"}}}
+	return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonExternalRefTaken, Message: "another customer of this entity has external_ref " + ref,
+		Fields: []ledger.FieldError{{Path: "external_ref", Reason: ledger.ReasonExternalRefTaken, Message: "external_ref is unique per entity"}}}
 }
 
 // CreateCustomer adds a customer.
@@ -102,7 +102,7 @@ func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, e
 		return nil, err
 	}
 	if c.ExternalRef == "" {
-		return nil, fieldErr("external_ref", "field_required", "external_ref is required")
+		return nil, fieldErr("external_ref", ledger.ReasonFieldRequired, "external_ref is required")
 	}
 	t := sqlstore.Now()
 	c.CreatedAt, c.UpdatedAt = t, t

@@ -218,7 +218,7 @@ func reasonOf(err error) string {
 	if err == nil {
 		return ""
 	}
-	return ledger.As(err).Reason
+	return string(ledger.As(err).Reason)
 }
 
 func thisYear(f *fixture) int { return f.ent.Today().FiscalYear(f.ent.FiscalYearStartMonth) }

@@ -131,7 +131,7 @@ func (s *Store) loadInvoice(ctx context.Context, entityID, id int64) (*invoicing
 }
 
 func notDraft(inv *invoicing.Invoice) error {
-	return ledger.Errorf(ledger.CodeConflict, "invoice_not_draft", "%s %s is %s; issued documents never change (void it or issue a credit note)",
+	return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNotDraft, "%s %s is %s; issued documents never change (void it or issue a credit note)",
 		kindName(inv.Kind), inv.Number, inv.Status())
 }
 
@@ -235,8 +235,8 @@ func (s *Store) Invoices(ctx context.Context, ent *ledger.Entity, f invoicing.In
 		q += open + ` AND due_date < ?`
 		args = append(args, ent.Today())
 	default:
-		return nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: "parameter_invalid", Message: fmt.Sprintf("status %q is unknown", f.Status),
-			Fields: []ledger.FieldError{{Path: "status", Reason: "parameter_invalid", Message: "one of draft, issued, partially_paid, paid, credited, applied, void, open, overdue"}}}
+		return nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonParameterInvalid, Message: fmt.Sprintf("status %q is unknown", f.Status),
+			Fields: []ledger.FieldError{{Path: "status", Reason: ledger.ReasonParameterInvalid, Message: "one of draft, issued, partially_paid, paid, credited, applied, void, open, overdue"}}}
 	}
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, f.Limit+1)
@@ -324,6 +324,11 @@ func (s *Store) CreateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *invoicing.InvoiceInput) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
 	err := s.tx(ctx, func(ctx context.Context) error {
+		if s.orders != nil {
+			if err := s.orders.CheckDraftChange(ctx, ent.ID, id, in); err != nil {
+				return err
+			}
+		}
 		inv, err := s.loadInvoice(ctx, ent.ID, id)
 		if err != nil {
 			return err
@@ -360,9 +365,14 @@ func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 	return out, err
 }
 
-// DeleteInvoice deletes a draft; issued documents are never deleted.
+// DeleteInvoice deletes a draft; issued documents are never deleted. The
+// orders it was made from return to fulfilled.
 func (s *Store) DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error {
 	return s.tx(ctx, func(ctx context.Context) error {
+		emitOrders, err := s.releaseOrders(ctx, p, ent, id, "invoice draft deleted")
+		if err != nil {
+			return err
+		}
 		inv, err := s.loadInvoice(ctx, ent.ID, id)
 		if err != nil {
 			return err
@@ -370,7 +380,10 @@ func (s *Store) DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *led
 		if inv.StoredStatus != invoicing.StatusDraft {
 			return notDraft(inv)
 		}
-		return s.db(ctx).Exec(`DELETE FROM invoices WHERE entity_id = ? AND id = ? AND status = 'draft'`, ent.ID, id).Error
+		if err := s.db(ctx).Exec(`DELETE FROM invoices WHERE entity_id = ? AND id = ? AND status = 'draft'`, ent.ID, id).Error; err != nil {
+			return err
+		}
+		return emitOrders(ctx)
 	})
 }
 
@@ -458,27 +471,32 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 		inv.Number, inv.FiscalYear, inv.Seq, inv.IssueDate, inv.SupplyDate, inv.DueDate, inv.NetMinor, inv.TaxMinor,
 		inv.TotalMinor, functional, e.ID, t, p.KeyID, t, string(printed), ent.ID, inv.ID).Error
 	if sqlstore.IsDuplicate(err, "number") {
-		return ledger.Errorf(ledger.CodeConflict, "invoice_number_taken",
+		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNumberTaken,
 			"number %s is already used in this entity (the number format was changed to one that repeats numbers); change the format", inv.Number)
 	}
 	return err
 }
 
 // VoidInvoice posts the reversal of an issued invoice that nothing settles.
+// The orders it was made from return to fulfilled.
 func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
 	err := s.tx(ctx, func(ctx context.Context) error {
+		emitOrders, err := s.releaseOrders(ctx, p, ent, id, "invoice voided")
+		if err != nil {
+			return err
+		}
 		inv, err := s.loadInvoice(ctx, ent.ID, id)
 		if err != nil {
 			return err
 		}
 		switch {
 		case inv.StoredStatus == invoicing.StatusDraft:
-			return ledger.Errorf(ledger.CodeConflict, "invoice_not_issued", "invoice %d is a draft; delete it instead", id)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNotIssued, "invoice %d is a draft; delete it instead", id)
 		case inv.StoredStatus == invoicing.StatusVoid:
-			return ledger.Errorf(ledger.CodeConflict, "invoice_void", "invoice %s is already void", inv.Number)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceVoid, "invoice %s is already void", inv.Number)
 		case inv.SettledMinor > 0 || inv.CreditNotedMinor > 0:
-			return ledger.Errorf(ledger.CodeConflict, "invoice_settled",
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceSettled,
 				"invoice %s has payments or credit notes; remove the allocations, or issue a credit note instead", inv.Number)
 		}
 		date := ent.Today()
@@ -497,7 +515,7 @@ func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledge
 		}
 		inv.StoredStatus, inv.VoidEntryID, inv.VoidedAt, inv.VoidedBy, inv.UpdatedAt = invoicing.StatusVoid, &posted.Entry.ID, &t, &p.KeyID, t
 		out = inv
-		return nil
+		return emitOrders(ctx)
 	})
 	return out, err
 }
@@ -531,7 +549,7 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 		if in.IssueDate != nil {
 			d, err := ledger.ParseDate(*in.IssueDate)
 			if err != nil {
-				return fieldErr("issue_date", "date_invalid", "%v", err)
+				return fieldErr("issue_date", ledger.ReasonDateInvalid, "%v", err)
 			}
 			cn.IssueDate = &d
 		} else { // today, or the invoice's date if it is dated ahead
@@ -539,7 +557,7 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 			cn.IssueDate = &d
 		}
 		if cn.IssueDate.Before(*inv.IssueDate) {
-			return fieldErr("issue_date", "credit_note_before_invoice", "a credit note is dated on or after the invoice it credits (%s)", inv.IssueDate)
+			return fieldErr("issue_date", ledger.ReasonCreditNoteBeforeInvoice, "a credit note is dated on or after the invoice it credits (%s)", inv.IssueDate)
 		}
 		lk, err := s.lookup(ctx, ent)
 		if err != nil {
@@ -569,7 +587,7 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 	return out, err
 }
 
-func fieldErr(path, reason, format string, args ...any) error {
+func fieldErr(path string, reason ledger.Reason, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	return &ledger.Error{Code: ledger.CodeInvalid, Reason: reason, Message: path + ": " + msg,
 		Fields: []ledger.FieldError{{Path: path, Reason: reason, Message: msg}}}

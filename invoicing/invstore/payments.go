@@ -224,7 +224,7 @@ func (s *Store) settle(ctx context.Context, entityID int64, d doc, amount, funct
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return ledger.Errorf(ledger.CodeConflict, "allocation_exceeds_open", "%s changed meanwhile and cannot take this allocation; retry", d.name())
+		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAllocationExceedsOpen, "%s changed meanwhile and cannot take this allocation; retry", d.name())
 	}
 	return nil
 }
@@ -236,22 +236,22 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	exp, _ := money.Exponent(debit.currency())
 	switch {
 	case debit.currency() != credit.currency():
-		return nil, ledger.Errorf(ledger.CodeInvalid, "currency_mismatch", "%s is in %s and %s in %s; an allocation is in one currency",
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonCurrencyMismatch, "%s is in %s and %s in %s; an allocation is in one currency",
 			debit.name(), debit.currency(), credit.name(), credit.currency())
 	case debit.customer() != credit.customer():
-		return nil, ledger.Errorf(ledger.CodeInvalid, "customer_mismatch", "%s and %s belong to different customers", debit.name(), credit.name())
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonCustomerMismatch, "%s and %s belong to different customers", debit.name(), credit.name())
 	case credit.pay != nil && amount > credit.open():
-		return nil, ledger.Errorf(ledger.CodeInvalid, "allocation_exceeds_payment", "%s has %s %s left to allocate; this allocates %s",
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsPayment, "%s has %s %s left to allocate; this allocates %s",
 			credit.name(), money.Format(credit.open(), exp), credit.currency(), money.Format(amount, exp))
 	case debit.pay != nil && amount > debit.open():
-		return nil, ledger.Errorf(ledger.CodeInvalid, "allocation_exceeds_payment", "%s has %s %s left to match; this allocates %s",
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsPayment, "%s has %s %s left to match; this allocates %s",
 			debit.name(), money.Format(debit.open(), exp), debit.currency(), money.Format(amount, exp))
 	case amount > debit.open() || amount > credit.open():
 		short := debit // the side with less open
 		if credit.open() < debit.open() {
 			short = credit
 		}
-		return nil, ledger.Errorf(ledger.CodeInvalid, "allocation_exceeds_open", "%s has %s %s open; this allocates %s",
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsOpen, "%s has %s %s open; this allocates %s",
 			short.name(), money.Format(short.open(), exp), debit.currency(), money.Format(amount, exp))
 	}
 	if date.Before(debit.date()) {
@@ -342,7 +342,7 @@ type locked struct {
 func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.AllocationInput, docIDs, payIDs []int64) (*locked, error) {
 	var p ledger.Problems
 	if len(in) > maxAllocations {
-		return nil, fieldErr("allocations", "allocations_too_many", "at most %d allocations per request, got %d", maxAllocations, len(in))
+		return nil, fieldErr("allocations", ledger.ReasonAllocationsTooMany, "at most %d allocations per request, got %d", maxAllocations, len(in))
 	}
 	docIDs, payIDs = slices.Clone(docIDs), slices.Clone(payIDs)
 	for i, a := range in {
@@ -354,7 +354,7 @@ func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.Allo
 		}
 		switch {
 		case n != 1:
-			p.Add(fmt.Sprintf("allocations[%d]", i), "allocation_target_required", "name one of invoice_id, credit_note_id or payment_id")
+			p.Add(fmt.Sprintf("allocations[%d]", i), ledger.ReasonAllocationTargetRequired, "name one of invoice_id, credit_note_id or payment_id")
 		case a.InvoiceID != nil:
 			docIDs = append(docIDs, *a.InvoiceID)
 		case a.CreditNoteID != nil:
@@ -370,7 +370,7 @@ func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.Allo
 	var err error
 	if l.docs, err = s.lockInvoices(ctx, entityID, docIDs); err != nil {
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return nil, ledger.Errorf(ledger.CodeInvalid, "invoice_not_found", "an allocation names an invoice or credit note that does not exist in this entity")
+			return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvoiceNotFound, "an allocation names an invoice or credit note that does not exist in this entity")
 		}
 		return nil, err
 	}
@@ -378,7 +378,7 @@ func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.Allo
 	for _, id := range slices.Compact(payIDs) {
 		pay, err := s.loadPayment(ctx, entityID, id, true)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return nil, ledger.Errorf(ledger.CodeInvalid, "payment_not_found", "an allocation names a payment that does not exist in this entity")
+			return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPaymentNotFound, "an allocation names a payment that does not exist in this entity")
 		}
 		if err != nil {
 			return nil, err
@@ -404,7 +404,7 @@ func (s *Store) allocateInputs(ctx context.Context, p *ledger.Principal, ent *le
 		path := fmt.Sprintf("allocations[%d]", i)
 		amount, err := money.ParseAmount(a.Amount, exp)
 		if ae, ok := err.(*money.AmountError); ok {
-			return nil, fieldErr(path+".amount", ae.Reason, "%s", ae.Message)
+			return nil, fieldErr(path+".amount", ledger.Reason(ae.Reason), "%s", ae.Message)
 		}
 		var target doc
 		switch {
@@ -440,13 +440,13 @@ func allocatable(source, target doc, sourceOwes bool, path string) error {
 	if target.pay != nil {
 		switch {
 		case source.pay == nil || target.pay.Direction == source.pay.Direction:
-			return fieldErr(path, "allocation_target_invalid", "%s cannot be allocated to %s: a payment received settles a refund and a refund a payment received",
+			return fieldErr(path, ledger.ReasonAllocationTargetInvalid, "%s cannot be allocated to %s: a payment received settles a refund and a refund a payment received",
 				source.name(), target.name())
 		case target.pay.RemovedAt != nil:
-			return &ledger.Error{Code: ledger.CodeConflict, Reason: "payment_removed", Message: target.name() + " is removed",
-				Fields: []ledger.FieldError{{Path: path, Reason: "payment_removed", Message: "a removed payment takes no allocations"}}}
+			return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonPaymentRemoved, Message: target.name() + " is removed",
+				Fields: []ledger.FieldError{{Path: path, Reason: ledger.ReasonPaymentRemoved, Message: "a removed payment takes no allocations"}}}
 		case target.pay.ID == source.pay.ID:
-			return fieldErr(path, "allocation_target_invalid", "a payment is not allocated to itself")
+			return fieldErr(path, ledger.ReasonAllocationTargetInvalid, "a payment is not allocated to itself")
 		}
 		return nil
 	}
@@ -457,13 +457,13 @@ func allocatable(source, target doc, sourceOwes bool, path string) error {
 	}
 	switch {
 	case t.Kind != want:
-		return fieldErr(path, "allocation_target_invalid", "%s is allocated to %ss, not to %s %d", source.name(), kindName(want), kindName(t.Kind), t.ID)
+		return fieldErr(path, ledger.ReasonAllocationTargetInvalid, "%s is allocated to %ss, not to %s %d", source.name(), kindName(want), kindName(t.Kind), t.ID)
 	case t.StoredStatus == invoicing.StatusVoid:
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_void", Message: fmt.Sprintf("%s %s is void", kindName(t.Kind), t.Number),
-			Fields: []ledger.FieldError{{Path: path, Reason: "invoice_void", Message: "a void invoice takes no payments"}}}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonInvoiceVoid, Message: fmt.Sprintf("%s %s is void", kindName(t.Kind), t.Number),
+			Fields: []ledger.FieldError{{Path: path, Reason: ledger.ReasonInvoiceVoid, Message: "a void invoice takes no payments"}}}
 	case t.StoredStatus == invoicing.StatusDraft:
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_not_issued", Message: fmt.Sprintf("invoice %d is a draft; issue it first", t.ID),
-			Fields: []ledger.FieldError{{Path: path, Reason: "invoice_not_issued", Message: "only issued invoices take payments"}}}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonInvoiceNotIssued, Message: fmt.Sprintf("invoice %d is a draft; issue it first", t.ID),
+			Fields: []ledger.FieldError{{Path: path, Reason: ledger.ReasonInvoiceNotIssued, Message: "only issued invoices take payments"}}}
 	}
 	return nil
 }
@@ -475,11 +475,11 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 	err := s.tx(ctx, func(ctx context.Context) error {
 		var cust *invoicing.Customer
 		if in.CustomerID == nil {
-			return fieldErr("customer_id", "field_required", "customer_id is required")
+			return fieldErr("customer_id", ledger.ReasonFieldRequired, "customer_id is required")
 		}
 		cust, err := s.Customer(ctx, ent.ID, *in.CustomerID)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return fieldErr("customer_id", "customer_not_found", "customer %d does not exist in this entity", *in.CustomerID)
+			return fieldErr("customer_id", ledger.ReasonCustomerNotFound, "customer %d does not exist in this entity", *in.CustomerID)
 		} else if err != nil {
 			return err
 		}
@@ -493,7 +493,7 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 		}
 		bank := lk.Accounts[pay.BankAccount]
 		if bank == nil || bank.Archived() || bank.Type != ledger.Asset || bank.Code == lk.Settings.ReceivableAccount {
-			return fieldErr("bank_account", "account_not_found", "bank_account %q is not an open asset account of this entity", pay.BankAccount)
+			return fieldErr("bank_account", ledger.ReasonAccountNotFound, "bank_account %q is not an open asset account of this entity", pay.BankAccount)
 		}
 		pay.BankAccountID = bank.ID
 		targets, err := s.targets(ctx, ent.ID, in.Allocations, nil, nil) // locked before anything is posted
@@ -530,7 +530,7 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 // Allocate allocates a payment, or a credit note's open credit, to documents.
 func (s *Store) Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, sourceID int64, fromCreditNote bool, in []invoicing.AllocationInput) ([]*invoicing.Allocation, error) {
 	if len(in) == 0 {
-		return nil, fieldErr("allocations", "field_required", "allocations lists at least one {invoice_id, amount}")
+		return nil, fieldErr("allocations", ledger.ReasonFieldRequired, "allocations lists at least one {invoice_id, amount}")
 	}
 	var out []*invoicing.Allocation
 	err := s.tx(ctx, func(ctx context.Context) error {
@@ -555,7 +555,7 @@ func (s *Store) Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 		if !fromCreditNote {
 			source = doc{pay: l.pays[sourceID]}
 			if source.pay.RemovedAt != nil {
-				return ledger.Errorf(ledger.CodeConflict, "payment_removed", "payment %d is removed", sourceID)
+				return ledger.Errorf(ledger.CodeConflict, ledger.ReasonPaymentRemoved, "payment %d is removed", sourceID)
 			}
 		}
 		lk, err := s.lookup(ctx, ent)
@@ -638,7 +638,7 @@ func (s *Store) lockSides(ctx context.Context, entityID int64, allocs []*invoici
 // unallocate removes a locked allocation whose documents are locked.
 func (s *Store) unallocate(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *invoicing.Allocation, docs map[int64]*invoicing.Invoice, pays map[int64]*invoicing.Payment) error {
 	if a.RemovedAt != nil {
-		return ledger.Errorf(ledger.CodeConflict, "allocation_removed", "allocation %d is already removed", a.ID)
+		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAllocationRemoved, "allocation %d is already removed", a.ID)
 	}
 	side := func(inv, pay *int64) doc {
 		if inv != nil {
@@ -648,7 +648,7 @@ func (s *Store) unallocate(ctx context.Context, p *ledger.Principal, ent *ledger
 	}
 	debit, credit := side(a.DebitInvoiceID, a.DebitPaymentID), side(a.CreditInvoiceID, a.CreditPaymentID)
 	if debit.inv != nil && debit.inv.StoredStatus == invoicing.StatusVoid || credit.inv != nil && credit.inv.StoredStatus == invoicing.StatusVoid {
-		return ledger.Errorf(ledger.CodeConflict, "invoice_void", "the allocation belongs to a void invoice")
+		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceVoid, "the allocation belongs to a void invoice")
 	}
 	var paid int64
 	if a.DebitPaymentID != nil || a.CreditPaymentID != nil {
@@ -681,7 +681,7 @@ func maxDate(a, b ledger.Date) ledger.Date {
 }
 
 func concurrentChange(id int64) error {
-	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "concurrent_change",
+	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonConcurrentChange,
 		Message: fmt.Sprintf("payment %d was allocated while it was being removed; retry", id)}
 }
 
@@ -706,7 +706,7 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 		}
 		pay = l.pays[id] // read again under its lock
 		if pay.RemovedAt != nil {
-			return ledger.Errorf(ledger.CodeConflict, "payment_removed", "payment %d is already removed", id)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonPaymentRemoved, "payment %d is already removed", id)
 		}
 		for _, a := range pay.Allocations {
 			if a.RemovedAt != nil {

@@ -59,9 +59,9 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 				return err
 			}
 			if open > 0 {
-				return &ledger.Error{Code: ledger.CodeConflict, Reason: "receivable_account_in_use",
+				return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonReceivableAccountInUse,
 					Message: fmt.Sprintf("%d open invoices, credit notes or payments are carried on %s; settle them before moving receivables to another account", open, oldReceivable),
-					Fields:  []ledger.FieldError{{Path: "receivable_account", Reason: "receivable_account_in_use", Message: "documents are open on the current account"}}}
+					Fields:  []ledger.FieldError{{Path: "receivable_account", Reason: ledger.ReasonReceivableAccountInUse, Message: "documents are open on the current account"}}}
 			}
 		}
 		t := sqlstore.Now()

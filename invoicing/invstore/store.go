@@ -23,6 +23,7 @@ import (
 // ledger.Store and invoicing.Store.
 type Store struct {
 	*sqlstore.Store
+	orders invoicing.OrderLinks // nil until orders are linked (LinkOrders)
 }
 
 var (
@@ -32,6 +33,20 @@ var (
 
 // New wraps a ledger store.
 func New(l *sqlstore.Store) *Store { return &Store{Store: l} }
+
+// LinkOrders makes invoice changes keep the orders they were made from
+// right (orderstore.New links itself).
+func (s *Store) LinkOrders(o invoicing.OrderLinks) { s.orders = o }
+
+// releaseOrders returns the orders of an invoice being deleted or voided to
+// fulfilled (see invoicing.OrderLinks); the returned function writes their
+// events and is called last.
+func (s *Store) releaseOrders(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (func(context.Context) error, error) {
+	if s.orders == nil {
+		return func(context.Context) error { return nil }, nil
+	}
+	return s.orders.ReleaseOrders(ctx, p, ent, invoiceID, reason)
+}
 
 func (s *Store) db(ctx context.Context) *gorm.DB { return s.Conn(ctx) }
 

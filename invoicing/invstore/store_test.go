@@ -122,7 +122,7 @@ func wantReason(t *testing.T, err error, reason string) {
 	if err == nil {
 		t.Fatalf("no error; want %s", reason)
 	}
-	if got := ledger.As(err).Reason; got != reason {
+	if got := ledger.As(err).Reason; string(got) != reason {
 		t.Fatalf("reason %s (%v); want %s", got, err, reason)
 	}
 }

@@ -41,7 +41,7 @@ func (r *taxCodeRow) taxCode() *invoicing.TaxCode {
 func (s *Store) vatAccount(ctx context.Context, ent *ledger.Entity, code string) (*ledger.Account, error) {
 	a, err := s.Account(ctx, ent.ID, code)
 	if ledger.IsCode(err, ledger.CodeNotFound) || (err == nil && a.Archived()) {
-		return nil, fieldErr("account", "account_not_found", "account %s does not exist in this entity or is archived", code)
+		return nil, fieldErr("account", ledger.ReasonAccountNotFound, "account %s does not exist in this entity or is archived", code)
 	}
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (s *Store) vatAccount(ctx context.Context, ent *ledger.Entity, code string)
 		return nil, err
 	}
 	if (a.Type != ledger.Liability && a.Type != ledger.Asset) || a.Code == set.ReceivableAccount {
-		return nil, fieldErr("account", "account_type_invalid", "account %s is not a VAT account: VAT is kept on a liability (or asset) account other than receivables", code)
+		return nil, fieldErr("account", ledger.ReasonAccountTypeInvalid, "account %s is not a VAT account: VAT is kept on a liability (or asset) account other than receivables", code)
 	}
 	return a, nil
 }
@@ -81,8 +81,8 @@ func (s *Store) CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 		return s.Audit(ctx, ent.ID, &p.KeyID, "tax_code.created", t.Code, in)
 	})
 	if sqlstore.IsDuplicate(err, "tax_codes") {
-		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: "tax_code_taken", Message: "tax code " + t.Code + " already exists in this entity",
-			Fields: []ledger.FieldError{{Path: "code", Reason: "tax_code_taken", Message: "a tax code's code is unique per entity"}}}
+		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonTaxCodeTaken, Message: "tax code " + t.Code + " already exists in this entity",
+			Fields: []ledger.FieldError{{Path: "code", Reason: ledger.ReasonTaxCodeTaken, Message: "a tax code's code is unique per entity"}}}
 	}
 	return out, err
 }

@@ -101,11 +101,11 @@ func Diff(stored, sent string) []ledger.FieldError {
 		case okA && okB && was == now:
 		case okA != okB && strings.HasPrefix(k, "customer."):
 		case !okB:
-			out = append(out, ledger.FieldError{Path: k, Reason: "order_field_differs", Message: fmt.Sprintf("stored order has %s, this one has nothing", was)})
+			out = append(out, ledger.FieldError{Path: k, Reason: ledger.ReasonOrderFieldDiffers, Message: fmt.Sprintf("stored order has %s, this one has nothing", was)})
 		case !okA:
-			out = append(out, ledger.FieldError{Path: k, Reason: "order_field_differs", Message: fmt.Sprintf("stored order has nothing, this one has %s", now)})
+			out = append(out, ledger.FieldError{Path: k, Reason: ledger.ReasonOrderFieldDiffers, Message: fmt.Sprintf("stored order has nothing, this one has %s", now)})
 		default:
-			out = append(out, ledger.FieldError{Path: k, Reason: "order_field_differs", Message: fmt.Sprintf("stored order has %s, this one has %s", was, now)})
+			out = append(out, ledger.FieldError{Path: k, Reason: ledger.ReasonOrderFieldDiffers, Message: fmt.Sprintf("stored order has %s, this one has %s", was, now)})
 		}
 	}
 	return out

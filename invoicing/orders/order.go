@@ -156,16 +156,16 @@ func (in *Input) Check(lk *Lookup) (*Order, *invoicing.CustomerInput, error) {
 	o.ExternalID = strings.TrimSpace(in.ExternalID)
 	switch {
 	case o.ExternalID == "":
-		p.Add("external_id", "field_required", "external_id is required: your system's reference for the order")
+		p.Add("external_id", ledger.ReasonFieldRequired, "external_id is required: your system's reference for the order")
 	case utf8.RuneCountInString(o.ExternalID) > maxExternalID:
-		p.Add("external_id", "field_too_long", "external_id is longer than %d characters", maxExternalID)
+		p.Add("external_id", ledger.ReasonFieldTooLong, "external_id is longer than %d characters", maxExternalID)
 	case strings.ContainsFunc(o.ExternalID, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		p.Add("external_id", "text_invalid", "external_id holds a control character")
+		p.Add("external_id", ledger.ReasonTextInvalid, "external_id holds a control character")
 	}
 	if in.OrderDate == "" {
-		p.Add("order_date", "field_required", "order_date is required (YYYY-MM-DD)")
+		p.Add("order_date", ledger.ReasonFieldRequired, "order_date is required (YYYY-MM-DD)")
 	} else if d, err := ledger.ParseDate(in.OrderDate); err != nil {
-		p.Add("order_date", "date_invalid", "%v", err)
+		p.Add("order_date", ledger.ReasonDateInvalid, "%v", err)
 	} else {
 		o.OrderDate = d
 	}
@@ -176,19 +176,19 @@ func (in *Input) Check(lk *Lookup) (*Order, *invoicing.CustomerInput, error) {
 	currencyOK := true
 	switch {
 	case !money.ValidCurrency(o.Currency):
-		p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", o.Currency)
+		p.Add("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", o.Currency)
 		currencyOK = false
 	case !lk.Settings.Allows(o.Currency, lk.Entity.Currency):
-		p.Add("currency", "currency_not_allowed", "this entity takes orders in %s, not %s", strings.Join(lk.Settings.currencies(lk.Entity.Currency), ", "), o.Currency)
+		p.Add("currency", ledger.ReasonCurrencyNotAllowed, "this entity takes orders in %s, not %s", strings.Join(lk.Settings.currencies(lk.Entity.Currency), ", "), o.Currency)
 		currencyOK = false
 	}
 
 	var newCustomer *invoicing.CustomerInput
 	switch c := in.Customer; {
 	case c == nil:
-		p.Add("customer", "field_required", "customer is required, with at least its external_ref")
+		p.Add("customer", ledger.ReasonFieldRequired, "customer is required, with at least its external_ref")
 	case strings.TrimSpace(c.ExternalRef) == "":
-		p.Add("customer.external_ref", "field_required", "customer.external_ref is required: your system's reference for the customer")
+		p.Add("customer.external_ref", ledger.ReasonFieldRequired, "customer.external_ref is required: your system's reference for the customer")
 	default:
 		o.CustomerRef = strings.TrimSpace(c.ExternalRef)
 		// The customer's data is checked whether or not it is used, so that
@@ -197,7 +197,7 @@ func (in *Input) Check(lk *Lookup) (*Order, *invoicing.CustomerInput, error) {
 		var scratch invoicing.Customer
 		if err := ci.Apply(&scratch, lk.Entity, true); err != nil {
 			for _, f := range ledger.As(err).Fields {
-				if lk.Customer != nil && f.Path == "name" && f.Reason == "field_required" {
+				if lk.Customer != nil && f.Path == "name" && f.Reason == ledger.ReasonFieldRequired {
 					continue // an existing customer needs no name
 				}
 				p.Add("customer."+f.Path, f.Reason, "customer.%s: %s", f.Path, f.Message)
@@ -208,16 +208,16 @@ func (in *Input) Check(lk *Lookup) (*Order, *invoicing.CustomerInput, error) {
 		} else {
 			o.CustomerID = lk.Customer.ID
 			if lk.Customer.ArchivedAt != nil {
-				p.Add("customer.external_ref", "customer_archived", "customer %q is archived and takes no new orders", o.CustomerRef)
+				p.Add("customer.external_ref", ledger.ReasonCustomerArchived, "customer %q is archived and takes no new orders", o.CustomerRef)
 			}
 		}
 	}
 
 	switch {
 	case len(in.Lines) == 0:
-		p.Add("lines", "lines_empty", "an order has at least one line")
+		p.Add("lines", ledger.ReasonLinesEmpty, "an order has at least one line")
 	case len(in.Lines) > MaxLines:
-		p.Add("lines", "lines_too_many", "an order has at most %d lines, got %d", MaxLines, len(in.Lines))
+		p.Add("lines", ledger.ReasonLinesTooMany, "an order has at most %d lines, got %d", MaxLines, len(in.Lines))
 	}
 	if currencyOK && len(in.Lines) > 0 && len(in.Lines) <= MaxLines {
 		o.Lines = checkLines(&p, lk, o, in)
@@ -248,7 +248,7 @@ func checkLines(p *ledger.Problems, lk *Lookup, o *Order, in *Input) []Line {
 		at := func(f string) string { return fmt.Sprintf("lines[%d].%s", i, f) }
 		sku := strings.TrimSpace(l.SKU)
 		if utf8.RuneCountInString(sku) > maxSKU {
-			p.Add(at("sku"), "field_too_long", "sku is longer than %d characters", maxSKU)
+			p.Add(at("sku"), ledger.ReasonFieldTooLong, "sku is longer than %d characters", maxSKU)
 		}
 		desc := l.Description
 		if strings.TrimSpace(desc) == "" {
@@ -266,7 +266,7 @@ func checkLines(p *ledger.Problems, lk *Lookup, o *Order, in *Input) []Line {
 			p.Add("lines", e.Reason, "%s", e.Message)
 		}
 		for _, f := range e.Fields {
-			if strings.HasSuffix(f.Path, ".description") && f.Reason == "field_required" {
+			if strings.HasSuffix(f.Path, ".description") && f.Reason == ledger.ReasonFieldRequired {
 				p.Add(f.Path, f.Reason, "description or sku is required")
 				continue
 			}

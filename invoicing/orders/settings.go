@@ -58,7 +58,7 @@ func (in *SettingsInput) Apply(s *Settings) error {
 		for i, c := range *in.Currencies {
 			c = strings.TrimSpace(c)
 			if !money.ValidCurrency(c) {
-				p.Add(fmt.Sprintf("currencies[%d]", i), "currency_invalid", "currency %q is not an ISO 4217 code", c)
+				p.Add(fmt.Sprintf("currencies[%d]", i), ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", c)
 				continue
 			}
 			if !slices.Contains(list, c) {
@@ -66,13 +66,13 @@ func (in *SettingsInput) Apply(s *Settings) error {
 			}
 		}
 		if len(list) > 20 {
-			p.Add("currencies", "currencies_too_many", "at most 20 currencies")
+			p.Add("currencies", ledger.ReasonCurrenciesTooMany, "at most 20 currencies")
 		}
 		s.Currencies = list
 	}
 	if in.InvoiceMode != nil {
 		if *in.InvoiceMode != ModeDraft && *in.InvoiceMode != ModeIssued {
-			p.Add("invoice_mode", "invoice_mode_invalid", "invoice_mode is \"draft\" or \"issued\", not %q", *in.InvoiceMode)
+			p.Add("invoice_mode", ledger.ReasonInvoiceModeInvalid, "invoice_mode is \"draft\" or \"issued\", not %q", *in.InvoiceMode)
 		} else {
 			s.InvoiceMode = *in.InvoiceMode
 		}

@@ -80,7 +80,7 @@ func (s *sums) add(acc *int64, v int64) {
 }
 
 func overflow() error {
-	return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "a report total exceeds the largest amount the ledger holds")
+	return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAmountTooLarge, "a report total exceeds the largest amount the ledger holds")
 }
 
 func exponent(currency string) int {

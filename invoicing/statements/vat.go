@@ -77,7 +77,7 @@ func VATAccounts(accounts []*ledger.Account, codes []string, path string) ([]*le
 		a := byCode[c]
 		switch {
 		case a == nil:
-			p.Add(path, "account_not_found", "account %q does not exist in this entity", c)
+			p.Add(path, ledger.ReasonAccountNotFound, "account %q does not exist in this entity", c)
 		case !seen[c]:
 			seen[c] = true
 			out = append(out, a)

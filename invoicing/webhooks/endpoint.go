@@ -60,7 +60,7 @@ func (in *EndpointInput) Apply(ep *Endpoint, creating bool, policy AddressPolicy
 			out.URL = u
 		}
 	case creating:
-		p.Add("url", "field_required", "url is required")
+		p.Add("url", ledger.ReasonFieldRequired, "url is required")
 	}
 	switch {
 	case in.Events != nil:
@@ -68,7 +68,7 @@ func (in *EndpointInput) Apply(ep *Endpoint, creating bool, policy AddressPolicy
 			out.Events = ev
 		}
 	case creating:
-		p.Add("events", "field_required", "events is required: a list of event types, or [\"*\"] for all")
+		p.Add("events", ledger.ReasonFieldRequired, "events is required: a list of event types, or [\"*\"] for all")
 	}
 	p.Text("description", in.Description, &out.Description, MaxDescriptionLength, false, creating)
 	if in.Enabled != nil {
@@ -76,7 +76,7 @@ func (in *EndpointInput) Apply(ep *Endpoint, creating bool, policy AddressPolicy
 	}
 	switch {
 	case in.Secret != nil && !creating:
-		p.Add("secret", "secret_immutable", "the secret is chosen when the endpoint is created and never changes; to rotate it, create a new endpoint and delete this one once the receiver accepts both")
+		p.Add("secret", ledger.ReasonSecretImmutable, "the secret is chosen when the endpoint is created and never changes; to rotate it, create a new endpoint and delete this one once the receiver accepts both")
 	case in.Secret != nil:
 		if checkSecret(&p, *in.Secret) {
 			out.Secret = *in.Secret
@@ -95,7 +95,7 @@ func (in *EndpointInput) Apply(ep *Endpoint, creating bool, policy AddressPolicy
 func checkURL(p *ledger.Problems, raw string, policy AddressPolicy) (string, bool) {
 	s := strings.TrimSpace(raw)
 	bad := func(format string, args ...any) (string, bool) {
-		p.Add("url", "url_invalid", format, args...)
+		p.Add("url", ledger.ReasonURLInvalid, format, args...)
 		return "", false
 	}
 	if s == "" {
@@ -135,7 +135,7 @@ func checkURL(p *ledger.Problems, raw string, policy AddressPolicy) (string, boo
 			return bad("url must not have an IPv6 zone")
 		}
 		if !policy.Allowed(addr) {
-			p.Add("url", "url_not_allowed", "url points at %s", notAllowed(addr))
+			p.Add("url", ledger.ReasonURLNotAllowed, "url points at %s", notAllowed(addr))
 			return "", false
 		}
 	} else if strings.Contains(host, ":") || looksNumeric(host) {
@@ -144,7 +144,7 @@ func checkURL(p *ledger.Problems, raw string, policy AddressPolicy) (string, boo
 		return bad("url host %q is neither a host name nor an IP address in standard form", host)
 	} else if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		if !policy.Allowed(netip.IPv6Loopback()) && !policy.Allowed(netip.AddrFrom4([4]byte{127, 0, 0, 1})) {
-			p.Add("url", "url_not_allowed", "url points at localhost, %s", allowHint("which is a loopback address", "loopback"))
+			p.Add("url", ledger.ReasonURLNotAllowed, "url points at localhost, %s", allowHint("which is a loopback address", "loopback"))
 			return "", false
 		}
 	}
@@ -190,11 +190,11 @@ func looksNumeric(host string) bool {
 // in the order of EventTypes; a list holding "*" is just ["*"].
 func checkEvents(p *ledger.Problems, events []string) ([]string, bool) {
 	if len(events) == 0 {
-		p.Add("events", "field_required", "events must list at least one event type, or \"*\" for all")
+		p.Add("events", ledger.ReasonFieldRequired, "events must list at least one event type, or \"*\" for all")
 		return nil, false
 	}
 	if len(events) > maxEventsListed {
-		p.Add("events", "events_too_many", "events lists %d entries; there are %d event types", len(events), len(EventTypes))
+		p.Add("events", ledger.ReasonEventsTooMany, "events lists %d entries; there are %d event types", len(events), len(EventTypes))
 		return nil, false
 	}
 	ok, all := true, false
@@ -207,7 +207,7 @@ func checkEvents(p *ledger.Problems, events []string) ([]string, bool) {
 			want[e] = true
 		default:
 			ok = false
-			p.Add("events["+strconv.Itoa(i)+"]", "event_type_unknown", "unknown event type %q; known: %s, or \"*\" for all", e, strings.Join(EventTypes, ", "))
+			p.Add("events["+strconv.Itoa(i)+"]", ledger.ReasonEventTypeUnknown, "unknown event type %q; known: %s, or \"*\" for all", e, strings.Join(EventTypes, ", "))
 		}
 	}
 	if !ok {
@@ -230,12 +230,12 @@ func checkEvents(p *ledger.Problems, events []string) ([]string, bool) {
 func checkSecret(p *ledger.Problems, s string) bool {
 	n := utf8.RuneCountInString(s)
 	if n < MinSecretLength || n > MaxSecretLength {
-		p.Add("secret", "secret_invalid", "secret must have %d to %d characters; leave it out to have one generated", MinSecretLength, MaxSecretLength)
+		p.Add("secret", ledger.ReasonSecretInvalid, "secret must have %d to %d characters; leave it out to have one generated", MinSecretLength, MaxSecretLength)
 		return false
 	}
 	for _, r := range s {
 		if r <= ' ' || r > '~' {
-			p.Add("secret", "secret_invalid", "secret must consist of printable ASCII characters without spaces")
+			p.Add("secret", ledger.ReasonSecretInvalid, "secret must consist of printable ASCII characters without spaces")
 			return false
 		}
 	}

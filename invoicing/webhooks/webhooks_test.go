@@ -25,7 +25,7 @@ func fields(t *testing.T, err error) []string {
 	}
 	var out []string
 	for _, f := range e.Fields {
-		out = append(out, f.Path+" "+f.Reason)
+		out = append(out, f.Path+" "+string(f.Reason))
 	}
 	return out
 }

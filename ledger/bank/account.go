@@ -50,14 +50,14 @@ func (in *AccountInput) Apply(a *Account, ent *ledger.Entity, creating bool) err
 	var p ledger.Problems
 	if creating {
 		if in.Account == nil || strings.TrimSpace(*in.Account) == "" {
-			p.Add("account", "field_required", "account is required: the code of the ledger account the bank account is")
+			p.Add("account", ledger.ReasonFieldRequired, "account is required: the code of the ledger account the bank account is")
 		} else {
 			a.AccountCode = strings.TrimSpace(*in.Account)
 		}
 		if in.IBAN == nil || *in.IBAN == "" {
-			p.Add("iban", "field_required", "iban is required")
+			p.Add("iban", ledger.ReasonFieldRequired, "iban is required")
 		} else if iban, ok := NormalizeIBAN(*in.IBAN); !ok {
-			p.Add("iban", "iban_invalid", "iban %q is not a valid IBAN (country, check digits and account number, checked by mod 97)", *in.IBAN)
+			p.Add("iban", ledger.ReasonIBANInvalid, "iban %q is not a valid IBAN (country, check digits and account number, checked by mod 97)", *in.IBAN)
 		} else {
 			a.IBAN = iban
 		}
@@ -65,19 +65,19 @@ func (in *AccountInput) Apply(a *Account, ent *ledger.Entity, creating bool) err
 		a.MatchWindowDays = DefaultWindowDays
 	} else {
 		if in.Account != nil {
-			p.Add("account", "field_immutable", "the ledger account of a bank account cannot change; create another bank account")
+			p.Add("account", ledger.ReasonFieldImmutable, "the ledger account of a bank account cannot change; create another bank account")
 		}
 		if in.IBAN != nil {
-			p.Add("iban", "field_immutable", "the IBAN of a bank account cannot change; create another bank account")
+			p.Add("iban", ledger.ReasonFieldImmutable, "the IBAN of a bank account cannot change; create another bank account")
 		}
 		if in.Currency != nil {
-			p.Add("currency", "field_immutable", "the currency of a bank account cannot change")
+			p.Add("currency", ledger.ReasonFieldImmutable, "the currency of a bank account cannot change")
 		}
 	}
 	if creating && in.Currency != nil {
 		c := strings.TrimSpace(*in.Currency)
 		if !money.ValidCurrency(c) {
-			p.Add("currency", "currency_invalid", "currency %q is not an ISO 4217 code", *in.Currency)
+			p.Add("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", *in.Currency)
 		} else {
 			a.Currency = c
 		}
@@ -89,13 +89,13 @@ func (in *AccountInput) Apply(a *Account, ent *ledger.Entity, creating bool) err
 		a.Name = "Bank " + a.IBAN
 	}
 	if a.Name == "" {
-		p.Add("name", "field_required", "name must not be empty")
+		p.Add("name", ledger.ReasonFieldRequired, "name must not be empty")
 	} else if utf8.RuneCountInString(a.Name) > 200 {
-		p.Add("name", "text_too_long", "name is longer than 200 characters")
+		p.Add("name", ledger.ReasonTextTooLong, "name is longer than 200 characters")
 	}
 	if in.MatchWindowDays != nil {
 		if *in.MatchWindowDays < 0 || *in.MatchWindowDays > 60 {
-			p.Add("match_window_days", "match_window_invalid", "match_window_days must be 0 to 60, got %d", *in.MatchWindowDays)
+			p.Add("match_window_days", ledger.ReasonMatchWindowInvalid, "match_window_days must be 0 to 60, got %d", *in.MatchWindowDays)
 		} else {
 			a.MatchWindowDays = *in.MatchWindowDays
 		}

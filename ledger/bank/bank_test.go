@@ -49,7 +49,7 @@ func TestMatchInputCheck(t *testing.T) {
 			}
 			continue
 		}
-		if !errors.As(err, &e) || e.Reason != c.reason || e.Fields[0].Path != c.path {
+		if !errors.As(err, &e) || string(e.Reason) != c.reason || e.Fields[0].Path != c.path {
 			t.Errorf("%s: want %s at %s, got %v", c.name, c.reason, c.path, err)
 		}
 	}

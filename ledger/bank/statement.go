@@ -115,25 +115,25 @@ const MaxMatchLines = 500
 func (in *MatchInput) Check() error {
 	var p ledger.Problems
 	if len(in.StatementLines) == 0 && len(in.LedgerLines) == 0 {
-		p.Add("statement_lines", "match_empty", "a match needs statement lines, ledger lines or both")
+		p.Add("statement_lines", ledger.ReasonMatchEmpty, "a match needs statement lines, ledger lines or both")
 	}
 	if len(in.StatementLines) > MaxMatchLines {
-		p.Add("statement_lines", "match_too_large", "a match holds at most %d statement lines", MaxMatchLines)
+		p.Add("statement_lines", ledger.ReasonMatchTooLarge, "a match holds at most %d statement lines", MaxMatchLines)
 	}
 	if len(in.LedgerLines) > MaxMatchLines {
-		p.Add("ledger_lines", "match_too_large", "a match holds at most %d ledger lines", MaxMatchLines)
+		p.Add("ledger_lines", ledger.ReasonMatchTooLarge, "a match holds at most %d ledger lines", MaxMatchLines)
 	}
 	seen := map[int64]bool{}
 	for i, id := range in.StatementLines {
 		if seen[id] {
-			p.Add(fmt.Sprintf("statement_lines[%d]", i), "line_repeated", "statement line %d is named twice", id)
+			p.Add(fmt.Sprintf("statement_lines[%d]", i), ledger.ReasonLineRepeated, "statement line %d is named twice", id)
 		}
 		seen[id] = true
 	}
 	seenL := map[LineRef]bool{}
 	for i, r := range in.LedgerLines {
 		if seenL[r] {
-			p.Add(fmt.Sprintf("ledger_lines[%d]", i), "line_repeated", "ledger line %d/%d is named twice", r.EntryID, r.LineNo)
+			p.Add(fmt.Sprintf("ledger_lines[%d]", i), ledger.ReasonLineRepeated, "ledger line %d/%d is named twice", r.EntryID, r.LineNo)
 		}
 		seenL[r] = true
 	}

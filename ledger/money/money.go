@@ -22,7 +22,10 @@ const MaxMinor int64 = 999_999_999_999_999
 // optionally a point and more digits. No sign, exponent, spaces or commas.
 var plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
-// Reasons returned by ParseAmount, stable for API clients.
+// Reasons returned by ParseAmount, stable for API clients. They are the
+// slugs of ledger.ReasonAmount*: money cannot import ledger (ledger imports
+// money), so they are spelled here too and ledger's reasons test keeps the
+// two in step. Callers turn AmountError.Reason into a ledger.Reason.
 const (
 	ReasonAmountInvalid     = "amount_invalid"
 	ReasonAmountNotPositive = "amount_not_positive"

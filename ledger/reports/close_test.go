@@ -48,7 +48,7 @@ func (b *books) fiscalYears() map[int]reports.FiscalYear {
 // wantReason fails unless err is a ledger error with the code and reason.
 func wantReason(t *testing.T, err error, code ledger.Code, reason string) {
 	t.Helper()
-	if e := ledger.As(err); err == nil || e.Code != code || e.Reason != reason {
+	if e := ledger.As(err); err == nil || e.Code != code || string(e.Reason) != reason {
 		t.Fatalf("want %s/%s, got %v", code, reason, err)
 	}
 }

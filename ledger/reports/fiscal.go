@@ -27,13 +27,13 @@ func ResolveRetained(accounts []*ledger.Account, code string) (*ledger.Account, 
 	i := slices.IndexFunc(accounts, func(a *ledger.Account) bool { return a.Code == want })
 	switch {
 	case i < 0 && code == "":
-		p.Add(path, "retained_earnings_required", "the chart has no account %s: name the equity account that takes the result in retained_earnings_account", DefaultRetainedEarnings)
+		p.Add(path, ledger.ReasonRetainedEarningsRequired, "the chart has no account %s: name the equity account that takes the result in retained_earnings_account", DefaultRetainedEarnings)
 	case i < 0:
-		p.Add(path, "account_not_found", "account %q does not exist in this entity", code)
+		p.Add(path, ledger.ReasonAccountNotFound, "account %q does not exist in this entity", code)
 	case accounts[i].Type != ledger.Equity:
-		p.Add(path, "account_type_invalid", "account %s is of type %s; the result goes to an equity account", want, accounts[i].Type)
+		p.Add(path, ledger.ReasonAccountTypeInvalid, "account %s is of type %s; the result goes to an equity account", want, accounts[i].Type)
 	case accounts[i].Archived():
-		p.Add(path, "account_archived", "account %s is archived", want)
+		p.Add(path, ledger.ReasonAccountArchived, "account %s is archived", want)
 	default:
 		return accounts[i], nil
 	}
@@ -91,15 +91,15 @@ func ClosingDraft(ent *ledger.Entity, y int, accounts []*ledger.Account, yearTot
 	}
 	switch {
 	case len(archived) > 0:
-		return nil, 0, ledger.Errorf(ledger.CodeInvalid, "account_archived",
+		return nil, 0, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAccountArchived,
 			"accounts %s are archived but have a balance for fiscal year %d: unarchive them to close the year", strings.Join(archived, ", "), y)
 	case len(foreign) > 0:
-		return nil, 0, ledger.Errorf(ledger.CodeInvalid, "account_currency_mismatch",
+		return nil, 0, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAccountCurrencyMismatch,
 			"accounts %s take only a foreign currency; close their balances for fiscal year %d by hand first", strings.Join(foreign, ", "), y)
 	case len(d.Lines) == 0:
 		return nil, 0, nil
 	case len(d.Lines) >= ledger.MaxLines:
-		return nil, 0, ledger.Errorf(ledger.CodeInvalid, "lines_too_many",
+		return nil, 0, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonLinesTooMany,
 			"%d revenue and expense accounts have a balance; a closing entry has at most %d lines", len(d.Lines), ledger.MaxLines-1)
 	}
 	if result != 0 {

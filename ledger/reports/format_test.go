@@ -170,7 +170,7 @@ func TestResolveRetained(t *testing.T) {
 		got := ""
 		if err != nil {
 			e := ledger.As(err)
-			got = e.Reason
+			got = string(e.Reason)
 			if len(e.Fields) != 1 || e.Fields[0].Path != "retained_earnings_account" {
 				t.Errorf("%q: fields %v", c.code, e.Fields)
 			}

@@ -174,7 +174,7 @@ func (gl *GeneralLedger) ReadPage(after *LedgerPosition, limit int) error {
 			start = slices.IndexFunc(list, func(la ledgerAccount) bool { return la.acc.Code == after.Account })
 			if start < 0 {
 				var p ledger.Problems
-				p.Add("cursor", "cursor_invalid", "cursor is not one this API returned for this report")
+				p.Add("cursor", ledger.ReasonCursorInvalid, "cursor is not one this API returned for this report")
 				return p.Err()
 			}
 		}

@@ -60,7 +60,7 @@ func withoutClosing(totals, closing map[int64]ledger.Totals) {
 
 // overflow is the error of a total past what the ledger holds.
 func overflow() error {
-	return ledger.Errorf(ledger.CodeInvalid, "amount_too_large", "a report total exceeds the largest amount the ledger holds")
+	return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAmountTooLarge, "a report total exceeds the largest amount the ledger holds")
 }
 
 // add adds v to *acc; false when the sum would overflow.

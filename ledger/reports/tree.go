@@ -67,7 +67,7 @@ func buildTree(accounts []*ledger.Account, typ ledger.AccountType, amount func(*
 	var sum func(n *node, depth int) error
 	sum = func(n *node, depth int) error {
 		if depth > maxDepth {
-			return ledger.Errorf(ledger.CodeInternal, "chart_too_deep", "the chart's parent accounts nest more than %d levels", maxDepth)
+			return ledger.Errorf(ledger.CodeInternal, ledger.ReasonChartTooDeep, "the chart's parent accounts nest more than %d levels", maxDepth)
 		}
 		n.total = n.own
 		for _, c := range n.children {

@@ -51,7 +51,7 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 			return err
 		}
 		if existing[in.Code] != nil {
-			return ledger.Errorf(ledger.CodeConflict, "account_code_taken", "account code %s already exists in this entity", in.Code)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAccountCodeTaken, "account code %s already exists in this entity", in.Code)
 		}
 		var parentID *int64
 		if in.Parent != "" {
@@ -61,13 +61,13 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 			}
 			parent := parents[in.Parent]
 			if parent == nil {
-				return &ledger.Error{Code: ledger.CodeInvalid, Reason: "parent_not_found", Message: "parent account " + in.Parent + " does not exist in this entity",
-					Fields: []ledger.FieldError{{Path: "parent", Reason: "parent_not_found", Message: "no such account"}}}
+				return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonParentNotFound, Message: "parent account " + in.Parent + " does not exist in this entity",
+					Fields: []ledger.FieldError{{Path: "parent", Reason: ledger.ReasonParentNotFound, Message: "no such account"}}}
 			}
 			if parent.Type != in.Type {
-				return &ledger.Error{Code: ledger.CodeInvalid, Reason: "parent_type_mismatch",
+				return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonParentTypeMismatch,
 					Message: "parent account " + parent.Code + " is of type " + string(parent.Type) + ", not " + string(in.Type),
-					Fields:  []ledger.FieldError{{Path: "parent", Reason: "parent_type_mismatch", Message: "a parent has the same type as its children"}}}
+					Fields:  []ledger.FieldError{{Path: "parent", Reason: ledger.ReasonParentTypeMismatch, Message: "a parent has the same type as its children"}}}
 			}
 			parentID = &parent.ID
 		}
@@ -80,7 +80,7 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		err = s.conn(ctx).Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, currency, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, in.Code, in.Name, string(in.Type), parentID, currency, t, t).Scan(&id).Error
 		if isDuplicate(translate(err), "accounts_code_unique", "accounts.code") {
-			return ledger.Errorf(ledger.CodeConflict, "account_code_taken", "account code %s already exists in this entity", in.Code)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAccountCodeTaken, "account code %s already exists in this entity", in.Code)
 		}
 		if err != nil {
 			return err

@@ -201,11 +201,11 @@ func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, 
 			return err
 		}
 		if d != nil && d.After(e.Today()) {
-			return fieldError(ledger.CodeInvalid, "lock_date", "lock_date_future", "the lock date %s is after today (%s): only past periods can be closed", d, e.Today())
+			return fieldError(ledger.CodeInvalid, "lock_date", ledger.ReasonLockDateFuture, "the lock date %s is after today (%s): only past periods can be closed", d, e.Today())
 		}
 		backwards := e.LockDate != nil && (d == nil || d.Before(*e.LockDate))
 		if backwards && p.Role != ledger.RoleAdmin {
-			return ledger.Errorf(ledger.CodeForbidden, "lock_date_backwards",
+			return ledger.Errorf(ledger.CodeForbidden, ledger.ReasonLockDateBackwards,
 				"only an admin may move the lock date back from %s or clear it", e.LockDate)
 		}
 		from := e.LockDate

@@ -55,7 +55,7 @@ func (s *Store) resolver(p *ledger.Principal, ent *ledger.Entity, d *ledger.Draf
 // entry_unbalanced).
 func (s *Store) PostDraft(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, d *ledger.Draft) (*ledger.Entry, error) {
 	if ent.Locked(d.Date) {
-		return nil, ledger.Errorf(ledger.CodeInvalid, "period_locked", "date %s is on or before the lock date %s", d.Date, ent.LockDate)
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPeriodLocked, "date %s is on or before the lock date %s", d.Date, ent.LockDate)
 	}
 	d.FiscalYear = d.Date.FiscalYear(ent.FiscalYearStartMonth)
 	out, err := s.post(ctx, nil, s.resolver(p, ent, d))
@@ -87,14 +87,14 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 			return nil, err
 		}
 		if orig.ReversedBy != nil {
-			return nil, ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %s is already reversed by entry %d", orig.NumberText(), *orig.ReversedBy)
+			return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonEntryAlreadyReversed, "entry %s is already reversed by entry %d", orig.NumberText(), *orig.ReversedBy)
 		}
 		if date.Before(orig.Date) {
-			return nil, fieldError(ledger.CodeInvalid, "date", "reversal_before_original", "a reversal is dated on or after the entry it reverses (%s); the reversal date is %s%s",
+			return nil, fieldError(ledger.CodeInvalid, "date", ledger.ReasonReversalBeforeOriginal, "a reversal is dated on or after the entry it reverses (%s); the reversal date is %s%s",
 				orig.Date, date, defaulted)
 		}
 		if ent.Locked(date) {
-			return nil, fieldError(ledger.CodeInvalid, "date", "period_locked", "date %s is on or before the lock date %s", date, ent.LockDate)
+			return nil, fieldError(ledger.CodeInvalid, "date", ledger.ReasonPeriodLocked, "date %s is on or before the lock date %s", date, ent.LockDate)
 		}
 		ids := make([]int64, len(orig.Lines))
 		for i, l := range orig.Lines {
@@ -106,7 +106,7 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 		}
 		for _, l := range orig.Lines {
 			if a := accounts[l.AccountID]; a == nil || a.Archived() {
-				return nil, ledger.Errorf(ledger.CodeInvalid, "account_archived", "account %s is archived; unarchive it to reverse this entry", l.AccountCode)
+				return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAccountArchived, "account %s is archived; unarchive it to reverse this entry", l.AccountCode)
 			}
 		}
 		rev := orig.Reversal(date, date.FiscalYear(ent.FiscalYearStartMonth), strings.TrimSpace(description))
@@ -115,7 +115,7 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 	}
 	out, err := s.post(ctx, idem, resolve)
 	if isDuplicate(err, "journal_entries_reversal_unique", "journal_entries.reverses_id") {
-		return nil, ledger.Errorf(ledger.CodeConflict, "entry_already_reversed", "entry %d is already reversed", id)
+		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonEntryAlreadyReversed, "entry %d is already reversed", id)
 	}
 	return out, err
 }
@@ -213,7 +213,7 @@ func (s *Store) postPG(ctx context.Context, e *ledger.Entry, idem *ledger.IdemRe
 		if out, rerr := s.replayOr(ctx, idem, err); out != nil || !isDuplicate(translate(err), "idempotency_keys_pkey") {
 			return out, rerr
 		}
-		return nil, ledger.Errorf(ledger.CodeConflict, "idempotency_key_in_use", "a request with this Idempotency-Key is in progress; retry later")
+		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonIdempotencyKeyInUse, "a request with this Idempotency-Key is in progress; retry later")
 	}
 	e.ID, e.Number = id.Int64, number.Int64
 	out := &ledger.Posted{Entry: e}
@@ -232,7 +232,7 @@ func (s *Store) pool(ctx context.Context) gorm.ConnPool {
 	return s.sqlDB
 }
 
-func fieldError(code ledger.Code, path, reason, format string, args ...any) *ledger.Error {
+func fieldError(code ledger.Code, path string, reason ledger.Reason, format string, args ...any) *ledger.Error {
 	msg := fmt.Sprintf(format, args...)
 	return &ledger.Error{Code: code, Reason: reason, Message: msg, Fields: []ledger.FieldError{{Path: path, Reason: reason, Message: msg}}}
 }

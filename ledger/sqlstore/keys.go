@@ -66,7 +66,7 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 			}
 			for i, id := range in.Entities {
 				if !slices.Contains(found, id) {
-					return fieldError(ledger.CodeInvalid, pathIndex("entities", i), "entity_not_found", "entity %d does not exist", id)
+					return fieldError(ledger.CodeInvalid, pathIndex("entities", i), ledger.ReasonEntityNotFound, "entity %d does not exist", id)
 				}
 			}
 		}
@@ -163,7 +163,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*ledger.Princi
 		return nil, translate(err)
 	}
 	if len(rows) == 0 {
-		return nil, ledger.Errorf(ledger.CodeUnauthorized, "key_invalid", "the API key is unknown or revoked")
+		return nil, ledger.Errorf(ledger.CodeUnauthorized, ledger.ReasonKeyInvalid, "the API key is unknown or revoked")
 	}
 	k := rows[0].key()
 	return &ledger.Principal{KeyID: k.ID, Name: k.Name, Role: k.Role, Entities: k.Entities}, nil

@@ -234,11 +234,11 @@ func (s *Store) ClosingTotals(ctx context.Context, entityID int64, from, to ledg
 func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *ledger.CloseInput) (*ledger.FiscalYearClose, *ledger.Entry, error) {
 	first, last := reports.YearBounds(in.FiscalYear, ent.FiscalYearStartMonth)
 	if !in.Date.IsZero() && in.Date.Compare(last) != 0 {
-		return nil, nil, fieldError(ledger.CodeInvalid, "date", "closing_date_invalid",
+		return nil, nil, fieldError(ledger.CodeInvalid, "date", ledger.ReasonClosingDateInvalid,
 			"a closing entry is dated the last day of its fiscal year, %s; leave date out or send that date", last)
 	}
 	if today := ent.Today(); last.After(today) {
-		return nil, nil, ledger.Errorf(ledger.CodeInvalid, "year_not_ended",
+		return nil, nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonYearNotEnded,
 			"fiscal year %d ends on %s, after today (%s): only an ended year can be closed", in.FiscalYear, last, today)
 	}
 	var (
@@ -278,7 +278,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 		// there would be stranded once this close locks the earlier dates.
 		for _, a := range accounts {
 			if (a.Type == ledger.Revenue || a.Type == ledger.Expense) && before[a.ID].Net() != 0 {
-				return ledger.Errorf(ledger.CodeConflict, "earlier_year_open",
+				return ledger.Errorf(ledger.CodeConflict, ledger.ReasonEarlierYearOpen,
 					"account %s still carries a result of a year before %d: close the earlier fiscal years first", a.Code, in.FiscalYear)
 			}
 		}
@@ -296,7 +296,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 			return err
 		}
 		if c, closed := reports.YearClosed(closes, in.FiscalYear, accounts, year); closed {
-			err := ledger.Errorf(ledger.CodeConflict, "fiscal_year_closed", "fiscal year %d was closed on %s", in.FiscalYear, c.At.Format(time.DateOnly))
+			err := ledger.Errorf(ledger.CodeConflict, ledger.ReasonFiscalYearClosed, "fiscal year %d was closed on %s", in.FiscalYear, c.At.Format(time.DateOnly))
 			err.Details = map[string]any{"closing_entry_id": c.EntryID}
 			return err
 		}
@@ -306,7 +306,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 		}
 		if d != nil {
 			if e.Locked(last) {
-				return ledger.Errorf(ledger.CodeInvalid, "period_locked",
+				return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPeriodLocked,
 					"the year end %s is on or before the lock date %s: an admin must move the lock date back before the year can be closed", last, e.LockDate)
 			}
 			if entry, err = s.PostDraft(ctx, p, e, d); err != nil {

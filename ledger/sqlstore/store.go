@@ -291,7 +291,7 @@ func translate(err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "request_cancelled", Message: "the request was cancelled or timed out", Cause: err}
+		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonRequestCancelled, Message: "the request was cancelled or timed out", Cause: err}
 	}
 	if Unreachable(err) {
 		return errUnreachable(err)
@@ -299,29 +299,29 @@ func translate(err error) error {
 	code, msg := sqlState(err)
 	switch {
 	case code == "BOL01":
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "entry_immutable", Message: "posted entries never change; post a reversal instead", Cause: err}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonEntryImmutable, Message: "posted entries never change; post a reversal instead", Cause: err}
 	case code == "BOL02":
-		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "entry_unbalanced", Message: "the entry does not balance", Cause: err}
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonEntryUnbalanced, Message: "the entry does not balance", Cause: err}
 	case code == "BOL04":
-		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "account_archived", Message: "an account of the entry is archived or takes another currency", Cause: err}
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonAccountArchived, Message: "an account of the entry is archived or takes another currency", Cause: err}
 	case code == "BOL03":
-		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "period_locked", Message: "the entry date is on or before the lock date", Cause: err}
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonPeriodLocked, Message: "the entry date is on or before the lock date", Cause: err}
 	case code == "BOL05":
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_immutable", Message: "an issued invoice never changes; void it or issue a credit note", Cause: err}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonInvoiceImmutable, Message: "an issued invoice never changes; void it or issue a credit note", Cause: err}
 	case code == "BOL06":
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "record_immutable", Message: "this record never changes once written (orders, their lines and history, events, imported bank statements)", Cause: err}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonRecordImmutable, Message: "this record never changes once written (orders, their lines and history, events, imported bank statements)", Cause: err}
 	case code == "BOL07":
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "entry_reconciled", Message: "the entry has lines reconciled with a bank statement; unmatch them before reversing it", Cause: err}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonEntryReconciled, Message: "the entry has lines reconciled with a bank statement; unmatch them before reversing it", Cause: err}
 	case code == "23514" && strings.Contains(msg, "_range"):
-		return &ledger.Error{Code: ledger.CodeConflict, Reason: "settlement_out_of_range", Message: "the change would settle or credit a document beyond its total", Cause: err}
+		return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonSettlementOutOfRange, Message: "the change would settle or credit a document beyond its total", Cause: err}
 	case code == "23505":
 		return fmt.Errorf("%w: %s", errDuplicate, msg)
 	case code == "22021" || code == "22P05":
-		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "text_invalid", Message: "a text holds a character the database cannot store", Cause: err}
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonTextInvalid, Message: "a text holds a character the database cannot store", Cause: err}
 	case code == "22003":
-		return &ledger.Error{Code: ledger.CodeInvalid, Reason: "amount_too_large", Message: "a total would exceed the largest amount the ledger holds", Cause: err}
+		return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonAmountTooLarge, Message: "a total would exceed the largest amount the ledger holds", Cause: err}
 	case code == "40001" || code == "40P01" || code == "SQLITE_BUSY":
-		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "database_busy", Message: "the database is busy; retry the request", Cause: err}
+		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonDatabaseBusy, Message: "the database is busy; retry the request", Cause: err}
 	}
 	return ledger.Internal(err)
 }

@@ -130,6 +130,10 @@ func TestDatabaseRefusesBreaches(t *testing.T) {
 		}
 		return "?"
 	}
+	// Law 2: posted entries and lines never change (BOL01, the triggers
+	// journal_entries_immutable/journal_lines_immutable/journal_lines_entry_open
+	// on PostgreSQL, journal_*_no_update/_no_delete/journal_lines_entry_open on
+	// SQLite).
 	for name, q := range map[string]string{
 		"update line":  `UPDATE journal_lines SET debit_minor = debit_minor + 1 WHERE entity_id = ` + ph(1) + ` AND entry_id = ` + ph(2),
 		"delete line":  `DELETE FROM journal_lines WHERE entity_id = ` + ph(1) + ` AND entry_id = ` + ph(2),
@@ -138,8 +142,12 @@ func TestDatabaseRefusesBreaches(t *testing.T) {
 		"add a line": `INSERT INTO journal_lines (entity_id, entry_id, line_no, account_id, date, debit_minor, credit_minor, currency, amount_minor)
 			SELECT entity_id, entry_id, 3, account_id, date, 1, 0, currency, 1 FROM journal_lines WHERE entity_id = ` + ph(1) + ` AND entry_id = ` + ph(2) + ` AND line_no = 1`,
 	} {
-		if _, err := db.Exec(q, ent.ID, e.ID); err == nil {
-			t.Errorf("%s: the database accepted it", name)
+		_, err := db.Exec(q, ent.ID, e.ID)
+		sqltest.WantRefused(t, name, err, "BOL01")
+		if err != nil {
+			if le := ledger.As(sqlstore.Translate(err)); le.Reason != "entry_immutable" {
+				t.Errorf("%s: translated to %q; want entry_immutable", name, le.Reason)
+			}
 		}
 	}
 
@@ -177,16 +185,13 @@ func TestDatabaseRefusesBreaches(t *testing.T) {
 		}
 		return exec(insEntry, ent.ID)
 	})
-	if err == nil {
-		t.Fatal("the database accepted an unbalanced entry")
-	}
-	// Lines whose entry never comes are refused at commit.
+	sqltest.WantRefused(t, "an unbalanced entry", err, "BOL02") // law 1: journal_entries_check
+	// Lines whose entry never comes are refused at commit: their deferred
+	// foreign key to journal_entries.
 	err = inTx(func(exec func(string, ...any) error) error {
 		return exec(insLine, ent.ID, 1, rentID, 100, 0, 100)
 	})
-	if err == nil {
-		t.Fatal("the database accepted a line without an entry")
-	}
+	sqltest.WantRefused(t, "a line without an entry", err, "23503")
 	mustVerify(t, st)
 }
 

@@ -24,7 +24,7 @@ import (
 // with Retry-After, never 500, so that clients retry rather than report a
 // bug. Its Cause is the driver's error, for the log.
 func errUnreachable(cause error) *ledger.Error {
-	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: "database_unreachable",
+	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonDatabaseUnreachable,
 		Message: "the database cannot be reached; retry shortly", Cause: cause}
 }
 
@@ -37,7 +37,7 @@ func Unreachable(err error) bool {
 		return false
 	}
 	var le *ledger.Error
-	if errors.As(err, &le) && le.Reason == "database_unreachable" {
+	if errors.As(err, &le) && le.Reason == ledger.ReasonDatabaseUnreachable {
 		return true
 	}
 	var (

@@ -17,7 +17,7 @@ import (
 // statusConflict is the 409 for a move the life cycle forbids; it names
 // the current status (also as the problem's current_status member).
 func statusConflict(o *orders.Order, to orders.Status, why string) error {
-	return &ledger.Error{Code: ledger.CodeConflict, Reason: "order_status_conflict",
+	return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonOrderStatusConflict,
 		Message: fmt.Sprintf("order %q is %s; %s", o.ExternalID, o.Status, why),
 		Details: map[string]any{"current_status": string(o.Status), "requested_status": string(to)}}
 }
@@ -45,7 +45,7 @@ func (s *Store) move(ctx context.Context, p *ledger.Principal, ent *ledger.Entit
 			return res.Error
 		}
 		if res.RowsAffected != 1 { // cannot happen under the row lock; guard anyway
-			return ledger.Errorf(ledger.CodeConflict, "concurrent_change", "order %q changed meanwhile; retry", o.ExternalID)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonConcurrentChange, "order %q changed meanwhile; retry", o.ExternalID)
 		}
 		ch, err := s.recordChange(ctx, p, o, &from, to, reason, invoiceID, t)
 		if err != nil {
@@ -73,8 +73,8 @@ const maxReason = 500
 func (s *Store) MoveOrder(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, to orders.Status, reason string) (*orders.Order, *invoicing.Invoice, error) {
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) > maxReason {
-		return nil, nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: "field_too_long", Message: fmt.Sprintf("reason is longer than %d characters", maxReason),
-			Fields: []ledger.FieldError{{Path: "reason", Reason: "field_too_long", Message: "too long"}}}
+		return nil, nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonFieldTooLong, Message: fmt.Sprintf("reason is longer than %d characters", maxReason),
+			Fields: []ledger.FieldError{{Path: "reason", Reason: ledger.ReasonFieldTooLong, Message: "too long"}}}
 	}
 	var out *orders.Order
 	var inv *invoicing.Invoice
@@ -132,12 +132,12 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 		return nil, nil, err
 	}
 	if p.Role == ledger.RoleIntegration && !set.IntegrationMayInvoice {
-		return nil, nil, ledger.Errorf(ledger.CodeForbidden, "integration_may_not_invoice",
+		return nil, nil, ledger.Errorf(ledger.CodeForbidden, ledger.ReasonIntegrationMayNotInvoice,
 			"this entity's order settings let only its accountants invoice orders (integration_may_invoice is false)")
 	}
 	if orderID == 0 && in.CustomerID == nil {
-		return nil, nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: "field_required", Message: "customer_id is required: whose fulfilled orders to invoice",
-			Fields: []ledger.FieldError{{Path: "customer_id", Reason: "field_required", Message: "customer_id is required"}}}
+		return nil, nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonFieldRequired, Message: "customer_id is required: whose fulfilled orders to invoice",
+			Fields: []ledger.FieldError{{Path: "customer_id", Reason: ledger.ReasonFieldRequired, Message: "customer_id is required"}}}
 	}
 	var inv *invoicing.Invoice
 	var list []*orders.Order
@@ -155,8 +155,8 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 		} else {
 			if _, err := s.Customer(ctx, ent.ID, *in.CustomerID); err != nil {
 				if ledger.IsCode(err, ledger.CodeNotFound) {
-					return &ledger.Error{Code: ledger.CodeInvalid, Reason: "customer_not_found", Message: fmt.Sprintf("customer %d does not exist in this entity", *in.CustomerID),
-						Fields: []ledger.FieldError{{Path: "customer_id", Reason: "customer_not_found", Message: "no such customer"}}}
+					return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonCustomerNotFound, Message: fmt.Sprintf("customer %d does not exist in this entity", *in.CustomerID),
+						Fields: []ledger.FieldError{{Path: "customer_id", Reason: ledger.ReasonCustomerNotFound, Message: "no such customer"}}}
 				}
 				return err
 			}
@@ -169,7 +169,7 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 				return err
 			}
 			if len(list) == 0 {
-				return ledger.Errorf(ledger.CodeConflict, "no_orders_to_invoice", "customer %d has no fulfilled orders waiting for an invoice", *in.CustomerID)
+				return ledger.Errorf(ledger.CodeConflict, ledger.ReasonNoOrdersToInvoice, "customer %d has no fulfilled orders waiting for an invoice", *in.CustomerID)
 			}
 			// One invoice holds at most MaxInvoiceLines lines: the oldest
 			// orders that fit are invoiced now, the rest by the next request.
@@ -188,9 +188,9 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 			}
 		}
 		if len(currencies) > 1 {
-			return &ledger.Error{Code: ledger.CodeInvalid, Reason: "orders_currency_mixed",
+			return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonOrdersCurrencyMixed,
 				Message: fmt.Sprintf("the fulfilled orders are in %s; an invoice is in one currency: send currency", strings.Join(currencies, ", ")),
-				Fields:  []ledger.FieldError{{Path: "currency", Reason: "orders_currency_mixed", Message: "choose one of " + strings.Join(currencies, ", ")}}}
+				Fields:  []ledger.FieldError{{Path: "currency", Reason: ledger.ReasonOrdersCurrencyMixed, Message: "choose one of " + strings.Join(currencies, ", ")}}}
 		}
 		if inv, err = s.invoiceFrom(ctx, p, ent, list, in); err != nil {
 			return err
@@ -270,37 +270,31 @@ func (s *Store) release(ctx context.Context, p *ledger.Principal, ent *ledger.En
 	return list, s.move(ctx, p, ent, list, orders.Fulfilled, reason, nil, sqlstore.Now())
 }
 
-// UpdateInvoice edits a draft as invoicing does, except that a draft made
-// from orders keeps the lines, customer and currency of its orders (they
-// link to the order lines, and the orders say they are invoiced by it):
-// its dates, notes and exchange rate may change. To invoice the orders
-// differently, delete the draft (the orders return to fulfilled).
-func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *invoicing.InvoiceInput) (*invoicing.Invoice, error) {
-	var out *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
-		list, err := s.locked(ctx, ent.ID, `AND invoice_id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if len(list) > 0 {
-			var fields []ledger.FieldError
-			for _, f := range []struct {
-				path string
-				sent bool
-			}{{"lines", in.Lines != nil}, {"customer_id", in.CustomerID != nil}, {"currency", in.Currency != nil}} {
-				if f.sent {
-					fields = append(fields, ledger.FieldError{Path: f.path, Reason: "invoice_from_orders", Message: f.path + " comes from the orders"})
-				}
-			}
-			if len(fields) > 0 {
-				return &ledger.Error{Code: ledger.CodeConflict, Reason: "invoice_from_orders", Fields: fields,
-					Message: fmt.Sprintf("invoice %d was made from orders %s: its lines, customer and currency are theirs; delete the draft to invoice them again", id, externalIDs(list))}
-			}
-		}
-		out, err = s.Store.UpdateInvoice(ctx, p, ent, id, in)
+// CheckDraftChange refuses a change to a draft made from orders that
+// would touch its lines, customer or currency (they link to the order
+// lines, and the orders say they are invoiced by it); its dates, notes and
+// exchange rate may change. To invoice the orders differently, delete the
+// draft (the orders return to fulfilled). It locks the draft's orders: the
+// invoicing store calls it first in its transaction (invoicing.OrderLinks).
+func (s *Store) CheckDraftChange(ctx context.Context, entityID, invoiceID int64, in *invoicing.InvoiceInput) error {
+	list, err := s.locked(ctx, entityID, `AND invoice_id = ?`, invoiceID)
+	if err != nil || len(list) == 0 {
 		return err
-	})
-	return out, err
+	}
+	var fields []ledger.FieldError
+	for _, f := range []struct {
+		path string
+		sent bool
+	}{{"lines", in.Lines != nil}, {"customer_id", in.CustomerID != nil}, {"currency", in.Currency != nil}} {
+		if f.sent {
+			fields = append(fields, ledger.FieldError{Path: f.path, Reason: ledger.ReasonInvoiceFromOrders, Message: f.path + " comes from the orders"})
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonInvoiceFromOrders, Fields: fields,
+		Message: fmt.Sprintf("invoice %d was made from orders %s: its lines, customer and currency are theirs; delete the draft to invoice them again", invoiceID, externalIDs(list))}
 }
 
 func externalIDs(list []*orders.Order) string {
@@ -311,34 +305,13 @@ func externalIDs(list []*orders.Order) string {
 	return strings.Join(ids, ", ")
 }
 
-// DeleteInvoice deletes a draft as invoicing does, first returning the
-// orders it was made from to fulfilled.
-func (s *Store) DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error {
-	return s.tx(ctx, func(ctx context.Context) error {
-		list, err := s.release(ctx, p, ent, id, "invoice draft deleted")
-		if err != nil {
-			return err
-		}
-		if err := s.Store.DeleteInvoice(ctx, p, ent, id); err != nil {
-			return err
-		}
-		return s.emitMoves(ctx, p, ent, list, nil)
-	})
-}
-
-// VoidInvoice voids an invoice as invoicing does and returns the orders it
-// was made from to fulfilled.
-func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Invoice, error) {
-	var out *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
-		list, err := s.release(ctx, p, ent, id, "invoice voided")
-		if err != nil {
-			return err
-		}
-		if out, err = s.Store.VoidInvoice(ctx, p, ent, id); err != nil {
-			return err
-		}
-		return s.emitMoves(ctx, p, ent, list, nil)
-	})
-	return out, err
+// ReleaseOrders returns the orders of an invoice that is being deleted or
+// voided to fulfilled, so that they can be invoiced again; emit writes
+// their events (invoicing.OrderLinks).
+func (s *Store) ReleaseOrders(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (func(context.Context) error, error) {
+	list, err := s.release(ctx, p, ent, invoiceID, reason)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error { return s.emitMoves(ctx, p, ent, list, nil) }, nil
 }

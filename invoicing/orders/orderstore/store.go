@@ -26,15 +26,25 @@ import (
 	"backoffice/ledger/sqlstore"
 )
 
-// Store is the invoicing store with orders added.
+// Store is the invoicing store with orders added. It overrides none of the
+// invoicing store's methods: invoicing calls orders through
+// invoicing.OrderLinks where an invoice change touches them.
 type Store struct {
 	*invstore.Store
 }
 
 var _ orders.Store = (*Store)(nil)
 
-// New wraps an invoicing store.
-func New(s *invstore.Store) *Store { return &Store{Store: s} }
+// New wraps an invoicing store and links it to orders, so that an invoice
+// updated, deleted or voided through either store keeps the orders it was
+// made from right (invoicing.OrderLinks).
+func New(s *invstore.Store) *Store {
+	o := &Store{Store: s}
+	s.LinkOrders(o)
+	return o
+}
+
+var _ invoicing.OrderLinks = (*Store)(nil)
 
 func (s *Store) db(ctx context.Context) *gorm.DB { return s.Conn(ctx) }
 
@@ -385,7 +395,7 @@ func sameOrder(prev *orders.Order, in *orders.Input, currency string) error {
 	if len(diff) == 0 {
 		return nil // the same order, with more or fewer customer details
 	}
-	return &ledger.Error{Code: ledger.CodeConflict, Reason: "order_external_id_conflict",
+	return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonOrderExternalIDConflict,
 		Message: fmt.Sprintf("order %q was already received with other content; send it exactly as before, or under a new external_id", prev.ExternalID),
 		Fields:  diff}
 }

@@ -135,7 +135,7 @@ func (s *Store) CreateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 			return err
 		}
 		if n >= MaxEndpoints {
-			return ledger.Errorf(ledger.CodeConflict, "endpoint_limit", "an entity has at most %d webhook endpoints; delete one first", MaxEndpoints)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonEndpointLimit, "an entity has at most %d webhook endpoints; delete one first", MaxEndpoints)
 		}
 		t := sqlstore.Now()
 		err := s.db(ctx).Raw(`INSERT INTO webhook_endpoints (entity_id, url, secret, events, description, enabled, created_by, created_at, updated_at)
@@ -332,7 +332,7 @@ func (s *Store) Deliveries(ctx context.Context, entityID, endpointID int64, f we
 		args = append(args, f.Status)
 	default:
 		var p ledger.Problems
-		p.Add("status", "parameter_invalid", "status %q is unknown; one of pending, delivered, failed", f.Status)
+		p.Add("status", ledger.ReasonParameterInvalid, "status %q is unknown; one of pending, delivered, failed", f.Status)
 		return nil, p.Err()
 	}
 	if err := s.endpointExists(ctx, entityID, endpointID); err != nil {
@@ -400,7 +400,7 @@ func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.
 			return err
 		}
 		if !ep.Enabled {
-			return ledger.Errorf(ledger.CodeConflict, "endpoint_disabled", "webhook endpoint %d is disabled; enable it to redeliver", endpointID)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonEndpointDisabled, "webhook endpoint %d is disabled; enable it to redeliver", endpointID)
 		}
 		t := sqlstore.Now()
 		// A person asks for it now: the endpoint's backoff ends (its count

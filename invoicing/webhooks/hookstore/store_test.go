@@ -92,7 +92,7 @@ func reasonOf(err error) string {
 	if err == nil {
 		return ""
 	}
-	return ledger.As(err).Reason
+	return string(ledger.As(err).Reason)
 }
 
 func types(list []*webhooks.Delivery) []string {

@@ -94,21 +94,21 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 	err := s.tx(ctx, func(ctx context.Context) error {
 		la, err := s.l.Account(ctx, ent.ID, a.AccountCode)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return invalid("account", "account_not_found", "account %q is not in the chart of accounts", a.AccountCode)
+			return invalid("account", ledger.ReasonAccountNotFound, "account %q is not in the chart of accounts", a.AccountCode)
 		} else if err != nil {
 			return err
 		}
 		switch {
 		case la.Type != ledger.Asset:
-			return invalid("account", "account_type_invalid", "a bank account is an asset account; %q is %s", la.Code, la.Type)
+			return invalid("account", ledger.ReasonAccountTypeInvalid, "a bank account is an asset account; %q is %s", la.Code, la.Type)
 		case la.Archived():
-			return invalid("account", "account_archived", "account %q is archived", la.Code)
+			return invalid("account", ledger.ReasonAccountArchived, "account %q is archived", la.Code)
 		case la.Currency != "" && la.Currency != a.Currency:
-			return invalid("currency", "account_currency_mismatch", "account %q takes only %s; the bank account is in %s", la.Code, la.Currency, a.Currency)
+			return invalid("currency", ledger.ReasonAccountCurrencyMismatch, "account %q takes only %s; the bank account is in %s", la.Code, la.Currency, a.Currency)
 		case la.Currency == "" && a.Currency != ent.Currency:
 			// A foreign-currency bank account needs a ledger account in
 			// that currency, so that its lines carry the bank's amounts.
-			return invalid("currency", "account_currency_mismatch", "a bank account in %s needs a ledger account that takes only %s; %q takes any currency", a.Currency, a.Currency, la.Code)
+			return invalid("currency", ledger.ReasonAccountCurrencyMismatch, "a bank account in %s needs a ledger account that takes only %s; %q takes any currency", a.Currency, a.Currency, la.Code)
 		}
 		a.AccountID = la.ID
 		t := sqlstore.Now()
@@ -121,7 +121,7 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ent.ID, a.AccountID, a.Name, a.IBAN, a.Currency, a.MatchWindowDays, mapping, t, t).Scan(&a.ID).Error
 		if sqlstore.IsDuplicate(translate(err), "bank_accounts") {
-			return ledger.Errorf(ledger.CodeConflict, "bank_account_exists", "account %s or IBAN %s is already a bank account of this entity", a.AccountCode, a.IBAN)
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonBankAccountExists, "account %s or IBAN %s is already a bank account of this entity", a.AccountCode, a.IBAN)
 		} else if err != nil {
 			return err
 		}

@@ -192,7 +192,7 @@ func TestReconcileAWeek(t *testing.T) {
 	} {
 		_, err := f.importCAMT(c.xml)
 		var e *ledger.Error
-		if !errors.As(err, &e) || e.Reason != c.reason {
+		if !errors.As(err, &e) || string(e.Reason) != c.reason {
 			t.Fatalf("%s: want %s, got %v", c.name, c.reason, err)
 		}
 		if c.path != "" {
@@ -249,10 +249,10 @@ func TestBankAccountRules(t *testing.T) {
 	} {
 		_, err := f.bs.CreateBankAccount(ctx, f.p, f.ent, &c.in)
 		var e *ledger.Error
-		if !errors.As(err, &e) || (c.reason != "" && e.Reason != c.reason) {
+		if !errors.As(err, &e) || (c.reason != "" && string(e.Reason) != c.reason) {
 			t.Fatalf("%s: want %s, got %v", c.name, c.reason, err)
 		}
-		wantErr(t, err, e.Code, e.Reason, c.path)
+		wantErr(t, err, e.Code, string(e.Reason), c.path)
 	}
 	_, err := f.bs.CreateBankAccount(ctx, f.p, f.ent, &bank.AccountInput{Account: ptr("1000"), IBAN: ptr(rentIBAN)})
 	wantErr(t, err, ledger.CodeConflict, "bank_account_exists", "")

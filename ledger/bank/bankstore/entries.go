@@ -70,16 +70,16 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 			return err
 		}
 		if counter == "" {
-			return invalid("account", "account_required", "account is required: no counter account is remembered for this line's counterparty")
+			return invalid("account", ledger.ReasonAccountRequired, "account is required: no counter account is remembered for this line's counterparty")
 		}
 		ca, err := s.l.Account(ctx, ent.ID, counter)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return invalid("account", "account_not_found", "account %q is not in the chart of accounts", counter)
+			return invalid("account", ledger.ReasonAccountNotFound, "account %q is not in the chart of accounts", counter)
 		} else if err != nil {
 			return err
 		}
 		if ca.ID == a.AccountID {
-			return invalid("account", "account_invalid", "the counter account must be another account than the bank account %s itself", a.AccountCode)
+			return invalid("account", ledger.ReasonAccountInvalid, "the counter account must be another account than the bank account %s itself", a.AccountCode)
 		}
 		e, err := s.postLine(ctx, p, ent, a, l, counter, in)
 		if err != nil {
@@ -140,11 +140,11 @@ func (s *Store) postLine(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	if a.Currency != ent.Currency {
 		ei.Lines[0].Currency, ei.Lines[1].Currency = a.Currency, a.Currency
 		if in.ExchangeRate == nil {
-			return nil, invalid("exchange_rate", "exchange_rate_required", "the bank account is in %s: give the exchange rate to %s", a.Currency, ent.Currency)
+			return nil, invalid("exchange_rate", ledger.ReasonExchangeRateRequired, "the bank account is in %s: give the exchange rate to %s", a.Currency, ent.Currency)
 		}
 		ei.ExchangeRate = *in.ExchangeRate
 	} else if in.ExchangeRate != nil {
-		return nil, invalid("exchange_rate", "exchange_rate_unused", "the bank account is in the functional currency %s; no exchange rate applies", ent.Currency)
+		return nil, invalid("exchange_rate", ledger.ReasonExchangeRateUnused, "the bank account is in the functional currency %s; no exchange rate applies", ent.Currency)
 	}
 	posted, err := s.l.PostEntry(ctx, p, ent, ei, nil)
 	if err != nil {
@@ -164,7 +164,7 @@ func (s *Store) lockLine(ctx context.Context, ent *ledger.Entity, bankID, lineID
 		return nil, nil, err
 	}
 	if l.MatchID != nil {
-		return nil, nil, ledger.Errorf(ledger.CodeConflict, "line_already_matched", "statement line %d is already matched (match %d); unmatch it first", l.ID, *l.MatchID)
+		return nil, nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonLineAlreadyMatched, "statement line %d is already matched (match %d); unmatch it first", l.ID, *l.MatchID)
 	}
 	return a, l, nil
 }
@@ -237,7 +237,7 @@ func (s *Store) propose(ctx context.Context, ent *ledger.Entity, a *bank.Account
 // reconciles it with the payment's entry.
 func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, lineID int64, in *bank.CashInput) (*bank.Match, error) {
 	if s.rec == nil {
-		return nil, ledger.Errorf(ledger.CodeConflict, "cash_application_unavailable", "this service has no invoicing to apply payments to")
+		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonCashApplicationUnavailable, "this service has no invoicing to apply payments to")
 	}
 	var out *bank.Match
 	err := s.tx(ctx, func(ctx context.Context) error {
@@ -246,7 +246,7 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 			return err
 		}
 		if l.AmountMinor <= 0 {
-			return invalid("", "line_not_incoming", "statement line %d is money out (%s); only money in is a customer payment", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
+			return invalid("", ledger.ReasonLineNotIncoming, "statement line %d is money out (%s); only money in is a customer payment", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
 		}
 		if err := s.postable(ctx, ent, a); err != nil {
 			return err
@@ -272,10 +272,10 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 			}
 			i := slices.IndexFunc(props, func(p *bank.Proposal) bool { return p.Line.ID == l.ID })
 			if i < 0 {
-				return invalid("allocations", "no_proposal", "statement line %d names no open invoices of one customer whose open amounts add up to %s; give the allocations", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
+				return invalid("allocations", ledger.ReasonNoProposal, "statement line %d names no open invoices of one customer whose open amounts add up to %s; give the allocations", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
 			}
 			if in.CustomerID != nil && *in.CustomerID != props[i].CustomerID {
-				return invalid("customer_id", "customer_mismatch", "the invoices statement line %d names are customer %d's, not customer %d's; give the allocations", l.ID, props[i].CustomerID, *in.CustomerID)
+				return invalid("customer_id", ledger.ReasonCustomerMismatch, "the invoices statement line %d names are customer %d's, not customer %d's; give the allocations", l.ID, props[i].CustomerID, *in.CustomerID)
 			}
 			r.CustomerID, r.Allocations = props[i].CustomerID, props[i].Allocations
 		} else {
@@ -285,11 +285,11 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 				amt, err := money.ParseAmount(al.Amount, exponent(a.Currency))
 				if err != nil {
 					ae, _ := err.(*money.AmountError)
-					p.Add(fmt.Sprintf("allocations[%d].amount", i), ae.Reason, "%s", ae.Message)
+					p.Add(fmt.Sprintf("allocations[%d].amount", i), ledger.Reason(ae.Reason), "%s", ae.Message)
 					continue
 				}
 				if al.InvoiceID <= 0 {
-					p.Add(fmt.Sprintf("allocations[%d].invoice_id", i), "field_required", "invoice_id is required")
+					p.Add(fmt.Sprintf("allocations[%d].invoice_id", i), ledger.ReasonFieldRequired, "invoice_id is required")
 				}
 				total += amt
 				r.Allocations = append(r.Allocations, bank.Allocation{InvoiceID: al.InvoiceID, AmountMinor: amt})
@@ -298,7 +298,7 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 				return err
 			}
 			if total > l.AmountMinor {
-				return invalid("allocations", "allocations_exceed_line", "the allocations add up to %s, more than the line's %s",
+				return invalid("allocations", ledger.ReasonAllocationsExceedLine, "the allocations add up to %s, more than the line's %s",
 					money.Format(total, exponent(a.Currency)), money.Format(l.AmountMinor, exponent(a.Currency)))
 			}
 		}
@@ -335,7 +335,7 @@ func (s *Store) postable(ctx context.Context, ent *ledger.Entity, a *bank.Accoun
 		return err
 	}
 	if la.Archived() {
-		return ledger.Errorf(ledger.CodeConflict, "bank_account_archived", "the ledger account %s of bank account %d is archived: unarchive it to post to it", a.AccountCode, a.ID)
+		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonBankAccountArchived, "the ledger account %s of bank account %d is archived: unarchive it to post to it", a.AccountCode, a.ID)
 	}
 	return nil
 }

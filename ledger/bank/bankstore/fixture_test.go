@@ -145,7 +145,7 @@ func wantErr(t *testing.T, err error, code ledger.Code, reason, path string) {
 	if !errors.As(err, &e) {
 		t.Fatalf("want %s, got %v", reason, err)
 	}
-	if e.Code != code || e.Reason != reason {
+	if e.Code != code || string(e.Reason) != reason {
 		t.Fatalf("want %s (%s), got %s (%s): %s", reason, code, e.Reason, e.Code, e.Message)
 	}
 	if path == "" {

@@ -37,7 +37,7 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 			return err
 		}
 		if a.Currency != unlocked.Currency || (in.Format == bank.FormatCSV && !sameMapping(a.CSVMapping, unlocked.CSVMapping)) {
-			return ledger.Errorf(ledger.CodeConflict, "bank_account_changed", "the bank account's CSV mapping changed while the file was read; import it again")
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonBankAccountChanged, "the bank account's CSV mapping changed while the file was read; import it again")
 		}
 		sum := sha256.Sum256(in.Data)
 		hash := hex.EncodeToString(sum[:])
@@ -83,7 +83,7 @@ func parse(a *bank.Account, in *bank.ImportInput) ([]bank.ParsedStatement, error
 		return camt053.Parse(bytes.NewReader(in.Data))
 	case bank.FormatCSV:
 		if a.CSVMapping == nil {
-			return nil, invalid("format", "csv_mapping_missing", "bank account %d has no CSV mapping; save one (PATCH the bank account with csv_mapping) before importing CSV files", a.ID)
+			return nil, invalid("format", ledger.ReasonCSVMappingMissing, "bank account %d has no CSV mapping; save one (PATCH the bank account with csv_mapping) before importing CSV files", a.ID)
 		}
 		ps, err := csvstmt.Parse(bytes.NewReader(in.Data), a.CSVMapping, a.Currency)
 		if err != nil {
@@ -91,7 +91,7 @@ func parse(a *bank.Account, in *bank.ImportInput) ([]bank.ParsedStatement, error
 		}
 		return []bank.ParsedStatement{*ps}, nil
 	}
-	return nil, invalid("format", "format_invalid", "format is %q or %q, got %q", bank.FormatCAMT053, bank.FormatCSV, in.Format)
+	return nil, invalid("format", ledger.ReasonFormatInvalid, "format is %q or %q, got %q", bank.FormatCAMT053, bank.FormatCSV, in.Format)
 }
 
 // importer imports one statement of a file.
@@ -155,10 +155,10 @@ func (m *importer) ref() string {
 func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 	ps, a := m.ps, m.a
 	if ps.IBAN != "" && ps.IBAN != a.IBAN {
-		return nil, invalid(m.where("Acct/Id/IBAN"), "statement_iban_mismatch", "the statement is for IBAN %s; bank account %d is %s", ps.IBAN, a.ID, a.IBAN)
+		return nil, invalid(m.where("Acct/Id/IBAN"), ledger.ReasonStatementIBANMismatch, "the statement is for IBAN %s; bank account %d is %s", ps.IBAN, a.ID, a.IBAN)
 	}
 	if ps.Currency != "" && ps.Currency != a.Currency {
-		return nil, invalid(m.where("Acct/Ccy"), "statement_currency_mismatch", "the statement is in %s; bank account %d is in %s", ps.Currency, a.ID, a.Currency)
+		return nil, invalid(m.where("Acct/Ccy"), ledger.ReasonStatementCurrencyMismatch, "the statement is in %s; bank account %d is in %s", ps.Currency, a.ID, a.Currency)
 	}
 	ref := m.ref()
 	if old, err := m.s.statements(ctx, `entity_id = ? AND bank_account_id = ? AND statement_ref = ?`, m.ent.ID, a.ID, ref); err != nil {
@@ -182,7 +182,7 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 		if m.in.Format != bank.FormatCSV {
 			// A bank statement either is new or was imported whole; one
 			// sharing lines with an earlier one overlaps it.
-			return nil, invalid(m.line(&l), "statement_overlap", "the line with bank reference %s (%s) was imported before with another statement: this statement overlaps an earlier one", l.BankRef, l.Where)
+			return nil, invalid(m.line(&l), ledger.ReasonStatementOverlap, "the line with bank reference %s (%s) was imported before with another statement: this statement overlaps an earlier one", l.BankRef, l.Where)
 		}
 		m.skipped++
 	}
@@ -195,19 +195,19 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 		// A bank's statement books its lines within its period.
 		for _, l := range lines {
 			if (!ps.From.IsZero() && l.BookingDate.Before(ps.From)) || (!ps.To.IsZero() && l.BookingDate.After(ps.To)) {
-				return nil, invalid(m.line(&l), "line_outside_period", "the line with bank reference %s is booked on %s, outside the statement's period %s to %s",
+				return nil, invalid(m.line(&l), ledger.ReasonLineOutsidePeriod, "the line with bank reference %s is booked on %s, outside the statement's period %s to %s",
 					l.BankRef, l.BookingDate, ps.From, ps.To)
 			}
 		}
 		if m.prev != nil && !ps.From.IsZero() && ps.From.Before(m.prev.To) {
-			return nil, invalid(m.where("FrToDt"), "statement_overlap", "the statement's period starts on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
+			return nil, invalid(m.where("FrToDt"), ledger.ReasonStatementOverlap, "the statement's period starts on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
 				ps.From, m.prev.Ref, m.prev.To)
 		}
 	}
 	if m.prev != nil {
 		for _, l := range lines {
 			if l.BookingDate.Before(m.prev.To) {
-				return nil, invalid(m.line(&l), "statement_overlap", "the line with bank reference %s is booked on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
+				return nil, invalid(m.line(&l), ledger.ReasonStatementOverlap, "the line with bank reference %s is booked on %s, before the end of the previous statement %s (%s); statements are imported in order and do not overlap",
 					l.BankRef, l.BookingDate, m.prev.Ref, m.prev.To)
 			}
 		}
@@ -218,7 +218,7 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 	}
 	from, to := m.period(lines)
 	if from.IsZero() {
-		return nil, invalid(m.where("FrToDt"), "period_missing", "the statement states no period (FrToDt) and has no booked lines to take one from")
+		return nil, invalid(m.where("FrToDt"), ledger.ReasonPeriodMissing, "the statement states no period (FrToDt) and has no booked lines to take one from")
 	}
 	st := &bank.Statement{EntityID: m.ent.ID, BankAccountID: a.ID, Seq: 1, Ref: ref, Format: m.in.Format, From: from, To: to,
 		OpeningMinor: opening, ClosingMinor: closing, LineCount: len(lines), FileName: m.in.FileName, SHA256: m.hash,
@@ -262,7 +262,7 @@ func (m *importer) again(ctx context.Context, old *bank.Statement) (*bank.Statem
 		same = ls[i].BankRef == m.ps.Lines[i].BankRef && ls[i].AmountMinor == m.ps.Lines[i].AmountMinor
 	}
 	if !same {
-		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: "statement_ref_conflict",
+		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonStatementRefConflict,
 			Message: fmt.Sprintf("statement %s was imported before (as statement %d) with other lines or balances; a bank statement never changes", old.Ref, old.ID),
 			Details: map[string]any{"statement_id": old.ID}}
 	}
@@ -278,11 +278,11 @@ func (m *importer) balances(lines []bank.ParsedLine) (opening, closing int64, er
 	for _, l := range lines {
 		var ok bool
 		if total, ok = money.Add(total, l.AmountMinor); !ok {
-			return 0, 0, invalid(m.line(&l), "amount_too_large", "the statement's lines add up to more than the largest amount the ledger holds")
+			return 0, 0, invalid(m.line(&l), ledger.ReasonAmountTooLarge, "the statement's lines add up to more than the largest amount the ledger holds")
 		}
 	}
 	if m.in.Opening != nil && (m.in.Format != bank.FormatCSV || m.prev != nil || (len(lines) > 0 && lines[0].Balance != nil)) {
-		return 0, 0, invalid("opening_balance", "opening_balance_unused",
+		return 0, 0, invalid("opening_balance", ledger.ReasonOpeningBalanceUnused,
 			"opening_balance applies only to the first statement of a bank account from a CSV file that states no balances; this file or account has its own")
 	}
 	switch {
@@ -298,7 +298,7 @@ func (m *importer) balances(lines []bank.ParsedLine) (opening, closing int64, er
 		case m.prev != nil:
 			opening = m.prev.ClosingMinor
 		default:
-			return 0, 0, invalid("opening_balance", "opening_balance_required",
+			return 0, 0, invalid("opening_balance", ledger.ReasonOpeningBalanceRequired,
 				"the file states no balances and is the first statement of bank account %d: give its opening balance (?opening_balance=1234.56)", m.a.ID)
 		}
 		closing = opening + total
@@ -308,23 +308,23 @@ func (m *importer) balances(lines []bank.ParsedLine) (opening, closing int64, er
 	default:
 		opening = *ps.Opening
 		if ps.Closing == nil {
-			return 0, 0, invalid(m.where("Bal"), "balance_missing", "the statement has no closing booked balance (CLBD)")
+			return 0, 0, invalid(m.where("Bal"), ledger.ReasonBalanceMissing, "the statement has no closing booked balance (CLBD)")
 		}
 		closing = *ps.Closing
 	}
 	if m.prev != nil && opening != m.prev.ClosingMinor {
-		return 0, 0, &ledger.Error{Code: ledger.CodeInvalid, Reason: "statement_gap",
+		return 0, 0, &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonStatementGap,
 			Message: fmt.Sprintf("the opening balance %s does not continue the closing balance %s of the previous statement %s (to %s): difference %s; a statement is missing or this one is out of order",
 				money.Format(opening, exp), money.Format(m.prev.ClosingMinor, exp), m.prev.Ref, m.prev.To, money.Format(opening-m.prev.ClosingMinor, exp)),
-			Fields: []ledger.FieldError{{Path: m.where("Bal[OPBD]"), Reason: "statement_gap", Message: "opening balance does not continue the previous statement"}},
+			Fields: []ledger.FieldError{{Path: m.where("Bal[OPBD]"), Reason: ledger.ReasonStatementGap, Message: "opening balance does not continue the previous statement"}},
 			Details: map[string]any{"expected_opening": money.Format(m.prev.ClosingMinor, exp), "opening": money.Format(opening, exp),
 				"difference": money.Format(opening-m.prev.ClosingMinor, exp)}}
 	}
 	if opening+total != closing {
-		return 0, 0, &ledger.Error{Code: ledger.CodeInvalid, Reason: "statement_unbalanced",
+		return 0, 0, &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonStatementUnbalanced,
 			Message: fmt.Sprintf("opening balance %s plus the lines (%s) is %s, but the closing balance is %s: difference %s",
 				money.Format(opening, exp), money.Format(total, exp), money.Format(opening+total, exp), money.Format(closing, exp), money.Format(closing-opening-total, exp)),
-			Fields: []ledger.FieldError{{Path: m.where("Bal[CLBD]"), Reason: "statement_unbalanced", Message: "the lines do not add up to the closing balance"}},
+			Fields: []ledger.FieldError{{Path: m.where("Bal[CLBD]"), Reason: ledger.ReasonStatementUnbalanced, Message: "the lines do not add up to the closing balance"}},
 			Details: map[string]any{"opening": money.Format(opening, exp), "lines_total": money.Format(total, exp),
 				"closing": money.Format(closing, exp), "difference": money.Format(closing-opening-total, exp)}}
 	}
@@ -377,7 +377,7 @@ func (m *importer) assignRefs() error {
 			l.BankRef = fmt.Sprintf("h-%s-%d", key, occurrence[key])
 		}
 		if w, ok := seen[l.BankRef]; ok {
-			return invalid(m.line(l), "line_ref_repeated", "bank reference %s of %s is also that of %s; a bank reference names one line", l.BankRef, l.Where, w)
+			return invalid(m.line(l), ledger.ReasonLineRefRepeated, "bank reference %s of %s is also that of %s; a bank reference names one line", l.BankRef, l.Where, w)
 		}
 		seen[l.BankRef] = l.Where
 	}
@@ -419,7 +419,7 @@ func (s *Store) insertLines(ctx context.Context, st *bank.Statement, lines []ban
 			l.EndToEndID, l.Counterparty, l.CounterIBAN, l.Remittance, l.Reference, l.Kind}
 	})
 	if sqlstore.IsDuplicate(translate(err), "bank_statement_lines") {
-		return ledger.Errorf(ledger.CodeConflict, "statement_overlap", "a line of the statement was imported at the same time by another request")
+		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonStatementOverlap, "a line of the statement was imported at the same time by another request")
 	} else if err != nil {
 		return err
 	}

@@ -170,7 +170,7 @@ func (s *Store) shareEntries(ctx context.Context, entityID int64, keys []bank.Li
 
 func alreadyMatched(err error) error {
 	if sqlstore.IsDuplicate(translate(err), "bank_match_") {
-		return ledger.Errorf(ledger.CodeConflict, "line_already_matched", "a line was matched at the same time by another request")
+		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonLineAlreadyMatched, "a line was matched at the same time by another request")
 	}
 	return err
 }
@@ -370,10 +370,10 @@ func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 				l := byID[id]
 				path := fmt.Sprintf("statement_lines[%d]", i)
 				if l == nil {
-					return invalid(path, "statement_line_not_found", "statement line %d is not a line of bank account %d", id, a.ID)
+					return invalid(path, ledger.ReasonStatementLineNotFound, "statement line %d is not a line of bank account %d", id, a.ID)
 				}
 				if l.MatchID != nil {
-					return conflictAt(path, "line_already_matched", "statement line %d is already matched (match %d); unmatch it first", id, *l.MatchID)
+					return conflictAt(path, ledger.ReasonLineAlreadyMatched, "statement line %d is already matched (match %d); unmatch it first", id, *l.MatchID)
 				}
 				total += l.AmountMinor
 			}
@@ -395,19 +395,19 @@ func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 				l := byKey[r]
 				path := fmt.Sprintf("ledger_lines[%d]", i)
 				if l == nil {
-					return invalid(path, "ledger_line_not_found", "line %d of entry %d is not a line on account %s (bank account %d)", r.LineNo, r.EntryID, a.AccountCode, a.ID)
+					return invalid(path, ledger.ReasonLedgerLineNotFound, "line %d of entry %d is not a line on account %s (bank account %d)", r.LineNo, r.EntryID, a.AccountCode, a.ID)
 				}
 				if l.MatchID != nil {
-					return conflictAt(path, "line_already_matched", "line %d of entry %d is already matched (match %d); unmatch it first", r.LineNo, r.EntryID, *l.MatchID)
+					return conflictAt(path, ledger.ReasonLineAlreadyMatched, "line %d of entry %d is already matched (match %d); unmatch it first", r.LineNo, r.EntryID, *l.MatchID)
 				}
 				total -= l.AmountMinor
 			}
 		}
 		if total != 0 {
 			exp := exponent(a.Currency)
-			return &ledger.Error{Code: ledger.CodeInvalid, Reason: "match_unbalanced",
+			return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonMatchUnbalanced,
 				Message: fmt.Sprintf("the statement lines and the ledger lines differ by %s; a match adds up on both sides", money.Format(total, exp)),
-				Fields:  []ledger.FieldError{{Path: "ledger_lines", Reason: "match_unbalanced", Message: "the sums of the two sides differ"}},
+				Fields:  []ledger.FieldError{{Path: "ledger_lines", Reason: ledger.ReasonMatchUnbalanced, Message: "the sums of the two sides differ"}},
 				Details: map[string]any{"difference": money.Format(total, exp)}}
 		}
 		id, err := s.insertMatch(ctx, p, ent, a, bank.RuleManual, nil, in.StatementLines, in.LedgerLines)
@@ -422,7 +422,7 @@ func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 	return out, err
 }
 
-func conflictAt(path, reason, format string, args ...any) error {
+func conflictAt(path string, reason ledger.Reason, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	return &ledger.Error{Code: ledger.CodeConflict, Reason: reason, Message: msg, Fields: []ledger.FieldError{{Path: path, Reason: reason, Message: msg}}}
 }

@@ -21,7 +21,7 @@ func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID i
 			return err
 		}
 		if len(first) == 0 || asOf.Before(first[0].From) {
-			return invalid("as_of", "as_of_before_first_statement", "bank account %d has no statement on or before %s; import one first", a.ID, asOf)
+			return invalid("as_of", ledger.ReasonAsOfBeforeFirstStatement, "bank account %d has no statement on or before %s; import one first", a.ID, asOf)
 		}
 		r := &bank.Reconciliation{Account: a, AsOf: asOf, Start: first[0].From}
 		last, err := s.statements(ctx, `entity_id = ? AND bank_account_id = ? AND from_date <= ? ORDER BY seq DESC LIMIT 1`, ent.ID, a.ID, asOf)

@@ -41,7 +41,7 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) erro
 
 func translate(err error) error { return sqlstore.Translate(err) }
 
-func invalid(path, reason, format string, args ...any) error {
+func invalid(path string, reason ledger.Reason, format string, args ...any) error {
 	var p ledger.Problems
 	p.Add(path, reason, format, args...)
 	return p.Err()

@@ -26,21 +26,22 @@ import (
 	"backoffice/ledger/bank"
 )
 
-// Reasons of the problems Parse reports, stable for API clients.
+// Reasons of the problems Parse reports, under the names this package has
+// always used. The values are ledger's (ledger/reasons.go, the one list).
 const (
-	ReasonNotStatement     = "camt_not_statement"  // another document: pain.001, camt.052/054, HTML, CSV...
-	ReasonMalformed        = "xml_malformed"       // not well-formed XML, or an unsupported encoding
-	ReasonDoctype          = "xml_doctype_refused" // any <!DOCTYPE ...>: entities are never expanded
-	ReasonTooDeep          = "xml_too_deep"        // nesting deeper than MaxDepth
-	ReasonTooLarge         = "xml_too_large"       // more than MaxBytes or MaxElements
-	ReasonBalanceMissing   = "balance_missing"     // no opening (OPBD/PRCD) or closing (CLBD) booked balance
-	ReasonCurrencyInvalid  = "currency_invalid"    // not an ISO 4217 code, or no currency at all
-	ReasonCurrencyMismatch = "currency_mismatch"   // a balance or entry in another currency than the account
-	ReasonAmountInvalid    = "amount_invalid"      // not a plain decimal, zero entry, too many decimals, no CRDT/DBIT
-	ReasonAmountTooLarge   = "amount_too_large"    // an amount or running total that does not fit int64 safely
-	ReasonDateMissing      = "date_missing"        // an entry without a booking date
-	ReasonDateInvalid      = "date_invalid"        // a date that is not YYYY-MM-DD (or a date-time starting with one)
-	ReasonStatusMissing    = "status_missing"      // an entry without Sts: booked or not cannot be told
+	ReasonNotStatement     = ledger.ReasonCamtNotStatement  // another document: pain.001, camt.052/054, HTML, CSV...
+	ReasonMalformed        = ledger.ReasonXMLMalformed      // not well-formed XML, or an unsupported encoding
+	ReasonDoctype          = ledger.ReasonXMLDoctypeRefused // any <!DOCTYPE ...>: entities are never expanded
+	ReasonTooDeep          = ledger.ReasonXMLTooDeep        // nesting deeper than MaxDepth
+	ReasonTooLarge         = ledger.ReasonXMLTooLarge       // more than MaxBytes or MaxElements
+	ReasonBalanceMissing   = ledger.ReasonBalanceMissing    // no opening (OPBD/PRCD) or closing (CLBD) booked balance
+	ReasonCurrencyInvalid  = ledger.ReasonCurrencyInvalid   // not an ISO 4217 code, or no currency at all
+	ReasonCurrencyMismatch = ledger.ReasonCurrencyMismatch  // a balance or entry in another currency than the account
+	ReasonAmountInvalid    = ledger.ReasonAmountInvalid     // not a plain decimal, zero entry, too many decimals, no CRDT/DBIT
+	ReasonAmountTooLarge   = ledger.ReasonAmountTooLarge    // an amount or running total that does not fit int64 safely
+	ReasonDateMissing      = ledger.ReasonDateMissing       // an entry without a booking date
+	ReasonDateInvalid      = ledger.ReasonDateInvalid       // a date that is not YYYY-MM-DD (or a date-time starting with one)
+	ReasonStatusMissing    = ledger.ReasonStatusMissing     // an entry without Sts: booked or not cannot be told
 )
 
 // Limits. A real statement nests about 12 deep; a month of a busy account
@@ -95,41 +96,41 @@ func Parse(r io.Reader) ([]bank.ParsedStatement, error) {
 		if err != nil {
 			if lr.err != nil {
 				if errors.Is(lr.err, errTooLarge) {
-					return nil, single(pathOf(stack), ReasonTooLarge, "the file is larger than %d MiB", MaxBytes>>20)
+					return nil, single(pathOf(stack), ledger.ReasonXMLTooLarge, "the file is larger than %d MiB", MaxBytes>>20)
 				}
 				return nil, lr.err
 			}
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				return nil, single(fmt.Sprintf("%s (line %d)", pathOf(stack), se.Line), ReasonMalformed,
+				return nil, single(fmt.Sprintf("%s (line %d)", pathOf(stack), se.Line), ledger.ReasonXMLMalformed,
 					"the file is not well-formed XML at line %d: %s", se.Line, se.Msg)
 			}
 			// The decoder's other errors are about the declared encoding.
-			return nil, single(pathOf(stack), ReasonMalformed, "the file cannot be read as XML: %v", err)
+			return nil, single(pathOf(stack), ledger.ReasonXMLMalformed, "the file cannot be read as XML: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.Directive:
 			s := strings.ToLower(strings.Join(strings.Fields(string(t)), " "))
 			if strings.HasPrefix(s, "doctype html") {
-				return nil, single(fmt.Sprintf("line %d", line), ReasonNotStatement,
+				return nil, single(fmt.Sprintf("line %d", line), ledger.ReasonCamtNotStatement,
 					"the file is an HTML page, not a camt.053 bank statement")
 			}
-			return nil, single(fmt.Sprintf("line %d", line), ReasonDoctype,
+			return nil, single(fmt.Sprintf("line %d", line), ledger.ReasonXMLDoctypeRefused,
 				"the file has a <!DOCTYPE> declaration; camt.053 files have none, and entity declarations are refused")
 		case xml.StartElement:
 			elements++
 			if elements > MaxElements {
-				return nil, single(pathOf(stack), ReasonTooLarge, "the file has more than %d elements", MaxElements)
+				return nil, single(pathOf(stack), ledger.ReasonXMLTooLarge, "the file has more than %d elements", MaxElements)
 			}
 			if len(stack) >= MaxDepth {
-				return nil, single(fmt.Sprintf("%s (line %d)", pathOf(stack), line), ReasonTooDeep,
+				return nil, single(fmt.Sprintf("%s (line %d)", pathOf(stack), line), ledger.ReasonXMLTooDeep,
 					"elements are nested more than %d deep at line %d", MaxDepth, line)
 			}
 			var f frame
 			switch len(stack) {
 			case 0:
 				if rooted {
-					return nil, single(fmt.Sprintf("line %d", line), ReasonMalformed, "a second root element <%s> at line %d", t.Name.Local, line)
+					return nil, single(fmt.Sprintf("line %d", line), ledger.ReasonXMLMalformed, "a second root element <%s> at line %d", t.Name.Local, line)
 				}
 				rooted = true
 				if err := checkRoot(t.Name); err != nil {
@@ -138,7 +139,7 @@ func Parse(r io.Reader) ([]bank.ParsedStatement, error) {
 				f.path = "Document"
 			case 1:
 				if t.Name.Local != "BkToCstmrStmt" {
-					return nil, single(fmt.Sprintf("Document/%s (line %d)", t.Name.Local, line), ReasonNotStatement,
+					return nil, single(fmt.Sprintf("Document/%s (line %d)", t.Name.Local, line), ledger.ReasonCamtNotStatement,
 						"the document holds <%s>, not <BkToCstmrStmt>: it is not a bank statement", t.Name.Local)
 				}
 				f.path = "Document/BkToCstmrStmt"
@@ -154,7 +155,7 @@ func Parse(r io.Reader) ([]bank.ParsedStatement, error) {
 				parent := stack[len(stack)-1]
 				if parent.n != nil && read[t.Name.Local] {
 					if cur.kept++; cur.kept > MaxKept {
-						return nil, single(fmt.Sprintf("%s (line %d)", pathOf(stack), line), ReasonTooLarge,
+						return nil, single(fmt.Sprintf("%s (line %d)", pathOf(stack), line), ledger.ReasonXMLTooLarge,
 							"statement %d holds more than %d elements at once outside its closed entries", cur.index, MaxKept)
 					}
 					f.n = parent.n.add(t.Name.Local, t.Attr, line)
@@ -195,10 +196,10 @@ func Parse(r io.Reader) ([]bank.ParsedStatement, error) {
 		}
 	}
 	if !rooted {
-		return nil, single("", ReasonNotStatement, "the file holds no XML element: it is not a camt.053 bank statement")
+		return nil, single("", ledger.ReasonCamtNotStatement, "the file holds no XML element: it is not a camt.053 bank statement")
 	}
 	if nStmt == 0 {
-		return nil, single("Document/BkToCstmrStmt", ReasonNotStatement, "the camt.053 document holds no <Stmt>")
+		return nil, single("Document/BkToCstmrStmt", ledger.ReasonCamtNotStatement, "the camt.053 document holds no <Stmt>")
 	}
 	if err := probs.err(); err != nil {
 		return nil, err
@@ -214,18 +215,18 @@ func checkRoot(n xml.Name) error {
 		if v, _ := strconv.Atoi(m[1]); v >= 2 && v <= 13 {
 			return nil
 		}
-		return single("Document", ReasonNotStatement, "camt.053 version 001.%s is not supported (001.02 to 001.13 are)", m[1])
+		return single("Document", ledger.ReasonCamtNotStatement, "camt.053 version 001.%s is not supported (001.02 to 001.13 are)", m[1])
 	}
 	const want = "a camt.053 bank statement (root <Document> in namespace urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN)"
 	switch i := strings.Index(n.Space, ":xsd:"); {
 	case strings.EqualFold(n.Local, "html"):
-		return single(n.Local, ReasonNotStatement, "the file is an HTML page, not %s", want)
+		return single(n.Local, ledger.ReasonCamtNotStatement, "the file is an HTML page, not %s", want)
 	case i >= 0 && strings.HasPrefix(n.Space, "urn:iso:std:iso:20022:"):
-		return single(n.Local, ReasonNotStatement, "the file is an ISO 20022 %s message (root <%s>), not %s", n.Space[i+5:], n.Local, want)
+		return single(n.Local, ledger.ReasonCamtNotStatement, "the file is an ISO 20022 %s message (root <%s>), not %s", n.Space[i+5:], n.Local, want)
 	case n.Space == "":
-		return single(n.Local, ReasonNotStatement, "the file's root element is <%s> without a namespace, not %s", n.Local, want)
+		return single(n.Local, ledger.ReasonCamtNotStatement, "the file's root element is <%s> without a namespace, not %s", n.Local, want)
 	}
-	return single(n.Local, ReasonNotStatement, "the file's root element is <%s> in namespace %s, not %s", n.Local, n.Space, want)
+	return single(n.Local, ledger.ReasonCamtNotStatement, "the file's root element is <%s> in namespace %s, not %s", n.Local, n.Space, want)
 }
 
 // frame is an open element: outside a <Stmt> only its path is kept.
@@ -245,7 +246,7 @@ func pathOf(stack []frame) string {
 }
 
 // single is a one-problem error.
-func single(path, reason, format string, args ...any) error {
+func single(path string, reason ledger.Reason, format string, args ...any) error {
 	var p ledger.Problems
 	p.Add(path, reason, format, args...)
 	return p.Err()
@@ -254,7 +255,7 @@ func single(path, reason, format string, args ...any) error {
 // problems collects up to maxProblems; more would only bury the first.
 type problems ledger.Problems
 
-func (p *problems) add(path, reason, format string, args ...any) {
+func (p *problems) add(path string, reason ledger.Reason, format string, args ...any) {
 	if len(*p) < maxProblems {
 		(*ledger.Problems)(p).Add(path, reason, format, args...)
 	}

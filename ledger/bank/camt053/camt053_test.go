@@ -207,7 +207,9 @@ func TestParseRefused(t *testing.T) {
 	v02 := sample("02")
 	deep := strings.Repeat("<X>", MaxDepth) + strings.Repeat("</X>", MaxDepth)
 	tests := []struct {
-		name, in, reason, path string
+		name, in string
+		reason   ledger.Reason
+		path     string
 	}{
 		// Other documents.
 		{"pain.001", strings.ReplaceAll(v08, "camt.053.001.08", "pain.001.001.03"), ReasonNotStatement, "Document"},

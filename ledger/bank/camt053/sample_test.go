@@ -330,7 +330,7 @@ func TestSampleBadFiles(t *testing.T) {
 	}
 	tests := []struct {
 		file   string
-		reason string
+		reason ledger.Reason
 		check  func(s bank.ParsedStatement) string
 	}{
 		{"not-camt.xml", ReasonNotStatement, nil},

@@ -37,7 +37,7 @@ func TestRealWorldShapes(t *testing.T) {
 	t.Run("an unknown status is refused", func(t *testing.T) {
 		_, err := Parse(strings.NewReader(doc("08", stmt("S", bal("OPBD", "0.00", "CRDT")+bal("CLBD", "1.00", "CRDT"),
 			ntry("1.00", "CRDT", "<Sts><Prtry>BOOKED</Prtry></Sts>", "R1", "")))))
-		if err == nil || !strings.Contains(err.Error(), ReasonStatusMissing) || !strings.Contains(err.Error(), "BOOKED") {
+		if err == nil || !strings.Contains(err.Error(), string(ReasonStatusMissing)) || !strings.Contains(err.Error(), "BOOKED") {
 			t.Fatalf("got %v", err)
 		}
 	})

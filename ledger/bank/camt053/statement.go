@@ -177,9 +177,9 @@ func (s *statement) readHeader() {
 	s.exp, s.ccyOK = money.Exponent(s.ps.Currency)
 	switch {
 	case s.ps.Currency == "":
-		s.head.add(st.at("Acct", "Ccy"), ReasonCurrencyInvalid, "statement %d states no currency (Acct/Ccy or a balance's Ccy)", s.index)
+		s.head.add(st.at("Acct", "Ccy"), ledger.ReasonCurrencyInvalid, "statement %d states no currency (Acct/Ccy or a balance's Ccy)", s.index)
 	case !s.ccyOK:
-		s.head.add(ccyAt, ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", s.ps.Currency)
+		s.head.add(ccyAt, ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", s.ps.Currency)
 	}
 	if ft := st.get("FrToDt"); ft != nil {
 		s.ps.From = date(ft, "FrDtTm", &s.head)
@@ -246,10 +246,10 @@ func (s *statement) finish(p *problems) bank.ParsedStatement {
 		ps.Opening = prcd
 	}
 	if ps.Opening == nil {
-		s.head.add(st.at("Bal"), ReasonBalanceMissing, "statement %d has no opening booked balance (Bal with Tp/CdOrPrtry/Cd OPBD or PRCD)", s.index)
+		s.head.add(st.at("Bal"), ledger.ReasonBalanceMissing, "statement %d has no opening booked balance (Bal with Tp/CdOrPrtry/Cd OPBD or PRCD)", s.index)
 	}
 	if ps.Closing == nil {
-		s.head.add(st.at("Bal"), ReasonBalanceMissing, "statement %d has no closing booked balance (Bal with Tp/CdOrPrtry/Cd CLBD)", s.index)
+		s.head.add(st.at("Bal"), ledger.ReasonBalanceMissing, "statement %d has no closing booked balance (Bal with Tp/CdOrPrtry/Cd CLBD)", s.index)
 	}
 
 	// The store adds the lines to the opening balance; a sum that cannot
@@ -261,7 +261,7 @@ func (s *statement) finish(p *problems) bank.ParsedStatement {
 	for _, l := range ps.Lines {
 		var ok bool
 		if running, ok = money.Add(running, l.AmountMinor); !ok {
-			s.ents.add("Document/BkToCstmrStmt/"+l.Where, ReasonAmountTooLarge, "the statement's running balance overflows int64 at %s", l.Where)
+			s.ents.add("Document/BkToCstmrStmt/"+l.Where, ledger.ReasonAmountTooLarge, "the statement's running balance overflows int64 at %s", l.Where)
 			break
 		}
 	}
@@ -283,14 +283,14 @@ func entry(e *node, ccy, own string, exp int, p *problems) (bank.ParsedLine, boo
 	switch strings.ToUpper(sts) {
 	case "BOOK":
 	case "":
-		p.add(e.at("Sts"), ReasonStatusMissing, "the entry has no status (Sts): booked or not cannot be told")
+		p.add(e.at("Sts"), ledger.ReasonStatusMissing, "the entry has no status (Sts): booked or not cannot be told")
 		return l, false
 	case "PDNG", "INFO", "FUTR":
 		return l, false // not on the booked balance
 	default:
 		// Dropping an entry of a status we do not know would leave the
 		// statement not adding up for no visible reason.
-		p.add(e.at("Sts"), ReasonStatusMissing, "the entry's status %q is none of BOOK, PDNG, INFO, FUTR: booked or not cannot be told", sts)
+		p.add(e.at("Sts"), ledger.ReasonStatusMissing, "the entry's status %q is none of BOOK, PDNG, INFO, FUTR: booked or not cannot be told", sts)
 		return l, false
 	}
 
@@ -305,7 +305,7 @@ func entry(e *node, ccy, own string, exp int, p *problems) (bank.ParsedLine, boo
 	l.AmountMinor = amt
 	l.BookingDate = date(e.get("BookgDt"), "", p)
 	if e.get("BookgDt") == nil {
-		p.add(e.at("BookgDt"), ReasonDateMissing, "the booked entry has no booking date (BookgDt)")
+		p.add(e.at("BookgDt"), ledger.ReasonDateMissing, "the booked entry has no booking date (BookgDt)")
 	}
 	if v := e.get("ValDt"); v != nil {
 		l.ValueDate = date(v, "", p)
@@ -381,11 +381,11 @@ func entry(e *node, ccy, own string, exp int, p *problems) (bank.ParsedLine, boo
 func amount(n *node, ccy string, exp int, zeroOK bool, p *problems) (int64, bool) {
 	a := n.get("Amt")
 	if a == nil {
-		p.add(n.at("Amt"), ReasonAmountInvalid, "the amount (Amt) is missing")
+		p.add(n.at("Amt"), ledger.ReasonAmountInvalid, "the amount (Amt) is missing")
 		return 0, false
 	}
 	if c := strings.ToUpper(a.ccyOf()); c != ccy {
-		p.add(a.at(), ReasonCurrencyMismatch, "the amount is in %q, the statement's account in %s", c, ccy)
+		p.add(a.at(), ledger.ReasonCurrencyMismatch, "the amount is in %q, the statement's account in %s", c, ccy)
 		return 0, false
 	}
 	var sign int64
@@ -395,7 +395,7 @@ func amount(n *node, ccy string, exp int, zeroOK bool, p *problems) (int64, bool
 	case "DBIT":
 		sign = -1
 	default:
-		p.add(n.at("CdtDbtInd"), ReasonAmountInvalid, "CdtDbtInd is %q; it must be CRDT or DBIT", n.str("CdtDbtInd"))
+		p.add(n.at("CdtDbtInd"), ledger.ReasonAmountInvalid, "CdtDbtInd is %q; it must be CRDT or DBIT", n.str("CdtDbtInd"))
 		return 0, false
 	}
 	// CAMT writes amounts unsigned with a point and never a thousands
@@ -409,11 +409,11 @@ func amount(n *node, ccy string, exp int, zeroOK bool, p *problems) (int64, bool
 		case ae != nil && ae.Reason == money.ReasonAmountNotPositive && zeroOK && !strings.HasPrefix(s, "-"):
 			return 0, true // a zero balance
 		case ae != nil && ae.Reason == money.ReasonAmountTooLarge:
-			p.add(a.at(), ReasonAmountTooLarge, "%v", err)
+			p.add(a.at(), ledger.ReasonAmountTooLarge, "%v", err)
 		case ae != nil && ae.Reason == money.ReasonAmountNotPositive:
-			p.add(a.at(), ReasonAmountInvalid, "amount %q: an entry is never zero or negative (the sign is in CdtDbtInd)", s)
+			p.add(a.at(), ledger.ReasonAmountInvalid, "amount %q: an entry is never zero or negative (the sign is in CdtDbtInd)", s)
 		default:
-			p.add(a.at(), ReasonAmountInvalid, "%v", err)
+			p.add(a.at(), ledger.ReasonAmountInvalid, "%v", err)
 		}
 		return 0, false
 	}
@@ -435,7 +435,7 @@ func date(n *node, sub string, p *problems) ledger.Date {
 	}
 	if el == nil {
 		if sub == "" {
-			p.add(n.at("Dt"), ReasonDateMissing, "%s has no Dt or DtTm", n.name)
+			p.add(n.at("Dt"), ledger.ReasonDateMissing, "%s has no Dt or DtTm", n.name)
 		}
 		return ledger.Date{}
 	}
@@ -450,7 +450,7 @@ func date(n *node, sub string, p *problems) ledger.Date {
 	}
 	d, err := ledger.ParseDate(part)
 	if err != nil {
-		p.add(el.at(), ReasonDateInvalid, "%s %q is not a date (YYYY-MM-DD)", el.name, s)
+		p.add(el.at(), ledger.ReasonDateInvalid, "%s %q is not a date (YYYY-MM-DD)", el.name, s)
 		return ledger.Date{}
 	}
 	return d

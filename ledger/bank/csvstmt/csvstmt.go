@@ -29,29 +29,6 @@ import (
 	"backoffice/ledger/money"
 )
 
-// Reasons, stable for API clients.
-const (
-	ReasonDelimiterInvalid  = "delimiter_invalid"
-	ReasonDateFormatInvalid = "date_format_invalid"
-	ReasonSkipRowsInvalid   = "skip_rows_invalid"
-	ReasonColumnInvalid     = "column_invalid"
-	ReasonAmountMapping     = "amount_mapping_invalid"
-	ReasonFieldRequired     = "field_required"
-	ReasonCurrencyInvalid   = "currency_invalid"
-
-	ReasonNotUTF8          = "csv_not_utf8"
-	ReasonDirectionInvalid = "direction_invalid"
-	ReasonCSVInvalid       = "csv_invalid"
-	ReasonEmpty            = "csv_empty"
-	ReasonColumnMissing    = "csv_column_missing"
-	ReasonRowShort         = "csv_row_short"
-	ReasonDateInvalid      = "date_invalid"
-	ReasonAmountInvalid    = "amount_invalid"
-	ReasonCurrencyMismatch = "currency_mismatch"
-	ReasonIBANMixed        = "iban_mixed"
-	ReasonBalanceMismatch  = "balance_mismatch"
-)
-
 // maxProblems bounds the problems reported for one file: a wrong mapping
 // makes every row bad, and a thousand identical messages help nobody.
 const maxProblems = 20
@@ -116,25 +93,25 @@ func delimiter(m *bank.CSVMapping) string {
 func Check(m *bank.CSVMapping) error {
 	var p ledger.Problems
 	if m == nil {
-		p.Add("", ReasonFieldRequired, "a CSV mapping is required")
+		p.Add("", ledger.ReasonFieldRequired, "a CSV mapping is required")
 		return p.Err()
 	}
 	switch delimiter(m) {
 	case ",", ";", "\t", "|":
 	default:
-		p.Add("delimiter", ReasonDelimiterInvalid, "delimiter %q is not one of \",\", \";\", tab or \"|\"", m.Delimiter)
+		p.Add("delimiter", ledger.ReasonDelimiterInvalid, "delimiter %q is not one of \",\", \";\", tab or \"|\"", m.Delimiter)
 	}
 	switch {
 	case m.DateFormat == "":
-		p.Add("date_format", ReasonFieldRequired, "date_format is required; one of %s", strings.Join(DateFormats, ", "))
+		p.Add("date_format", ledger.ReasonFieldRequired, "date_format is required; one of %s", strings.Join(DateFormats, ", "))
 	case dateLayouts[m.DateFormat] == "":
-		p.Add("date_format", ReasonDateFormatInvalid, "date_format %q is not one of %s", m.DateFormat, strings.Join(DateFormats, ", "))
+		p.Add("date_format", ledger.ReasonDateFormatInvalid, "date_format %q is not one of %s", m.DateFormat, strings.Join(DateFormats, ", "))
 	}
 	if m.SkipRows < 0 || m.SkipRows > MaxSkipRows {
-		p.Add("skip_rows", ReasonSkipRowsInvalid, "skip_rows %d is not between 0 and %d", m.SkipRows, MaxSkipRows)
+		p.Add("skip_rows", ledger.ReasonSkipRowsInvalid, "skip_rows %d is not between 0 and %d", m.SkipRows, MaxSkipRows)
 	}
 	if strings.TrimSpace(m.Date) == "" {
-		p.Add("date", ReasonFieldRequired, "date (the booking date column) is required")
+		p.Add("date", ledger.ReasonFieldRequired, "date (the booking date column) is required")
 	}
 	checkAmountMapping(m, &p)
 	if !hasHeader(m) {
@@ -143,7 +120,7 @@ func Check(m *bank.CSVMapping) error {
 				continue
 			}
 			if n, err := strconv.Atoi(strings.TrimSpace(c.name)); err != nil || n < 1 {
-				p.Add(c.field, ReasonColumnInvalid, "%s is %q, but a file without a header names its columns by number from 1 (\"3\")", c.field, c.name)
+				p.Add(c.field, ledger.ReasonColumnInvalid, "%s is %q, but a file without a header names its columns by number from 1 (\"3\")", c.field, c.name)
 			}
 		}
 	}
@@ -162,32 +139,32 @@ func checkAmountMapping(m *bank.CSVMapping, p *ledger.Problems) {
 	creditValue := strings.TrimSpace(m.CreditValue) != ""
 	switch {
 	case amount && (debit || credit):
-		p.Add("amount", ReasonAmountMapping, "map either amount or the debit and credit columns, not both")
+		p.Add("amount", ledger.ReasonAmountMappingInvalid, "map either amount or the debit and credit columns, not both")
 	case amount:
 		if direction && !debitValue {
-			p.Add("debit_value", ReasonAmountMapping, "direction_column %q needs debit_value, the value that marks money out (e.g. \"Af\")", m.DirectionColumn)
+			p.Add("debit_value", ledger.ReasonAmountMappingInvalid, "direction_column %q needs debit_value, the value that marks money out (e.g. \"Af\")", m.DirectionColumn)
 		}
 		if direction && !creditValue {
-			p.Add("credit_value", ReasonAmountMapping, "direction_column %q needs credit_value, the value that marks money in (e.g. \"Bij\")", m.DirectionColumn)
+			p.Add("credit_value", ledger.ReasonAmountMappingInvalid, "direction_column %q needs credit_value, the value that marks money in (e.g. \"Bij\")", m.DirectionColumn)
 		}
 		if direction && debitValue && creditValue && strings.EqualFold(strings.TrimSpace(m.DebitValue), strings.TrimSpace(m.CreditValue)) {
-			p.Add("credit_value", ReasonAmountMapping, "debit_value and credit_value are both %q", m.DebitValue)
+			p.Add("credit_value", ledger.ReasonAmountMappingInvalid, "debit_value and credit_value are both %q", m.DebitValue)
 		}
 		if !direction && (debitValue || creditValue) {
-			p.Add("direction_column", ReasonAmountMapping, "debit_value or credit_value is set but direction_column is not")
+			p.Add("direction_column", ledger.ReasonAmountMappingInvalid, "debit_value or credit_value is set but direction_column is not")
 		}
 	case debit != credit:
 		if debit {
-			p.Add("credit", ReasonAmountMapping, "debit is mapped but credit is not; map both, or one signed amount column")
+			p.Add("credit", ledger.ReasonAmountMappingInvalid, "debit is mapped but credit is not; map both, or one signed amount column")
 		} else {
-			p.Add("debit", ReasonAmountMapping, "credit is mapped but debit is not; map both, or one signed amount column")
+			p.Add("debit", ledger.ReasonAmountMappingInvalid, "credit is mapped but debit is not; map both, or one signed amount column")
 		}
 	case debit && credit:
 		if direction || debitValue || creditValue {
-			p.Add("direction_column", ReasonAmountMapping, "direction_column goes with amount, not with debit and credit columns")
+			p.Add("direction_column", ledger.ReasonAmountMappingInvalid, "direction_column goes with amount, not with debit and credit columns")
 		}
 	default:
-		p.Add("amount", ReasonAmountMapping, "map the amount: one signed amount column, an amount with a direction column, or debit and credit columns")
+		p.Add("amount", ledger.ReasonAmountMappingInvalid, "map the amount: one signed amount column, an amount with a direction column, or debit and credit columns")
 	}
 }
 
@@ -233,7 +210,7 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 	exp, ok := money.Exponent(currency)
 	if !ok {
 		var p ledger.Problems
-		p.Add("currency", ReasonCurrencyInvalid, "the bank account's currency %q is not a known ISO 4217 code", currency)
+		p.Add("currency", ledger.ReasonCurrencyInvalid, "the bank account's currency %q is not a known ISO 4217 code", currency)
 		return nil, p.Err()
 	}
 	data, err := io.ReadAll(r)
@@ -244,13 +221,13 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 	if !utf8.Valid(data) {
 		var p ledger.Problems
 		bad := bytes.Count(data[:firstInvalid(data)], []byte("\n")) + 1
-		p.Add(fmt.Sprintf("line %d", bad), ReasonNotUTF8, "the line is not UTF-8 text; export the file as UTF-8 (a Windows-1252 or Latin-1 file must be converted first)")
+		p.Add(fmt.Sprintf("line %d", bad), ledger.ReasonCSVNotUTF8, "the line is not UTF-8 text; export the file as UTF-8 (a Windows-1252 or Latin-1 file must be converted first)")
 		return nil, p.Err()
 	}
 	// A NUL byte is no text any bank writes, and PostgreSQL cannot store it.
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		var p ledger.Problems
-		p.Add(fmt.Sprintf("line %d", bytes.Count(data[:i], []byte("\n"))+1), ReasonNotUTF8, "the line holds a NUL byte: the file is not a text export")
+		p.Add(fmt.Sprintf("line %d", bytes.Count(data[:i], []byte("\n"))+1), ledger.ReasonCSVNotUTF8, "the line holds a NUL byte: the file is not a text export")
 		return nil, p.Err()
 	}
 
@@ -288,9 +265,9 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
 					line := pe.Line + offset
-					p.Add(fmt.Sprintf("line %d", line), ReasonCSVInvalid, "not valid CSV: %v", pe.Err)
+					p.Add(fmt.Sprintf("line %d", line), ledger.ReasonCSVInvalid, "not valid CSV: %v", pe.Err)
 				} else {
-					p.Add("", ReasonCSVInvalid, "the file is not valid CSV: %v", err)
+					p.Add("", ledger.ReasonCSVInvalid, "the file is not valid CSV: %v", err)
 				}
 				return nil, 0, false
 			}
@@ -307,7 +284,7 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		header, line, ok := next()
 		if !ok {
 			if len(p) == 0 {
-				p.Add("", ReasonEmpty, "the file has no header line and no data rows")
+				p.Add("", ledger.ReasonCSVEmpty, "the file has no header line and no data rows")
 			}
 			return nil, p.Err()
 		}
@@ -338,7 +315,7 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 			break
 		}
 		if len(rec) < lay.need {
-			p.Add(fmt.Sprintf("line %d", line), ReasonRowShort, "the row has %d columns; the mapping reads up to column %d", len(rec), lay.need)
+			p.Add(fmt.Sprintf("line %d", line), ledger.ReasonCSVRowShort, "the row has %d columns; the mapping reads up to column %d", len(rec), lay.need)
 			continue
 		}
 		rw, skip := parseRow(rec, line, m, lay, currency, exp, &p)
@@ -351,7 +328,7 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 				case fileIBAN == "":
 					fileIBAN, ibanLine = iban, line
 				case iban != fileIBAN:
-					p.Add(fmt.Sprintf("line %d", line), ReasonIBANMixed, "the row is for account %s, line %d for %s; a file must hold one account", iban, ibanLine, fileIBAN)
+					p.Add(fmt.Sprintf("line %d", line), ledger.ReasonIBANMixed, "the row is for account %s, line %d for %s; a file must hold one account", iban, ibanLine, fileIBAN)
 				}
 			}
 		}
@@ -369,7 +346,7 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		if headerLine > 0 {
 			where = fmt.Sprintf("the header on line %d", headerLine)
 		}
-		p.Add("", ReasonEmpty, "the file has no data rows after %s (rows with a zero amount are not counted)", where)
+		p.Add("", ledger.ReasonCSVEmpty, "the file has no data rows after %s (rows with a zero amount are not counted)", where)
 		return nil, p.Err()
 	}
 
@@ -435,14 +412,14 @@ func checkBalances(st *bank.ParsedStatement, rows []row, exp int) error {
 	first := rows[0]
 	opening, ok := money.Add(*first.pl.Balance, -first.amount)
 	if !ok {
-		p.Add(fmt.Sprintf("line %d", first.line), ReasonBalanceMismatch, "the balance is out of range")
+		p.Add(fmt.Sprintf("line %d", first.line), ledger.ReasonBalanceMismatch, "the balance is out of range")
 		return p.Err()
 	}
 	prev := opening
 	for _, rw := range rows {
 		want, ok := money.Add(prev, rw.amount)
 		if !ok || want != *rw.pl.Balance {
-			p.Add(fmt.Sprintf("line %d", rw.line), ReasonBalanceMismatch,
+			p.Add(fmt.Sprintf("line %d", rw.line), ledger.ReasonBalanceMismatch,
 				"the balance after the row is %s, but the previous balance %s plus the amount %s is %s; is a row missing?",
 				money.Format(*rw.pl.Balance, exp), money.Format(prev, exp), money.Format(rw.amount, exp), money.Format(want, exp))
 			return p.Err()
@@ -473,7 +450,7 @@ func resolveHeader(m *bank.CSVMapping, header []string, lay *layout, p *ledger.P
 		}
 		i, ok := pos[strings.ToLower(strings.TrimSpace(c.name))]
 		if !ok {
-			p.Add(c.field, ReasonColumnMissing, "the mapping's %s column %q is not in the file's header; the header has %s", c.field, c.name, strings.Join(quoted, ", "))
+			p.Add(c.field, ledger.ReasonCSVColumnMissing, "the mapping's %s column %q is not in the file's header; the header has %s", c.field, c.name, strings.Join(quoted, ", "))
 			continue
 		}
 		lay.idx[c.field] = i
@@ -500,7 +477,7 @@ func parseRow(rec []string, line int, m *bank.CSVMapping, lay *layout, currency 
 
 	if lay.has("currency") {
 		if c := strings.ToUpper(lay.get(rec, "currency")); c != "" && c != currency {
-			p.Add(fmt.Sprintf("line %d", line), ReasonCurrencyMismatch, "the row is in %s, but the bank account is in %s", c, currency)
+			p.Add(fmt.Sprintf("line %d", line), ledger.ReasonCurrencyMismatch, "the row is in %s, but the bank account is in %s", c, currency)
 		}
 	}
 
@@ -546,7 +523,7 @@ func rowAmount(rec []string, line int, m *bank.CSVMapping, lay *layout, exp int,
 				a = -a
 			case strings.EqualFold(dir, strings.TrimSpace(m.CreditValue)):
 			default:
-				p.Add(lay.where(line, "direction_column"), ReasonDirectionInvalid, "direction %q is neither %q (money out) nor %q (money in)", dir, m.DebitValue, m.CreditValue)
+				p.Add(lay.where(line, "direction_column"), ledger.ReasonDirectionInvalid, "direction %q is neither %q (money out) nor %q (money in)", dir, m.DebitValue, m.CreditValue)
 				return 0, false
 			}
 		}
@@ -571,17 +548,17 @@ func rowAmount(rec []string, line int, m *bank.CSVMapping, lay *layout, exp int,
 			return 0, false
 		}
 		if c < 0 {
-			p.Add(lay.where(line, "credit"), ReasonAmountInvalid, "credit %q is negative; money out belongs in the debit column", cv)
+			p.Add(lay.where(line, "credit"), ledger.ReasonAmountInvalid, "credit %q is negative; money out belongs in the debit column", cv)
 			return 0, false
 		}
 	}
 	// A zero in the unused column ("0,00") counts as empty.
 	switch {
 	case dv == "" && cv == "":
-		p.Add(fmt.Sprintf("line %d", line), ReasonAmountInvalid, "the row has neither a debit (%q) nor a credit (%q) amount", lay.names["debit"], lay.names["credit"])
+		p.Add(fmt.Sprintf("line %d", line), ledger.ReasonAmountInvalid, "the row has neither a debit (%q) nor a credit (%q) amount", lay.names["debit"], lay.names["credit"])
 		return 0, false
 	case d != 0 && c != 0:
-		p.Add(fmt.Sprintf("line %d", line), ReasonAmountInvalid, "the row has both a debit (%s) and a credit (%s) amount", dv, cv)
+		p.Add(fmt.Sprintf("line %d", line), ledger.ReasonAmountInvalid, "the row has both a debit (%s) and a credit (%s) amount", dv, cv)
 		return 0, false
 	case d != 0:
 		return -d, false
@@ -592,7 +569,7 @@ func rowAmount(rec []string, line int, m *bank.CSVMapping, lay *layout, exp int,
 
 func parseDate(v string, line int, field string, m *bank.CSVMapping, lay *layout, p *ledger.Problems) ledger.Date {
 	if v == "" {
-		p.Add(lay.where(line, field), ReasonDateInvalid, "the %s is empty; expected a date in the format %s", strings.ReplaceAll(field, "_", " "), m.DateFormat)
+		p.Add(lay.where(line, field), ledger.ReasonDateInvalid, "the %s is empty; expected a date in the format %s", strings.ReplaceAll(field, "_", " "), m.DateFormat)
 		return ledger.Date{}
 	}
 	t, err := time.Parse(dateLayouts[m.DateFormat], v)
@@ -602,11 +579,14 @@ func parseDate(v string, line int, field string, m *bank.CSVMapping, lay *layout
 			return d
 		}
 	}
-	p.Add(lay.where(line, field), ReasonDateInvalid, "%q is not a date in the format %s", v, m.DateFormat)
+	p.Add(lay.where(line, field), ledger.ReasonDateInvalid, "%q is not a date in the format %s", v, m.DateFormat)
 	return ledger.Date{}
 }
 
-type amountError struct{ reason, msg string }
+type amountError struct {
+	reason ledger.Reason
+	msg    string
+}
 
 // parseAmount reads a signed amount as banks write it: an optional + or -,
 // digits with the decimal separator the mapping says (comma or point) and
@@ -616,7 +596,7 @@ type amountError struct{ reason, msg string }
 func parseAmount(v string, decimalComma bool, exp int) (int64, *amountError) {
 	s := strings.TrimSpace(v)
 	if s == "" {
-		return 0, &amountError{ReasonAmountInvalid, "the amount is empty"}
+		return 0, &amountError{ledger.ReasonAmountInvalid, "the amount is empty"}
 	}
 	neg := false
 	switch s[0] {
@@ -659,9 +639,9 @@ func parseAmount(v string, decimalComma bool, exp int) (int64, *amountError) {
 	if err != nil {
 		var ae *money.AmountError
 		if errors.As(err, &ae) {
-			return 0, &amountError{ae.Reason, ae.Message}
+			return 0, &amountError{ledger.Reason(ae.Reason), ae.Message}
 		}
-		return 0, &amountError{ReasonAmountInvalid, err.Error()}
+		return 0, &amountError{ledger.ReasonAmountInvalid, err.Error()}
 	}
 	if neg {
 		n = -n
@@ -671,9 +651,9 @@ func parseAmount(v string, decimalComma bool, exp int) (int64, *amountError) {
 
 func badAmount(decimalComma bool) *amountError {
 	if decimalComma {
-		return &amountError{ReasonAmountInvalid, "not an amount with a decimal comma like \"-1.234,56\""}
+		return &amountError{ledger.ReasonAmountInvalid, "not an amount with a decimal comma like \"-1.234,56\""}
 	}
-	return &amountError{ReasonAmountInvalid, "not an amount with a decimal point like \"-1,234.56\""}
+	return &amountError{ledger.ReasonAmountInvalid, "not an amount with a decimal point like \"-1,234.56\""}
 }
 
 func digits(s string) bool {

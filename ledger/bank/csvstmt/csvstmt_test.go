@@ -81,7 +81,7 @@ func TestCheck(t *testing.T) {
 				return
 			}
 			f := problem(t, err)
-			if f.Reason != tt.reason || f.Path != tt.path {
+			if string(f.Reason) != tt.reason || f.Path != tt.path {
 				t.Errorf("Check: %s at %q (%s); want %s at %q", f.Reason, f.Path, f.Message, tt.reason, tt.path)
 			}
 		})
@@ -150,7 +150,7 @@ func TestParseRefused(t *testing.T) {
 				t.Fatalf("Parse = %+v; want %s", st, tt.reason)
 			}
 			f := problem(t, err)
-			if f.Reason != tt.reason || f.Path != tt.path || !strings.Contains(f.Message, tt.msg) {
+			if string(f.Reason) != tt.reason || f.Path != tt.path || !strings.Contains(f.Message, tt.msg) {
 				t.Errorf("Parse: %s at %q: %s\nwant %s at %q containing %q", f.Reason, f.Path, f.Message, tt.reason, tt.path, tt.msg)
 			}
 		})
@@ -306,7 +306,7 @@ func TestParseAmount(t *testing.T) {
 		got, err := parseAmount(tt.in, tt.comma, 2)
 		reason := ""
 		if err != nil {
-			reason = err.reason
+			reason = string(err.reason)
 		}
 		if got != tt.want || reason != tt.reason {
 			t.Errorf("parseAmount(%q, %v) = %d, %q; want %d, %q", tt.in, tt.comma, got, reason, tt.want, tt.reason)

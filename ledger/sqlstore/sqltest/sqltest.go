@@ -13,13 +13,16 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"backoffice/ledger"
@@ -168,4 +171,41 @@ func Entity(t testing.TB, st ledger.Store, name string) (*ledger.Entity, *ledger
 		t.Fatal(err)
 	}
 	return e, p
+}
+
+// sqliteSays is what SQLite's message holds for the standard SQLSTATEs the
+// schema raises; the class BO codes (BOL01..BOL07) start the trigger's
+// message on SQLite as they are the SQLSTATE on PostgreSQL.
+var sqliteSays = map[string]string{
+	"23502": "NOT NULL constraint failed",
+	"23503": "FOREIGN KEY constraint failed",
+	"23505": "UNIQUE constraint failed",
+	"23514": "CHECK constraint failed",
+}
+
+// WantRefused fails t unless err is the database refusing with code: on
+// PostgreSQL a *pgconn.PgError whose SQLSTATE is code, on SQLite a message
+// that holds "code:" (the triggers' BO codes) or SQLite's own words for the
+// standard code. Any other error, or none, is not the refusal a law asks
+// for.
+func WantRefused(t testing.TB, what string, err error, code string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: the database accepted it; want it refused with %s", what, code)
+		return
+	}
+	var pg *pgconn.PgError
+	if Dialect() == sqlstore.Postgres {
+		if !errors.As(err, &pg) || pg.Code != code {
+			t.Errorf("%s: %v; want SQLSTATE %s", what, err, code)
+		}
+		return
+	}
+	want := code + ":"
+	if s, ok := sqliteSays[code]; ok {
+		want = s
+	}
+	if errors.As(err, &pg) || !strings.Contains(err.Error(), want) {
+		t.Errorf("%s: %v; want SQLite's refusal %q", what, err, want)
+	}
 }
