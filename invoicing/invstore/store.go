@@ -31,8 +31,13 @@ var (
 	_ invoicing.Store = (*Store)(nil)
 )
 
-// New wraps a ledger store.
-func New(l *sqlstore.Store) *Store { return &Store{Store: l} }
+// New wraps a ledger store, and extends it: an entity created with the
+// standard chart gets the Dutch tax codes, and verify checks invoicing.
+func New(l *sqlstore.Store) *Store {
+	s := &Store{Store: l}
+	l.Extend("invoicing", s.setupEntity, s.verifyInvoicing)
+	return s
+}
 
 // LinkOrders makes invoice changes keep the orders they were made from
 // right (orderstore.New links itself).
@@ -55,22 +60,13 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) erro
 	return sqlstore.Translate(s.InTx(ctx, fn))
 }
 
-// CreateEntity creates the entity as the ledger does and, with the
-// standard chart, seeds the Dutch tax codes so that it can invoice at once.
-func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledger.EntityInput) (*ledger.Entity, error) {
-	var out *ledger.Entity
-	err := s.tx(ctx, func(ctx context.Context) error {
-		e, err := s.Store.CreateEntity(ctx, p, in)
-		if err != nil {
-			return err
-		}
-		out = e
-		if in.ChartTemplate == nil || *in.ChartTemplate != "standard" {
-			return nil
-		}
-		return s.SeedTaxCodes(ctx, e.ID)
-	})
-	return out, err
+// setupEntity seeds the Dutch tax codes of an entity created with the
+// standard chart, so that it can invoice at once (a sqlstore.EntitySetup).
+func (s *Store) setupEntity(ctx context.Context, e *ledger.Entity, in *ledger.EntityInput) error {
+	if in.ChartTemplate == nil || *in.ChartTemplate != "standard" {
+		return nil
+	}
+	return s.SeedTaxCodes(ctx, e.ID)
 }
 
 // SeedTaxCodes adds the Dutch tax codes on the standard chart's VAT account.

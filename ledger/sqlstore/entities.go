@@ -74,10 +74,19 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 		if err := s.audit(ctx, e.ID, &p.KeyID, "entity.created", e.Name, in); err != nil {
 			return err
 		}
-		if in.ChartTemplate == nil {
-			return nil
+		if in.ChartTemplate != nil {
+			if err := s.seedChart(ctx, e.ID, ledger.ChartTemplates[*in.ChartTemplate], t); err != nil {
+				return err
+			}
 		}
-		return s.seedChart(ctx, e.ID, ledger.ChartTemplates[*in.ChartTemplate], t)
+		for _, m := range s.extensions() {
+			if m.setup != nil {
+				if err := m.setup(ctx, e, in); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, translate(err)

@@ -76,6 +76,9 @@ type Store struct {
 	// driver's busy-timeout polling.
 	writeMu sync.Mutex
 	charts  sync.Map // entity id -> *cachedChart (see accountsForPosting)
+
+	extMu   sync.Mutex
+	modules []module // see Extend
 }
 
 // Open connects to the configured database. It does not migrate.

@@ -48,7 +48,8 @@ func (r *VerifyReport) breach(format string, args ...any) {
 //  7. every stored day and month total equals the sum of its lines.
 //
 // Law 2 (immutability) is the database's triggers' to keep; Verify reports
-// breaches of the others.
+// breaches of the others. Then it runs the checks of the modules that
+// extended the store (Extend), and more.
 func (s *Store) Verify(ctx context.Context, more ...Checker) (*VerifyReport, error) {
 	var r *VerifyReport
 	err := s.inSnapshot(ctx, func(ctx context.Context) error {
@@ -56,7 +57,13 @@ func (s *Store) Verify(ctx context.Context, more ...Checker) (*VerifyReport, err
 		if r, err = s.verify(ctx); err != nil {
 			return err
 		}
-		for _, check := range more {
+		var checks []Checker
+		for _, m := range s.extensions() {
+			if m.check != nil {
+				checks = append(checks, m.check)
+			}
+		}
+		for _, check := range append(checks, more...) {
 			if err := check(ctx, r); err != nil {
 				return err
 			}

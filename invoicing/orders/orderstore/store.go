@@ -37,10 +37,12 @@ var _ orders.Store = (*Store)(nil)
 
 // New wraps an invoicing store and links it to orders, so that an invoice
 // updated, deleted or voided through either store keeps the orders it was
-// made from right (invoicing.OrderLinks).
+// made from right (invoicing.OrderLinks), and verify checks orders and
+// their events (sqlstore.Store.Extend).
 func New(s *invstore.Store) *Store {
 	o := &Store{Store: s}
 	s.LinkOrders(o)
+	s.Extend("orders", nil, o.verifyOrders)
 	return o
 }
 

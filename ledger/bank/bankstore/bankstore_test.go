@@ -333,7 +333,7 @@ func TestVerifyFindsBreaks(t *testing.T) {
 	if ms, err := f.bs.AutoMatch(ctx, f.p, f.ent, f.acct.ID); err != nil || len(ms) != 2 {
 		t.Fatalf("auto-match: %v %v", ms, err)
 	}
-	r, err := f.inv.Store.Verify(ctx, f.bs.Verify)
+	r, err := f.inv.Store.Verify(ctx) // bankstore.New added the bank checks
 	if err != nil || len(r.Breaches) != 0 {
 		t.Fatalf("verify on good books: %v %v", r, err)
 	}
@@ -343,7 +343,7 @@ func TestVerifyFindsBreaks(t *testing.T) {
 	}
 	// The match no longer adds up, and its statement line is neither
 	// matched nor open.
-	if r, err = f.inv.Store.Verify(ctx, f.bs.Verify); err != nil || len(r.Breaches) != 2 || !strings.Contains(strings.Join(r.Breaches, "\n"), "statement lines 0 != ledger lines -50000") ||
+	if r, err = f.inv.Store.Verify(ctx); err != nil || len(r.Breaches) != 2 || !strings.Contains(strings.Join(r.Breaches, "\n"), "statement lines 0 != ledger lines -50000") ||
 		!strings.Contains(strings.Join(r.Breaches, "\n"), fmt.Sprintf("statement line %d of bank account %d (entity %d) is listed as open and matched, or as neither", b004.ID, f.acct.ID, f.ent.ID)) {
 		t.Fatalf("verify after breaking a match: %v %v", r.Breaches, err)
 	}

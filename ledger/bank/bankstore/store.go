@@ -30,7 +30,11 @@ var _ bank.Store = (*Store)(nil)
 
 // New wraps a ledger store; rec records the payments of cash application
 // (nil: cash application is refused).
-func New(l *sqlstore.Store, rec bank.Receivables) *Store { return &Store{l: l, rec: rec} }
+func New(l *sqlstore.Store, rec bank.Receivables) *Store {
+	s := &Store{l: l, rec: rec}
+	l.Extend("bank", nil, s.Verify)
+	return s
+}
 
 func (s *Store) db(ctx context.Context) *gorm.DB { return s.l.Conn(ctx) }
 
