@@ -27,7 +27,7 @@ func (p page[T]) MarshalJSON() ([]byte, error) {
 	if p.Data == nil {
 		p.Data = []T{}
 	}
-	return json.Marshal(struct {
+	return marshalJSON(struct {
 		Data       []T     `json:"data"`
 		HasMore    bool    `json:"has_more"`
 		NextCursor *string `json:"next_cursor"`
@@ -119,7 +119,7 @@ func (s *Server) createKey(c *gin.Context) {
 	}
 	// The secret is shown once and never stored: an idempotent replay of
 	// this answer gets the key without its secret.
-	if redacted, err := json.Marshal(keyCreated{k, ""}); err == nil {
+	if redacted, err := marshalJSON(keyCreated{k, ""}); err == nil {
 		c.Set(ctxIdemBody, redacted)
 	}
 	c.JSON(http.StatusCreated, keyCreated{k, secret})

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -273,7 +272,7 @@ func (s *Server) postEntry(c *gin.Context) {
 	s.posted(c, out, err)
 }
 
-func renderEntry(e *ledger.Entry) ([]byte, error) { return json.Marshal(viewEntry(e)) }
+func renderEntry(e *ledger.Entry) ([]byte, error) { return marshalJSON(viewEntry(e)) }
 
 // posted answers a post or reversal: the stored answer of an idempotent
 // request (the same bytes a replay will get), or the entry rendered now.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -96,7 +95,7 @@ func (s *Server) createEndpoint(c *gin.Context) {
 	// the endpoint without it (GET never shows it either).
 	redacted := *ep
 	redacted.Secret = ""
-	if b, err := json.Marshal(&redacted); err == nil {
+	if b, err := marshalJSON(&redacted); err == nil {
 		c.Set(ctxIdemBody, b)
 	}
 	c.JSON(http.StatusCreated, ep)

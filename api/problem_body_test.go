@@ -56,6 +56,22 @@ func TestProblemBodyNotEscaped(t *testing.T) {
 			t.Errorf("GET customer escaped: %s", got.body)
 		}
 	}
+	// Every other JSON answer too: a list (its own MarshalJSON), an entry
+	// (rendered in the posting transaction) and a plain c.JSON answer.
+	desc := `Rent <March> & service`
+	for what, r := range map[string]*response{
+		"list":   f.must(f.do("GET", ent(e)+"/customers", key, nil), 200),
+		"entry":  f.must(f.do("POST", ent(e)+"/entries", key, `{"date":"2026-03-31","description":"`+desc+`","lines":[{"account":"4100","debit":"1.00"},{"account":"1000","credit":"1.00"}]}`, "Idempotency-Key", "esc-1"), 201),
+		"entity": f.must(f.do("GET", ent(e), key, nil), 200),
+	} {
+		if bytes.Contains(r.body, []byte(`\u003c`)) || bytes.Contains(r.body, []byte(`\u0026`)) || bytes.HasSuffix(r.body, []byte("\n")) {
+			t.Errorf("%s answer escaped or with a trailing newline: %s", what, r.body)
+		}
+	}
+	replay := f.must(f.do("POST", ent(e)+"/entries", key, `{"date":"2026-03-31","description":"`+desc+`","lines":[{"account":"4100","debit":"1.00"},{"account":"1000","credit":"1.00"}]}`, "Idempotency-Key", "esc-1"), 201)
+	if !bytes.Contains(replay.body, []byte(desc)) {
+		t.Errorf("replayed entry escaped: %s", replay.body)
+	}
 }
 
 // TestProblemMarshalJSON: the problem members and its extension members

@@ -3,9 +3,11 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	ginjson "github.com/gin-gonic/gin/codec/json"
 
 	"backoffice/ledger"
 )
@@ -54,3 +56,33 @@ func (s *Server) writeProblem(c *gin.Context, p Problem) {
 	c.Header("Content-Type", problemType)
 	c.Data(p.Status, problemType, b)
 }
+
+// gin's c.JSON marshals through its codec (gin's codec/json.API); every
+// JSON answer of the API goes through it, so it is set once here to write
+// without HTML escaping, like marshalJSON.
+func init() { ginjson.API = unescapedJSON{} }
+
+// unescapedJSON is encoding/json without HTML escaping.
+type unescapedJSON struct{}
+
+func (unescapedJSON) Marshal(v any) ([]byte, error) { return marshalJSON(v) }
+
+func (unescapedJSON) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+func (unescapedJSON) MarshalIndent(v any, prefix, indent string) ([]byte, error) {
+	b, err := marshalJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	err = json.Indent(&out, b, prefix, indent)
+	return out.Bytes(), err
+}
+
+func (unescapedJSON) NewEncoder(w io.Writer) ginjson.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+func (unescapedJSON) NewDecoder(r io.Reader) ginjson.Decoder { return json.NewDecoder(r) }
