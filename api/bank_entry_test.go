@@ -1,7 +1,6 @@
 package api
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -18,14 +17,7 @@ func TestEntryFromLineDescription(t *testing.T) {
 	f := newFixture(t)
 	e := f.entity("Rabo Entries")
 	key := f.key(ledger.RoleAccountant, e)
-	mapping, err := os.ReadFile("../testdata/bank/csv/rabobank.mapping.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("../testdata/bank/csv/rabobank-2026-03.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	mapping, data := rabobankSample(t)
 	// The bank charges line with a remittance text of 600 characters.
 	long := strings.Repeat("k", 600)
 	if !strings.Contains(string(data), `"Kosten Rabo BasisPakket Zakelijk"`) {

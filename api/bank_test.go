@@ -503,19 +503,26 @@ func countOutcome(e sampleExpect, outcome string) int {
 
 // TestStatementImportHTTP: a CSV export through the API (mapping saved by
 // PATCH), imported twice; and the refusals of the route itself.
+// rabobankSample is the sample Rabobank CSV export of March and its saved
+// column mapping (testdata/bank/csv).
+func rabobankSample(t *testing.T) (mapping, data []byte) {
+	t.Helper()
+	mapping, err := os.ReadFile("../testdata/bank/csv/rabobank.mapping.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err = os.ReadFile("../testdata/bank/csv/rabobank-2026-03.csv"); err != nil {
+		t.Fatal(err)
+	}
+	return mapping, data
+}
+
 func TestStatementImportHTTP(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	e := f.entity("Rabo Test")
 	key := f.key(ledger.RoleAccountant, e)
-	mapping, err := os.ReadFile("../testdata/bank/csv/rabobank.mapping.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("../testdata/bank/csv/rabobank-2026-03.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	mapping, data := rabobankSample(t)
 	r := f.must(f.do("POST", ent(e)+"/bank-accounts", key, `{"account":"1010","iban":"NL28 RABO 0318 4277 56"}`), 201)
 	if r.obj["iban"] != "NL28RABO0318427756" || r.obj["name"] != "Bank NL28RABO0318427756" || num(r.obj["match_window_days"]) != 5 {
 		t.Fatalf("bank account: %s", r.body)
