@@ -722,6 +722,6 @@ func TestAuditTrail(t *testing.T) {
 	}
 	_, err := f.st.DB().Exec(`DELETE FROM audit_events`)
 	sqltest.WantRefused(t, "the audit trail deleted", err, "BOL01")
-	_, err = f.st.DB().Exec(`UPDATE audit_events SET api_key_id = NULL`)
+	_, err = f.st.DB().Exec(`UPDATE audit_events SET actor_id = NULL`)
 	sqltest.WantRefused(t, "the audit trail rewritten", err, "BOL01")
 }

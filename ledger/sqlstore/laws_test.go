@@ -407,7 +407,7 @@ func (r *raw) postAnonymous(e rawEntry) error {
 }
 
 // TestDatabaseRefusesAReusedIdempotencyKey: law 6. An Idempotency-Key is
-// stored once per entity and API key (the primary key of idempotency_keys,
+// stored once per entity and actor (the primary key of idempotency_keys,
 // 23505), which is what makes a second request with the key fail and be
 // answered from the first (ledger.ErrIdemExists through the store).
 func TestDatabaseRefusesAReusedIdempotencyKey(t *testing.T) {
@@ -416,20 +416,20 @@ func TestDatabaseRefusesAReusedIdempotencyKey(t *testing.T) {
 	ctx := context.Background()
 	ent, p := sqltest.Entity(t, st, "Once BV")
 	r := newRaw(t, st)
-	ins := `INSERT INTO idempotency_keys (entity_id, api_key_id, key, request_hash, status, content_type, body, created_at)
+	ins := `INSERT INTO idempotency_keys (entity_id, actor_id, key, request_hash, status, content_type, body, created_at)
 		VALUES (` + r.ph(1) + `, ` + r.ph(2) + `, 'k-1', ` + r.ph(3) + `, 201, 'application/json', '{}', '2026-05-01 00:00:00')`
-	if err := r.exec(ins, ent.ID, p.KeyID, "hash-1"); err != nil {
+	if err := r.exec(ins, ent.ID, p.ActorID, "hash-1"); err != nil {
 		t.Fatal(err)
 	}
-	sqltest.WantRefused(t, "the same key again", r.exec(ins, ent.ID, p.KeyID, "hash-2"), "23505")
-	// The same key of another API key, or in another entity, is another key.
-	if err := r.exec(ins, ent.ID, p.KeyID+1000, "hash-1"); err != nil {
-		t.Fatalf("the key of another API key: %v", err)
+	sqltest.WantRefused(t, "the same key again", r.exec(ins, ent.ID, p.ActorID, "hash-2"), "23505")
+	// The same key of another actor, or in another entity, is another key.
+	if err := r.exec(ins, ent.ID, p.ActorID+1000, "hash-1"); err != nil {
+		t.Fatalf("the key of another actor: %v", err)
 	}
-	if err := r.exec(ins, 0, p.KeyID, "hash-1"); err != nil {
+	if err := r.exec(ins, 0, p.ActorID, "hash-1"); err != nil {
 		t.Fatalf("the key outside the entity: %v", err)
 	}
-	err := st.IdemSave(ctx, &ledger.IdemRecord{EntityID: ent.ID, APIKeyID: p.KeyID, Key: "k-1", RequestHash: "hash-3", Status: 201,
+	err := st.IdemSave(ctx, &ledger.IdemRecord{EntityID: ent.ID, ActorID: p.ActorID, Key: "k-1", RequestHash: "hash-3", Status: 201,
 		ContentType: "application/json", Body: "{}"})
 	if err != ledger.ErrIdemExists {
 		t.Fatalf("IdemSave of a used key: %v; want ledger.ErrIdemExists", err)

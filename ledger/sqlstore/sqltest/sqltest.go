@@ -164,7 +164,7 @@ func Entity(t testing.TB, st ledger.Store, name string) (*ledger.Entity, *ledger
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &ledger.Principal{KeyID: k.ID, Name: k.Name, Role: ledger.RoleAdmin}
+	p := ledger.KeyPrincipal(k)
 	cur, tmpl := "EUR", "standard"
 	e, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl})
 	if err != nil {
