@@ -56,6 +56,7 @@ type rawEntry struct {
 	lines       []rawLine
 	currency    string // default: EUR
 	description string
+	createdBy   int64 // default: 1, the actor of the first key
 }
 
 // post writes e as the store does (lines first, then the entry) in one
@@ -79,6 +80,9 @@ func (r *raw) post(e rawEntry, commit bool) error {
 	}
 	if e.description == "" {
 		e.description = "by hand"
+	}
+	if e.createdBy == 0 {
+		e.createdBy = 1
 	}
 	for i, l := range e.lines {
 		if l.currency == "" {
@@ -117,8 +121,8 @@ func (r *raw) post(e rawEntry, commit bool) error {
 	}
 	_, err = conn.ExecContext(ctx, `INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description,
 		currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES (`+r.ph(1)+`, `+r.ph(2)+`, `+r.ph(3)+`, `+
-		r.ph(4)+`, `+r.ph(5)+`, `+r.ph(6)+`, `+r.ph(7)+`, `+r.ph(8)+`, `+r.ph(9)+`, `+r.ph(10)+`, '2026-05-01 00:00:00', 1)`,
-		e.entity, e.id, e.fiscalYear, e.number, e.date, e.description, e.currency, e.total, e.lineCount, e.reverses)
+		r.ph(4)+`, `+r.ph(5)+`, `+r.ph(6)+`, `+r.ph(7)+`, `+r.ph(8)+`, `+r.ph(9)+`, `+r.ph(10)+`, '2026-05-01 00:00:00', `+r.ph(11)+`)`,
+		e.entity, e.id, e.fiscalYear, e.number, e.date, e.description, e.currency, e.total, e.lineCount, e.reverses, e.createdBy)
 	if err != nil {
 		return err
 	}

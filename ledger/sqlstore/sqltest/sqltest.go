@@ -117,6 +117,37 @@ func Config(t testing.TB) sqlstore.Config {
 	return sqlstore.Config{DatabaseURL: dbURL, MaxConns: 60}
 }
 
+// EmptyConfig returns the store configuration of a new database with no
+// schema at all, dropped when t ends: for tests of the migrations
+// themselves.
+func EmptyConfig(t testing.TB) sqlstore.Config {
+	t.Helper()
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		return sqlstore.Config{SQLitePath: filepath.Join(t.TempDir(), "empty.db")}
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := randomName("bo_empty_")
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("create empty database: %v", err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			_, _ = a.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+			a.Close()
+		}
+	})
+	dbURL, err := withDatabase(base, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sqlstore.Config{DatabaseURL: dbURL}
+}
+
 // Open returns a store on a new, migrated database, closed when t ends.
 func Open(t testing.TB) *sqlstore.Store {
 	t.Helper()
