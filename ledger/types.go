@@ -104,7 +104,7 @@ type Entry struct {
 	ReversesID  *int64
 	ReversedBy  *int64 // the entry that reverses this one, if any
 	CreatedAt   time.Time
-	CreatedBy   int64 // the API key that posted it
+	CreatedBy   int64 // the actor that posted it (a key's actor has the key's id)
 	Lines       []Line
 }
 
