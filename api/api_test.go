@@ -722,6 +722,39 @@ func TestAuditTrail(t *testing.T) {
 	}
 	_, err := f.st.DB().Exec(`DELETE FROM audit_events`)
 	sqltest.WantRefused(t, "the audit trail deleted", err, "BOL01")
-	_, err = f.st.DB().Exec(`UPDATE audit_events SET api_key_id = NULL`)
+	_, err = f.st.DB().Exec(`UPDATE audit_events SET actor_id = NULL`)
 	sqltest.WantRefused(t, "the audit trail rewritten", err, "BOL01")
+}
+
+// TestActorsShowAsKeys: records name actors (migration 00009), and the API
+// shows the key behind each where it showed a key before: a key made
+// through the API is created by the admin's key, and what it posts and
+// changes is by its own key id.
+func TestActorsShowAsKeys(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.entity("Actor BV")
+	admin := num(f.must(f.do("GET", "/v1/me", f.admin, nil), 200).obj["key_id"])
+	r := f.must(f.do("POST", "/v1/api-keys", f.admin, `{"name":"books","role":"accountant","entities":[`+strconv.FormatInt(a, 10)+`]}`), 201)
+	id, secret := num(r.obj["id"]), r.obj["key"].(string)
+	if num(r.obj["created_by"]) != admin {
+		t.Fatalf("new key created by %v; want key %d", r.obj["created_by"], admin)
+	}
+	if me := num(f.must(f.do("GET", "/v1/me", secret, nil), 200).obj["key_id"]); me != id {
+		t.Fatalf("/v1/me of key %d says %d", id, me)
+	}
+	entry := f.post(a, secret, rent)
+	got := f.must(f.do("GET", ent(a)+"/entries/"+strconv.FormatInt(entry, 10), secret, nil), 200)
+	if num(got.obj["created_by_key"]) != id {
+		t.Fatalf("entry created_by_key %v; want %d", got.obj["created_by_key"], id)
+	}
+	f.must(f.do("PATCH", ent(a)+"/accounts/4100", secret, `{"name":"Office rent"}`), 200)
+	evs := f.must(f.do("GET", ent(a)+"/audit-events?limit=2", f.admin, nil), 200).obj["data"].([]any)
+	renamed, created := evs[0].(map[string]any), evs[1].(map[string]any)
+	if renamed["action"] != "account.renamed" || num(renamed["key_id"]) != id {
+		t.Errorf("newest event %v; want account.renamed by key %d", renamed, id)
+	}
+	if created["action"] != "api_key.created" || num(created["key_id"]) != admin {
+		t.Errorf("event %v; want api_key.created by key %d", created, admin)
+	}
 }

@@ -111,7 +111,7 @@ func (s *Server) createKey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	by := principal(c).KeyID
+	by := principal(c).ActorID
 	k, secret, err := s.store.CreateKey(c.Request.Context(), &by, &in)
 	if err != nil {
 		s.fail(c, err)
@@ -165,7 +165,7 @@ func (s *Server) revokeKey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	by := principal(c).KeyID
+	by := principal(c).ActorID
 	k, err := s.store.RevokeKey(c.Request.Context(), &by, id)
 	if err != nil {
 		s.fail(c, err)

@@ -277,11 +277,11 @@ func (s *Server) idempotent(c *gin.Context) {
 	if selfIdempotent[c.Request.Method+" "+c.FullPath()] {
 		// The handler passes the request to a store method that keeps the
 		// record in its own write (one round trip on PostgreSQL).
-		c.Set(ctxIdem, &ledger.IdemRequest{EntityID: entityID, APIKeyID: p.KeyID, Key: key, RequestHash: hash})
+		c.Set(ctxIdem, &ledger.IdemRequest{EntityID: entityID, ActorID: p.ActorID, Key: key, RequestHash: hash})
 		c.Next()
 		return
 	}
-	if prev, err := s.store.IdemLookup(ctx, entityID, p.KeyID, key); err != nil {
+	if prev, err := s.store.IdemLookup(ctx, entityID, p.ActorID, key); err != nil {
 		s.fail(c, err)
 		return
 	} else if prev != nil {
@@ -305,7 +305,7 @@ func (s *Server) idempotent(c *gin.Context) {
 		if b, ok := c.Get(ctxIdemBody); ok { // the handler keeps a secret out of storage
 			stored = b.([]byte)
 		}
-		return s.store.IdemSave(txctx, &ledger.IdemRecord{EntityID: entityID, APIKeyID: p.KeyID, Key: key, RequestHash: hash,
+		return s.store.IdemSave(txctx, &ledger.IdemRecord{EntityID: entityID, ActorID: p.ActorID, Key: key, RequestHash: hash,
 			Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: string(stored)})
 	})
 	c.Request = c.Request.WithContext(ctx)
@@ -315,7 +315,7 @@ func (s *Server) idempotent(c *gin.Context) {
 		// A failure may be the loser of a race with the same key: if the
 		// winner's answer is there now, that is the answer.
 		if err != nil {
-			if prev, _ := s.store.IdemLookup(ctx, entityID, p.KeyID, key); prev != nil {
+			if prev, _ := s.store.IdemLookup(ctx, entityID, p.ActorID, key); prev != nil {
 				c.Writer.Header().Del("Content-Type")
 				replay(prev)
 				return
@@ -325,7 +325,7 @@ func (s *Server) idempotent(c *gin.Context) {
 		c.Writer.WriteHeader(rec.status)
 		_, _ = c.Writer.Write(rec.buf.Bytes())
 	case errors.Is(err, ledger.ErrIdemExists):
-		prev, lerr := s.store.IdemLookup(ctx, entityID, p.KeyID, key)
+		prev, lerr := s.store.IdemLookup(ctx, entityID, p.ActorID, key)
 		if lerr != nil || prev == nil {
 			s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonIdempotencyKeyInUse, "a request with this Idempotency-Key is in progress; retry later"))
 			return

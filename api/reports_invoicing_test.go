@@ -223,7 +223,7 @@ func BenchmarkCustomerStatementPDF(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := &ledger.Principal{KeyID: k.ID, Role: ledger.RoleAdmin}
+	p := &ledger.Principal{ActorID: k.ActorID, KeyID: k.ID, Role: ledger.RoleAdmin}
 	name, cur, tmpl := "Bench B.V.", "EUR", "standard"
 	e, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl})
 	if err != nil {

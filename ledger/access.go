@@ -39,16 +39,29 @@ type APIKey struct {
 	Entities  []int64    `json:"entities"`
 	Prefix    string     `json:"prefix"` // the first characters, to recognise a key in lists
 	CreatedAt time.Time  `json:"created_at"`
-	CreatedBy *int64     `json:"created_by"`
+	CreatedBy *int64     `json:"created_by"` // the creating actor; nil from the command line
 	RevokedAt *time.Time `json:"revoked_at"`
+	ActorID   int64      `json:"-"` // the key's actor: equal to ID (actors_kind in migration 00009)
 }
 
-// Principal is the caller of a request: the key and what it may reach.
+// SystemActorID is the system's actor, the command line's (migration
+// 00009). The columns that allow it store NULL for it, as they did before
+// actors, and the API shows null.
+const SystemActorID int64 = 0
+
+// Principal is the caller of a request: the actor every record it makes
+// names, the key behind it, and what it may reach.
 type Principal struct {
-	KeyID    int64
+	ActorID  int64 // who, in every record: creators, idempotency scope, audit trail
+	KeyID    int64 // the API key behind the actor (its scope, logs, what the API shows)
 	Name     string
 	Role     Role
 	Entities []int64 // empty for admin keys, which see every entity
+}
+
+// KeyPrincipal is the principal of a stored key.
+func KeyPrincipal(k *APIKey) *Principal {
+	return &Principal{ActorID: k.ActorID, KeyID: k.ID, Name: k.Name, Role: k.Role, Entities: k.Entities}
 }
 
 // CanSee reports whether the principal may reach the entity at all.

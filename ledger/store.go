@@ -104,7 +104,7 @@ type Store interface {
 
 	// IdemLookup returns nil when the key is unused. IdemSave returns
 	// ErrIdemExists when a concurrent request with the key committed first.
-	IdemLookup(ctx context.Context, entityID, apiKeyID int64, key string) (*IdemRecord, error)
+	IdemLookup(ctx context.Context, entityID, actorID int64, key string) (*IdemRecord, error)
 	IdemSave(ctx context.Context, r *IdemRecord) error
 	IdemPurge(ctx context.Context, age time.Duration) (int64, error)
 }

@@ -54,7 +54,7 @@ type LedgerCursor struct {
 // IdemRecord is the stored answer to a write sent with an Idempotency-Key.
 type IdemRecord struct {
 	EntityID    int64 // 0 outside an entity
-	APIKeyID    int64
+	ActorID     int64 // the idempotency scope: (entity, actor, key)
 	Key         string
 	RequestHash string
 	Status      int
@@ -70,7 +70,7 @@ var ErrIdemExists = errors.New("idempotency key already used")
 // the same transaction, or to return the answer stored before.
 type IdemRequest struct {
 	EntityID    int64
-	APIKeyID    int64
+	ActorID     int64
 	Key         string
 	RequestHash string
 	Status      int

@@ -104,7 +104,7 @@ type Entry struct {
 	ReversesID  *int64
 	ReversedBy  *int64 // the entry that reverses this one, if any
 	CreatedAt   time.Time
-	CreatedBy   int64 // the API key that posted it
+	CreatedBy   int64 // the actor that posted it (a key's actor has the key's id)
 	Lines       []Line
 }
 
@@ -144,7 +144,8 @@ type Line struct {
 type AuditEvent struct {
 	ID      int64           `json:"id"`
 	At      time.Time       `json:"at"`
-	KeyID   *int64          `json:"key_id"` // nil: made from the command line
+	KeyID   *int64          `json:"key_id"` // the key behind the actor; nil: made from the command line or by a person
+	ActorID *int64          `json:"-"`      // who made it; nil: the system actor (the command line)
 	Action  string          `json:"action"` // e.g. "lock_date.set", "account.archived"
 	Subject string          `json:"subject"`
 	Detail  json.RawMessage `json:"detail"`

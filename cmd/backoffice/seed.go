@@ -114,8 +114,8 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if _, err := inv.RevokeKey(ctx, nil, key.ID); err != nil {
 		return err
 	}
-	p := &ledger.Principal{KeyID: key.ID, Name: key.Name, Role: ledger.RoleAccountant, Entities: []int64{ent.ID}}
-	plan.createdBy = key.ID
+	p := &ledger.Principal{ActorID: key.ActorID, KeyID: key.ID, Name: key.Name, Role: ledger.RoleAccountant, Entities: []int64{ent.ID}}
+	plan.createdBy = key.ActorID
 
 	fmt.Fprintf(stdout, "seeding entity %d (%s, %s): %s entries from %s to %s (fiscal years %d-%d), as key %d %q\n",
 		ent.ID, ent.Name, st.Dialect(), thousands(int64(*entries)), plan.start, plan.end,

@@ -68,7 +68,7 @@ func (s *Store) CreateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 		if err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.KeyID, "customer.created", c.Name, in)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.created", c.Name, in)
 	})
 	if sqlstore.IsDuplicate(err, "external_ref") {
 		return nil, externalRefTaken(c.ExternalRef)
@@ -126,7 +126,7 @@ func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, e
 			return err
 		}
 		c.ID, out = ids[0], c
-		return s.Audit(ctx, ent.ID, &p.KeyID, "customer.created", c.Name, in)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.created", c.Name, in)
 	})
 	return out, err
 }
@@ -196,7 +196,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 			return err
 		}
 		out = c
-		return s.Audit(ctx, ent.ID, &p.KeyID, "customer.updated", c.Name, in)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.updated", c.Name, in)
 	})
 	if sqlstore.IsDuplicate(err, "external_ref") {
 		return nil, externalRefTaken(*in.ExternalRef)
@@ -219,7 +219,7 @@ func (s *Store) ArchiveCustomer(ctx context.Context, p *ledger.Principal, ent *l
 		}
 		c.ArchivedAt, c.UpdatedAt = &t, t
 		out = c
-		return s.Audit(ctx, ent.ID, &p.KeyID, "customer.archived", c.Name, nil)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.archived", c.Name, nil)
 	})
 	return out, err
 }

@@ -15,7 +15,7 @@ func (s *Store) emitIssued(ctx context.Context, p *ledger.Principal, ent *ledger
 	if inv.Kind != invoicing.KindInvoice {
 		return nil
 	}
-	return s.Emit(ctx, ent.ID, &p.KeyID, webhooks.InvoiceIssued, inv.View(ent, ent.Today()))
+	return s.Emit(ctx, ent.ID, &p.ActorID, webhooks.InvoiceIssued, inv.View(ent, ent.Today()))
 }
 
 // emitPaid tells of every invoice that the allocations in just made paid.
@@ -35,7 +35,7 @@ func (s *Store) emitPaid(ctx context.Context, p *ledger.Principal, ent *ledger.E
 		if err != nil {
 			return err
 		}
-		if err := s.Emit(ctx, ent.ID, &p.KeyID, webhooks.InvoicePaid, inv.View(ent, ent.Today())); err != nil {
+		if err := s.Emit(ctx, ent.ID, &p.ActorID, webhooks.InvoicePaid, inv.View(ent, ent.Today())); err != nil {
 			return err
 		}
 	}

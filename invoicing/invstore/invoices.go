@@ -262,12 +262,12 @@ func rateText(d decimal.Decimal) *string {
 // insert writes a new draft document and its lines.
 func (s *Store) insert(ctx context.Context, p *ledger.Principal, inv *invoicing.Invoice) error {
 	t := sqlstore.Now()
-	inv.CreatedAt, inv.UpdatedAt, inv.CreatedBy = t, t, p.KeyID
+	inv.CreatedAt, inv.UpdatedAt, inv.CreatedBy = t, t, p.ActorID
 	err := s.db(ctx).Raw(`INSERT INTO invoices (entity_id, kind, status, customer_id, currency, exchange_rate, issue_date, supply_date,
 		notes, credited_invoice_id, net_minor, tax_minor, total_minor, created_at, created_by, updated_at)
 		VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		inv.EntityID, string(inv.Kind), inv.CustomerID, inv.Currency, rateText(inv.ExchangeRate), inv.IssueDate, inv.SupplyDate,
-		inv.Notes, inv.CreditedInvoiceID, inv.NetMinor, inv.TaxMinor, inv.TotalMinor, t, p.KeyID, t).Scan(&inv.ID).Error
+		inv.Notes, inv.CreditedInvoiceID, inv.NetMinor, inv.TaxMinor, inv.TotalMinor, t, p.ActorID, t).Scan(&inv.ID).Error
 	if err != nil {
 		return err
 	}
@@ -458,7 +458,7 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 		return err
 	}
 	t := sqlstore.Now()
-	inv.FunctionalTotalMinor, inv.EntryID, inv.IssuedAt, inv.IssuedBy, inv.UpdatedAt = functional, &e.ID, &t, &p.KeyID, t
+	inv.FunctionalTotalMinor, inv.EntryID, inv.IssuedAt, inv.IssuedBy, inv.UpdatedAt = functional, &e.ID, &t, &p.ActorID, t
 	inv.StoredStatus = invoicing.StatusIssued
 	inv.Printed = invoicing.NewPrinted(ent, cust, lk.Settings)
 	printed, err := json.Marshal(inv.Printed)
@@ -469,7 +469,7 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 		due_date = ?, net_minor = ?, tax_minor = ?, total_minor = ?, functional_total_minor = ?, entry_id = ?,
 		issued_at = ?, issued_by = ?, updated_at = ?, printed = ? WHERE entity_id = ? AND id = ? AND status = 'draft'`,
 		inv.Number, inv.FiscalYear, inv.Seq, inv.IssueDate, inv.SupplyDate, inv.DueDate, inv.NetMinor, inv.TaxMinor,
-		inv.TotalMinor, functional, e.ID, t, p.KeyID, t, string(printed), ent.ID, inv.ID).Error
+		inv.TotalMinor, functional, e.ID, t, p.ActorID, t, string(printed), ent.ID, inv.ID).Error
 	if sqlstore.IsDuplicate(err, "number") {
 		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNumberTaken,
 			"number %s is already used in this entity (the number format was changed to one that repeats numbers); change the format", inv.Number)
@@ -509,11 +509,11 @@ func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledge
 		}
 		t := sqlstore.Now()
 		err = s.db(ctx).Exec(`UPDATE invoices SET status = 'void', void_entry_id = ?, voided_at = ?, voided_by = ?, updated_at = ?
-			WHERE entity_id = ? AND id = ?`, posted.Entry.ID, t, p.KeyID, t, ent.ID, id).Error
+			WHERE entity_id = ? AND id = ?`, posted.Entry.ID, t, p.ActorID, t, ent.ID, id).Error
 		if err != nil {
 			return err
 		}
-		inv.StoredStatus, inv.VoidEntryID, inv.VoidedAt, inv.VoidedBy, inv.UpdatedAt = invoicing.StatusVoid, &posted.Entry.ID, &t, &p.KeyID, t
+		inv.StoredStatus, inv.VoidEntryID, inv.VoidedAt, inv.VoidedBy, inv.UpdatedAt = invoicing.StatusVoid, &posted.Entry.ID, &t, &p.ActorID, t
 		out = inv
 		return emitOrders(ctx)
 	})

@@ -266,7 +266,7 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	a := &invoicing.Allocation{EntityID: ent.ID, Date: date, Currency: debit.currency(), AmountMinor: amount,
 		DebitFunctionalMinor:  invoicing.Share(amount, debit.open(), debit.openF()),
 		CreditFunctionalMinor: invoicing.Share(amount, credit.open(), credit.openF()),
-		CreatedAt:             sqlstore.Now(), CreatedBy: p.KeyID}
+		CreatedAt:             sqlstore.Now(), CreatedBy: p.ActorID}
 	if debit.inv != nil && credit.inv != nil && debit.inv.ExchangeRate.Equal(credit.inv.ExchangeRate) &&
 		amount < debit.open() && a.CreditFunctionalMinor <= debit.openF() {
 		// A credit note applied at its invoice's own rate: there is no
@@ -504,7 +504,7 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 		if err != nil {
 			return err
 		}
-		pay.EntryID, pay.CreatedAt, pay.CreatedBy = e.ID, sqlstore.Now(), p.KeyID
+		pay.EntryID, pay.CreatedAt, pay.CreatedBy = e.ID, sqlstore.Now(), p.ActorID
 		err = s.db(ctx).Raw(`INSERT INTO payments (entity_id, customer_id, direction, date, currency, amount_minor, exchange_rate,
 			functional_minor, bank_account_id, reference, entry_id, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -518,7 +518,7 @@ func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *led
 		}
 		out = pay
 		if pay.Direction == invoicing.DirectionReceived {
-			if err := s.Emit(ctx, ent.ID, &p.KeyID, webhooks.PaymentReceived, pay.View(ent)); err != nil {
+			if err := s.Emit(ctx, ent.ID, &p.ActorID, webhooks.PaymentReceived, pay.View(ent)); err != nil {
 				return err
 			}
 		}
@@ -668,9 +668,9 @@ func (s *Store) unallocate(ctx context.Context, p *ledger.Principal, ent *ledger
 		return err
 	}
 	t := sqlstore.Now()
-	a.RemovedAt, a.RemovedBy = &t, &p.KeyID
+	a.RemovedAt, a.RemovedBy = &t, &p.ActorID
 	return s.db(ctx).Exec(`UPDATE allocations SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ? AND removed_at IS NULL`,
-		t, p.KeyID, a.RemovalEntryID, ent.ID, a.ID).Error
+		t, p.ActorID, a.RemovalEntryID, ent.ID, a.ID).Error
 }
 
 func maxDate(a, b ledger.Date) ledger.Date {
@@ -739,7 +739,7 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 		}
 		t := sqlstore.Now()
 		err = s.db(ctx).Exec(`UPDATE payments SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ?`,
-			t, p.KeyID, posted.Entry.ID, ent.ID, id).Error
+			t, p.ActorID, posted.Entry.ID, ent.ID, id).Error
 		if err != nil {
 			return err
 		}

@@ -78,7 +78,7 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 			return err
 		}
 		out = set
-		return s.Audit(ctx, ent.ID, &p.KeyID, "invoicing_settings.updated", "invoicing settings", in)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "invoicing_settings.updated", "invoicing settings", in)
 	})
 	return out, err
 }

@@ -78,7 +78,7 @@ func (s *Store) CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 		if out, err = s.taxCodeByID(ctx, ent.ID, id); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.KeyID, "tax_code.created", t.Code, in)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "tax_code.created", t.Code, in)
 	})
 	if sqlstore.IsDuplicate(err, "tax_codes") {
 		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonTaxCodeTaken, Message: "tax code " + t.Code + " already exists in this entity",
@@ -152,7 +152,7 @@ func (s *Store) UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 		if out, err = s.taxCodeByID(ctx, ent.ID, t.ID); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.KeyID, "tax_code.updated", code, in)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "tax_code.updated", code, in)
 	})
 	return out, err
 }
@@ -173,7 +173,7 @@ func (s *Store) ArchiveTaxCode(ctx context.Context, p *ledger.Principal, ent *le
 		if out, err = s.taxCodeByID(ctx, ent.ID, t.ID); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.KeyID, "tax_code.archived", code, nil)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "tax_code.archived", code, nil)
 	})
 	return out, err
 }

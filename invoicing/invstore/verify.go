@@ -18,6 +18,16 @@ func (s *Store) verifyInvoicing(ctx context.Context, r *sqlstore.VerifyReport) e
 		return err
 	}
 	r.Documents = docs
+	// Law 8: who made, issued, voided or removed a document is an actor.
+	if err := s.VerifyActors(ctx, r, "invoices", "created_by", "issued_by", "voided_by"); err != nil {
+		return err
+	}
+	if err := s.VerifyActors(ctx, r, "payments", "created_by", "removed_by"); err != nil {
+		return err
+	}
+	if err := s.VerifyActors(ctx, r, "allocations", "created_by", "removed_by"); err != nil {
+		return err
+	}
 
 	var series []struct {
 		EntityID, FiscalYear, N, MinSeq, MaxSeq, Distinct, Counter int64

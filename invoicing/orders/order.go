@@ -97,7 +97,7 @@ type StatusChange struct {
 	To        Status    `json:"to"`
 	Reason    string    `json:"reason"`
 	InvoiceID *int64    `json:"invoice_id"`
-	ChangedBy int64     `json:"changed_by"` // API key id
+	ChangedBy int64     `json:"changed_by"` // the actor (a key's actor has the key's id)
 	ChangedAt time.Time `json:"changed_at"`
 }
 

@@ -48,7 +48,7 @@ func newBooks(t *testing.T, name string, startMonth int, locale string) *books {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &ledger.Principal{KeyID: k.ID, Name: k.Name, Role: ledger.RoleAdmin}
+	p := ledger.KeyPrincipal(k)
 	cur, tmpl := "EUR", "standard"
 	ent, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl,
 		FiscalYearStartMonth: &startMonth, Locale: &locale})

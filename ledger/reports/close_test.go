@@ -285,7 +285,7 @@ func TestCloseEdges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := &ledger.Principal{KeyID: k.ID, Role: ledger.RoleAdmin}
+		p := &ledger.Principal{ActorID: k.ActorID, KeyID: k.ID, Role: ledger.RoleAdmin}
 		name, cur := "Own chart BV", "EUR"
 		ent, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur})
 		if err != nil {

@@ -88,7 +88,7 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		s.forgetChart(entityID)
 		out = &ledger.Account{ID: id, EntityID: entityID, Code: in.Code, Name: in.Name, Type: in.Type,
 			ParentID: parentID, ParentCode: in.Parent, Currency: in.Currency, CreatedAt: t, UpdatedAt: t}
-		return s.audit(ctx, entityID, &p.KeyID, "account.created", in.Code, in)
+		return s.audit(ctx, entityID, &p.ActorID, "account.created", in.Code, in)
 	})
 	return out, translate(err)
 }
@@ -187,7 +187,7 @@ func (s *Store) updateAccount(ctx context.Context, p *ledger.Principal, entityID
 		if before.Name != out.Name {
 			detail = map[string]change{"name": {before.Name, out.Name}}
 		}
-		return s.audit(ctx, entityID, &p.KeyID, action, code, detail)
+		return s.audit(ctx, entityID, &p.ActorID, action, code, detail)
 	})
 	return out, translate(err)
 }

@@ -8,14 +8,14 @@ import (
 	"backoffice/ledger"
 )
 
-// audit records a change in the transaction in ctx (law 8). by is the key
-// that made it, nil from the command line.
+// audit records a change in the transaction in ctx (law 8). by is the actor
+// that made it, nil from the command line (the system actor).
 func (s *Store) audit(ctx context.Context, entityID int64, by *int64, action, subject string, detail any) error {
 	b, err := json.Marshal(detail)
 	if err != nil {
 		return err
 	}
-	return s.conn(ctx).Exec(`INSERT INTO audit_events (entity_id, at, api_key_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+	return s.conn(ctx).Exec(`INSERT INTO audit_events (entity_id, at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,
 		entityID, now(), by, action, subject, string(b)).Error
 }
 
@@ -28,26 +28,29 @@ type change struct {
 // AuditEvents lists an entity's events newest first, before the cursor id
 // (0: from the newest), at most limit+1.
 func (s *Store) AuditEvents(ctx context.Context, entityID, before int64, limit int) ([]*ledger.AuditEvent, error) {
-	q := `SELECT id, at, api_key_id, action, subject, detail FROM audit_events WHERE entity_id = ?`
+	// Each event names its actor; the API shows the key behind it.
+	q := `SELECT e.id, e.at, e.actor_id, a.api_key_id AS key_id, e.action, e.subject, e.detail
+		FROM audit_events e LEFT JOIN actors a ON a.id = e.actor_id WHERE e.entity_id = ?`
 	args := []any{entityID}
 	if before > 0 {
-		q += ` AND id < ?`
+		q += ` AND e.id < ?`
 		args = append(args, before)
 	}
 	var rows []struct {
-		ID       int64
-		At       time.Time
-		APIKeyID *int64
-		Action   string
-		Subject  string
-		Detail   string
+		ID      int64
+		At      time.Time
+		ActorID *int64
+		KeyID   *int64
+		Action  string
+		Subject string
+		Detail  string
 	}
-	if err := s.conn(ctx).Raw(q+` ORDER BY id DESC LIMIT ?`, append(args, limit+1)...).Scan(&rows).Error; err != nil {
+	if err := s.conn(ctx).Raw(q+` ORDER BY e.id DESC LIMIT ?`, append(args, limit+1)...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*ledger.AuditEvent, len(rows))
 	for i, r := range rows {
-		out[i] = &ledger.AuditEvent{ID: r.ID, At: r.At.UTC(), KeyID: r.APIKeyID, Action: r.Action, Subject: r.Subject, Detail: json.RawMessage(r.Detail)}
+		out[i] = &ledger.AuditEvent{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, KeyID: r.KeyID, Action: r.Action, Subject: r.Subject, Detail: json.RawMessage(r.Detail)}
 	}
 	return out, nil
 }

@@ -67,11 +67,11 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
 			e.Address.City, e.Address.Country, e.Currency, e.TimeZone, e.FiscalYearStartMonth, e.Locale,
-			t, t, p.KeyID).Scan(&e.ID).Error
+			t, t, p.ActorID).Scan(&e.ID).Error
 		if err != nil {
 			return err
 		}
-		if err := s.audit(ctx, e.ID, &p.KeyID, "entity.created", e.Name, in); err != nil {
+		if err := s.audit(ctx, e.ID, &p.ActorID, "entity.created", e.Name, in); err != nil {
 			return err
 		}
 		if in.ChartTemplate != nil {
@@ -181,7 +181,7 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 				changed[name] = change{v[0], v[1]}
 			}
 		}
-		return s.audit(ctx, id, &p.KeyID, "entity.updated", e.Name, changed)
+		return s.audit(ctx, id, &p.ActorID, "entity.updated", e.Name, changed)
 	})
 	return out, translate(err)
 }
@@ -227,7 +227,7 @@ func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, 
 		if err := tx.Exec(`UPDATE entities SET lock_date = ?, updated_at = ? WHERE id = ?`, v, e.UpdatedAt, id).Error; err != nil {
 			return err
 		}
-		return s.audit(ctx, id, &p.KeyID, "lock_date.set", "lock_date", change{from, d})
+		return s.audit(ctx, id, &p.ActorID, "lock_date.set", "lock_date", change{from, d})
 	})
 	return out, translate(err)
 }

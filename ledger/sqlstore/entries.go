@@ -40,7 +40,7 @@ func (s *Store) resolver(p *ledger.Principal, ent *ledger.Entity, d *ledger.Draf
 		if err != nil {
 			return nil, err
 		}
-		e.CreatedBy = p.KeyID
+		e.CreatedBy = p.ActorID
 		return e, nil
 	}
 }
@@ -77,7 +77,7 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 		date, defaulted = ent.Today(), " (today, as no date was given)"
 	}
 	if idem != nil { // a replay is answered before the checks that the first request changed
-		if prev, err := s.IdemLookup(ctx, idem.EntityID, idem.APIKeyID, idem.Key); err != nil || prev != nil {
+		if prev, err := s.IdemLookup(ctx, idem.EntityID, idem.ActorID, idem.Key); err != nil || prev != nil {
 			return &ledger.Posted{Replay: prev}, err
 		}
 	}
@@ -110,7 +110,7 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 			}
 		}
 		rev := orig.Reversal(date, date.FiscalYear(ent.FiscalYearStartMonth), strings.TrimSpace(description))
-		rev.CreatedBy = p.KeyID
+		rev.CreatedBy = p.ActorID
 		return rev, nil
 	}
 	out, err := s.post(ctx, idem, resolve)
@@ -133,7 +133,7 @@ func (s *Store) post(ctx context.Context, idem *ledger.IdemRequest, resolve func
 	var out *ledger.Posted
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		if idem != nil {
-			prev, err := s.IdemLookup(ctx, idem.EntityID, idem.APIKeyID, idem.Key)
+			prev, err := s.IdemLookup(ctx, idem.EntityID, idem.ActorID, idem.Key)
 			if err != nil || prev != nil {
 				out = &ledger.Posted{Replay: prev}
 				return err
@@ -154,7 +154,7 @@ func (s *Store) post(ctx context.Context, idem *ledger.IdemRequest, resolve func
 		if out.Answer, err = idem.Render(e); err != nil {
 			return err
 		}
-		return s.IdemSave(ctx, &ledger.IdemRecord{EntityID: idem.EntityID, APIKeyID: idem.APIKeyID, Key: idem.Key,
+		return s.IdemSave(ctx, &ledger.IdemRecord{EntityID: idem.EntityID, ActorID: idem.ActorID, Key: idem.Key,
 			RequestHash: idem.RequestHash, Status: idem.Status, ContentType: idem.ContentType, Body: string(out.Answer)})
 	})
 	return out, translate(err)
@@ -165,7 +165,7 @@ func (s *Store) post(ctx context.Context, idem *ledger.IdemRequest, resolve func
 // says so (replay or idempotency_key_reused) whatever the new request holds.
 func (s *Store) replayOr(ctx context.Context, idem *ledger.IdemRequest, err error) (*ledger.Posted, error) {
 	if idem != nil {
-		if prev, lerr := s.IdemLookup(ctx, idem.EntityID, idem.APIKeyID, idem.Key); lerr == nil && prev != nil {
+		if prev, lerr := s.IdemLookup(ctx, idem.EntityID, idem.ActorID, idem.Key); lerr == nil && prev != nil {
 			return &ledger.Posted{Replay: prev}, nil
 		}
 	}
@@ -194,7 +194,7 @@ func (s *Store) postPG(ctx context.Context, e *ledger.Entry, idem *ledger.IdemRe
 			return nil, err
 		}
 		bs := string(b)
-		key, hash, ctype, body, apiKey, status = &idem.Key, &idem.RequestHash, &idem.ContentType, &bs, &idem.APIKeyID, &idem.Status
+		key, hash, ctype, body, apiKey, status = &idem.Key, &idem.RequestHash, &idem.ContentType, &bs, &idem.ActorID, &idem.Status
 	}
 	var (
 		id, number sql.NullInt64

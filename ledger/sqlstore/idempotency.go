@@ -9,10 +9,10 @@ import (
 )
 
 // IdemLookup returns the stored answer for a key, or nil.
-func (s *Store) IdemLookup(ctx context.Context, entityID, apiKeyID int64, key string) (*ledger.IdemRecord, error) {
+func (s *Store) IdemLookup(ctx context.Context, entityID, actorID int64, key string) (*ledger.IdemRecord, error) {
 	var rows []ledger.IdemRecord
-	err := s.conn(ctx).Raw(`SELECT entity_id, api_key_id, key, request_hash, status, content_type, body, created_at
-		FROM idempotency_keys WHERE entity_id = ? AND api_key_id = ? AND key = ?`, entityID, apiKeyID, key).Scan(&rows).Error
+	err := s.conn(ctx).Raw(`SELECT entity_id, actor_id, key, request_hash, status, content_type, body, created_at
+		FROM idempotency_keys WHERE entity_id = ? AND actor_id = ? AND key = ?`, entityID, actorID, key).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return nil, translate(err)
 	}
@@ -23,8 +23,8 @@ func (s *Store) IdemLookup(ctx context.Context, entityID, apiKeyID int64, key st
 // with the write it describes. A concurrent request with the same key that
 // committed first makes it fail with ledger.ErrIdemExists.
 func (s *Store) IdemSave(ctx context.Context, r *ledger.IdemRecord) error {
-	err := translate(s.conn(ctx).Exec(`INSERT INTO idempotency_keys (entity_id, api_key_id, key, request_hash, status, content_type, body, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.EntityID, r.APIKeyID, r.Key, r.RequestHash, r.Status, r.ContentType, r.Body, now()).Error)
+	err := translate(s.conn(ctx).Exec(`INSERT INTO idempotency_keys (entity_id, actor_id, key, request_hash, status, content_type, body, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.EntityID, r.ActorID, r.Key, r.RequestHash, r.Status, r.ContentType, r.Body, now()).Error)
 	if errors.Is(err, errDuplicate) {
 		return ledger.ErrIdemExists
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,11 +20,13 @@ type keyRow struct {
 	CreatedBy  *int64
 	RevokedAt  *time.Time
 	EntityList string
+	ActorID    *int64
 }
 
 const keySelect = `SELECT k.id, k.name, k.role, k.prefix, k.created_at, k.created_by, k.revoked_at,
-	coalesce((SELECT %s FROM api_key_entities ke WHERE ke.api_key_id = k.id), '') AS entity_list
-	FROM api_keys k`
+	coalesce((SELECT %s FROM api_key_entities ke WHERE ke.api_key_id = k.id), '') AS entity_list,
+	a.id AS actor_id
+	FROM api_keys k LEFT JOIN actors a ON a.api_key_id = k.id`
 
 func (s *Store) keySelect() string {
 	agg := `string_agg(ke.entity_id::text, ',' ORDER BY ke.entity_id)`
@@ -36,6 +39,9 @@ func (s *Store) keySelect() string {
 func (r *keyRow) key() *ledger.APIKey {
 	k := &ledger.APIKey{ID: r.ID, Name: r.Name, Role: ledger.Role(r.Role), Prefix: r.Prefix,
 		CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, Entities: []int64{}}
+	if r.ActorID != nil {
+		k.ActorID = *r.ActorID
+	}
 	if r.RevokedAt != nil {
 		t := r.RevokedAt.UTC()
 		k.RevokedAt = &t
@@ -48,9 +54,15 @@ func (r *keyRow) key() *ledger.APIKey {
 	return k
 }
 
-// CreateKey stores a new key and returns it with its secret, which is shown
-// this once and never stored. by is the creating key (nil from the command
-// line). Every entity named must exist.
+// CreateKey stores a new key and its actor and returns it with its secret,
+// which is shown this once and never stored. by is the creating actor (nil
+// from the command line). Every entity named must exist.
+//
+// Keys and actors share one id space and a key's actor has the key's id
+// (actors_kind, migration 00009), so the creator ids the API shows as key
+// ids are the actor ids stored. On PostgreSQL both draw from the sequence
+// actor_ids (the default of api_keys.id); SQLite has no sequence, and the
+// key takes the id after every actor's and key's, under the write lock.
 func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (*ledger.APIKey, string, error) {
 	if err := in.Validate(); err != nil {
 		return nil, "", err
@@ -76,10 +88,19 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 		if k.Entities == nil {
 			k.Entities = []int64{}
 		}
-		if err := tx.Raw(`INSERT INTO api_keys (name, role, prefix, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			k.Name, string(k.Role), k.Prefix, hash, t, by).Scan(&k.ID).Error; err != nil {
+		insert := `INSERT INTO api_keys (name, role, prefix, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`
+		if s.dialect == SQLite {
+			insert = `INSERT INTO api_keys (id, name, role, prefix, secret_hash, created_at, created_by)
+				VALUES (max(coalesce((SELECT max(id) FROM actors), 0), coalesce((SELECT max(id) FROM api_keys), 0)) + 1,
+				?, ?, ?, ?, ?, ?) RETURNING id`
+		}
+		if err := tx.Raw(insert, k.Name, string(k.Role), k.Prefix, hash, t, by).Scan(&k.ID).Error; err != nil {
 			return err
 		}
+		if err := tx.Exec(`INSERT INTO actors (id, kind, api_key_id, created_at) VALUES (?, 'api_key', ?, ?)`, k.ID, k.ID, t).Error; err != nil {
+			return err
+		}
+		k.ActorID = k.ID
 		for _, e := range k.Entities {
 			if err := tx.Exec(`INSERT INTO api_key_entities (entity_id, api_key_id) VALUES (?, ?)`, e, k.ID).Error; err != nil {
 				return err
@@ -122,7 +143,7 @@ func (s *Store) Key(ctx context.Context, id int64) (*ledger.APIKey, error) {
 }
 
 // RevokeKey stops a key from working; revoking twice is harmless. by is
-// the revoking key (nil from the command line).
+// the revoking actor (nil from the command line).
 func (s *Store) RevokeKey(ctx context.Context, by *int64, id int64) (*ledger.APIKey, error) {
 	var out *ledger.APIKey
 	err := s.InTx(ctx, func(ctx context.Context) error {
@@ -166,5 +187,8 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*ledger.Princi
 		return nil, ledger.Errorf(ledger.CodeUnauthorized, ledger.ReasonKeyInvalid, "the API key is unknown or revoked")
 	}
 	k := rows[0].key()
-	return &ledger.Principal{KeyID: k.ID, Name: k.Name, Role: k.Role, Entities: k.Entities}, nil
+	if k.ActorID != k.ID {
+		return nil, ledger.Internal(fmt.Errorf("api key %d has no actor", k.ID))
+	}
+	return ledger.KeyPrincipal(k), nil
 }

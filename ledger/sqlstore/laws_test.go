@@ -56,6 +56,7 @@ type rawEntry struct {
 	lines       []rawLine
 	currency    string // default: EUR
 	description string
+	createdBy   int64 // default: 1, the actor of the first key
 }
 
 // post writes e as the store does (lines first, then the entry) in one
@@ -79,6 +80,9 @@ func (r *raw) post(e rawEntry, commit bool) error {
 	}
 	if e.description == "" {
 		e.description = "by hand"
+	}
+	if e.createdBy == 0 {
+		e.createdBy = 1
 	}
 	for i, l := range e.lines {
 		if l.currency == "" {
@@ -117,8 +121,8 @@ func (r *raw) post(e rawEntry, commit bool) error {
 	}
 	_, err = conn.ExecContext(ctx, `INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description,
 		currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES (`+r.ph(1)+`, `+r.ph(2)+`, `+r.ph(3)+`, `+
-		r.ph(4)+`, `+r.ph(5)+`, `+r.ph(6)+`, `+r.ph(7)+`, `+r.ph(8)+`, `+r.ph(9)+`, `+r.ph(10)+`, '2026-05-01 00:00:00', 1)`,
-		e.entity, e.id, e.fiscalYear, e.number, e.date, e.description, e.currency, e.total, e.lineCount, e.reverses)
+		r.ph(4)+`, `+r.ph(5)+`, `+r.ph(6)+`, `+r.ph(7)+`, `+r.ph(8)+`, `+r.ph(9)+`, `+r.ph(10)+`, '2026-05-01 00:00:00', `+r.ph(11)+`)`,
+		e.entity, e.id, e.fiscalYear, e.number, e.date, e.description, e.currency, e.total, e.lineCount, e.reverses, e.createdBy)
 	if err != nil {
 		return err
 	}
@@ -407,7 +411,7 @@ func (r *raw) postAnonymous(e rawEntry) error {
 }
 
 // TestDatabaseRefusesAReusedIdempotencyKey: law 6. An Idempotency-Key is
-// stored once per entity and API key (the primary key of idempotency_keys,
+// stored once per entity and actor (the primary key of idempotency_keys,
 // 23505), which is what makes a second request with the key fail and be
 // answered from the first (ledger.ErrIdemExists through the store).
 func TestDatabaseRefusesAReusedIdempotencyKey(t *testing.T) {
@@ -416,20 +420,20 @@ func TestDatabaseRefusesAReusedIdempotencyKey(t *testing.T) {
 	ctx := context.Background()
 	ent, p := sqltest.Entity(t, st, "Once BV")
 	r := newRaw(t, st)
-	ins := `INSERT INTO idempotency_keys (entity_id, api_key_id, key, request_hash, status, content_type, body, created_at)
+	ins := `INSERT INTO idempotency_keys (entity_id, actor_id, key, request_hash, status, content_type, body, created_at)
 		VALUES (` + r.ph(1) + `, ` + r.ph(2) + `, 'k-1', ` + r.ph(3) + `, 201, 'application/json', '{}', '2026-05-01 00:00:00')`
-	if err := r.exec(ins, ent.ID, p.KeyID, "hash-1"); err != nil {
+	if err := r.exec(ins, ent.ID, p.ActorID, "hash-1"); err != nil {
 		t.Fatal(err)
 	}
-	sqltest.WantRefused(t, "the same key again", r.exec(ins, ent.ID, p.KeyID, "hash-2"), "23505")
-	// The same key of another API key, or in another entity, is another key.
-	if err := r.exec(ins, ent.ID, p.KeyID+1000, "hash-1"); err != nil {
-		t.Fatalf("the key of another API key: %v", err)
+	sqltest.WantRefused(t, "the same key again", r.exec(ins, ent.ID, p.ActorID, "hash-2"), "23505")
+	// The same key of another actor, or in another entity, is another key.
+	if err := r.exec(ins, ent.ID, p.ActorID+1000, "hash-1"); err != nil {
+		t.Fatalf("the key of another actor: %v", err)
 	}
-	if err := r.exec(ins, 0, p.KeyID, "hash-1"); err != nil {
+	if err := r.exec(ins, 0, p.ActorID, "hash-1"); err != nil {
 		t.Fatalf("the key outside the entity: %v", err)
 	}
-	err := st.IdemSave(ctx, &ledger.IdemRecord{EntityID: ent.ID, APIKeyID: p.KeyID, Key: "k-1", RequestHash: "hash-3", Status: 201,
+	err := st.IdemSave(ctx, &ledger.IdemRecord{EntityID: ent.ID, ActorID: p.ActorID, Key: "k-1", RequestHash: "hash-3", Status: 201,
 		ContentType: "application/json", Body: "{}"})
 	if err != ledger.ErrIdemExists {
 		t.Fatalf("IdemSave of a used key: %v; want ledger.ErrIdemExists", err)

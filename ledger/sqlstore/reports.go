@@ -141,11 +141,13 @@ type closeDetail struct {
 // FiscalYearCloses lists the recorded closes, oldest first.
 func (s *Store) FiscalYearCloses(ctx context.Context, entityID int64) ([]*ledger.FiscalYearClose, error) {
 	var rows []struct {
-		At       time.Time
-		APIKeyID *int64
-		Detail   string
+		At     time.Time
+		KeyID  *int64
+		Detail string
 	}
-	err := s.conn(ctx).Raw(`SELECT at, api_key_id, detail FROM audit_events WHERE entity_id = ? AND action = ? ORDER BY id`,
+	// The record names an actor; the close shows the key behind it.
+	err := s.conn(ctx).Raw(`SELECT e.at, a.api_key_id AS key_id, e.detail FROM audit_events e
+		LEFT JOIN actors a ON a.id = e.actor_id WHERE e.entity_id = ? AND e.action = ? ORDER BY e.id`,
 		entityID, actionClosed).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
@@ -157,7 +159,7 @@ func (s *Store) FiscalYearCloses(ctx context.Context, entityID int64) ([]*ledger
 			return nil, ledger.Internal(err)
 		}
 		out = append(out, &ledger.FiscalYearClose{FiscalYear: d.FiscalYear, EntryID: d.EntryID, RetainedEarnings: d.RetainedEarnings,
-			ResultMinor: d.ResultMinor, At: r.At.UTC(), By: r.APIKeyID})
+			ResultMinor: d.ResultMinor, At: r.At.UTC(), By: r.KeyID})
 	}
 	return out, nil
 }
@@ -318,7 +320,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 				return err
 			}
 		}
-		out = &ledger.FiscalYearClose{FiscalYear: in.FiscalYear, RetainedEarnings: retained.Code, ResultMinor: result, At: now(), By: &p.KeyID}
+		out = &ledger.FiscalYearClose{FiscalYear: in.FiscalYear, RetainedEarnings: retained.Code, ResultMinor: result, At: now(), By: &p.ActorID}
 		if entry != nil {
 			out.EntryID = &entry.ID
 		}
@@ -328,8 +330,8 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 		}
 		// Written here rather than by audit() so that the answer and the
 		// record carry the same time.
-		return s.conn(ctx).Exec(`INSERT INTO audit_events (entity_id, at, api_key_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-			e.ID, out.At, p.KeyID, actionClosed, strconv.Itoa(in.FiscalYear), string(detail)).Error
+		return s.conn(ctx).Exec(`INSERT INTO audit_events (entity_id, at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.ID, out.At, p.ActorID, actionClosed, strconv.Itoa(in.FiscalYear), string(detail)).Error
 	})
 	if err != nil {
 		return nil, nil, translate(err)

@@ -370,7 +370,7 @@ func TestLockDate(t *testing.T) {
 	ctx := context.Background()
 	ent, admin := sqltest.Entity(t, st, "Lock BV")
 	e := mustPost(t, st, admin, ent, rent("2026-03-31", "50.00"))
-	acct := &ledger.Principal{KeyID: admin.KeyID, Role: ledger.RoleAccountant, Entities: []int64{ent.ID}}
+	acct := &ledger.Principal{ActorID: admin.ActorID, KeyID: admin.KeyID, Role: ledger.RoleAccountant, Entities: []int64{ent.ID}}
 	lock := ledger.NewDate(2026, 3, 31)
 	ent, err := st.SetLockDate(ctx, acct, ent.ID, &lock)
 	if err != nil {

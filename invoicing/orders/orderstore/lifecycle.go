@@ -60,7 +60,7 @@ func (s *Store) move(ctx context.Context, p *ledger.Principal, ent *ledger.Entit
 // transaction, after anything else it locks.
 func (s *Store) emitMoves(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, list []*orders.Order, inv *invoicing.Invoice) error {
 	for _, o := range list {
-		if err := s.Emit(ctx, ent.ID, &p.KeyID, webhooks.OrderStatusChanged, o.View(inv)); err != nil {
+		if err := s.Emit(ctx, ent.ID, &p.ActorID, webhooks.OrderStatusChanged, o.View(inv)); err != nil {
 			return err
 		}
 	}

@@ -96,7 +96,7 @@ func (s *Store) UpdateOrderSettings(ctx context.Context, p *ledger.Principal, en
 			return err
 		}
 		out = set
-		return s.Audit(ctx, ent.ID, &p.KeyID, "order_settings.updated", "order settings", in)
+		return s.Audit(ctx, ent.ID, &p.ActorID, "order_settings.updated", "order settings", in)
 	})
 	return out, err
 }
@@ -332,7 +332,7 @@ func (s *Store) PushOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 			o.CustomerID = c.ID
 		}
 		t := sqlstore.Now()
-		o.CreatedBy, o.CreatedAt, o.UpdatedAt = p.KeyID, t, t
+		o.CreatedBy, o.CreatedAt, o.UpdatedAt = p.ActorID, t, t
 		// A concurrent push of the same external id: the insert does
 		// nothing (PostgreSQL waits for the other transaction to end), and
 		// the stored order is compared instead.
@@ -378,7 +378,7 @@ func (s *Store) PushOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 		}
 		o.History = []orders.StatusChange{ch}
 		out = o
-		return s.Emit(ctx, ent.ID, &p.KeyID, webhooks.OrderReceived, o.View(nil))
+		return s.Emit(ctx, ent.ID, &p.ActorID, webhooks.OrderReceived, o.View(nil))
 	})
 	if err != nil {
 		return nil, false, err
@@ -421,7 +421,7 @@ func prefixed(err error, prefix string) error {
 // recordChange writes one step of an order's history.
 func (s *Store) recordChange(ctx context.Context, p *ledger.Principal, o *orders.Order, from *orders.Status, to orders.Status,
 	reason string, invoiceID *int64, t time.Time) (orders.StatusChange, error) {
-	ch := orders.StatusChange{Seq: len(o.History) + 1, From: from, To: to, Reason: reason, InvoiceID: invoiceID, ChangedBy: p.KeyID, ChangedAt: t}
+	ch := orders.StatusChange{Seq: len(o.History) + 1, From: from, To: to, Reason: reason, InvoiceID: invoiceID, ChangedBy: p.ActorID, ChangedAt: t}
 	var fromText *string
 	if from != nil {
 		f := string(*from)
@@ -429,6 +429,6 @@ func (s *Store) recordChange(ctx context.Context, p *ledger.Principal, o *orders
 	}
 	err := s.db(ctx).Exec(`INSERT INTO order_status_changes (entity_id, order_id, seq, from_status, to_status, reason, invoice_id,
 		changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.EntityID, o.ID, ch.Seq, fromText, string(to), reason, invoiceID, p.KeyID, t).Error
+		o.EntityID, o.ID, ch.Seq, fromText, string(to), reason, invoiceID, p.ActorID, t).Error
 	return ch, err
 }

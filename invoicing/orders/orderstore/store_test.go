@@ -36,7 +36,7 @@ func newFixture(t *testing.T) *fixture {
 	st := orderstore.New(invstore.New(sqltest.Open(t)))
 	ent, p := sqltest.Entity(t, st, "Webwinkel Test BV")
 	return &fixture{t: t, st: st, ent: ent, staff: p,
-		integ: &ledger.Principal{KeyID: p.KeyID, Name: "shop", Role: ledger.RoleIntegration, Entities: []int64{ent.ID}}}
+		integ: &ledger.Principal{ActorID: p.ActorID, KeyID: p.KeyID, Name: "shop", Role: ledger.RoleIntegration, Entities: []int64{ent.ID}}}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -19,6 +19,12 @@ func (s *Store) verifyOrders(ctx context.Context, r *sqlstore.VerifyReport) erro
 		return err
 	}
 	r.Documents += n
+	// Law 8: who pushed an order, changed its status or caused an event is an actor.
+	for _, tc := range [][2]string{{"orders", "created_by"}, {"order_status_changes", "changed_by"}, {"events", "caused_by"}} {
+		if err := s.VerifyActors(ctx, r, tc[0], tc[1]); err != nil {
+			return err
+		}
+	}
 
 	var seqs []struct{ EntityID, N, MinSeq, MaxSeq, Counter int64 }
 	err := db.Raw(`SELECT e.entity_id, count(*) AS n, min(e.seq) AS min_seq, max(e.seq) AS max_seq, coalesce(max(c.value), 0) AS counter

@@ -140,12 +140,12 @@ func (s *Store) CreateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 		t := sqlstore.Now()
 		err := s.db(ctx).Raw(`INSERT INTO webhook_endpoints (entity_id, url, secret, events, description, enabled, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			ent.ID, ep.URL, ep.Secret, joinEvents(ep.Events), ep.Description, ep.Enabled, p.KeyID, t, t).Scan(&ep.ID).Error
+			ent.ID, ep.URL, ep.Secret, joinEvents(ep.Events), ep.Description, ep.Enabled, p.ActorID, t, t).Scan(&ep.ID).Error
 		if err != nil {
 			return err
 		}
 		ep.CreatedAt, ep.UpdatedAt = t, t
-		return s.Audit(ctx, ent.ID, &p.KeyID, "webhook_endpoint.created", fmt.Sprintf("webhook endpoint %d", ep.ID), auditOf(ep))
+		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_endpoint.created", fmt.Sprintf("webhook endpoint %d", ep.ID), auditOf(ep))
 	})
 	if err != nil {
 		return nil, err
@@ -207,7 +207,7 @@ func (s *Store) UpdateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 			ep.ConsecutiveFailures, ep.FailingSince, ep.BackoffUntil = 0, nil, nil
 		}
 		out = ep
-		return s.Audit(ctx, ent.ID, &p.KeyID, "webhook_endpoint.updated", fmt.Sprintf("webhook endpoint %d", id),
+		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_endpoint.updated", fmt.Sprintf("webhook endpoint %d", id),
 			map[string]endpointAudit{"from": before, "to": auditOf(ep)})
 	})
 	return out, err
@@ -232,7 +232,7 @@ func (s *Store) DeleteEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 		if err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.KeyID, "webhook_endpoint.deleted", fmt.Sprintf("webhook endpoint %d", id), auditOf(r.endpoint()))
+		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_endpoint.deleted", fmt.Sprintf("webhook endpoint %d", id), auditOf(r.endpoint()))
 	})
 }
 
@@ -424,7 +424,7 @@ func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.
 		if out, err = s.Delivery(ctx, ent.ID, endpointID, id); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.KeyID, "webhook_delivery.redelivered", fmt.Sprintf("webhook delivery %d", id),
+		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_delivery.redelivered", fmt.Sprintf("webhook delivery %d", id),
 			map[string]int64{"endpoint_id": endpointID, "event_id": out.EventID})
 	})
 	return out, err

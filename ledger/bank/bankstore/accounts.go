@@ -125,7 +125,7 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 		} else if err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_account.created", a.AccountCode, map[string]any{"id": a.ID, "iban": a.IBAN, "currency": a.Currency})
+		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_account.created", a.AccountCode, map[string]any{"id": a.ID, "iban": a.IBAN, "currency": a.Currency})
 	})
 	if err != nil {
 		return nil, err
@@ -157,7 +157,7 @@ func (s *Store) UpdateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 			return err
 		}
 		out = a
-		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_account.updated", a.AccountCode, in)
+		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_account.updated", a.AccountCode, in)
 	})
 	return out, err
 }

@@ -101,7 +101,7 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleEntry,
+		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleEntry,
 			"statement_lines": []int64{l.ID}, "entry_id": e.ID, "account": counter})
 	})
 	if err != nil {
@@ -320,7 +320,7 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleCashApplication,
+		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleCashApplication,
 			"statement_lines": []int64{l.ID}, "payment_id": paymentID, "entry_id": entryID})
 	})
 	return out, err

@@ -222,7 +222,7 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 	}
 	st := &bank.Statement{EntityID: m.ent.ID, BankAccountID: a.ID, Seq: 1, Ref: ref, Format: m.in.Format, From: from, To: to,
 		OpeningMinor: opening, ClosingMinor: closing, LineCount: len(lines), FileName: m.in.FileName, SHA256: m.hash,
-		CreatedAt: sqlstore.Now(), CreatedBy: m.p.KeyID}
+		CreatedAt: sqlstore.Now(), CreatedBy: m.p.ActorID}
 	if m.prev != nil {
 		st.Seq = m.prev.Seq + 1
 	}
@@ -238,7 +238,7 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 		return nil, err
 	}
 	m.created, m.added = true, len(lines)
-	return st, m.s.l.Audit(ctx, m.ent.ID, &m.p.KeyID, "bank_statement.imported", st.Ref, map[string]any{
+	return st, m.s.l.Audit(ctx, m.ent.ID, &m.p.ActorID, "bank_statement.imported", st.Ref, map[string]any{
 		"bank_account_id": a.ID, "statement_id": st.ID, "seq": st.Seq, "lines": st.LineCount, "file_sha256": m.hash,
 		"opening": money.Format(opening, exponent(a.Currency)), "closing": money.Format(closing, exponent(a.Currency))})
 }

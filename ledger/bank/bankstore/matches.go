@@ -54,7 +54,7 @@ func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *led
 	}
 	t := sqlstore.Now()
 	err = s.insertRows(ctx, `INSERT INTO bank_matches (id, entity_id, bank_account_id, rule, payment_id, created_at, created_by) VALUES `, 7, len(ms),
-		func(i int) []any { return []any{ids[i], ent.ID, a.ID, ms[i].rule, ms[i].paymentID, t, p.KeyID} })
+		func(i int) []any { return []any{ids[i], ent.ID, a.ID, ms[i].rule, ms[i].paymentID, t, p.ActorID} })
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func (s *Store) autoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.
 		return nil, err
 	}
 	if len(ids) > 0 {
-		err = s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.auto", a.AccountCode, map[string]any{"bank_account_id": a.ID, "matches": ids})
+		err = s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.auto", a.AccountCode, map[string]any{"bank_account_id": a.ID, "matches": ids})
 	}
 	return ids, err
 }
@@ -417,7 +417,7 @@ func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "statement_lines": in.StatementLines, "ledger_lines": in.LedgerLines})
+		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "statement_lines": in.StatementLines, "ledger_lines": in.LedgerLines})
 	})
 	return out, err
 }
@@ -462,7 +462,7 @@ func (s *Store) Unmatch(ctx context.Context, p *ledger.Principal, ent *ledger.En
 			keys[i] = bank.LineRef{EntryID: l.EntryID, LineNo: l.LineNo}
 			l.MatchID = nil
 		}
-		return s.l.Audit(ctx, ent.ID, &p.KeyID, "bank_match.deleted", a.AccountCode, map[string]any{"match_id": id, "rule": out.Rule,
+		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.deleted", a.AccountCode, map[string]any{"match_id": id, "rule": out.Rule,
 			"payment_id": out.PaymentID, "statement_lines": stmt, "ledger_lines": keys})
 	})
 	return out, err

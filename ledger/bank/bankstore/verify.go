@@ -12,6 +12,10 @@ import (
 // every match adds up on both sides with lines of its own bank account, and
 // the open lines are exactly the statement lines no match holds.
 func (s *Store) Verify(ctx context.Context, r *sqlstore.VerifyReport) error {
+	// Law 8: who made a match is an actor (statements have a foreign key).
+	if err := s.l.VerifyActors(ctx, r, "bank_matches", "created_by"); err != nil {
+		return err
+	}
 	db := s.db(ctx)
 	var chain []struct {
 		EntityID, BankAccountID, ID int64

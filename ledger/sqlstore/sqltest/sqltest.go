@@ -117,6 +117,37 @@ func Config(t testing.TB) sqlstore.Config {
 	return sqlstore.Config{DatabaseURL: dbURL, MaxConns: 60}
 }
 
+// EmptyConfig returns the store configuration of a new database with no
+// schema at all, dropped when t ends: for tests of the migrations
+// themselves.
+func EmptyConfig(t testing.TB) sqlstore.Config {
+	t.Helper()
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		return sqlstore.Config{SQLitePath: filepath.Join(t.TempDir(), "empty.db")}
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := randomName("bo_empty_")
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("create empty database: %v", err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			_, _ = a.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+			a.Close()
+		}
+	})
+	dbURL, err := withDatabase(base, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sqlstore.Config{DatabaseURL: dbURL}
+}
+
 // Open returns a store on a new, migrated database, closed when t ends.
 func Open(t testing.TB) *sqlstore.Store {
 	t.Helper()
@@ -164,7 +195,7 @@ func Entity(t testing.TB, st ledger.Store, name string) (*ledger.Entity, *ledger
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &ledger.Principal{KeyID: k.ID, Name: k.Name, Role: ledger.RoleAdmin}
+	p := ledger.KeyPrincipal(k)
 	cur, tmpl := "EUR", "standard"
 	e, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl})
 	if err != nil {
