@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -715,39 +716,43 @@ func draw(b *seedBatch, lastNumber map[int]int64, lastID int64) {
 	}
 }
 
-// counterUpsert is the statement that reserves the batch's numbers and ids:
-// each counter goes up by what the batch takes, in one statement that locks
-// the rows the posting path locks first.
-func counterUpsert(entityID int64, b *seedBatch, pg bool) (string, []any) {
+// seedDraws is what a batch takes of the entity's gapless series: its
+// entries' numbers per fiscal year (in year order), then their ids, in the
+// order the posting path locks those rows (sqlstore.CounterSQL).
+func seedDraws(b *seedBatch) []sqlstore.Draw {
 	count := map[int]int64{}
 	for _, e := range b.entries {
 		count[e.fiscalYear]++
 	}
-	years := make([]int, 0, len(count))
-	for fy := range count {
-		years = append(years, fy)
-	}
-	slices.Sort(years)
-	var sb strings.Builder
-	var args []any
-	sb.WriteString(`INSERT INTO counters (entity_id, series, year, value) VALUES `)
-	row := func(series string, year int, n int64) {
-		if len(args) > 0 {
-			sb.WriteString(", ")
-		}
-		args = append(args, entityID, series, year, n)
-		if pg {
-			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d)", len(args)-3, len(args)-2, len(args)-1, len(args))
-		} else {
-			sb.WriteString("(?, ?, ?, ?)")
-		}
-	}
+	years := slices.Sorted(maps.Keys(count))
+	draws := make([]sqlstore.Draw, 0, len(years)+1)
 	for _, fy := range years {
-		row("entry", fy, count[fy])
+		draws = append(draws, sqlstore.Draw{Series: "entry", Year: fy, N: count[fy]})
 	}
-	row("entry_id", 0, int64(len(b.entries)))
-	sb.WriteString(` ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value + excluded.value RETURNING series, year, value`)
-	return sb.String(), args
+	return append(draws, sqlstore.Draw{Series: "entry_id", N: int64(len(b.entries))})
+}
+
+// drawBatch numbers the batch from the rows the counter statement returned
+// (read with next and scan, from pgx or database/sql).
+func drawBatch(b *seedBatch, draws []sqlstore.Draw, next func() bool, scan func(...any) error) error {
+	var rows []sqlstore.Drawn
+	for next() {
+		var r sqlstore.Drawn
+		if err := scan(&r.Series, &r.Year, &r.Value); err != nil {
+			return err
+		}
+		rows = append(rows, r)
+	}
+	last, err := sqlstore.Last(draws, rows)
+	if err != nil {
+		return err
+	}
+	byYear := map[int]int64{}
+	for i, d := range draws[:len(draws)-1] {
+		byYear[d.Year] = last[i]
+	}
+	draw(b, byYear, last[len(last)-1])
+	return nil
 }
 
 // totalsInsert adds the lines of entries first..last to the day and month
@@ -796,31 +801,20 @@ func (w *seedWriter) writePG(ctx context.Context, p *seedPlan, b *seedBatch, res
 				defer tx.Rollback(context.WithoutCancel(ctx))
 			}
 		}
-		q, args := counterUpsert(w.entityID, b, true)
+		draws := seedDraws(b)
+		q, args := sqlstore.CounterSQL(w.entityID, true, draws...)
 		rows, err := tx.Query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
-		last, lastID := map[int]int64{}, int64(0)
-		for rows.Next() {
-			var series string
-			var year int
-			var value int64
-			if err := rows.Scan(&series, &year, &value); err != nil {
-				rows.Close()
-				return err
-			}
-			if series == "entry_id" {
-				lastID = value
-			} else {
-				last[year] = value
-			}
-		}
+		err = drawBatch(b, draws, rows.Next, rows.Scan)
 		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
 			return err
 		}
-		draw(b, last, lastID)
 
 		cur := p.ent.Currency
 		i, line := -1, 0
@@ -887,31 +881,22 @@ func (w *seedWriter) writeSQLite(ctx context.Context, p *seedPlan, b *seedBatch)
 	var totals int64
 	err := w.st.InTx(ctx, func(ctx context.Context) error {
 		db := w.st.Conn(ctx).Statement.ConnPool // database/sql: gorm would walk 11,000 arguments
-		q, args := counterUpsert(w.entityID, b, false)
+		draws := seedDraws(b)
+		q, args := sqlstore.CounterSQL(w.entityID, false, draws...)
 		rows, err := db.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
-		last, lastID := map[int]int64{}, int64(0)
-		for rows.Next() {
-			var series string
-			var year int
-			var value int64
-			if err := rows.Scan(&series, &year, &value); err != nil {
-				rows.Close()
-				return err
-			}
-			if series == "entry_id" {
-				lastID = value
-			} else {
-				last[year] = value
-			}
+		err = drawBatch(b, draws, rows.Next, rows.Scan)
+		if cerr := rows.Close(); err == nil {
+			err = cerr
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
 			return err
 		}
-		draw(b, last, lastID)
 
 		cur := p.ent.Currency
 		// insert writes n rows by multi-row INSERTs of at most sqliteChunk rows.

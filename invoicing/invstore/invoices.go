@@ -436,15 +436,9 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 	if inv.Kind == invoicing.KindCreditNote {
 		series, format = "credit_note", lk.Settings.CreditNoteNumberFormat
 	}
-	var seq []int64
-	err := s.db(ctx).Raw(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, ?, ?, 1)
-		ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value + 1 RETURNING value`,
-		ent.ID, series, inv.FiscalYear).Scan(&seq).Error
+	seq, err := s.DrawNumbers(ctx, ent.ID, sqlstore.Draw{Series: series, Year: inv.FiscalYear, N: 1})
 	if err != nil {
 		return err
-	}
-	if len(seq) != 1 {
-		return fmt.Errorf("counter upsert returned %v", seq)
 	}
 	inv.Seq = seq[0]
 	inv.Number = invoicing.FormatNumber(format, inv.FiscalYear, inv.Seq)

@@ -200,8 +200,7 @@ func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, 
 			// Every post draws from the entity's entry_id counter row; holding
 			// it (created if the entity never posted) makes posts in flight
 			// finish first and later posts see the new date.
-			if err := tx.Exec(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, 'entry_id', 0, 0)
-				ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value`, id).Error; err != nil {
+			if _, err := s.DrawNumbers(ctx, id, Draw{"entry_id", 0, 0}); err != nil {
 				return err
 			}
 		}

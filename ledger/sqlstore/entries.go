@@ -245,27 +245,11 @@ func (s *Store) insertEntry(ctx context.Context, e *ledger.Entry) error {
 	// One statement draws the entry number (per fiscal year) and the entry
 	// id (per entity). The rows stay locked until commit: a rolled-back post
 	// gives its number back, so numbers have no gaps.
-	var drawn []struct {
-		Series string
-		Value  int64
-	}
-	err := tx.Raw(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, 'entry', ?, 1), (?, 'entry_id', 0, 1)
-		ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value + 1
-		RETURNING series, value`, e.EntityID, e.FiscalYear, e.EntityID).Scan(&drawn).Error
+	last, err := s.DrawNumbers(ctx, e.EntityID, Draw{"entry", e.FiscalYear, 1}, Draw{"entry_id", 0, 1})
 	if err != nil {
 		return err
 	}
-	for _, c := range drawn {
-		switch c.Series {
-		case "entry":
-			e.Number = c.Value
-		case "entry_id":
-			e.ID = c.Value
-		}
-	}
-	if e.Number == 0 || e.ID == 0 {
-		return fmt.Errorf("counter upsert returned %v", drawn)
-	}
+	e.Number, e.ID = last[0], last[1]
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = now()
 	}

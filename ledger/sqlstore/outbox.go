@@ -22,12 +22,11 @@ func (s *Store) Emit(ctx context.Context, entityID int64, causedBy *int64, typ s
 		return fmt.Errorf("emit %s: %w", typ, err)
 	}
 	db := s.conn(ctx)
-	var seq int64
-	err = db.Raw(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, 'event', 0, 1)
-		ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value + 1 RETURNING value`, entityID).Scan(&seq).Error
+	last, err := s.DrawNumbers(ctx, entityID, Draw{"event", 0, 1})
 	if err != nil {
 		return err
 	}
+	seq := last[0]
 	t := now()
 	var id int64
 	err = db.Raw(`INSERT INTO events (entity_id, seq, type, data, caused_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,

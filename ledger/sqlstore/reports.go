@@ -254,8 +254,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 			// first and keeps new ones out until the close commits, so the
 			// balances read below are the ones the closing entry zeroes,
 			// and two closes of one year queue.
-			if err := s.conn(ctx).Exec(`INSERT INTO counters (entity_id, series, year, value) VALUES (?, 'entry', ?, 0), (?, 'entry_id', 0, 0)
-				ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value`, ent.ID, in.FiscalYear, ent.ID).Error; err != nil {
+			if _, err := s.DrawNumbers(ctx, ent.ID, Draw{"entry", in.FiscalYear, 0}, Draw{"entry_id", 0, 0}); err != nil {
 				return err
 			}
 		}
