@@ -20,7 +20,9 @@ import (
 
 	sqlitedriver "github.com/glebarez/go-sqlite"
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -63,6 +65,9 @@ type Config struct {
 	DatabaseURL string // PostgreSQL URL; empty means SQLite
 	SQLitePath  string // file for the embedded store
 	MaxConns    int    // PostgreSQL pool size (0: 20)
+	// Tracer sees every statement the PostgreSQL pool sends (tests count
+	// round trips with it); nil in the service.
+	Tracer pgx.QueryTracer
 }
 
 // Store is the ledger's database.
@@ -95,6 +100,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.dialect = Postgres
 		probeDriver, dsn = "pgx", withConnectTimeout(cfg.DatabaseURL)
 		dialector = postgres.New(postgres.Config{DSN: dsn})
+		if cfg.Tracer != nil {
+			cc, err := pgx.ParseConfig(dsn)
+			if err != nil {
+				return nil, fmt.Errorf("database URL: %w", err)
+			}
+			cc.Tracer = cfg.Tracer
+			dialector = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cc)})
+		}
 	} else {
 		s.dialect = SQLite
 		path := cfg.SQLitePath

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver of the probe's own pool
 	"gorm.io/gorm"
 
 	"backoffice/ledger"
