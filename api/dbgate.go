@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -24,6 +25,7 @@ type dbGate struct {
 	down     error // the failed probe's error while the database is unreachable
 	next     uint64
 	inflight map[uint64]context.CancelCauseFunc
+	watched  atomic.Bool // a watcher probes (then /readyz answers from the gate)
 }
 
 // errDatabaseGone is the cause of a request cancelled by the gate.
@@ -89,6 +91,8 @@ const (
 // WatchDatabase probes the database until ctx ends (serve runs it), closing
 // the gate while the probe fails and opening it when it succeeds again.
 func (s *Server) WatchDatabase(ctx context.Context) {
+	s.gate.watched.Store(true)
+	defer s.gate.watched.Store(false)
 	t := time.NewTicker(probeEvery)
 	defer t.Stop()
 	for {

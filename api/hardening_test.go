@@ -71,6 +71,11 @@ func TestAuthThrottle(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("valid key from a throttled address: %s", r)
 	}
+	// RFC 6750 allows more than one space after "Bearer".
+	spaced := withRemote(newRequest("GET", ent(id), "", nil), attacker, "Authorization", "Bearer   "+f.admin)
+	if r := serve(t, f.srv, spaced); r.status != 200 {
+		t.Fatalf("a valid key after three spaces: %s", r)
+	}
 	// Another address is not throttled.
 	wantProblem(t, serve(t, f.srv, withRemote(newRequest("GET", "/v1/entities", wrong, nil), "198.51.100.8:1")), 401, "key_invalid")
 
@@ -108,7 +113,7 @@ func TestAuthThrottleTrustedProxy(t *testing.T) {
 	if _, err := ParseTrustedProxies("10.0.0.0/8, 192.168.1.5 ,::1"); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []string{"10.0.0.0/33", "example.com", "10.0.0"} {
+	for _, bad := range []string{"10.0.0.0/33", "example.com", "10.0.0", "fe80::1%eth0"} {
 		if _, err := ParseTrustedProxies(bad); err == nil {
 			t.Errorf("ParseTrustedProxies(%q) accepted", bad)
 		}

@@ -179,6 +179,7 @@ func (c *ttlCache[K, V]) drop(match func(K, V) bool) {
 // key is 401, or 429 once its address has failed too often (authThrottle).
 func (s *Server) authenticate(c *gin.Context) {
 	scheme, secret, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+	secret = strings.TrimLeft(secret, " ") // RFC 6750 allows more than one space
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		s.failAuth(c, "", ledger.Errorf(ledger.CodeUnauthorized, ledger.ReasonKeyMissing, "send an API key as \"Authorization: Bearer <key>\""))
 		return

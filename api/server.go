@@ -119,6 +119,18 @@ func (s *Server) Routes() []gin.RouteInfo { return s.engine.Routes() }
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 
 func (s *Server) readyz(c *gin.Context) {
+	// With the watcher running, its last probe is the answer: /readyz
+	// needs no key, and probing on every call would let anyone crowd the
+	// watcher's one probe connection until a probe timed out and the gate
+	// closed on a healthy database.
+	if s.gate.watched.Load() {
+		if err := s.gate.unreachable(); err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+		return
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), probeTimeout)
 	defer cancel()
 	if err := s.probe(ctx); err != nil {

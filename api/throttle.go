@@ -140,8 +140,12 @@ func ParseTrustedProxies(s string) ([]string, error) {
 			continue
 		}
 		if _, err := netip.ParsePrefix(f); err != nil {
-			if _, err := netip.ParseAddr(f); err != nil {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
 				return nil, fmt.Errorf("%q is neither an address nor a prefix such as 10.0.0.0/8", f)
+			}
+			if a.Zone() != "" { // a forwarded-by address never carries one
+				return nil, fmt.Errorf("%q: give the address without its zone (%%%s)", f, a.Zone())
 			}
 		}
 		out = append(out, f)

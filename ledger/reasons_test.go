@@ -11,6 +11,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,6 +146,22 @@ func loadModule(t *testing.T) *module {
 func load() (*module, error) {
 	root, err := moduleRoot()
 	if err != nil {
+		return nil, err
+	}
+	// The test cache sees only what the test itself opens, not what the
+	// go command below reads: opening every folder of the module makes a
+	// new file or package anywhere run the test again instead of
+	// answering "(cached)".
+	if err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata") {
+			return filepath.SkipDir
+		}
+		_, err = os.ReadDir(path)
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	goTool, err := exec.LookPath("go")

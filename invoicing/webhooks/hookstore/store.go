@@ -412,9 +412,22 @@ func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.
 			}
 		}
 		// The claim in flight, if any, ends here (its result will not be
-		// recorded), and with it its lease: the delivery is due now.
-		res := s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_from = attempts, claims = claims + 1,
-			leased_until = NULL WHERE entity_id = ? AND endpoint_id = ? AND id = ?`, t, ent.ID, endpointID, id)
+		// recorded), but its request may still be open: its lease stays, so
+		// it counts against the endpoint's limit until it ends, and the
+		// delivery is due when it ends, or now when none is in flight. (Due
+		// at once, a redelivery would put a second request for the event
+		// beside the open one, and each further redelivery one more.)
+		var lease struct{ LeasedUntil *time.Time }
+		if err := s.db(ctx).Raw(`SELECT leased_until FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id = ? AND id = ?`,
+			ent.ID, endpointID, id).Scan(&lease).Error; err != nil {
+			return err
+		}
+		due := t
+		if lease.LeasedUntil != nil && lease.LeasedUntil.After(t) {
+			due = lease.LeasedUntil.UTC()
+		}
+		res := s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_from = attempts, claims = claims + 1
+			WHERE entity_id = ? AND endpoint_id = ? AND id = ?`, due, ent.ID, endpointID, id)
 		if res.Error != nil {
 			return res.Error
 		}

@@ -295,6 +295,14 @@ func TestClaimLeaseComplete(t *testing.T) {
 	if err := f.st.Complete(ctx, inFlight[0], &webhooks.Result{At: time.Now(), Delivered: true}); !errors.Is(err, webhooks.ErrLeaseLost) {
 		t.Fatalf("an attempt superseded by a redelivery was recorded: %v", err)
 	}
+	// ... but while its request may still be open the delivery is not sent
+	// again beside it: it is due when that attempt's lease ends.
+	if n := len(f.claim(time.Now().Add(2*time.Second), lease, 10)); n != 0 {
+		t.Fatalf("a redelivered delivery was claimed while its superseded attempt was still leased: %d", n)
+	}
+	if n := len(f.claim(time.Now().Add(lease+3*time.Second), lease, 10)); n != 1 {
+		t.Fatalf("the redelivery was not due when the superseded attempt's lease ended: %d", n)
+	}
 
 	// The audit trail knows who redelivered.
 	evs, err := f.st.AuditEvents(ctx, f.ent.ID, 0, 100)
