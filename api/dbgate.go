@@ -103,7 +103,7 @@ func (s *Server) WatchDatabase(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			err = unreachableError(err)
+			err = ledger.Unreachable(err)
 		}
 		if s.gate.set(err) {
 			if err != nil {
@@ -118,15 +118,6 @@ func (s *Server) WatchDatabase(ctx context.Context) {
 		case <-t.C:
 		}
 	}
-}
-
-// unreachableError is err as the problem a client sees.
-func unreachableError(err error) *ledger.Error {
-	if le := ledger.As(err); le.Reason == ledger.ReasonDatabaseUnreachable {
-		return le
-	}
-	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonDatabaseUnreachable,
-		Message: "the database cannot be reached; retry shortly", Cause: err}
 }
 
 // needsDatabase guards the routes that read or write the books (see dbGate).
@@ -150,5 +141,5 @@ func (s *Server) goneCause(c *gin.Context) error {
 	if err := s.gate.unreachable(); err != nil {
 		return err
 	}
-	return unreachableError(errDatabaseGone)
+	return ledger.Unreachable(errDatabaseGone)
 }

@@ -134,7 +134,7 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), probeTimeout)
 	defer cancel()
 	if err := s.probe(ctx); err != nil {
-		s.fail(c, unreachableError(err))
+		s.fail(c, ledger.Unreachable(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})

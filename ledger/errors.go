@@ -66,6 +66,19 @@ func Internal(cause error) *Error {
 	return &Error{Code: CodeInternal, Reason: ReasonInternal, Message: "internal error", Cause: cause}
 }
 
+// Unreachable is the answer while the database cannot be reached: 503 with
+// Retry-After, never 500, so that clients retry rather than report a bug.
+// An error that already says so is kept; otherwise cause (the driver's
+// error) is kept for the log.
+func Unreachable(cause error) *Error {
+	var e *Error
+	if errors.As(cause, &e) && e.Reason == ReasonDatabaseUnreachable {
+		return e
+	}
+	return &Error{Code: CodeUnavailable, Reason: ReasonDatabaseUnreachable,
+		Message: "the database cannot be reached; retry shortly", Cause: cause}
+}
+
 // NotFound is the answer for anything outside the caller's scope as well as
 // for what does not exist, so that a key cannot probe other entities.
 func NotFound(what string) *Error {

@@ -1,24 +1,24 @@
 package sqlstore
 
-import "context"
+import (
+	"context"
+
+	"github.com/pressly/goose/v3"
+)
 
 // MigrateTo applies the migrations up to and including version, for tests
 // that write data as an older schema held it and then migrate on.
 func (s *Store) MigrateTo(ctx context.Context, version int64) error {
-	p, err := s.migrator()
-	if err != nil {
-		return err
-	}
-	if s.dialect == SQLite {
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
-	}
-	_, err = p.UpTo(ctx, version)
-	return err
+	return s.migrateWith(ctx, func(p *goose.Provider) error { _, err := p.UpTo(ctx, version); return err })
 }
 
 // MigrateDownTo rolls the migrations after version back.
 func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	return s.migrateWith(ctx, func(p *goose.Provider) error { _, err := p.DownTo(ctx, version); return err })
+}
+
+// migrateWith runs fn on the store's migrator, as the only writer on SQLite.
+func (s *Store) migrateWith(ctx context.Context, fn func(*goose.Provider) error) error {
 	p, err := s.migrator()
 	if err != nil {
 		return err
@@ -27,6 +27,5 @@ func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
 	}
-	_, err = p.DownTo(ctx, version)
-	return err
+	return fn(p)
 }

@@ -309,8 +309,8 @@ func translate(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonRequestCancelled, Message: "the request was cancelled or timed out", Cause: err}
 	}
-	if Unreachable(err) {
-		return errUnreachable(err)
+	if IsUnreachable(err) {
+		return ledger.Unreachable(err)
 	}
 	code, msg := sqlState(err)
 	switch {

@@ -19,19 +19,11 @@ import (
 	"backoffice/ledger"
 )
 
-// ErrUnreachable is the answer while the database cannot be reached: 503
-// with Retry-After, never 500, so that clients retry rather than report a
-// bug. Its Cause is the driver's error, for the log.
-func errUnreachable(cause error) *ledger.Error {
-	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonDatabaseUnreachable,
-		Message: "the database cannot be reached; retry shortly", Cause: cause}
-}
-
-// Unreachable reports whether err says that the database could not be
+// IsUnreachable reports whether err says that the database could not be
 // reached or that the connection broke: a refused, reset or timed-out
 // connection, a closed one, or the server shutting down. Such an error
 // says nothing about the request, only that it did not reach the books.
-func Unreachable(err error) bool {
+func IsUnreachable(err error) bool {
 	if err == nil {
 		return false
 	}
@@ -60,7 +52,7 @@ func Unreachable(err error) bool {
 }
 
 // registerUnreachable makes every statement gorm runs answer a broken
-// connection as errUnreachable, whichever store method ran it and whether
+// connection as ledger.Unreachable, whichever store method ran it and whether
 // or not that method translates its errors.
 func registerUnreachable(db *gorm.DB) error {
 	mark := func(tx *gorm.DB) {
@@ -69,10 +61,10 @@ func registerUnreachable(db *gorm.DB) error {
 		if ctx := tx.Statement.Context; ctx != nil && ctx.Err() != nil {
 			return
 		}
-		if tx.Error != nil && Unreachable(tx.Error) {
+		if tx.Error != nil && IsUnreachable(tx.Error) {
 			var le *ledger.Error
 			if !errors.As(tx.Error, &le) {
-				tx.Error = errUnreachable(tx.Error)
+				tx.Error = ledger.Unreachable(tx.Error)
 			}
 		}
 	}
@@ -125,7 +117,7 @@ func withConnectTimeout(dsn string) string {
 // the wait.
 func (s *Store) Probe(ctx context.Context) error {
 	if err := s.probeDB.PingContext(ctx); err != nil {
-		return errUnreachable(err)
+		return ledger.Unreachable(err)
 	}
 	return nil
 }

@@ -95,13 +95,21 @@ func Config(t testing.TB) sqlstore.Config {
 	if onceErr != nil {
 		t.Fatalf("postgres template: %v", onceErr)
 	}
+	return sqlstore.Config{DatabaseURL: newDatabase(t, base, "bo_test_", ` TEMPLATE `+template), MaxConns: 60}
+}
+
+// newDatabase creates a PostgreSQL database on the server of base (with
+// the CREATE DATABASE options given), drops it when t ends, and returns
+// its URL.
+func newDatabase(t testing.TB, base, prefix, options string) string {
+	t.Helper()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	name := randomName("bo_test_")
-	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + template); err != nil {
+	name := randomName(prefix)
+	if _, err := admin.Exec(`CREATE DATABASE ` + name + options); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -114,7 +122,7 @@ func Config(t testing.TB) sqlstore.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sqlstore.Config{DatabaseURL: dbURL, MaxConns: 60}
+	return dbURL
 }
 
 // EmptyConfig returns the store configuration of a new database with no
@@ -126,26 +134,7 @@ func EmptyConfig(t testing.TB) sqlstore.Config {
 	if base == "" {
 		return sqlstore.Config{SQLitePath: filepath.Join(t.TempDir(), "empty.db")}
 	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	name := randomName("bo_empty_")
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatalf("create empty database: %v", err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			_, _ = a.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
-			a.Close()
-		}
-	})
-	dbURL, err := withDatabase(base, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sqlstore.Config{DatabaseURL: dbURL}
+	return sqlstore.Config{DatabaseURL: newDatabase(t, base, "bo_empty_", "")}
 }
 
 // Open returns a store on a new, migrated database, closed when t ends.
