@@ -22,6 +22,7 @@ import (
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
 	"backoffice/ledger/bank/bankstore"
+	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
@@ -51,7 +52,10 @@ func newFixture(t *testing.T) *fixture {
 // tests' receivers listen on loopback).
 func testConfig(st *orderstore.Store) Config {
 	loopback := webhooks.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
-	return Config{Store: st, Hooks: hookstore.New(st.Store.Store, loopback), Bank: bankstore.New(st.Store.Store, st.Store.Receivables()), Logger: quiet}
+	hooks, banks := hookstore.New(st.Store.Store, loopback), bankstore.New(st.Store.Store, st.Store.Receivables())
+	return Config{Store: st, Hooks: hooks, Bank: banks, Logger: quiet, Bind: func(tx *sqlstore.Tx) Services {
+		return Services{Store: st.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx)}
+	}}
 }
 
 // response is a recorded answer with its body decoded when it is JSON.
@@ -253,7 +257,9 @@ func TestRejections(t *testing.T) {
 	f.must(f.do("POST", ent(a)+"/accounts/4200/archive", acct, nil), 200)
 	f.must(f.do("PUT", ent(l)+"/lock-date", acct, `{"lock_date":"2026-03-31"}`), 200)
 	f.post(a, acct, rent) // something to stay unchanged
-	small := New(Config{Store: f.st, Logger: quiet, MaxBodyBytes: 64})
+	cfg := testConfig(f.st)
+	cfg.MaxBodyBytes = 64
+	small := New(cfg)
 	big := `{"date":"2026-03-15","description":"` + strings.Repeat("x", 1<<20) + `","lines":[]}`
 
 	many := make([]string, ledger.MaxLines+1)

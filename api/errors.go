@@ -69,6 +69,7 @@ const problemType = "application/problem+json"
 // fail writes err as a problem and stops the request. Internal errors are
 // logged with their cause and shown only as "internal error".
 func (s *Server) fail(c *gin.Context, err error) {
+	_ = c.Error(err) // for unit, which retries a conflict the database rolled back
 	p := s.problemOf(c, err)
 	if p.Status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="backoffice"`)
@@ -93,7 +94,9 @@ func (s *Server) problemOf(c *gin.Context, err error) Problem {
 		status = http.StatusInternalServerError
 	}
 	// An outage is logged once by the gate, not once per request.
-	if status >= 500 && e.Reason != ledger.ReasonDatabaseUnreachable {
+	// A busy database is load, not a fault: units of work retry it, and
+	// the client is told to.
+	if status >= 500 && e.Reason != ledger.ReasonDatabaseUnreachable && e.Reason != ledger.ReasonDatabaseBusy {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "reason", e.Reason, "error", err.Error())
 	}
 	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: e.Message,

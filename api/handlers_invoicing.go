@@ -460,8 +460,8 @@ func (s *Server) removePayment(c *gin.Context) {
 
 // allocate allocates a payment's unallocated rest, or a credit note's open
 // credit, to documents.
-func (s *Server) allocate(fromCreditNote bool) gin.HandlerFunc {
-	return func(c *gin.Context) {
+func allocate(fromCreditNote bool) handler {
+	return func(s *Server, c *gin.Context) {
 		id, err := idParam(c, "id", map[bool]string{true: "credit note", false: "payment"}[fromCreditNote])
 		if err != nil {
 			s.fail(c, err)

@@ -211,8 +211,8 @@ const (
 )
 
 // moveOrder moves an order to a status; the body may give a reason.
-func (s *Server) moveOrder(to orders.Status) gin.HandlerFunc {
-	return func(c *gin.Context) {
+func moveOrder(to orders.Status) handler {
+	return func(s *Server, c *gin.Context) {
 		id, err := idParam(c, "id", "order")
 		if err != nil {
 			s.fail(c, err)

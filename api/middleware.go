@@ -2,9 +2,7 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,6 +19,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"backoffice/ledger"
+	"backoffice/ledger/idem"
+	"backoffice/ledger/sqlstore"
 )
 
 const (
@@ -28,7 +28,7 @@ const (
 	ctxPrincipal = "backoffice.principal"
 	ctxEntity    = "backoffice.entity"
 	ctxIdemBody  = "backoffice.idempotency_body" // what to store instead of the answer
-	ctxIdem      = "backoffice.idempotency"      // *ledger.IdemRequest for self-idempotent routes
+	ctxIdem      = "backoffice.idempotency"      // *ledger.IdemRequest for keyed routes
 	ctxKeyPrefix = "backoffice.key_prefix"       // the start of a key that failed, for the log
 )
 
@@ -241,110 +241,161 @@ func (s *Server) entityScope(c *gin.Context) {
 	c.Next()
 }
 
-// idemKeyPattern bounds Idempotency-Key values: printable ASCII, 1-255.
-var idemKeyPattern = regexp.MustCompile(`^[\x21-\x7e]{1,255}$`)
+// handler is a write request's handler. It runs with the Server bound to
+// the request's unit of work (see unit): every store call it makes through
+// s joins that unit of work.
+type handler func(s *Server, c *gin.Context)
 
-// idempotent makes writes sent with an Idempotency-Key happen once. The
-// answer is stored with a hash of the request in the same transaction as
-// the write (the handler runs inside it), so either both commit or neither.
-// A replay gets the first answer, byte for byte; the same key with another
-// request is a 409. Only successful answers are stored: a request that
-// failed changed nothing and may be retried with the same key.
-func (s *Server) idempotent(c *gin.Context) {
-	keys := c.Request.Header.Values("Idempotency-Key")
-	if len(keys) == 0 {
-		c.Next()
-		return
+// idemKey reads the request's Idempotency-Key and the hash of the request
+// it names (idem.Hash). Without a key it returns nil; a key that is not one
+// printable value fails the request (ok false).
+func (s *Server) idemKey(c *gin.Context) (key *ledger.IdemRequest, ok bool) {
+	k, err := idem.Parse(c.Request.Header.Values("Idempotency-Key"))
+	if err == nil && k == "" {
+		return nil, true
 	}
-	key := keys[0]
-	if len(keys) > 1 || !idemKeyPattern.MatchString(key) {
-		s.fail(c, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonIdempotencyKeyInvalid, "Idempotency-Key must be one value of 1 to 255 printable ASCII characters"))
-		return
+	var body []byte
+	if err == nil {
+		body, err = readBody(c)
 	}
-	body, err := readBody(c)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return nil, false
 	}
-	p := principal(c)
 	entityID, _ := strconv.ParseInt(c.Param("entity"), 10, 64)
-	h := sha256.New()
-	fmt.Fprintf(h, "%s %s\n", c.Request.Method, c.Request.URL.RequestURI())
-	h.Write(body)
-	hash := hex.EncodeToString(h.Sum(nil))
-	ctx := c.Request.Context()
+	return &ledger.IdemRequest{EntityID: entityID, ActorID: principal(c).ActorID, Key: k,
+		RequestHash: idem.Hash(c.Request.Method, c.Request.URL.RequestURI(), body)}, true
+}
 
-	replay := func(r *ledger.IdemRecord) { s.replay(c, r, hash) }
-	if selfIdempotent[c.Request.Method+" "+c.FullPath()] {
-		// The handler passes the request to a store method that keeps the
-		// record in its own write (one round trip on PostgreSQL).
-		c.Set(ctxIdem, &ledger.IdemRequest{EntityID: entityID, ActorID: p.ActorID, Key: key, RequestHash: hash})
-		c.Next()
-		return
-	}
-	if prev, err := s.store.IdemLookup(ctx, entityID, p.ActorID, key); err != nil {
-		s.fail(c, err)
-		return
-	} else if prev != nil {
-		replay(prev)
-		return
-	}
-
-	// The handler's headers are held back with its body: a request that
-	// loses a race must not send, say, the Location of its rolled-back write.
-	rec := &captureWriter{ResponseWriter: c.Writer, status: http.StatusOK, header: c.Writer.Header().Clone()}
-	c.Writer = rec
-	defer func() { c.Writer = rec.ResponseWriter }() // also when the handler panics
-	errNotStored := errors.New("answer not stored")
-	err = s.store.InTx(ctx, func(txctx context.Context) error {
-		c.Request = c.Request.WithContext(txctx)
-		c.Next()
-		if rec.status >= 300 {
-			return errNotStored
+// unit declares a write route: h runs as one unit of work (sqlstore.Tx),
+// with the services bound to it, and with an Idempotency-Key the answer is
+// stored in the same unit of work, so that the write and its answer commit
+// together or not at all. A replay gets the first answer, byte for byte;
+// the same key with another request is a 409. Only successful answers are
+// stored: a request that failed changed nothing and may be retried with the
+// same key.
+//
+// h renders its answer into a buffer, never onto the connection: when the
+// database rolls the unit of work back for a conflict, h runs again whole
+// in a new one (sqlstore.Store.Write), and only the answer of the try that
+// committed is sent.
+func (s *Server) unit(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key, ok := s.idemKey(c)
+		if !ok {
+			return
 		}
-		stored := rec.buf.Bytes()
-		if b, ok := c.Get(ctxIdemBody); ok { // the handler keeps a secret out of storage
-			stored = b.([]byte)
-		}
-		return s.store.IdemSave(txctx, &ledger.IdemRecord{EntityID: entityID, ActorID: p.ActorID, Key: key, RequestHash: hash,
-			Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: string(stored)})
-	})
-	c.Request = c.Request.WithContext(ctx)
-	c.Writer = rec.ResponseWriter
-	switch {
-	case err == nil || errors.Is(err, errNotStored):
-		// A failure may be the loser of a race with the same key: if the
-		// winner's answer is there now, that is the answer.
-		if err != nil {
-			if prev, _ := s.store.IdemLookup(ctx, entityID, p.ActorID, key); prev != nil {
-				c.Writer.Header().Del("Content-Type")
-				replay(prev)
+		ctx := c.Request.Context()
+		if key != nil {
+			if prev, err := s.store.IdemLookup(ctx, key.EntityID, key.ActorID, key.Key); err != nil {
+				s.fail(c, err)
+				return
+			} else if prev != nil {
+				s.replay(c, prev, key.RequestHash)
 				return
 			}
 		}
-		rec.commitHeader()
-		c.Writer.WriteHeader(rec.status)
-		_, _ = c.Writer.Write(rec.buf.Bytes())
-	case errors.Is(err, ledger.ErrIdemExists):
-		prev, lerr := s.store.IdemLookup(ctx, entityID, p.ActorID, key)
-		if lerr != nil || prev == nil {
-			s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonIdempotencyKeyInUse, "a request with this Idempotency-Key is in progress; retry later"))
+		out := c.Writer
+		defer func() { c.Writer = out }() // also when the handler panics
+		var rec *captureWriter
+		err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+			// A fresh answer per try: the headers are held back with the
+			// body, so that a try that rolls back sends nothing (not, say,
+			// the Location of its rolled-back write).
+			rec = &captureWriter{ResponseWriter: out, status: http.StatusOK, header: out.Header().Clone()}
+			c.Writer = rec
+			c.Errors = c.Errors[:0]
+			delete(c.Keys, ctxIdemBody)
+			h(s.in(tx), c)
+			if rec.status >= 300 {
+				return answerNotStored{c.Errors.Last()}
+			}
+			if key == nil {
+				return nil
+			}
+			stored := rec.buf.Bytes()
+			if b, ok := c.Get(ctxIdemBody); ok { // the handler keeps a secret out of storage
+				stored = b.([]byte)
+			}
+			return s.store.IdemSave(tx, &ledger.IdemRecord{EntityID: key.EntityID, ActorID: key.ActorID, Key: key.Key, RequestHash: key.RequestHash,
+				Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: string(stored)})
+		})
+		c.Writer = out
+		var failed answerNotStored
+		switch {
+		case err == nil || errors.As(err, &failed):
+			// A failure may be the loser of a race with the same key: if the
+			// winner's answer is there now, that is the answer.
+			if err != nil && key != nil {
+				if prev, _ := s.store.IdemLookup(ctx, key.EntityID, key.ActorID, key.Key); prev != nil {
+					s.replay(c, prev, key.RequestHash)
+					return
+				}
+			}
+			rec.commitHeader()
+			c.Writer.WriteHeader(rec.status)
+			_, _ = c.Writer.Write(rec.buf.Bytes())
+		case errors.Is(err, ledger.ErrIdemExists):
+			prev, lerr := s.store.IdemLookup(ctx, key.EntityID, key.ActorID, key.Key)
+			if lerr != nil || prev == nil {
+				s.fail(c, idem.InUse())
+				return
+			}
+			s.replay(c, prev, key.RequestHash)
+		default:
+			// The unit of work failed outside the handler: at COMMIT, say,
+			// where a lost connection leaves the outcome unknown (the client
+			// retries with its Idempotency-Key).
+			s.fail(c, err)
+		}
+	}
+}
+
+// answerNotStored ends the unit of work of a handler that answered with a
+// failure: nothing it wrote commits. It wraps the error the handler failed
+// with, so that a conflict the database rolled back is retried (see
+// sqlstore.RolledBack).
+type answerNotStored struct{ cause *gin.Error }
+
+func (e answerNotStored) Error() string { return "answer not stored: " + e.Unwrap().Error() }
+
+func (e answerNotStored) Unwrap() error {
+	if e.cause == nil {
+		return errors.New("the handler failed")
+	}
+	return e.cause.Err
+}
+
+// in is the Server with its services bound to the unit of work tx.
+func (s *Server) in(tx *sqlstore.Tx) *Server {
+	b := *s
+	sv := s.bind(tx)
+	b.store, b.hooks, b.bank = sv.Store, sv.Hooks, sv.Bank
+	return &b
+}
+
+// keyed declares a write route whose store method keeps the Idempotency-Key
+// itself, in its own single write (ledger.IdemRequest): a post is one
+// round trip on PostgreSQL, with no transaction around it to open.
+func (s *Server) keyed(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key, ok := s.idemKey(c)
+		if !ok {
 			return
 		}
-		c.Writer.Header().Del("Content-Type")
-		replay(prev)
-	default:
-		c.Writer.Header().Del("Content-Type")
-		s.fail(c, err)
+		if key != nil {
+			c.Set(ctxIdem, key)
+		}
+		h(s, c)
 	}
 }
 
 // replay answers with a stored answer, or 409 if the key came with another
 // request.
 func (s *Server) replay(c *gin.Context, r *ledger.IdemRecord, hash string) {
-	if r.RequestHash != hash {
-		s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonIdempotencyKeyReused,
-			"Idempotency-Key %q was already used with a different request; use a new key for a new request", r.Key))
+	c.Writer.Header().Del("Content-Type")
+	if err := idem.Replay(r, hash); err != nil {
+		s.fail(c, err)
 		return
 	}
 	c.Header("Idempotent-Replayed", "true")
@@ -352,14 +403,7 @@ func (s *Server) replay(c *gin.Context, r *ledger.IdemRecord, hash string) {
 	c.Abort()
 }
 
-// selfIdempotent lists the routes whose store method keeps the
-// idempotency record itself (see ledger.IdemRequest).
-var selfIdempotent = map[string]bool{
-	"POST /v1/entities/:entity/entries":             true,
-	"POST /v1/entities/:entity/entries/:id/reverse": true,
-}
-
-// idemRequest is the Idempotency-Key of a self-idempotent route, or nil.
+// idemRequest is the Idempotency-Key of a keyed route, or nil.
 func idemRequest(c *gin.Context, render func(*ledger.Entry) ([]byte, error)) *ledger.IdemRequest {
 	v, ok := c.Get(ctxIdem)
 	if !ok {

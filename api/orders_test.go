@@ -106,7 +106,9 @@ func TestOrderRejectionsOverHTTP(t *testing.T) {
 	wantProblem(t, s.do("POST", ent(other)+"/orders", s.integ, orderJSON("SHOP-X", "1")), 404, "not_found")
 	wantProblem(t, s.do("POST", ent(other)+"/orders/batch", s.integ, `{"orders":[`+orderJSON("SHOP-X", "1")+`]}`), 404, "not_found")
 	// Bodies over the limits.
-	small := New(Config{Store: s.st, Hooks: testConfig(s.st).Hooks, Logger: quiet, MaxBodyBytes: 256, MaxBatchBodyBytes: 512})
+	cfg := testConfig(s.st)
+	cfg.MaxBodyBytes, cfg.MaxBatchBodyBytes = 256, 512
+	small := New(cfg)
 	big := orderJSON("SHOP-BIG", "1") + strings.Repeat(" ", 300)
 	wantProblem(t, serve(t, small, newRequest("POST", s.base+"/orders", s.integ, big)), 413, "body_too_large")
 	wantProblem(t, serve(t, small, newRequest("POST", s.base+"/orders/batch", s.integ, `{"orders":[`+big+`]}`)), 413, "body_too_large")
@@ -118,7 +120,8 @@ func TestOrderRejectionsOverHTTP(t *testing.T) {
 	}
 	// The batch route has a limit of its own: a batch over the single
 	// routes' limit but under the batch limit is taken.
-	small = New(Config{Store: s.st, Hooks: testConfig(s.st).Hooks, Logger: quiet, MaxBodyBytes: 256, MaxBatchBodyBytes: 4096})
+	cfg.MaxBatchBodyBytes = 4096
+	small = New(cfg)
 	batch := `{"orders":[` + orderJSON("SHOP-MID", "1") + `]}`
 	if len(batch) <= 256 {
 		t.Fatalf("the batch is only %d bytes", len(batch))

@@ -21,40 +21,41 @@ func (s *Server) routes() {
 	admin := s.allow(ledger.RoleAdmin)
 	// Staff and integrations: orders, and reading customers.
 	integ := s.allow(ledger.RoleAdmin, ledger.RoleAccountant, ledger.RoleIntegration)
-	idem := s.idempotent
+	// Writes say how they are written (see unit and keyed):
+	unit, keyed := s.unit, s.keyed
 
 	// Everything under /v1 reads or writes the books: while the database
 	// cannot be reached it answers 503 at once (see dbGate).
 	v1 := r.Group("/v1", s.needsDatabase, s.authenticate)
 	v1.GET("/me", s.me)
 
-	v1.POST("/api-keys", admin, idem, s.createKey)
+	v1.POST("/api-keys", admin, unit((*Server).createKey))
 	v1.GET("/api-keys", admin, s.listKeys)
 	v1.GET("/api-keys/:key", admin, s.getKey)
-	v1.DELETE("/api-keys/:key", admin, idem, s.revokeKey)
+	v1.DELETE("/api-keys/:key", admin, unit((*Server).revokeKey))
 
-	v1.POST("/entities", admin, idem, s.createEntity)
+	v1.POST("/entities", admin, unit((*Server).createEntity))
 	v1.GET("/entities", read, s.listEntities)
 
 	e := v1.Group("/entities/:entity", s.entityScope)
 	e.GET("", read, s.getEntity)
-	e.PATCH("", write, idem, s.updateEntity)
-	e.PUT("/lock-date", write, idem, s.setLockDate)
+	e.PATCH("", write, unit((*Server).updateEntity))
+	e.PUT("/lock-date", write, unit((*Server).setLockDate))
 	e.GET("/audit-events", read, s.auditEvents)
 
 	e.GET("/accounts", read, s.listAccounts)
-	e.POST("/accounts", write, idem, s.createAccount)
+	e.POST("/accounts", write, unit((*Server).createAccount))
 	e.GET("/accounts/:code", read, s.getAccount)
-	e.PATCH("/accounts/:code", write, idem, s.renameAccount)
-	e.POST("/accounts/:code/archive", write, idem, s.archiveAccount)
-	e.POST("/accounts/:code/unarchive", write, idem, s.unarchiveAccount)
+	e.PATCH("/accounts/:code", write, unit((*Server).renameAccount))
+	e.POST("/accounts/:code/archive", write, unit((*Server).archiveAccount))
+	e.POST("/accounts/:code/unarchive", write, unit((*Server).unarchiveAccount))
 	e.GET("/accounts/:code/balance", read, s.accountBalance)
 	e.GET("/accounts/:code/ledger", read, s.accountLedger)
 
 	e.GET("/entries", read, s.listEntries)
-	e.POST("/entries", write, idem, s.postEntry)
+	e.POST("/entries", write, keyed((*Server).postEntry))
 	e.GET("/entries/:id", read, s.getEntry)
-	e.POST("/entries/:id/reverse", write, idem, s.reverseEntry)
+	e.POST("/entries/:id/reverse", write, keyed((*Server).reverseEntry))
 
 	// Reports: JSON, CSV or PDF (?format=), in the entity's or the
 	// requested language (?lang=). Clients read their entity's reports.
@@ -68,35 +69,35 @@ func (s *Server) routes() {
 	e.GET("/reports/customer-statements", write, s.customerStatements)
 	e.GET("/customers/:customer/statement", read, s.customerStatement)
 	e.GET("/fiscal-years", read, s.listFiscalYears)
-	e.POST("/fiscal-years/:year/close", write, idem, s.closeFiscalYear)
+	e.POST("/fiscal-years/:year/close", write, unit((*Server).closeFiscalYear))
 
 	// Invoicing. Clients read and download their entity's invoices and
 	// credit notes; everything else is for the firm's staff.
 	staff := write
 	e.GET("/invoicing-settings", staff, s.getInvoicingSettings)
-	e.PATCH("/invoicing-settings", staff, idem, s.updateInvoicingSettings)
+	e.PATCH("/invoicing-settings", staff, unit((*Server).updateInvoicingSettings))
 
 	// Integrations read customers too: their orders name them.
 	e.GET("/customers", integ, s.listCustomers)
-	e.POST("/customers", staff, idem, s.createCustomer)
+	e.POST("/customers", staff, unit((*Server).createCustomer))
 	e.GET("/customers/:customer", integ, s.getCustomer)
-	e.PATCH("/customers/:customer", staff, idem, s.updateCustomer)
-	e.POST("/customers/:customer/archive", staff, idem, s.archiveCustomer)
+	e.PATCH("/customers/:customer", staff, unit((*Server).updateCustomer))
+	e.POST("/customers/:customer/archive", staff, unit((*Server).archiveCustomer))
 
 	e.GET("/tax-codes", staff, s.listTaxCodes)
-	e.POST("/tax-codes", staff, idem, s.createTaxCode)
+	e.POST("/tax-codes", staff, unit((*Server).createTaxCode))
 	e.GET("/tax-codes/:code", staff, s.getTaxCode)
-	e.PATCH("/tax-codes/:code", staff, idem, s.updateTaxCode)
-	e.POST("/tax-codes/:code/archive", staff, idem, s.archiveTaxCode)
+	e.PATCH("/tax-codes/:code", staff, unit((*Server).updateTaxCode))
+	e.POST("/tax-codes/:code/archive", staff, unit((*Server).archiveTaxCode))
 
 	e.GET("/invoices", read, s.listDocuments(invoicing.KindInvoice))
-	e.POST("/invoices", staff, idem, s.createInvoice)
+	e.POST("/invoices", staff, unit((*Server).createInvoice))
 	e.GET("/invoices/:id", read, s.getDocument(invoicing.KindInvoice))
-	e.PATCH("/invoices/:id", staff, idem, s.updateInvoice)
-	e.DELETE("/invoices/:id", staff, idem, s.deleteInvoice)
-	e.POST("/invoices/:id/issue", staff, idem, s.issueInvoice)
-	e.POST("/invoices/:id/void", staff, idem, s.voidInvoice)
-	e.POST("/invoices/:id/credit-notes", staff, idem, s.createCreditNote)
+	e.PATCH("/invoices/:id", staff, unit((*Server).updateInvoice))
+	e.DELETE("/invoices/:id", staff, unit((*Server).deleteInvoice))
+	e.POST("/invoices/:id/issue", staff, unit((*Server).issueInvoice))
+	e.POST("/invoices/:id/void", staff, unit((*Server).voidInvoice))
+	e.POST("/invoices/:id/credit-notes", staff, unit((*Server).createCreditNote))
 	e.GET("/invoices/:id/pdf", read, s.documentPDF(invoicing.KindInvoice))
 	e.GET("/invoices/:id/allocations", staff, s.documentAllocations(invoicing.KindInvoice))
 
@@ -104,14 +105,14 @@ func (s *Server) routes() {
 	e.GET("/credit-notes/:id", read, s.getDocument(invoicing.KindCreditNote))
 	e.GET("/credit-notes/:id/pdf", read, s.documentPDF(invoicing.KindCreditNote))
 	e.GET("/credit-notes/:id/allocations", staff, s.documentAllocations(invoicing.KindCreditNote))
-	e.POST("/credit-notes/:id/allocations", staff, idem, s.allocate(true))
+	e.POST("/credit-notes/:id/allocations", staff, unit(allocate(true)))
 
 	e.GET("/payments", staff, s.listPayments)
-	e.POST("/payments", staff, idem, s.recordPayment)
+	e.POST("/payments", staff, unit((*Server).recordPayment))
 	e.GET("/payments/:id", staff, s.getPayment)
-	e.DELETE("/payments/:id", staff, idem, s.removePayment)
-	e.POST("/payments/:id/allocations", staff, idem, s.allocate(false))
-	e.DELETE("/allocations/:id", staff, idem, s.removeAllocation)
+	e.DELETE("/payments/:id", staff, unit((*Server).removePayment))
+	e.POST("/payments/:id/allocations", staff, unit(allocate(false)))
+	e.DELETE("/allocations/:id", staff, unit((*Server).removeAllocation))
 
 	// Orders. Integrations push orders to their one entity and move them
 	// through their life cycle; they read their entity's customers. Staff
@@ -119,18 +120,18 @@ func (s *Server) routes() {
 	// the entity's order settings allow it: the store checks).
 	orders := integ
 	e.GET("/order-settings", orders, s.getOrderSettings)
-	e.PATCH("/order-settings", staff, idem, s.updateOrderSettings)
+	e.PATCH("/order-settings", staff, unit((*Server).updateOrderSettings))
 	e.GET("/orders", orders, s.listOrders)
-	e.POST("/orders", orders, idem, s.pushOrder)
+	e.POST("/orders", orders, unit((*Server).pushOrder))
 	// No Idempotency-Key on batches: each order is stored on its own and
 	// is idempotent by its external id, so a resent batch is safe as it is.
 	e.POST("/orders/batch", orders, s.pushOrders)
-	e.POST("/orders/invoice", orders, idem, s.invoiceCustomerOrders)
+	e.POST("/orders/invoice", orders, unit((*Server).invoiceCustomerOrders))
 	e.GET("/orders/:id", orders, s.getOrder)
-	e.POST("/orders/:id/accept", orders, idem, s.moveOrder(orderAccept))
-	e.POST("/orders/:id/fulfill", orders, idem, s.moveOrder(orderFulfill))
-	e.POST("/orders/:id/cancel", orders, idem, s.moveOrder(orderCancel))
-	e.POST("/orders/:id/invoice", orders, idem, s.invoiceOrder)
+	e.POST("/orders/:id/accept", orders, unit(moveOrder(orderAccept)))
+	e.POST("/orders/:id/fulfill", orders, unit(moveOrder(orderFulfill)))
+	e.POST("/orders/:id/cancel", orders, unit(moveOrder(orderCancel)))
+	e.POST("/orders/:id/invoice", orders, unit((*Server).invoiceOrder))
 	// Webhooks: the firm's staff register the endpoints of an entity's
 	// systems, read their delivery log and redeliver. Integration keys do
 	// not: invoice and payment events carry whole invoices and payments,
@@ -139,35 +140,35 @@ func (s *Server) routes() {
 	hooks := staff
 	e.GET("/events", hooks, s.listEvents)
 	e.GET("/webhook-endpoints", hooks, s.listEndpoints)
-	e.POST("/webhook-endpoints", hooks, idem, s.createEndpoint)
+	e.POST("/webhook-endpoints", hooks, unit((*Server).createEndpoint))
 	e.GET("/webhook-endpoints/:endpoint", hooks, s.getEndpoint)
-	e.PATCH("/webhook-endpoints/:endpoint", hooks, idem, s.updateEndpoint)
-	e.DELETE("/webhook-endpoints/:endpoint", hooks, idem, s.deleteEndpoint)
+	e.PATCH("/webhook-endpoints/:endpoint", hooks, unit((*Server).updateEndpoint))
+	e.DELETE("/webhook-endpoints/:endpoint", hooks, unit((*Server).deleteEndpoint))
 	e.GET("/webhook-endpoints/:endpoint/deliveries", hooks, s.listDeliveries)
 	e.GET("/webhook-endpoints/:endpoint/deliveries/:delivery", hooks, s.getDelivery)
-	e.POST("/webhook-endpoints/:endpoint/deliveries/:delivery/redeliver", hooks, idem, s.redeliver)
+	e.POST("/webhook-endpoints/:endpoint/deliveries/:delivery/redeliver", hooks, unit((*Server).redeliver))
 
 	// Bank reconciliation: the firm's accountants import statements, match
 	// them to the books, apply customer payments and report. Statement
 	// imports take no Idempotency-Key: importing a file again adds nothing.
 	banks := staff
 	e.GET("/bank-accounts", banks, s.listBankAccounts)
-	e.POST("/bank-accounts", banks, idem, s.createBankAccount)
+	e.POST("/bank-accounts", banks, unit((*Server).createBankAccount))
 	e.GET("/bank-accounts/:bank", banks, s.getBankAccount)
-	e.PATCH("/bank-accounts/:bank", banks, idem, s.updateBankAccount)
+	e.PATCH("/bank-accounts/:bank", banks, unit((*Server).updateBankAccount))
 	e.GET("/bank-accounts/:bank/statements", banks, s.listStatements)
 	e.POST("/bank-accounts/:bank/statements", banks, s.importStatement)
 	e.GET("/bank-accounts/:bank/statements/:statement", banks, s.getStatement)
 	e.GET("/bank-accounts/:bank/statement-lines", banks, s.listStatementLines)
 	e.GET("/bank-accounts/:bank/statement-lines/:line", banks, s.getStatementLine)
-	e.POST("/bank-accounts/:bank/statement-lines/:line/entry", banks, idem, s.entryFromLine)
-	e.POST("/bank-accounts/:bank/statement-lines/:line/apply", banks, idem, s.applyCash)
+	e.POST("/bank-accounts/:bank/statement-lines/:line/entry", banks, unit((*Server).entryFromLine))
+	e.POST("/bank-accounts/:bank/statement-lines/:line/apply", banks, unit((*Server).applyCash))
 	e.GET("/bank-accounts/:bank/ledger-lines", banks, s.listLedgerLines)
 	e.GET("/bank-accounts/:bank/proposals", banks, s.listProposals)
-	e.POST("/bank-accounts/:bank/auto-match", banks, idem, s.autoMatch)
+	e.POST("/bank-accounts/:bank/auto-match", banks, unit((*Server).autoMatch))
 	e.GET("/bank-accounts/:bank/matches", banks, s.listMatches)
-	e.POST("/bank-accounts/:bank/matches", banks, idem, s.createMatch)
+	e.POST("/bank-accounts/:bank/matches", banks, unit((*Server).createMatch))
 	e.GET("/bank-accounts/:bank/matches/:match", banks, s.getMatch)
-	e.DELETE("/bank-accounts/:bank/matches/:match", banks, idem, s.deleteMatch)
+	e.DELETE("/bank-accounts/:bank/matches/:match", banks, unit((*Server).deleteMatch))
 	e.GET("/bank-accounts/:bank/reconciliation", banks, s.reconciliationReport)
 }

@@ -18,21 +18,38 @@ import (
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
+	"backoffice/ledger/sqlstore"
 )
 
-// Store is what the API serves: the ledger and invoicing, sharing
-// transactions (invoicing/invstore implements both).
+// Store is what the API serves: the ledger, invoicing and orders, sharing
+// units of work (invoicing/orders/orderstore implements it all). Write and
+// IdemSave are the unit of work a write request runs in and the
+// idempotency record kept in it (sqlstore.Store).
 type Store interface {
 	ledger.Store
 	invoicing.Store
 	orders.Store
+	Write(ctx context.Context, fn func(tx *sqlstore.Tx) error) error
+	IdemSave(tx *sqlstore.Tx, r *ledger.IdemRecord) error
+}
+
+// Services are the stores a request uses. Bound to a unit of work (Bind),
+// every call they make runs in it.
+type Services struct {
+	Store Store
+	Hooks webhooks.Store
+	Bank  bank.Store
 }
 
 // Config wires a Server.
 type Config struct {
-	Store        Store
-	Hooks        webhooks.Store
-	Bank         bank.Store
+	Store Store
+	Hooks webhooks.Store
+	Bank  bank.Store
+	// Bind gives the services bound to a unit of work (each store's In);
+	// required with Store. Write requests run their handler with it (see
+	// unit).
+	Bind         func(tx *sqlstore.Tx) Services
 	Logger       *slog.Logger
 	MaxBodyBytes int64 // request body limit (default 1 MiB)
 	// MaxBatchBodyBytes limits order batches (default 16 MiB: 1,000
@@ -54,6 +71,7 @@ type Server struct {
 	store        Store
 	hooks        webhooks.Store
 	bank         bank.Store
+	bind         func(tx *sqlstore.Tx) Services
 	log          *slog.Logger
 	maxBody      int64
 	maxBatchBody int64
@@ -69,8 +87,11 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the API's handler.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
+	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, bind: cfg.Bind, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
 		probe: cfg.Probe, gate: newDBGate(), authFails: newAuthThrottle()}
+	if s.store != nil && s.bind == nil {
+		panic("api: Config.Bind is required with Config.Store")
+	}
 	if s.probe == nil {
 		s.probe = func(ctx context.Context) error { return s.store.Ping(ctx) }
 	}

@@ -211,7 +211,7 @@ func (f *fixture) seedOrders(entity int64, key string) map[string]string {
 	fulfilled, _ := push("T-FULFILLED", "C-T1", "accept", "fulfill")
 	_, other := push("T-OTHER", "C-T2", "accept", "fulfill")
 	var delivery int64
-	if err := f.st.Conn(f.t.Context()).Raw(`SELECT min(id) FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id = ?`, entity, hook).Scan(&delivery).Error; err != nil || delivery == 0 {
+	if err := f.st.Query(f.t.Context()).DB().Raw(`SELECT min(id) FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id = ?`, entity, hook).Scan(&delivery).Error; err != nil || delivery == 0 {
 		f.t.Fatalf("no delivery to endpoint %s: %v", hook, err)
 	}
 	r := "POST " + entityRoutes + "/orders/:id/"

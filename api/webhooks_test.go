@@ -17,6 +17,7 @@ import (
 	"backoffice/invoicing/webhooks/dispatch"
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
 )
 
 // webhookTestPolicy lets the worker call the tests' receivers on loopback.
@@ -41,7 +42,7 @@ func newHooked(t *testing.T) *hooked {
 // emit writes an event as the order and invoice code does.
 func (h *hooked) emit(typ string, data any) {
 	h.t.Helper()
-	err := h.st.InTx(context.Background(), func(ctx context.Context) error { return h.st.Emit(ctx, h.e, nil, typ, data) })
+	err := h.st.Write(context.Background(), func(tx *sqlstore.Tx) error { return tx.Emit(h.e, nil, typ, data) })
 	if err != nil {
 		h.t.Fatal(err)
 	}

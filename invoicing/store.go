@@ -23,27 +23,10 @@ type PaymentFilter struct {
 	Limit      int
 }
 
-// OrderLinks is what invoicing asks of the orders an invoice was made
-// from. Orders import invoicing, so invoicing declares what it needs (as
-// bank.Receivables does for the bank) and invoicing/orders/orderstore
-// implements it. The invoicing store calls it in the transaction of the
-// change and before it touches the invoice, since orders are locked before
-// invoices; so updating, deleting or voiding an invoice through the
-// invoicing store itself always keeps its orders right.
-type OrderLinks interface {
-	// CheckDraftChange refuses a change to a draft made from orders that
-	// would change what its orders decide: its lines, customer or
-	// currency (409 invoice_from_orders).
-	CheckDraftChange(ctx context.Context, entityID, invoiceID int64, in *InvoiceInput) error
-	// ReleaseOrders returns the orders of an invoice that is being deleted
-	// or voided to fulfilled, recording why. emit writes their events; the
-	// caller calls it after its own writes, as the event counter is taken
-	// last in every transaction.
-	ReleaseOrders(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (emit func(context.Context) error, err error)
-}
-
-// Store is everything the API needs of invoicing's storage. Writes join the
-// transaction in ctx (ledger.Store.InTx) and post their entries in it.
+// Store is everything the API needs of invoicing's storage. Each write is a
+// unit of work of its own, and posts its entries in it (the API binds the
+// store to the unit of work of a request, invstore.Store.In); an invoice
+// change asks the orders it was made from in it (invstore.OrderLinks).
 // Methods return *ledger.Error values; not_found for anything outside the
 // entity.
 type Store interface {

@@ -9,12 +9,10 @@ import (
 // *Error values; the codes each can return are listed. Every method also
 // returns unavailable (database busy, request cancelled) and internal.
 //
-// A write joins the transaction that ctx carries, if any (InTx), so that a
-// caller can commit a write together with its idempotency record.
+// Each write is a unit of work of its own; the API binds the stores to the
+// unit of work of a request (sqlstore.Store.In) to commit a write together
+// with its idempotency record.
 type Store interface {
-	// InTx runs fn in one transaction; store calls made with the context fn
-	// receives join it.
-	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Ping(ctx context.Context) error
 
 	// Authenticate: unauthorized.
@@ -105,7 +103,6 @@ type Store interface {
 	// IdemLookup returns nil when the key is unused. IdemSave returns
 	// ErrIdemExists when a concurrent request with the key committed first.
 	IdemLookup(ctx context.Context, entityID, actorID int64, key string) (*IdemRecord, error)
-	IdemSave(ctx context.Context, r *IdemRecord) error
 	IdemPurge(ctx context.Context, age time.Duration) (int64, error)
 }
 

@@ -75,9 +75,8 @@ type IdemRequest struct {
 	RequestHash string
 	Status      int
 	ContentType string
-	// Render writes the answer for the posted entry. The store may call it
-	// before the entry has its id and number (ID == PendingID, Number == 0)
-	// and fill them in within the transaction.
+	// Render writes the answer for the posted entry. On PostgreSQL it is
+	// called before the entry has its id and number (idem.Pending).
 	Render func(*Entry) ([]byte, error)
 }
 
@@ -89,7 +88,3 @@ type Posted struct {
 	Answer []byte
 	Replay *IdemRecord
 }
-
-// PendingID is the id of an entry rendered before it is numbered; see
-// IdemRequest.Render.
-const PendingID int64 = -7777777777777777

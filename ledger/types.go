@@ -108,15 +108,8 @@ type Entry struct {
 	Lines       []Line
 }
 
-// NumberText is the entry's number as people write it: "2026-000042". An
-// entry not yet numbered (see IdemRequest.Render) shows the placeholder
-// "\a", which the store replaces in the rendered answer.
-func (e *Entry) NumberText() string {
-	if e.Number == 0 {
-		return "\a"
-	}
-	return FormatEntryNumber(e.FiscalYear, e.Number)
-}
+// NumberText is the entry's number as people write it: "2026-000042".
+func (e *Entry) NumberText() string { return FormatEntryNumber(e.FiscalYear, e.Number) }
 
 // FormatEntryNumber writes a fiscal year and sequence number as "2026-000042".
 func FormatEntryNumber(fiscalYear int, n int64) string {

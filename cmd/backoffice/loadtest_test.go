@@ -12,8 +12,9 @@ import (
 	"backoffice/api/apitest"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
-	"backoffice/ledger/bank/bankstore"
+	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
@@ -26,7 +27,7 @@ import (
 func TestLoadtestPostsEveryEntry(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)})))
+	srv := httptest.NewServer(apitest.Handler(t, quietAPI(st)))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -66,7 +67,7 @@ func TestLoadtestPostsEveryEntry(t *testing.T) {
 func TestLoadtestFailuresAreErrors(t *testing.T) {
 	ctx := context.Background()
 	st := sqltest.Open(t)
-	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: orderstore.New(invstore.New(st)), Logger: slog.New(slog.DiscardHandler)})))
+	srv := httptest.NewServer(apitest.Handler(t, quietAPI(st)))
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer
@@ -84,8 +85,9 @@ func TestLoadtestFailuresAreErrors(t *testing.T) {
 // once, numbered without gaps, and the books stay sound.
 func TestLoadtestIssuesInvoices(t *testing.T) {
 	ctx := context.Background()
-	st := orderstore.New(invstore.New(sqltest.Open(t)))
-	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)})))
+	sq := sqltest.Open(t)
+	st := orderstore.New(invstore.New(sq))
+	srv := httptest.NewServer(apitest.Handler(t, quietAPI(sq)))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -119,8 +121,9 @@ func TestLoadtestIssuesInvoices(t *testing.T) {
 // orders and resend them, alone and in batches; every order is stored once.
 func TestLoadtestPushesOrders(t *testing.T) {
 	ctx := context.Background()
-	st := orderstore.New(invstore.New(sqltest.Open(t)))
-	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: st, Logger: slog.New(slog.DiscardHandler)})))
+	sq := sqltest.Open(t)
+	st := orderstore.New(invstore.New(sq))
+	srv := httptest.NewServer(apitest.Handler(t, quietAPI(sq)))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -139,7 +142,7 @@ func TestLoadtestPushesOrders(t *testing.T) {
 		}
 	}
 	var orders, distinct, resent int64
-	db := st.Conn(ctx)
+	db := st.Query(ctx).DB()
 	if err := db.Raw(`SELECT count(*), count(DISTINCT external_id) FROM orders`).Row().Scan(&orders, &distinct); err != nil {
 		t.Fatal(err)
 	}
@@ -159,10 +162,8 @@ func TestLoadtestPushesOrders(t *testing.T) {
 func TestLoadtestReconcilesBank(t *testing.T) {
 	ctx := context.Background()
 	sq := sqltest.Open(t)
-	inv := invstore.New(sq)
-	st := orderstore.New(inv)
-	banks := bankstore.New(sq, inv.Receivables())
-	srv := httptest.NewServer(apitest.Handler(t, api.New(api.Config{Store: st, Bank: banks, Logger: slog.New(slog.DiscardHandler)})))
+	st := orderstore.New(invstore.New(sq))
+	srv := httptest.NewServer(apitest.Handler(t, quietAPI(sq)))
 	defer srv.Close()
 	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
 	if err != nil {
@@ -184,7 +185,7 @@ func TestLoadtestReconcilesBank(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	db := st.Conn(ctx)
+	db := st.Query(ctx).DB()
 	count := func(q string) int64 {
 		t.Helper()
 		var n int64
@@ -219,4 +220,11 @@ func TestLoadtestReconcilesBank(t *testing.T) {
 	if len(r.Breaches) > 0 || r.Entries != 102 {
 		t.Errorf("verify: %d entries, breaches %v", r.Entries, r.Breaches)
 	}
+}
+
+// quietAPI is the API on st as serve composes it, logging nothing.
+func quietAPI(st *sqlstore.Store) *api.Server {
+	cfg, _ := services(st, webhooks.AddressPolicy{})
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	return api.New(cfg)
 }

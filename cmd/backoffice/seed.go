@@ -2,20 +2,16 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/invstore"
@@ -125,15 +121,11 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	began := time.Now()
 
 	// The triggers are skipped only when verify checks the result.
-	w, err := newSeedWriter(ctx, st, ent.ID, *batch, *bypass && *check)
-	if err != nil {
-		return err
-	}
+	w := newSeedWriter(st, ent.ID, *batch, *bypass && *check)
 	res, err := w.run(ctx, plan, func(done int) {
 		el := time.Since(began)
 		fmt.Fprintf(stdout, "  %s entries in %s (%s entries/s)\n", thousands(int64(done)), el.Round(100*time.Millisecond), thousands(int64(float64(done)/el.Seconds())))
 	})
-	w.close()
 	if err != nil {
 		return fmt.Errorf("%w (the batches committed before stay; \"backoffice verify\" checks them)", err)
 	}
@@ -239,7 +231,6 @@ type seedPlan struct {
 	unit       int64 // minor units in one major unit of the entity's currency
 	rng        *rand.Rand
 	createdBy  int64
-	createdAt  time.Time
 }
 
 func newSeedPlan(ctx context.Context, st ledger.Store, ent *ledger.Entity, entries, years int, end ledger.Date, randSeed uint64) (*seedPlan, error) {
@@ -247,7 +238,7 @@ func newSeedPlan(ctx context.Context, st ledger.Store, ent *ledger.Entity, entri
 	if !ok {
 		return nil, fmt.Errorf("seed: entity currency %s has no known exponent", ent.Currency)
 	}
-	plan := &seedPlan{ent: ent, end: end, entries: entries, account: map[string]int64{}, unit: pow10(exp), createdAt: sqlstore.Now()}
+	plan := &seedPlan{ent: ent, end: end, entries: entries, account: map[string]int64{}, unit: pow10(exp)}
 	if err := plan.schedule(years, randSeed); err != nil {
 		return nil, err
 	}
@@ -311,30 +302,10 @@ func (p *seedPlan) schedule(years int, randSeed uint64) error {
 	return nil
 }
 
-// seedLine is one generated line: one side, positive.
-type seedLine struct {
-	account       int64
-	debit, credit int64
-	description   string
-}
-
-// seedEntry is one generated entry; its lines are lines[first:first+n] of
-// its batch. id and number are drawn when the batch is written.
-type seedEntry struct {
-	date        ledger.Date
-	fiscalYear  int
-	description string
-	reference   string
-	first, n    int
-	total       int64
-	id, number  int64
-}
-
-// seedBatch is the entries one transaction writes, in date order.
-type seedBatch struct {
-	entries []seedEntry
-	lines   []seedLine
-}
+// A batch is what one unit of work writes: entries of the generator, in
+// date order, posted together by the bulk posting function
+// (sqlstore.Store.PostBulk), which numbers them.
+type seedBatch = sqlstore.Bulk
 
 // generator produces entries day by day, keeping enough state for the
 // books to look like a going concern: customers pay the invoices that are
@@ -391,12 +362,12 @@ func quarterOf(d ledger.Date) int { return d.Year()*4 + (int(d.Month())-1)/3 }
 
 // next fills b with up to n entries; false when there are no more.
 func (g *generator) next(b *seedBatch, n int) bool {
-	b.entries, b.lines = b.entries[:0], b.lines[:0]
-	for len(b.entries) < n {
+	b.Entries, b.Lines = b.Entries[:0], b.Lines[:0]
+	for len(b.Entries) < n {
 		for g.left == 0 {
 			g.day++
 			if g.day >= len(g.p.perDay) {
-				return len(b.entries) > 0
+				return len(b.Entries) > 0
 			}
 			g.left = g.p.perDay[g.day]
 		}
@@ -435,17 +406,18 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 	p, r := g.p, g.p.rng
 	a := p.account
 	fy := date.FiscalYear(p.ent.FiscalYearStartMonth)
-	e := seedEntry{date: date, fiscalYear: fy, first: len(b.lines)}
+	e := sqlstore.BulkEntry{Date: date, FiscalYear: fy}
+	first := len(b.Lines)
 	add := func(code string, debit, credit int64, desc string) {
-		b.lines = append(b.lines, seedLine{account: a[code], debit: debit, credit: credit, description: desc})
-		e.total += debit
+		b.Lines = append(b.Lines, sqlstore.BulkLine{AccountID: a[code], DebitMinor: debit, CreditMinor: credit, Description: desc})
+		e.TotalMinor += debit
 	}
 	name := g.names[r.IntN(len(g.names))]
 	month := date.String()[:7]
 	k := r.IntN(1000)
 	if prev := quarterOf(date) - 1; prev > g.quarter && (g.vatOut > 0 || g.vatIn > 0) {
 		g.quarter = prev
-		e.description = fmt.Sprintf("VAT return %dQ%d", prev/4, prev%4+1)
+		e.Description = fmt.Sprintf("VAT return %dQ%d", prev/4, prev%4+1)
 		k = -1
 	}
 	switch {
@@ -467,8 +439,8 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 	case k >= 695+130 && k < 955 && g.supplierPayment(add, &e, date, name):
 	case k < 290 || (k >= 390 && k < 695): // a sale on account, sometimes with reduced-rate goods
 		net := g.amount(10, 3)
-		e.reference = g.ref("S", fy)
-		e.description = "Invoice " + e.reference + " " + name
+		e.Reference = g.ref("S", fy)
+		e.Description = "Invoice " + e.Reference + " " + name
 		if r.IntN(10) == 0 {
 			low := g.amount(5, 2)
 			tax := vat(net, 21) + vat(low, 9)
@@ -489,7 +461,7 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 	case k < 390: // a cash sale
 		net := g.amount(1, 3)
 		tax := vat(net, 21)
-		e.description = "Cash sales"
+		e.Description = "Cash sales"
 		add("1010", net+tax, 0, "")
 		add("8000", 0, net, "")
 		add("1700", 0, tax, "VAT 21%")
@@ -499,8 +471,8 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 		net := g.amount(5, 3)
 		tax := vat(net, 21)
 		cost := [...]string{"7000", "7000", "7000", "4200", "4300", "4500"}[r.IntN(6)]
-		e.reference = g.ref("P", fy)
-		e.description = "Purchase invoice " + e.reference + " " + name
+		e.Reference = g.ref("P", fy)
+		e.Description = "Purchase invoice " + e.Reference + " " + name
 		add(cost, net, 0, "")
 		add("1200", tax, 0, "VAT 21%")
 		add("1600", 0, net+tax, "")
@@ -508,18 +480,18 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 		g.vatIn += tax
 	case k < 975:
 		amt := g.amount(1, 2)
-		e.description = "Bank charges " + month
+		e.Description = "Bank charges " + month
 		add("4400", amt, 0, "")
 		add("1000", 0, amt, "")
 	case k < 985:
 		amt := g.amount(1000, 2)
-		e.description = "Wages " + month
+		e.Description = "Wages " + month
 		add("4000", amt, 0, "")
 		add("1000", 0, amt, "")
 	case k < 990:
 		amt := g.amount(500, 2)
 		tax := vat(amt, 21)
-		e.description = "Rent " + month
+		e.Description = "Rent " + month
 		add("4100", amt, 0, "")
 		add("1200", tax, 0, "VAT 21%")
 		add("1000", 0, amt+tax, "")
@@ -528,28 +500,28 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 		amt := g.cash / 2
 		if amt <= 0 {
 			amt = g.amount(1, 2)
-			e.description = "Bank charges " + month
+			e.Description = "Bank charges " + month
 			add("4400", amt, 0, "")
 			add("1000", 0, amt, "")
 			break
 		}
-		e.description = "Cash to bank"
+		e.Description = "Cash to bank"
 		add("1000", amt, 0, "")
 		add("1010", 0, amt, "")
 		g.cash -= amt
 	}
-	e.n = len(b.lines) - e.first
-	b.entries = append(b.entries, e)
+	e.Lines = len(b.Lines) - first
+	b.Entries = append(b.Entries, e)
 }
 
 // receipt is a customer paying the oldest invoice at least two weeks old;
 // false when none is.
-func (g *generator) receipt(add func(string, int64, int64, string), e *seedEntry, date ledger.Date, name string) bool {
+func (g *generator) receipt(add func(string, int64, int64, string), e *sqlstore.BulkEntry, date ledger.Date, name string) bool {
 	amt, ok := g.sales.due(date.AddDays(-14))
 	if !ok {
 		return false
 	}
-	e.description = "Payment received " + name
+	e.Description = "Payment received " + name
 	add("1000", amt, 0, "")
 	add("1100", 0, amt, "")
 	return true
@@ -557,12 +529,12 @@ func (g *generator) receipt(add func(string, int64, int64, string), e *seedEntry
 
 // supplierPayment pays the oldest purchase invoice at least three weeks
 // old; false when none is.
-func (g *generator) supplierPayment(add func(string, int64, int64, string), e *seedEntry, date ledger.Date, name string) bool {
+func (g *generator) supplierPayment(add func(string, int64, int64, string), e *sqlstore.BulkEntry, date ledger.Date, name string) bool {
 	amt, ok := g.purchases.due(date.AddDays(-21))
 	if !ok {
 		return false
 	}
-	e.description = "Payment to " + name
+	e.Description = "Payment to " + name
 	add("1600", amt, 0, "")
 	add("1000", 0, amt, "")
 	return true
@@ -587,78 +559,52 @@ type seedResult struct {
 	fellBack               string // why the triggers stayed on, if asked to bypass them
 }
 
-// seedWriter writes the generated journal in batches, one database
-// transaction each. Every transaction leaves the books as posting would:
-//   - it draws the batch's entry numbers and ids from the counter rows
-//     (locked by the upsert, in the posting path's order: counters first), so
-//     numbers stay gapless per fiscal year and continue what is there;
-//   - it writes the lines, then the entries (the order the entry trigger
-//     needs when it is on);
-//   - it adds the batch's lines to account_totals with one INSERT ... SELECT
-//     ... GROUP BY over the lines just written, in account id order (the
-//     posting path's lock order), adding to rows that exist.
+// seedWriter writes the generated journal in batches, one unit of work
+// each, through the bulk posting function (sqlstore.Store.PostBulk): it
+// draws the batch's entry numbers and ids from the counter rows, writes the
+// lines and then the entries as sets, and adds them to account_totals from
+// the lines just written, as posting would. So each commit is a consistent
+// state and an interrupted seed leaves a valid ledger.
 //
-// So each commit is a consistent state and an interrupted seed leaves a
-// valid ledger. On PostgreSQL the rows go in by COPY on the pool's pgx
-// connection and, when allowed, with session_replication_role = replica for
-// the transaction (SET LOCAL), which skips the per-row triggers: the
-// line-of-posted-entry check, the entry balance check and the deferred
-// foreign keys, each a query per row. What they check is what the generator
-// makes by construction (lines on the entity's accounts, balanced entries,
-// dated after the lock date), and the verify at the end checks laws 1, 3 and
-// 7 over the whole database. On SQLite, where triggers cannot be switched off
-// per session, the rows go in by multi-row INSERTs with the triggers on.
+// The law triggers stay on unless the operator asks to bypass them on
+// PostgreSQL (session_replication_role = replica for the unit of work):
+// what they check, the generator makes by construction, and the verify at
+// the end checks laws 1, 3 and 7 over the whole database.
 type seedWriter struct {
 	st       *sqlstore.Store
 	entityID int64
 	batch    int
 	bypass   bool
-	conn     *sql.Conn // PostgreSQL: one connection for every batch
 }
 
-func newSeedWriter(ctx context.Context, st *sqlstore.Store, entityID int64, batch int, bypass bool) (*seedWriter, error) {
-	w := &seedWriter{st: st, entityID: entityID, batch: batch, bypass: bypass}
-	if st.Dialect() != sqlstore.Postgres {
-		w.bypass = false
-		if w.batch == 0 {
-			w.batch = 10_000
-		}
-		return w, nil
-	}
+func newSeedWriter(st *sqlstore.Store, entityID int64, batch int, bypass bool) *seedWriter {
+	w := &seedWriter{st: st, entityID: entityID, batch: batch, bypass: bypass && st.Dialect() == sqlstore.Postgres}
 	if w.batch == 0 {
-		w.batch = 50_000
+		w.batch = 10_000
+		if st.Dialect() == sqlstore.Postgres {
+			w.batch = 50_000
+		}
 	}
-	c, err := st.DB().Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	w.conn = c
-	return w, nil
-}
-
-func (w *seedWriter) close() {
-	if w.conn != nil {
-		w.conn.Close()
-	}
+	return w
 }
 
 func (w *seedWriter) run(ctx context.Context, p *seedPlan, progress func(done int)) (*seedResult, error) {
 	res := &seedResult{}
 	g := newGenerator(p)
-	b := &seedBatch{}
+	b := &seedBatch{Currency: p.ent.Currency, CreatedBy: p.createdBy}
 	lastReport := time.Now()
 	done := 0
 	analyzed := 0 // SQLite: batches written before ANALYZE
 	for {
 		n := w.batch
-		if w.conn == nil && analyzed < 2 {
+		if w.st.Dialect() == sqlstore.SQLite && analyzed < 2 {
 			// Without statistics SQLite's planner checks an entry's line
 			// dates (in the entry trigger) through the covering index on
 			// (entity, account, date, ...) rather than the primary key: a
 			// scan of all the entity's lines per entry. With statistics
 			// (of the lines there already, then of a first small batch)
 			// it takes the key.
-			if err := w.st.Conn(ctx).Exec(`ANALYZE`).Error; err != nil {
+			if err := w.st.Write(ctx, func(tx *sqlstore.Tx) error { return tx.DB().Exec(`ANALYZE`).Error }); err != nil {
 				return nil, fmt.Errorf("seed: analyze: %w", err)
 			}
 			if analyzed == 0 {
@@ -672,19 +618,13 @@ func (w *seedWriter) run(ctx context.Context, p *seedPlan, progress func(done in
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		var err error
-		var totals int64
-		if w.conn != nil {
-			totals, err = w.writePG(ctx, p, b, res)
-		} else {
-			totals, err = w.writeSQLite(ctx, p, b)
-		}
+		totals, err := w.write(ctx, b, res)
 		if err != nil {
 			return nil, fmt.Errorf("seed: batch after %d entries: %w", done, err)
 		}
-		done += len(b.entries)
-		res.entries += int64(len(b.entries))
-		res.lines += int64(len(b.lines))
+		done += len(b.Entries)
+		res.entries += int64(len(b.Entries))
+		res.lines += int64(len(b.Lines))
 		res.totals += totals
 		if time.Since(lastReport) > 10*time.Second {
 			progress(done)
@@ -695,265 +635,23 @@ func (w *seedWriter) run(ctx context.Context, p *seedPlan, progress func(done in
 	return res, nil
 }
 
-// draw assigns ids and numbers to the batch's entries from the counter
-// values after the upsert: last holds, per series and year, the value the
-// counter now has, which is the last number of this batch.
-func draw(b *seedBatch, lastNumber map[int]int64, lastID int64) {
-	count := map[int]int64{}
-	for _, e := range b.entries {
-		count[e.fiscalYear]++
-	}
-	next := map[int]int64{}
-	for fy, n := range count {
-		next[fy] = lastNumber[fy] - n + 1
-	}
-	id := lastID - int64(len(b.entries)) + 1
-	for i := range b.entries {
-		e := &b.entries[i]
-		e.id = id
-		id++
-		e.number = next[e.fiscalYear]
-		next[e.fiscalYear]++
-	}
-}
-
-// seedDraws is what a batch takes of the entity's gapless series: its
-// entries' numbers per fiscal year (in year order), then their ids, in the
-// order the posting path locks those rows (sqlstore.CounterSQL).
-func seedDraws(b *seedBatch) []sqlstore.Draw {
-	count := map[int]int64{}
-	for _, e := range b.entries {
-		count[e.fiscalYear]++
-	}
-	years := slices.Sorted(maps.Keys(count))
-	draws := make([]sqlstore.Draw, 0, len(years)+1)
-	for _, fy := range years {
-		draws = append(draws, sqlstore.Draw{Series: "entry", Year: fy, N: count[fy]})
-	}
-	return append(draws, sqlstore.Draw{Series: "entry_id", N: int64(len(b.entries))})
-}
-
-// drawBatch numbers the batch from the rows the counter statement returned
-// (read with next and scan, from pgx or database/sql).
-func drawBatch(b *seedBatch, draws []sqlstore.Draw, next func() bool, scan func(...any) error) error {
-	var rows []sqlstore.Drawn
-	for next() {
-		var r sqlstore.Drawn
-		if err := scan(&r.Series, &r.Year, &r.Value); err != nil {
-			return err
-		}
-		rows = append(rows, r)
-	}
-	last, err := sqlstore.Last(draws, rows)
-	if err != nil {
+// write posts one batch as a unit of work. When the database user may not
+// bypass the triggers, the batch is written again with them on, and so are
+// the batches after it.
+func (w *seedWriter) write(ctx context.Context, b *seedBatch, res *seedResult) (int64, error) {
+	var totals int64
+	post := func(tx *sqlstore.Tx) (err error) {
+		totals, err = w.st.PostBulk(tx, w.entityID, b)
 		return err
 	}
-	byYear := map[int]int64{}
-	for i, d := range draws[:len(draws)-1] {
-		byYear[d.Year] = last[i]
+	b.BypassTriggers = w.bypass
+	err := w.st.Write(ctx, post)
+	var pg *pgconn.PgError
+	if w.bypass && errors.As(err, &pg) && pg.Code == "42501" { // insufficient_privilege
+		w.bypass, b.BypassTriggers = false, false
+		res.fellBack = "bypass not permitted for this database user"
+		err = w.st.Write(ctx, post)
 	}
-	draw(b, byYear, last[len(last)-1])
-	return nil
-}
-
-// totalsInsert adds the lines of entries first..last to the day and month
-// totals: arguments entity, first, last, entity, first, last. monthOf is
-// the dialect's first-of-month of a line's date; p its placeholders.
-func totalsInsert(monthOf string, p [6]string) string {
-	return `INSERT INTO account_totals (entity_id, account_id, grain, period, debit_minor, credit_minor)
-		SELECT entity_id, account_id, grain, period, sum(debit_minor), sum(credit_minor) FROM (
-			SELECT entity_id, account_id, 'd' AS grain, date AS period, debit_minor, credit_minor
-			  FROM journal_lines WHERE entity_id = ` + p[0] + ` AND entry_id BETWEEN ` + p[1] + ` AND ` + p[2] + `
-			UNION ALL
-			SELECT entity_id, account_id, 'm', ` + monthOf + `, debit_minor, credit_minor
-			  FROM journal_lines WHERE entity_id = ` + p[3] + ` AND entry_id BETWEEN ` + p[4] + ` AND ` + p[5] + `
-		) l
-		WHERE true
-		GROUP BY entity_id, account_id, grain, period
-		ORDER BY account_id, grain, period
-		ON CONFLICT (entity_id, grain, period, account_id) DO UPDATE
-		   SET debit_minor = account_totals.debit_minor + excluded.debit_minor,
-		       credit_minor = account_totals.credit_minor + excluded.credit_minor`
-}
-
-func (w *seedWriter) writePG(ctx context.Context, p *seedPlan, b *seedBatch, res *seedResult) (int64, error) {
-	var totals int64
-	err := w.conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
-		tx, err := c.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(context.WithoutCancel(ctx))
-		if w.bypass {
-			if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
-				var pg *pgconn.PgError
-				if !errors.As(err, &pg) || pg.Code != "42501" { // insufficient_privilege
-					return err
-				}
-				// Not allowed: the transaction is aborted; start again
-				// with the triggers on, and keep them on from now.
-				w.bypass = false
-				res.fellBack = "bypass not permitted for this database user"
-				tx.Rollback(ctx)
-				if tx, err = c.Begin(ctx); err != nil {
-					return err
-				}
-				defer tx.Rollback(context.WithoutCancel(ctx))
-			}
-		}
-		draws := seedDraws(b)
-		q, args := sqlstore.CounterSQL(w.entityID, true, draws...)
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		err = drawBatch(b, draws, rows.Next, rows.Scan)
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
-		if err != nil {
-			return err
-		}
-
-		cur := p.ent.Currency
-		i, line := -1, 0
-		vals := make([]any, 11)
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{"journal_lines"},
-			[]string{"entity_id", "entry_id", "line_no", "account_id", "date", "debit_minor", "credit_minor", "currency", "amount_minor", "exchange_rate", "description"},
-			pgx.CopyFromFunc(func() ([]any, error) {
-				if i < 0 || line == b.entries[i].n {
-					i, line = i+1, 0
-					if i == len(b.entries) {
-						return nil, nil
-					}
-				}
-				e := &b.entries[i]
-				l := &b.lines[e.first+line]
-				line++
-				vals[0], vals[1], vals[2], vals[3], vals[4] = w.entityID, e.id, int32(line), l.account, dateTime(e.date)
-				vals[5], vals[6], vals[7], vals[8], vals[9], vals[10] = l.debit, l.credit, cur, l.debit+l.credit, nil, l.description
-				return vals, nil
-			}))
-		if err != nil {
-			return fmt.Errorf("copy lines: %w", err)
-		}
-		if n != int64(len(b.lines)) {
-			return fmt.Errorf("copy lines: wrote %d of %d", n, len(b.lines))
-		}
-		i = 0
-		ev := make([]any, 13)
-		n, err = tx.CopyFrom(ctx, pgx.Identifier{"journal_entries"},
-			[]string{"entity_id", "id", "fiscal_year", "number", "date", "description", "reference", "currency", "total_minor", "line_count", "reverses_id", "created_at", "created_by"},
-			pgx.CopyFromFunc(func() ([]any, error) {
-				if i == len(b.entries) {
-					return nil, nil
-				}
-				e := &b.entries[i]
-				i++
-				ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], ev[6] = w.entityID, e.id, int32(e.fiscalYear), e.number, dateTime(e.date), e.description, e.reference
-				ev[7], ev[8], ev[9], ev[10], ev[11], ev[12] = cur, e.total, int32(e.n), nil, p.createdAt, p.createdBy
-				return ev, nil
-			}))
-		if err != nil {
-			return fmt.Errorf("copy entries: %w", err)
-		}
-		if n != int64(len(b.entries)) {
-			return fmt.Errorf("copy entries: wrote %d of %d", n, len(b.entries))
-		}
-		first, lastEntry := b.entries[0].id, b.entries[len(b.entries)-1].id
-		tag, err := tx.Exec(ctx, totalsInsert(`date_trunc('month', date)::date`, [6]string{"$1", "$2", "$3", "$1", "$2", "$3"}),
-			w.entityID, first, lastEntry)
-		if err != nil {
-			return fmt.Errorf("account totals: %w", err)
-		}
-		totals = tag.RowsAffected()
-		return tx.Commit(ctx)
-	})
-	return totals, err
-}
-
-// sqliteChunk is the rows per INSERT statement on SQLite: 1,000 lines of 11
-// values stay well under its limit of 32,766 variables.
-const sqliteChunk = 1000
-
-func (w *seedWriter) writeSQLite(ctx context.Context, p *seedPlan, b *seedBatch) (int64, error) {
-	var totals int64
-	err := w.st.InTx(ctx, func(ctx context.Context) error {
-		db := w.st.Conn(ctx).Statement.ConnPool // database/sql: gorm would walk 11,000 arguments
-		draws := seedDraws(b)
-		q, args := sqlstore.CounterSQL(w.entityID, false, draws...)
-		rows, err := db.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		err = drawBatch(b, draws, rows.Next, rows.Scan)
-		if cerr := rows.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = rows.Err()
-		}
-		if err != nil {
-			return err
-		}
-
-		cur := p.ent.Currency
-		// insert writes n rows by multi-row INSERTs of at most sqliteChunk rows.
-		insert := func(head string, cols, n int, row func(k int, args []any) []any) error {
-			for from := 0; from < n; from += sqliteChunk {
-				to := min(from+sqliteChunk, n)
-				var sb strings.Builder
-				sb.WriteString(head)
-				place := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-				args := make([]any, 0, (to-from)*cols)
-				for k := from; k < to; k++ {
-					if k > from {
-						sb.WriteString(", ")
-					}
-					sb.WriteString(place)
-					args = row(k, args)
-				}
-				if _, err := db.ExecContext(ctx, sb.String(), args...); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		// Lines first: the entry trigger checks the lines it closes.
-		owner := make([]int, len(b.lines)) // line index -> entry index
-		for k, e := range b.entries {
-			for j := range e.n {
-				owner[e.first+j] = k
-			}
-		}
-		err = insert(`INSERT INTO journal_lines (entity_id, entry_id, line_no, account_id, date, debit_minor, credit_minor, currency, amount_minor, exchange_rate, description) VALUES `,
-			11, len(b.lines), func(k int, args []any) []any {
-				e := &b.entries[owner[k]]
-				l := &b.lines[k]
-				return append(args, w.entityID, e.id, k-e.first+1, l.account, e.date.String(), l.debit, l.credit, cur, l.debit+l.credit, nil, l.description)
-			})
-		if err != nil {
-			return fmt.Errorf("insert lines: %w", err)
-		}
-		err = insert(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference, currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES `,
-			13, len(b.entries), func(k int, args []any) []any {
-				e := &b.entries[k]
-				return append(args, w.entityID, e.id, e.fiscalYear, e.number, e.date.String(), e.description, e.reference, cur, e.total, e.n, nil, p.createdAt, p.createdBy)
-			})
-		if err != nil {
-			return fmt.Errorf("insert entries: %w", err)
-		}
-		first, lastEntry := b.entries[0].id, b.entries[len(b.entries)-1].id
-		r, err := db.ExecContext(ctx, totalsInsert(`substr(date, 1, 7) || '-01'`, [6]string{"?", "?", "?", "?", "?", "?"}),
-			w.entityID, first, lastEntry, w.entityID, first, lastEntry)
-		if err != nil {
-			return fmt.Errorf("account totals: %w", err)
-		}
-		totals, err = r.RowsAffected()
-		return err
-	})
 	return totals, err
 }
 

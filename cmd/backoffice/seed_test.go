@@ -266,48 +266,37 @@ func TestSeedGenerator(t *testing.T) {
 		balance := map[int64]int64{} // debit minus credit per account
 		prev := p.start
 		for g.next(b, 1000) {
-			last := map[int]int64{}
-			for _, e := range b.entries {
-				last[e.fiscalYear]++
-			}
-			draw(b, last, int64(len(b.entries)))
-			for k, e := range b.entries {
-				if e.date.Before(prev) || e.date.After(end) || e.date.Before(p.start) {
-					t.Fatalf("entry dated %s after %s, period %s..%s", e.date, prev, p.start, end)
+			first := 0
+			for _, e := range b.Entries {
+				if e.Date.Before(prev) || e.Date.After(end) || e.Date.Before(p.start) {
+					t.Fatalf("entry dated %s after %s, period %s..%s", e.Date, prev, p.start, end)
 				}
-				prev = e.date
-				if e.fiscalYear != e.date.FiscalYear(7) {
-					t.Fatalf("entry of %s in fiscal year %d", e.date, e.fiscalYear)
+				prev = e.Date
+				if e.FiscalYear != e.Date.FiscalYear(7) {
+					t.Fatalf("entry of %s in fiscal year %d", e.Date, e.FiscalYear)
 				}
-				if e.n < 2 || e.n > 4 {
-					t.Fatalf("entry %q has %d lines", e.description, e.n)
+				if e.Lines < 2 || e.Lines > 4 {
+					t.Fatalf("entry %q has %d lines", e.Description, e.Lines)
 				}
 				var dr, cr int64
-				for _, l := range b.lines[e.first : e.first+e.n] {
-					if (l.debit > 0) == (l.credit > 0) || l.debit < 0 || l.credit < 0 || l.account == 0 {
-						t.Fatalf("entry %q: line %+v", e.description, l)
+				for _, l := range b.Lines[first : first+e.Lines] {
+					if (l.DebitMinor > 0) == (l.CreditMinor > 0) || l.DebitMinor < 0 || l.CreditMinor < 0 || l.AccountID == 0 {
+						t.Fatalf("entry %q: line %+v", e.Description, l)
 					}
-					dr += l.debit
-					cr += l.credit
-					balance[l.account] += l.debit - l.credit
+					dr += l.DebitMinor
+					cr += l.CreditMinor
+					balance[l.AccountID] += l.DebitMinor - l.CreditMinor
 				}
-				if dr != cr || dr != e.total {
-					t.Fatalf("entry %q: debits %d, credits %d, total %d", e.description, dr, cr, e.total)
-				}
-				if e.id != int64(k+1) {
-					t.Fatalf("entry %d has id %d", k, e.id)
+				first += e.Lines
+				if dr != cr || dr != e.TotalMinor {
+					t.Fatalf("entry %q: debits %d, credits %d, total %d", e.Description, dr, cr, e.TotalMinor)
 				}
 			}
-			// Numbers: 1..n per fiscal year in date order.
-			seen := map[int]int64{}
-			for _, e := range b.entries {
-				seen[e.fiscalYear]++
-				if e.number != seen[e.fiscalYear] {
-					t.Fatalf("fiscal year %d: entry number %d where %d was due", e.fiscalYear, e.number, seen[e.fiscalYear])
-				}
+			if first != len(b.Lines) {
+				t.Fatalf("the entries have %d lines; the batch holds %d", first, len(b.Lines))
 			}
-			total += len(b.entries)
-			lines += len(b.lines)
+			total += len(b.Entries)
+			lines += len(b.Lines)
 		}
 		if total != n {
 			t.Errorf("%d entries generated; want %d", total, n)

@@ -20,6 +20,7 @@ import (
 	"backoffice/invoicing/webhooks/dispatch"
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger/bank/bankstore"
+	"backoffice/ledger/sqlstore"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -62,11 +63,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	hooks := hookstore.New(st, hookPolicy)
-	inv := invstore.New(st)
-	banks := bankstore.New(st, inv.Receivables())
-	handler := api.New(api.Config{Store: orderstore.New(inv), Hooks: hooks, Bank: banks, Logger: log, MaxBodyBytes: int64(*maxBody),
-		Probe: st.Probe, TrustedProxies: proxies})
+	cfg, hooks := services(st, hookPolicy)
+	cfg.Logger, cfg.MaxBodyBytes, cfg.Probe, cfg.TrustedProxies = log, int64(*maxBody), st.Probe, proxies
+	handler := api.New(cfg)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -190,4 +189,17 @@ func redactURL(s string) string {
 		}
 	}
 	return s
+}
+
+// services composes the stores the API serves, in plain sight: one ledger
+// store, with invoicing, orders, bank reconciliation and webhooks each
+// beside it, and how all of them are bound to one unit of work.
+func services(st *sqlstore.Store, hookPolicy webhooks.AddressPolicy) (api.Config, *hookstore.Store) {
+	hooks := hookstore.New(st, hookPolicy)
+	inv := invstore.New(st)
+	banks := bankstore.New(st, inv.Receivables())
+	sales := orderstore.New(inv)
+	return api.Config{Store: sales, Hooks: hooks, Bank: banks, Bind: func(tx *sqlstore.Tx) api.Services {
+		return api.Services{Store: sales.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx)}
+	}}, hooks
 }

@@ -31,7 +31,7 @@ func TestLedgerStoreDoesInvoicingsPart(t *testing.T) {
 	// through the ledger store's own Verify.
 	f := newFixture(t)
 	f.issued(f.cust, "2026-03-10", line("Sourdough", "10", "4", "9"))
-	if err := f.st.Conn(ctx).Exec(`UPDATE counters SET value = value + 1 WHERE entity_id = ? AND series = 'invoice'`, f.ent.ID).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Exec(`UPDATE counters SET value = value + 1 WHERE entity_id = ? AND series = 'invoice'`, f.ent.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	r, err := f.st.Store.Verify(ctx) // the ledger store's own Verify

@@ -57,10 +57,10 @@ func (s *Store) CreateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 	if err := in.Apply(c, ent, true); err != nil {
 		return nil, err
 	}
-	t := sqlstore.Now()
-	c.CreatedAt, c.UpdatedAt = t, t
-	err := s.tx(ctx, func(ctx context.Context) error {
-		err := s.db(ctx).Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		t := tx.Now
+		c.CreatedAt, c.UpdatedAt = t, t
+		err := tx.DB().Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
 			registration_id, email, language, currency, payment_terms_days, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ent.ID, c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
@@ -68,7 +68,7 @@ func (s *Store) CreateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 		if err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.created", c.Name, in)
+		return tx.Audit(ent.ID, &p.ActorID, "customer.created", c.Name, in)
 	})
 	if sqlstore.IsDuplicate(err, "external_ref") {
 		return nil, externalRefTaken(c.ExternalRef)
@@ -79,8 +79,12 @@ func (s *Store) CreateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 // CustomerByRef returns the entity's customer with an external reference,
 // or nil when there is none.
 func (s *Store) CustomerByRef(ctx context.Context, entityID int64, ref string) (*invoicing.Customer, error) {
+	return s.customerByRef(s.Query(ctx), entityID, ref)
+}
+
+func (s *Store) customerByRef(tx *sqlstore.Tx, entityID int64, ref string) (*invoicing.Customer, error) {
 	var r customerRow
-	err := s.db(ctx).Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND external_ref = ? AND external_ref <> ''`,
+	err := tx.DB().Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND external_ref = ? AND external_ref <> ''`,
 		entityID, ref).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
@@ -92,8 +96,8 @@ func (s *Store) CustomerByRef(ctx context.Context, entityID int64, ref string) (
 }
 
 // FindOrCreateCustomer returns the customer with in's external reference,
-// creating it from in when there is none, in the transaction in ctx. Two
-// transactions racing to create the same customer both end with the one
+// creating it from in when there is none, as a unit of work (run it in
+// another one through In). Two transactions racing to create the same customer both end with the one
 // row: the insert does nothing on conflict (PostgreSQL waits for the
 // other transaction) and the row is read back.
 func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *invoicing.CustomerInput) (*invoicing.Customer, error) {
@@ -104,12 +108,13 @@ func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, e
 	if c.ExternalRef == "" {
 		return nil, fieldErr("external_ref", ledger.ReasonFieldRequired, "external_ref is required")
 	}
-	t := sqlstore.Now()
-	c.CreatedAt, c.UpdatedAt = t, t
 	var out *invoicing.Customer
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
+		t := tx.Now
+		c.CreatedAt, c.UpdatedAt = t, t
 		var ids []int64
-		err := s.db(ctx).Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
+		err := tx.DB().Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
 			registration_id, email, language, currency, payment_terms_days, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (entity_id, external_ref) WHERE external_ref <> '' DO NOTHING RETURNING id`,
@@ -119,22 +124,26 @@ func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, e
 			return err
 		}
 		if len(ids) == 0 {
-			out, err = s.CustomerByRef(ctx, ent.ID, c.ExternalRef)
+			out, err = s.customerByRef(tx, ent.ID, c.ExternalRef)
 			if err == nil && out == nil {
 				err = ledger.Internal(errors.New("customer conflict without a row"))
 			}
 			return err
 		}
 		c.ID, out = ids[0], c
-		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.created", c.Name, in)
+		return tx.Audit(ent.ID, &p.ActorID, "customer.created", c.Name, in)
 	})
 	return out, err
 }
 
 // Customer returns one customer of the entity.
 func (s *Store) Customer(ctx context.Context, entityID, id int64) (*invoicing.Customer, error) {
+	return s.customer(s.Query(ctx), entityID, id)
+}
+
+func (s *Store) customer(tx *sqlstore.Tx, entityID, id int64) (*invoicing.Customer, error) {
 	var r customerRow
-	err := s.db(ctx).Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND id = ?`, entityID, id).Take(&r).Error
+	err := tx.DB().Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND id = ?`, entityID, id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ledger.NotFound("customer")
 	}
@@ -164,7 +173,7 @@ func (s *Store) Customers(ctx context.Context, entityID int64, f invoicing.Custo
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, f.Limit+1)
 	var rows []customerRow
-	if err := s.db(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := s.Query(ctx).DB().Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*invoicing.Customer, len(rows))
@@ -178,16 +187,16 @@ func (s *Store) Customers(ctx context.Context, entityID int64, f invoicing.Custo
 // printed; drafts show the customer as it is.
 func (s *Store) UpdateCustomer(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *invoicing.CustomerInput) (*invoicing.Customer, error) {
 	var out *invoicing.Customer
-	err := s.tx(ctx, func(ctx context.Context) error {
-		c, err := s.Customer(ctx, ent.ID, id)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		c, err := s.customer(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
 		if err := in.Apply(c, ent, false); err != nil {
 			return err
 		}
-		c.UpdatedAt = sqlstore.Now()
-		err = s.db(ctx).Exec(`UPDATE customers SET external_ref = ?, name = ?, address_lines = ?, postcode = ?, city = ?, country = ?,
+		c.UpdatedAt = tx.Now
+		err = tx.DB().Exec(`UPDATE customers SET external_ref = ?, name = ?, address_lines = ?, postcode = ?, city = ?, country = ?,
 			vat_number = ?, registration_id = ?, email = ?, language = ?, currency = ?, payment_terms_days = ?, updated_at = ?
 			WHERE entity_id = ? AND id = ?`,
 			c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
@@ -196,7 +205,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 			return err
 		}
 		out = c
-		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.updated", c.Name, in)
+		return tx.Audit(ent.ID, &p.ActorID, "customer.updated", c.Name, in)
 	})
 	if sqlstore.IsDuplicate(err, "external_ref") {
 		return nil, externalRefTaken(*in.ExternalRef)
@@ -207,19 +216,19 @@ func (s *Store) UpdateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 // ArchiveCustomer hides a customer from new invoices; what exists stays.
 func (s *Store) ArchiveCustomer(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Customer, error) {
 	var out *invoicing.Customer
-	err := s.tx(ctx, func(ctx context.Context) error {
-		c, err := s.Customer(ctx, ent.ID, id)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		c, err := s.customer(tx, ent.ID, id)
 		if err != nil || c.ArchivedAt != nil {
 			out = c
 			return err
 		}
-		t := sqlstore.Now()
-		if err := s.db(ctx).Exec(`UPDATE customers SET archived_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`, t, t, ent.ID, id).Error; err != nil {
+		t := tx.Now
+		if err := tx.DB().Exec(`UPDATE customers SET archived_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`, t, t, ent.ID, id).Error; err != nil {
 			return err
 		}
 		c.ArchivedAt, c.UpdatedAt = &t, t
 		out = c
-		return s.Audit(ctx, ent.ID, &p.ActorID, "customer.archived", c.Name, nil)
+		return tx.Audit(ent.ID, &p.ActorID, "customer.archived", c.Name, nil)
 	})
 	return out, err
 }

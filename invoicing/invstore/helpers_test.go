@@ -19,7 +19,7 @@ func onPostgres() bool { return os.Getenv(sqltest.EnvURL) != "" }
 func (f *fixture) scalar(q string, args ...any) int64 {
 	f.t.Helper()
 	var n int64
-	if err := f.st.Conn(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Raw(q, args...).Scan(&n).Error; err != nil {
 		f.t.Fatalf("%s: %v", q, err)
 	}
 	return n

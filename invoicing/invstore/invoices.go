@@ -122,8 +122,8 @@ func (r *lineRow) line() invoicing.Line {
 
 // loadInvoice reads and locks an invoice; a credit note's id is not found
 // here, as the API's /invoices routes do not find one.
-func (s *Store) loadInvoice(ctx context.Context, entityID, id int64) (*invoicing.Invoice, error) {
-	inv, err := s.load(ctx, entityID, id, true)
+func (s *Store) loadInvoice(tx *sqlstore.Tx, entityID, id int64) (*invoicing.Invoice, error) {
+	inv, err := s.load(tx, entityID, id, true)
 	if err == nil && inv.Kind != invoicing.KindInvoice {
 		return nil, ledger.NotFound("invoice")
 	}
@@ -143,13 +143,13 @@ func kindName(k invoicing.Kind) string {
 }
 
 // load reads a document with its lines; lock takes its row lock first.
-func (s *Store) load(ctx context.Context, entityID, id int64, lock bool) (*invoicing.Invoice, error) {
+func (s *Store) load(tx *sqlstore.Tx, entityID, id int64, lock bool) (*invoicing.Invoice, error) {
 	q := `SELECT ` + invoiceColumns + ` FROM invoices WHERE entity_id = ? AND id = ?`
 	if lock {
-		q += s.ForUpdate()
+		q += tx.ForUpdate()
 	}
 	var r invoiceRow
-	err := s.db(ctx).Raw(q, entityID, id).Take(&r).Error
+	err := tx.DB().Raw(q, entityID, id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ledger.NotFound("invoice")
 	}
@@ -157,13 +157,13 @@ func (s *Store) load(ctx context.Context, entityID, id int64, lock bool) (*invoi
 		return nil, sqlstore.Translate(err)
 	}
 	inv := r.invoice()
-	if err := s.withLines(ctx, entityID, []*invoicing.Invoice{inv}); err != nil {
+	if err := s.withLines(tx, entityID, []*invoicing.Invoice{inv}); err != nil {
 		return nil, err
 	}
 	return inv, nil
 }
 
-func (s *Store) withLines(ctx context.Context, entityID int64, invs []*invoicing.Invoice) error {
+func (s *Store) withLines(tx *sqlstore.Tx, entityID int64, invs []*invoicing.Invoice) error {
 	if len(invs) == 0 {
 		return nil
 	}
@@ -175,7 +175,7 @@ func (s *Store) withLines(ctx context.Context, entityID int64, invs []*invoicing
 		inv.Lines = []invoicing.Line{}
 	}
 	var rows []lineRow
-	err := s.db(ctx).Raw(`SELECT l.invoice_id, l.line_no, l.description, l.quantity, l.unit, l.unit_price, l.discount_percent,
+	err := tx.DB().Raw(`SELECT l.invoice_id, l.line_no, l.description, l.quantity, l.unit, l.unit_price, l.discount_percent,
 		l.tax_code_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id, ta.code AS tax_account,
 		l.revenue_account_id, ra.code AS revenue_account, l.net_minor, l.credits_line_no, l.tax_adjust_minor
 		FROM invoice_lines l
@@ -194,7 +194,7 @@ func (s *Store) withLines(ctx context.Context, entityID int64, invs []*invoicing
 
 // Invoice returns an invoice or credit note with its lines.
 func (s *Store) Invoice(ctx context.Context, entityID, id int64) (*invoicing.Invoice, error) {
-	return s.load(ctx, entityID, id, false)
+	return s.load(s.Query(ctx), entityID, id, false)
 }
 
 // Invoices lists documents of one kind by id after a cursor, at most
@@ -240,15 +240,16 @@ func (s *Store) Invoices(ctx context.Context, ent *ledger.Entity, f invoicing.In
 	}
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, f.Limit+1)
+	tx := s.Query(ctx)
 	var rows []invoiceRow
-	if err := s.db(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*invoicing.Invoice, len(rows))
 	for i := range rows {
 		out[i] = rows[i].invoice()
 	}
-	return out, s.withLines(ctx, ent.ID, out)
+	return out, s.withLines(tx, ent.ID, out)
 }
 
 func rateText(d decimal.Decimal) *string {
@@ -260,10 +261,10 @@ func rateText(d decimal.Decimal) *string {
 }
 
 // insert writes a new draft document and its lines.
-func (s *Store) insert(ctx context.Context, p *ledger.Principal, inv *invoicing.Invoice) error {
-	t := sqlstore.Now()
+func (s *Store) insert(tx *sqlstore.Tx, p *ledger.Principal, inv *invoicing.Invoice) error {
+	t := tx.Now
 	inv.CreatedAt, inv.UpdatedAt, inv.CreatedBy = t, t, p.ActorID
-	err := s.db(ctx).Raw(`INSERT INTO invoices (entity_id, kind, status, customer_id, currency, exchange_rate, issue_date, supply_date,
+	err := tx.DB().Raw(`INSERT INTO invoices (entity_id, kind, status, customer_id, currency, exchange_rate, issue_date, supply_date,
 		notes, credited_invoice_id, net_minor, tax_minor, total_minor, created_at, created_by, updated_at)
 		VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		inv.EntityID, string(inv.Kind), inv.CustomerID, inv.Currency, rateText(inv.ExchangeRate), inv.IssueDate, inv.SupplyDate,
@@ -271,10 +272,10 @@ func (s *Store) insert(ctx context.Context, p *ledger.Principal, inv *invoicing.
 	if err != nil {
 		return err
 	}
-	return s.insertLines(ctx, inv)
+	return s.insertLines(tx, inv)
 }
 
-func (s *Store) insertLines(ctx context.Context, inv *invoicing.Invoice) error {
+func (s *Store) insertLines(tx *sqlstore.Tx, inv *invoicing.Invoice) error {
 	if len(inv.Lines) == 0 {
 		return nil
 	}
@@ -292,7 +293,7 @@ func (s *Store) insertLines(ctx context.Context, inv *invoicing.Invoice) error {
 				l.DiscountPercent.String(), l.TaxCodeID, l.TaxCode, l.TaxRate.String(), string(l.TaxKind), l.TaxAccountID,
 				l.RevenueAccountID, l.NetMinor, l.CreditsLineNo, l.TaxAdjustMinor)
 		}
-		if err := s.db(ctx).Exec(q, args...).Error; err != nil {
+		if err := tx.DB().Exec(q, args...).Error; err != nil {
 			return err
 		}
 	}
@@ -302,8 +303,8 @@ func (s *Store) insertLines(ctx context.Context, inv *invoicing.Invoice) error {
 // CreateInvoice saves a draft invoice.
 func (s *Store) CreateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *invoicing.InvoiceInput) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
-		lk, err := s.lookup(ctx, ent)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		lk, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
@@ -311,7 +312,7 @@ func (s *Store) CreateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 		if err := in.Apply(inv, lk, true); err != nil {
 			return err
 		}
-		if err := s.insert(ctx, p, inv); err != nil {
+		if err := s.insert(tx, p, inv); err != nil {
 			return err
 		}
 		out = inv
@@ -323,28 +324,28 @@ func (s *Store) CreateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 // UpdateInvoice edits a draft.
 func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *invoicing.InvoiceInput) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
 		if s.orders != nil {
-			if err := s.orders.CheckDraftChange(ctx, ent.ID, id, in); err != nil {
+			if err := s.orders.CheckDraftChange(tx, ent.ID, id, in); err != nil {
 				return err
 			}
 		}
-		inv, err := s.loadInvoice(ctx, ent.ID, id)
+		inv, err := s.loadInvoice(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
 		if inv.StoredStatus != invoicing.StatusDraft {
 			return notDraft(inv)
 		}
-		lk, err := s.lookup(ctx, ent)
+		lk, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
 		if err := in.Apply(inv, lk, false); err != nil {
 			return err
 		}
-		inv.UpdatedAt = sqlstore.Now()
-		err = s.db(ctx).Exec(`UPDATE invoices SET customer_id = ?, currency = ?, exchange_rate = ?, issue_date = ?, supply_date = ?,
+		inv.UpdatedAt = tx.Now
+		err = tx.DB().Exec(`UPDATE invoices SET customer_id = ?, currency = ?, exchange_rate = ?, issue_date = ?, supply_date = ?,
 			notes = ?, net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
 			inv.CustomerID, inv.Currency, rateText(inv.ExchangeRate), inv.IssueDate, inv.SupplyDate, inv.Notes,
 			inv.NetMinor, inv.TaxMinor, inv.TotalMinor, inv.UpdatedAt, ent.ID, id).Error
@@ -352,10 +353,10 @@ func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 			return err
 		}
 		if in.Lines != nil || in.Currency != nil {
-			if err := s.db(ctx).Exec(`DELETE FROM invoice_lines WHERE entity_id = ? AND invoice_id = ?`, ent.ID, id).Error; err != nil {
+			if err := tx.DB().Exec(`DELETE FROM invoice_lines WHERE entity_id = ? AND invoice_id = ?`, ent.ID, id).Error; err != nil {
 				return err
 			}
-			if err := s.insertLines(ctx, inv); err != nil {
+			if err := s.insertLines(tx, inv); err != nil {
 				return err
 			}
 		}
@@ -368,45 +369,45 @@ func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 // DeleteInvoice deletes a draft; issued documents are never deleted. The
 // orders it was made from return to fulfilled.
 func (s *Store) DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error {
-	return s.tx(ctx, func(ctx context.Context) error {
-		emitOrders, err := s.releaseOrders(ctx, p, ent, id, "invoice draft deleted")
+	return s.write(ctx, func(tx *sqlstore.Tx) error {
+		emitOrders, err := s.releaseOrders(tx, p, ent, id, "invoice draft deleted")
 		if err != nil {
 			return err
 		}
-		inv, err := s.loadInvoice(ctx, ent.ID, id)
+		inv, err := s.loadInvoice(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
 		if inv.StoredStatus != invoicing.StatusDraft {
 			return notDraft(inv)
 		}
-		if err := s.db(ctx).Exec(`DELETE FROM invoices WHERE entity_id = ? AND id = ? AND status = 'draft'`, ent.ID, id).Error; err != nil {
+		if err := tx.DB().Exec(`DELETE FROM invoices WHERE entity_id = ? AND id = ? AND status = 'draft'`, ent.ID, id).Error; err != nil {
 			return err
 		}
-		return emitOrders(ctx)
+		return emitOrders(tx)
 	})
 }
 
 // IssueInvoice numbers a draft and posts it.
 func (s *Store) IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
-		inv, err := s.loadInvoice(ctx, ent.ID, id)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		inv, err := s.loadInvoice(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
 		if inv.StoredStatus != invoicing.StatusDraft {
 			return notDraft(inv)
 		}
-		lk, err := s.lookup(ctx, ent)
+		lk, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
-		if err := s.issue(ctx, p, ent, lk, inv); err != nil {
+		if err := s.issue(tx, p, ent, lk, inv); err != nil {
 			return err
 		}
 		out = inv
-		return s.emitIssued(ctx, p, ent, inv)
+		return s.emitIssued(tx, p, ent, inv)
 	})
 	return out, err
 }
@@ -414,7 +415,7 @@ func (s *Store) IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledg
 // issue numbers a locked draft in its series, posts its entry and stores
 // it as issued: one transaction, so a number is used only by an issued
 // document (law 3: the counter row is locked until commit).
-func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, inv *invoicing.Invoice) error {
+func (s *Store) issue(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, inv *invoicing.Invoice) error {
 	date := ent.Today()
 	if inv.IssueDate != nil {
 		date = *inv.IssueDate
@@ -436,7 +437,7 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 	if inv.Kind == invoicing.KindCreditNote {
 		series, format = "credit_note", lk.Settings.CreditNoteNumberFormat
 	}
-	seq, err := s.DrawNumbers(ctx, ent.ID, sqlstore.Draw{Series: series, Year: inv.FiscalYear, N: 1})
+	seq, err := tx.DrawNumbers(ent.ID, sqlstore.Draw{Series: series, Year: inv.FiscalYear, N: 1})
 	if err != nil {
 		return err
 	}
@@ -447,11 +448,11 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 	if err != nil {
 		return err
 	}
-	e, err := s.PostDraft(ctx, p, ent, d)
+	e, err := s.PostDraft(tx, p, ent, d)
 	if err != nil {
 		return err
 	}
-	t := sqlstore.Now()
+	t := tx.Now
 	inv.FunctionalTotalMinor, inv.EntryID, inv.IssuedAt, inv.IssuedBy, inv.UpdatedAt = functional, &e.ID, &t, &p.ActorID, t
 	inv.StoredStatus = invoicing.StatusIssued
 	inv.Printed = invoicing.NewPrinted(ent, cust, lk.Settings)
@@ -459,7 +460,7 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 	if err != nil {
 		return err
 	}
-	err = s.db(ctx).Exec(`UPDATE invoices SET status = 'issued', number = ?, fiscal_year = ?, seq = ?, issue_date = ?, supply_date = ?,
+	err = tx.DB().Exec(`UPDATE invoices SET status = 'issued', number = ?, fiscal_year = ?, seq = ?, issue_date = ?, supply_date = ?,
 		due_date = ?, net_minor = ?, tax_minor = ?, total_minor = ?, functional_total_minor = ?, entry_id = ?,
 		issued_at = ?, issued_by = ?, updated_at = ?, printed = ? WHERE entity_id = ? AND id = ? AND status = 'draft'`,
 		inv.Number, inv.FiscalYear, inv.Seq, inv.IssueDate, inv.SupplyDate, inv.DueDate, inv.NetMinor, inv.TaxMinor,
@@ -475,12 +476,12 @@ func (s *Store) issue(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 // The orders it was made from return to fulfilled.
 func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
-		emitOrders, err := s.releaseOrders(ctx, p, ent, id, "invoice voided")
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		emitOrders, err := s.releaseOrders(tx, p, ent, id, "invoice voided")
 		if err != nil {
 			return err
 		}
-		inv, err := s.loadInvoice(ctx, ent.ID, id)
+		inv, err := s.loadInvoice(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
@@ -497,19 +498,19 @@ func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledge
 		if inv.IssueDate.After(date) {
 			date = *inv.IssueDate
 		}
-		posted, err := s.ReverseEntry(ctx, p, ent, *inv.EntryID, date, "Void of invoice "+inv.Number, nil)
+		posted, err := s.ledgerIn(tx).ReverseEntry(tx.Context(), p, ent, *inv.EntryID, date, "Void of invoice "+inv.Number, nil)
 		if err != nil {
 			return err
 		}
-		t := sqlstore.Now()
-		err = s.db(ctx).Exec(`UPDATE invoices SET status = 'void', void_entry_id = ?, voided_at = ?, voided_by = ?, updated_at = ?
+		t := tx.Now
+		err = tx.DB().Exec(`UPDATE invoices SET status = 'void', void_entry_id = ?, voided_at = ?, voided_by = ?, updated_at = ?
 			WHERE entity_id = ? AND id = ?`, posted.Entry.ID, t, p.ActorID, t, ent.ID, id).Error
 		if err != nil {
 			return err
 		}
 		inv.StoredStatus, inv.VoidEntryID, inv.VoidedAt, inv.VoidedBy, inv.UpdatedAt = invoicing.StatusVoid, &posted.Entry.ID, &t, &p.ActorID, t
 		out = inv
-		return emitOrders(ctx)
+		return emitOrders(tx)
 	})
 	return out, err
 }
@@ -518,13 +519,13 @@ func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledge
 // to what is open on the invoice; the rest is the customer's credit.
 func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, in *invoicing.CreditNoteInput) (*invoicing.Invoice, error) {
 	var out *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
-		inv, err := s.loadInvoice(ctx, ent.ID, invoiceID)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		inv, err := s.loadInvoice(tx, ent.ID, invoiceID)
 		if err != nil {
 			return err
 		}
 		var rows []invoiceRow
-		err = s.db(ctx).Raw(`SELECT `+invoiceColumns+` FROM invoices WHERE entity_id = ? AND credited_invoice_id = ? AND status = 'issued' ORDER BY id`,
+		err = tx.DB().Raw(`SELECT `+invoiceColumns+` FROM invoices WHERE entity_id = ? AND credited_invoice_id = ? AND status = 'issued' ORDER BY id`,
 			ent.ID, invoiceID).Scan(&rows).Error
 		if err != nil {
 			return err
@@ -533,7 +534,7 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 		for i := range rows {
 			prior[i] = rows[i].invoice()
 		}
-		if err := s.withLines(ctx, ent.ID, prior); err != nil { // one query for all their lines
+		if err := s.withLines(tx, ent.ID, prior); err != nil { // one query for all their lines
 			return err
 		}
 		cn, err := invoicing.BuildCreditNote(inv, prior, in)
@@ -553,29 +554,29 @@ func (s *Store) CreateCreditNote(ctx context.Context, p *ledger.Principal, ent *
 		if cn.IssueDate.Before(*inv.IssueDate) {
 			return fieldErr("issue_date", ledger.ReasonCreditNoteBeforeInvoice, "a credit note is dated on or after the invoice it credits (%s)", inv.IssueDate)
 		}
-		lk, err := s.lookup(ctx, ent)
+		lk, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
-		if err := s.insert(ctx, p, cn); err != nil {
+		if err := s.insert(tx, p, cn); err != nil {
 			return err
 		}
-		if err := s.issue(ctx, p, ent, lk, cn); err != nil {
+		if err := s.issue(tx, p, ent, lk, cn); err != nil {
 			return err
 		}
-		err = s.db(ctx).Exec(`UPDATE invoices SET credit_noted_minor = credit_noted_minor + ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
-			cn.TotalMinor, sqlstore.Now(), ent.ID, invoiceID).Error
+		err = tx.DB().Exec(`UPDATE invoices SET credit_noted_minor = credit_noted_minor + ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
+			cn.TotalMinor, tx.Now, ent.ID, invoiceID).Error
 		if err != nil {
 			return err
 		}
 		inv.CreditNotedMinor += cn.TotalMinor
 		if open := inv.OpenMinor(); open > 0 {
 			amount := min(open, cn.TotalMinor)
-			if _, err := s.allocate(ctx, p, ent, lk, doc{inv: inv}, doc{inv: cn}, amount, *cn.IssueDate); err != nil {
+			if _, err := s.allocate(tx, p, ent, lk, doc{inv: inv}, doc{inv: cn}, amount, *cn.IssueDate); err != nil {
 				return err
 			}
 		}
-		out, err = s.load(ctx, ent.ID, cn.ID, false)
+		out, err = s.load(tx, ent.ID, cn.ID, false)
 		return err
 	})
 	return out, err

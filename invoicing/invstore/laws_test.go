@@ -16,7 +16,7 @@ func TestDatabaseRefusesDuplicateInvoiceNumbers(t *testing.T) {
 	inv := f.issued(f.cust, "2026-03-10", line("Cake", "1", "100", "21"))
 	d := f.draft(f.cust, "2026-03-11", line("Cake", "1", "100", "21"))
 	sqltest.WantRefused(t, "a draft given an issued invoice's number",
-		f.st.Conn(ctx).Exec(`UPDATE invoices SET number = ? WHERE entity_id = ? AND id = ?`, inv.Number, f.ent.ID, d.ID).Error, "23505")
+		f.st.Query(ctx).DB().Exec(`UPDATE invoices SET number = ? WHERE entity_id = ? AND id = ?`, inv.Number, f.ent.ID, d.ID).Error, "23505")
 }
 
 // TestDatabaseRefusesCrossEntityDocuments: law 5 for documents. A draft
@@ -36,7 +36,7 @@ func TestDatabaseRefusesCrossEntityDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := f.draft(f.cust, "2026-03-11", line("Cake", "1", "100", "21"))
-	db := f.st.Conn(ctx)
+	db := f.st.Query(ctx).DB()
 	sqltest.WantRefused(t, "a draft for another entity's customer",
 		db.Exec(`UPDATE invoices SET customer_id = ? WHERE entity_id = ? AND id = ?`, oc.ID, f.ent.ID, d.ID).Error, "23503")
 	sqltest.WantRefused(t, "a draft line on another entity's revenue account",

@@ -57,16 +57,16 @@ func (r *paymentRow) payment() *invoicing.Payment {
 	return p
 }
 
-func (s *Store) loadPayment(ctx context.Context, entityID, id int64, lock bool) (*invoicing.Payment, error) {
+func (s *Store) loadPayment(tx *sqlstore.Tx, entityID, id int64, lock bool) (*invoicing.Payment, error) {
 	q := paymentSelect + ` WHERE p.entity_id = ? AND p.id = ?`
 	if lock {
-		q += s.ForUpdate()
-		if s.Dialect() == sqlstore.Postgres {
+		q += tx.ForUpdate()
+		if tx.Dialect() == sqlstore.Postgres {
 			q += " OF p"
 		}
 	}
 	var r paymentRow
-	err := s.db(ctx).Raw(q, entityID, id).Take(&r).Error
+	err := tx.DB().Raw(q, entityID, id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ledger.NotFound("payment")
 	}
@@ -74,13 +74,13 @@ func (s *Store) loadPayment(ctx context.Context, entityID, id int64, lock bool) 
 		return nil, sqlstore.Translate(err)
 	}
 	pay := r.payment()
-	pay.Allocations, err = s.Allocations(ctx, entityID, 0, id)
+	pay.Allocations, err = s.allocations(tx, entityID, 0, id)
 	return pay, err
 }
 
 // Payment returns a payment with its allocations.
 func (s *Store) Payment(ctx context.Context, entityID, id int64) (*invoicing.Payment, error) {
-	return s.loadPayment(ctx, entityID, id, false)
+	return s.loadPayment(s.Query(ctx), entityID, id, false)
 }
 
 // Payments lists payments by id after a cursor, at most Limit+1.
@@ -91,8 +91,9 @@ func (s *Store) Payments(ctx context.Context, entityID int64, f invoicing.Paymen
 		q += ` AND p.customer_id = ?`
 		args = append(args, f.CustomerID)
 	}
+	tx := s.Query(ctx)
 	var rows []paymentRow
-	if err := s.db(ctx).Raw(q+` ORDER BY p.id LIMIT ?`, append(args, f.Limit+1)...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(q+` ORDER BY p.id LIMIT ?`, append(args, f.Limit+1)...).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*invoicing.Payment, len(rows))
@@ -106,7 +107,7 @@ func (s *Store) Payments(ctx context.Context, entityID int64, f invoicing.Paymen
 		return out, nil
 	}
 	var allocs []*invoicing.Allocation // one query for the page, not one per payment
-	err := s.db(ctx).Raw(`SELECT `+allocationColumns+` FROM allocations WHERE entity_id = ?
+	err := tx.DB().Raw(`SELECT `+allocationColumns+` FROM allocations WHERE entity_id = ?
 		AND (debit_payment_id IN ? OR credit_payment_id IN ?) ORDER BY id`, entityID, ids, ids).Scan(&allocs).Error
 	if err != nil {
 		return nil, sqlstore.Translate(err)
@@ -128,6 +129,10 @@ const allocationColumns = `id, entity_id, debit_invoice_id, debit_payment_id, cr
 // Allocations lists the allocations of an invoice or credit note (invoiceID)
 // or of a payment, oldest first, removed ones included.
 func (s *Store) Allocations(ctx context.Context, entityID, invoiceID, paymentID int64) ([]*invoicing.Allocation, error) {
+	return s.allocations(s.Query(ctx), entityID, invoiceID, paymentID)
+}
+
+func (s *Store) allocations(tx *sqlstore.Tx, entityID, invoiceID, paymentID int64) ([]*invoicing.Allocation, error) {
 	q := `SELECT ` + allocationColumns + ` FROM allocations WHERE entity_id = ? AND `
 	var args []any
 	if invoiceID != 0 {
@@ -138,7 +143,7 @@ func (s *Store) Allocations(ctx context.Context, entityID, invoiceID, paymentID 
 		args = []any{entityID, paymentID, paymentID}
 	}
 	var out []*invoicing.Allocation
-	if err := s.db(ctx).Raw(q+` ORDER BY id`, args...).Scan(&out).Error; err != nil {
+	if err := tx.DB().Raw(q+` ORDER BY id`, args...).Scan(&out).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	for _, a := range out {
@@ -204,17 +209,17 @@ func (d doc) name() string {
 // settle adds (or with a negative amount, removes) a settlement on the
 // document's row. The WHERE clause re-checks the open amount under the row
 // lock, so that no race can settle a document beyond its total.
-func (s *Store) settle(ctx context.Context, entityID int64, d doc, amount, functional, paid int64) error {
+func (s *Store) settle(tx *sqlstore.Tx, entityID int64, d doc, amount, functional, paid int64) error {
 	var res *gorm.DB
 	if d.inv != nil {
-		res = s.db(ctx).Exec(`UPDATE invoices SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?,
+		res = tx.DB().Exec(`UPDATE invoices SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?,
 			paid_minor = paid_minor + ?, updated_at = ? WHERE entity_id = ? AND id = ? AND status = 'issued'
-			AND settled_minor + ? BETWEEN 0 AND total_minor`, amount, functional, paid, sqlstore.Now(), entityID, d.inv.ID, amount)
+			AND settled_minor + ? BETWEEN 0 AND total_minor`, amount, functional, paid, tx.Now, entityID, d.inv.ID, amount)
 		d.inv.SettledMinor += amount
 		d.inv.SettledFunctionalMinor += functional
 		d.inv.PaidMinor += paid
 	} else {
-		res = s.db(ctx).Exec(`UPDATE payments SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?
+		res = tx.DB().Exec(`UPDATE payments SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?
 			WHERE entity_id = ? AND id = ? AND removed_at IS NULL AND settled_minor + ? BETWEEN 0 AND amount_minor`,
 			amount, functional, entityID, d.pay.ID, amount)
 		d.pay.SettledMinor += amount
@@ -232,7 +237,7 @@ func (s *Store) settle(ctx context.Context, entityID int64, d doc, amount, funct
 // allocate settles debit (what the customer owes) with credit (what the
 // customer is owed) for amount, both rows locked by the caller, and posts
 // the exchange difference when their carrying amounts differ.
-func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, debit, credit doc, amount int64, date ledger.Date) (*invoicing.Allocation, error) {
+func (s *Store) allocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, debit, credit doc, amount int64, date ledger.Date) (*invoicing.Allocation, error) {
 	exp, _ := money.Exponent(debit.currency())
 	switch {
 	case debit.currency() != credit.currency():
@@ -266,7 +271,7 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	a := &invoicing.Allocation{EntityID: ent.ID, Date: date, Currency: debit.currency(), AmountMinor: amount,
 		DebitFunctionalMinor:  invoicing.Share(amount, debit.open(), debit.openF()),
 		CreditFunctionalMinor: invoicing.Share(amount, credit.open(), credit.openF()),
-		CreatedAt:             sqlstore.Now(), CreatedBy: p.ActorID}
+		CreatedAt:             tx.Now, CreatedBy: p.ActorID}
 	if debit.inv != nil && credit.inv != nil && debit.inv.ExchangeRate.Equal(credit.inv.ExchangeRate) &&
 		amount < debit.open() && a.CreditFunctionalMinor <= debit.openF() {
 		// A credit note applied at its invoice's own rate: there is no
@@ -276,7 +281,7 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 		a.DebitFunctionalMinor = a.CreditFunctionalMinor
 	}
 	if d := invoicing.FXEntry(date, ent, lk.Settings, a.DebitFunctionalMinor, a.CreditFunctionalMinor, debit.name()+" / "+credit.name()); d != nil {
-		e, err := s.PostDraft(ctx, p, ent, d)
+		e, err := s.PostDraft(tx, p, ent, d)
 		if err != nil {
 			return nil, err
 		}
@@ -286,10 +291,10 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	if credit.pay != nil || debit.pay != nil {
 		paid = amount // money moved, not a credit note applied
 	}
-	if err := s.settle(ctx, ent.ID, debit, amount, a.DebitFunctionalMinor, paid); err != nil {
+	if err := s.settle(tx, ent.ID, debit, amount, a.DebitFunctionalMinor, paid); err != nil {
 		return nil, err
 	}
-	if err := s.settle(ctx, ent.ID, credit, amount, a.CreditFunctionalMinor, paid); err != nil {
+	if err := s.settle(tx, ent.ID, credit, amount, a.CreditFunctionalMinor, paid); err != nil {
 		return nil, err
 	}
 	if debit.inv != nil {
@@ -302,7 +307,7 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	} else {
 		a.CreditPaymentID = &credit.pay.ID
 	}
-	err := s.db(ctx).Raw(`INSERT INTO allocations (entity_id, debit_invoice_id, debit_payment_id, credit_invoice_id, credit_payment_id,
+	err := tx.DB().Raw(`INSERT INTO allocations (entity_id, debit_invoice_id, debit_payment_id, credit_invoice_id, credit_payment_id,
 		date, currency, amount_minor, debit_functional_minor, credit_functional_minor, fx_entry_id, created_at, created_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		ent.ID, a.DebitInvoiceID, a.DebitPaymentID, a.CreditInvoiceID, a.CreditPaymentID, a.Date, a.Currency, a.AmountMinor,
@@ -312,13 +317,13 @@ func (s *Store) allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 
 // lockInvoices locks documents in id order (the first lock of every
 // transaction that takes more than one) and returns them by id.
-func (s *Store) lockInvoices(ctx context.Context, entityID int64, ids []int64) (map[int64]*invoicing.Invoice, error) {
+func (s *Store) lockInvoices(tx *sqlstore.Tx, entityID int64, ids []int64) (map[int64]*invoicing.Invoice, error) {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	out := map[int64]*invoicing.Invoice{}
 	for _, id := range ids {
-		inv, err := s.load(ctx, entityID, id, true)
+		inv, err := s.load(tx, entityID, id, true)
 		if err != nil {
 			return nil, err
 		}
@@ -339,7 +344,7 @@ type locked struct {
 
 // targets checks allocation inputs and locks the documents and payments
 // they name, with the source's own id (a credit note's or a payment's).
-func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.AllocationInput, docIDs, payIDs []int64) (*locked, error) {
+func (s *Store) targets(tx *sqlstore.Tx, entityID int64, in []invoicing.AllocationInput, docIDs, payIDs []int64) (*locked, error) {
 	var p ledger.Problems
 	if len(in) > maxAllocations {
 		return nil, fieldErr("allocations", ledger.ReasonAllocationsTooMany, "at most %d allocations per request, got %d", maxAllocations, len(in))
@@ -368,7 +373,7 @@ func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.Allo
 	}
 	l := &locked{pays: map[int64]*invoicing.Payment{}}
 	var err error
-	if l.docs, err = s.lockInvoices(ctx, entityID, docIDs); err != nil {
+	if l.docs, err = s.lockInvoices(tx, entityID, docIDs); err != nil {
 		if ledger.IsCode(err, ledger.CodeNotFound) {
 			return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvoiceNotFound, "an allocation names an invoice or credit note that does not exist in this entity")
 		}
@@ -376,7 +381,7 @@ func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.Allo
 	}
 	slices.Sort(payIDs)
 	for _, id := range slices.Compact(payIDs) {
-		pay, err := s.loadPayment(ctx, entityID, id, true)
+		pay, err := s.loadPayment(tx, entityID, id, true)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
 			return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPaymentNotFound, "an allocation names a payment that does not exist in this entity")
 		}
@@ -396,7 +401,7 @@ func (s *Store) targets(ctx context.Context, entityID int64, in []invoicing.Allo
 //	payment received -> invoice_id, or payment_id of a refund
 //	refund           -> credit_note_id, or payment_id of a payment received
 //	credit note      -> invoice_id
-func (s *Store) allocateInputs(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, source doc, l *locked, in []invoicing.AllocationInput) ([]*invoicing.Allocation, error) {
+func (s *Store) allocateInputs(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, source doc, l *locked, in []invoicing.AllocationInput) ([]*invoicing.Allocation, error) {
 	out := []*invoicing.Allocation{}
 	exp, _ := money.Exponent(source.currency())
 	sourceOwes := source.pay != nil && source.pay.Direction == invoicing.DirectionRefund
@@ -423,7 +428,7 @@ func (s *Store) allocateInputs(ctx context.Context, p *ledger.Principal, ent *le
 			debit, credit = source, target
 		}
 		// Dated when both exist: the later of the two (see allocate).
-		al, err := s.allocate(ctx, p, ent, lk, debit, credit, amount, ledger.Date{})
+		al, err := s.allocate(tx, p, ent, lk, debit, credit, amount, ledger.Date{})
 		if err != nil {
 			if le, ok := err.(*ledger.Error); ok && len(le.Fields) == 0 && le.Code == ledger.CodeInvalid {
 				le.Fields = []ledger.FieldError{{Path: path + ".amount", Reason: le.Reason, Message: le.Message}}
@@ -472,59 +477,67 @@ func allocatable(source, target doc, sourceOwes bool, path string) error {
 // nothing.
 func (s *Store) RecordPayment(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *invoicing.PaymentInput) (*invoicing.Payment, error) {
 	var out *invoicing.Payment
-	err := s.tx(ctx, func(ctx context.Context) error {
-		var cust *invoicing.Customer
-		if in.CustomerID == nil {
-			return fieldErr("customer_id", ledger.ReasonFieldRequired, "customer_id is required")
-		}
-		cust, err := s.Customer(ctx, ent.ID, *in.CustomerID)
-		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return fieldErr("customer_id", ledger.ReasonCustomerNotFound, "customer %d does not exist in this entity", *in.CustomerID)
-		} else if err != nil {
-			return err
-		}
-		lk, err := s.lookup(ctx, ent)
-		if err != nil {
-			return err
-		}
-		pay := &invoicing.Payment{EntityID: ent.ID, CustomerID: cust.ID}
-		if err := in.Apply(pay, ent, cust, lk.Settings); err != nil {
-			return err
-		}
-		bank := lk.Accounts[pay.BankAccount]
-		if bank == nil || bank.Archived() || bank.Type != ledger.Asset || bank.Code == lk.Settings.ReceivableAccount {
-			return fieldErr("bank_account", ledger.ReasonAccountNotFound, "bank_account %q is not an open asset account of this entity", pay.BankAccount)
-		}
-		pay.BankAccountID = bank.ID
-		targets, err := s.targets(ctx, ent.ID, in.Allocations, nil, nil) // locked before anything is posted
-		if err != nil {
-			return err
-		}
-		e, err := s.PostDraft(ctx, p, ent, invoicing.PaymentEntry(pay, lk.Settings, cust.Name))
-		if err != nil {
-			return err
-		}
-		pay.EntryID, pay.CreatedAt, pay.CreatedBy = e.ID, sqlstore.Now(), p.ActorID
-		err = s.db(ctx).Raw(`INSERT INTO payments (entity_id, customer_id, direction, date, currency, amount_minor, exchange_rate,
-			functional_minor, bank_account_id, reference, entry_id, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			ent.ID, pay.CustomerID, pay.Direction, pay.Date, pay.Currency, pay.AmountMinor, rateText(pay.ExchangeRate),
-			pay.FunctionalMinor, pay.BankAccountID, pay.Reference, pay.EntryID, pay.CreatedAt, pay.CreatedBy).Scan(&pay.ID).Error
-		if err != nil {
-			return err
-		}
-		if pay.Allocations, err = s.allocateInputs(ctx, p, ent, lk, doc{pay: pay}, targets, in.Allocations); err != nil {
-			return err
-		}
-		out = pay
-		if pay.Direction == invoicing.DirectionReceived {
-			if err := s.Emit(ctx, ent.ID, &p.ActorID, webhooks.PaymentReceived, pay.View(ent)); err != nil {
-				return err
-			}
-		}
-		return s.emitPaid(ctx, p, ent, targets, in.Allocations)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		var err error
+		out, err = s.recordPayment(tx, p, ent, in)
+		return err
 	})
 	return out, err
+}
+
+// recordPayment posts a payment and makes its allocations in tx.
+func (s *Store) recordPayment(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, in *invoicing.PaymentInput) (*invoicing.Payment, error) {
+	if in.CustomerID == nil {
+		return nil, fieldErr("customer_id", ledger.ReasonFieldRequired, "customer_id is required")
+	}
+	cust, err := s.customer(tx, ent.ID, *in.CustomerID)
+	if ledger.IsCode(err, ledger.CodeNotFound) {
+		return nil, fieldErr("customer_id", ledger.ReasonCustomerNotFound, "customer %d does not exist in this entity", *in.CustomerID)
+	} else if err != nil {
+		return nil, err
+	}
+	lk, err := s.lookup(tx, ent)
+	if err != nil {
+		return nil, err
+	}
+	pay := &invoicing.Payment{EntityID: ent.ID, CustomerID: cust.ID}
+	if err := in.Apply(pay, ent, cust, lk.Settings); err != nil {
+		return nil, err
+	}
+	bank := lk.Accounts[pay.BankAccount]
+	if bank == nil || bank.Archived() || bank.Type != ledger.Asset || bank.Code == lk.Settings.ReceivableAccount {
+		return nil, fieldErr("bank_account", ledger.ReasonAccountNotFound, "bank_account %q is not an open asset account of this entity", pay.BankAccount)
+	}
+	pay.BankAccountID = bank.ID
+	targets, err := s.targets(tx, ent.ID, in.Allocations, nil, nil) // locked before anything is posted
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.PostDraft(tx, p, ent, invoicing.PaymentEntry(pay, lk.Settings, cust.Name))
+	if err != nil {
+		return nil, err
+	}
+	pay.EntryID, pay.CreatedAt, pay.CreatedBy = e.ID, tx.Now, p.ActorID
+	err = tx.DB().Raw(`INSERT INTO payments (entity_id, customer_id, direction, date, currency, amount_minor, exchange_rate,
+		functional_minor, bank_account_id, reference, entry_id, created_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		ent.ID, pay.CustomerID, pay.Direction, pay.Date, pay.Currency, pay.AmountMinor, rateText(pay.ExchangeRate),
+		pay.FunctionalMinor, pay.BankAccountID, pay.Reference, pay.EntryID, pay.CreatedAt, pay.CreatedBy).Scan(&pay.ID).Error
+	if err != nil {
+		return nil, err
+	}
+	if pay.Allocations, err = s.allocateInputs(tx, p, ent, lk, doc{pay: pay}, targets, in.Allocations); err != nil {
+		return nil, err
+	}
+	if pay.Direction == invoicing.DirectionReceived {
+		if err := tx.Emit(ent.ID, &p.ActorID, webhooks.PaymentReceived, pay.View(ent)); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.emitPaid(tx, p, ent, targets, in.Allocations); err != nil {
+		return nil, err
+	}
+	return pay, nil
 }
 
 // Allocate allocates a payment, or a credit note's open credit, to documents.
@@ -533,21 +546,21 @@ func (s *Store) Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 		return nil, fieldErr("allocations", ledger.ReasonFieldRequired, "allocations lists at least one {invoice_id, amount}")
 	}
 	var out []*invoicing.Allocation
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
 		// The source must exist before its targets are blamed.
 		var docIDs, payIDs []int64
 		if fromCreditNote {
-			if cn, err := s.Invoice(ctx, ent.ID, sourceID); err != nil || cn.Kind != invoicing.KindCreditNote {
+			if cn, err := s.load(tx, ent.ID, sourceID, false); err != nil || cn.Kind != invoicing.KindCreditNote {
 				return ledger.NotFound("credit note")
 			}
 			docIDs = []int64{sourceID}
 		} else {
-			if _, err := s.loadPayment(ctx, ent.ID, sourceID, false); err != nil {
+			if _, err := s.loadPayment(tx, ent.ID, sourceID, false); err != nil {
 				return err
 			}
 			payIDs = []int64{sourceID}
 		}
-		l, err := s.targets(ctx, ent.ID, in, docIDs, payIDs)
+		l, err := s.targets(tx, ent.ID, in, docIDs, payIDs)
 		if err != nil {
 			return err
 		}
@@ -558,21 +571,21 @@ func (s *Store) Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 				return ledger.Errorf(ledger.CodeConflict, ledger.ReasonPaymentRemoved, "payment %d is removed", sourceID)
 			}
 		}
-		lk, err := s.lookup(ctx, ent)
+		lk, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
-		if out, err = s.allocateInputs(ctx, p, ent, lk, source, l, in); err != nil {
+		if out, err = s.allocateInputs(tx, p, ent, lk, source, l, in); err != nil {
 			return err
 		}
-		return s.emitPaid(ctx, p, ent, l, in)
+		return s.emitPaid(tx, p, ent, l, in)
 	})
 	return out, err
 }
 
-func (s *Store) allocation(ctx context.Context, entityID, id int64) (*invoicing.Allocation, error) {
+func (s *Store) allocation(tx *sqlstore.Tx, entityID, id int64) (*invoicing.Allocation, error) {
 	var a invoicing.Allocation
-	err := s.db(ctx).Raw(`SELECT `+allocationColumns+` FROM allocations WHERE entity_id = ? AND id = ?`, entityID, id).Take(&a).Error
+	err := tx.DB().Raw(`SELECT `+allocationColumns+` FROM allocations WHERE entity_id = ? AND id = ?`, entityID, id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ledger.NotFound("allocation")
 	}
@@ -586,27 +599,27 @@ func (s *Store) allocation(ctx context.Context, entityID, id int64) (*invoicing.
 // the exchange difference, if one was posted, is reversed.
 func (s *Store) RemoveAllocation(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Allocation, error) {
 	var out *invoicing.Allocation
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, err := s.allocation(ctx, ent.ID, id)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		a, err := s.allocation(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
-		l, err := s.lockSides(ctx, ent.ID, []*invoicing.Allocation{a})
+		l, err := s.lockSides(tx, ent.ID, []*invoicing.Allocation{a})
 		if err != nil {
 			return err
 		}
-		if a, err = s.allocation(ctx, ent.ID, id); err != nil { // as it is under the locks
+		if a, err = s.allocation(tx, ent.ID, id); err != nil { // as it is under the locks
 			return err
 		}
 		out = a
-		return s.unallocate(ctx, p, ent, a, l.docs, l.pays)
+		return s.unallocate(tx, p, ent, a, l.docs, l.pays)
 	})
 	return out, err
 }
 
 // lockSides locks the documents and payments of allocations (and the
 // payments extra), in the one lock order.
-func (s *Store) lockSides(ctx context.Context, entityID int64, allocs []*invoicing.Allocation, extra ...int64) (*locked, error) {
+func (s *Store) lockSides(tx *sqlstore.Tx, entityID int64, allocs []*invoicing.Allocation, extra ...int64) (*locked, error) {
 	var docIDs []int64
 	payIDs := slices.Clone(extra)
 	for _, a := range allocs {
@@ -623,12 +636,12 @@ func (s *Store) lockSides(ctx context.Context, entityID int64, allocs []*invoici
 	}
 	l := &locked{pays: map[int64]*invoicing.Payment{}}
 	var err error
-	if l.docs, err = s.lockInvoices(ctx, entityID, docIDs); err != nil {
+	if l.docs, err = s.lockInvoices(tx, entityID, docIDs); err != nil {
 		return nil, err
 	}
 	slices.Sort(payIDs)
 	for _, id := range slices.Compact(payIDs) {
-		if l.pays[id], err = s.loadPayment(ctx, entityID, id, true); err != nil {
+		if l.pays[id], err = s.loadPayment(tx, entityID, id, true); err != nil {
 			return nil, err
 		}
 	}
@@ -636,7 +649,7 @@ func (s *Store) lockSides(ctx context.Context, entityID int64, allocs []*invoici
 }
 
 // unallocate removes a locked allocation whose documents are locked.
-func (s *Store) unallocate(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *invoicing.Allocation, docs map[int64]*invoicing.Invoice, pays map[int64]*invoicing.Payment) error {
+func (s *Store) unallocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *invoicing.Allocation, docs map[int64]*invoicing.Invoice, pays map[int64]*invoicing.Payment) error {
 	if a.RemovedAt != nil {
 		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAllocationRemoved, "allocation %d is already removed", a.ID)
 	}
@@ -655,21 +668,21 @@ func (s *Store) unallocate(ctx context.Context, p *ledger.Principal, ent *ledger
 		paid = a.AmountMinor
 	}
 	if a.FXEntryID != nil {
-		posted, err := s.ReverseEntry(ctx, p, ent, *a.FXEntryID, maxDate(ent.Today(), a.Date), "Removal of allocation "+fmt.Sprint(a.ID), nil)
+		posted, err := s.ledgerIn(tx).ReverseEntry(tx.Context(), p, ent, *a.FXEntryID, maxDate(ent.Today(), a.Date), "Removal of allocation "+fmt.Sprint(a.ID), nil)
 		if err != nil {
 			return err
 		}
 		a.RemovalEntryID = &posted.Entry.ID
 	}
-	if err := s.settle(ctx, ent.ID, debit, -a.AmountMinor, -a.DebitFunctionalMinor, -paid); err != nil {
+	if err := s.settle(tx, ent.ID, debit, -a.AmountMinor, -a.DebitFunctionalMinor, -paid); err != nil {
 		return err
 	}
-	if err := s.settle(ctx, ent.ID, credit, -a.AmountMinor, -a.CreditFunctionalMinor, -paid); err != nil {
+	if err := s.settle(tx, ent.ID, credit, -a.AmountMinor, -a.CreditFunctionalMinor, -paid); err != nil {
 		return err
 	}
-	t := sqlstore.Now()
+	t := tx.Now
 	a.RemovedAt, a.RemovedBy = &t, &p.ActorID
-	return s.db(ctx).Exec(`UPDATE allocations SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ? AND removed_at IS NULL`,
+	return tx.DB().Exec(`UPDATE allocations SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ? AND removed_at IS NULL`,
 		t, p.ActorID, a.RemovalEntryID, ent.ID, a.ID).Error
 }
 
@@ -689,8 +702,8 @@ func concurrentChange(id int64) error {
 // its entry; the payment stays on record as removed.
 func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Payment, error) {
 	var out *invoicing.Payment
-	err := s.tx(ctx, func(ctx context.Context) error {
-		pay, err := s.loadPayment(ctx, ent.ID, id, false)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		pay, err := s.loadPayment(tx, ent.ID, id, false)
 		if err != nil {
 			return err
 		}
@@ -700,7 +713,7 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 				active = append(active, a)
 			}
 		}
-		l, err := s.lockSides(ctx, ent.ID, active, id)
+		l, err := s.lockSides(tx, ent.ID, active, id)
 		if err != nil {
 			return err
 		}
@@ -725,7 +738,7 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 					return concurrentChange(id)
 				}
 			}
-			if err := s.unallocate(ctx, p, ent, a, l.docs, l.pays); err != nil {
+			if err := s.unallocate(tx, p, ent, a, l.docs, l.pays); err != nil {
 				return err
 			}
 		}
@@ -733,17 +746,17 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 		if pay.Direction == invoicing.DirectionRefund {
 			what = "refund"
 		}
-		posted, err := s.ReverseEntry(ctx, p, ent, pay.EntryID, maxDate(ent.Today(), pay.Date), fmt.Sprintf("Removal of %s %d", what, id), nil)
+		posted, err := s.ledgerIn(tx).ReverseEntry(tx.Context(), p, ent, pay.EntryID, maxDate(ent.Today(), pay.Date), fmt.Sprintf("Removal of %s %d", what, id), nil)
 		if err != nil {
 			return err
 		}
-		t := sqlstore.Now()
-		err = s.db(ctx).Exec(`UPDATE payments SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ?`,
+		t := tx.Now
+		err = tx.DB().Exec(`UPDATE payments SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ?`,
 			t, p.ActorID, posted.Entry.ID, ent.ID, id).Error
 		if err != nil {
 			return err
 		}
-		out, err = s.loadPayment(ctx, ent.ID, id, false)
+		out, err = s.loadPayment(tx, ent.ID, id, false)
 		return err
 	})
 	return out, err

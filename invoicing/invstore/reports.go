@@ -52,8 +52,8 @@ func newActivity() *invoicing.Activity {
 }
 
 // scanRows runs a query and calls scan for each row.
-func (s *Store) scanRows(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := s.db(ctx).Raw(q, args...).Rows()
+func (s *Store) scanRows(tx *sqlstore.Tx, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := tx.DB().Raw(q, args...).Rows()
 	if err != nil {
 		return sqlstore.Translate(err)
 	}
@@ -68,8 +68,8 @@ func (s *Store) scanRows(ctx context.Context, q string, args []any, scan func(*s
 
 // readDocs, readPayments and readAllocations append what the query (a
 // WHERE clause and its arguments) selects to act.
-func (s *Store) readDocs(ctx context.Context, entityID int64, act *invoicing.Activity, where string, args ...any) error {
-	return s.scanRows(ctx, reportDocSelect+reportDocFrom+` WHERE `+where+` ORDER BY i.id`, args, func(rows *sql.Rows) error {
+func (s *Store) readDocs(tx *sqlstore.Tx, entityID int64, act *invoicing.Activity, where string, args ...any) error {
+	return s.scanRows(tx, reportDocSelect+reportDocFrom+` WHERE `+where+` ORDER BY i.id`, args, func(rows *sql.Rows) error {
 		var (
 			d                  invoicing.Invoice
 			kind               string
@@ -96,8 +96,8 @@ func (s *Store) readDocs(ctx context.Context, entityID int64, act *invoicing.Act
 	})
 }
 
-func (s *Store) readPayments(ctx context.Context, entityID int64, act *invoicing.Activity, where string, args ...any) error {
-	return s.scanRows(ctx, reportPaymentSelect+` WHERE `+where+` ORDER BY p.id`, args, func(rows *sql.Rows) error {
+func (s *Store) readPayments(tx *sqlstore.Tx, entityID int64, act *invoicing.Activity, where string, args ...any) error {
+	return s.scanRows(tx, reportPaymentSelect+` WHERE `+where+` ORDER BY p.id`, args, func(rows *sql.Rows) error {
 		var (
 			p       invoicing.Payment
 			removed ledger.Date
@@ -116,9 +116,9 @@ func (s *Store) readPayments(ctx context.Context, entityID int64, act *invoicing
 	})
 }
 
-func (s *Store) readAllocations(ctx context.Context, ent *ledger.Entity, act *invoicing.Activity, where string, args ...any) error {
+func (s *Store) readAllocations(tx *sqlstore.Tx, ent *ledger.Entity, act *invoicing.Activity, where string, args ...any) error {
 	loc := ent.Location()
-	return s.scanRows(ctx, reportAllocationSelect+` WHERE `+where+` ORDER BY a.id`, args, func(rows *sql.Rows) error {
+	return s.scanRows(tx, reportAllocationSelect+` WHERE `+where+` ORDER BY a.id`, args, func(rows *sql.Rows) error {
 		var (
 			a  invoicing.Allocation
 			on ledger.Date
@@ -151,7 +151,7 @@ func localDate(t time.Time, loc *time.Location) ledger.Date {
 
 // readCustomers adds the customers that the documents and payments of act
 // name, in id order.
-func (s *Store) readCustomers(ctx context.Context, entityID int64, act *invoicing.Activity) error {
+func (s *Store) readCustomers(tx *sqlstore.Tx, entityID int64, act *invoicing.Activity) error {
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, d := range act.Documents {
@@ -171,7 +171,7 @@ func (s *Store) readCustomers(ctx context.Context, entityID int64, act *invoicin
 	for len(ids) > 0 {
 		n := min(len(ids), chunk)
 		var rows []customerRow
-		err := s.db(ctx).Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND id IN ? ORDER BY id`, entityID, ids[:n]).Scan(&rows).Error
+		err := tx.DB().Raw(`SELECT `+customerColumns+` FROM customers WHERE entity_id = ? AND id IN ? ORDER BY id`, entityID, ids[:n]).Scan(&rows).Error
 		if err != nil {
 			return sqlstore.Translate(err)
 		}
@@ -202,13 +202,14 @@ const (
 // thousand of them for their allocations (by the allocations' indexes on
 // each side, rather than by restating the conditions above).
 func (s *Store) ReceivablesActivity(ctx context.Context, ent *ledger.Entity, asOf ledger.Date) (*invoicing.Activity, error) {
-	act := newActivity()
-	err := s.Snapshot(ctx, func(ctx context.Context) error {
+	var act *invoicing.Activity
+	err := s.Read(ctx, func(tx *sqlstore.Tx) error {
+		act = newActivity()
 		e, d := sql.Named("e", ent.ID), sql.Named("d", asOf)
-		if err := s.readDocs(ctx, ent.ID, act, openDocs, e, d); err != nil {
+		if err := s.readDocs(tx, ent.ID, act, openDocs, e, d); err != nil {
 			return err
 		}
-		if err := s.readPayments(ctx, ent.ID, act, openPayments, e, d); err != nil {
+		if err := s.readPayments(tx, ent.ID, act, openPayments, e, d); err != nil {
 			return err
 		}
 		docs := make([]int64, len(act.Documents))
@@ -227,7 +228,7 @@ func (s *Store) ReceivablesActivity(ctx context.Context, ent *ledger.Entity, asO
 		}{{docs, `a.debit_invoice_id IN ? OR a.credit_invoice_id IN ?`}, {pays, `a.debit_payment_id IN ? OR a.credit_payment_id IN ?`}} {
 			for ids := range slices.Chunk(side.ids, 1000) {
 				act.Allocations = nil
-				if err := s.readAllocations(ctx, ent, act, `a.entity_id = ? AND a.date <= ? AND (`+side.cond+`)`, ent.ID, asOf, ids, ids); err != nil {
+				if err := s.readAllocations(tx, ent, act, `a.entity_id = ? AND a.date <= ? AND (`+side.cond+`)`, ent.ID, asOf, ids, ids); err != nil {
 					return err
 				}
 				// An allocation between a document and a payment that are
@@ -242,7 +243,7 @@ func (s *Store) ReceivablesActivity(ctx context.Context, ent *ledger.Entity, asO
 		}
 		slices.SortFunc(all, func(a, b *invoicing.Allocation) int { return cmp.Compare(a.ID, b.ID) })
 		act.Allocations = all
-		return s.readCustomers(ctx, ent.ID, act)
+		return s.readCustomers(tx, ent.ID, act)
 	})
 	if err != nil {
 		return nil, err
@@ -253,23 +254,24 @@ func (s *Store) ReceivablesActivity(ctx context.Context, ent *ledger.Entity, asO
 // CustomerActivity returns everything of one customer dated on or before
 // to: four queries, whatever the number of documents.
 func (s *Store) CustomerActivity(ctx context.Context, ent *ledger.Entity, customerID int64, to ledger.Date) (*invoicing.Activity, error) {
-	act := newActivity()
-	err := s.Snapshot(ctx, func(ctx context.Context) error {
-		c, err := s.Customer(ctx, ent.ID, customerID)
+	var act *invoicing.Activity
+	err := s.Read(ctx, func(tx *sqlstore.Tx) error {
+		act = newActivity()
+		c, err := s.customer(tx, ent.ID, customerID)
 		if err != nil {
 			return err
 		}
 		act.Customers = append(act.Customers, c)
 		e, cu, d := sql.Named("e", ent.ID), sql.Named("c", customerID), sql.Named("d", to)
-		if err := s.readDocs(ctx, ent.ID, act, `i.entity_id = @e AND i.customer_id = @c AND i.status <> 'draft' AND i.issue_date <= @d`, e, cu, d); err != nil {
+		if err := s.readDocs(tx, ent.ID, act, `i.entity_id = @e AND i.customer_id = @c AND i.status <> 'draft' AND i.issue_date <= @d`, e, cu, d); err != nil {
 			return err
 		}
-		if err := s.readPayments(ctx, ent.ID, act, `p.entity_id = @e AND p.customer_id = @c AND p.date <= @d`, e, cu, d); err != nil {
+		if err := s.readPayments(tx, ent.ID, act, `p.entity_id = @e AND p.customer_id = @c AND p.date <= @d`, e, cu, d); err != nil {
 			return err
 		}
 		// Both sides of an allocation are one customer's: its debit side
 		// names the customer.
-		return s.readAllocations(ctx, ent, act, `a.entity_id = @e AND a.date <= @d AND (
+		return s.readAllocations(tx, ent, act, `a.entity_id = @e AND a.date <= @d AND (
 			a.debit_invoice_id IN (SELECT id FROM invoices WHERE entity_id = @e AND customer_id = @c)
 			OR a.debit_payment_id IN (SELECT id FROM payments WHERE entity_id = @e AND customer_id = @c))`, e, cu, d)
 	})
@@ -283,7 +285,7 @@ func (s *Store) CustomerActivity(ctx context.Context, ent *ledger.Entity, custom
 // on or before to.
 func (s *Store) StatementCustomers(ctx context.Context, entityID int64, to ledger.Date) ([]*invoicing.Customer, error) {
 	var rows []customerRow
-	err := s.db(ctx).Raw(`SELECT `+customerColumns+` FROM customers c WHERE c.entity_id = @e AND (
+	err := s.Query(ctx).DB().Raw(`SELECT `+customerColumns+` FROM customers c WHERE c.entity_id = @e AND (
 		EXISTS (SELECT 1 FROM invoices i WHERE i.entity_id = c.entity_id AND i.customer_id = c.id AND i.status <> 'draft' AND i.issue_date <= @d)
 		OR EXISTS (SELECT 1 FROM payments p WHERE p.entity_id = c.entity_id AND p.customer_id = c.id AND p.date <= @d))
 		ORDER BY c.id`, sql.Named("e", entityID), sql.Named("d", to)).Scan(&rows).Error
@@ -314,14 +316,15 @@ type vatLineRow struct {
 // VATActivity returns the documents issued or voided from..to, each with
 // one line per tax code: two queries.
 func (s *Store) VATActivity(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) (*invoicing.Activity, error) {
-	act := newActivity()
-	err := s.Snapshot(ctx, func(ctx context.Context) error {
+	var act *invoicing.Activity
+	err := s.Read(ctx, func(tx *sqlstore.Tx) error {
+		act = newActivity()
 		e, f, t := sql.Named("e", ent.ID), sql.Named("f", from), sql.Named("t", to)
-		if err := s.readDocs(ctx, ent.ID, act, vatDocs, e, f, t); err != nil {
+		if err := s.readDocs(tx, ent.ID, act, vatDocs, e, f, t); err != nil {
 			return err
 		}
 		var rows []vatLineRow
-		err := s.db(ctx).Raw(`SELECT l.invoice_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id,
+		err := tx.DB().Raw(`SELECT l.invoice_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id,
 			SUM(l.net_minor) AS net_minor, SUM(l.tax_adjust_minor) AS tax_adjust_minor
 			FROM invoice_lines l WHERE l.entity_id = @e AND l.invoice_id IN (SELECT i.id`+reportDocFrom+` WHERE `+vatDocs+`)
 			GROUP BY l.invoice_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id

@@ -118,7 +118,7 @@ func TestIssuedInvoiceNeverChanges(t *testing.T) {
 	f.unchanged(before)
 
 	// Raw SQL that would change an issued invoice or its lines is refused.
-	db := f.st.Conn(ctx)
+	db := f.st.Query(ctx).DB()
 	for _, q := range []string{
 		`UPDATE invoices SET total_minor = total_minor + 1 WHERE id = ?`,
 		`UPDATE invoices SET notes = 'x' WHERE id = ?`,
@@ -155,7 +155,7 @@ func TestImmutableTriggerTranslates(t *testing.T) {
 		`UPDATE invoice_lines SET net_minor = 1 WHERE invoice_id = ?`,
 		`DELETE FROM invoices WHERE id = ?`,
 	} {
-		err := sqlstore.Translate(f.st.Conn(ctx).Exec(q, inv.ID).Error)
+		err := sqlstore.Translate(f.st.Query(ctx).DB().Exec(q, inv.ID).Error)
 		if reasonOf(err) != "invoice_immutable" || !ledger.IsCode(err, ledger.CodeConflict) {
 			t.Errorf("%s: %v; want invoice_immutable (conflict)", q, err)
 		}

@@ -15,8 +15,12 @@ import (
 // Settings returns the entity's invoicing settings, or the defaults when
 // none were saved.
 func (s *Store) Settings(ctx context.Context, entityID int64) (*invoicing.Settings, error) {
+	return s.settings(s.Query(ctx), entityID)
+}
+
+func (s *Store) settings(tx *sqlstore.Tx, entityID int64) (*invoicing.Settings, error) {
 	var out invoicing.Settings
-	err := s.db(ctx).Raw(`SELECT invoice_number_format, credit_note_number_format, revenue_account, receivable_account,
+	err := tx.DB().Raw(`SELECT invoice_number_format, credit_note_number_format, revenue_account, receivable_account,
 		bank_account, fx_account, iban, updated_at FROM invoicing_settings WHERE entity_id = ?`, entityID).Take(&out).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return invoicing.DefaultSettings(), nil
@@ -31,12 +35,12 @@ func (s *Store) Settings(ctx context.Context, entityID int64) (*invoicing.Settin
 // UpdateSettings changes the settings given and records the change.
 func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *invoicing.SettingsInput) (*invoicing.Settings, error) {
 	var out *invoicing.Settings
-	err := s.tx(ctx, func(ctx context.Context) error {
-		set, err := s.Settings(ctx, ent.ID)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		set, err := s.settings(tx, ent.ID)
 		if err != nil {
 			return err
 		}
-		chart, err := s.Accounts(ctx, ent.ID, true)
+		chart, err := s.ledgerIn(tx).Accounts(tx.Context(), ent.ID, true)
 		if err != nil {
 			return err
 		}
@@ -52,7 +56,7 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 			// Open documents are carried on the old account: their payments
 			// must settle them there.
 			var open int64
-			err := s.db(ctx).Raw(`SELECT (SELECT count(*) FROM invoices WHERE entity_id = ? AND status = 'issued' AND settled_minor < total_minor)
+			err := tx.DB().Raw(`SELECT (SELECT count(*) FROM invoices WHERE entity_id = ? AND status = 'issued' AND settled_minor < total_minor)
 				+ (SELECT count(*) FROM payments WHERE entity_id = ? AND removed_at IS NULL AND settled_minor < amount_minor)`,
 				ent.ID, ent.ID).Scan(&open).Error
 			if err != nil {
@@ -64,9 +68,9 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 					Fields:  []ledger.FieldError{{Path: "receivable_account", Reason: ledger.ReasonReceivableAccountInUse, Message: "documents are open on the current account"}}}
 			}
 		}
-		t := sqlstore.Now()
+		t := tx.Now
 		set.UpdatedAt = &t
-		err = s.db(ctx).Exec(`INSERT INTO invoicing_settings (entity_id, invoice_number_format, credit_note_number_format,
+		err = tx.DB().Exec(`INSERT INTO invoicing_settings (entity_id, invoice_number_format, credit_note_number_format,
 			revenue_account, receivable_account, bank_account, fx_account, iban, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (entity_id) DO UPDATE SET invoice_number_format = excluded.invoice_number_format,
 			credit_note_number_format = excluded.credit_note_number_format, revenue_account = excluded.revenue_account,
@@ -78,7 +82,7 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 			return err
 		}
 		out = set
-		return s.Audit(ctx, ent.ID, &p.ActorID, "invoicing_settings.updated", "invoicing settings", in)
+		return tx.Audit(ent.ID, &p.ActorID, "invoicing_settings.updated", "invoicing settings", in)
 	})
 	return out, err
 }

@@ -1,7 +1,7 @@
 // Package invstore keeps invoicing in the ledger's database (gorm, on
-// PostgreSQL or SQLite). It wraps the ledger store: every write runs in the
-// ledger's transaction and posts its entry there, so an invoice and its
-// entry commit together or not at all.
+// PostgreSQL or SQLite). It wraps the ledger store: every write is one of
+// its units of work (sqlstore.Tx) and posts its entry in it, so an invoice
+// and its entry commit together or not at all.
 //
 // Locks are taken in one order everywhere: invoices (by id), then payments
 // (by id), then the counters and account totals that posting takes.
@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"backoffice/invoicing"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore"
@@ -23,13 +21,32 @@ import (
 // ledger.Store and invoicing.Store.
 type Store struct {
 	*sqlstore.Store
-	orders invoicing.OrderLinks // nil until orders are linked (LinkOrders)
+	orders OrderLinks // nil until orders are linked (LinkOrders)
 }
 
 var (
 	_ ledger.Store    = (*Store)(nil)
 	_ invoicing.Store = (*Store)(nil)
 )
+
+// OrderLinks is what invoicing asks of the orders an invoice was made
+// from. Orders import invoicing, so invoicing declares what it needs (as
+// bankstore.Receivables does for the bank) and invoicing/orders/orderstore
+// implements it. The invoicing store calls it in the unit of work of the
+// change and before it touches the invoice, since orders are locked before
+// invoices; so updating, deleting or voiding an invoice through the
+// invoicing store itself always keeps its orders right.
+type OrderLinks interface {
+	// CheckDraftChange refuses a change to a draft made from orders that
+	// would change what its orders decide: its lines, customer or
+	// currency (409 invoice_from_orders).
+	CheckDraftChange(tx *sqlstore.Tx, entityID, invoiceID int64, in *invoicing.InvoiceInput) error
+	// ReleaseOrders returns the orders of an invoice that is being deleted
+	// or voided to fulfilled, recording why. emit writes their events; the
+	// caller calls it after its own writes, as the event counter is taken
+	// last in every unit of work.
+	ReleaseOrders(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (emit func(tx *sqlstore.Tx) error, err error)
+}
 
 // New wraps a ledger store, and extends it: an entity created with the
 // standard chart gets the Dutch tax codes, and verify checks invoicing.
@@ -39,41 +56,54 @@ func New(l *sqlstore.Store) *Store {
 	return s
 }
 
+// In is the store bound to a unit of work: its methods run in tx and
+// neither commit nor retry it (sqlstore.Store.In).
+func (s *Store) In(tx *sqlstore.Tx) *Store {
+	b := *s
+	b.Store = s.Store.In(tx)
+	return &b
+}
+
 // LinkOrders makes invoice changes keep the orders they were made from
 // right (orderstore.New links itself).
-func (s *Store) LinkOrders(o invoicing.OrderLinks) { s.orders = o }
+func (s *Store) LinkOrders(o OrderLinks) { s.orders = o }
 
 // releaseOrders returns the orders of an invoice being deleted or voided to
-// fulfilled (see invoicing.OrderLinks); the returned function writes their
-// events and is called last.
-func (s *Store) releaseOrders(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (func(context.Context) error, error) {
+// fulfilled (see OrderLinks); the returned function writes their events
+// and is called last.
+func (s *Store) releaseOrders(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (func(*sqlstore.Tx) error, error) {
 	if s.orders == nil {
-		return func(context.Context) error { return nil }, nil
+		return func(*sqlstore.Tx) error { return nil }, nil
 	}
-	return s.orders.ReleaseOrders(ctx, p, ent, invoiceID, reason)
+	return s.orders.ReleaseOrders(tx, p, ent, invoiceID, reason)
 }
 
-func (s *Store) db(ctx context.Context) *gorm.DB { return s.Conn(ctx) }
-
-// tx runs fn in the transaction in ctx or a new one, translating errors.
-func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return sqlstore.Translate(s.InTx(ctx, fn))
+// write runs fn as one unit of work (sqlstore.Store.Write: retried whole
+// on a conflict, or run in the unit of work the store is bound to),
+// translating errors.
+func (s *Store) write(ctx context.Context, fn func(tx *sqlstore.Tx) error) error {
+	return sqlstore.Translate(s.Write(ctx, fn))
 }
+
+// ledgerIn is the ledger store bound to tx, for its methods that take a
+// context (Accounts, ReverseEntry) inside a unit of work of invoicing.
+func (s *Store) ledgerIn(tx *sqlstore.Tx) *sqlstore.Store { return s.Store.In(tx) }
 
 // setupEntity seeds the Dutch tax codes of an entity created with the
 // standard chart, so that it can invoice at once (a sqlstore.EntitySetup).
-func (s *Store) setupEntity(ctx context.Context, e *ledger.Entity, in *ledger.EntityInput) error {
+func (s *Store) setupEntity(tx *sqlstore.Tx, e *ledger.Entity, in *ledger.EntityInput) error {
 	if in.ChartTemplate == nil || *in.ChartTemplate != "standard" {
 		return nil
 	}
-	return s.SeedTaxCodes(ctx, e.ID)
+	return s.SeedTaxCodes(tx, e.ID)
 }
 
-// SeedTaxCodes adds the Dutch tax codes on the standard chart's VAT account.
-func (s *Store) SeedTaxCodes(ctx context.Context, entityID int64) error {
-	t := sqlstore.Now()
+// SeedTaxCodes adds the Dutch tax codes on the standard chart's VAT
+// account, in the unit of work tx.
+func (s *Store) SeedTaxCodes(tx *sqlstore.Tx, entityID int64) error {
+	t := tx.Now
 	for _, c := range invoicing.DutchTaxCodes {
-		err := s.db(ctx).Exec(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
+		err := tx.DB().Exec(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
 			SELECT ?, ?, ?, ?, ?, id, ?, ? FROM accounts WHERE entity_id = ? AND code = ?`,
 			entityID, c.Code, c.Description, c.Rate, string(c.Kind), t, t, entityID, invoicing.DutchVATAccount).Error
 		if err != nil {
@@ -86,20 +116,21 @@ func (s *Store) SeedTaxCodes(ctx context.Context, entityID int64) error {
 // Lookup loads what checking a draft needs: settings, tax codes, accounts
 // (orders check their lines with it too).
 func (s *Store) Lookup(ctx context.Context, ent *ledger.Entity) (*invoicing.Lookup, error) {
-	return s.lookup(ctx, ent)
+	return s.lookup(s.Query(ctx), ent)
 }
 
-// lookup loads what checking a draft needs: settings, tax codes, accounts.
-func (s *Store) lookup(ctx context.Context, ent *ledger.Entity) (*invoicing.Lookup, error) {
-	set, err := s.Settings(ctx, ent.ID)
+// lookup loads what checking a draft needs, in tx: settings, tax codes,
+// accounts; customers are read in tx when asked for.
+func (s *Store) lookup(tx *sqlstore.Tx, ent *ledger.Entity) (*invoicing.Lookup, error) {
+	set, err := s.settings(tx, ent.ID)
 	if err != nil {
 		return nil, err
 	}
-	codes, err := s.TaxCodes(ctx, ent.ID, true)
+	codes, err := s.taxCodes(tx, ent.ID, true)
 	if err != nil {
 		return nil, err
 	}
-	accounts, err := s.Accounts(ctx, ent.ID, true)
+	accounts, err := s.ledgerIn(tx).Accounts(tx.Context(), ent.ID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +146,7 @@ func (s *Store) lookup(ctx context.Context, ent *ledger.Entity) (*invoicing.Look
 		if c, ok := customers[id]; ok {
 			return c
 		}
-		c, err := s.Customer(ctx, ent.ID, id)
+		c, err := s.customer(tx, ent.ID, id)
 		if err != nil {
 			c = nil
 		}

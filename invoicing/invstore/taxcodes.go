@@ -38,15 +38,15 @@ func (r *taxCodeRow) taxCode() *invoicing.TaxCode {
 }
 
 // vatAccount resolves the VAT account of a tax code by code.
-func (s *Store) vatAccount(ctx context.Context, ent *ledger.Entity, code string) (*ledger.Account, error) {
-	a, err := s.Account(ctx, ent.ID, code)
+func (s *Store) vatAccount(tx *sqlstore.Tx, ent *ledger.Entity, code string) (*ledger.Account, error) {
+	a, err := s.ledgerIn(tx).Account(tx.Context(), ent.ID, code)
 	if ledger.IsCode(err, ledger.CodeNotFound) || (err == nil && a.Archived()) {
 		return nil, fieldErr("account", ledger.ReasonAccountNotFound, "account %s does not exist in this entity or is archived", code)
 	}
 	if err != nil {
 		return nil, err
 	}
-	set, err := s.Settings(ctx, ent.ID)
+	set, err := s.settings(tx, ent.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,22 +63,22 @@ func (s *Store) CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 		return nil, err
 	}
 	var out *invoicing.TaxCode
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, err := s.vatAccount(ctx, ent, t.Account)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		a, err := s.vatAccount(tx, ent, t.Account)
 		if err != nil {
 			return err
 		}
-		now := sqlstore.Now()
+		now := tx.Now
 		var id int64
-		err = s.db(ctx).Raw(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
+		err = tx.DB().Raw(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ent.ID, t.Code, t.Description, t.RateText, string(t.Kind), a.ID, now, now).Scan(&id).Error
 		if err != nil {
 			return err
 		}
-		if out, err = s.taxCodeByID(ctx, ent.ID, id); err != nil {
+		if out, err = s.taxCodeByID(tx, ent.ID, id); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.ActorID, "tax_code.created", t.Code, in)
+		return tx.Audit(ent.ID, &p.ActorID, "tax_code.created", t.Code, in)
 	})
 	if sqlstore.IsDuplicate(err, "tax_codes") {
 		return nil, &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonTaxCodeTaken, Message: "tax code " + t.Code + " already exists in this entity",
@@ -87,9 +87,9 @@ func (s *Store) CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 	return out, err
 }
 
-func (s *Store) taxCodeByID(ctx context.Context, entityID, id int64) (*invoicing.TaxCode, error) {
+func (s *Store) taxCodeByID(tx *sqlstore.Tx, entityID, id int64) (*invoicing.TaxCode, error) {
 	var r taxCodeRow
-	if err := s.db(ctx).Raw(taxCodeSelect+` WHERE t.entity_id = ? AND t.id = ?`, entityID, id).Take(&r).Error; err != nil {
+	if err := tx.DB().Raw(taxCodeSelect+` WHERE t.entity_id = ? AND t.id = ?`, entityID, id).Take(&r).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	return r.taxCode(), nil
@@ -97,8 +97,12 @@ func (s *Store) taxCodeByID(ctx context.Context, entityID, id int64) (*invoicing
 
 // TaxCode returns one tax code by its code.
 func (s *Store) TaxCode(ctx context.Context, entityID int64, code string) (*invoicing.TaxCode, error) {
+	return s.taxCode(s.Query(ctx), entityID, code)
+}
+
+func (s *Store) taxCode(tx *sqlstore.Tx, entityID int64, code string) (*invoicing.TaxCode, error) {
 	var r taxCodeRow
-	err := s.db(ctx).Raw(taxCodeSelect+` WHERE t.entity_id = ? AND t.code = ?`, entityID, code).Take(&r).Error
+	err := tx.DB().Raw(taxCodeSelect+` WHERE t.entity_id = ? AND t.code = ?`, entityID, code).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ledger.NotFound("tax code")
 	}
@@ -110,16 +114,20 @@ func (s *Store) TaxCode(ctx context.Context, entityID int64, code string) (*invo
 
 // TaxCodes lists the entity's tax codes by code.
 func (s *Store) TaxCodes(ctx context.Context, entityID int64, includeArchived bool) ([]*invoicing.TaxCode, error) {
+	return s.taxCodes(s.Query(ctx), entityID, includeArchived)
+}
+
+func (s *Store) taxCodes(tx *sqlstore.Tx, entityID int64, includeArchived bool) ([]*invoicing.TaxCode, error) {
 	q := taxCodeSelect + ` WHERE t.entity_id = ?`
 	if !includeArchived {
 		q += ` AND t.archived_at IS NULL`
 	}
 	var rows []taxCodeRow
 	order := ` ORDER BY t.code`
-	if s.Dialect() == sqlstore.Postgres {
+	if tx.Dialect() == sqlstore.Postgres {
 		order += ` COLLATE "C"` // byte order, as SQLite sorts
 	}
-	if err := s.db(ctx).Raw(q+order, entityID).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(q+order, entityID).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*invoicing.TaxCode, len(rows))
@@ -132,27 +140,27 @@ func (s *Store) TaxCodes(ctx context.Context, entityID int64, includeArchived bo
 // UpdateTaxCode changes a tax code's description or VAT account.
 func (s *Store) UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string, in *invoicing.TaxCodeInput) (*invoicing.TaxCode, error) {
 	var out *invoicing.TaxCode
-	err := s.tx(ctx, func(ctx context.Context) error {
-		t, err := s.TaxCode(ctx, ent.ID, code)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		t, err := s.taxCode(tx, ent.ID, code)
 		if err != nil {
 			return err
 		}
 		if err := in.Apply(t, false); err != nil {
 			return err
 		}
-		a, err := s.vatAccount(ctx, ent, t.Account)
+		a, err := s.vatAccount(tx, ent, t.Account)
 		if err != nil {
 			return err
 		}
-		err = s.db(ctx).Exec(`UPDATE tax_codes SET description = ?, account_id = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
-			t.Description, a.ID, sqlstore.Now(), ent.ID, t.ID).Error
+		err = tx.DB().Exec(`UPDATE tax_codes SET description = ?, account_id = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
+			t.Description, a.ID, tx.Now, ent.ID, t.ID).Error
 		if err != nil {
 			return err
 		}
-		if out, err = s.taxCodeByID(ctx, ent.ID, t.ID); err != nil {
+		if out, err = s.taxCodeByID(tx, ent.ID, t.ID); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.ActorID, "tax_code.updated", code, in)
+		return tx.Audit(ent.ID, &p.ActorID, "tax_code.updated", code, in)
 	})
 	return out, err
 }
@@ -160,20 +168,20 @@ func (s *Store) UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 // ArchiveTaxCode keeps a tax code from new invoice lines.
 func (s *Store) ArchiveTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string) (*invoicing.TaxCode, error) {
 	var out *invoicing.TaxCode
-	err := s.tx(ctx, func(ctx context.Context) error {
-		t, err := s.TaxCode(ctx, ent.ID, code)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		t, err := s.taxCode(tx, ent.ID, code)
 		if err != nil || t.ArchivedAt != nil {
 			out = t
 			return err
 		}
-		now := sqlstore.Now()
-		if err := s.db(ctx).Exec(`UPDATE tax_codes SET archived_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`, now, now, ent.ID, t.ID).Error; err != nil {
+		now := tx.Now
+		if err := tx.DB().Exec(`UPDATE tax_codes SET archived_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`, now, now, ent.ID, t.ID).Error; err != nil {
 			return err
 		}
-		if out, err = s.taxCodeByID(ctx, ent.ID, t.ID); err != nil {
+		if out, err = s.taxCodeByID(tx, ent.ID, t.ID); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.ActorID, "tax_code.archived", code, nil)
+		return tx.Audit(ent.ID, &p.ActorID, "tax_code.archived", code, nil)
 	})
 	return out, err
 }

@@ -1,8 +1,6 @@
 package invstore
 
 import (
-	"context"
-
 	"backoffice/ledger/sqlstore"
 )
 
@@ -11,21 +9,21 @@ import (
 // entity, series and fiscal year with the counter at n (law 3), every
 // issued document has its entry, and every settled amount equals the sum
 // of the allocations that make it (the invoicing side of law 7).
-func (s *Store) verifyInvoicing(ctx context.Context, r *sqlstore.VerifyReport) error {
-	db := s.db(ctx)
+func (s *Store) verifyInvoicing(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
+	db := tx.DB()
 	var docs int64
 	if err := db.Raw(`SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM payments)`).Scan(&docs).Error; err != nil {
 		return err
 	}
 	r.Documents = docs
 	// Law 8: who made, issued, voided or removed a document is an actor.
-	if err := s.VerifyActors(ctx, r, "invoices", "created_by", "issued_by", "voided_by"); err != nil {
+	if err := sqlstore.VerifyActors(tx, r, "invoices", "created_by", "issued_by", "voided_by"); err != nil {
 		return err
 	}
-	if err := s.VerifyActors(ctx, r, "payments", "created_by", "removed_by"); err != nil {
+	if err := sqlstore.VerifyActors(tx, r, "payments", "created_by", "removed_by"); err != nil {
 		return err
 	}
-	if err := s.VerifyActors(ctx, r, "allocations", "created_by", "removed_by"); err != nil {
+	if err := sqlstore.VerifyActors(tx, r, "allocations", "created_by", "removed_by"); err != nil {
 		return err
 	}
 

@@ -22,8 +22,8 @@ func TestVerifyChecksInvoicing(t *testing.T) {
 		t.Fatalf("clean books: %d documents, breaches %v", r.Documents, r.Breaches)
 	}
 
-	sqltest.WantRefused(t, "an issued invoice's total changed", f.st.Conn(ctx).Exec(`UPDATE invoices SET total_minor = 1 WHERE id = ?`, inv.ID).Error, "BOL05")
-	sqltest.WantRefused(t, "an issued invoice's lines deleted", f.st.Conn(ctx).Exec(`DELETE FROM invoice_lines WHERE invoice_id = ?`, inv.ID).Error, "BOL05")
+	sqltest.WantRefused(t, "an issued invoice's total changed", f.st.Query(ctx).DB().Exec(`UPDATE invoices SET total_minor = 1 WHERE id = ?`, inv.ID).Error, "BOL05")
+	sqltest.WantRefused(t, "an issued invoice's lines deleted", f.st.Query(ctx).DB().Exec(`DELETE FROM invoice_lines WHERE invoice_id = ?`, inv.ID).Error, "BOL05")
 	if _, err := f.st.DB().Exec(`DELETE FROM allocations`); err != nil {
 		t.Fatal(err)
 	}

@@ -135,15 +135,3 @@ type Receipt struct {
 	Reference    string
 	Allocations  []Allocation
 }
-
-// Receivables is what cash application needs of invoicing. The ledger
-// does not import invoicing; invoicing implements this (invstore), and
-// the service wires the two together.
-type Receivables interface {
-	// OpenInvoices lists the issued invoices in a currency with an amount
-	// open, with their customers' names.
-	OpenInvoices(ctx context.Context, ent *ledger.Entity, currency string) ([]OpenInvoice, error)
-	// RecordReceipt records and allocates a payment received on the bank
-	// account in the transaction in ctx, and returns it and its entry.
-	RecordReceipt(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, r *Receipt) (paymentID, entryID int64, err error)
-}

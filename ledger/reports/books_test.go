@@ -147,7 +147,7 @@ func (b *books) sqlSums(from, to ledger.Date, without ...int64) sums {
 		Debit  int64
 		Credit int64
 	}
-	if err := b.st.Conn(ctx).Raw(q+` GROUP BY a.code`, args...).Scan(&rows).Error; err != nil {
+	if err := b.st.Query(ctx).DB().Raw(q+` GROUP BY a.code`, args...).Scan(&rows).Error; err != nil {
 		b.t.Fatal(err)
 	}
 	out := sums{}

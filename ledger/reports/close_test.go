@@ -139,7 +139,7 @@ func TestCloseFiscalYear(t *testing.T) {
 	}
 	for fy, y := range years {
 		var n int64
-		if err := b.st.Conn(ctx).Raw(`SELECT count(*) FROM journal_entries WHERE entity_id = ? AND fiscal_year = ?`, b.ent.ID, fy).Scan(&n).Error; err != nil {
+		if err := b.st.Query(ctx).DB().Raw(`SELECT count(*) FROM journal_entries WHERE entity_id = ? AND fiscal_year = ?`, b.ent.ID, fy).Scan(&n).Error; err != nil {
 			t.Fatal(err)
 		}
 		if y.Entries != n {
@@ -344,10 +344,10 @@ func TestCloseEdges(t *testing.T) {
 func (b *books) snapshot() string {
 	b.t.Helper()
 	var n, a int64
-	if err := b.st.Conn(ctx).Raw(`SELECT count(*) FROM journal_entries WHERE entity_id = ?`, b.ent.ID).Scan(&n).Error; err != nil {
+	if err := b.st.Query(ctx).DB().Raw(`SELECT count(*) FROM journal_entries WHERE entity_id = ?`, b.ent.ID).Scan(&n).Error; err != nil {
 		b.t.Fatal(err)
 	}
-	if err := b.st.Conn(ctx).Raw(`SELECT count(*) FROM audit_events WHERE entity_id = ?`, b.ent.ID).Scan(&a).Error; err != nil {
+	if err := b.st.Query(ctx).DB().Raw(`SELECT count(*) FROM audit_events WHERE entity_id = ?`, b.ent.ID).Scan(&a).Error; err != nil {
 		b.t.Fatal(err)
 	}
 	e, err := b.st.Entity(ctx, b.ent.ID)
@@ -390,7 +390,7 @@ func TestConcurrentCloses(t *testing.T) {
 		t.Fatalf("%d closes succeeded, %d refused as closed", ok, closed)
 	}
 	var n int64
-	if err := b.st.Conn(ctx).Raw(`SELECT count(*) FROM journal_entries WHERE entity_id = ? AND date = '2024-12-31'`, b.ent.ID).Scan(&n).Error; err != nil || n != 1 {
+	if err := b.st.Query(ctx).DB().Raw(`SELECT count(*) FROM journal_entries WHERE entity_id = ? AND date = '2024-12-31'`, b.ent.ID).Scan(&n).Error; err != nil || n != 1 {
 		t.Fatalf("%d closing entries (%v)", n, err)
 	}
 	mustVerify(t, b)

@@ -290,7 +290,7 @@ func (b *books) sqlLines(from, to ledger.Date, code, order string) []sqlLine {
 		args = append(args, code)
 	}
 	var out []sqlLine
-	if err := b.st.Conn(ctx).Raw(q+` ORDER BY `+order, args...).Scan(&out).Error; err != nil {
+	if err := b.st.Query(ctx).DB().Raw(q+` ORDER BY `+order, args...).Scan(&out).Error; err != nil {
 		b.t.Fatal(err)
 	}
 	return out

@@ -45,8 +45,8 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		return nil, err
 	}
 	var out *ledger.Account
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		existing, err := s.accountsByCode(ctx, entityID, []string{in.Code})
+	err := s.Write(ctx, func(tx *Tx) error {
+		existing, err := s.accountsByCode(tx, entityID, []string{in.Code})
 		if err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		}
 		var parentID *int64
 		if in.Parent != "" {
-			parents, err := s.accountsByCode(ctx, entityID, []string{in.Parent})
+			parents, err := s.accountsByCode(tx, entityID, []string{in.Parent})
 			if err != nil {
 				return err
 			}
@@ -75,9 +75,9 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		if in.Currency != "" {
 			currency = in.Currency
 		}
-		t := now()
+		t := tx.Now
 		var id int64
-		err = s.conn(ctx).Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, currency, created_at, updated_at)
+		err = tx.g.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, currency, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, in.Code, in.Name, string(in.Type), parentID, currency, t, t).Scan(&id).Error
 		if isDuplicate(translate(err), "accounts_code_unique", "accounts.code") {
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAccountCodeTaken, "account code %s already exists in this entity", in.Code)
@@ -88,14 +88,18 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		s.forgetChart(entityID)
 		out = &ledger.Account{ID: id, EntityID: entityID, Code: in.Code, Name: in.Name, Type: in.Type,
 			ParentID: parentID, ParentCode: in.Parent, Currency: in.Currency, CreatedAt: t, UpdatedAt: t}
-		return s.audit(ctx, entityID, &p.ActorID, "account.created", in.Code, in)
+		return tx.Audit(entityID, &p.ActorID, "account.created", in.Code, in)
 	})
 	return out, translate(err)
 }
 
 // Account returns one account by code, or not_found.
 func (s *Store) Account(ctx context.Context, entityID int64, code string) (*ledger.Account, error) {
-	m, err := s.accountsByCode(ctx, entityID, []string{code})
+	return s.account(s.Query(ctx), entityID, code)
+}
+
+func (s *Store) account(tx *Tx, entityID int64, code string) (*ledger.Account, error) {
+	m, err := s.accountsByCode(tx, entityID, []string{code})
 	if err != nil {
 		return nil, err
 	}
@@ -108,12 +112,16 @@ func (s *Store) Account(ctx context.Context, entityID int64, code string) (*ledg
 // Accounts lists an entity's chart by code. Archived accounts are listed
 // only when asked for.
 func (s *Store) Accounts(ctx context.Context, entityID int64, includeArchived bool) ([]*ledger.Account, error) {
+	return s.accounts(s.Query(ctx), entityID, includeArchived)
+}
+
+func (s *Store) accounts(tx *Tx, entityID int64, includeArchived bool) ([]*ledger.Account, error) {
 	q := accountSelect + ` WHERE a.entity_id = ?`
 	if !includeArchived {
 		q += ` AND a.archived_at IS NULL`
 	}
 	var rows []accountRow
-	if err := s.conn(ctx).Raw(q+` ORDER BY a.code`, entityID).Scan(&rows).Error; err != nil {
+	if err := tx.g.Raw(q+` ORDER BY a.code`, entityID).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*ledger.Account, len(rows))
@@ -123,9 +131,9 @@ func (s *Store) Accounts(ctx context.Context, entityID int64, includeArchived bo
 	return out, nil
 }
 
-func (s *Store) accountsByCode(ctx context.Context, entityID int64, codes []string) (map[string]*ledger.Account, error) {
+func (s *Store) accountsByCode(tx *Tx, entityID int64, codes []string) (map[string]*ledger.Account, error) {
 	var rows []accountRow
-	if err := s.conn(ctx).Raw(accountSelect+` WHERE a.entity_id = ? AND a.code IN ?`, entityID, codes).Scan(&rows).Error; err != nil {
+	if err := tx.g.Raw(accountSelect+` WHERE a.entity_id = ? AND a.code IN ?`, entityID, codes).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	m := make(map[string]*ledger.Account, len(rows))
@@ -135,9 +143,9 @@ func (s *Store) accountsByCode(ctx context.Context, entityID int64, codes []stri
 	return m, nil
 }
 
-func (s *Store) accountsByID(ctx context.Context, entityID int64, ids []int64) (map[int64]*ledger.Account, error) {
+func (s *Store) accountsByID(tx *Tx, entityID int64, ids []int64) (map[int64]*ledger.Account, error) {
 	var rows []accountRow
-	if err := s.conn(ctx).Raw(accountSelect+` WHERE a.entity_id = ? AND a.id IN ?`, entityID, ids).Scan(&rows).Error; err != nil {
+	if err := tx.g.Raw(accountSelect+` WHERE a.entity_id = ? AND a.id IN ?`, entityID, ids).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	m := make(map[int64]*ledger.Account, len(rows))
@@ -153,41 +161,40 @@ func (s *Store) RenameAccount(ctx context.Context, p *ledger.Principal, entityID
 	if err := ledger.ValidateAccountName(&name); err != nil {
 		return nil, err
 	}
-	return s.updateAccount(ctx, p, entityID, code, "account.renamed", `name = ?`, name)
+	return s.updateAccount(ctx, p, entityID, code, "account.renamed", `name = ?`, func(*Tx) []any { return []any{name} })
 }
 
 // ArchiveAccount stops an account from taking new lines; its history and
 // balance stay.
 func (s *Store) ArchiveAccount(ctx context.Context, p *ledger.Principal, entityID int64, code string) (*ledger.Account, error) {
-	return s.updateAccount(ctx, p, entityID, code, "account.archived", `archived_at = coalesce(archived_at, ?)`, now())
+	return s.updateAccount(ctx, p, entityID, code, "account.archived", `archived_at = coalesce(archived_at, ?)`, func(tx *Tx) []any { return []any{tx.Now} })
 }
 
 // UnarchiveAccount lets an archived account take lines again.
 func (s *Store) UnarchiveAccount(ctx context.Context, p *ledger.Principal, entityID int64, code string) (*ledger.Account, error) {
-	return s.updateAccount(ctx, p, entityID, code, "account.unarchived", `archived_at = NULL`)
+	return s.updateAccount(ctx, p, entityID, code, "account.unarchived", `archived_at = NULL`, func(*Tx) []any { return nil })
 }
 
 // updateAccount changes one account and records the change.
-func (s *Store) updateAccount(ctx context.Context, p *ledger.Principal, entityID int64, code, action, set string, args ...any) (*ledger.Account, error) {
+func (s *Store) updateAccount(ctx context.Context, p *ledger.Principal, entityID int64, code, action, set string, values func(*Tx) []any) (*ledger.Account, error) {
 	var out *ledger.Account
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		before, err := s.Account(ctx, entityID, code)
+	err := s.Write(ctx, func(tx *Tx) error {
+		before, err := s.account(tx, entityID, code)
 		if err != nil {
 			return err
 		}
-		args = append(args, now(), entityID, code)
-		if err := s.conn(ctx).Exec(`UPDATE accounts SET `+set+`, updated_at = ? WHERE entity_id = ? AND code = ?`, args...).Error; err != nil {
+		if err := tx.g.Exec(`UPDATE accounts SET `+set+`, updated_at = ? WHERE entity_id = ? AND code = ?`, append(values(tx), tx.Now, entityID, code)...).Error; err != nil {
 			return err
 		}
 		s.forgetChart(entityID)
-		if out, err = s.Account(ctx, entityID, code); err != nil {
+		if out, err = s.account(tx, entityID, code); err != nil {
 			return err
 		}
 		detail := any(struct{}{})
 		if before.Name != out.Name {
 			detail = map[string]change{"name": {before.Name, out.Name}}
 		}
-		return s.audit(ctx, entityID, &p.ActorID, action, code, detail)
+		return tx.Audit(entityID, &p.ActorID, action, code, detail)
 	})
 	return out, translate(err)
 }
@@ -206,9 +213,9 @@ type cachedChart struct {
 // accountsForPosting resolves account codes for a post: on SQLite inside the
 // write transaction, on PostgreSQL from a per-entity cache of the chart that
 // saves a round trip per post.
-func (s *Store) accountsForPosting(ctx context.Context, entityID int64, codes []string) (map[string]*ledger.Account, error) {
+func (s *Store) accountsForPosting(tx *Tx, entityID int64, codes []string) (map[string]*ledger.Account, error) {
 	if s.dialect != Postgres {
-		return s.accountsByCode(ctx, entityID, codes)
+		return s.accountsByCode(tx, entityID, codes)
 	}
 	if v, ok := s.charts.Load(entityID); ok {
 		c := v.(*cachedChart)
@@ -216,7 +223,7 @@ func (s *Store) accountsForPosting(ctx context.Context, entityID int64, codes []
 			return c.byCode, nil
 		}
 	}
-	all, err := s.Accounts(ctx, entityID, true)
+	all, err := s.accounts(tx, entityID, true)
 	if err != nil {
 		return nil, err
 	}

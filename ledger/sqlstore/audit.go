@@ -8,15 +8,15 @@ import (
 	"backoffice/ledger"
 )
 
-// audit records a change in the transaction in ctx (law 8). by is the actor
-// that made it, nil from the command line (the system actor).
-func (s *Store) audit(ctx context.Context, entityID int64, by *int64, action, subject string, detail any) error {
+// Audit records a change in the unit of work (law 8). by is the actor that
+// made it, nil from the command line (the system actor).
+func (tx *Tx) Audit(entityID int64, by *int64, action, subject string, detail any) error {
 	b, err := json.Marshal(detail)
 	if err != nil {
 		return err
 	}
-	return s.conn(ctx).Exec(`INSERT INTO audit_events (entity_id, at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		entityID, now(), by, action, subject, string(b)).Error
+	return tx.g.Exec(`INSERT INTO audit_events (entity_id, at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		entityID, tx.Now, by, action, subject, string(b)).Error
 }
 
 // change is the detail of an event that changed a value.
@@ -45,7 +45,7 @@ func (s *Store) AuditEvents(ctx context.Context, entityID, before int64, limit i
 		Subject string
 		Detail  string
 	}
-	if err := s.conn(ctx).Raw(q+` ORDER BY e.id DESC LIMIT ?`, append(args, limit+1)...).Scan(&rows).Error; err != nil {
+	if err := s.Query(ctx).g.Raw(q+` ORDER BY e.id DESC LIMIT ?`, append(args, limit+1)...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*ledger.AuditEvent, len(rows))
@@ -53,10 +53,4 @@ func (s *Store) AuditEvents(ctx context.Context, entityID, before int64, limit i
 		out[i] = &ledger.AuditEvent{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, KeyID: r.KeyID, Action: r.Action, Subject: r.Subject, Detail: json.RawMessage(r.Detail)}
 	}
 	return out, nil
-}
-
-// Audit records a change by another package's store (invoicing) in the
-// transaction in ctx.
-func (s *Store) Audit(ctx context.Context, entityID int64, by *int64, action, subject string, detail any) error {
-	return s.audit(ctx, entityID, by, action, subject, detail)
 }

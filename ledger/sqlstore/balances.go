@@ -25,7 +25,7 @@ func (s *Store) Balances(ctx context.Context, entityID int64, asOf ledger.Date, 
 	}
 	// CAST: PostgreSQL sums bigints into numeric; past int64 that must be
 	// an error (22003, amount_too_large), not a value Go cannot scan.
-	err := s.conn(ctx).Raw(`SELECT account_id, CAST(sum(debit_minor) AS BIGINT) AS debit_minor,
+	err := s.Query(ctx).g.Raw(`SELECT account_id, CAST(sum(debit_minor) AS BIGINT) AS debit_minor,
 			CAST(sum(credit_minor) AS BIGINT) AS credit_minor FROM (
 			SELECT account_id, debit_minor, credit_minor FROM account_totals
 			 WHERE entity_id = ? AND grain = 'm' AND period < ?`+filter+`
@@ -70,7 +70,7 @@ func (s *Store) AccountLedger(ctx context.Context, entityID, accountID int64, fr
 	if after != nil {
 		// The page opens with the lines of the period up to the cursor.
 		var sum struct{ Net int64 }
-		err := s.conn(ctx).Raw(`SELECT CAST(coalesce(sum(debit_minor - credit_minor), 0) AS BIGINT) AS net FROM journal_lines l
+		err := s.Query(ctx).g.Raw(`SELECT CAST(coalesce(sum(debit_minor - credit_minor), 0) AS BIGINT) AS net FROM journal_lines l
 			WHERE l.entity_id = ? AND l.account_id = ? AND l.date = ? AND (l.entry_id < ? OR (l.entry_id = ? AND l.line_no <= ?))`,
 			entityID, accountID, after.Date, after.EntryID, after.EntryID, after.LineNo).Scan(&sum).Error
 		if err != nil {
@@ -81,6 +81,6 @@ func (s *Store) AccountLedger(ctx context.Context, entityID, accountID int64, fr
 		args = append(args, after.Date, after.Date, after.EntryID, after.EntryID, after.LineNo)
 	}
 	args = append(args, limit+1)
-	err = s.conn(ctx).Raw(cols+where+` ORDER BY l.date, l.entry_id, l.line_no LIMIT ?`, args...).Scan(&lines).Error
+	err = s.Query(ctx).g.Raw(cols+where+` ORDER BY l.date, l.entry_id, l.line_no LIMIT ?`, args...).Scan(&lines).Error
 	return opening, lines, translate(err)
 }

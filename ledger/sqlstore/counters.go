@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"context"
 	"fmt"
 	"strings"
 )
@@ -70,12 +69,12 @@ func Last(draws []Draw, rows []Drawn) ([]int64, error) {
 	return out, nil
 }
 
-// DrawNumbers draws from an entity's gapless series in the transaction in
-// ctx and returns the last number of each draw, in the draws' order.
-func (s *Store) DrawNumbers(ctx context.Context, entityID int64, draws ...Draw) ([]int64, error) {
+// DrawNumbers draws from an entity's gapless series in the unit of work
+// and returns the last number of each draw, in the draws' order.
+func (tx *Tx) DrawNumbers(entityID int64, draws ...Draw) ([]int64, error) {
 	q, args := CounterSQL(entityID, false, draws...)
 	var rows []Drawn
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := tx.g.Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	return Last(draws, rows)

@@ -20,9 +20,9 @@ func TestDrawNumbers(t *testing.T) {
 	draw := func(draws ...sqlstore.Draw) []int64 {
 		t.Helper()
 		var last []int64
-		err := st.InTx(ctx, func(ctx context.Context) error {
+		err := st.Write(ctx, func(tx *sqlstore.Tx) error {
 			var err error
-			last, err = st.DrawNumbers(ctx, ent.ID, draws...)
+			last, err = tx.DrawNumbers(ent.ID, draws...)
 			return err
 		})
 		if err != nil {
@@ -36,8 +36,8 @@ func TestDrawNumbers(t *testing.T) {
 	}
 	// Rolled back: the two numbers come back.
 	errUndo := errors.New("undo")
-	err := st.InTx(ctx, func(ctx context.Context) error {
-		if _, err := st.DrawNumbers(ctx, ent.ID, sqlstore.Draw{Series: "invoice", Year: 2026, N: 2}); err != nil {
+	err := st.Write(ctx, func(tx *sqlstore.Tx) error {
+		if _, err := tx.DrawNumbers(ent.ID, sqlstore.Draw{Series: "invoice", Year: 2026, N: 2}); err != nil {
 			return err
 		}
 		return errUndo

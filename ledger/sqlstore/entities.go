@@ -58,11 +58,10 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 	if err := in.Apply(e, true); err != nil {
 		return nil, err
 	}
-	t := now()
-	e.CreatedAt, e.UpdatedAt = t, t
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		tx := s.conn(ctx)
-		err := tx.Raw(`INSERT INTO entities (name, registration_id, vat_number, address_lines, postcode, city, country,
+	err := s.Write(ctx, func(tx *Tx) error {
+		t := tx.Now
+		e.CreatedAt, e.UpdatedAt = t, t
+		err := tx.g.Raw(`INSERT INTO entities (name, registration_id, vat_number, address_lines, postcode, city, country,
 			currency, time_zone, fiscal_year_start_month, locale, created_at, updated_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
@@ -71,17 +70,17 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 		if err != nil {
 			return err
 		}
-		if err := s.audit(ctx, e.ID, &p.ActorID, "entity.created", e.Name, in); err != nil {
+		if err := tx.Audit(e.ID, &p.ActorID, "entity.created", e.Name, in); err != nil {
 			return err
 		}
 		if in.ChartTemplate != nil {
-			if err := s.seedChart(ctx, e.ID, ledger.ChartTemplates[*in.ChartTemplate], t); err != nil {
+			if err := s.seedChart(tx, e.ID, ledger.ChartTemplates[*in.ChartTemplate]); err != nil {
 				return err
 			}
 		}
 		for _, m := range s.extensions() {
 			if m.setup != nil {
-				if err := m.setup(ctx, e, in); err != nil {
+				if err := m.setup(tx, e, in); err != nil {
 					return err
 				}
 			}
@@ -94,8 +93,8 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 	return e, nil
 }
 
-func (s *Store) seedChart(ctx context.Context, entityID int64, chart []ledger.TemplateAccount, t time.Time) error {
-	tx := s.conn(ctx)
+func (s *Store) seedChart(tx *Tx, entityID int64, chart []ledger.TemplateAccount) error {
+	t := tx.Now
 	ids := map[string]int64{}
 	for _, a := range chart { // parents come before their children in a template
 		var parent *int64
@@ -104,7 +103,7 @@ func (s *Store) seedChart(ctx context.Context, entityID int64, chart []ledger.Te
 			parent = &id
 		}
 		var id int64
-		err := tx.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, created_at, updated_at)
+		err := tx.g.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, a.Code, a.Name, string(a.Type), parent, t, t).Scan(&id).Error
 		if err != nil {
 			return err
@@ -116,8 +115,12 @@ func (s *Store) seedChart(ctx context.Context, entityID int64, chart []ledger.Te
 
 // Entity returns one entity, or not_found.
 func (s *Store) Entity(ctx context.Context, id int64) (*ledger.Entity, error) {
+	return s.entity(s.Query(ctx), id)
+}
+
+func (s *Store) entity(tx *Tx, id int64) (*ledger.Entity, error) {
 	var r entityRow
-	res := s.conn(ctx).Raw(`SELECT `+entityColumns+` FROM entities WHERE id = ?`, id).Scan(&r)
+	res := tx.g.Raw(`SELECT `+entityColumns+` FROM entities WHERE id = ?`, id).Scan(&r)
 	if res.Error != nil {
 		return nil, translate(res.Error)
 	}
@@ -139,7 +142,7 @@ func (s *Store) Entities(ctx context.Context, p *ledger.Principal, after int64, 
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, limit+1)
 	var rows []entityRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := s.Query(ctx).g.Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*ledger.Entity, len(rows))
@@ -153,8 +156,8 @@ func (s *Store) Entities(ctx context.Context, p *ledger.Principal, after int64, 
 // month are fixed.
 func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64, in *ledger.EntityInput) (*ledger.Entity, error) {
 	var out *ledger.Entity
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		e, err := s.Entity(ctx, id)
+	err := s.Write(ctx, func(tx *Tx) error {
+		e, err := s.entity(tx, id)
 		if err != nil {
 			return err
 		}
@@ -162,9 +165,9 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 		if err := in.Apply(e, false); err != nil {
 			return err
 		}
-		e.UpdatedAt = now()
+		e.UpdatedAt = tx.Now
 		out = e
-		err = s.conn(ctx).Exec(`UPDATE entities SET name = ?, registration_id = ?, vat_number = ?, address_lines = ?,
+		err = tx.g.Exec(`UPDATE entities SET name = ?, registration_id = ?, vat_number = ?, address_lines = ?,
 			postcode = ?, city = ?, country = ?, time_zone = ?, locale = ?, updated_at = ? WHERE id = ?`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
 			e.Address.City, e.Address.Country, e.TimeZone, e.Locale, e.UpdatedAt, id).Error
@@ -181,7 +184,7 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 				changed[name] = change{v[0], v[1]}
 			}
 		}
-		return s.audit(ctx, id, &p.ActorID, "entity.updated", e.Name, changed)
+		return tx.Audit(id, &p.ActorID, "entity.updated", e.Name, changed)
 	})
 	return out, translate(err)
 }
@@ -191,20 +194,19 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 // closed period is an exception, not bookkeeping.
 func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, d *ledger.Date) (*ledger.Entity, error) {
 	var out *ledger.Entity
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		tx := s.conn(ctx)
-		if _, err := s.Entity(ctx, id); err != nil {
+	err := s.Write(ctx, func(tx *Tx) error {
+		if _, err := s.entity(tx, id); err != nil {
 			return err
 		}
 		if s.dialect == Postgres {
 			// Every post draws from the entity's entry_id counter row; holding
 			// it (created if the entity never posted) makes posts in flight
 			// finish first and later posts see the new date.
-			if _, err := s.DrawNumbers(ctx, id, Draw{"entry_id", 0, 0}); err != nil {
+			if _, err := tx.DrawNumbers(id, Draw{"entry_id", 0, 0}); err != nil {
 				return err
 			}
 		}
-		e, err := s.Entity(ctx, id)
+		e, err := s.entity(tx, id)
 		if err != nil {
 			return err
 		}
@@ -217,16 +219,16 @@ func (s *Store) SetLockDate(ctx context.Context, p *ledger.Principal, id int64, 
 				"only an admin may move the lock date back from %s or clear it", e.LockDate)
 		}
 		from := e.LockDate
-		e.LockDate, e.UpdatedAt = d, now()
+		e.LockDate, e.UpdatedAt = d, tx.Now
 		var v any
 		if d != nil {
 			v = *d
 		}
 		out = e
-		if err := tx.Exec(`UPDATE entities SET lock_date = ?, updated_at = ? WHERE id = ?`, v, e.UpdatedAt, id).Error; err != nil {
+		if err := tx.g.Exec(`UPDATE entities SET lock_date = ?, updated_at = ? WHERE id = ?`, v, e.UpdatedAt, id).Error; err != nil {
 			return err
 		}
-		return s.audit(ctx, id, &p.ActorID, "lock_date.set", "lock_date", change{from, d})
+		return tx.Audit(id, &p.ActorID, "lock_date.set", "lock_date", change{from, d})
 	})
 	return out, translate(err)
 }

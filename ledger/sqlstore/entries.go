@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"backoffice/ledger"
+	idempotency "backoffice/ledger/idem"
 )
 
 // PostEntry checks and posts a journal entry. Everything that needs no
@@ -24,15 +23,15 @@ import (
 func (s *Store) PostEntry(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *ledger.EntryInput, idem *ledger.IdemRequest) (*ledger.Posted, error) {
 	d, err := ledger.ParseEntry(ent, in)
 	if err != nil {
-		return s.replayOr(ctx, idem, err)
+		return s.replayOr(s.Query(ctx), idem, err)
 	}
 	return s.post(ctx, idem, s.resolver(p, ent, d))
 }
 
 // resolver resolves a checked draft against the entity's accounts.
-func (s *Store) resolver(p *ledger.Principal, ent *ledger.Entity, d *ledger.Draft) func(context.Context) (*ledger.Entry, error) {
-	return func(ctx context.Context) (*ledger.Entry, error) {
-		accounts, err := s.accountsForPosting(ctx, ent.ID, d.AccountCodes())
+func (s *Store) resolver(p *ledger.Principal, ent *ledger.Entity, d *ledger.Draft) func(*Tx) (*ledger.Entry, error) {
+	return func(tx *Tx) (*ledger.Entry, error) {
+		accounts, err := s.accountsForPosting(tx, ent.ID, d.AccountCodes())
 		if err != nil {
 			return nil, err
 		}
@@ -45,20 +44,24 @@ func (s *Store) resolver(p *ledger.Principal, ent *ledger.Entity, d *ledger.Draf
 	}
 }
 
-// PostDraft posts an entry that the system built (invoicing) rather than
-// one a caller sent: the draft is already in minor units and checked for
-// form, so only the lock date, the accounts and the balance are checked
-// here. It joins the transaction in ctx, so that the entry commits or rolls
-// back with the change it records.
+// PostDraft posts, in the unit of work tx, an entry that the system built
+// (invoicing) rather than one a caller sent: the draft is already in minor
+// units and checked for form, so only the lock date, the accounts and the
+// balance are checked here. The entry commits or rolls back with the change
+// it records.
 //
 // Errors: invalid (period_locked, account_not_found, account_archived,
 // entry_unbalanced).
-func (s *Store) PostDraft(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, d *ledger.Draft) (*ledger.Entry, error) {
+func (s *Store) PostDraft(tx *Tx, p *ledger.Principal, ent *ledger.Entity, d *ledger.Draft) (*ledger.Entry, error) {
 	if ent.Locked(d.Date) {
 		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPeriodLocked, "date %s is on or before the lock date %s", d.Date, ent.LockDate)
 	}
 	d.FiscalYear = d.Date.FiscalYear(ent.FiscalYearStartMonth)
-	out, err := s.post(ctx, nil, s.resolver(p, ent, d))
+	e, err := s.resolver(p, ent, d)(tx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.Post(tx, e, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +84,8 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 			return &ledger.Posted{Replay: prev}, err
 		}
 	}
-	resolve := func(ctx context.Context) (*ledger.Entry, error) {
-		orig, err := s.Entry(ctx, ent.ID, id)
+	resolve := func(tx *Tx) (*ledger.Entry, error) {
+		orig, err := s.entry(tx, ent.ID, id)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +103,7 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 		for i, l := range orig.Lines {
 			ids[i] = l.AccountID
 		}
-		accounts, err := s.accountsByID(ctx, ent.ID, ids)
+		accounts, err := s.accountsByID(tx, ent.ID, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -120,62 +123,78 @@ func (s *Store) ReverseEntry(ctx context.Context, p *ledger.Principal, ent *ledg
 	return out, err
 }
 
-// post resolves an entry and writes it with its idempotency record.
-func (s *Store) post(ctx context.Context, idem *ledger.IdemRequest, resolve func(context.Context) (*ledger.Entry, error)) (*ledger.Posted, error) {
-	if s.dialect == Postgres {
-		e, err := resolve(ctx)
-		if err != nil {
-			return s.replayOr(ctx, idem, err)
-		}
-		out, err := s.postPG(ctx, e, idem)
-		return out, translate(err)
-	}
+// post resolves an entry a caller sent and posts it (Post) as a unit of
+// work of its own. On PostgreSQL that is one statement on the pool, with no
+// BEGIN and COMMIT around it; a store bound to a unit of work posts in it.
+func (s *Store) post(ctx context.Context, idem *ledger.IdemRequest, resolve func(*Tx) (*ledger.Entry, error)) (*ledger.Posted, error) {
 	var out *ledger.Posted
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		if idem != nil {
-			prev, err := s.IdemLookup(ctx, idem.EntityID, idem.ActorID, idem.Key)
+	work := func(tx *Tx) error {
+		if idem != nil && s.dialect == SQLite {
+			prev, err := s.idemLookup(tx, idem.EntityID, idem.ActorID, idem.Key)
 			if err != nil || prev != nil {
 				out = &ledger.Posted{Replay: prev}
 				return err
 			}
 		}
-		e, err := resolve(ctx)
+		e, err := resolve(tx)
 		if err != nil {
+			if s.dialect == Postgres {
+				out, err = s.replayOr(tx, idem, err)
+			}
 			return err
 		}
-		e.CreatedAt = now()
-		if err := s.insertEntry(ctx, e); err != nil {
-			return err
-		}
-		out = &ledger.Posted{Entry: e}
-		if idem == nil {
-			return nil
-		}
-		if out.Answer, err = idem.Render(e); err != nil {
-			return err
-		}
-		return s.IdemSave(ctx, &ledger.IdemRecord{EntityID: idem.EntityID, ActorID: idem.ActorID, Key: idem.Key,
-			RequestHash: idem.RequestHash, Status: idem.Status, ContentType: idem.ContentType, Body: string(out.Answer)})
-	})
+		out, err = s.Post(tx, e, idem)
+		return err
+	}
+	if s.dialect == Postgres && s.bound == nil {
+		err := s.retrying(ctx, func() error { return work(s.Query(ctx)) })
+		return out, translate(err)
+	}
+	err := s.Write(ctx, work)
 	return out, translate(err)
+}
+
+// Post is the one posting function: it numbers e from the entity's gapless
+// series, writes its lines and keeps the balance totals, in tx, and with
+// idem stores the answer to the request that posted it in the same write.
+// On PostgreSQL that is one round trip (post_entry(), whose triggers and
+// checks keep the laws); on SQLite it is insertEntry's statements, under
+// the same triggers.
+func (s *Store) Post(tx *Tx, e *ledger.Entry, idem *ledger.IdemRequest) (*ledger.Posted, error) {
+	e.CreatedAt = tx.Now // what the database keeps, so answers match what is read back
+	if s.dialect == Postgres {
+		return s.postPG(tx, e, idem)
+	}
+	if err := s.insertEntry(tx, e); err != nil {
+		return nil, err
+	}
+	out := &ledger.Posted{Entry: e}
+	if idem == nil {
+		return out, nil
+	}
+	var err error
+	if out.Answer, err = idem.Render(e); err != nil {
+		return nil, err
+	}
+	return out, s.idemSave(tx, &ledger.IdemRecord{EntityID: idem.EntityID, ActorID: idem.ActorID, Key: idem.Key,
+		RequestHash: idem.RequestHash, Status: idem.Status, ContentType: idem.ContentType, Body: string(out.Answer)})
 }
 
 // replayOr answers a request that failed before reaching the database with
 // the answer stored under its key, if there is one: a key that was used
 // says so (replay or idempotency_key_reused) whatever the new request holds.
-func (s *Store) replayOr(ctx context.Context, idem *ledger.IdemRequest, err error) (*ledger.Posted, error) {
+func (s *Store) replayOr(tx *Tx, idem *ledger.IdemRequest, err error) (*ledger.Posted, error) {
 	if idem != nil {
-		if prev, lerr := s.IdemLookup(ctx, idem.EntityID, idem.ActorID, idem.Key); lerr == nil && prev != nil {
+		if prev, lerr := s.idemLookup(tx, idem.EntityID, idem.ActorID, idem.Key); lerr == nil && prev != nil {
 			return &ledger.Posted{Replay: prev}, nil
 		}
 	}
 	return nil, err
 }
 
-// postPG writes a resolved entry with post_entry(), one round trip. Without
-// a transaction in ctx the call is its own transaction.
-func (s *Store) postPG(ctx context.Context, e *ledger.Entry, idem *ledger.IdemRequest) (*ledger.Posted, error) {
-	e.CreatedAt = now() // what PostgreSQL keeps, so answers match what is read back
+// postPG writes a resolved entry with post_entry(), one round trip: in the
+// unit of work tx, or on a Tx of the pool (Query) as a statement of its own.
+func (s *Store) postPG(tx *Tx, e *ledger.Entry, idem *ledger.IdemRequest) (*ledger.Posted, error) {
 	n := len(e.Lines)
 	accounts, debits, credits, amounts := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	currencies, rates, descriptions := make([]string, n), make([]string, n), make([]string, n)
@@ -187,33 +206,36 @@ func (s *Store) postPG(ctx context.Context, e *ledger.Entry, idem *ledger.IdemRe
 	var apiKey *int64
 	var status *int
 	if idem != nil {
-		pending := *e
-		pending.ID, pending.Number = ledger.PendingID, 0
-		b, err := idem.Render(&pending)
+		bs, err := idempotency.Pending(idem, e)
 		if err != nil {
 			return nil, err
 		}
-		bs := string(b)
 		key, hash, ctype, body, apiKey, status = &idem.Key, &idem.RequestHash, &idem.ContentType, &bs, &idem.ActorID, &idem.Status
 	}
 	var (
 		id, number sql.NullInt64
 		answer     sql.NullString
 	)
-	err := s.pool(ctx).QueryRowContext(ctx, `SELECT entry_id, entry_number, answer
+	// database/sql directly: gorm would expand the array arguments of
+	// post_entry into lists.
+	ctx := tx.Context()
+	err := tx.g.Statement.ConnPool.QueryRowContext(ctx, `SELECT entry_id, entry_number, answer
 		FROM post_entry($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		e.EntityID, e.FiscalYear, e.Date, e.Description, e.Reference, e.Currency, e.TotalMinor, e.ReversesID,
 		e.CreatedAt, e.CreatedBy, accounts, debits, credits, currencies, amounts, rates, descriptions,
 		key, apiKey, hash, status, ctype, body).Scan(&id, &number, &answer)
 	if err != nil {
+		if idem == nil {
+			return nil, err
+		}
 		// The post was rolled back whole. If its key was used before (or by
 		// a request that committed while this one ran), that answer is the
 		// answer: post_entry() stores the answer last, so that a replay
 		// fails there instead of a lookup costing every post.
-		if out, rerr := s.replayOr(ctx, idem, err); out != nil || !isDuplicate(translate(err), "idempotency_keys_pkey") {
+		if out, rerr := s.replayOr(tx, idem, err); out != nil || !isDuplicate(translate(err), "idempotency_keys_pkey") {
 			return out, rerr
 		}
-		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonIdempotencyKeyInUse, "a request with this Idempotency-Key is in progress; retry later")
+		return nil, idempotency.InUse()
 	}
 	e.ID, e.Number = id.Int64, number.Int64
 	out := &ledger.Posted{Entry: e}
@@ -221,15 +243,6 @@ func (s *Store) postPG(ctx context.Context, e *ledger.Entry, idem *ledger.IdemRe
 		out.Answer = []byte(answer.String)
 	}
 	return out, nil
-}
-
-// pool is what a raw database/sql call runs on: the transaction in ctx, or
-// the pool. (gorm would expand the array arguments of post_entry into lists.)
-func (s *Store) pool(ctx context.Context) gorm.ConnPool {
-	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return tx.Statement.ConnPool
-	}
-	return s.sqlDB
 }
 
 func fieldError(code ledger.Code, path string, reason ledger.Reason, format string, args ...any) *ledger.Error {
@@ -240,19 +253,15 @@ func fieldError(code ledger.Code, path string, reason ledger.Reason, format stri
 // insertEntry numbers e and writes it in the transaction in ctx. Rows are
 // locked in one fixed order: the entity's counter rows, then the account
 // totals by account id, so concurrent posts queue and never deadlock.
-func (s *Store) insertEntry(ctx context.Context, e *ledger.Entry) error {
-	tx := s.conn(ctx)
+func (s *Store) insertEntry(tx *Tx, e *ledger.Entry) error {
 	// One statement draws the entry number (per fiscal year) and the entry
 	// id (per entity). The rows stay locked until commit: a rolled-back post
 	// gives its number back, so numbers have no gaps.
-	last, err := s.DrawNumbers(ctx, e.EntityID, Draw{"entry", e.FiscalYear, 1}, Draw{"entry_id", 0, 1})
+	last, err := tx.DrawNumbers(e.EntityID, Draw{"entry", e.FiscalYear, 1}, Draw{"entry_id", 0, 1})
 	if err != nil {
 		return err
 	}
 	e.Number, e.ID = last[0], last[1]
-	if e.CreatedAt.IsZero() {
-		e.CreatedAt = now()
-	}
 
 	// Lines first: the entry's insert trigger checks that they balance.
 	var sb strings.Builder
@@ -271,16 +280,16 @@ func (s *Store) insertEntry(ctx context.Context, e *ledger.Entry) error {
 		args = append(args, e.EntityID, e.ID, l.LineNo, l.AccountID, e.Date, l.DebitMinor, l.CreditMinor,
 			l.Currency, l.AmountMinor, rate, l.Description)
 	}
-	if err := tx.Exec(sb.String(), args...).Error; err != nil {
+	if err := tx.g.Exec(sb.String(), args...).Error; err != nil {
 		return err
 	}
-	if err := tx.Exec(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference,
+	if err := tx.g.Exec(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference,
 		currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.EntityID, e.ID, e.FiscalYear, e.Number, e.Date, e.Description, e.Reference, e.Currency,
 		e.TotalMinor, len(e.Lines), e.ReversesID, e.CreatedAt, e.CreatedBy).Error; err != nil {
 		return err
 	}
-	return s.addTotals(ctx, e)
+	return addTotals(tx, e)
 }
 
 // totalKey is one row of account_totals.
@@ -292,7 +301,7 @@ type totalKey struct {
 
 // addTotals adds the entry's lines to the day and month totals of their
 // accounts, in account id order.
-func (s *Store) addTotals(ctx context.Context, e *ledger.Entry) error {
+func addTotals(tx *Tx, e *ledger.Entry) error {
 	sums := map[totalKey][2]int64{}
 	for _, l := range e.Lines {
 		for _, k := range []totalKey{{l.AccountID, "d", e.Date}, {l.AccountID, "m", e.Date.FirstOfMonth()}} {
@@ -329,7 +338,7 @@ func (s *Store) addTotals(ctx context.Context, e *ledger.Entry) error {
 	sb.WriteString(` ON CONFLICT (entity_id, grain, period, account_id) DO UPDATE SET
 		debit_minor = account_totals.debit_minor + excluded.debit_minor,
 		credit_minor = account_totals.credit_minor + excluded.credit_minor`)
-	return s.conn(ctx).Exec(sb.String(), args...).Error
+	return tx.g.Exec(sb.String(), args...).Error
 }
 
 type entryRow struct {
@@ -368,14 +377,18 @@ const entrySelect = `SELECT e.entity_id, e.id, e.fiscal_year, e.number, e.date, 
 
 // Entry returns one entry with its lines, or not_found.
 func (s *Store) Entry(ctx context.Context, entityID, id int64) (*ledger.Entry, error) {
+	return s.entry(s.Query(ctx), entityID, id)
+}
+
+func (s *Store) entry(tx *Tx, entityID, id int64) (*ledger.Entry, error) {
 	var rows []entryRow
-	if err := s.conn(ctx).Raw(entrySelect+` WHERE e.entity_id = ? AND e.id = ?`, entityID, id).Scan(&rows).Error; err != nil {
+	if err := tx.g.Raw(entrySelect+` WHERE e.entity_id = ? AND e.id = ?`, entityID, id).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(rows) == 0 {
 		return nil, ledger.NotFound("entry")
 	}
-	out, err := s.withLines(ctx, entityID, rows)
+	out, err := withLines(tx, entityID, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -415,14 +428,15 @@ func (s *Store) Entries(ctx context.Context, entityID int64, f ledger.EntryFilte
 	q += ` ORDER BY e.date DESC, e.id DESC LIMIT ?`
 	args = append(args, f.Limit+1)
 	var rows []entryRow
-	if err := s.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	tx := s.Query(ctx)
+	if err := tx.g.Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	return s.withLines(ctx, entityID, rows)
+	return withLines(tx, entityID, rows)
 }
 
 // withLines loads the lines of the given entries in one query.
-func (s *Store) withLines(ctx context.Context, entityID int64, rows []entryRow) ([]*ledger.Entry, error) {
+func withLines(tx *Tx, entityID int64, rows []entryRow) ([]*ledger.Entry, error) {
 	out := make([]*ledger.Entry, len(rows))
 	byID := make(map[int64]*ledger.Entry, len(rows))
 	ids := make([]int64, len(rows))
@@ -439,7 +453,7 @@ func (s *Store) withLines(ctx context.Context, entityID int64, rows []entryRow) 
 		return out, nil
 	}
 	var lines []lineRow
-	err := s.conn(ctx).Raw(`SELECT l.entry_id, l.line_no, l.account_id, a.code AS account_code, a.name AS account_name,
+	err := tx.g.Raw(`SELECT l.entry_id, l.line_no, l.account_id, a.code AS account_code, a.name AS account_name,
 		l.debit_minor, l.credit_minor, l.currency, l.amount_minor, l.exchange_rate, l.description
 		FROM journal_lines l JOIN accounts a ON a.entity_id = l.entity_id AND a.id = l.account_id
 		WHERE l.entity_id = ? AND l.entry_id IN ? ORDER BY l.entry_id, l.line_no`, entityID, ids).Scan(&lines).Error

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"context"
 	"slices"
 
 	"backoffice/ledger"
@@ -9,7 +8,7 @@ import (
 
 // EntitySetup prepares a new entity for a module, in the transaction that
 // creates it (invoicing seeds its tax codes).
-type EntitySetup func(ctx context.Context, e *ledger.Entity, in *ledger.EntityInput) error
+type EntitySetup func(tx *Tx, e *ledger.Entity, in *ledger.EntityInput) error
 
 // module is what one module that keeps data beside the ledger's adds to
 // creating an entity and to verify.

@@ -69,11 +69,10 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 	}
 	secret, hash := ledger.NewKeySecret()
 	var out *ledger.APIKey
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		tx := s.conn(ctx)
+	err := s.Write(ctx, func(tx *Tx) error {
 		if len(in.Entities) > 0 {
 			var found []int64
-			if err := tx.Raw(`SELECT id FROM entities WHERE id IN ?`, in.Entities).Scan(&found).Error; err != nil {
+			if err := tx.g.Raw(`SELECT id FROM entities WHERE id IN ?`, in.Entities).Scan(&found).Error; err != nil {
 				return err
 			}
 			for i, id := range in.Entities {
@@ -82,7 +81,7 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 				}
 			}
 		}
-		t := now()
+		t := tx.Now
 		k := &ledger.APIKey{Name: in.Name, Role: in.Role, Entities: slices.Compact(slices.Sorted(slices.Values(in.Entities))),
 			Prefix: ledger.KeyDisplayPrefix(secret), CreatedAt: t, CreatedBy: by}
 		if k.Entities == nil {
@@ -94,20 +93,20 @@ func (s *Store) CreateKey(ctx context.Context, by *int64, in *ledger.KeyInput) (
 				VALUES (max(coalesce((SELECT max(id) FROM actors), 0), coalesce((SELECT max(id) FROM api_keys), 0)) + 1,
 				?, ?, ?, ?, ?, ?) RETURNING id`
 		}
-		if err := tx.Raw(insert, k.Name, string(k.Role), k.Prefix, hash, t, by).Scan(&k.ID).Error; err != nil {
+		if err := tx.g.Raw(insert, k.Name, string(k.Role), k.Prefix, hash, t, by).Scan(&k.ID).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec(`INSERT INTO actors (id, kind, api_key_id, created_at) VALUES (?, 'api_key', ?, ?)`, k.ID, k.ID, t).Error; err != nil {
+		if err := tx.g.Exec(`INSERT INTO actors (id, kind, api_key_id, created_at) VALUES (?, 'api_key', ?, ?)`, k.ID, k.ID, t).Error; err != nil {
 			return err
 		}
 		k.ActorID = k.ID
 		for _, e := range k.Entities {
-			if err := tx.Exec(`INSERT INTO api_key_entities (entity_id, api_key_id) VALUES (?, ?)`, e, k.ID).Error; err != nil {
+			if err := tx.g.Exec(`INSERT INTO api_key_entities (entity_id, api_key_id) VALUES (?, ?)`, e, k.ID).Error; err != nil {
 				return err
 			}
 		}
 		out = k
-		return s.auditKey(ctx, by, "api_key.created", k)
+		return auditKey(tx, by, "api_key.created", k)
 	})
 	if err != nil {
 		return nil, "", translate(err)
@@ -120,7 +119,7 @@ func pathIndex(path string, i int) string { return path + "[" + strconv.Itoa(i) 
 // Keys lists every key, revoked ones included, by id.
 func (s *Store) Keys(ctx context.Context) ([]*ledger.APIKey, error) {
 	var rows []keyRow
-	if err := s.conn(ctx).Raw(s.keySelect() + ` ORDER BY k.id`).Scan(&rows).Error; err != nil {
+	if err := s.Query(ctx).g.Raw(s.keySelect() + ` ORDER BY k.id`).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*ledger.APIKey, len(rows))
@@ -132,8 +131,12 @@ func (s *Store) Keys(ctx context.Context) ([]*ledger.APIKey, error) {
 
 // Key returns one key, or not_found.
 func (s *Store) Key(ctx context.Context, id int64) (*ledger.APIKey, error) {
+	return s.key(s.Query(ctx), id)
+}
+
+func (s *Store) key(tx *Tx, id int64) (*ledger.APIKey, error) {
 	var rows []keyRow
-	if err := s.conn(ctx).Raw(s.keySelect()+` WHERE k.id = ?`, id).Scan(&rows).Error; err != nil {
+	if err := tx.g.Raw(s.keySelect()+` WHERE k.id = ?`, id).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(rows) == 0 {
@@ -146,19 +149,19 @@ func (s *Store) Key(ctx context.Context, id int64) (*ledger.APIKey, error) {
 // the revoking actor (nil from the command line).
 func (s *Store) RevokeKey(ctx context.Context, by *int64, id int64) (*ledger.APIKey, error) {
 	var out *ledger.APIKey
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		k, err := s.Key(ctx, id)
+	err := s.Write(ctx, func(tx *Tx) error {
+		k, err := s.key(tx, id)
 		if err != nil || k.RevokedAt != nil {
 			out = k
 			return err
 		}
-		if err := s.conn(ctx).Exec(`UPDATE api_keys SET revoked_at = ? WHERE id = ?`, now(), id).Error; err != nil {
+		if err := tx.g.Exec(`UPDATE api_keys SET revoked_at = ? WHERE id = ?`, tx.Now, id).Error; err != nil {
 			return err
 		}
-		if out, err = s.Key(ctx, id); err != nil {
+		if out, err = s.key(tx, id); err != nil {
 			return err
 		}
-		return s.auditKey(ctx, by, "api_key.revoked", out)
+		return auditKey(tx, by, "api_key.revoked", out)
 	})
 	return out, translate(err)
 }
@@ -166,10 +169,10 @@ func (s *Store) RevokeKey(ctx context.Context, by *int64, id int64) (*ledger.API
 // auditKey records a key change in key administration (entity 0) and in
 // every entity the key reaches, so an entity's trail shows who was given
 // access to it.
-func (s *Store) auditKey(ctx context.Context, by *int64, action string, k *ledger.APIKey) error {
+func auditKey(tx *Tx, by *int64, action string, k *ledger.APIKey) error {
 	detail := map[string]any{"name": k.Name, "role": k.Role, "entities": k.Entities}
 	for _, e := range append([]int64{0}, k.Entities...) {
-		if err := s.audit(ctx, e, by, action, "api_key "+strconv.FormatInt(k.ID, 10), detail); err != nil {
+		if err := tx.Audit(e, by, action, "api_key "+strconv.FormatInt(k.ID, 10), detail); err != nil {
 			return err
 		}
 	}
@@ -180,7 +183,7 @@ func (s *Store) auditKey(ctx context.Context, by *int64, action string, k *ledge
 // unauthorized.
 func (s *Store) Authenticate(ctx context.Context, secret string) (*ledger.Principal, error) {
 	var rows []keyRow
-	if err := s.conn(ctx).Raw(s.keySelect()+` WHERE k.secret_hash = ? AND k.revoked_at IS NULL`, ledger.HashKeySecret(secret)).Scan(&rows).Error; err != nil {
+	if err := s.Query(ctx).g.Raw(s.keySelect()+` WHERE k.secret_hash = ? AND k.revoked_at IS NULL`, ledger.HashKeySecret(secret)).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(rows) == 0 {

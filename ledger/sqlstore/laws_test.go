@@ -433,8 +433,10 @@ func TestDatabaseRefusesAReusedIdempotencyKey(t *testing.T) {
 	if err := r.exec(ins, 0, p.ActorID, "hash-1"); err != nil {
 		t.Fatalf("the key outside the entity: %v", err)
 	}
-	err := st.IdemSave(ctx, &ledger.IdemRecord{EntityID: ent.ID, ActorID: p.ActorID, Key: "k-1", RequestHash: "hash-3", Status: 201,
-		ContentType: "application/json", Body: "{}"})
+	err := st.Write(ctx, func(tx *sqlstore.Tx) error {
+		return st.IdemSave(tx, &ledger.IdemRecord{EntityID: ent.ID, ActorID: p.ActorID, Key: "k-1", RequestHash: "hash-3", Status: 201,
+			ContentType: "application/json", Body: "{}"})
+	})
 	if err != ledger.ErrIdemExists {
 		t.Fatalf("IdemSave of a used key: %v; want ledger.ErrIdemExists", err)
 	}

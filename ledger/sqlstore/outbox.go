@@ -1,13 +1,12 @@
 package sqlstore
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 )
 
-// Emit writes an event to the outbox in the transaction in ctx, and queues
+// Emit writes an event to the outbox in the unit of work, and queues
 // one delivery of it for every enabled webhook endpoint of the entity that
 // subscribes to its type (or to "*"). The event commits with the change it
 // describes or not at all; a background worker delivers it afterwards.
@@ -16,18 +15,18 @@ import (
 // until commit: per entity the sequence has no gaps and follows commit
 // order. Callers emit last in their transaction, so that the lock is held
 // for the shortest time and is always the last one taken.
-func (s *Store) Emit(ctx context.Context, entityID int64, causedBy *int64, typ string, data any) error {
+func (tx *Tx) Emit(entityID int64, causedBy *int64, typ string, data any) error {
 	body, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("emit %s: %w", typ, err)
 	}
-	db := s.conn(ctx)
-	last, err := s.DrawNumbers(ctx, entityID, Draw{"event", 0, 1})
+	db := tx.g
+	last, err := tx.DrawNumbers(entityID, Draw{"event", 0, 1})
 	if err != nil {
 		return err
 	}
 	seq := last[0]
-	t := now()
+	t := tx.Now
 	var id int64
 	err = db.Raw(`INSERT INTO events (entity_id, seq, type, data, caused_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		entityID, seq, typ, string(body), causedBy, t).Scan(&id).Error

@@ -6,21 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"backoffice/ledger"
 	"backoffice/ledger/reports"
 )
-
-// Snapshot runs fn's reads in one read-only transaction (or in the
-// transaction ctx already carries), so that a report made of several reads
-// sees the books at one moment while writers go on.
-func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return fn(ctx)
-	}
-	return s.inSnapshot(ctx, fn)
-}
 
 // StreamLedger reads the lines of a period through one cursor, so that the
 // caller can write them out as they come: memory stays constant however
@@ -41,7 +29,7 @@ func (s *Store) StreamLedger(ctx context.Context, entityID, accountID int64, fro
 		q += ` JOIN accounts a ON a.entity_id = l.entity_id AND a.id = l.account_id
 		WHERE l.entity_id = ? AND l.date >= ? AND l.date <= ? ORDER BY a.code, l.date, l.entry_id, l.line_no`
 	}
-	rows, err := s.conn(ctx).Raw(q, args...).Rows()
+	rows, err := s.Query(ctx).g.Raw(q, args...).Rows()
 	if err != nil {
 		return translate(err)
 	}
@@ -82,7 +70,7 @@ func (s *Store) StreamJournal(ctx context.Context, ent *ledger.Entity, from, to 
 		args = append(args, limit)
 	}
 	args = append(args, entityID)
-	rows, err := s.conn(ctx).Raw(`SELECT e.id, e.fiscal_year, e.number, e.date, e.description, e.reference, e.reverses_id,
+	rows, err := s.Query(ctx).g.Raw(`SELECT e.id, e.fiscal_year, e.number, e.date, e.description, e.reference, e.reverses_id,
 			l.line_no, a.code, a.name, l.description, l.debit_minor, l.credit_minor, l.currency, l.amount_minor
 		FROM (`+inner+`) e
 		JOIN journal_lines l ON l.entity_id = ? AND l.entry_id = e.id
@@ -114,7 +102,7 @@ func (s *Store) EntryCounts(ctx context.Context, entityID int64) (map[int]int64,
 		Year  int
 		Value int64
 	}
-	err := s.conn(ctx).Raw(`SELECT year, value FROM counters WHERE entity_id = ? AND series = 'entry' AND value > 0`, entityID).Scan(&rows).Error
+	err := s.Query(ctx).g.Raw(`SELECT year, value FROM counters WHERE entity_id = ? AND series = 'entry' AND value > 0`, entityID).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -146,7 +134,7 @@ func (s *Store) FiscalYearCloses(ctx context.Context, entityID int64) ([]*ledger
 		Detail string
 	}
 	// The record names an actor; the close shows the key behind it.
-	err := s.conn(ctx).Raw(`SELECT e.at, a.api_key_id AS key_id, e.detail FROM audit_events e
+	err := s.Query(ctx).g.Raw(`SELECT e.at, a.api_key_id AS key_id, e.detail FROM audit_events e
 		LEFT JOIN actors a ON a.id = e.actor_id WHERE e.entity_id = ? AND e.action = ? ORDER BY e.id`,
 		entityID, actionClosed).Scan(&rows).Error
 	if err != nil {
@@ -188,7 +176,7 @@ func (s *Store) closingEntryIDs(ctx context.Context, entityID int64) ([]int64, e
 			break
 		}
 		var next []int64
-		if err := s.conn(ctx).Raw(`SELECT id FROM journal_entries WHERE entity_id = ? AND reverses_id IN ?`, entityID, frontier).
+		if err := s.Query(ctx).g.Raw(`SELECT id FROM journal_entries WHERE entity_id = ? AND reverses_id IN ?`, entityID, frontier).
 			Scan(&next).Error; err != nil {
 			return nil, translate(err)
 		}
@@ -210,7 +198,7 @@ func (s *Store) ClosingTotals(ctx context.Context, entityID int64, from, to ledg
 		DebitMinor  int64
 		CreditMinor int64
 	}
-	err = s.conn(ctx).Raw(`SELECT account_id, CAST(sum(debit_minor) AS BIGINT) AS debit_minor, CAST(sum(credit_minor) AS BIGINT) AS credit_minor
+	err = s.Query(ctx).g.Raw(`SELECT account_id, CAST(sum(debit_minor) AS BIGINT) AS debit_minor, CAST(sum(credit_minor) AS BIGINT) AS credit_minor
 		FROM journal_lines WHERE entity_id = ? AND entry_id IN ? AND date >= ? AND date <= ? GROUP BY account_id`,
 		entityID, ids, from, to).Scan(&rows).Error
 	if err != nil {
@@ -247,22 +235,23 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 		out   *ledger.FiscalYearClose
 		entry *ledger.Entry
 	)
-	err := s.InTx(ctx, func(ctx context.Context) error {
+	err := s.Write(ctx, func(tx *Tx) error {
+		st := s.In(tx) // reads and sets the lock date in the unit of work
 		if s.dialect == Postgres {
 			// Every post draws from these counter rows (in this order, as
 			// post_entry() does): holding them makes posts in flight finish
 			// first and keeps new ones out until the close commits, so the
 			// balances read below are the ones the closing entry zeroes,
 			// and two closes of one year queue.
-			if _, err := s.DrawNumbers(ctx, ent.ID, Draw{"entry", in.FiscalYear, 0}, Draw{"entry_id", 0, 0}); err != nil {
+			if _, err := tx.DrawNumbers(ent.ID, Draw{"entry", in.FiscalYear, 0}, Draw{"entry_id", 0, 0}); err != nil {
 				return err
 			}
 		}
-		e, err := s.Entity(ctx, ent.ID) // the lock date as of now, not as cached
+		e, err := st.Entity(ctx, ent.ID) // the lock date as of now, not as cached
 		if err != nil {
 			return err
 		}
-		accounts, err := s.Accounts(ctx, e.ID, true)
+		accounts, err := st.Accounts(ctx, e.ID, true)
 		if err != nil {
 			return err
 		}
@@ -270,7 +259,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 		if err != nil {
 			return err
 		}
-		before, err := s.Balances(ctx, e.ID, first.AddDays(-1), 0)
+		before, err := st.Balances(ctx, e.ID, first.AddDays(-1), 0)
 		if err != nil {
 			return err
 		}
@@ -283,7 +272,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 					"account %s still carries a result of a year before %d: close the earlier fiscal years first", a.Code, in.FiscalYear)
 			}
 		}
-		after, err := s.Balances(ctx, e.ID, last, 0)
+		after, err := st.Balances(ctx, e.ID, last, 0)
 		if err != nil {
 			return err
 		}
@@ -292,7 +281,7 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 			b := before[id]
 			year[id] = ledger.Totals{DebitMinor: t.DebitMinor - b.DebitMinor, CreditMinor: t.CreditMinor - b.CreditMinor}
 		}
-		closes, err := s.FiscalYearCloses(ctx, e.ID)
+		closes, err := st.FiscalYearCloses(ctx, e.ID)
 		if err != nil {
 			return err
 		}
@@ -310,27 +299,21 @@ func (s *Store) CloseFiscalYear(ctx context.Context, p *ledger.Principal, ent *l
 				return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPeriodLocked,
 					"the year end %s is on or before the lock date %s: an admin must move the lock date back before the year can be closed", last, e.LockDate)
 			}
-			if entry, err = s.PostDraft(ctx, p, e, d); err != nil {
+			if entry, err = s.PostDraft(tx, p, e, d); err != nil {
 				return err
 			}
 		}
 		if e.LockDate == nil || e.LockDate.Before(last) {
-			if _, err := s.SetLockDate(ctx, p, e.ID, &last); err != nil {
+			if _, err := st.SetLockDate(ctx, p, e.ID, &last); err != nil {
 				return err
 			}
 		}
-		out = &ledger.FiscalYearClose{FiscalYear: in.FiscalYear, RetainedEarnings: retained.Code, ResultMinor: result, At: now(), By: &p.ActorID}
+		out = &ledger.FiscalYearClose{FiscalYear: in.FiscalYear, RetainedEarnings: retained.Code, ResultMinor: result, At: tx.Now, By: &p.ActorID}
 		if entry != nil {
 			out.EntryID = &entry.ID
 		}
-		detail, err := json.Marshal(closeDetail{FiscalYear: in.FiscalYear, EntryID: out.EntryID, RetainedEarnings: retained.Code, ResultMinor: result})
-		if err != nil {
-			return err
-		}
-		// Written here rather than by audit() so that the answer and the
-		// record carry the same time.
-		return s.conn(ctx).Exec(`INSERT INTO audit_events (entity_id, at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-			e.ID, out.At, p.ActorID, actionClosed, strconv.Itoa(in.FiscalYear), string(detail)).Error
+		return tx.Audit(e.ID, &p.ActorID, actionClosed, strconv.Itoa(in.FiscalYear),
+			closeDetail{FiscalYear: in.FiscalYear, EntryID: out.EntryID, RetainedEarnings: retained.Code, ResultMinor: result})
 	})
 	if err != nil {
 		return nil, nil, translate(err)

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -59,7 +60,7 @@ func TestKeyedPostIsOneRoundTrip(t *testing.T) {
 	mustPost(t, st, p, ent, rent("2026-03-31", "1.00")) // the chart is read once and cached
 	idem := func(key string) *ledger.IdemRequest {
 		return &ledger.IdemRequest{EntityID: ent.ID, ActorID: p.ActorID, Key: key, RequestHash: "h-" + key, Status: 201,
-			ContentType: "application/json", Render: func(e *ledger.Entry) ([]byte, error) { return json.Marshal(e) }}
+			ContentType: "application/json", Render: func(e *ledger.Entry) ([]byte, error) { return json.Marshal(map[string]any{"id": e.ID, "number": e.NumberText()}) }}
 	}
 
 	trace.take()
@@ -73,6 +74,11 @@ func TestKeyedPostIsOneRoundTrip(t *testing.T) {
 	}
 	if got := trace.take(); len(got) != 1 || !strings.Contains(got[0], "post_entry(") {
 		t.Errorf("a keyed post sent %d statements, want 1 (post_entry): %q", len(got), got)
+	}
+	// The answer, rendered before the entry was numbered, names its id and
+	// number: post_entry() filled the holes (idem.Pending).
+	if want := fmt.Sprintf(`{"id":%d,"number":"2026-%06d"}`, out.Entry.ID, out.Entry.Number); string(out.Answer) != want {
+		t.Errorf("stored answer %s; want %s", out.Answer, want)
 	}
 	replay, err := st.PostEntry(ctx, p, ent, rent("2026-05-31", "1.00"), idem("k1"))
 	if err != nil || replay.Replay == nil || string(replay.Replay.Body) != string(out.Answer) {

@@ -2,9 +2,11 @@
 // in an embedded SQLite file (pure Go). Both run the same embedded
 // migrations and the same code; where the SQL differs, the dialect says so.
 //
-// Public methods open their own database transaction unless the context
-// already carries one (see InTx), so that an API request can make its write
-// and its idempotency record commit together.
+// Every write is a unit of work (Tx, Write): one transaction, passed
+// explicitly, retried whole when the database rolled it back for a
+// conflict. A store bound to a unit of work (In) runs its methods in it, so
+// that an API request can make its write and its idempotency record commit
+// together.
 package sqlstore
 
 import (
@@ -68,10 +70,24 @@ type Config struct {
 	// Tracer sees every statement the PostgreSQL pool sends (tests count
 	// round trips with it); nil in the service.
 	Tracer pgx.QueryTracer
+	// Clock gives the time units of work write with (nil: time.Now).
+	Clock func() time.Time
+	// Retry bounds the retries of units of work rolled back for a conflict.
+	Retry Retry
+	// OnRetry, when set, sees each conflict that is retried (for logs and
+	// tests).
+	OnRetry func(error)
 }
 
-// Store is the ledger's database.
+// Store is the ledger's database. A Store value is cheap to copy: In binds
+// a copy to a unit of work, sharing everything else.
 type Store struct {
+	*core
+	bound *Tx // the unit of work the methods run in (In), or nil
+}
+
+// core is what every copy of a Store shares: the pool and its caches.
+type core struct {
 	db      *gorm.DB
 	sqlDB   *sql.DB
 	probeDB *sql.DB // one connection of its own, for Probe
@@ -84,6 +100,10 @@ type Store struct {
 
 	extMu   sync.Mutex
 	modules []module // see Extend
+
+	clock   func() time.Time
+	retry   Retry
+	onRetry func(error)
 }
 
 // Open connects to the configured database. It does not migrate.
@@ -93,7 +113,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	s := &Store{}
+	s := &Store{core: &core{clock: cfg.Clock, retry: cfg.Retry.withDefaults(), onRetry: cfg.OnRetry}}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
 	var dialector gorm.Dialector
 	var probeDriver, dsn string
 	if cfg.DatabaseURL != "" {
@@ -186,60 +209,20 @@ func (s *Store) Close() error {
 	return s.sqlDB.Close()
 }
 
-type txKey struct{}
-
-// InTx runs fn in one database transaction; methods called with the context
-// fn receives join it. If ctx already carries a transaction, fn joins that.
-// An error from fn rolls everything back.
-func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return fn(ctx)
-	}
-	if s.dialect == SQLite {
-		return s.inSQLiteTx(ctx, fn)
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
-	return translate(err)
-}
-
-// inSQLiteTx runs a write transaction: BEGIN IMMEDIATE on a connection of
-// its own, one writer at a time in this process.
-func (s *Store) inSQLiteTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	return s.onOwnConn(ctx, "BEGIN IMMEDIATE", true, fn)
-}
-
-// inSnapshot runs fn's reads in one read-only transaction, so that they all
-// see the database at one moment even while writers commit (verify runs on a
-// live database).
-func (s *Store) inSnapshot(ctx context.Context, fn func(ctx context.Context) error) error {
-	if s.dialect == Postgres {
-		return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(context.WithValue(ctx, txKey{}, tx))
-		}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}))
-	}
-	// SQLite: a deferred BEGIN; the first read fixes the snapshot under WAL,
-	// and writers go on meanwhile.
-	return s.onOwnConn(ctx, "BEGIN DEFERRED", false, fn)
-}
-
 // onOwnConn runs fn in a SQLite transaction on a connection of its own, with
 // BEGIN, COMMIT and ROLLBACK said explicitly: when SQLite refuses a COMMIT
 // (a deferred foreign key) the transaction stays open, and database/sql
 // would hand that connection to the next caller mid-transaction. Here
 // anything but a successful COMMIT ends in ROLLBACK. With commit false the
 // transaction is always rolled back (reads only).
-func (s *Store) onOwnConn(ctx context.Context, begin string, commit bool, fn func(ctx context.Context) error) error {
+func (s *Store) onOwnConn(ctx context.Context, begin string, commit bool, fn func(tx *Tx) error) error {
 	conn, err := s.sqlDB.Conn(ctx)
 	if err != nil {
-		return translate(err)
+		return err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
-		return translate(err)
+		return err
 	}
 	committed := false
 	defer func() {
@@ -247,39 +230,17 @@ func (s *Store) onOwnConn(ctx context.Context, begin string, commit bool, fn fun
 			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	tx := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
-	tx.Statement.ConnPool = conn
-	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil || !commit {
-		return translate(err)
+	g := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	g.Statement.ConnPool = conn
+	if err := fn(s.newTx(g)); err != nil || !commit {
+		return err
 	}
 	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
-		return translate(err)
+		return err
 	}
 	committed = true
 	return nil
 }
-
-// conn is the transaction in ctx, or the pool.
-func (s *Store) conn(ctx context.Context) *gorm.DB {
-	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return tx
-	}
-	return s.db.WithContext(ctx)
-}
-
-// ForUpdate is the clause that locks the rows a SELECT reads until the
-// transaction ends, for the stores of other packages. On SQLite a write
-// transaction already excludes every other writer, so it is empty there.
-func (s *Store) ForUpdate() string {
-	if s.dialect == Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
-// Conn is the transaction in ctx, or the pool: for stores of other
-// packages (invoicing) that write in the same transactions as the ledger.
-func (s *Store) Conn(ctx context.Context) *gorm.DB { return s.conn(ctx) }
 
 // Translate turns a database error into a ledger error (see translate).
 func Translate(err error) error { return translate(err) }
@@ -287,9 +248,6 @@ func Translate(err error) error { return translate(err) }
 // IsDuplicate reports a unique violation whose constraint (or, on SQLite,
 // column list) contains one of hints.
 func IsDuplicate(err error, hints ...string) bool { return isDuplicate(err, hints...) }
-
-// Now is the time stamp for rows written now (see now).
-func Now() time.Time { return now() }
 
 // errDuplicate marks a unique-key violation that the caller turns into its
 // own domain error.
@@ -303,7 +261,7 @@ func translate(err error) error {
 		return nil
 	}
 	var le *ledger.Error
-	if errors.As(err, &le) || errors.Is(err, errDuplicate) {
+	if errors.As(err, &le) || errors.Is(err, errDuplicate) || errors.Is(err, ledger.ErrIdemExists) {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -389,7 +347,3 @@ func isDuplicate(err error, hints ...string) bool {
 	}
 	return false
 }
-
-// now is the time stamps are written with: UTC, to the microsecond that
-// PostgreSQL keeps, so that an answer and a later read agree.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -313,14 +313,14 @@ func TestRolledBackPostLeavesNoGap(t *testing.T) {
 	ctx := context.Background()
 	ent, p := sqltest.Entity(t, st, "Rollback BV")
 	mustPost(t, st, p, ent, rent("2026-01-10", "1.00"))
-	err := st.InTx(ctx, func(ctx context.Context) error {
-		if _, err := st.PostEntry(ctx, p, ent, rent("2026-01-11", "2.00"), nil); err != nil {
+	err := st.Write(ctx, func(tx *sqlstore.Tx) error {
+		if _, err := st.In(tx).PostEntry(ctx, p, ent, rent("2026-01-11", "2.00"), nil); err != nil {
 			return err
 		}
 		return fmt.Errorf("caller gives up")
 	})
 	if err == nil {
-		t.Fatal("InTx did not return the error")
+		t.Fatal("Write did not return the error")
 	}
 	e := mustPost(t, st, p, ent, rent("2026-01-12", "3.00"))
 	if e.Number != 2 {

@@ -25,7 +25,7 @@ func (r *VerifyReport) Breach(format string, args ...any) { r.breach(format, arg
 
 // Checker checks what another package keeps (invoicing) in the same
 // snapshot as Verify's own checks; it reads through Conn(ctx).
-type Checker func(ctx context.Context, r *VerifyReport) error
+type Checker func(tx *Tx, r *VerifyReport) error
 
 // maxBreaches bounds the report: a broken database should not print millions
 // of lines.
@@ -54,9 +54,9 @@ func (r *VerifyReport) breach(format string, args ...any) {
 // extended the store (Extend), and more.
 func (s *Store) Verify(ctx context.Context, more ...Checker) (*VerifyReport, error) {
 	var r *VerifyReport
-	err := s.inSnapshot(ctx, func(ctx context.Context) error {
+	err := s.Read(ctx, func(tx *Tx) error {
 		var err error
-		if r, err = s.verify(ctx); err != nil {
+		if r, err = verify(tx); err != nil {
 			return err
 		}
 		var checks []Checker
@@ -66,7 +66,7 @@ func (s *Store) Verify(ctx context.Context, more ...Checker) (*VerifyReport, err
 			}
 		}
 		for _, check := range append(checks, more...) {
-			if err := check(ctx, r); err != nil {
+			if err := check(tx, r); err != nil {
 				return err
 			}
 		}
@@ -81,10 +81,10 @@ func (s *Store) Verify(ctx context.Context, more ...Checker) (*VerifyReport, err
 // keeps them off the tables written per post, document or order); NULL,
 // the system actor in the columns that allow it, is not a breach. Other
 // packages' Checkers call it for their tables.
-func (s *Store) VerifyActors(ctx context.Context, r *VerifyReport, table string, columns ...string) error {
+func VerifyActors(tx *Tx, r *VerifyReport, table string, columns ...string) error {
 	for _, c := range columns {
 		var bad []struct{ Actor, N int64 }
-		err := s.conn(ctx).Raw(`SELECT t.` + c + ` AS actor, count(*) AS n FROM ` + table + ` t
+		err := tx.g.Raw(`SELECT t.` + c + ` AS actor, count(*) AS n FROM ` + table + ` t
 			WHERE t.` + c + ` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = t.` + c + `)
 			GROUP BY t.` + c + ` ORDER BY t.` + c + ` LIMIT 1000`).Scan(&bad).Error
 		if err != nil {
@@ -97,9 +97,9 @@ func (s *Store) VerifyActors(ctx context.Context, r *VerifyReport, table string,
 	return nil
 }
 
-func (s *Store) verify(ctx context.Context) (*VerifyReport, error) {
+func verify(tx *Tx) (*VerifyReport, error) {
 	r := &VerifyReport{}
-	db := s.conn(ctx)
+	db := tx.g
 	if err := db.Raw(`SELECT count(*) FROM entities`).Scan(&r.Entities).Error; err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (s *Store) verify(ctx context.Context) (*VerifyReport, error) {
 	}
 
 	// Law 8.
-	if err := s.VerifyActors(ctx, r, "journal_entries", "created_by"); err != nil {
+	if err := VerifyActors(tx, r, "journal_entries", "created_by"); err != nil {
 		return nil, err
 	}
 
@@ -190,7 +190,7 @@ func (s *Store) verify(ctx context.Context) (*VerifyReport, error) {
 
 	// Law 7.
 	monthOf := `substr(date, 1, 7) || '-01'`
-	if s.dialect == Postgres {
+	if tx.Dialect() == Postgres {
 		monthOf = `date_trunc('month', date)::date`
 	}
 	type sum struct {

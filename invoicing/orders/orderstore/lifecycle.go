@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/orders"
@@ -23,23 +22,24 @@ func statusConflict(o *orders.Order, to orders.Status, why string) error {
 }
 
 // locked loads orders for update, in id order (the lock order).
-func (s *Store) locked(ctx context.Context, entityID int64, where string, args ...any) ([]*orders.Order, error) {
+func (s *Store) locked(tx *sqlstore.Tx, entityID int64, where string, args ...any) ([]*orders.Order, error) {
 	var ids []int64
-	err := s.db(ctx).Raw(`SELECT id FROM orders WHERE entity_id = ? `+where+` ORDER BY id`+s.ForUpdate(),
+	err := tx.DB().Raw(`SELECT id FROM orders WHERE entity_id = ? `+where+` ORDER BY id`+tx.ForUpdate(),
 		append([]any{entityID}, args...)...).Scan(&ids).Error
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	return s.query(ctx, entityID, `AND o.id IN ? ORDER BY o.id`, ids)
+	return s.query(tx, entityID, `AND o.id IN ? ORDER BY o.id`, ids)
 }
 
 // move changes the status of locked orders, records the change and tells
 // the webhooks.
-func (s *Store) move(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, list []*orders.Order, to orders.Status,
-	reason string, invoiceID *int64, t time.Time) error {
+func (s *Store) move(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, list []*orders.Order, to orders.Status,
+	reason string, invoiceID *int64) error {
+	t := tx.Now
 	for _, o := range list {
 		from := o.Status
-		res := s.db(ctx).Exec(`UPDATE orders SET status = ?, invoice_id = ?, updated_at = ? WHERE entity_id = ? AND id = ? AND status = ?`,
+		res := tx.DB().Exec(`UPDATE orders SET status = ?, invoice_id = ?, updated_at = ? WHERE entity_id = ? AND id = ? AND status = ?`,
 			string(to), invoiceID, t, ent.ID, o.ID, string(from))
 		if res.Error != nil {
 			return res.Error
@@ -47,7 +47,7 @@ func (s *Store) move(ctx context.Context, p *ledger.Principal, ent *ledger.Entit
 		if res.RowsAffected != 1 { // cannot happen under the row lock; guard anyway
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonConcurrentChange, "order %q changed meanwhile; retry", o.ExternalID)
 		}
-		ch, err := s.recordChange(ctx, p, o, &from, to, reason, invoiceID, t)
+		ch, err := s.recordChange(tx, p, o, &from, to, reason, invoiceID, t)
 		if err != nil {
 			return err
 		}
@@ -57,10 +57,10 @@ func (s *Store) move(ctx context.Context, p *ledger.Principal, ent *ledger.Entit
 }
 
 // emitMoves writes order.status_changed for each order: last in the
-// transaction, after anything else it locks.
-func (s *Store) emitMoves(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, list []*orders.Order, inv *invoicing.Invoice) error {
+// unit of work, after anything else it locks.
+func (s *Store) emitMoves(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, list []*orders.Order, inv *invoicing.Invoice) error {
 	for _, o := range list {
-		if err := s.Emit(ctx, ent.ID, &p.ActorID, webhooks.OrderStatusChanged, o.View(inv)); err != nil {
+		if err := tx.Emit(ent.ID, &p.ActorID, webhooks.OrderStatusChanged, o.View(inv)); err != nil {
 			return err
 		}
 	}
@@ -78,8 +78,8 @@ func (s *Store) MoveOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 	}
 	var out *orders.Order
 	var inv *invoicing.Invoice
-	err := s.tx(ctx, func(ctx context.Context) error {
-		list, err := s.locked(ctx, ent.ID, `AND id = ?`, id)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		list, err := s.locked(tx, ent.ID, `AND id = ?`, id)
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) MoveOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 		}
 		o := list[0]
 		out = o
-		if inv, err = s.invoiceOf(ctx, o); err != nil {
+		if inv, err = s.invoiceOf(tx, o); err != nil {
 			return err
 		}
 		switch {
@@ -97,10 +97,10 @@ func (s *Store) MoveOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 		case !orders.CanMove(o.Status, to):
 			return statusConflict(o, to, moveHint(o.Status, to))
 		}
-		if err := s.move(ctx, p, ent, list, to, reason, nil, sqlstore.Now()); err != nil {
+		if err := s.move(tx, p, ent, list, to, reason, nil); err != nil {
 			return err
 		}
-		return s.emitMoves(ctx, p, ent, list, inv)
+		return s.emitMoves(tx, p, ent, list, inv)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -141,9 +141,11 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 	}
 	var inv *invoicing.Invoice
 	var list []*orders.Order
-	err = s.tx(ctx, func(ctx context.Context) error {
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+		inv, list = nil, nil
+		var err error
 		if orderID > 0 {
-			if list, err = s.locked(ctx, ent.ID, `AND id = ?`, orderID); err != nil {
+			if list, err = s.locked(tx, ent.ID, `AND id = ?`, orderID); err != nil {
 				return err
 			}
 			if len(list) == 0 {
@@ -153,7 +155,7 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 				return statusConflict(o, orders.Invoiced, "only fulfilled orders are invoiced")
 			}
 		} else {
-			if _, err := s.Customer(ctx, ent.ID, *in.CustomerID); err != nil {
+			if _, err := s.inv(tx).Customer(tx.Context(), ent.ID, *in.CustomerID); err != nil {
 				if ledger.IsCode(err, ledger.CodeNotFound) {
 					return &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonCustomerNotFound, Message: fmt.Sprintf("customer %d does not exist in this entity", *in.CustomerID),
 						Fields: []ledger.FieldError{{Path: "customer_id", Reason: ledger.ReasonCustomerNotFound, Message: "no such customer"}}}
@@ -165,7 +167,7 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 				where += ` AND currency = ?`
 				args = append(args, *in.Currency)
 			}
-			if list, err = s.locked(ctx, ent.ID, where, args...); err != nil {
+			if list, err = s.locked(tx, ent.ID, where, args...); err != nil {
 				return err
 			}
 			if len(list) == 0 {
@@ -192,18 +194,18 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 				Message: fmt.Sprintf("the fulfilled orders are in %s; an invoice is in one currency: send currency", strings.Join(currencies, ", ")),
 				Fields:  []ledger.FieldError{{Path: "currency", Reason: ledger.ReasonOrdersCurrencyMixed, Message: "choose one of " + strings.Join(currencies, ", ")}}}
 		}
-		if inv, err = s.invoiceFrom(ctx, p, ent, list, in); err != nil {
+		if inv, err = s.invoiceFrom(tx, p, ent, list, in); err != nil {
 			return err
 		}
-		if err := s.move(ctx, p, ent, list, orders.Invoiced, "", &inv.ID, sqlstore.Now()); err != nil {
+		if err := s.move(tx, p, ent, list, orders.Invoiced, "", &inv.ID); err != nil {
 			return err
 		}
 		if set.InvoiceMode == orders.ModeIssued {
-			if inv, err = s.IssueInvoice(ctx, p, ent, inv.ID); err != nil {
+			if inv, err = s.inv(tx).IssueInvoice(tx.Context(), p, ent, inv.ID); err != nil {
 				return err
 			}
 		}
-		return s.emitMoves(ctx, p, ent, list, inv)
+		return s.emitMoves(tx, p, ent, list, inv)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -213,7 +215,7 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 
 // invoiceFrom creates the draft invoice of locked orders, its lines linked
 // to the order lines they come from.
-func (s *Store) invoiceFrom(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, list []*orders.Order, in *orders.InvoiceRequest) (*invoicing.Invoice, error) {
+func (s *Store) invoiceFrom(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, list []*orders.Order, in *orders.InvoiceRequest) (*invoicing.Invoice, error) {
 	type link struct {
 		order int64
 		line  int
@@ -245,13 +247,13 @@ func (s *Store) invoiceFrom(ctx context.Context, p *ledger.Principal, ent *ledge
 		notes += "\n" + n
 	}
 	customer, currency, supplyText := list[0].CustomerID, list[0].Currency, supply.String()
-	inv, err := s.CreateInvoice(ctx, p, ent, &invoicing.InvoiceInput{CustomerID: &customer, Currency: &currency,
+	inv, err := s.inv(tx).CreateInvoice(tx.Context(), p, ent, &invoicing.InvoiceInput{CustomerID: &customer, Currency: &currency,
 		ExchangeRate: in.ExchangeRate, IssueDate: in.IssueDate, SupplyDate: &supplyText, Notes: &notes, Lines: &lines})
 	if err != nil {
 		return nil, err
 	}
 	for i, l := range links {
-		err := s.db(ctx).Exec(`UPDATE invoice_lines SET order_id = ?, order_line_no = ? WHERE entity_id = ? AND invoice_id = ? AND line_no = ?`,
+		err := tx.DB().Exec(`UPDATE invoice_lines SET order_id = ?, order_line_no = ? WHERE entity_id = ? AND invoice_id = ? AND line_no = ?`,
 			l.order, l.line, ent.ID, inv.ID, i+1).Error
 		if err != nil {
 			return nil, err
@@ -262,12 +264,12 @@ func (s *Store) invoiceFrom(ctx context.Context, p *ledger.Principal, ent *ledge
 
 // release returns the orders of an invoice that is deleted or voided to
 // fulfilled, so that they can be invoiced again.
-func (s *Store) release(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) ([]*orders.Order, error) {
-	list, err := s.locked(ctx, ent.ID, `AND invoice_id = ?`, invoiceID)
+func (s *Store) release(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) ([]*orders.Order, error) {
+	list, err := s.locked(tx, ent.ID, `AND invoice_id = ?`, invoiceID)
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}
-	return list, s.move(ctx, p, ent, list, orders.Fulfilled, reason, nil, sqlstore.Now())
+	return list, s.move(tx, p, ent, list, orders.Fulfilled, reason, nil)
 }
 
 // CheckDraftChange refuses a change to a draft made from orders that
@@ -275,9 +277,9 @@ func (s *Store) release(ctx context.Context, p *ledger.Principal, ent *ledger.En
 // lines, and the orders say they are invoiced by it); its dates, notes and
 // exchange rate may change. To invoice the orders differently, delete the
 // draft (the orders return to fulfilled). It locks the draft's orders: the
-// invoicing store calls it first in its transaction (invoicing.OrderLinks).
-func (s *Store) CheckDraftChange(ctx context.Context, entityID, invoiceID int64, in *invoicing.InvoiceInput) error {
-	list, err := s.locked(ctx, entityID, `AND invoice_id = ?`, invoiceID)
+// invoicing store calls it first in its unit of work tx (invstore.OrderLinks).
+func (s *Store) CheckDraftChange(tx *sqlstore.Tx, entityID, invoiceID int64, in *invoicing.InvoiceInput) error {
+	list, err := s.locked(tx, entityID, `AND invoice_id = ?`, invoiceID)
 	if err != nil || len(list) == 0 {
 		return err
 	}
@@ -306,12 +308,12 @@ func externalIDs(list []*orders.Order) string {
 }
 
 // ReleaseOrders returns the orders of an invoice that is being deleted or
-// voided to fulfilled, so that they can be invoiced again; emit writes
-// their events (invoicing.OrderLinks).
-func (s *Store) ReleaseOrders(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (func(context.Context) error, error) {
-	list, err := s.release(ctx, p, ent, invoiceID, reason)
+// voided to fulfilled, in the unit of work tx, so that they can be
+// invoiced again; emit writes their events (invstore.OrderLinks).
+func (s *Store) ReleaseOrders(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, invoiceID int64, reason string) (func(*sqlstore.Tx) error, error) {
+	list, err := s.release(tx, p, ent, invoiceID, reason)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error { return s.emitMoves(ctx, p, ent, list, nil) }, nil
+	return func(tx *sqlstore.Tx) error { return s.emitMoves(tx, p, ent, list, nil) }, nil
 }

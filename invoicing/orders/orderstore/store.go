@@ -5,7 +5,7 @@
 // transaction that marks the orders invoiced.
 //
 // Lock order, extending invstore's: orders (by id), then invoices, payments,
-// counters and totals, and last the event counter (sqlstore.Emit).
+// counters and totals, and last the event counter (sqlstore.Tx.Emit).
 package orderstore
 
 import (
@@ -28,7 +28,7 @@ import (
 
 // Store is the invoicing store with orders added. It overrides none of the
 // invoicing store's methods: invoicing calls orders through
-// invoicing.OrderLinks where an invoice change touches them.
+// invstore.OrderLinks where an invoice change touches them.
 type Store struct {
 	*invstore.Store
 }
@@ -37,7 +37,7 @@ var _ orders.Store = (*Store)(nil)
 
 // New wraps an invoicing store and links it to orders, so that an invoice
 // updated, deleted or voided through either store keeps the orders it was
-// made from right (invoicing.OrderLinks), and verify checks orders and
+// made from right (invstore.OrderLinks), and verify checks orders and
 // their events (sqlstore.Store.Extend).
 func New(s *invstore.Store) *Store {
 	o := &Store{Store: s}
@@ -46,23 +46,35 @@ func New(s *invstore.Store) *Store {
 	return o
 }
 
-var _ invoicing.OrderLinks = (*Store)(nil)
+var _ invstore.OrderLinks = (*Store)(nil)
 
-func (s *Store) db(ctx context.Context) *gorm.DB { return s.Conn(ctx) }
+// In is the store bound to a unit of work: its methods, and the invoicing
+// store's, run in tx and neither commit nor retry it.
+func (s *Store) In(tx *sqlstore.Tx) *Store { return &Store{Store: s.Store.In(tx)} }
 
-func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return sqlstore.Translate(s.InTx(ctx, fn))
+// write runs fn as one unit of work (sqlstore.Store.Write), translating
+// errors.
+func (s *Store) write(ctx context.Context, fn func(tx *sqlstore.Tx) error) error {
+	return sqlstore.Translate(s.Write(ctx, fn))
 }
+
+// inv is the invoicing store bound to tx, for its methods (which take a
+// context) inside a unit of work of orders.
+func (s *Store) inv(tx *sqlstore.Tx) *invstore.Store { return s.Store.In(tx) }
 
 // OrderSettings returns the entity's order settings, or the defaults.
 func (s *Store) OrderSettings(ctx context.Context, entityID int64) (*orders.Settings, error) {
+	return s.orderSettings(s.Query(ctx), entityID)
+}
+
+func (s *Store) orderSettings(tx *sqlstore.Tx, entityID int64) (*orders.Settings, error) {
 	var r struct {
 		Currencies            string
 		InvoiceMode           string
 		IntegrationMayInvoice bool
 		UpdatedAt             time.Time
 	}
-	err := s.db(ctx).Raw(`SELECT currencies, invoice_mode, integration_may_invoice, updated_at FROM order_settings WHERE entity_id = ?`,
+	err := tx.DB().Raw(`SELECT currencies, invoice_mode, integration_may_invoice, updated_at FROM order_settings WHERE entity_id = ?`,
 		entityID).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return orders.DefaultSettings(), nil
@@ -78,17 +90,17 @@ func (s *Store) OrderSettings(ctx context.Context, entityID int64) (*orders.Sett
 // UpdateOrderSettings changes the settings given and records the change.
 func (s *Store) UpdateOrderSettings(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *orders.SettingsInput) (*orders.Settings, error) {
 	var out *orders.Settings
-	err := s.tx(ctx, func(ctx context.Context) error {
-		set, err := s.OrderSettings(ctx, ent.ID)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		set, err := s.orderSettings(tx, ent.ID)
 		if err != nil {
 			return err
 		}
 		if err := in.Apply(set); err != nil {
 			return err
 		}
-		t := sqlstore.Now()
+		t := tx.Now
 		set.UpdatedAt = &t
-		err = s.db(ctx).Exec(`INSERT INTO order_settings (entity_id, currencies, invoice_mode, integration_may_invoice, updated_at)
+		err = tx.DB().Exec(`INSERT INTO order_settings (entity_id, currencies, invoice_mode, integration_may_invoice, updated_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (entity_id) DO UPDATE SET currencies = excluded.currencies,
 			invoice_mode = excluded.invoice_mode, integration_may_invoice = excluded.integration_may_invoice, updated_at = excluded.updated_at`,
 			ent.ID, set.Join(), set.InvoiceMode, set.IntegrationMayInvoice, t).Error
@@ -96,7 +108,7 @@ func (s *Store) UpdateOrderSettings(ctx context.Context, p *ledger.Principal, en
 			return err
 		}
 		out = set
-		return s.Audit(ctx, ent.ID, &p.ActorID, "order_settings.updated", "order settings", in)
+		return tx.Audit(ent.ID, &p.ActorID, "order_settings.updated", "order settings", in)
 	})
 	return out, err
 }
@@ -158,9 +170,9 @@ type changeRow struct {
 }
 
 // query loads orders with their lines and history.
-func (s *Store) query(ctx context.Context, entityID int64, where string, args ...any) ([]*orders.Order, error) {
+func (s *Store) query(tx *sqlstore.Tx, entityID int64, where string, args ...any) ([]*orders.Order, error) {
 	var rows []orderRow
-	err := s.db(ctx).Raw(`SELECT `+orderColumns+orderFrom+` WHERE o.entity_id = ? `+where, append([]any{entityID}, args...)...).Scan(&rows).Error
+	err := tx.DB().Raw(`SELECT `+orderColumns+orderFrom+` WHERE o.entity_id = ? `+where, append([]any{entityID}, args...)...).Scan(&rows).Error
 	if err != nil {
 		return nil, sqlstore.Translate(err)
 	}
@@ -176,7 +188,7 @@ func (s *Store) query(ctx context.Context, entityID int64, where string, args ..
 		return out, nil
 	}
 	var lines []lineRow
-	err = s.db(ctx).Raw(`SELECT order_id, line_no, sku, description, quantity, unit, unit_price, discount_percent, tax_code, net_minor
+	err = tx.DB().Raw(`SELECT order_id, line_no, sku, description, quantity, unit, unit_price, discount_percent, tax_code, net_minor
 		FROM order_lines WHERE entity_id = ? AND order_id IN ? ORDER BY order_id, line_no`, entityID, ids).Scan(&lines).Error
 	if err != nil {
 		return nil, sqlstore.Translate(err)
@@ -187,7 +199,7 @@ func (s *Store) query(ctx context.Context, entityID int64, where string, args ..
 			Unit: l.Unit, UnitPrice: dec(l.UnitPrice), DiscountPercent: dec(l.DiscountPercent), TaxCode: l.TaxCode, NetMinor: l.NetMinor})
 	}
 	var changes []changeRow
-	err = s.db(ctx).Raw(`SELECT order_id, seq, from_status, to_status, reason, invoice_id, changed_by, changed_at
+	err = tx.DB().Raw(`SELECT order_id, seq, from_status, to_status, reason, invoice_id, changed_by, changed_at
 		FROM order_status_changes WHERE entity_id = ? AND order_id IN ? ORDER BY order_id, seq`, entityID, ids).Scan(&changes).Error
 	if err != nil {
 		return nil, sqlstore.Translate(err)
@@ -210,8 +222,8 @@ func dec(s string) decimal.Decimal {
 	return d
 }
 
-func (s *Store) one(ctx context.Context, entityID int64, where string, args ...any) (*orders.Order, error) {
-	list, err := s.query(ctx, entityID, where, args...)
+func (s *Store) one(tx *sqlstore.Tx, entityID int64, where string, args ...any) (*orders.Order, error) {
+	list, err := s.query(tx, entityID, where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -223,22 +235,23 @@ func (s *Store) one(ctx context.Context, entityID int64, where string, args ...a
 
 // Order returns an order with its lines, history and invoice.
 func (s *Store) Order(ctx context.Context, entityID, id int64) (*orders.Order, *invoicing.Invoice, error) {
-	o, err := s.one(ctx, entityID, `AND o.id = ?`, id)
+	tx := s.Query(ctx)
+	o, err := s.one(tx, entityID, `AND o.id = ?`, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if o == nil {
 		return nil, nil, ledger.NotFound("order")
 	}
-	inv, err := s.invoiceOf(ctx, o)
+	inv, err := s.invoiceOf(tx, o)
 	return o, inv, err
 }
 
-func (s *Store) invoiceOf(ctx context.Context, o *orders.Order) (*invoicing.Invoice, error) {
+func (s *Store) invoiceOf(tx *sqlstore.Tx, o *orders.Order) (*invoicing.Invoice, error) {
 	if o.InvoiceID == nil {
 		return nil, nil
 	}
-	return s.Invoice(ctx, o.EntityID, *o.InvoiceID)
+	return s.inv(tx).Invoice(tx.Context(), o.EntityID, *o.InvoiceID)
 }
 
 // Orders lists orders by id after a cursor, at most Limit+1, with the
@@ -268,7 +281,8 @@ func (s *Store) Orders(ctx context.Context, entityID int64, f orders.Filter) ([]
 	}
 	where += ` ORDER BY o.id LIMIT ?`
 	args = append(args, f.Limit+1)
-	list, err := s.query(ctx, entityID, where, args...)
+	tx := s.Query(ctx)
+	list, err := s.query(tx, entityID, where, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -277,7 +291,7 @@ func (s *Store) Orders(ctx context.Context, entityID int64, f orders.Filter) ([]
 		if o.InvoiceID == nil || invs[*o.InvoiceID] != nil {
 			continue
 		}
-		inv, err := s.invoiceOf(ctx, o)
+		inv, err := s.invoiceOf(tx, o)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -295,7 +309,7 @@ func (s *Store) PushOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 	ext := strings.TrimSpace(in.ExternalID)
 	// A resend (the common retry) is answered with one read.
 	if ext != "" {
-		prev, err := s.one(ctx, ent.ID, `AND o.external_id = ?`, ext)
+		prev, err := s.one(s.Query(ctx), ent.ID, `AND o.external_id = ?`, ext)
 		if err != nil {
 			return nil, false, err
 		}
@@ -303,7 +317,7 @@ func (s *Store) PushOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 			return prev, false, sameOrder(prev, in, currency)
 		}
 	}
-	// Check everything before the transaction begins.
+	// Check everything before the unit of work begins.
 	lk := &orders.Lookup{Entity: ent}
 	var err error
 	if lk.Settings, err = s.OrderSettings(ctx, ent.ID); err != nil {
@@ -317,27 +331,30 @@ func (s *Store) PushOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 			return nil, false, err
 		}
 	}
-	o, newCustomer, err := in.Check(lk)
+	checked, newCustomer, err := in.Check(lk)
 	if err != nil {
 		return nil, false, err
 	}
 	var out *orders.Order
-	created := false
-	err = s.tx(ctx, func(ctx context.Context) error {
+	var created bool
+	err = s.write(ctx, func(tx *sqlstore.Tx) error {
+		// A retried unit of work starts again from the checked order.
+		out, created = nil, false
+		o := *checked
 		if newCustomer != nil {
-			c, err := s.FindOrCreateCustomer(ctx, p, ent, newCustomer)
+			c, err := s.inv(tx).FindOrCreateCustomer(tx.Context(), p, ent, newCustomer)
 			if err != nil {
 				return prefixed(err, "customer")
 			}
 			o.CustomerID = c.ID
 		}
-		t := sqlstore.Now()
+		t := tx.Now
 		o.CreatedBy, o.CreatedAt, o.UpdatedAt = p.ActorID, t, t
 		// A concurrent push of the same external id: the insert does
 		// nothing (PostgreSQL waits for the other transaction to end), and
 		// the stored order is compared instead.
 		var ids []int64
-		err := s.db(ctx).Raw(`INSERT INTO orders (entity_id, external_id, customer_id, order_date, currency, status, notes,
+		err := tx.DB().Raw(`INSERT INTO orders (entity_id, external_id, customer_id, order_date, currency, status, notes,
 			net_minor, tax_minor, total_minor, payload, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (entity_id, external_id) DO NOTHING RETURNING id`,
@@ -347,7 +364,7 @@ func (s *Store) PushOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 			return err
 		}
 		if len(ids) == 0 {
-			prev, err := s.one(ctx, ent.ID, `AND o.external_id = ?`, o.ExternalID)
+			prev, err := s.one(tx, ent.ID, `AND o.external_id = ?`, o.ExternalID)
 			if err != nil {
 				return err
 			}
@@ -367,18 +384,18 @@ func (s *Store) PushOrder(ctx context.Context, p *ledger.Principal, ent *ledger.
 			args = append(args, ent.ID, o.ID, l.LineNo, l.SKU, l.Description, l.Quantity.String(), l.Unit, l.UnitPrice.String(),
 				l.DiscountPercent.String(), l.TaxCode, l.NetMinor)
 		}
-		err = s.db(ctx).Exec(`INSERT INTO order_lines (entity_id, order_id, line_no, sku, description, quantity, unit,
+		err = tx.DB().Exec(`INSERT INTO order_lines (entity_id, order_id, line_no, sku, description, quantity, unit,
 			unit_price, discount_percent, tax_code, net_minor) VALUES `+strings.Join(values, ", "), args...).Error
 		if err != nil {
 			return err
 		}
-		ch, err := s.recordChange(ctx, p, o, nil, orders.Received, "", nil, t)
+		ch, err := s.recordChange(tx, p, &o, nil, orders.Received, "", nil, t)
 		if err != nil {
 			return err
 		}
 		o.History = []orders.StatusChange{ch}
-		out = o
-		return s.Emit(ctx, ent.ID, &p.ActorID, webhooks.OrderReceived, o.View(nil))
+		out = &o
+		return tx.Emit(ent.ID, &p.ActorID, webhooks.OrderReceived, o.View(nil))
 	})
 	if err != nil {
 		return nil, false, err
@@ -419,7 +436,7 @@ func prefixed(err error, prefix string) error {
 }
 
 // recordChange writes one step of an order's history.
-func (s *Store) recordChange(ctx context.Context, p *ledger.Principal, o *orders.Order, from *orders.Status, to orders.Status,
+func (s *Store) recordChange(tx *sqlstore.Tx, p *ledger.Principal, o *orders.Order, from *orders.Status, to orders.Status,
 	reason string, invoiceID *int64, t time.Time) (orders.StatusChange, error) {
 	ch := orders.StatusChange{Seq: len(o.History) + 1, From: from, To: to, Reason: reason, InvoiceID: invoiceID, ChangedBy: p.ActorID, ChangedAt: t}
 	var fromText *string
@@ -427,7 +444,7 @@ func (s *Store) recordChange(ctx context.Context, p *ledger.Principal, o *orders
 		f := string(*from)
 		fromText = &f
 	}
-	err := s.db(ctx).Exec(`INSERT INTO order_status_changes (entity_id, order_id, seq, from_status, to_status, reason, invoice_id,
+	err := tx.DB().Exec(`INSERT INTO order_status_changes (entity_id, order_id, seq, from_status, to_status, reason, invoice_id,
 		changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.EntityID, o.ID, ch.Seq, fromText, string(to), reason, invoiceID, p.ActorID, t).Error
 	return ch, err

@@ -78,7 +78,7 @@ func (f *fixture) move(o *orders.Order, to ...orders.Status) *orders.Order {
 func (f *fixture) scalar(q string, args ...any) int64 {
 	f.t.Helper()
 	var n int64
-	if err := f.st.Conn(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Raw(q, args...).Scan(&n).Error; err != nil {
 		f.t.Fatalf("%s: %v", q, err)
 	}
 	return n
@@ -365,7 +365,7 @@ func TestInvoiceOneOrder(t *testing.T) {
 	}
 	// Deleting the draft returns the order to fulfilled, to invoice again,
 	// also when the invoicing store is called itself (f.st.Store): it asks
-	// orders through invoicing.OrderLinks, nothing overrides it.
+	// orders through invstore.OrderLinks, nothing overrides it.
 	changes := f.scalar(`SELECT count(*) FROM events WHERE type = 'order.status_changed'`)
 	if err := f.st.Store.DeleteInvoice(ctx, f.staff, f.ent, inv.ID); err != nil {
 		t.Fatal(err)
@@ -531,14 +531,14 @@ func TestDatabaseKeepsOrdersImmutable(t *testing.T) {
 		`UPDATE order_lines SET quantity = '99' WHERE order_id = ?`,
 		`DELETE FROM order_status_changes WHERE order_id = ?`,
 	} {
-		sqltest.WantRefused(t, q, f.st.Conn(ctx).Exec(q, o.ID).Error, "BOL06")
+		sqltest.WantRefused(t, q, f.st.Query(ctx).DB().Exec(q, o.ID).Error, "BOL06")
 	}
-	sqltest.WantRefused(t, "an event changed", f.st.Conn(ctx).Exec(`UPDATE events SET type = 'x'`).Error, "BOL06")
-	sqltest.WantRefused(t, "an event deleted", f.st.Conn(ctx).Exec(`DELETE FROM events`).Error, "BOL06")
+	sqltest.WantRefused(t, "an event changed", f.st.Query(ctx).DB().Exec(`UPDATE events SET type = 'x'`).Error, "BOL06")
+	sqltest.WantRefused(t, "an event deleted", f.st.Query(ctx).DB().Exec(`DELETE FROM events`).Error, "BOL06")
 	// The status may change, but only with its invoice: the CHECK
 	// (status = 'invoiced') = (invoice_id IS NOT NULL).
 	sqltest.WantRefused(t, "an order invoiced without an invoice",
-		f.st.Conn(ctx).Exec(`UPDATE orders SET status = 'invoiced' WHERE id = ?`, o.ID).Error, "23514")
+		f.st.Query(ctx).DB().Exec(`UPDATE orders SET status = 'invoiced' WHERE id = ?`, o.ID).Error, "23514")
 }
 
 // Events are numbered per entity without gaps, in the order they were
@@ -559,7 +559,7 @@ func TestEventSequence(t *testing.T) {
 		t.Fatal(err)
 	}
 	var types []string
-	if err := f.st.Conn(ctx).Raw(`SELECT type FROM events WHERE entity_id = ? ORDER BY seq`, f.ent.ID).Scan(&types).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Raw(`SELECT type FROM events WHERE entity_id = ? ORDER BY seq`, f.ent.ID).Scan(&types).Error; err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"order.received", "order.status_changed", "order.status_changed", "invoice.issued", "order.status_changed", "payment.received", "invoice.paid"}
@@ -584,11 +584,11 @@ func TestVerifyOrders(t *testing.T) {
 		t.Fatalf("verify: %v %+v", err, r)
 	}
 	// An event out of sequence, and an order whose history was skipped.
-	if err := f.st.Conn(ctx).Exec(`INSERT INTO events (entity_id, seq, type, data, created_at) VALUES (?, 99, 'order.received', '{}', ?)`,
+	if err := f.st.Query(ctx).DB().Exec(`INSERT INTO events (entity_id, seq, type, data, created_at) VALUES (?, 99, 'order.received', '{}', ?)`,
 		f.ent.ID, o.CreatedAt).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.Conn(ctx).Exec(`UPDATE orders SET status = 'cancelled', invoice_id = NULL WHERE external_id = 'V-2'`).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Exec(`UPDATE orders SET status = 'cancelled', invoice_id = NULL WHERE external_id = 'V-2'`).Error; err != nil {
 		t.Fatal(err)
 	}
 	r, err = f.st.Verify(ctx)
@@ -635,9 +635,9 @@ func TestDraftFromOrdersKeepsTheirLines(t *testing.T) {
 	// (A foreign key on PostgreSQL; on SQLite the trigger
 	// invoice_lines_order_line_update, which says the same.)
 	sqltest.WantRefused(t, "an invoice line linked to an order line that does not exist",
-		f.st.Conn(ctx).Exec(`UPDATE invoice_lines SET order_line_no = 7 WHERE invoice_id = ?`, inv.ID).Error, "23503")
+		f.st.Query(ctx).DB().Exec(`UPDATE invoice_lines SET order_line_no = 7 WHERE invoice_id = ?`, inv.ID).Error, "23503")
 	// What verify sees when a link is cut behind the store's back.
-	if err := f.st.Conn(ctx).Exec(`UPDATE invoice_lines SET order_id = NULL, order_line_no = NULL WHERE invoice_id = ?`, inv.ID).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Exec(`UPDATE invoice_lines SET order_id = NULL, order_line_no = NULL WHERE invoice_id = ?`, inv.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := f.st.Verify(ctx); len(r.Breaches) != 1 || !strings.Contains(r.Breaches[0], "0 linked") {

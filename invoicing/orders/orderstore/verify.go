@@ -1,8 +1,6 @@
 package orderstore
 
 import (
-	"context"
-
 	"backoffice/ledger/sqlstore"
 )
 
@@ -12,8 +10,8 @@ import (
 // missing event), every order's totals are the sum of its lines, its last
 // recorded status is its status, and an invoiced order's invoice is not
 // void, is for the order's customer and links every order line.
-func (s *Store) verifyOrders(ctx context.Context, r *sqlstore.VerifyReport) error {
-	db := s.db(ctx)
+func (s *Store) verifyOrders(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
+	db := tx.DB()
 	var n int64
 	if err := db.Raw(`SELECT count(*) FROM orders`).Scan(&n).Error; err != nil {
 		return err
@@ -21,7 +19,7 @@ func (s *Store) verifyOrders(ctx context.Context, r *sqlstore.VerifyReport) erro
 	r.Documents += n
 	// Law 8: who pushed an order, changed its status or caused an event is an actor.
 	for _, tc := range [][2]string{{"orders", "created_by"}, {"order_status_changes", "changed_by"}, {"events", "caused_by"}} {
-		if err := s.VerifyActors(ctx, r, tc[0], tc[1]); err != nil {
+		if err := sqlstore.VerifyActors(tx, r, tc[0], tc[1]); err != nil {
 			return err
 		}
 	}

@@ -177,8 +177,8 @@ func TestEveryEventArrives(t *testing.T) {
 				for i := from + w; i < to; i += 4 {
 					e := i % len(ents)
 					typ := webhooks.EventTypes[(i/len(ents))%len(webhooks.EventTypes)]
-					err := st.InTx(ctx, func(ctx context.Context) error {
-						return st.Emit(ctx, ents[e].ID, &principals[e].KeyID, typ, map[string]any{"n": i, "text": "Łódź & <Ærø>"})
+					err := st.Write(ctx, func(tx *sqlstore.Tx) error {
+						return tx.Emit(ents[e].ID, &principals[e].KeyID, typ, map[string]any{"n": i, "text": "Łódź & <Ærø>"})
 					})
 					if err != nil {
 						t.Error(err)
@@ -324,7 +324,7 @@ func TestEveryEventArrives(t *testing.T) {
 	// one row per attempt, the last one the success; the crashed worker's
 	// deliveries among them.
 	var broken int64
-	err = st2.Conn(ctx).Raw(`SELECT count(*) FROM webhook_deliveries d WHERE d.attempts <> (SELECT count(*) FROM webhook_attempts a
+	err = st2.Query(ctx).DB().Raw(`SELECT count(*) FROM webhook_deliveries d WHERE d.attempts <> (SELECT count(*) FROM webhook_attempts a
 		WHERE a.entity_id = d.entity_id AND a.delivery_id = d.id) OR d.delivered_at IS NULL
 		OR NOT EXISTS (SELECT 1 FROM webhook_attempts a WHERE a.entity_id = d.entity_id AND a.delivery_id = d.id
 			AND a.attempt = d.attempts AND a.status_code >= 200 AND a.status_code < 300)`).Scan(&broken).Error
@@ -373,7 +373,7 @@ func kept(hooks []*hook) int {
 
 func undelivered(t *testing.T, st *hookstore.Store) int64 {
 	var n int64
-	if err := st.Conn(context.Background()).Raw(`SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'`).Scan(&n).Error; err != nil {
+	if err := st.Query(context.Background()).DB().Raw(`SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'`).Scan(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -512,8 +512,8 @@ func TestDeadReceiverDoesNotDelayOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 40 {
-		err := st.InTx(ctx, func(ctx context.Context) error {
-			return st.Emit(ctx, entA.ID, &pA.KeyID, webhooks.OrderReceived, map[string]any{"n": i})
+		err := st.Write(ctx, func(tx *sqlstore.Tx) error {
+			return tx.Emit(entA.ID, &pA.KeyID, webhooks.OrderReceived, map[string]any{"n": i})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -541,8 +541,8 @@ func TestDeadReceiverDoesNotDelayOthers(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // a poll more: a worker without the limit would give it every slot by now
 
 	start := time.Now()
-	err := st.InTx(ctx, func(ctx context.Context) error {
-		return st.Emit(ctx, entB.ID, &pB.KeyID, webhooks.InvoiceIssued, map[string]any{"invoice": "INV-2026-0001"})
+	err := st.Write(ctx, func(tx *sqlstore.Tx) error {
+		return tx.Emit(entB.ID, &pB.KeyID, webhooks.InvoiceIssued, map[string]any{"invoice": "INV-2026-0001"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -562,7 +562,7 @@ func TestDeadReceiverDoesNotDelayOthers(t *testing.T) {
 		t.Errorf("the dead receiver held %d requests at once, want at most %d", maxOpen, webhooks.MaxInFlightPerEndpoint)
 	}
 	var leased int64
-	if err := st.Conn(ctx).Raw(`SELECT count(*) FROM webhook_deliveries WHERE entity_id = ? AND leased_until > ?`, entA.ID, time.Now().UTC()).Scan(&leased).Error; err != nil {
+	if err := st.Query(ctx).DB().Raw(`SELECT count(*) FROM webhook_deliveries WHERE entity_id = ? AND leased_until > ?`, entA.ID, time.Now().UTC()).Scan(&leased).Error; err != nil {
 		t.Fatal(err)
 	}
 	if leased > webhooks.MaxInFlightPerEndpoint {

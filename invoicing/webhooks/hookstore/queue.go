@@ -63,7 +63,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		EndpointID int64
 		InFlight   int
 	}
-	err := s.db(ctx).Raw(`SELECT c.entity_id, c.endpoint_id, c.in_flight FROM (
+	err := s.Query(ctx).DB().Raw(`SELECT c.entity_id, c.endpoint_id, c.in_flight FROM (
 			SELECT e.entity_id, e.id AS endpoint_id,
 				(SELECT min(d.next_attempt_at) FROM webhook_deliveries d WHERE d.entity_id = e.entity_id AND d.endpoint_id = e.id
 					AND d.status = 'pending' AND d.next_attempt_at <= ?) AS due_since,
@@ -134,12 +134,17 @@ type claimRow struct {
 	CreatedAt           time.Time
 }
 
-// claimEntity claims, in one transaction, up to the wanted number of due
+// claimEntity claims, in one unit of work, up to the wanted number of due
 // deliveries of each of the entity's endpoints, within the endpoint's limit
 // of deliveries in flight.
+//
+// The jobs it returns are exactly the deliveries the committed try leased:
+// the unit of work may run more than once (a conflict rolls it back and it
+// runs again), and what an earlier try read was rolled back with it.
 func (s *Store) claimEntity(ctx context.Context, entityID int64, wants []endpointWant, now, until time.Time) ([]*webhooks.Job, error) {
 	var rows []claimRow
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		rows = nil // a retry starts over: an earlier try's claims were rolled back
 		ids := make([]int64, len(wants))
 		for i, w := range wants {
 			ids[i] = w.EndpointID
@@ -153,12 +158,12 @@ func (s *Store) claimEntity(ctx context.Context, entityID int64, wants []endpoin
 			AND (e.backoff_until IS NULL OR e.backoff_until <= ?) ORDER BY e.id`
 		pick := `SELECT d.id FROM webhook_deliveries d WHERE d.entity_id = ? AND d.endpoint_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
 			ORDER BY d.next_attempt_at, d.id LIMIT ?`
-		if s.Dialect() == sqlstore.Postgres {
+		if tx.Dialect() == sqlstore.Postgres {
 			lock += ` FOR NO KEY UPDATE OF e SKIP LOCKED`
 			pick += ` FOR UPDATE OF d SKIP LOCKED`
 		}
 		var locked []int64
-		if err := s.db(ctx).Raw(lock, entityID, ids, now).Scan(&locked).Error; err != nil || len(locked) == 0 {
+		if err := tx.DB().Raw(lock, entityID, ids, now).Scan(&locked).Error; err != nil || len(locked) == 0 {
 			return err
 		}
 		// Counted after the lock: a statement of its own sees every claim
@@ -167,7 +172,7 @@ func (s *Store) claimEntity(ctx context.Context, entityID int64, wants []endpoin
 			EndpointID int64
 			N          int
 		}
-		err := s.db(ctx).Raw(`SELECT endpoint_id, count(*) AS n FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id IN ? AND leased_until > ?
+		err := tx.DB().Raw(`SELECT endpoint_id, count(*) AS n FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id IN ? AND leased_until > ?
 			GROUP BY endpoint_id`, entityID, locked, now).Scan(&counts).Error
 		if err != nil {
 			return err
@@ -186,7 +191,7 @@ func (s *Store) claimEntity(ctx context.Context, entityID int64, wants []endpoin
 				continue
 			}
 			var got []int64
-			err := s.db(ctx).Raw(`UPDATE webhook_deliveries SET next_attempt_at = ?, leased_until = ?, claims = claims + 1
+			err := tx.DB().Raw(`UPDATE webhook_deliveries SET next_attempt_at = ?, leased_until = ?, claims = claims + 1
 				WHERE entity_id = ? AND id IN (`+pick+`) RETURNING id`,
 				until, until, entityID, entityID, w.EndpointID, now, n).Scan(&got).Error
 			if err != nil {
@@ -197,7 +202,7 @@ func (s *Store) claimEntity(ctx context.Context, entityID int64, wants []endpoin
 		if len(claimed) == 0 {
 			return nil
 		}
-		return s.db(ctx).Raw(`SELECT d.id, d.endpoint_id, d.event_id, d.claims, d.attempts, d.retry_from, e.url, e.secret,
+		return tx.DB().Raw(`SELECT d.id, d.endpoint_id, d.event_id, d.claims, d.attempts, d.retry_from, e.url, e.secret,
 			e.consecutive_failures, v.seq, v.type, v.data, v.created_at
 			FROM webhook_deliveries d
 			JOIN webhook_endpoints e ON e.entity_id = d.entity_id AND e.id = d.endpoint_id
@@ -255,8 +260,18 @@ func (s *Store) Complete(ctx context.Context, job *webhooks.Job, r *webhooks.Res
 	if r.StatusCode != 0 {
 		code = &r.StatusCode
 	}
+	// In a caller's unit of work (In) returning an error rolls nothing
+	// back: a savepoint undoes the endpoint's update when the lease was
+	// lost, so that a lost result changes nothing there too.
+	bound := s.Bound() != nil
 	lost := false
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		lost = false
+		if bound {
+			if err := tx.DB().Exec(`SAVEPOINT hookstore_complete`).Error; err != nil {
+				return err
+			}
+		}
 		// The endpoint first: every transaction that writes both (claim,
 		// redelivery, deletion) takes the endpoint row before deliveries,
 		// so they never wait on each other in a circle.
@@ -264,7 +279,7 @@ func (s *Store) Complete(ctx context.Context, job *webhooks.Job, r *webhooks.Res
 		case r.Delivered:
 			// Written only when there is something to clear: a healthy
 			// endpoint's row is not locked by every delivery.
-			err := s.db(ctx).Exec(`UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL, backoff_until = NULL
+			err := tx.DB().Exec(`UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL, backoff_until = NULL
 				WHERE entity_id = ? AND id = ? AND (consecutive_failures <> 0 OR backoff_until IS NOT NULL)`,
 				job.EntityID, job.EndpointID).Error
 			if err != nil {
@@ -277,14 +292,14 @@ func (s *Store) Complete(ctx context.Context, job *webhooks.Job, r *webhooks.Res
 				set += `, backoff_until = CASE WHEN backoff_until IS NULL OR backoff_until < ? THEN ? ELSE backoff_until END`
 				args = append(args, until, until)
 			}
-			err := s.db(ctx).Exec(`UPDATE webhook_endpoints SET `+set+` WHERE entity_id = ? AND id = ?`,
+			err := tx.DB().Exec(`UPDATE webhook_endpoints SET `+set+` WHERE entity_id = ? AND id = ?`,
 				append(args, job.EntityID, job.EndpointID)...).Error
 			if err != nil {
 				return err
 			}
 		}
 		// claims + 1 ends the claim: a job is completed once.
-		res := s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?,
+		res := tx.DB().Exec(`UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?,
 			last_status_code = ?, last_error = ?, delivered_at = coalesce(?, delivered_at), claims = claims + 1, leased_until = NULL
 			WHERE entity_id = ? AND id = ? AND claims = ?`,
 			status, job.Attempt, next, at, code, errText, deliveredAt, job.EntityID, job.DeliveryID, job.Claim)
@@ -293,11 +308,20 @@ func (s *Store) Complete(ctx context.Context, job *webhooks.Job, r *webhooks.Res
 		}
 		if res.RowsAffected == 0 {
 			lost = true
+			if bound {
+				if err := tx.DB().Exec(`ROLLBACK TO SAVEPOINT hookstore_complete`).Error; err != nil {
+					return err
+				}
+			}
 			return errLeaseLost // rolls the endpoint's update back too
 		}
-		return s.db(ctx).Exec(`INSERT INTO webhook_attempts (entity_id, delivery_id, attempt, at, status_code, error, duration_ms, response)
+		err := tx.DB().Exec(`INSERT INTO webhook_attempts (entity_id, delivery_id, attempt, at, status_code, error, duration_ms, response)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, job.EntityID, job.DeliveryID, job.Attempt, at, code, errText,
 			r.Duration.Milliseconds(), cleanText(r.Response, webhooks.MaxResponseBytes)).Error
+		if err != nil || !bound {
+			return err
+		}
+		return tx.DB().Exec(`RELEASE SAVEPOINT hookstore_complete`).Error
 	})
 	if lost {
 		return webhooks.ErrLeaseLost

@@ -1,8 +1,8 @@
 // Package hookstore keeps webhook endpoints, the outbox of events and
 // their deliveries in the ledger's database (gorm, on PostgreSQL or
 // SQLite). It serves the API (webhooks.Store) and the background worker
-// (webhooks.Queue). Events themselves are written by sqlstore.Emit, in the
-// transaction of the change they describe.
+// (webhooks.Queue). Events themselves are written by (*sqlstore.Tx).Emit,
+// in the unit of work of the change they describe.
 package hookstore
 
 import (
@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"gorm.io/gorm"
 
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
@@ -43,11 +41,17 @@ func New(l *sqlstore.Store, policy webhooks.AddressPolicy) *Store {
 	return &Store{Store: l, policy: policy}
 }
 
-func (s *Store) db(ctx context.Context) *gorm.DB { return s.Conn(ctx) }
+// In is the store bound to a unit of work: its methods run in tx and
+// neither commit nor retry it.
+func (s *Store) In(tx *sqlstore.Tx) *Store {
+	return &Store{Store: s.Store.In(tx), policy: s.policy}
+}
 
-// tx runs fn in the transaction in ctx or a new one, translating errors.
-func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return sqlstore.Translate(s.InTx(ctx, fn))
+// write runs fn as one unit of work (sqlstore.Store.Write: retried whole on
+// a conflict, or run in the unit of work the store is bound to),
+// translating errors.
+func (s *Store) write(ctx context.Context, fn func(tx *sqlstore.Tx) error) error {
+	return sqlstore.Translate(s.Write(ctx, fn))
 }
 
 // ---- endpoints -------------------------------------------------------------
@@ -80,7 +84,7 @@ func (r *endpointRow) endpoint() *webhooks.Endpoint {
 }
 
 // joinEvents stores a subscription as ",a,b," so that one LIKE finds a type
-// (see sqlstore.Emit).
+// (see sqlstore.Tx.Emit).
 func joinEvents(ev []string) string { return "," + strings.Join(ev, ",") + "," }
 
 func splitEvents(s string) []string {
@@ -107,13 +111,13 @@ func auditOf(ep *webhooks.Endpoint) endpointAudit {
 func endpointNotFound() error { return ledger.NotFound("webhook endpoint") }
 
 // loadEndpoint reads a live (not deleted) endpoint, locked when lock.
-func (s *Store) loadEndpoint(ctx context.Context, entityID, id int64, lock bool) (*endpointRow, error) {
+func (s *Store) loadEndpoint(tx *sqlstore.Tx, entityID, id int64, lock bool) (*endpointRow, error) {
 	q := endpointSelect + ` WHERE entity_id = ? AND id = ? AND deleted_at IS NULL`
 	if lock {
-		q += s.ForUpdate()
+		q += tx.ForUpdate()
 	}
 	var rows []endpointRow
-	if err := s.db(ctx).Raw(q, entityID, id).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(q, entityID, id).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	if len(rows) == 0 {
@@ -129,23 +133,23 @@ func (s *Store) CreateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 	if err := in.Apply(ep, true, s.policy); err != nil {
 		return nil, err
 	}
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
 		var n int64
-		if err := s.db(ctx).Raw(`SELECT count(*) FROM webhook_endpoints WHERE entity_id = ? AND deleted_at IS NULL`, ent.ID).Scan(&n).Error; err != nil {
+		if err := tx.DB().Raw(`SELECT count(*) FROM webhook_endpoints WHERE entity_id = ? AND deleted_at IS NULL`, ent.ID).Scan(&n).Error; err != nil {
 			return err
 		}
 		if n >= MaxEndpoints {
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonEndpointLimit, "an entity has at most %d webhook endpoints; delete one first", MaxEndpoints)
 		}
-		t := sqlstore.Now()
-		err := s.db(ctx).Raw(`INSERT INTO webhook_endpoints (entity_id, url, secret, events, description, enabled, created_by, created_at, updated_at)
+		t := tx.Now
+		err := tx.DB().Raw(`INSERT INTO webhook_endpoints (entity_id, url, secret, events, description, enabled, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ent.ID, ep.URL, ep.Secret, joinEvents(ep.Events), ep.Description, ep.Enabled, p.ActorID, t, t).Scan(&ep.ID).Error
 		if err != nil {
 			return err
 		}
 		ep.CreatedAt, ep.UpdatedAt = t, t
-		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_endpoint.created", fmt.Sprintf("webhook endpoint %d", ep.ID), auditOf(ep))
+		return tx.Audit(ent.ID, &p.ActorID, "webhook_endpoint.created", fmt.Sprintf("webhook endpoint %d", ep.ID), auditOf(ep))
 	})
 	if err != nil {
 		return nil, err
@@ -156,7 +160,7 @@ func (s *Store) CreateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 // Endpoints lists the entity's endpoints (at most MaxEndpoints) by id.
 func (s *Store) Endpoints(ctx context.Context, entityID int64) ([]*webhooks.Endpoint, error) {
 	var rows []endpointRow
-	if err := s.db(ctx).Raw(endpointSelect+` WHERE entity_id = ? AND deleted_at IS NULL ORDER BY id`, entityID).Scan(&rows).Error; err != nil {
+	if err := s.Query(ctx).DB().Raw(endpointSelect+` WHERE entity_id = ? AND deleted_at IS NULL ORDER BY id`, entityID).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*webhooks.Endpoint, len(rows))
@@ -169,7 +173,7 @@ func (s *Store) Endpoints(ctx context.Context, entityID int64) ([]*webhooks.Endp
 // Endpoint reads one endpoint, without its secret; a deleted one is not
 // found.
 func (s *Store) Endpoint(ctx context.Context, entityID, id int64) (*webhooks.Endpoint, error) {
-	r, err := s.loadEndpoint(ctx, entityID, id, false)
+	r, err := s.loadEndpoint(s.Query(ctx), entityID, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +184,9 @@ func (s *Store) Endpoint(ctx context.Context, entityID, id int64) (*webhooks.End
 // pending wait, new events are not queued for it) until it is enabled again.
 func (s *Store) UpdateEndpoint(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *webhooks.EndpointInput) (*webhooks.Endpoint, error) {
 	var out *webhooks.Endpoint
-	err := s.tx(ctx, func(ctx context.Context) error {
-		r, err := s.loadEndpoint(ctx, ent.ID, id, true)
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
+		r, err := s.loadEndpoint(tx, ent.ID, id, true)
 		if err != nil {
 			return err
 		}
@@ -190,8 +195,8 @@ func (s *Store) UpdateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 		if err := in.Apply(ep, false, s.policy); err != nil {
 			return err
 		}
-		ep.UpdatedAt = sqlstore.Now()
-		err = s.db(ctx).Exec(`UPDATE webhook_endpoints SET url = ?, events = ?, description = ?, enabled = ?, updated_at = ?
+		ep.UpdatedAt = tx.Now
+		err = tx.DB().Exec(`UPDATE webhook_endpoints SET url = ?, events = ?, description = ?, enabled = ?, updated_at = ?
 			WHERE entity_id = ? AND id = ?`, ep.URL, joinEvents(ep.Events), ep.Description, ep.Enabled, ep.UpdatedAt, ent.ID, id).Error
 		if err != nil {
 			return err
@@ -199,7 +204,7 @@ func (s *Store) UpdateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 		if ep.URL != r.URL && (ep.ConsecutiveFailures != 0 || ep.BackoffUntil != nil) {
 			// Another URL is another receiver: the old one's failures and
 			// backoff say nothing about it.
-			err = s.db(ctx).Exec(`UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL, backoff_until = NULL
+			err = tx.DB().Exec(`UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL, backoff_until = NULL
 				WHERE entity_id = ? AND id = ?`, ent.ID, id).Error
 			if err != nil {
 				return err
@@ -207,7 +212,7 @@ func (s *Store) UpdateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 			ep.ConsecutiveFailures, ep.FailingSince, ep.BackoffUntil = 0, nil, nil
 		}
 		out = ep
-		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_endpoint.updated", fmt.Sprintf("webhook endpoint %d", id),
+		return tx.Audit(ent.ID, &p.ActorID, "webhook_endpoint.updated", fmt.Sprintf("webhook endpoint %d", id),
 			map[string]endpointAudit{"from": before, "to": auditOf(ep)})
 	})
 	return out, err
@@ -217,22 +222,22 @@ func (s *Store) UpdateEndpoint(ctx context.Context, p *ledger.Principal, ent *le
 // are queued for it and its pending deliveries end as failed ("endpoint
 // deleted"). Its deliveries and their log stay readable.
 func (s *Store) DeleteEndpoint(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error {
-	return s.tx(ctx, func(ctx context.Context) error {
-		r, err := s.loadEndpoint(ctx, ent.ID, id, true)
+	return s.write(ctx, func(tx *sqlstore.Tx) error {
+		r, err := s.loadEndpoint(tx, ent.ID, id, true)
 		if err != nil {
 			return err
 		}
-		t := sqlstore.Now()
-		if err := s.db(ctx).Exec(`UPDATE webhook_endpoints SET deleted_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`, t, t, ent.ID, id).Error; err != nil {
+		t := tx.Now
+		if err := tx.DB().Exec(`UPDATE webhook_endpoints SET deleted_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`, t, t, ent.ID, id).Error; err != nil {
 			return err
 		}
 		// claims + 1: a worker sending one of these right now records nothing.
-		err = s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = ?, claims = claims + 1,
+		err = tx.DB().Exec(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = ?, claims = claims + 1,
 			leased_until = NULL WHERE entity_id = ? AND endpoint_id = ? AND status = 'pending'`, t, ent.ID, id).Error
 		if err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_endpoint.deleted", fmt.Sprintf("webhook endpoint %d", id), auditOf(r.endpoint()))
+		return tx.Audit(ent.ID, &p.ActorID, "webhook_endpoint.deleted", fmt.Sprintf("webhook endpoint %d", id), auditOf(r.endpoint()))
 	})
 }
 
@@ -255,7 +260,7 @@ func (r *eventRow) event() *webhooks.Event {
 // sequence order, at most limit+1 (the extra one says there are more).
 func (s *Store) Events(ctx context.Context, entityID int64, afterSeq int64, limit int) ([]*webhooks.Event, error) {
 	var rows []eventRow
-	err := s.db(ctx).Raw(`SELECT id, entity_id, seq, type, data, created_at FROM events WHERE entity_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+	err := s.Query(ctx).DB().Raw(`SELECT id, entity_id, seq, type, data, created_at FROM events WHERE entity_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
 		entityID, afterSeq, limit+1).Scan(&rows).Error
 	if err != nil {
 		return nil, sqlstore.Translate(err)
@@ -309,9 +314,9 @@ func utc(t *time.Time) *time.Time {
 
 // endpointExists reports an endpoint of the entity, deleted or not: the
 // log of a deleted endpoint stays readable.
-func (s *Store) endpointExists(ctx context.Context, entityID, id int64) error {
+func (s *Store) endpointExists(tx *sqlstore.Tx, entityID, id int64) error {
 	var n int64
-	if err := s.db(ctx).Raw(`SELECT count(*) FROM webhook_endpoints WHERE entity_id = ? AND id = ?`, entityID, id).Scan(&n).Error; err != nil {
+	if err := tx.DB().Raw(`SELECT count(*) FROM webhook_endpoints WHERE entity_id = ? AND id = ?`, entityID, id).Scan(&n).Error; err != nil {
 		return sqlstore.Translate(err)
 	}
 	if n == 0 {
@@ -335,7 +340,8 @@ func (s *Store) Deliveries(ctx context.Context, entityID, endpointID int64, f we
 		p.Add("status", ledger.ReasonParameterInvalid, "status %q is unknown; one of pending, delivered, failed", f.Status)
 		return nil, p.Err()
 	}
-	if err := s.endpointExists(ctx, entityID, endpointID); err != nil {
+	tx := s.Query(ctx)
+	if err := s.endpointExists(tx, entityID, endpointID); err != nil {
 		return nil, err
 	}
 	if f.After > 0 {
@@ -343,7 +349,7 @@ func (s *Store) Deliveries(ctx context.Context, entityID, endpointID int64, f we
 		args = append(args, f.After)
 	}
 	var rows []deliveryRow
-	if err := s.db(ctx).Raw(q+` ORDER BY d.id DESC LIMIT ?`, append(args, f.Limit+1)...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(q+` ORDER BY d.id DESC LIMIT ?`, append(args, f.Limit+1)...).Scan(&rows).Error; err != nil {
 		return nil, sqlstore.Translate(err)
 	}
 	out := make([]*webhooks.Delivery, len(rows))
@@ -355,8 +361,12 @@ func (s *Store) Deliveries(ctx context.Context, entityID, endpointID int64, f we
 
 // Delivery reads one delivery of an endpoint with its attempt log.
 func (s *Store) Delivery(ctx context.Context, entityID, endpointID, id int64) (*webhooks.Delivery, error) {
+	return s.delivery(s.Query(ctx), entityID, endpointID, id)
+}
+
+func (s *Store) delivery(tx *sqlstore.Tx, entityID, endpointID, id int64) (*webhooks.Delivery, error) {
 	var rows []deliveryRow
-	err := s.db(ctx).Raw(deliverySelect+` WHERE d.entity_id = ? AND d.endpoint_id = ? AND d.id = ?`, entityID, endpointID, id).Scan(&rows).Error
+	err := tx.DB().Raw(deliverySelect+` WHERE d.entity_id = ? AND d.endpoint_id = ? AND d.id = ?`, entityID, endpointID, id).Scan(&rows).Error
 	if err != nil {
 		return nil, sqlstore.Translate(err)
 	}
@@ -373,7 +383,7 @@ func (s *Store) Delivery(ctx context.Context, entityID, endpointID, id int64) (*
 		DurationMS int
 		Response   string
 	}
-	err = s.db(ctx).Raw(`SELECT attempt, at, status_code, error, duration_ms, response FROM webhook_attempts
+	err = tx.DB().Raw(`SELECT attempt, at, status_code, error, duration_ms, response FROM webhook_attempts
 		WHERE entity_id = ? AND delivery_id = ? ORDER BY attempt`, entityID, id).Scan(&log).Error
 	if err != nil {
 		return nil, sqlstore.Translate(err)
@@ -392,22 +402,23 @@ func (s *Store) Delivery(ctx context.Context, entityID, endpointID, id int64) (*
 // endpoint's are a conflict (enable it first).
 func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, endpointID, id int64) (*webhooks.Delivery, error) {
 	var out *webhooks.Delivery
-	err := s.tx(ctx, func(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
 		// Locked: a DeleteEndpoint committing meanwhile would otherwise fail
 		// the endpoint's deliveries and this one would come back pending.
-		ep, err := s.loadEndpoint(ctx, ent.ID, endpointID, true)
+		ep, err := s.loadEndpoint(tx, ent.ID, endpointID, true)
 		if err != nil {
 			return err
 		}
 		if !ep.Enabled {
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonEndpointDisabled, "webhook endpoint %d is disabled; enable it to redeliver", endpointID)
 		}
-		t := sqlstore.Now()
+		t := tx.Now
 		// A person asks for it now: the endpoint's backoff ends (its count
 		// of failures stays, so a receiver still down is backed off again
 		// after the next failure).
 		if ep.BackoffUntil != nil {
-			if err := s.db(ctx).Exec(`UPDATE webhook_endpoints SET backoff_until = NULL WHERE entity_id = ? AND id = ?`, ent.ID, endpointID).Error; err != nil {
+			if err := tx.DB().Exec(`UPDATE webhook_endpoints SET backoff_until = NULL WHERE entity_id = ? AND id = ?`, ent.ID, endpointID).Error; err != nil {
 				return err
 			}
 		}
@@ -418,7 +429,7 @@ func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.
 		// at once, a redelivery would put a second request for the event
 		// beside the open one, and each further redelivery one more.)
 		var lease struct{ LeasedUntil *time.Time }
-		if err := s.db(ctx).Raw(`SELECT leased_until FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id = ? AND id = ?`,
+		if err := tx.DB().Raw(`SELECT leased_until FROM webhook_deliveries WHERE entity_id = ? AND endpoint_id = ? AND id = ?`,
 			ent.ID, endpointID, id).Scan(&lease).Error; err != nil {
 			return err
 		}
@@ -426,7 +437,7 @@ func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.
 		if lease.LeasedUntil != nil && lease.LeasedUntil.After(t) {
 			due = lease.LeasedUntil.UTC()
 		}
-		res := s.db(ctx).Exec(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_from = attempts, claims = claims + 1
+		res := tx.DB().Exec(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_from = attempts, claims = claims + 1
 			WHERE entity_id = ? AND endpoint_id = ? AND id = ?`, due, ent.ID, endpointID, id)
 		if res.Error != nil {
 			return res.Error
@@ -434,10 +445,10 @@ func (s *Store) Redeliver(ctx context.Context, p *ledger.Principal, ent *ledger.
 		if res.RowsAffected == 0 {
 			return ledger.NotFound("webhook delivery")
 		}
-		if out, err = s.Delivery(ctx, ent.ID, endpointID, id); err != nil {
+		if out, err = s.delivery(tx, ent.ID, endpointID, id); err != nil {
 			return err
 		}
-		return s.Audit(ctx, ent.ID, &p.ActorID, "webhook_delivery.redelivered", fmt.Sprintf("webhook delivery %d", id),
+		return tx.Audit(ent.ID, &p.ActorID, "webhook_delivery.redelivered", fmt.Sprintf("webhook delivery %d", id),
 			map[string]int64{"endpoint_id": endpointID, "event_id": out.EventID})
 	})
 	return out, err

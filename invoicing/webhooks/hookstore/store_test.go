@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
@@ -54,7 +56,7 @@ func (f *fixture) endpoint(ent *ledger.Entity, url string, events ...string) *we
 // transaction of its own here.
 func (f *fixture) emit(ent *ledger.Entity, typ string, data any) {
 	f.t.Helper()
-	err := f.st.InTx(ctx, func(ctx context.Context) error { return f.st.Emit(ctx, ent.ID, &f.p.KeyID, typ, data) })
+	err := f.st.Write(ctx, func(tx *sqlstore.Tx) error { return tx.Emit(ent.ID, &f.p.KeyID, typ, data) })
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -431,10 +433,10 @@ func TestEndpointCRUD(t *testing.T) {
 	}
 	// The secret is in the table (the worker signs with it), nowhere else.
 	var n int64
-	if err := f.st.Conn(ctx).Raw(`SELECT count(*) FROM audit_events WHERE detail LIKE ?`, "%"+secret+"%").Scan(&n).Error; err != nil || n != 0 {
+	if err := f.st.Query(ctx).DB().Raw(`SELECT count(*) FROM audit_events WHERE detail LIKE ?`, "%"+secret+"%").Scan(&n).Error; err != nil || n != 0 {
 		t.Errorf("the audit trail holds the secret (%d rows, %v)", n, err)
 	}
-	if err := f.st.Conn(ctx).Raw(`SELECT count(*) FROM audit_events WHERE action LIKE 'webhook_endpoint.%'`).Scan(&n).Error; err != nil || n != 2 {
+	if err := f.st.Query(ctx).DB().Raw(`SELECT count(*) FROM audit_events WHERE action LIKE 'webhook_endpoint.%'`).Scan(&n).Error; err != nil || n != 2 {
 		t.Errorf("audited endpoint changes: %d, %v", n, err)
 	}
 	// The limit on endpoints.
@@ -568,7 +570,7 @@ func TestConcurrentClaims(t *testing.T) {
 				}
 				// What the database holds in flight right now, per endpoint.
 				var n int
-				err = st.Conn(ctx).Raw(`SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM webhook_deliveries
+				err = st.Query(ctx).DB().Raw(`SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM webhook_deliveries
 					WHERE leased_until > ? GROUP BY entity_id, endpoint_id) c`, now).Scan(&n).Error
 				if err != nil {
 					t.Error(err)
@@ -707,7 +709,7 @@ func TestClaimPerEndpointLimit(t *testing.T) {
 	}
 	// Delivered and waiting deliveries are not in flight.
 	var leased int64
-	if err := f.st.Conn(ctx).Raw(`SELECT count(*) FROM webhook_deliveries WHERE leased_until IS NOT NULL AND status <> 'pending'`).Scan(&leased).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Raw(`SELECT count(*) FROM webhook_deliveries WHERE leased_until IS NOT NULL AND status <> 'pending'`).Scan(&leased).Error; err != nil {
 		t.Fatal(err)
 	}
 	if leased != 0 {
@@ -880,5 +882,225 @@ func TestPolicyIsTheStores(t *testing.T) {
 	}
 	if _, err := st.CreateEndpoint(ctx, p, ent, &webhooks.EndpointInput{URL: ptr("http://10.0.0.1/"), Events: &[]string{"*"}}); reasonOf(err) != "url_not_allowed" {
 		t.Errorf("private address: %v", err)
+	}
+}
+
+// A store bound to a unit of work (In) writes in it and reads what it
+// wrote: the endpoint, the event emitted beside it and their audit commit
+// together or not at all.
+func TestBoundStore(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	boom := errors.New("boom")
+	audited := func() int64 {
+		t.Helper()
+		var n int64
+		if err := f.st.Query(ctx).DB().Raw(`SELECT count(*) FROM audit_events WHERE action LIKE 'webhook_%'`).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	work := func(fail error) (*webhooks.Endpoint, error) {
+		var ep *webhooks.Endpoint
+		err := f.st.Write(ctx, func(tx *sqlstore.Tx) error {
+			b := f.st.In(tx)
+			var err error
+			ep, err = b.CreateEndpoint(ctx, f.p, f.ent, &webhooks.EndpointInput{URL: ptr("https://a.example.com/"), Events: &[]string{"*"}})
+			if err != nil {
+				return err
+			}
+			if err := tx.Emit(f.ent.ID, &f.p.KeyID, webhooks.OrderReceived, map[string]any{"n": 1}); err != nil {
+				return err
+			}
+			// Not committed yet: only the unit of work sees them.
+			if list, err := b.Deliveries(ctx, f.ent.ID, ep.ID, webhooks.DeliveryFilter{Limit: 10}); err != nil || len(list) != 1 {
+				t.Errorf("the unit of work sees deliveries %v, %v; want its one", list, err)
+			}
+			if got, err := b.Endpoint(ctx, f.ent.ID, ep.ID); err != nil || !got.CreatedAt.Equal(tx.Now) {
+				t.Errorf("the unit of work sees endpoint %+v, %v; created at %v", got, err, tx.Now)
+			}
+			return fail
+		})
+		return ep, err
+	}
+
+	if _, err := work(boom); !errors.Is(err, boom) {
+		t.Fatalf("a failed unit of work: %v", err)
+	}
+	if eps, err := f.st.Endpoints(ctx, f.ent.ID); err != nil || len(eps) != 0 {
+		t.Fatalf("rolled back, endpoints %v, %v", eps, err)
+	}
+	if evs, err := f.st.Events(ctx, f.ent.ID, 0, 10); err != nil || len(evs) != 0 {
+		t.Fatalf("rolled back, events %v, %v", evs, err)
+	}
+	if n := audited(); n != 0 {
+		t.Fatalf("rolled back, %d audit records", n)
+	}
+
+	ep, err := work(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.deliveries(f.ent, ep, webhooks.StatusPending); len(got) != 1 || got[0].EventSequence != 1 {
+		t.Fatalf("committed, deliveries %+v", got)
+	}
+	if n := audited(); n != 1 {
+		t.Fatalf("committed, %d audit records, want 1", n)
+	}
+	// Claimed and completed in one unit of work of the caller's.
+	now := time.Now().Add(time.Second)
+	err = f.st.Write(ctx, func(tx *sqlstore.Tx) error {
+		jobs, err := f.st.In(tx).Claim(ctx, now, time.Minute, 10)
+		if err != nil {
+			return err
+		}
+		if len(jobs) != 1 {
+			return fmt.Errorf("claimed %d jobs, want 1", len(jobs))
+		}
+		return f.st.In(tx).Complete(ctx, jobs[0], &webhooks.Result{At: now, StatusCode: 204, Delivered: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.deliveries(f.ent, ep, webhooks.StatusDelivered); len(got) != 1 {
+		t.Fatalf("after the bound claim and completion: %+v", f.deliveries(f.ent, ep, ""))
+	}
+	// A result whose lease was lost changes nothing, also in a unit of
+	// work that goes on and commits.
+	if _, err := f.st.Redeliver(ctx, f.p, f.ent, ep.ID, f.deliveries(f.ent, ep, "")[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Second)
+	jobs := f.claim(later, time.Minute, 10)
+	if len(jobs) != 1 {
+		t.Fatalf("claimed %+v after the redelivery", jobs)
+	}
+	if _, err := f.st.Redeliver(ctx, f.p, f.ent, ep.ID, jobs[0].DeliveryID); err != nil { // supersedes the claim
+		t.Fatal(err)
+	}
+	err = f.st.Write(ctx, func(tx *sqlstore.Tx) error {
+		err := f.st.In(tx).Complete(ctx, jobs[0], &webhooks.Result{At: later, Error: "connection refused", RetryAt: later.Add(time.Hour),
+			EndpointRetryAt: later.Add(time.Hour)})
+		if !errors.Is(err, webhooks.ErrLeaseLost) {
+			return fmt.Errorf("a superseded claim's result: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.st.Endpoint(ctx, f.ent.ID, ep.ID); err != nil || got.ConsecutiveFailures != 0 || got.BackoffUntil != nil {
+		t.Fatalf("the lost result changed the endpoint: %+v, %v", got, err)
+	}
+	if d := f.delivery(ep, jobs[0].DeliveryID); len(d.Log) != 1 || d.Status != webhooks.StatusPending {
+		t.Fatalf("the lost result changed the delivery: %+v", d)
+	}
+}
+
+// A unit of work that claims and is rolled back for a conflict runs again:
+// the first try's lease was rolled back with it, and the jobs the caller
+// gets are those of the try that committed (the delivery's one claim).
+func TestClaimInRetriedUnitOfWork(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ep := f.endpoint(f.ent, "https://a.example.com/", "*")
+	f.emit(f.ent, webhooks.OrderReceived, map[string]any{"n": 1})
+	now := time.Now().Add(time.Second)
+	tries := 0
+	var jobs []*webhooks.Job
+	err := f.st.Write(ctx, func(tx *sqlstore.Tx) error {
+		tries++
+		var err error
+		if jobs, err = f.st.In(tx).Claim(ctx, now, time.Minute, 10); err != nil {
+			return err
+		}
+		if tries == 1 {
+			return &pgconn.PgError{Code: "40001", Message: "could not serialize access (simulated)"}
+		}
+		return nil
+	})
+	if err != nil || tries != 2 {
+		t.Fatalf("%d tries: %v", tries, err)
+	}
+	if len(jobs) != 1 || jobs[0].Claim != 1 || jobs[0].Attempt != 1 {
+		t.Fatalf("jobs %+v, want the delivery's first claim", jobs)
+	}
+	var claims int64
+	if err := f.st.Query(ctx).DB().Raw(`SELECT claims FROM webhook_deliveries WHERE entity_id = ? AND id = ?`, f.ent.ID, jobs[0].DeliveryID).Scan(&claims).Error; err != nil {
+		t.Fatal(err)
+	}
+	if claims != 1 {
+		t.Fatalf("the delivery was claimed %d times, want once", claims)
+	}
+	if err := f.st.Complete(ctx, jobs[0], &webhooks.Result{At: now, StatusCode: 204, Delivered: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.deliveries(f.ent, ep, webhooks.StatusDelivered); len(got) != 1 {
+		t.Fatalf("deliveries %+v", f.deliveries(f.ent, ep, ""))
+	}
+}
+
+// Claim's own unit of work, retried after its first try read the claimed
+// rows and then failed to commit, returns what the try that committed
+// leased, not the rows of the try that was rolled back. PostgreSQL only:
+// the conflict is a deferred trigger that fails the first COMMIT.
+func TestClaimRetriedAtCommit(t *testing.T) {
+	t.Parallel()
+	if sqltest.Dialect() != sqlstore.Postgres {
+		t.Skip("needs a deferred trigger (PostgreSQL)")
+	}
+	cfg := sqltest.Config(t)
+	var between func()
+	retried := 0
+	cfg.OnRetry = func(error) {
+		retried++
+		if between != nil {
+			between()
+		}
+	}
+	l, err := sqlstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	st := hookstore.New(l, webhooks.AddressPolicy{})
+	f := &fixture{t: t, st: st}
+	f.ent, f.p = sqltest.Entity(t, st, "Bakkerij Hooks BV")
+	ep := f.endpoint(f.ent, "https://a.example.com/", "*")
+	f.emit(f.ent, webhooks.OrderReceived, map[string]any{"n": 1})
+	// The first COMMIT that leased a delivery fails as a serialization
+	// failure would (a sequence is not rolled back with it).
+	err = st.Query(ctx).DB().Exec(`CREATE SEQUENCE test_claim_once;
+		CREATE FUNCTION test_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.leased_until IS NOT NULL AND nextval('test_claim_once') = 1 THEN
+				RAISE EXCEPTION 'simulated conflict' USING ERRCODE = '40001';
+			END IF;
+			RETURN NULL;
+		END $$;
+		CREATE CONSTRAINT TRIGGER test_fail_once AFTER UPDATE ON webhook_deliveries
+			DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_fail_once()`).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Between the tries the endpoint is disabled: the second try claims
+	// nothing, and so must the answer say.
+	between = func() {
+		if _, err := st.UpdateEndpoint(ctx, f.p, f.ent, ep.ID, &webhooks.EndpointInput{Enabled: ptr(false)}); err != nil {
+			t.Error(err)
+		}
+	}
+	now := time.Now().Add(time.Second)
+	if jobs := f.claim(now, time.Minute, 10); len(jobs) != 0 || retried != 1 {
+		t.Fatalf("after %d retries claimed %+v, want nothing", retried, jobs)
+	}
+	between = nil
+	if _, err := st.UpdateEndpoint(ctx, f.p, f.ent, ep.ID, &webhooks.EndpointInput{Enabled: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing of the rolled-back try remains: the delivery's first claim.
+	jobs := f.claim(now, time.Minute, 10)
+	if len(jobs) != 1 || jobs[0].Claim != 1 || retried != 1 {
+		t.Fatalf("claimed %+v after %d retries, want the first claim", jobs, retried)
 	}
 }

@@ -43,7 +43,7 @@ func (r *accountRow) account() (*bank.Account, error) {
 	return a, nil
 }
 
-func (s *Store) account(ctx context.Context, entityID, id int64, lock string) (*bank.Account, error) {
+func (s *Store) account(tx *sqlstore.Tx, entityID, id int64, lock string) (*bank.Account, error) {
 	var rows []accountRow
 	q := accountSelect + ` WHERE b.entity_id = ? AND b.id = ?`
 	if lock != "" {
@@ -51,7 +51,7 @@ func (s *Store) account(ctx context.Context, entityID, id int64, lock string) (*
 		// that posting reads.
 		q += lock + ` OF b`
 	}
-	if err := s.db(ctx).Raw(q, entityID, id).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(q, entityID, id).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(rows) == 0 {
@@ -62,13 +62,13 @@ func (s *Store) account(ctx context.Context, entityID, id int64, lock string) (*
 
 // BankAccount returns one bank account of the entity.
 func (s *Store) BankAccount(ctx context.Context, entityID, id int64) (*bank.Account, error) {
-	return s.account(ctx, entityID, id, "")
+	return s.account(s.l.Query(ctx), entityID, id, "")
 }
 
 // BankAccounts lists the entity's bank accounts by id.
 func (s *Store) BankAccounts(ctx context.Context, entityID int64) ([]*bank.Account, error) {
 	var rows []accountRow
-	if err := s.db(ctx).Raw(accountSelect+` WHERE b.entity_id = ? ORDER BY b.id`, entityID).Scan(&rows).Error; err != nil {
+	if err := s.l.Query(ctx).DB().Raw(accountSelect+` WHERE b.entity_id = ? ORDER BY b.id`, entityID).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*bank.Account, 0, len(rows))
@@ -91,8 +91,8 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 	if err := checkMapping(a.CSVMapping); err != nil {
 		return nil, err
 	}
-	err := s.tx(ctx, func(ctx context.Context) error {
-		la, err := s.l.Account(ctx, ent.ID, a.AccountCode)
+	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		la, err := s.l.In(tx).Account(tx.Context(), ent.ID, a.AccountCode)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
 			return invalid("account", ledger.ReasonAccountNotFound, "account %q is not in the chart of accounts", a.AccountCode)
 		} else if err != nil {
@@ -111,13 +111,13 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 			return invalid("currency", ledger.ReasonAccountCurrencyMismatch, "a bank account in %s needs a ledger account that takes only %s; %q takes any currency", a.Currency, a.Currency, la.Code)
 		}
 		a.AccountID = la.ID
-		t := sqlstore.Now()
+		t := tx.Now
 		a.CreatedAt, a.UpdatedAt = t, t
 		mapping, err := mappingJSON(a.CSVMapping)
 		if err != nil {
 			return err
 		}
-		err = s.db(ctx).Raw(`INSERT INTO bank_accounts (entity_id, account_id, name, iban, currency, match_window_days, csv_mapping, created_at, updated_at)
+		err = tx.DB().Raw(`INSERT INTO bank_accounts (entity_id, account_id, name, iban, currency, match_window_days, csv_mapping, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ent.ID, a.AccountID, a.Name, a.IBAN, a.Currency, a.MatchWindowDays, mapping, t, t).Scan(&a.ID).Error
 		if sqlstore.IsDuplicate(translate(err), "bank_accounts") {
@@ -125,7 +125,7 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 		} else if err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_account.created", a.AccountCode, map[string]any{"id": a.ID, "iban": a.IBAN, "currency": a.Currency})
+		return tx.Audit(ent.ID, &p.ActorID, "bank_account.created", a.AccountCode, map[string]any{"id": a.ID, "iban": a.IBAN, "currency": a.Currency})
 	})
 	if err != nil {
 		return nil, err
@@ -136,8 +136,8 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 // UpdateBankAccount changes the name, match window or CSV mapping.
 func (s *Store) UpdateBankAccount(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *bank.AccountInput) (*bank.Account, error) {
 	var out *bank.Account
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, err := s.lockAccount(ctx, ent.ID, id)
+	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		a, err := s.lockAccount(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
@@ -151,13 +151,13 @@ func (s *Store) UpdateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 		if err != nil {
 			return err
 		}
-		a.UpdatedAt = sqlstore.Now()
-		if err := s.db(ctx).Exec(`UPDATE bank_accounts SET name = ?, match_window_days = ?, csv_mapping = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
+		a.UpdatedAt = tx.Now
+		if err := tx.DB().Exec(`UPDATE bank_accounts SET name = ?, match_window_days = ?, csv_mapping = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
 			a.Name, a.MatchWindowDays, mapping, a.UpdatedAt, ent.ID, id).Error; err != nil {
 			return err
 		}
 		out = a
-		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_account.updated", a.AccountCode, in)
+		return tx.Audit(ent.ID, &p.ActorID, "bank_account.updated", a.AccountCode, in)
 	})
 	return out, err
 }

@@ -10,8 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
+	"backoffice/ledger/sqlstore"
 )
 
 const (
@@ -338,7 +342,7 @@ func TestVerifyFindsBreaks(t *testing.T) {
 		t.Fatalf("verify on good books: %v %v", r, err)
 	}
 	b004 := f.lines()["B004"]
-	if err := f.inv.Conn(ctx).Exec(`DELETE FROM bank_match_statement_lines WHERE entity_id = ? AND statement_line_id = ?`, f.ent.ID, b004.ID).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Exec(`DELETE FROM bank_match_statement_lines WHERE entity_id = ? AND statement_line_id = ?`, f.ent.ID, b004.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	// The match no longer adds up, and its statement line is neither
@@ -348,7 +352,7 @@ func TestVerifyFindsBreaks(t *testing.T) {
 		t.Fatalf("verify after breaking a match: %v %v", r.Breaches, err)
 	}
 	// Statements are immutable.
-	err = f.inv.Conn(ctx).Exec(`UPDATE bank_statement_lines SET amount_minor = 1 WHERE entity_id = ? AND id = ?`, f.ent.ID, b004.ID).Error
+	err = f.st.Query(ctx).DB().Exec(`UPDATE bank_statement_lines SET amount_minor = 1 WHERE entity_id = ? AND id = ?`, f.ent.ID, b004.ID).Error
 	if err == nil || !strings.Contains(err.Error(), "BOL06") {
 		t.Fatalf("changing a statement line: %v", err)
 	}
@@ -408,8 +412,8 @@ func TestMatchRacingAReversal(t *testing.T) {
 	b001 := f.lines()["B001"]
 	matched := make(chan struct{})
 	reversed := make(chan error)
-	err := f.inv.InTx(ctx, func(ctx context.Context) error {
-		if _, err := f.bs.Match(ctx, f.p, f.ent, f.acct.ID, &bank.MatchInput{StatementLines: []int64{b001.ID}, LedgerLines: []bank.LineRef{{EntryID: rent.ID, LineNo: 1}}}); err != nil {
+	err := f.st.Write(ctx, func(tx *sqlstore.Tx) error {
+		if _, err := f.bs.In(tx).Match(ctx, f.p, f.ent, f.acct.ID, &bank.MatchInput{StatementLines: []int64{b001.ID}, LedgerLines: []bank.LineRef{{EntryID: rent.ID, LineNo: 1}}}); err != nil {
 			return err
 		}
 		go func() {
@@ -429,6 +433,40 @@ func TestMatchRacingAReversal(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantErr(t, <-reversed, ledger.CodeConflict, "entry_reconciled", "")
+}
+
+// TestImportRetried: an import whose unit of work the database rolls back
+// for a conflict (here: a serialization failure injected into its first
+// match) runs again whole, and answers what the second run did, not the
+// sum of both.
+func TestImportRetried(t *testing.T) {
+	f := newFixture(t)
+	f.post("2026-02-28", "", "Opening balance", "1000.00", "2000")
+	f.post("2026-03-01", "", "Rent March", "-250.00", "4100")
+	f.post("2026-03-04", "F-2026-118", "Leverancier BV invoice F-2026-118", "-500.00", "1600")
+	injected := 0
+	err := f.st.Query(ctx).DB().Callback().Raw().Before("gorm:raw").Register("test:conflict", func(db *gorm.DB) {
+		if injected == 0 && strings.HasPrefix(db.Statement.SQL.String(), "INSERT INTO bank_match_statement_lines") {
+			injected++
+			_ = db.AddError(&pgconn.PgError{Code: "40001", Message: "injected serialization failure"})
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.bs.ImportStatement(ctx, f.p, f.ent, f.acct.ID, &bank.ImportInput{Format: bank.FormatCAMT053, Data: []byte(week1())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if injected != 1 {
+		t.Fatalf("the conflict was injected %d times", injected)
+	}
+	if !r.Created || len(r.Statements) != 1 || r.Statements[0].Seq != 1 || r.LinesAdded != 4 || r.LinesSkipped != 0 || r.AutoMatched != 2 {
+		t.Fatalf("retried import: %+v %+v", r, r.Statements)
+	}
+	if got := f.counts(); !strings.Contains(got, "bank_statements=1 bank_statement_lines=4 bank_matches=2 ") {
+		t.Fatalf("after a retried import: %s", got)
+	}
 }
 
 // TestBooksBeforeTheFirstStatement: a payment booked before the first

@@ -34,9 +34,13 @@ func counterpartyKeys(l *bank.StatementLine) []string {
 // SuggestedAccount returns the counter account last used for the line's
 // counterparty.
 func (s *Store) SuggestedAccount(ctx context.Context, entityID int64, l *bank.StatementLine) (string, error) {
+	return s.suggestedAccount(s.l.Query(ctx), entityID, l)
+}
+
+func (s *Store) suggestedAccount(tx *sqlstore.Tx, entityID int64, l *bank.StatementLine) (string, error) {
 	for _, k := range counterpartyKeys(l) {
 		var codes []string
-		err := s.db(ctx).Raw(`SELECT a.code FROM bank_counterparty_accounts c JOIN accounts a ON a.entity_id = c.entity_id AND a.id = c.account_id
+		err := tx.DB().Raw(`SELECT a.code FROM bank_counterparty_accounts c JOIN accounts a ON a.entity_id = c.entity_id AND a.id = c.account_id
 			WHERE c.entity_id = ? AND c.counterparty_key = ? AND a.archived_at IS NULL`, entityID, k).Scan(&codes).Error
 		if err != nil {
 			return "", translate(err)
@@ -55,24 +59,24 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 	}
 	var out *bank.Match
 	var entry *ledger.Entry
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, l, err := s.lockLine(ctx, ent, bankID, lineID)
+	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		a, l, err := s.lockLine(tx, ent, bankID, lineID)
 		if err != nil {
 			return err
 		}
-		if err := s.postable(ctx, ent, a); err != nil {
+		if err := s.postable(tx, ent, a); err != nil {
 			return err
 		}
 		counter := ""
 		if in.Account != nil {
 			counter = strings.TrimSpace(*in.Account)
-		} else if counter, err = s.SuggestedAccount(ctx, ent.ID, l); err != nil {
+		} else if counter, err = s.suggestedAccount(tx, ent.ID, l); err != nil {
 			return err
 		}
 		if counter == "" {
 			return invalid("account", ledger.ReasonAccountRequired, "account is required: no counter account is remembered for this line's counterparty")
 		}
-		ca, err := s.l.Account(ctx, ent.ID, counter)
+		ca, err := s.l.In(tx).Account(tx.Context(), ent.ID, counter)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
 			return invalid("account", ledger.ReasonAccountNotFound, "account %q is not in the chart of accounts", counter)
 		} else if err != nil {
@@ -81,27 +85,27 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 		if ca.ID == a.AccountID {
 			return invalid("account", ledger.ReasonAccountInvalid, "the counter account must be another account than the bank account %s itself", a.AccountCode)
 		}
-		e, err := s.postLine(ctx, p, ent, a, l, counter, in)
+		e, err := s.postLine(tx, p, ent, a, l, counter, in)
 		if err != nil {
 			return err
 		}
 		entry = e
-		id, err := s.insertMatch(ctx, p, ent, a, bank.RuleEntry, nil, []int64{l.ID}, []bank.LineRef{{EntryID: e.ID, LineNo: 1}})
+		id, err := s.insertMatch(tx, p, ent, a, bank.RuleEntry, nil, []int64{l.ID}, []bank.LineRef{{EntryID: e.ID, LineNo: 1}})
 		if err != nil {
 			return err
 		}
 		for _, k := range counterpartyKeys(l) {
-			err := s.db(ctx).Exec(`INSERT INTO bank_counterparty_accounts (entity_id, counterparty_key, account_id, updated_at) VALUES (?, ?, ?, ?)
+			err := tx.DB().Exec(`INSERT INTO bank_counterparty_accounts (entity_id, counterparty_key, account_id, updated_at) VALUES (?, ?, ?, ?)
 				ON CONFLICT (entity_id, counterparty_key) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
-				ent.ID, k, ca.ID, sqlstore.Now()).Error
+				ent.ID, k, ca.ID, tx.Now).Error
 			if err != nil {
 				return err
 			}
 		}
-		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+		if out, err = s.oneMatch(tx, ent, a, id); err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleEntry,
+		return tx.Audit(ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleEntry,
 			"statement_lines": []int64{l.ID}, "entry_id": e.ID, "account": counter})
 	})
 	if err != nil {
@@ -115,7 +119,7 @@ func (s *Store) EntryFromLine(ctx context.Context, p *ledger.Principal, ent *led
 // the entry's first. A description the caller gives is used as it is
 // (EntryInput.Check refused it over the limit); only one built from the
 // line is shortened to fit.
-func (s *Store) postLine(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, l *bank.StatementLine, counter string, in *bank.EntryInput) (*ledger.Entry, error) {
+func (s *Store) postLine(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, l *bank.StatementLine, counter string, in *bank.EntryInput) (*ledger.Entry, error) {
 	desc := ""
 	if in.Description != nil {
 		desc = strings.TrimSpace(*in.Description)
@@ -146,20 +150,20 @@ func (s *Store) postLine(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	} else if in.ExchangeRate != nil {
 		return nil, invalid("exchange_rate", ledger.ReasonExchangeRateUnused, "the bank account is in the functional currency %s; no exchange rate applies", ent.Currency)
 	}
-	posted, err := s.l.PostEntry(ctx, p, ent, ei, nil)
+	d, err := ledger.ParseEntry(ent, ei)
 	if err != nil {
 		return nil, err
 	}
-	return posted.Entry, nil
+	return s.l.PostDraft(tx, p, ent, d)
 }
 
 // lockLine locks the bank account and loads an unmatched line of it.
-func (s *Store) lockLine(ctx context.Context, ent *ledger.Entity, bankID, lineID int64) (*bank.Account, *bank.StatementLine, error) {
-	a, err := s.lockAccount(ctx, ent.ID, bankID)
+func (s *Store) lockLine(tx *sqlstore.Tx, ent *ledger.Entity, bankID, lineID int64) (*bank.Account, *bank.StatementLine, error) {
+	a, err := s.lockAccount(tx, ent.ID, bankID)
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := s.StatementLine(ctx, ent.ID, bankID, lineID)
+	l, err := s.statementLine(tx, ent.ID, bankID, lineID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -172,11 +176,12 @@ func (s *Store) lockLine(ctx context.Context, ent *ledger.Entity, bankID, lineID
 // NamedInvoices lists the open invoices in the bank account's currency
 // that an incoming line names.
 func (s *Store) NamedInvoices(ctx context.Context, ent *ledger.Entity, bankID int64, l *bank.StatementLine) ([]bank.OpenInvoice, error) {
-	a, err := s.BankAccount(ctx, ent.ID, bankID)
+	q := s.l.Query(ctx)
+	a, err := s.account(q, ent.ID, bankID, "")
 	if err != nil || s.rec == nil || l.AmountMinor <= 0 {
 		return nil, err
 	}
-	open, err := s.rec.OpenInvoices(ctx, ent, a.Currency)
+	open, err := s.rec.OpenInvoices(q, ent, a.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -195,19 +200,20 @@ func (s *Store) NamedInvoices(ctx context.Context, ent *ledger.Entity, bankID in
 
 // Proposals lists the cash applications found among unreconciled lines.
 func (s *Store) Proposals(ctx context.Context, ent *ledger.Entity, bankID int64) ([]*bank.Proposal, error) {
-	a, err := s.BankAccount(ctx, ent.ID, bankID)
+	q := s.l.Query(ctx)
+	a, err := s.account(q, ent.ID, bankID, "")
 	if err != nil {
 		return nil, err
 	}
-	ls, err := s.openLines(ctx, ent.ID, a.ID, ` AND l.amount_minor > 0 ORDER BY l.id`)
+	ls, err := s.openLines(q, ent.ID, a.ID, ` AND l.amount_minor > 0 ORDER BY l.id`)
 	if err != nil || len(ls) == 0 || s.rec == nil {
 		return []*bank.Proposal{}, err
 	}
-	return s.propose(ctx, ent, a, ls)
+	return s.propose(q, ent, a, ls)
 }
 
-func (s *Store) propose(ctx context.Context, ent *ledger.Entity, a *bank.Account, ls []*bank.StatementLine) ([]*bank.Proposal, error) {
-	open, err := s.rec.OpenInvoices(ctx, ent, a.Currency)
+func (s *Store) propose(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Account, ls []*bank.StatementLine) ([]*bank.Proposal, error) {
+	open, err := s.rec.OpenInvoices(tx, ent, a.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -240,15 +246,15 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonCashApplicationUnavailable, "this service has no invoicing to apply payments to")
 	}
 	var out *bank.Match
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, l, err := s.lockLine(ctx, ent, bankID, lineID)
+	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		a, l, err := s.lockLine(tx, ent, bankID, lineID)
 		if err != nil {
 			return err
 		}
 		if l.AmountMinor <= 0 {
 			return invalid("", ledger.ReasonLineNotIncoming, "statement line %d is money out (%s); only money in is a customer payment", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))
 		}
-		if err := s.postable(ctx, ent, a); err != nil {
+		if err := s.postable(tx, ent, a); err != nil {
 			return err
 		}
 		r := &bank.Receipt{Date: l.BookingDate, AmountMinor: l.AmountMinor, Currency: a.Currency, BankAccount: a.AccountCode, Reference: paymentReference(l)}
@@ -262,11 +268,11 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 			// The proposal as GET .../proposals shows it: worked out over
 			// all unreconciled lines, so that two lines naming one invoice
 			// propose neither.
-			ls, err := s.openLines(ctx, ent.ID, a.ID, ` AND l.amount_minor > 0 ORDER BY l.id`)
+			ls, err := s.openLines(tx, ent.ID, a.ID, ` AND l.amount_minor > 0 ORDER BY l.id`)
 			if err != nil {
 				return err
 			}
-			props, err := s.propose(ctx, ent, a, ls)
+			props, err := s.propose(tx, ent, a, ls)
 			if err != nil {
 				return err
 			}
@@ -302,25 +308,25 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 					money.Format(total, exponent(a.Currency)), money.Format(l.AmountMinor, exponent(a.Currency)))
 			}
 		}
-		paymentID, entryID, err := s.rec.RecordReceipt(ctx, p, ent, r)
+		paymentID, entryID, err := s.rec.RecordReceipt(tx, p, ent, r)
 		if err != nil {
 			return err
 		}
-		bl, err := s.ledgerLines(ctx, a, ent, ` AND jl.entry_id = ?`, entryID)
+		bl, err := s.ledgerLines(tx, a, ent, ` AND jl.entry_id = ?`, entryID)
 		if err != nil {
 			return err
 		}
 		if len(bl) != 1 {
 			return ledger.Internal(fmt.Errorf("payment entry %d has %d lines on account %s", entryID, len(bl), a.AccountCode))
 		}
-		id, err := s.insertMatch(ctx, p, ent, a, bank.RuleCashApplication, &paymentID, []int64{l.ID}, []bank.LineRef{{EntryID: entryID, LineNo: bl[0].LineNo}})
+		id, err := s.insertMatch(tx, p, ent, a, bank.RuleCashApplication, &paymentID, []int64{l.ID}, []bank.LineRef{{EntryID: entryID, LineNo: bl[0].LineNo}})
 		if err != nil {
 			return err
 		}
-		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+		if out, err = s.oneMatch(tx, ent, a, id); err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleCashApplication,
+		return tx.Audit(ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "rule": bank.RuleCashApplication,
 			"statement_lines": []int64{l.ID}, "payment_id": paymentID, "entry_id": entryID})
 	})
 	return out, err
@@ -329,8 +335,8 @@ func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.
 // postable refuses to post to a bank account whose ledger account is
 // archived, naming the bank account rather than an entry's line the caller
 // never wrote.
-func (s *Store) postable(ctx context.Context, ent *ledger.Entity, a *bank.Account) error {
-	la, err := s.l.Account(ctx, ent.ID, a.AccountCode)
+func (s *Store) postable(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Account) error {
+	la, err := s.l.In(tx).Account(tx.Context(), ent.ID, a.AccountCode)
 	if err != nil {
 		return err
 	}

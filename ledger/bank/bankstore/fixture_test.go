@@ -13,8 +13,12 @@ import (
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
 	"backoffice/ledger/bank/bankstore"
+	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
+
+// invstore implements cash application's side of invoicing.
+var _ bankstore.Receivables = invstore.Receivables{}
 
 func TestMain(m *testing.M) { os.Exit(sqltest.Main(m)) }
 
@@ -26,6 +30,7 @@ const ourIBAN = "NL91ABNA0417164300"
 // account 1000 as a bank account, on a fresh database.
 type fixture struct {
 	t    testing.TB
+	st   *sqlstore.Store
 	inv  *invstore.Store
 	bs   *bankstore.Store
 	ent  *ledger.Entity
@@ -35,9 +40,10 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	inv := invstore.New(sqltest.Open(t))
+	st := sqltest.Open(t)
+	inv := invstore.New(st)
 	ent, p := sqltest.Entity(t, inv, "Groothandel Test BV")
-	f := &fixture{t: t, inv: inv, bs: bankstore.New(inv.Store, inv.Receivables()), ent: ent, p: p}
+	f := &fixture{t: t, st: st, inv: inv, bs: bankstore.New(inv.Store, inv.Receivables()), ent: ent, p: p}
 	code, iban := "1000", ourIBAN
 	a, err := f.bs.CreateBankAccount(ctx, p, ent, &bank.AccountInput{Account: &code, IBAN: &iban})
 	if err != nil {
@@ -83,7 +89,7 @@ func (f *fixture) mustImport(xml string) *bank.ImportResult {
 func (f *fixture) scalar(q string, args ...any) int64 {
 	f.t.Helper()
 	var n int64
-	if err := f.inv.Conn(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+	if err := f.st.Query(ctx).DB().Raw(q, args...).Scan(&n).Error; err != nil {
 		f.t.Fatalf("%s: %v", q, err)
 	}
 	return n

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,9 +31,12 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 	if err != nil {
 		return nil, err
 	}
-	res := &bank.ImportResult{}
-	err = s.tx(ctx, func(ctx context.Context) error {
-		a, err := s.lockAccount(ctx, ent.ID, bankID)
+	var res *bank.ImportResult
+	err = s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		// A retried unit of work starts over: nothing of an earlier try's
+		// result, nor the references it gave the parsed lines, carries over.
+		res = &bank.ImportResult{}
+		a, err := s.lockAccount(tx, ent.ID, bankID)
 		if err != nil {
 			return err
 		}
@@ -41,13 +45,15 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 		}
 		sum := sha256.Sum256(in.Data)
 		hash := hex.EncodeToString(sum[:])
-		prev, err := s.lastStatement(ctx, ent.ID, a.ID)
+		prev, err := s.lastStatement(tx, ent.ID, a.ID)
 		if err != nil {
 			return err
 		}
 		for i := range parsed {
-			imp := &importer{s: s, p: p, ent: ent, a: a, in: in, hash: hash, prev: prev, ps: &parsed[i], index: i}
-			st, err := imp.run(ctx)
+			ps := parsed[i]
+			ps.Lines = slices.Clone(ps.Lines) // assignRefs fills in references
+			imp := &importer{s: s, p: p, ent: ent, a: a, in: in, hash: hash, prev: prev, ps: &ps, index: i}
+			st, err := imp.run(tx)
 			if err != nil {
 				return err
 			}
@@ -62,7 +68,7 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 			}
 		}
 		if res.LinesAdded > 0 && !in.NoAutoMatch {
-			ids, err := s.autoMatch(ctx, p, ent, a)
+			ids, err := s.autoMatch(tx, p, ent, a)
 			if err != nil {
 				return err
 			}
@@ -152,7 +158,7 @@ func (m *importer) ref() string {
 	return fmt.Sprintf("camt-%s-%d", m.hash[:16], m.index+1)
 }
 
-func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
+func (m *importer) run(tx *sqlstore.Tx) (*bank.Statement, error) {
 	ps, a := m.ps, m.a
 	if ps.IBAN != "" && ps.IBAN != a.IBAN {
 		return nil, invalid(m.where("Acct/Id/IBAN"), ledger.ReasonStatementIBANMismatch, "the statement is for IBAN %s; bank account %d is %s", ps.IBAN, a.ID, a.IBAN)
@@ -161,15 +167,15 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 		return nil, invalid(m.where("Acct/Ccy"), ledger.ReasonStatementCurrencyMismatch, "the statement is in %s; bank account %d is in %s", ps.Currency, a.ID, a.Currency)
 	}
 	ref := m.ref()
-	if old, err := m.s.statements(ctx, `entity_id = ? AND bank_account_id = ? AND statement_ref = ?`, m.ent.ID, a.ID, ref); err != nil {
+	if old, err := m.s.statements(tx, `entity_id = ? AND bank_account_id = ? AND statement_ref = ?`, m.ent.ID, a.ID, ref); err != nil {
 		return nil, err
 	} else if len(old) > 0 {
-		return m.again(ctx, old[0])
+		return m.again(tx, old[0])
 	}
 	if err := m.assignRefs(); err != nil {
 		return nil, err
 	}
-	known, err := m.s.knownRefs(ctx, m.ent.ID, a.ID, ps.Lines)
+	known, err := m.s.knownRefs(tx, m.ent.ID, a.ID, ps.Lines)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +228,11 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 	}
 	st := &bank.Statement{EntityID: m.ent.ID, BankAccountID: a.ID, Seq: 1, Ref: ref, Format: m.in.Format, From: from, To: to,
 		OpeningMinor: opening, ClosingMinor: closing, LineCount: len(lines), FileName: m.in.FileName, SHA256: m.hash,
-		CreatedAt: sqlstore.Now(), CreatedBy: m.p.ActorID}
+		CreatedAt: tx.Now, CreatedBy: m.p.ActorID}
 	if m.prev != nil {
 		st.Seq = m.prev.Seq + 1
 	}
-	err = m.s.db(ctx).Raw(`INSERT INTO bank_statements (entity_id, bank_account_id, seq, statement_ref, format, from_date, to_date,
+	err = tx.DB().Raw(`INSERT INTO bank_statements (entity_id, bank_account_id, seq, statement_ref, format, from_date, to_date,
 		opening_minor, closing_minor, line_count, file_name, file_sha256, created_at, created_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		st.EntityID, st.BankAccountID, st.Seq, st.Ref, st.Format, st.From, st.To, st.OpeningMinor, st.ClosingMinor,
@@ -234,18 +240,18 @@ func (m *importer) run(ctx context.Context) (*bank.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.s.insertLines(ctx, st, lines); err != nil {
+	if err := m.s.insertLines(tx, st, lines); err != nil {
 		return nil, err
 	}
 	m.created, m.added = true, len(lines)
-	return st, m.s.l.Audit(ctx, m.ent.ID, &m.p.ActorID, "bank_statement.imported", st.Ref, map[string]any{
+	return st, tx.Audit(m.ent.ID, &m.p.ActorID, "bank_statement.imported", st.Ref, map[string]any{
 		"bank_account_id": a.ID, "statement_id": st.ID, "seq": st.Seq, "lines": st.LineCount, "file_sha256": m.hash,
 		"opening": money.Format(opening, exponent(a.Currency)), "closing": money.Format(closing, exponent(a.Currency))})
 }
 
 // again answers a statement whose id was imported before: the same
 // statement adds nothing; another under the same id is refused.
-func (m *importer) again(ctx context.Context, old *bank.Statement) (*bank.Statement, error) {
+func (m *importer) again(tx *sqlstore.Tx, old *bank.Statement) (*bank.Statement, error) {
 	if m.in.Format == bank.FormatCSV {
 		m.skipped = len(m.ps.Lines)
 		return old, nil
@@ -253,7 +259,7 @@ func (m *importer) again(ctx context.Context, old *bank.Statement) (*bank.Statem
 	if err := m.assignRefs(); err != nil {
 		return nil, err
 	}
-	ls, err := m.s.lines(ctx, `l.entity_id = ? AND l.statement_id = ? ORDER BY l.line_no`, m.ent.ID, old.ID)
+	ls, err := m.s.lines(tx, `l.entity_id = ? AND l.statement_id = ? ORDER BY l.line_no`, m.ent.ID, old.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +392,7 @@ func (m *importer) assignRefs() error {
 
 // knownRefs returns which of the lines' bank references the bank account
 // holds already.
-func (s *Store) knownRefs(ctx context.Context, entityID, bankID int64, lines []bank.ParsedLine) (map[string]bool, error) {
+func (s *Store) knownRefs(tx *sqlstore.Tx, entityID, bankID int64, lines []bank.ParsedLine) (map[string]bool, error) {
 	known := map[string]bool{}
 	for start := 0; start < len(lines); start += 500 {
 		end := min(start+500, len(lines))
@@ -395,7 +401,7 @@ func (s *Store) knownRefs(ctx context.Context, entityID, bankID int64, lines []b
 			refs = append(refs, l.BankRef)
 		}
 		var found []string
-		if err := s.db(ctx).Raw(`SELECT bank_ref FROM bank_statement_lines WHERE entity_id = ? AND bank_account_id = ? AND bank_ref IN ?`,
+		if err := tx.DB().Raw(`SELECT bank_ref FROM bank_statement_lines WHERE entity_id = ? AND bank_account_id = ? AND bank_ref IN ?`,
 			entityID, bankID, refs).Scan(&found).Error; err != nil {
 			return nil, err
 		}
@@ -407,8 +413,8 @@ func (s *Store) knownRefs(ctx context.Context, entityID, bankID int64, lines []b
 }
 
 // insertLines writes a statement's lines, many to a statement.
-func (s *Store) insertLines(ctx context.Context, st *bank.Statement, lines []bank.ParsedLine) error {
-	err := s.insertRows(ctx, `INSERT INTO bank_statement_lines (entity_id, bank_account_id, statement_id, line_no, booking_date, value_date,
+func (s *Store) insertLines(tx *sqlstore.Tx, st *bank.Statement, lines []bank.ParsedLine) error {
+	err := s.insertRows(tx, `INSERT INTO bank_statement_lines (entity_id, bank_account_id, statement_id, line_no, booking_date, value_date,
 		amount_minor, bank_ref, end_to_end_id, counterparty, counter_iban, remittance, reference, kind) VALUES `, 14, len(lines), func(i int) []any {
 		l := &lines[i]
 		var value any
@@ -424,7 +430,7 @@ func (s *Store) insertLines(ctx context.Context, st *bank.Statement, lines []ban
 		return err
 	}
 	// Every new line is open until a match takes it.
-	return s.db(ctx).Exec(`INSERT INTO bank_open_lines (entity_id, statement_line_id, bank_account_id)
+	return tx.DB().Exec(`INSERT INTO bank_open_lines (entity_id, statement_line_id, bank_account_id)
 		SELECT entity_id, id, bank_account_id FROM bank_statement_lines WHERE entity_id = ? AND statement_id = ?`, st.EntityID, st.ID).Error
 }
 

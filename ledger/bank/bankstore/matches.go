@@ -24,8 +24,8 @@ type newMatch struct {
 }
 
 // insertMatch records one match and returns its id.
-func (s *Store) insertMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, rule string, paymentID *int64, stmt []int64, keys []bank.LineRef) (int64, error) {
-	ids, err := s.insertMatches(ctx, p, ent, a, []newMatch{{rule: rule, paymentID: paymentID, stmt: stmt, keys: keys}})
+func (s *Store) insertMatch(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, rule string, paymentID *int64, stmt []int64, keys []bank.LineRef) (int64, error) {
+	ids, err := s.insertMatches(tx, p, ent, a, []newMatch{{rule: rule, paymentID: paymentID, stmt: stmt, keys: keys}})
 	if err != nil {
 		return 0, err
 	}
@@ -37,7 +37,7 @@ func (s *Store) insertMatch(ctx context.Context, p *ledger.Principal, ent *ledge
 // matches and their links are inserted many rows at a time. A line matched
 // meanwhile by a racing request (the primary keys of the link tables) is a
 // conflict.
-func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, ms []newMatch) ([]int64, error) {
+func (s *Store) insertMatches(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *bank.Account, ms []newMatch) ([]int64, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
@@ -45,15 +45,15 @@ func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *led
 	for _, m := range ms {
 		keys = append(keys, m.keys...)
 	}
-	if err := s.shareEntries(ctx, ent.ID, keys); err != nil {
+	if err := s.shareEntries(tx, ent.ID, keys); err != nil {
 		return nil, err
 	}
-	ids, err := s.matchIDs(ctx, len(ms))
+	ids, err := s.matchIDs(tx, len(ms))
 	if err != nil {
 		return nil, err
 	}
-	t := sqlstore.Now()
-	err = s.insertRows(ctx, `INSERT INTO bank_matches (id, entity_id, bank_account_id, rule, payment_id, created_at, created_by) VALUES `, 7, len(ms),
+	t := tx.Now
+	err = s.insertRows(tx, `INSERT INTO bank_matches (id, entity_id, bank_account_id, rule, payment_id, created_at, created_by) VALUES `, 7, len(ms),
 		func(i int) []any { return []any{ids[i], ent.ID, a.ID, ms[i].rule, ms[i].paymentID, t, p.ActorID} })
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *led
 			lines = append(lines, link{match: ids[i], key: k})
 		}
 	}
-	err = s.insertRows(ctx, `INSERT INTO bank_match_statement_lines (entity_id, statement_line_id, match_id) VALUES `, 3, len(stmts),
+	err = s.insertRows(tx, `INSERT INTO bank_match_statement_lines (entity_id, statement_line_id, match_id) VALUES `, 3, len(stmts),
 		func(i int) []any { return []any{ent.ID, stmts[i].stmt, stmts[i].match} })
 	if err != nil {
 		return nil, alreadyMatched(err)
@@ -82,11 +82,11 @@ func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *led
 		for _, l := range stmts[start:min(start+500, len(stmts))] {
 			ids = append(ids, l.stmt)
 		}
-		if err := s.db(ctx).Exec(`DELETE FROM bank_open_lines WHERE entity_id = ? AND statement_line_id IN ?`, ent.ID, ids).Error; err != nil {
+		if err := tx.DB().Exec(`DELETE FROM bank_open_lines WHERE entity_id = ? AND statement_line_id IN ?`, ent.ID, ids).Error; err != nil {
 			return nil, err
 		}
 	}
-	err = s.insertRows(ctx, `INSERT INTO bank_match_ledger_lines (entity_id, entry_id, line_no, match_id) VALUES `, 4, len(lines),
+	err = s.insertRows(tx, `INSERT INTO bank_match_ledger_lines (entity_id, entry_id, line_no, match_id) VALUES `, 4, len(lines),
 		func(i int) []any { return []any{ent.ID, lines[i].key.EntryID, lines[i].key.LineNo, lines[i].match} })
 	if err != nil {
 		return nil, alreadyMatched(err)
@@ -97,14 +97,14 @@ func (s *Store) insertMatches(ctx context.Context, p *ledger.Principal, ent *led
 // matchIDs draws n ids for new matches: from the identity's sequence on
 // PostgreSQL; on SQLite, which writes one transaction at a time, after the
 // highest id there is.
-func (s *Store) matchIDs(ctx context.Context, n int) ([]int64, error) {
-	if s.l.Dialect() == sqlstore.Postgres {
+func (s *Store) matchIDs(tx *sqlstore.Tx, n int) ([]int64, error) {
+	if tx.Dialect() == sqlstore.Postgres {
 		var ids []int64
-		err := s.db(ctx).Raw(`SELECT nextval(pg_get_serial_sequence('bank_matches', 'id')) FROM generate_series(1, ?)`, n).Scan(&ids).Error
+		err := tx.DB().Raw(`SELECT nextval(pg_get_serial_sequence('bank_matches', 'id')) FROM generate_series(1, ?)`, n).Scan(&ids).Error
 		return ids, err
 	}
 	var top int64
-	if err := s.db(ctx).Raw(`SELECT COALESCE(MAX(id), 0) FROM bank_matches`).Scan(&top).Error; err != nil {
+	if err := tx.DB().Raw(`SELECT COALESCE(MAX(id), 0) FROM bank_matches`).Scan(&top).Error; err != nil {
 		return nil, err
 	}
 	ids := make([]int64, n)
@@ -117,7 +117,7 @@ func (s *Store) matchIDs(ctx context.Context, n int) ([]int64, error) {
 // insertRows runs an INSERT prefix with n rows of cols values each, many
 // rows to a statement (well under both databases' limits on bound
 // parameters).
-func (s *Store) insertRows(ctx context.Context, prefix string, cols, n int, row func(i int) []any) error {
+func (s *Store) insertRows(tx *sqlstore.Tx, prefix string, cols, n int, row func(i int) []any) error {
 	// Binding costs the SQLite driver more than linearly in the parameters
 	// of one statement: some hundreds at a time are fastest on both.
 	per := max(1, 500/cols)
@@ -134,7 +134,7 @@ func (s *Store) insertRows(ctx context.Context, prefix string, cols, n int, row 
 			q.WriteString(one)
 			args = append(args, row(i)...)
 		}
-		if err := s.db(ctx).Exec(q.String(), args...).Error; err != nil {
+		if err := tx.DB().Exec(q.String(), args...).Error; err != nil {
 			return err
 		}
 	}
@@ -145,8 +145,8 @@ func (s *Store) insertRows(ctx context.Context, prefix string, cols, n int, row 
 // SHARE on PostgreSQL until the match commits: a reversal of one of them
 // (whose trigger locks the entry FOR UPDATE) waits, and then finds the
 // match and is refused. SQLite writes one transaction at a time.
-func (s *Store) shareEntries(ctx context.Context, entityID int64, keys []bank.LineRef) error {
-	if len(keys) == 0 || s.l.Dialect() != sqlstore.Postgres {
+func (s *Store) shareEntries(tx *sqlstore.Tx, entityID int64, keys []bank.LineRef) error {
+	if len(keys) == 0 || tx.Dialect() != sqlstore.Postgres {
 		return nil
 	}
 	seen := map[int64]bool{}
@@ -160,7 +160,7 @@ func (s *Store) shareEntries(ctx context.Context, entityID int64, keys []bank.Li
 	slices.Sort(ids)
 	for start := 0; start < len(ids); start += 1000 {
 		var got []int64
-		err := s.db(ctx).Raw(`SELECT id FROM journal_entries WHERE entity_id = ? AND id IN ? ORDER BY id FOR SHARE`, entityID, ids[start:min(start+1000, len(ids))]).Scan(&got).Error
+		err := tx.DB().Raw(`SELECT id FROM journal_entries WHERE entity_id = ? AND id IN ? ORDER BY id FOR SHARE`, entityID, ids[start:min(start+1000, len(ids))]).Scan(&got).Error
 		if err != nil {
 			return err
 		}
@@ -187,9 +187,9 @@ type matchRow struct {
 
 // loadMatches reads matches with their lines: three queries whatever
 // their number.
-func (s *Store) loadMatches(ctx context.Context, ent *ledger.Entity, a *bank.Account, where string, args ...any) ([]*bank.Match, error) {
+func (s *Store) loadMatches(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Account, where string, args ...any) ([]*bank.Match, error) {
 	var rows []matchRow
-	if err := s.db(ctx).Raw(`SELECT id, entity_id, bank_account_id, rule, payment_id, created_at, created_by FROM bank_matches WHERE `+where, args...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(`SELECT id, entity_id, bank_account_id, rule, payment_id, created_at, created_by FROM bank_matches WHERE `+where, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(rows) == 0 {
@@ -203,7 +203,7 @@ func (s *Store) loadMatches(ctx context.Context, ent *ledger.Entity, a *bank.Acc
 			CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, StatementLines: []*bank.StatementLine{}, LedgerLines: []*bank.LedgerLine{}}
 		byID[r.ID], ids[i] = out[i], r.ID
 	}
-	sls, err := s.lines(ctx, `m.entity_id = ? AND m.match_id IN ? ORDER BY l.id`, ent.ID, ids)
+	sls, err := s.lines(tx, `m.entity_id = ? AND m.match_id IN ? ORDER BY l.id`, ent.ID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (s *Store) loadMatches(ctx context.Context, ent *ledger.Entity, a *bank.Acc
 		m := byID[*l.MatchID]
 		m.StatementLines = append(m.StatementLines, l)
 	}
-	lls, err := s.ledgerLines(ctx, a, ent, ` AND m.match_id IN ? ORDER BY jl.entry_id, jl.line_no`, ids)
+	lls, err := s.ledgerLines(tx, a, ent, ` AND m.match_id IN ? ORDER BY jl.entry_id, jl.line_no`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -224,24 +224,26 @@ func (s *Store) loadMatches(ctx context.Context, ent *ledger.Entity, a *bank.Acc
 
 // Matches lists a bank account's matches by id.
 func (s *Store) Matches(ctx context.Context, ent *ledger.Entity, bankID, after int64, limit int) ([]*bank.Match, error) {
-	a, err := s.BankAccount(ctx, ent.ID, bankID)
+	q := s.l.Query(ctx)
+	a, err := s.account(q, ent.ID, bankID, "")
 	if err != nil {
 		return nil, err
 	}
-	return s.loadMatches(ctx, ent, a, `entity_id = ? AND bank_account_id = ? AND id > ? ORDER BY id LIMIT ?`, ent.ID, bankID, after, limit)
+	return s.loadMatches(q, ent, a, `entity_id = ? AND bank_account_id = ? AND id > ? ORDER BY id LIMIT ?`, ent.ID, bankID, after, limit)
 }
 
 // MatchByID returns one match with its lines.
 func (s *Store) MatchByID(ctx context.Context, ent *ledger.Entity, bankID, id int64) (*bank.Match, error) {
-	a, err := s.BankAccount(ctx, ent.ID, bankID)
+	q := s.l.Query(ctx)
+	a, err := s.account(q, ent.ID, bankID, "")
 	if err != nil {
 		return nil, err
 	}
-	return s.oneMatch(ctx, ent, a, id)
+	return s.oneMatch(q, ent, a, id)
 }
 
-func (s *Store) oneMatch(ctx context.Context, ent *ledger.Entity, a *bank.Account, id int64) (*bank.Match, error) {
-	ms, err := s.loadMatches(ctx, ent, a, `entity_id = ? AND bank_account_id = ? AND id = ?`, ent.ID, a.ID, id)
+func (s *Store) oneMatch(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Account, id int64) (*bank.Match, error) {
+	ms, err := s.loadMatches(tx, ent, a, `entity_id = ? AND bank_account_id = ? AND id = ?`, ent.ID, a.ID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -254,16 +256,17 @@ func (s *Store) oneMatch(ctx context.Context, ent *ledger.Entity, a *bank.Accoun
 // AutoMatch runs the automatic matcher over the unreconciled lines.
 func (s *Store) AutoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID int64) ([]*bank.Match, error) {
 	var out []*bank.Match
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, err := s.lockAccount(ctx, ent.ID, bankID)
+	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil // not an earlier try's
+		a, err := s.lockAccount(tx, ent.ID, bankID)
 		if err != nil {
 			return err
 		}
-		ids, err := s.autoMatch(ctx, p, ent, a)
+		ids, err := s.autoMatch(tx, p, ent, a)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		out, err = s.loadMatches(ctx, ent, a, `entity_id = ? AND id IN ? ORDER BY id`, ent.ID, ids)
+		out, err = s.loadMatches(tx, ent, a, `entity_id = ? AND id IN ? ORDER BY id`, ent.ID, ids)
 		return err
 	})
 	return out, err
@@ -272,15 +275,15 @@ func (s *Store) AutoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.
 // autoMatch matches what the rules find and returns the new matches' ids.
 // Ledger lines from before the first statement (less the window) are left
 // out: the first statement's opening balance covers them.
-func (s *Store) autoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, a *bank.Account) ([]int64, error) {
+func (s *Store) autoMatch(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *bank.Account) ([]int64, error) {
 	var start *ledger.Date
-	if err := s.db(ctx).Raw(`SELECT MIN(from_date) FROM bank_statements WHERE entity_id = ? AND bank_account_id = ?`, ent.ID, a.ID).Scan(&start).Error; err != nil {
+	if err := tx.DB().Raw(`SELECT MIN(from_date) FROM bank_statements WHERE entity_id = ? AND bank_account_id = ?`, ent.ID, a.ID).Scan(&start).Error; err != nil {
 		return nil, err
 	}
 	if start == nil || start.IsZero() {
 		return nil, nil
 	}
-	st, err := s.openLines(ctx, ent.ID, a.ID, ` ORDER BY l.id`)
+	st, err := s.openLines(tx, ent.ID, a.ID, ` ORDER BY l.id`)
 	if err != nil || len(st) == 0 {
 		return nil, err
 	}
@@ -301,7 +304,7 @@ func (s *Store) autoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.
 	if earliest := start.AddDays(-a.MatchWindowDays); from.Before(earliest) {
 		from = earliest
 	}
-	ll, err := s.ledgerLines(ctx, a, ent, ` AND m.match_id IS NULL AND jl.date >= ? AND jl.date <= ? ORDER BY jl.entry_id, jl.line_no`, from, to.AddDays(a.MatchWindowDays))
+	ll, err := s.ledgerLines(tx, a, ent, ` AND m.match_id IS NULL AND jl.date >= ? AND jl.date <= ? ORDER BY jl.entry_id, jl.line_no`, from, to.AddDays(a.MatchWindowDays))
 	if err != nil || len(ll) == 0 {
 		return nil, err
 	}
@@ -313,12 +316,12 @@ func (s *Store) autoMatch(ctx context.Context, p *ledger.Principal, ent *ledger.
 			ms[i].keys[j] = bank.LineRef{EntryID: k.EntryID, LineNo: k.LineNo}
 		}
 	}
-	ids, err := s.insertMatches(ctx, p, ent, a, ms)
+	ids, err := s.insertMatches(tx, p, ent, a, ms)
 	if err != nil {
 		return nil, err
 	}
 	if len(ids) > 0 {
-		err = s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.auto", a.AccountCode, map[string]any{"bank_account_id": a.ID, "matches": ids})
+		err = tx.Audit(ent.ID, &p.ActorID, "bank_match.auto", a.AccountCode, map[string]any{"bank_account_id": a.ID, "matches": ids})
 	}
 	return ids, err
 }
@@ -351,14 +354,14 @@ func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 		return nil, err
 	}
 	var out *bank.Match
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, err := s.lockAccount(ctx, ent.ID, bankID)
+	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		a, err := s.lockAccount(tx, ent.ID, bankID)
 		if err != nil {
 			return err
 		}
 		var total int64
 		if len(in.StatementLines) > 0 {
-			ls, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND l.id IN ?`, ent.ID, a.ID, in.StatementLines)
+			ls, err := s.lines(tx, `l.entity_id = ? AND l.bank_account_id = ? AND l.id IN ?`, ent.ID, a.ID, in.StatementLines)
 			if err != nil {
 				return err
 			}
@@ -383,7 +386,7 @@ func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 			for i, r := range in.LedgerLines {
 				entries[i] = r.EntryID
 			}
-			ls, err := s.ledgerLines(ctx, a, ent, ` AND jl.entry_id IN ?`, entries)
+			ls, err := s.ledgerLines(tx, a, ent, ` AND jl.entry_id IN ?`, entries)
 			if err != nil {
 				return err
 			}
@@ -410,14 +413,14 @@ func (s *Store) Match(ctx context.Context, p *ledger.Principal, ent *ledger.Enti
 				Fields:  []ledger.FieldError{{Path: "ledger_lines", Reason: ledger.ReasonMatchUnbalanced, Message: "the sums of the two sides differ"}},
 				Details: map[string]any{"difference": money.Format(total, exp)}}
 		}
-		id, err := s.insertMatch(ctx, p, ent, a, bank.RuleManual, nil, in.StatementLines, in.LedgerLines)
+		id, err := s.insertMatch(tx, p, ent, a, bank.RuleManual, nil, in.StatementLines, in.LedgerLines)
 		if err != nil {
 			return err
 		}
-		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+		if out, err = s.oneMatch(tx, ent, a, id); err != nil {
 			return err
 		}
-		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "statement_lines": in.StatementLines, "ledger_lines": in.LedgerLines})
+		return tx.Audit(ent.ID, &p.ActorID, "bank_match.created", a.AccountCode, map[string]any{"match_id": id, "statement_lines": in.StatementLines, "ledger_lines": in.LedgerLines})
 	})
 	return out, err
 }
@@ -430,15 +433,15 @@ func conflictAt(path string, reason ledger.Reason, format string, args ...any) e
 // Unmatch deletes a match.
 func (s *Store) Unmatch(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, id int64) (*bank.Match, error) {
 	var out *bank.Match
-	err := s.tx(ctx, func(ctx context.Context) error {
-		a, err := s.lockAccount(ctx, ent.ID, bankID)
+	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		a, err := s.lockAccount(tx, ent.ID, bankID)
 		if err != nil {
 			return err
 		}
-		if out, err = s.oneMatch(ctx, ent, a, id); err != nil {
+		if out, err = s.oneMatch(tx, ent, a, id); err != nil {
 			return err
 		}
-		err = s.insertRows(ctx, `INSERT INTO bank_open_lines (entity_id, statement_line_id, bank_account_id) VALUES `, 3, len(out.StatementLines),
+		err = s.insertRows(tx, `INSERT INTO bank_open_lines (entity_id, statement_line_id, bank_account_id) VALUES `, 3, len(out.StatementLines),
 			func(i int) []any { return []any{ent.ID, out.StatementLines[i].ID, a.ID} })
 		if err != nil {
 			return err
@@ -448,7 +451,7 @@ func (s *Store) Unmatch(ctx context.Context, p *ledger.Principal, ent *ledger.En
 			`DELETE FROM bank_match_ledger_lines WHERE entity_id = ? AND match_id = ?`,
 			`DELETE FROM bank_matches WHERE entity_id = ? AND id = ?`,
 		} {
-			if err := s.db(ctx).Exec(q, ent.ID, id).Error; err != nil {
+			if err := tx.DB().Exec(q, ent.ID, id).Error; err != nil {
 				return err
 			}
 		}
@@ -462,7 +465,7 @@ func (s *Store) Unmatch(ctx context.Context, p *ledger.Principal, ent *ledger.En
 			keys[i] = bank.LineRef{EntryID: l.EntryID, LineNo: l.LineNo}
 			l.MatchID = nil
 		}
-		return s.l.Audit(ctx, ent.ID, &p.ActorID, "bank_match.deleted", a.AccountCode, map[string]any{"match_id": id, "rule": out.Rule,
+		return tx.Audit(ent.ID, &p.ActorID, "bank_match.deleted", a.AccountCode, map[string]any{"match_id": id, "rule": out.Rule,
 			"payment_id": out.PaymentID, "statement_lines": stmt, "ledger_lines": keys})
 	})
 	return out, err

@@ -6,17 +6,18 @@ import (
 
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
+	"backoffice/ledger/sqlstore"
 )
 
 // Reconciliation reports a bank account as of a date, in one snapshot.
 func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID int64, asOf ledger.Date) (*bank.Reconciliation, error) {
 	var out *bank.Reconciliation
-	err := s.l.Snapshot(ctx, func(ctx context.Context) error {
-		a, err := s.BankAccount(ctx, ent.ID, bankID)
+	err := s.l.Read(ctx, func(tx *sqlstore.Tx) error {
+		a, err := s.account(tx, ent.ID, bankID, "")
 		if err != nil {
 			return err
 		}
-		first, err := s.statements(ctx, `entity_id = ? AND bank_account_id = ? ORDER BY seq LIMIT 1`, ent.ID, a.ID)
+		first, err := s.statements(tx, `entity_id = ? AND bank_account_id = ? ORDER BY seq LIMIT 1`, ent.ID, a.ID)
 		if err != nil {
 			return err
 		}
@@ -24,7 +25,7 @@ func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID i
 			return invalid("as_of", ledger.ReasonAsOfBeforeFirstStatement, "bank account %d has no statement on or before %s; import one first", a.ID, asOf)
 		}
 		r := &bank.Reconciliation{Account: a, AsOf: asOf, Start: first[0].From}
-		last, err := s.statements(ctx, `entity_id = ? AND bank_account_id = ? AND from_date <= ? ORDER BY seq DESC LIMIT 1`, ent.ID, a.ID, asOf)
+		last, err := s.statements(tx, `entity_id = ? AND bank_account_id = ? AND from_date <= ? ORDER BY seq DESC LIMIT 1`, ent.ID, a.ID, asOf)
 		if err != nil {
 			return err
 		}
@@ -34,14 +35,14 @@ func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID i
 			Total int64
 			Count int
 		}
-		if err := s.db(ctx).Raw(`SELECT COALESCE(SUM(amount_minor), 0) AS total, COUNT(*) AS count FROM bank_statement_lines
+		if err := tx.DB().Raw(`SELECT COALESCE(SUM(amount_minor), 0) AS total, COUNT(*) AS count FROM bank_statement_lines
 			WHERE entity_id = ? AND bank_account_id = ? AND booking_date <= ?`, ent.ID, a.ID, asOf).Scan(&sums).Error; err != nil {
 			return translate(err)
 		}
 		r.OpeningBalance = first[0].OpeningMinor
 		r.StatementBalance = first[0].OpeningMinor + sums.Total
 		r.StatementLinesInPeriod = sums.Count
-		if err := s.db(ctx).Raw(`SELECT COALESCE(SUM(`+ledgerAmount(a, ent)+`), 0) FROM journal_lines jl
+		if err := tx.DB().Raw(`SELECT COALESCE(SUM(`+ledgerAmount(a, ent)+`), 0) FROM journal_lines jl
 			WHERE jl.entity_id = ? AND jl.account_id = ? AND jl.date <= ?`, ent.ID, a.AccountID, asOf).Scan(&r.LedgerBalance).Error; err != nil {
 			return translate(err)
 		}
@@ -53,19 +54,19 @@ func (s *Store) Reconciliation(ctx context.Context, ent *ledger.Entity, bankID i
 			UNION SELECT ml.match_id FROM bank_match_ledger_lines ml JOIN journal_lines lj ON lj.entity_id = ml.entity_id AND lj.entry_id = ml.entry_id AND lj.line_no = ml.line_no
 			WHERE ml.entity_id = ? AND lj.account_id = ? AND lj.date > ?`
 		lateArgs := []any{ent.ID, a.ID, asOf, ent.ID, a.AccountID, asOf}
-		if r.UnreconciledStatement, err = s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND l.booking_date <= ?
+		if r.UnreconciledStatement, err = s.lines(tx, `l.entity_id = ? AND l.bank_account_id = ? AND l.booking_date <= ?
 			AND (m.match_id IS NULL OR m.match_id IN (`+late+`)) ORDER BY l.booking_date, l.id`,
 			append([]any{ent.ID, a.ID, asOf}, lateArgs...)...); err != nil {
 			return err
 		}
 		// Ledger lines before the first statement that were never matched
 		// are covered by its opening balance.
-		if r.UnreconciledLedger, err = s.ledgerLines(ctx, a, ent, ` AND jl.date <= ?
+		if r.UnreconciledLedger, err = s.ledgerLines(tx, a, ent, ` AND jl.date <= ?
 			AND ((m.match_id IS NULL AND jl.date >= ?) OR m.match_id IN (`+late+`)) ORDER BY jl.date, jl.entry_id, jl.line_no`,
 			append([]any{asOf, r.Start}, lateArgs...)...); err != nil {
 			return err
 		}
-		if err := s.db(ctx).Raw(`SELECT COALESCE(SUM(`+ledgerAmount(a, ent)+`), 0) FROM journal_lines jl
+		if err := tx.DB().Raw(`SELECT COALESCE(SUM(`+ledgerAmount(a, ent)+`), 0) FROM journal_lines jl
 			LEFT JOIN bank_match_ledger_lines m ON m.entity_id = jl.entity_id AND m.entry_id = jl.entry_id AND m.line_no = jl.line_no
 			WHERE jl.entity_id = ? AND jl.account_id = ? AND jl.date < ? AND m.match_id IS NULL`, ent.ID, a.AccountID, r.Start).Scan(&r.BooksBeforeStart).Error; err != nil {
 			return translate(err)

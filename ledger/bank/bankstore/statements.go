@@ -6,6 +6,7 @@ import (
 
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
+	"backoffice/ledger/sqlstore"
 )
 
 type statementRow struct {
@@ -35,9 +36,9 @@ func (r *statementRow) statement() *bank.Statement {
 		LineCount: r.LineCount, FileName: r.FileName, SHA256: r.FileSHA256, CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy}
 }
 
-func (s *Store) statements(ctx context.Context, where string, args ...any) ([]*bank.Statement, error) {
+func (s *Store) statements(tx *sqlstore.Tx, where string, args ...any) ([]*bank.Statement, error) {
 	var rows []statementRow
-	if err := s.db(ctx).Raw(statementSelect+` WHERE `+where, args...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(statementSelect+` WHERE `+where, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*bank.Statement, len(rows))
@@ -49,15 +50,17 @@ func (s *Store) statements(ctx context.Context, where string, args ...any) ([]*b
 
 // Statements lists a bank account's statements in their order.
 func (s *Store) Statements(ctx context.Context, entityID, bankID int64) ([]*bank.Statement, error) {
-	if _, err := s.BankAccount(ctx, entityID, bankID); err != nil {
+	q := s.l.Query(ctx)
+	if _, err := s.account(q, entityID, bankID, ""); err != nil {
 		return nil, err
 	}
-	return s.statements(ctx, `entity_id = ? AND bank_account_id = ? ORDER BY seq`, entityID, bankID)
+	return s.statements(q, `entity_id = ? AND bank_account_id = ? ORDER BY seq`, entityID, bankID)
 }
 
 // Statement returns one statement with its lines.
 func (s *Store) Statement(ctx context.Context, entityID, bankID, id int64) (*bank.Statement, error) {
-	sts, err := s.statements(ctx, `entity_id = ? AND bank_account_id = ? AND id = ?`, entityID, bankID, id)
+	q := s.l.Query(ctx)
+	sts, err := s.statements(q, `entity_id = ? AND bank_account_id = ? AND id = ?`, entityID, bankID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -65,13 +68,13 @@ func (s *Store) Statement(ctx context.Context, entityID, bankID, id int64) (*ban
 		return nil, ledger.NotFound("statement")
 	}
 	st := sts[0]
-	st.Lines, err = s.lines(ctx, `l.entity_id = ? AND l.statement_id = ? ORDER BY l.line_no`, entityID, id)
+	st.Lines, err = s.lines(q, `l.entity_id = ? AND l.statement_id = ? ORDER BY l.line_no`, entityID, id)
 	return st, err
 }
 
 // lastStatement is the bank account's latest statement, nil when none.
-func (s *Store) lastStatement(ctx context.Context, entityID, bankID int64) (*bank.Statement, error) {
-	sts, err := s.statements(ctx, `entity_id = ? AND bank_account_id = ? ORDER BY seq DESC LIMIT 1`, entityID, bankID)
+func (s *Store) lastStatement(tx *sqlstore.Tx, entityID, bankID int64) (*bank.Statement, error) {
+	sts, err := s.statements(tx, `entity_id = ? AND bank_account_id = ? ORDER BY seq DESC LIMIT 1`, entityID, bankID)
 	if err != nil || len(sts) == 0 {
 		return nil, err
 	}
@@ -113,9 +116,9 @@ const openSelect = `SELECT l.id, l.entity_id, l.bank_account_id, l.statement_id,
 
 // openLines returns a bank account's unreconciled lines; more continues
 // the WHERE clause (" AND ...", then ORDER BY).
-func (s *Store) openLines(ctx context.Context, entityID, bankID int64, more string, args ...any) ([]*bank.StatementLine, error) {
+func (s *Store) openLines(tx *sqlstore.Tx, entityID, bankID int64, more string, args ...any) ([]*bank.StatementLine, error) {
 	var rows []lineRow
-	if err := s.db(ctx).Raw(openSelect+more, append([]any{entityID, bankID}, args...)...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(openSelect+more, append([]any{entityID, bankID}, args...)...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*bank.StatementLine, len(rows))
@@ -132,9 +135,9 @@ func (r *lineRow) line() *bank.StatementLine {
 		Reference: r.Reference, Kind: r.Kind, MatchID: r.MatchID}
 }
 
-func (s *Store) lines(ctx context.Context, where string, args ...any) ([]*bank.StatementLine, error) {
+func (s *Store) lines(tx *sqlstore.Tx, where string, args ...any) ([]*bank.StatementLine, error) {
 	var rows []lineRow
-	if err := s.db(ctx).Raw(lineSelect+` WHERE `+where, args...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(lineSelect+` WHERE `+where, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*bank.StatementLine, len(rows))
@@ -146,16 +149,17 @@ func (s *Store) lines(ctx context.Context, where string, args ...any) ([]*bank.S
 
 // StatementLines lists a bank account's statement lines by id.
 func (s *Store) StatementLines(ctx context.Context, entityID, bankID int64, f bank.LineFilter) ([]*bank.StatementLine, error) {
-	if _, err := s.BankAccount(ctx, entityID, bankID); err != nil {
+	tx := s.l.Query(ctx)
+	if _, err := s.account(tx, entityID, bankID, ""); err != nil {
 		return nil, err
 	}
 	if f.Status == "unreconciled" {
 		f.Status = "" // bank_open_lines holds only those
 		q, args := filterSQL(f, "l.booking_date", ` AND l.id > ?`, "l.id", f.After)
-		return s.openLines(ctx, entityID, bankID, q, args...)
+		return s.openLines(tx, entityID, bankID, q, args...)
 	}
 	q, args := filterSQL(f, "l.booking_date", `l.entity_id = ? AND l.bank_account_id = ? AND l.id > ?`, "l.id", entityID, bankID, f.After)
-	return s.lines(ctx, q, args...)
+	return s.lines(tx, q, args...)
 }
 
 // filterSQL adds a LineFilter's status, dates, order and limit to a
@@ -186,7 +190,11 @@ func filterSQL(f bank.LineFilter, dateCol, q, order string, args ...any) (string
 
 // StatementLine returns one line of the bank account.
 func (s *Store) StatementLine(ctx context.Context, entityID, bankID, id int64) (*bank.StatementLine, error) {
-	ls, err := s.lines(ctx, `l.entity_id = ? AND l.bank_account_id = ? AND l.id = ?`, entityID, bankID, id)
+	return s.statementLine(s.l.Query(ctx), entityID, bankID, id)
+}
+
+func (s *Store) statementLine(tx *sqlstore.Tx, entityID, bankID, id int64) (*bank.StatementLine, error) {
+	ls, err := s.lines(tx, `l.entity_id = ? AND l.bank_account_id = ? AND l.id = ?`, entityID, bankID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +238,7 @@ func (r *ledgerRow) line() *bank.LedgerLine {
 		AmountMinor: r.AmountMinor, Reference: r.Reference, Description: d, ReversesID: r.ReversesID, MatchID: r.MatchID}
 }
 
-func (s *Store) ledgerLines(ctx context.Context, a *bank.Account, ent *ledger.Entity, where string, args ...any) ([]*bank.LedgerLine, error) {
+func (s *Store) ledgerLines(tx *sqlstore.Tx, a *bank.Account, ent *ledger.Entity, where string, args ...any) ([]*bank.LedgerLine, error) {
 	q := `SELECT jl.entry_id, jl.line_no, je.fiscal_year, je.number, jl.date, ` + ledgerAmount(a, ent) + ` AS amount_minor,
 		je.reference, je.description AS entry_text, jl.description AS line_text, je.reverses_id, m.match_id
 		FROM journal_lines jl
@@ -238,7 +246,7 @@ func (s *Store) ledgerLines(ctx context.Context, a *bank.Account, ent *ledger.En
 		LEFT JOIN bank_match_ledger_lines m ON m.entity_id = jl.entity_id AND m.entry_id = jl.entry_id AND m.line_no = jl.line_no
 		WHERE jl.entity_id = ? AND jl.account_id = ?`
 	var rows []ledgerRow
-	if err := s.db(ctx).Raw(q+where, append([]any{ent.ID, a.AccountID}, args...)...).Scan(&rows).Error; err != nil {
+	if err := tx.DB().Raw(q+where, append([]any{ent.ID, a.AccountID}, args...)...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*bank.LedgerLine, len(rows))
@@ -251,10 +259,11 @@ func (s *Store) ledgerLines(ctx context.Context, a *bank.Account, ent *ledger.En
 // LedgerLines lists the lines on the bank account's ledger account by
 // entry and line, after the cursor (entry f.After, line f.AfterLine).
 func (s *Store) LedgerLines(ctx context.Context, ent *ledger.Entity, bankID int64, f bank.LineFilter) ([]*bank.LedgerLine, error) {
-	a, err := s.BankAccount(ctx, ent.ID, bankID)
+	tx := s.l.Query(ctx)
+	a, err := s.account(tx, ent.ID, bankID, "")
 	if err != nil {
 		return nil, err
 	}
 	q, args := filterSQL(f, "jl.date", ` AND (jl.entry_id > ? OR (jl.entry_id = ? AND jl.line_no > ?))`, "jl.entry_id, jl.line_no", f.After, f.After, f.AfterLine)
-	return s.ledgerLines(ctx, a, ent, q, args...)
+	return s.ledgerLines(tx, a, ent, q, args...)
 }

@@ -1,7 +1,7 @@
 // Package bankstore keeps bank reconciliation in the ledger's database
 // (gorm, on PostgreSQL or SQLite): bank accounts, imported statements and
 // their lines, and matches. It wraps the ledger store and writes in its
-// transactions, so that an entry made from a statement line, or a payment
+// units of work, so that an entry made from a statement line, or a payment
 // recorded by cash application, commits with its match or not at all.
 //
 // Locks: every write that matches or imports takes the bank account's row
@@ -11,10 +11,6 @@
 package bankstore
 
 import (
-	"context"
-
-	"gorm.io/gorm"
-
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
 	"backoffice/ledger/sqlstore"
@@ -23,24 +19,36 @@ import (
 // Store serves bank.Store on a ledger store.
 type Store struct {
 	l   *sqlstore.Store
-	rec bank.Receivables
+	rec Receivables
 }
 
 var _ bank.Store = (*Store)(nil)
 
+// Receivables is what cash application needs of invoicing. The ledger
+// does not import invoicing; invoicing implements this (invstore), and
+// the service wires the two together. Both methods run in the bank's unit
+// of work tx, so that a payment commits with its match or not at all.
+type Receivables interface {
+	// OpenInvoices lists the issued invoices in a currency with an amount
+	// open, with their customers' names.
+	OpenInvoices(tx *sqlstore.Tx, ent *ledger.Entity, currency string) ([]bank.OpenInvoice, error)
+	// RecordReceipt records and allocates a payment received on the bank
+	// account in the unit of work tx, and returns it and its entry.
+	RecordReceipt(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, r *bank.Receipt) (paymentID, entryID int64, err error)
+}
+
 // New wraps a ledger store; rec records the payments of cash application
 // (nil: cash application is refused).
-func New(l *sqlstore.Store, rec bank.Receivables) *Store {
+func New(l *sqlstore.Store, rec Receivables) *Store {
 	s := &Store{l: l, rec: rec}
 	l.Extend("bank", nil, s.Verify)
 	return s
 }
 
-func (s *Store) db(ctx context.Context) *gorm.DB { return s.l.Conn(ctx) }
-
-// tx runs fn in the transaction in ctx or a new one, translating errors.
-func (s *Store) tx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return sqlstore.Translate(s.l.InTx(ctx, fn))
+// In is the store bound to a unit of work: its methods run in tx and
+// neither commit nor retry it.
+func (s *Store) In(tx *sqlstore.Tx) *Store {
+	return &Store{l: s.l.In(tx), rec: s.rec}
 }
 
 func translate(err error) error { return sqlstore.Translate(err) }
@@ -52,7 +60,7 @@ func invalid(path string, reason ledger.Reason, format string, args ...any) erro
 }
 
 // lockAccount loads a bank account of the entity and locks its row for the
-// rest of the transaction.
-func (s *Store) lockAccount(ctx context.Context, entityID, id int64) (*bank.Account, error) {
-	return s.account(ctx, entityID, id, s.l.ForUpdate())
+// rest of the unit of work.
+func (s *Store) lockAccount(tx *sqlstore.Tx, entityID, id int64) (*bank.Account, error) {
+	return s.account(tx, entityID, id, tx.ForUpdate())
 }

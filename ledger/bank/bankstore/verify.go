@@ -1,22 +1,18 @@
 package bankstore
 
-import (
-	"context"
-
-	"backoffice/ledger/sqlstore"
-)
+import "backoffice/ledger/sqlstore"
 
 // Verify is a sqlstore.Checker for `backoffice verify`: every bank
 // account's statements form one chain (numbered 1..n, each opening at the
 // one before's closing, its lines adding up to its closing balance), and
 // every match adds up on both sides with lines of its own bank account, and
 // the open lines are exactly the statement lines no match holds.
-func (s *Store) Verify(ctx context.Context, r *sqlstore.VerifyReport) error {
+func (s *Store) Verify(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
 	// Law 8: who made a match is an actor (statements have a foreign key).
-	if err := s.l.VerifyActors(ctx, r, "bank_matches", "created_by"); err != nil {
+	if err := sqlstore.VerifyActors(tx, r, "bank_matches", "created_by"); err != nil {
 		return err
 	}
-	db := s.db(ctx)
+	db := tx.DB()
 	var chain []struct {
 		EntityID, BankAccountID, ID int64
 		Seq, LineCount, Lines       int64
