@@ -60,7 +60,9 @@ func TestKeyedPostIsOneRoundTrip(t *testing.T) {
 	mustPost(t, st, p, ent, rent("2026-03-31", "1.00")) // the chart is read once and cached
 	idem := func(key string) *ledger.IdemRequest {
 		return &ledger.IdemRequest{EntityID: ent.ID, ActorID: p.ActorID, Key: key, RequestHash: "h-" + key, Status: 201,
-			ContentType: "application/json", Render: func(e *ledger.Entry) ([]byte, error) { return json.Marshal(map[string]any{"id": e.ID, "number": e.NumberText()}) }}
+			ContentType: "application/json", Render: func(e *ledger.Entry) ([]byte, error) {
+				return json.Marshal(map[string]any{"id": e.ID, "number": e.NumberText()})
+			}}
 	}
 
 	trace.take()
