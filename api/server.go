@@ -15,9 +15,11 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/orders"
+	"backoffice/invoicing/statements"
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
+	"backoffice/ledger/reports"
 	"backoffice/ledger/sqlstore"
 )
 
@@ -31,6 +33,9 @@ type Store interface {
 	orders.Store
 	Write(ctx context.Context, fn func(tx *sqlstore.Tx) error) error
 	IdemSave(tx *sqlstore.Tx, r *ledger.IdemRecord) error
+	// The report builders' read-only snapshots.
+	LedgerSnapshot(ctx context.Context, fn func(st reports.Store) error) error
+	InvoicingSnapshot(ctx context.Context, fn func(st statements.Store) error) error
 }
 
 // Services are the stores a request uses. Bound to a unit of work (Bind),

@@ -64,6 +64,7 @@ func Today(loc *time.Location) Date {
 
 func (d Date) IsZero() bool                 { return d.t.IsZero() }
 func (d Date) String() string               { return d.t.Format(dateLayout) }
+func (d Date) Time() time.Time              { return d.t } // midnight UTC, as pgx writes a DATE
 func (d Date) Year() int                    { return d.t.Year() }
 func (d Date) Month() time.Month            { return d.t.Month() }
 func (d Date) Day() int                     { return d.t.Day() }

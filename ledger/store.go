@@ -68,9 +68,6 @@ type Store interface {
 
 	// Reports (ledger/reports) and year-end close.
 
-	// Snapshot runs fn's reads in one read-only transaction, so that a
-	// report made of several reads sees the books at one moment.
-	Snapshot(ctx context.Context, fn func(ctx context.Context) error) error
 	// StreamLedger calls fn with each line dated from..to of one account
 	// (accountID) or of all (0), in the order of the accounts' codes (as
 	// Accounts lists them), then date, entry and line, reading them from

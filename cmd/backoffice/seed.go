@@ -284,7 +284,7 @@ func (p *seedPlan) schedule(years int, randSeed uint64) error {
 	var total int64
 	for d := p.start; !d.After(p.end); d = d.AddDays(1) {
 		w := int64(10)
-		switch dateTime(d).Weekday() {
+		switch d.Time().Weekday() {
 		case time.Saturday:
 			w = 3
 		case time.Sunday:
@@ -690,7 +690,7 @@ type statementStats struct {
 // allocation, as the statement shows them.
 func seedStatement(ctx context.Context, st *invstore.Store, p *ledger.Principal, ent *ledger.Entity, c *invoicing.Customer, start, end ledger.Date, lines int, r *rand.Rand) (*statementStats, error) {
 	exp, _ := money.Exponent(c.Currency)
-	days := int(dateTime(end).Sub(dateTime(start)).Hours()/24) + 1
+	days := int(end.Time().Sub(start.Time()).Hours()/24) + 1
 	// A statement shows each invoice, credit note and payment and each
 	// allocation: an invoice paid in full is three lines, and the mix below
 	// averages about 3.2, so that many invoices, evenly spaced, fill it.
@@ -826,9 +826,4 @@ func pow10(n int) int64 {
 		v *= 10
 	}
 	return v
-}
-
-// dateTime is d at midnight UTC, how pgx writes a DATE.
-func dateTime(d ledger.Date) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"backoffice/invoicing"
+	"backoffice/invoicing/statements"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore"
 )
@@ -351,4 +352,11 @@ func (s *Store) VATActivity(ctx context.Context, ent *ledger.Entity, from, to le
 		return nil, err
 	}
 	return act, nil
+}
+
+// InvoicingSnapshot runs fn with the store bound to one read-only snapshot
+// (sqlstore.Store.Read), for the report builders of package statements: a
+// statement's balance and its documents are read at one moment.
+func (s *Store) InvoicingSnapshot(ctx context.Context, fn func(st statements.Store) error) error {
+	return s.Read(ctx, func(tx *sqlstore.Tx) error { return fn(s.In(tx)) })
 }

@@ -14,7 +14,9 @@ import (
 // Store is what the reports read: a part of the API's store (the ledger
 // and invoicing), so that a test can count or fake the reads.
 type Store interface {
-	Snapshot(ctx context.Context, fn func(ctx context.Context) error) error
+	// InvoicingSnapshot runs fn with the store bound to one read-only
+	// snapshot: a report's reads see one moment.
+	InvoicingSnapshot(ctx context.Context, fn func(st Store) error) error
 	Settings(ctx context.Context, entityID int64) (*invoicing.Settings, error)
 	Accounts(ctx context.Context, entityID int64, includeArchived bool) ([]*ledger.Account, error)
 	Balances(ctx context.Context, entityID int64, asOf ledger.Date, accountID int64) (map[int64]ledger.Totals, error)
@@ -56,7 +58,7 @@ type AgedCustomer struct {
 // Aged reads and builds the aged receivables on asOf.
 func Aged(ctx context.Context, st Store, ent *ledger.Entity, asOf ledger.Date) (*AgedReceivables, error) {
 	var out *AgedReceivables
-	err := st.Snapshot(ctx, func(ctx context.Context) error {
+	err := st.InvoicingSnapshot(ctx, func(st Store) error {
 		set, err := st.Settings(ctx, ent.ID)
 		if err != nil {
 			return err

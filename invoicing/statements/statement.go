@@ -83,7 +83,7 @@ type StatementInput struct {
 // for a customer outside the entity).
 func CustomerStatement(ctx context.Context, st Store, ent *ledger.Entity, customerID int64, from, to ledger.Date, currency, lang string) (*Statement, error) {
 	var act *invoicing.Activity
-	err := st.Snapshot(ctx, func(ctx context.Context) error {
+	err := st.InvoicingSnapshot(ctx, func(st Store) error {
 		var err error
 		act, err = st.CustomerActivity(ctx, ent, customerID, to)
 		return err

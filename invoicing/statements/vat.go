@@ -90,7 +90,7 @@ func VATAccounts(accounts []*ledger.Account, codes []string, path string) ([]*le
 // input-VAT accounts (nil: the default).
 func VAT(ctx context.Context, st Store, ent *ledger.Entity, from, to ledger.Date, inputCodes []string) (*VATSummary, error) {
 	var out *VATSummary
-	err := st.Snapshot(ctx, func(ctx context.Context) error {
+	err := st.InvoicingSnapshot(ctx, func(st Store) error {
 		accounts, err := st.Accounts(ctx, ent.ID, true)
 		if err != nil {
 			return err

@@ -20,8 +20,8 @@ type LineFilter struct {
 
 // Store is everything the API needs of bank reconciliation's storage.
 // Methods return *ledger.Error values; not_found for anything outside the
-// entity. Writes run in one transaction (joining ctx's, if any) and record
-// themselves in the audit trail.
+// entity. Each write is one unit of work (or runs in the one the store is
+// bound to) and records itself in the audit trail.
 type Store interface {
 	// CreateBankAccount: invalid (the AccountInput rules, account_not_found,
 	// account_type_invalid, account_currency_mismatch, the CSV mapping's),

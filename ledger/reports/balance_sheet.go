@@ -78,7 +78,7 @@ func BuildBalanceSheet(ctx context.Context, st Store, ent *ledger.Entity, asOf, 
 		at       = make([]map[int64]ledger.Totals, len(dates)) // balances as of each date
 		opening  = make([]map[int64]ledger.Totals, len(dates)) // balances before each date's fiscal year
 	)
-	err := st.Snapshot(ctx, func(ctx context.Context) error {
+	err := st.LedgerSnapshot(ctx, func(st Store) error {
 		var err error
 		if accounts, err = st.Accounts(ctx, ent.ID, true); err != nil {
 			return err

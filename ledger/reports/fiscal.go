@@ -175,7 +175,7 @@ type FiscalYears struct {
 // close, oldest first, with their status.
 func ListFiscalYears(ctx context.Context, st Store, ent *ledger.Entity) (*FiscalYears, error) {
 	out := &FiscalYears{Entity: ent.ID, Currency: ent.Currency, Data: []FiscalYear{}}
-	err := st.Snapshot(ctx, func(ctx context.Context) error {
+	err := st.LedgerSnapshot(ctx, func(st Store) error {
 		counts, err := st.EntryCounts(ctx, ent.ID)
 		if err != nil {
 			return err

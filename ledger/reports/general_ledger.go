@@ -117,11 +117,11 @@ type ledgerAccount struct {
 // accounts lists the accounts the ledger shows, in code order: the one
 // asked for, or every account with lines in the period or a balance at its
 // start. Call it within a snapshot.
-func (gl *GeneralLedger) accounts(ctx context.Context) ([]ledgerAccount, error) {
+func (gl *GeneralLedger) accounts(ctx context.Context, st Store) ([]ledgerAccount, error) {
 	chart := []*ledger.Account{gl.only}
 	if gl.only == nil {
 		var err error
-		if chart, err = gl.st.Accounts(ctx, gl.ent.ID, true); err != nil {
+		if chart, err = st.Accounts(ctx, gl.ent.ID, true); err != nil {
 			return nil, err
 		}
 	}
@@ -129,11 +129,11 @@ func (gl *GeneralLedger) accounts(ctx context.Context) ([]ledgerAccount, error) 
 	if gl.only != nil {
 		id = gl.only.ID
 	}
-	before, err := gl.st.Balances(ctx, gl.ent.ID, gl.from.AddDays(-1), id)
+	before, err := st.Balances(ctx, gl.ent.ID, gl.from.AddDays(-1), id)
 	if err != nil {
 		return nil, err
 	}
-	after, err := gl.st.Balances(ctx, gl.ent.ID, gl.to, id)
+	after, err := st.Balances(ctx, gl.ent.ID, gl.to, id)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +160,9 @@ func (la *ledgerAccount) view(a *amounts) LedgerAccount {
 // page when there is more.
 func (gl *GeneralLedger) ReadPage(after *LedgerPosition, limit int) error {
 	a := newAmounts(gl.ent.Currency)
-	return gl.st.Snapshot(gl.ctx, func(ctx context.Context) error {
-		list, err := gl.accounts(ctx)
+	return gl.st.LedgerSnapshot(gl.ctx, func(st Store) error {
+		ctx := gl.ctx
+		list, err := gl.accounts(ctx, st)
 		if err != nil {
 			return err
 		}
@@ -195,7 +196,7 @@ func (gl *GeneralLedger) ReadPage(after *LedgerPosition, limit int) error {
 				gl.Accounts = append(gl.Accounts, v)
 				continue
 			}
-			running, lines, err := gl.st.AccountLedger(ctx, gl.ent.ID, la.acc.ID, gl.from, gl.to, from, remaining)
+			running, lines, err := st.AccountLedger(ctx, gl.ent.ID, la.acc.ID, gl.from, gl.to, from, remaining)
 			if err != nil {
 				return err
 			}
@@ -317,16 +318,17 @@ func (gl *GeneralLedger) stream(lang string) iter.Seq2[Row, error] {
 			}
 			return nil
 		}
-		err := gl.st.Snapshot(gl.ctx, func(ctx context.Context) error {
+		err := gl.st.LedgerSnapshot(gl.ctx, func(st Store) error {
+			ctx := gl.ctx
 			var err error
-			if list, err = gl.accounts(ctx); err != nil {
+			if list, err = gl.accounts(ctx, st); err != nil {
 				return err
 			}
 			var only int64
 			if gl.only != nil {
 				only = gl.only.ID
 			}
-			err = gl.st.StreamLedger(ctx, gl.ent.ID, only, gl.from, gl.to, func(id int64, l *ledger.LedgerLine) error {
+			err = st.StreamLedger(ctx, gl.ent.ID, only, gl.from, gl.to, func(id int64, l *ledger.LedgerLine) error {
 				if cur == nil || cur.acc.ID != id {
 					if cur != nil {
 						if err := closing(cur, running); err != nil {

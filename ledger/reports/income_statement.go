@@ -57,7 +57,7 @@ func BuildIncomeStatement(ctx context.Context, st Store, ent *ledger.Entity, per
 	}
 	var accounts []*ledger.Account
 	totals := make([]map[int64]ledger.Totals, len(periods))
-	err := st.Snapshot(ctx, func(ctx context.Context) error {
+	err := st.LedgerSnapshot(ctx, func(st Store) error {
 		var err error
 		if accounts, err = st.Accounts(ctx, ent.ID, true); err != nil {
 			return err

@@ -139,8 +139,8 @@ func (j *Journal) stream(lang string) iter.Seq2[Row, error] {
 		var buf []byte
 		var lastDate ledger.Date
 		var lastDateText string
-		err := j.st.Snapshot(j.ctx, func(ctx context.Context) error {
-			return j.st.StreamJournal(ctx, j.ent, j.from, j.to, nil, 0, func(l *ledger.JournalLine) error {
+		err := j.st.LedgerSnapshot(j.ctx, func(st Store) error {
+			return st.StreamJournal(j.ctx, j.ent, j.from, j.to, nil, 0, func(l *ledger.JournalLine) error {
 				if l.Date.Compare(lastDate) != 0 || lastDateText == "" {
 					lastDate, lastDateText = l.Date, l.Date.String()
 				}

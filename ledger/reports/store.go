@@ -8,21 +8,23 @@ import (
 	"backoffice/ledger/money"
 )
 
-// Store is what the report builders read: a part of ledger.Store, so that
-// the API's store serves them and a test can count or fake the reads.
+// Store is what the report builders read: a part of ledger.Store and
+// LedgerSnapshot (sqlstore.Store has both), so that the API's store serves
+// them and a test can count or fake the reads.
 type Store interface {
 	Accounts(ctx context.Context, entityID int64, includeArchived bool) ([]*ledger.Account, error)
 	Balances(ctx context.Context, entityID int64, asOf ledger.Date, accountID int64) (map[int64]ledger.Totals, error)
 	AccountLedger(ctx context.Context, entityID, accountID int64, from, to ledger.Date, after *ledger.LedgerCursor, limit int) (int64, []ledger.LedgerLine, error)
-	Snapshot(ctx context.Context, fn func(ctx context.Context) error) error
+	// LedgerSnapshot runs fn with the store bound to one read-only
+	// snapshot, so that a report made of several reads sees the books at
+	// one moment while writers go on.
+	LedgerSnapshot(ctx context.Context, fn func(st Store) error) error
 	StreamLedger(ctx context.Context, entityID, accountID int64, from, to ledger.Date, fn func(accountID int64, l *ledger.LedgerLine) error) error
 	StreamJournal(ctx context.Context, ent *ledger.Entity, from, to ledger.Date, after *ledger.JournalCursor, limit int, fn func(*ledger.JournalLine) error) error
 	EntryCounts(ctx context.Context, entityID int64) (map[int]int64, error)
 	FiscalYearCloses(ctx context.Context, entityID int64) ([]*ledger.FiscalYearClose, error)
 	ClosingTotals(ctx context.Context, entityID int64, from, to ledger.Date) (map[int64]ledger.Totals, error)
 }
-
-var _ Store = ledger.Store(nil)
 
 // movement is what each account moved in the period after `before` up to
 // and including the date of `after`: after minus before.

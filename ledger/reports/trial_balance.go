@@ -38,7 +38,7 @@ func BuildTrialBalance(ctx context.Context, st Store, ent *ledger.Entity, asOf l
 		accounts []*ledger.Account
 		totals   map[int64]ledger.Totals
 	)
-	err := st.Snapshot(ctx, func(ctx context.Context) error {
+	err := st.LedgerSnapshot(ctx, func(st Store) error {
 		var err error
 		if accounts, err = st.Accounts(ctx, ent.ID, true); err != nil {
 			return err

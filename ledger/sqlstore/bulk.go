@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"backoffice/ledger"
 )
 
@@ -129,48 +131,50 @@ func numberBulk(tx *Tx, entityID int64, b *Bulk) error {
 	return nil
 }
 
-// bulkPG writes the lines, then the entries (whose trigger checks the lines
-// they close), each as one INSERT of unnested arrays: a set, whatever the
-// number of rows, in one round trip.
+// bulkPG streams the lines, then the entries (whose trigger checks the
+// lines they close), into their tables by COPY within the unit of work.
 func bulkPG(tx *Tx, entityID int64, b *Bulk) error {
-	n := len(b.Lines)
-	entry, lineNo, account, debit, credit := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	date, desc := make([]string, n), make([]string, n)
-	k := 0
-	for _, e := range b.Entries {
-		for j := range e.Lines {
-			l := &b.Lines[k]
-			entry[k], lineNo[k], account[k], debit[k], credit[k] = e.ID, int64(j+1), l.AccountID, l.DebitMinor, l.CreditMinor
-			date[k], desc[k] = e.Date.String(), l.Description
-			k++
-		}
+	i, line, k := -1, 0, 0
+	vals := make([]any, 11)
+	n, err := tx.copyFrom("journal_lines",
+		[]string{"entity_id", "entry_id", "line_no", "account_id", "date", "debit_minor", "credit_minor", "currency", "amount_minor", "exchange_rate", "description"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			for i < 0 || line == b.Entries[i].Lines {
+				if i, line = i+1, 0; i == len(b.Entries) {
+					return nil, nil
+				}
+			}
+			if k == len(b.Lines) {
+				return nil, fmt.Errorf("the entries have more lines than Lines holds (%d)", len(b.Lines))
+			}
+			e, l := &b.Entries[i], &b.Lines[k]
+			line, k = line+1, k+1
+			vals[0], vals[1], vals[2], vals[3], vals[4] = entityID, e.ID, int32(line), l.AccountID, e.Date.Time()
+			vals[5], vals[6], vals[7], vals[8], vals[9], vals[10] = l.DebitMinor, l.CreditMinor, b.Currency, l.DebitMinor+l.CreditMinor, nil, l.Description
+			return vals, nil
+		}))
+	if err == nil && n != int64(len(b.Lines)) {
+		err = fmt.Errorf("the entries have %d lines, Lines holds %d", n, len(b.Lines))
 	}
-	if k != n {
-		return fmt.Errorf("bulk: the entries have %d lines, Lines holds %d", k, n)
+	if err != nil {
+		return fmt.Errorf("copy lines: %w", err)
 	}
-	ctx, db := tx.Context(), tx.g.Statement.ConnPool // database/sql: gorm would expand the arrays into lists
-	if _, err := db.ExecContext(ctx, `INSERT INTO journal_lines (entity_id, entry_id, line_no, account_id, date, debit_minor, credit_minor,
-			currency, amount_minor, exchange_rate, description)
-		SELECT $1, l.entry_id, l.line_no, l.account_id, l.date, l.debit, l.credit, $2, l.debit + l.credit, NULL, l.description
-		FROM unnest($3::bigint[], $4::int[], $5::bigint[], $6::date[], $7::bigint[], $8::bigint[], $9::text[])
-			AS l(entry_id, line_no, account_id, date, debit, credit, description)`,
-		entityID, b.Currency, entry, lineNo, account, date, debit, credit, desc); err != nil {
-		return fmt.Errorf("insert lines: %w", err)
-	}
-	m := len(b.Entries)
-	id, year, number, total, lines := make([]int64, m), make([]int64, m), make([]int64, m), make([]int64, m), make([]int64, m)
-	edate, edesc, ref := make([]string, m), make([]string, m), make([]string, m)
-	for i, e := range b.Entries {
-		id[i], year[i], number[i], total[i], lines[i] = e.ID, int64(e.FiscalYear), e.Number, e.TotalMinor, int64(e.Lines)
-		edate[i], edesc[i], ref[i] = e.Date.String(), e.Description, e.Reference
-	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference,
-			currency, total_minor, line_count, reverses_id, created_at, created_by)
-		SELECT $1, e.id, e.fiscal_year, e.number, e.date, e.description, e.reference, $2, e.total, e.lines, NULL, $3, $4
-		FROM unnest($5::bigint[], $6::int[], $7::bigint[], $8::date[], $9::text[], $10::text[], $11::bigint[], $12::int[])
-			AS e(id, fiscal_year, number, date, description, reference, total, lines)`,
-		entityID, b.Currency, tx.Now, b.CreatedBy, id, year, number, edate, edesc, ref, total, lines); err != nil {
-		return fmt.Errorf("insert entries: %w", err)
+	i = 0
+	ev := make([]any, 13)
+	_, err = tx.copyFrom("journal_entries",
+		[]string{"entity_id", "id", "fiscal_year", "number", "date", "description", "reference", "currency", "total_minor", "line_count", "reverses_id", "created_at", "created_by"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			if i == len(b.Entries) {
+				return nil, nil
+			}
+			e := &b.Entries[i]
+			i++
+			ev[0], ev[1], ev[2], ev[3], ev[4], ev[5], ev[6] = entityID, e.ID, int32(e.FiscalYear), e.Number, e.Date.Time(), e.Description, e.Reference
+			ev[7], ev[8], ev[9], ev[10], ev[11], ev[12] = b.Currency, e.TotalMinor, int32(e.Lines), nil, tx.Now, b.CreatedBy
+			return ev, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("copy entries: %w", err)
 	}
 	return nil
 }

@@ -16,16 +16,15 @@ type Draw struct {
 	N      int64
 }
 
-// CounterSQL is the one statement behind every gapless series (law 3): it
+// counterSQL is the one statement behind every gapless series (law 3): it
 // adds each draw's N to its counter row, creating the row at N, and returns
 // (series, year, value) per row. The rows stay locked until the
 // transaction ends, so concurrent draws of an entity queue, and a rolled-back
 // draw gives its numbers back: no gaps and no duplicates, which a SEQUENCE
 // cannot promise. Rows are locked in the order of draws, so callers draw in
 // one fixed order ("entry" before "entry_id", as post_entry() does; "event"
-// last of all). numbered selects PostgreSQL's $n placeholders for callers
-// that bypass gorm (seed); gorm takes ?.
-func CounterSQL(entityID int64, numbered bool, draws ...Draw) (string, []any) {
+// last of all).
+func counterSQL(entityID int64, draws ...Draw) (string, []any) {
 	var sb strings.Builder
 	args := make([]any, 0, 4*len(draws))
 	sb.WriteString(`INSERT INTO counters (entity_id, series, year, value) VALUES `)
@@ -34,26 +33,22 @@ func CounterSQL(entityID int64, numbered bool, draws ...Draw) (string, []any) {
 			sb.WriteString(", ")
 		}
 		args = append(args, entityID, d.Series, d.Year, d.N)
-		if numbered {
-			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d)", len(args)-3, len(args)-2, len(args)-1, len(args))
-		} else {
-			sb.WriteString("(?, ?, ?, ?)")
-		}
+		sb.WriteString("(?, ?, ?, ?)")
 	}
 	sb.WriteString(` ON CONFLICT (entity_id, series, year) DO UPDATE SET value = counters.value + excluded.value RETURNING series, year, value`)
 	return sb.String(), args
 }
 
-// Drawn is a counter row's value after a draw.
-type Drawn struct {
+// drawn is a counter row's value after a draw.
+type drawn struct {
 	Series string
 	Year   int
 	Value  int64
 }
 
-// Last matches the rows CounterSQL returned to the draws, in the draws'
+// lastDrawn matches the rows counterSQL returned to the draws, in the draws'
 // order: the last number each draw took (its numbers are Last-N+1..Last).
-func Last(draws []Draw, rows []Drawn) ([]int64, error) {
+func lastDrawn(draws []Draw, rows []drawn) ([]int64, error) {
 	out := make([]int64, len(draws))
 	for i, d := range draws {
 		found := false
@@ -72,10 +67,10 @@ func Last(draws []Draw, rows []Drawn) ([]int64, error) {
 // DrawNumbers draws from an entity's gapless series in the unit of work
 // and returns the last number of each draw, in the draws' order.
 func (tx *Tx) DrawNumbers(entityID int64, draws ...Draw) ([]int64, error) {
-	q, args := CounterSQL(entityID, false, draws...)
-	var rows []Drawn
+	q, args := counterSQL(entityID, draws...)
+	var rows []drawn
 	if err := tx.g.Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	return Last(draws, rows)
+	return lastDrawn(draws, rows)
 }

@@ -49,7 +49,7 @@ func TestDrawNumbers(t *testing.T) {
 	if got[0] != 4 || got[1] != 1 {
 		t.Fatalf("after a rollback: %v; want [4 1] (a year restarts)", got)
 	}
-	if _, err := sqlstore.Last([]sqlstore.Draw{{Series: "event", N: 1}}, []sqlstore.Drawn{{Series: "entry", Value: 9}}); err == nil {
-		t.Fatal("Last matched a row of another series")
+	if _, err := sqlstore.LastDrawn([]sqlstore.Draw{{Series: "event", N: 1}}, []sqlstore.Drawn{{Series: "entry", Value: 9}}); err == nil {
+		t.Fatal("lastDrawn matched a row of another series")
 	}
 }

@@ -250,7 +250,7 @@ func fieldError(code ledger.Code, path string, reason ledger.Reason, format stri
 	return &ledger.Error{Code: code, Reason: reason, Message: msg, Fields: []ledger.FieldError{{Path: path, Reason: reason, Message: msg}}}
 }
 
-// insertEntry numbers e and writes it in the transaction in ctx. Rows are
+// insertEntry numbers e and writes it in the unit of work tx. Rows are
 // locked in one fixed order: the entity's counter rows, then the account
 // totals by account id, so concurrent posts queue and never deadlock.
 func (s *Store) insertEntry(tx *Tx, e *ledger.Entry) error {

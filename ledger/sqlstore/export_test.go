@@ -29,3 +29,8 @@ func (s *Store) migrateWith(ctx context.Context, fn func(*goose.Provider) error)
 	}
 	return fn(p)
 }
+
+// LastDrawn and Drawn are lastDrawn and drawn, for the counter tests.
+var LastDrawn = lastDrawn
+
+type Drawn = drawn

@@ -10,6 +10,13 @@ import (
 	"backoffice/ledger/reports"
 )
 
+// LedgerSnapshot runs fn with the store bound to one read-only snapshot
+// (Read), for the report builders of package reports: a report made of
+// several reads sees the books at one moment while writers go on.
+func (s *Store) LedgerSnapshot(ctx context.Context, fn func(st reports.Store) error) error {
+	return s.Read(ctx, func(tx *Tx) error { return fn(s.In(tx)) })
+}
+
 // StreamLedger reads the lines of a period through one cursor, so that the
 // caller can write them out as they come: memory stays constant however
 // many lines there are. All accounts are one query rather than one per

@@ -7,7 +7,9 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -20,9 +22,10 @@ import (
 // every row it writes carries the same time stamp, and a retried unit of
 // work takes a new one.
 type Tx struct {
-	g   *gorm.DB
-	Now time.Time
-	s   *core
+	g    *gorm.DB
+	Now  time.Time
+	s    *core
+	conn *sql.Conn // PostgreSQL: the connection the transaction is on (PostBulk's COPY)
 }
 
 // DB is the gorm session that runs statements in the transaction.
@@ -125,9 +128,41 @@ func (s *Store) once(ctx context.Context, fn func(tx *Tx) error) error {
 		defer s.writeMu.Unlock()
 		return s.onOwnConn(ctx, "BEGIN IMMEDIATE", true, fn)
 	}
-	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(s.newTx(g))
+	// A connection of its own, so that a writer that streams rows with
+	// COPY (PostBulk) can reach it within the transaction.
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	g := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	g.Statement.ConnPool = sqlTx
+	tx := s.newTx(g)
+	tx.conn = conn
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// copyFrom streams rows into table by PostgreSQL's COPY, in the unit of
+// work: many rows at a fraction of INSERT's cost.
+func (t *Tx) copyFrom(table string, columns []string, rows pgx.CopyFromSource) (int64, error) {
+	if t.conn == nil {
+		return 0, errors.New("copy: not in a PostgreSQL unit of work")
+	}
+	var n int64
+	err := t.conn.Raw(func(dc any) error {
+		var err error
+		n, err = dc.(*stdlib.Conn).Conn().CopyFrom(t.Context(), pgx.Identifier{table}, columns, rows)
+		return err
 	})
+	return n, err
 }
 
 // Query is the unit of work the store is bound to (In), or outside one the
@@ -136,9 +171,6 @@ func (s *Store) once(ctx context.Context, fn func(tx *Tx) error) error {
 func (s *Store) Query(ctx context.Context) *Tx {
 	if s.bound != nil {
 		return s.bound
-	}
-	if tx, ok := ctx.Value(snapshotKey{}).(*Tx); ok {
-		return tx
 	}
 	return s.newTx(s.db.WithContext(ctx))
 }
@@ -149,9 +181,6 @@ func (s *Store) Query(ctx context.Context) *Tx {
 func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.bound != nil {
 		return fn(s.bound)
-	}
-	if tx, ok := ctx.Value(snapshotKey{}).(*Tx); ok {
-		return fn(tx)
 	}
 	if s.dialect == Postgres {
 		return translate(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
@@ -194,19 +223,4 @@ func RolledBack(err error) bool {
 	}
 	code, _ := sqlState(err)
 	return code == "SQLITE_BUSY"
-}
-
-// snapshotKey carries a read-only snapshot (Snapshot) to the read methods
-// of the storage-agnostic report builders. Only reads honour it: a unit of
-// work never travels in a context.
-type snapshotKey struct{}
-
-// Snapshot runs fn with a context whose reads through this store's read
-// methods all see one moment (Read): for the report builders of the ledger
-// and invoicing packages, which know the store only by its interface.
-func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(snapshotKey{}).(*Tx); ok {
-		return fn(ctx)
-	}
-	return s.Read(ctx, func(tx *Tx) error { return fn(context.WithValue(ctx, snapshotKey{}, tx)) })
 }

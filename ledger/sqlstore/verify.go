@@ -24,7 +24,7 @@ type VerifyReport struct {
 func (r *VerifyReport) Breach(format string, args ...any) { r.breach(format, args...) }
 
 // Checker checks what another package keeps (invoicing) in the same
-// snapshot as Verify's own checks; it reads through Conn(ctx).
+// snapshot as Verify's own checks; it reads through tx.
 type Checker func(tx *Tx, r *VerifyReport) error
 
 // maxBreaches bounds the report: a broken database should not print millions
