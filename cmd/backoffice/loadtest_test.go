@@ -26,27 +26,8 @@ import (
 // server and checks that every entry arrived and the ledger's laws hold.
 func TestLoadtestPostsEveryEntry(t *testing.T) {
 	ctx := context.Background()
-	st := sqltest.Open(t)
-	srv := httptest.NewServer(apitest.Handler(t, quietAPI(st)))
-	defer srv.Close()
-	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	var stdout, stderr bytes.Buffer
-	err = run(ctx, []string{"loadtest", "--url", srv.URL, "--key", secret, "--clients", "4", "--entities", "2", "--entries", "200"},
-		func(string) string { return "" }, &stdout, &stderr)
-	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
-	if err != nil {
-		t.Fatalf("loadtest: %v", err)
-	}
-	for _, want := range []string{"entries posted: 200\n", "failures:       0\n", "entries/s", "p99"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("output lacks %q", want)
-		}
-	}
-
+	st, _ := runLoadtest(t, []string{"--clients", "4", "--entities", "2", "--entries", "200"},
+		"entries posted: 200\n", "failures:       0\n", "entries/s", "p99")
 	r, err := st.Verify(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -85,26 +66,8 @@ func TestLoadtestFailuresAreErrors(t *testing.T) {
 // once, numbered without gaps, and the books stay sound.
 func TestLoadtestIssuesInvoices(t *testing.T) {
 	ctx := context.Background()
-	sq := sqltest.Open(t)
-	st := orderstore.New(invstore.New(sq))
-	srv := httptest.NewServer(apitest.Handler(t, quietAPI(sq)))
-	defer srv.Close()
-	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	err = run(ctx, []string{"loadtest", "--mode", "invoices", "--url", srv.URL, "--key", secret, "--clients", "4", "--entities", "2", "--entries", "60"},
-		func(string) string { return "" }, &stdout, &stderr)
-	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
-	if err != nil {
-		t.Fatalf("loadtest: %v", err)
-	}
-	for _, want := range []string{"invoices issued: 60\n", "failures:       0\n", "invoices/s", "p99"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("output lacks %q", want)
-		}
-	}
+	st, secret := runLoadtest(t, []string{"--mode", "invoices", "--clients", "4", "--entities", "2", "--entries", "60"},
+		"invoices issued: 60\n", "failures:       0\n", "invoices/s", "p99")
 	r, err := st.Verify(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +75,7 @@ func TestLoadtestIssuesInvoices(t *testing.T) {
 	if len(r.Breaches) > 0 || r.Documents != 60 || r.Entries != 60 {
 		t.Errorf("verify: %d documents, %d entries, breaches %v", r.Documents, r.Entries, r.Breaches)
 	}
+	var stdout, stderr bytes.Buffer
 	if err := run(ctx, []string{"loadtest", "--mode", "refunds", "--key", secret}, func(string) string { return "" }, &stdout, &stderr); err == nil {
 		t.Error("an unknown mode was accepted")
 	}
@@ -121,26 +85,8 @@ func TestLoadtestIssuesInvoices(t *testing.T) {
 // orders and resend them, alone and in batches; every order is stored once.
 func TestLoadtestPushesOrders(t *testing.T) {
 	ctx := context.Background()
-	sq := sqltest.Open(t)
-	st := orderstore.New(invstore.New(sq))
-	srv := httptest.NewServer(apitest.Handler(t, quietAPI(sq)))
-	defer srv.Close()
-	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	err = run(ctx, []string{"loadtest", "--mode", "orders", "--url", srv.URL, "--key", secret, "--clients", "4", "--entities", "2", "--entries", "300"},
-		func(string) string { return "" }, &stdout, &stderr)
-	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
-	if err != nil {
-		t.Fatalf("loadtest: %v", err)
-	}
-	for _, want := range []string{"orders stored:  300  duplicated: 0  missing: 0\n", "failures:       0\n", "orders/s", "POST /orders/batch: p50"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("output lacks %q", want)
-		}
-	}
+	st, _ := runLoadtest(t, []string{"--mode", "orders", "--clients", "4", "--entities", "2", "--entries", "300"},
+		"orders stored:  300  duplicated: 0  missing: 0\n", "failures:       0\n", "orders/s", "POST /orders/batch: p50")
 	var orders, distinct, resent int64
 	db := st.Query(ctx).DB()
 	if err := db.Raw(`SELECT count(*), count(DISTINCT external_id) FROM orders`).Row().Scan(&orders, &distinct); err != nil {
@@ -161,30 +107,12 @@ func TestLoadtestPushesOrders(t *testing.T) {
 // reconciles to zero.
 func TestLoadtestReconcilesBank(t *testing.T) {
 	ctx := context.Background()
-	sq := sqltest.Open(t)
-	st := orderstore.New(invstore.New(sq))
-	srv := httptest.NewServer(apitest.Handler(t, quietAPI(sq)))
-	defer srv.Close()
-	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
 	// 100 lines at 21 a statement (20 entries and a fee): 4 full
 	// statements and one of 16 lines, so 5 fees and 95 lines the books hold.
-	err = run(ctx, []string{"loadtest", "--mode", "bank", "--url", srv.URL, "--key", secret, "--clients", "3", "--entities", "2", "--entries", "100"},
-		func(string) string { return "" }, &stdout, &stderr)
-	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
-	if err != nil {
-		t.Fatalf("loadtest: %v", err)
-	}
-	for _, want := range []string{"statements imported: 5  lines: 100  (entries posted before them: 95; bank fees booked from the line: 5)\n",
+	st, _ := runLoadtest(t, []string{"--mode", "bank", "--clients", "3", "--entities", "2", "--entries", "100"},
+		"statements imported: 5  lines: 100  (entries posted before them: 95; bank fees booked from the line: 5)\n",
 		"failures:       0\n", "statements/s", "lines/s", "entry from line: p50", "auto-matched:   95 of 100 lines (95.0 %) in 95 matches on import",
-		"reconciliation: 2 of 2 bank accounts reconcile (difference 0.00, unexplained 0.00, nothing outstanding; 100 lines reconciled)"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("output lacks %q", want)
-		}
-	}
+		"reconciliation: 2 of 2 bank accounts reconcile (difference 0.00, unexplained 0.00, nothing outstanding; 100 lines reconciled)")
 	db := st.Query(ctx).DB()
 	count := func(q string) int64 {
 		t.Helper()
@@ -227,4 +155,32 @@ func quietAPI(st *sqlstore.Store) *api.Server {
 	cfg, _ := services(st, webhooks.AddressPolicy{})
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	return api.New(cfg)
+}
+
+// runLoadtest serves the API, as serve composes it, on a fresh store and
+// runs loadtest with args against it as an admin; the output must hold
+// every want. It returns the store and the admin key's secret.
+func runLoadtest(t *testing.T, args []string, want ...string) (*orderstore.Store, string) {
+	t.Helper()
+	ctx := context.Background()
+	sq := sqltest.Open(t)
+	st := orderstore.New(invstore.New(sq))
+	srv := httptest.NewServer(apitest.Handler(t, quietAPI(sq)))
+	t.Cleanup(srv.Close)
+	_, secret, err := st.CreateKey(ctx, nil, &ledger.KeyInput{Name: "load", Role: ledger.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err = run(ctx, append([]string{"loadtest", "--url", srv.URL, "--key", secret}, args...), func(string) string { return "" }, &stdout, &stderr)
+	t.Logf("loadtest output:\n%s%s", stdout.String(), stderr.String())
+	if err != nil {
+		t.Fatalf("loadtest: %v", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(stdout.String(), w) {
+			t.Errorf("output lacks %q", w)
+		}
+	}
+	return st, secret
 }

@@ -183,29 +183,45 @@ func bulkPG(tx *Tx, entityID int64, b *Bulk) error {
 // values stay well under its limit of 32,766 variables.
 const sqliteChunk = 1000
 
-// bulkSQLite writes the lines, then the entries, by multi-row INSERTs.
-func bulkSQLite(tx *Tx, entityID int64, b *Bulk) error {
-	ctx, db := tx.Context(), tx.g.Statement.ConnPool // database/sql: gorm would walk 11,000 arguments
-	insert := func(head string, cols, n int, row func(k int, args []any) []any) error {
-		place := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-		for from := 0; from < n; from += sqliteChunk {
-			to := min(from+sqliteChunk, n)
-			var sb strings.Builder
-			sb.WriteString(head)
-			args := make([]any, 0, (to-from)*cols)
-			for k := from; k < to; k++ {
-				if k > from {
-					sb.WriteString(", ")
-				}
-				sb.WriteString(place)
-				args = row(k, args)
+// InsertRows runs the INSERT prefix ("INSERT INTO t (a, b) VALUES ") for n
+// rows of cols values each, per rows to a statement; row appends the
+// values of row i to args. It binds through database/sql, in the dialect's
+// placeholders: gorm would walk every argument of a large statement.
+func (tx *Tx) InsertRows(prefix string, cols, n, per int, row func(i int, args []any) []any) error {
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var q strings.Builder
+		q.WriteString(prefix)
+		args := make([]any, 0, (end-start)*cols)
+		for i := start; i < end; i++ {
+			if i > start {
+				q.WriteString(", ")
 			}
-			if _, err := db.ExecContext(ctx, sb.String(), args...); err != nil {
-				return err
+			q.WriteByte('(')
+			for c := range cols {
+				if c > 0 {
+					q.WriteString(", ")
+				}
+				if tx.s.dialect == Postgres {
+					fmt.Fprintf(&q, "$%d", len(args)+c+1)
+				} else {
+					q.WriteByte('?')
+				}
+			}
+			q.WriteByte(')')
+			if args = row(i, args); len(args) != (i-start+1)*cols {
+				return fmt.Errorf("insert rows: row %d has %d values, not %d", i, len(args)-(i-start)*cols, cols)
 			}
 		}
-		return nil
+		if _, err := tx.g.Statement.ConnPool.ExecContext(tx.Context(), q.String(), args...); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// bulkSQLite writes the lines, then the entries, by multi-row INSERTs.
+func bulkSQLite(tx *Tx, entityID int64, b *Bulk) error {
 	owner, lineNo := make([]int, len(b.Lines)), make([]int, len(b.Lines)) // line index -> entry index, line number
 	k := 0
 	for i, e := range b.Entries {
@@ -220,8 +236,8 @@ func bulkSQLite(tx *Tx, entityID int64, b *Bulk) error {
 	if k != len(b.Lines) {
 		return fmt.Errorf("bulk: the entries have %d lines, Lines holds %d", k, len(b.Lines))
 	}
-	err := insert(`INSERT INTO journal_lines (entity_id, entry_id, line_no, account_id, date, debit_minor, credit_minor, currency, amount_minor, exchange_rate, description) VALUES `,
-		11, len(b.Lines), func(k int, args []any) []any {
+	err := tx.InsertRows(`INSERT INTO journal_lines (entity_id, entry_id, line_no, account_id, date, debit_minor, credit_minor, currency, amount_minor, exchange_rate, description) VALUES `,
+		11, len(b.Lines), sqliteChunk, func(k int, args []any) []any {
 			e, l := &b.Entries[owner[k]], &b.Lines[k]
 			return append(args, entityID, e.ID, lineNo[k], l.AccountID, e.Date.String(), l.DebitMinor, l.CreditMinor, b.Currency,
 				l.DebitMinor+l.CreditMinor, nil, l.Description)
@@ -229,8 +245,8 @@ func bulkSQLite(tx *Tx, entityID int64, b *Bulk) error {
 	if err != nil {
 		return fmt.Errorf("insert lines: %w", err)
 	}
-	err = insert(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference, currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES `,
-		13, len(b.Entries), func(k int, args []any) []any {
+	err = tx.InsertRows(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference, currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES `,
+		13, len(b.Entries), sqliteChunk, func(k int, args []any) []any {
 			e := &b.Entries[k]
 			return append(args, entityID, e.ID, e.FiscalYear, e.Number, e.Date.String(), e.Description, e.Reference, b.Currency,
 				e.TotalMinor, e.Lines, nil, tx.Now, b.CreatedBy)

@@ -436,8 +436,8 @@ func TestMatchRacingAReversal(t *testing.T) {
 }
 
 // TestImportRetried: an import whose unit of work the database rolls back
-// for a conflict (here: a serialization failure injected into its first
-// match) runs again whole, and answers what the second run did, not the
+// for a conflict (here: a serialization failure injected into its audit
+// record, written after the lines and matches) runs again whole, and answers what the second run did, not the
 // sum of both.
 func TestImportRetried(t *testing.T) {
 	f := newFixture(t)
@@ -446,7 +446,7 @@ func TestImportRetried(t *testing.T) {
 	f.post("2026-03-04", "F-2026-118", "Leverancier BV invoice F-2026-118", "-500.00", "1600")
 	injected := 0
 	err := f.st.Query(ctx).DB().Callback().Raw().Before("gorm:raw").Register("test:conflict", func(db *gorm.DB) {
-		if injected == 0 && strings.HasPrefix(db.Statement.SQL.String(), "INSERT INTO bank_match_statement_lines") {
+		if injected == 0 && strings.HasPrefix(db.Statement.SQL.String(), "INSERT INTO audit_events") {
 			injected++
 			_ = db.AddError(&pgconn.PgError{Code: "40001", Message: "injected serialization failure"})
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"backoffice/ledger"
@@ -115,30 +114,11 @@ func (s *Store) matchIDs(tx *sqlstore.Tx, n int) ([]int64, error) {
 }
 
 // insertRows runs an INSERT prefix with n rows of cols values each, many
-// rows to a statement (well under both databases' limits on bound
-// parameters).
+// rows to a statement (sqlstore.Tx.InsertRows). Binding costs the SQLite
+// driver more than linearly in the parameters of one statement: some
+// hundreds at a time are fastest on both databases.
 func (s *Store) insertRows(tx *sqlstore.Tx, prefix string, cols, n int, row func(i int) []any) error {
-	// Binding costs the SQLite driver more than linearly in the parameters
-	// of one statement: some hundreds at a time are fastest on both.
-	per := max(1, 500/cols)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		var q strings.Builder
-		q.WriteString(prefix)
-		args := make([]any, 0, (end-start)*cols)
-		for i := start; i < end; i++ {
-			if i > start {
-				q.WriteString(", ")
-			}
-			q.WriteString(one)
-			args = append(args, row(i)...)
-		}
-		if err := tx.DB().Exec(q.String(), args...).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.InsertRows(prefix, cols, n, max(1, 500/cols), func(i int, args []any) []any { return append(args, row(i)...) })
 }
 
 // shareEntries locks the entries of the ledger lines being matched FOR
