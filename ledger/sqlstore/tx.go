@@ -139,14 +139,20 @@ func (s *Store) once(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	ended := false
+	defer func() { // also when fn panics
+		if !ended {
+			_ = sqlTx.Rollback()
+		}
+	}()
 	g := s.db.Session(&gorm.Session{NewDB: true, Context: ctx})
 	g.Statement.ConnPool = sqlTx
 	tx := s.newTx(g)
 	tx.conn = conn
 	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
 		return err
 	}
+	ended = true
 	return sqlTx.Commit()
 }
 
