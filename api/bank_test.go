@@ -479,7 +479,7 @@ func TestSampleMonth(t *testing.T) {
 	if os.Getenv("BANK_PDF_DUMP") != "" {
 		_ = os.WriteFile(os.Getenv("BANK_PDF_DUMP"), r.body, 0o644)
 	}
-	for _, want := range []string{"Bankafstemming", "31 maart 2026", "Saldo volgens bankafschrift", "17.212,59", "Niet afgestemde bankregels"} {
+	for _, want := range []string{"Bankafstemming", "31-03-2026", "Saldo volgens bankafschrift", "17.212,59", "Niet afgestemde bankregels"} {
 		if text != "" && !strings.Contains(text, want) {
 			t.Errorf("the reconciliation PDF lacks %q:\n%s", want, text)
 		}

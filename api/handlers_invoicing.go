@@ -338,8 +338,13 @@ func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 			}
 			credited = orig.Number
 		}
+		allocs, err := s.store.Allocations(ctx, ent.ID, inv.ID, 0)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		var buf bytes.Buffer
-		if err := pdf.Render(&buf, pdfDocument(ent, inv, credited)); err != nil {
+		if err := pdf.Render(&buf, pdfDocument(ent, inv, credited, allocs)); err != nil {
 			s.fail(c, ledger.Internal(err))
 			return
 		}
@@ -353,15 +358,36 @@ func pdfParty(p invoicing.PrintedParty) pdf.Party {
 		Country: p.Address.Country, VATNumber: p.VATNumber, RegistrationID: p.RegistrationID, Email: p.Email}
 }
 
-// pdfDocument is the view model of an issued invoice or credit note.
-func pdfDocument(ent *ledger.Entity, inv *invoicing.Invoice, creditedNumber string) *pdf.Document {
+// pdfDocument is the view model of an issued invoice or credit note, with
+// what its allocations (allocs, removed ones included) have settled of it.
+func pdfDocument(ent *ledger.Entity, inv *invoicing.Invoice, creditedNumber string, allocs []*invoicing.Allocation) *pdf.Document {
 	exp, _ := money.Exponent(inv.Currency)
 	pr := inv.Printed
 	d := &pdf.Document{
 		Kind: string(inv.Kind), Language: pr.Language, Number: inv.Number, CreditedNumber: creditedNumber,
 		Void: inv.StoredStatus == invoicing.StatusVoid, Supplier: pdfParty(pr.Supplier), Customer: pdfParty(pr.Customer),
 		Currency: inv.Currency, Exponent: exp, NetMinor: inv.NetMinor, TaxMinor: inv.TaxMinor, TotalMinor: inv.TotalMinor,
-		PaymentReference: inv.Number, BankIBAN: pr.IBAN, Notes: inv.Notes,
+		BankIBAN: pr.IBAN, Notes: inv.Notes,
+	}
+	if inv.Kind == invoicing.KindInvoice {
+		d.PaymentReference = inv.Number // a credit note is not paid
+	}
+	if inv.StoredStatus == invoicing.StatusIssued {
+		d.SettledMinor, d.PaidMinor = inv.SettledMinor, inv.PaidMinor
+		// Settled in full: on the latest date of the allocations that
+		// stand (the last one to settle it may be backdated before an
+		// earlier one).
+		if inv.OpenMinor() == 0 {
+			var last *ledger.Date
+			for _, a := range allocs {
+				if a.RemovedAt == nil && (last == nil || a.Date.After(*last)) {
+					last = &a.Date
+				}
+			}
+			if last != nil {
+				d.SettledDate = last.String()
+			}
+		}
 	}
 	if inv.IssueDate != nil {
 		d.IssueDate = inv.IssueDate.String()

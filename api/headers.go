@@ -4,9 +4,9 @@ import "github.com/gin-gonic/gin"
 
 // headerPolicy is the security headers of one kind of answer. Every answer
 // of the service gets exactly one policy, chosen here by path, so that the
-// service's headers are in one place: the pages for people will add a
-// policy of their own (with the content security policy their scripts and
-// styles need) beside these.
+// service's headers are in one place: the API's answers, the OpenAPI
+// document, and the pages for people (/ and /docs, with the content
+// security policy their stylesheet needs).
 type headerPolicy map[string]string
 
 var (
@@ -29,12 +29,26 @@ var (
 		"Referrer-Policy":         "no-referrer",
 		"Cache-Control":           "public, max-age=300",
 	}
+	// pageHeaders go with the pages for people (/, /docs and its
+	// stylesheet, docs.go): the same for everyone and without books data,
+	// so caches may keep them a while. They run no script and load their
+	// one stylesheet from this service, so everything is allowed from
+	// here and nothing from anywhere else.
+	pageHeaders = headerPolicy{
+		"X-Content-Type-Options":  "nosniff",
+		"Content-Security-Policy": "default-src 'self'",
+		"Referrer-Policy":         "no-referrer",
+		"Cache-Control":           "public, max-age=300",
+	}
 )
 
 // policyFor is the policy of a request path.
 func policyFor(path string) headerPolicy {
-	if path == "/v1/openapi.json" {
+	switch path {
+	case "/v1/openapi.json":
 		return publicDocHeaders
+	case homePath, docsPath, stylesheetPath:
+		return pageHeaders
 	}
 	return apiHeaders
 }

@@ -181,6 +181,27 @@ func TestWriteReportCSVSections(t *testing.T) {
 	}
 }
 
+// What only the PDF uses leaves the CSV as it was: a Group column is a
+// column in every row, recap rows (which repeat figures the CSV has) and
+// a section's Empty text are not written.
+func TestWriteReportCSVIgnoresPDFLayout(t *testing.T) {
+	tab := &reports.Table{Report: "income_statement", Sections: []reports.Section{
+		{Title: "Expenses", Empty: "No expenses in this period.", Columns: []reports.Column{{Key: "account", Group: true}, {Key: "amount", Kind: reports.Money}}, Rows: []reports.Row{
+			{Cells: []string{"", "0.00"}, Style: reports.Subtotal},
+		}},
+		{Title: "Result", Columns: []reports.Column{{Key: "account", Group: true}, {Key: "amount", Kind: reports.Money}},
+			Recap: []reports.Row{{Cells: []string{"Revenue", "10.00"}}},
+			Rows:  []reports.Row{{Cells: []string{"Result", "10.00"}, Style: reports.Total}}},
+	}}
+	h := reportServer("is", nil, func() (*reports.Table, error) { return tab, nil })
+	want := "section,account,amount\r\n" +
+		"Expenses,,0.00\r\n" +
+		"Result,Result,10.00\r\n"
+	if got := get(t, h, "/r?format=csv").Body.String(); got != want {
+		t.Errorf("CSV:\n%q\nwant\n%q", got, want)
+	}
+}
+
 // bigTable is a one-section table of n rows, each row's cells from i.
 func bigTable(n int) *reports.Table {
 	t := &reports.Table{Report: "general_ledger", Sections: []reports.Section{{Columns: []reports.Column{

@@ -65,6 +65,8 @@ type Config struct {
 	// WatchDatabase (default Store.Ping). sqlstore.Store.Probe uses a
 	// connection outside the pool, so that a busy pool is not an outage.
 	Probe func(context.Context) error
+	// Version is what /healthz says of the running binary (empty: nothing).
+	Version string
 	// TrustedProxies are the addresses and prefixes (ParseTrustedProxies)
 	// whose X-Forwarded-For names the client. Empty: nobody's; the
 	// client is the connection's remote address.
@@ -77,6 +79,7 @@ type Server struct {
 	hooks        webhooks.Store
 	bank         bank.Store
 	bind         func(tx *sqlstore.Tx) Services
+	version      string
 	log          *slog.Logger
 	maxBody      int64
 	maxBatchBody int64
@@ -92,7 +95,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the API's handler.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, bind: cfg.Bind, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
+	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, bind: cfg.Bind, version: cfg.Version, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
 		probe: cfg.Probe, gate: newDBGate(), authFails: newAuthThrottle()}
 	if s.store != nil && s.bind == nil {
 		panic("api: Config.Bind is required with Config.Store")
@@ -142,7 +145,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.Se
 // OpenAPI coverage test.
 func (s *Server) Routes() []gin.RouteInfo { return s.engine.Routes() }
 
-func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+func (s *Server) healthz(c *gin.Context) {
+	h := gin.H{"status": "ok"}
+	if s.version != "" {
+		h["version"] = s.version
+	}
+	c.JSON(http.StatusOK, h)
+}
 
 func (s *Server) readyz(c *gin.Context) {
 	// With the watcher running, its last probe is the answer: /readyz

@@ -22,9 +22,10 @@ import (
 	"time"
 )
 
-// loadtest posts journal entries (or, with --mode invoices, creates and
-// issues invoices) over HTTP to a running server and reports throughput and
-// latency. It creates its own entities first (chart "standard", so accounts
+// loadtest makes load over HTTP on a running server, by --mode: journal
+// entries posted, invoices created and issued, orders pushed (and resent),
+// or bank statements imported, matched and reconciled; it reports
+// throughput and latency. It creates its own entities first (chart "standard", so accounts
 // 4100 and 1000 and the Dutch tax codes exist), spreads the clients over
 // them (client i works on entity i % M) and stops after --entries
 // operations or --duration-seconds, whichever comes first. Any failed
@@ -34,9 +35,9 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	baseURL := f.string("url", "BACKOFFICE_LOADTEST_URL", "http://127.0.0.1:8080", "base URL of the running server")
 	key := f.string("key", "BACKOFFICE_LOADTEST_KEY", "", "admin API key (required)")
 	clients := f.int("clients", "BACKOFFICE_LOADTEST_CLIENTS", 16, "concurrent clients")
-	entities := f.int("entities", "BACKOFFICE_LOADTEST_ENTITIES", 8, "entities to create and post to")
-	entries := f.int("entries", "BACKOFFICE_LOADTEST_ENTRIES", 20000, "entries to post in all")
-	durationSec := f.int("duration-seconds", "BACKOFFICE_LOADTEST_DURATION_SECONDS", 0, "stop posting after this many seconds (0: no cap)")
+	entities := f.int("entities", "BACKOFFICE_LOADTEST_ENTITIES", 8, "entities to create and load")
+	entries := f.int("entries", "BACKOFFICE_LOADTEST_ENTRIES", 20000, "how many to make in all: entries, invoices, orders or statement lines, by --mode")
+	durationSec := f.int("duration-seconds", "BACKOFFICE_LOADTEST_DURATION_SECONDS", 0, "stop after this many seconds (0: no cap)")
 	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries), invoices (a 3-line draft, then its issue; --entries counts invoices), orders (integration keys push orders and resend each up to 3 times; --entries counts orders) or bank (weekly camt.053 statements imported, matched and reconciled; --entries counts statement lines)")
 	if err := f.Parse(args); err != nil {
 		return err

@@ -1,7 +1,8 @@
 // Command backoffice is the whole service: the HTTP API (serve), schema
 // migrations (migrate), the ledger's law check (verify), API key
-// administration (apikey), a load generator (loadtest) and a data set
-// generator (seed).
+// administration (apikey), a load generator of entries, invoices, orders
+// and bank statements (loadtest), a data set generator (seed) and its own
+// version (version).
 //
 // Every option is a flag with an environment variable of the same meaning;
 // a flag given on the command line wins.
@@ -61,6 +62,7 @@ Usage:
                                  to a running server and report throughput
   backoffice seed --entity ID --entries N [--years 3] [--end-date YYYY-MM-DD] [--customers K] [--statement-lines L]
                                  fill an entity with a realistic data set, fast (for measurements)
+  backoffice version             the version of this binary and the commit it was built from (also --version)
 
 Every command takes the database flags; "backoffice COMMAND --help" lists them all.
 Without a database URL the embedded SQLite file ./backoffice.db is used.
@@ -69,6 +71,10 @@ Without a database URL the embedded SQLite file ./backoffice.db is used.
 // run is main without the process: tests call it with their own arguments,
 // environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "version" || args[0] == "--version" || args[0] == "-version") {
+		fmt.Fprintln(stdout, readBuild())
+		return nil
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stdout, usage)
 		if len(args) == 0 {
@@ -106,7 +112,21 @@ type flags struct {
 func newFlags(name string, getenv func(string) string, stderr io.Writer) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: backoffice %s [flags]\n\n%s\n\nFlags:\n", name, commandSummary[name])
+		fs.PrintDefaults()
+	}
 	return &flags{FlagSet: fs, getenv: getenv}
+}
+
+// commandSummary says what each command does, atop its --help.
+var commandSummary = map[string]string{
+	"serve":    "Runs the HTTP API; migrates the database first.",
+	"migrate":  "Applies the database migrations and exits.",
+	"verify":   "Checks the laws of the ledger, and what invoicing, orders and bank reconciliation keep, over the whole database.",
+	"apikey":   "Creates, lists and revokes API keys: apikey create --role ROLE --name NAME [--entity ID ...], apikey list, apikey revoke ID.",
+	"loadtest": "Makes load on a running server over HTTP and reports throughput and latency: journal entries posted,\ninvoices created and issued, orders pushed and resent, or bank statements imported, matched and reconciled (--mode).",
+	"seed":     "Fills an entity that has the standard chart with a realistic data set, fast (for measurements).",
 }
 
 func (f *flags) string(name, env, def, help string) *string {
@@ -127,10 +147,15 @@ func (f *flags) int(name, env string, def int, help string) *int {
 	return f.Int(name, def, help+" (env "+env+")")
 }
 
-// Parse parses the arguments and reports a bad environment variable too.
+// Parse parses the arguments and reports a bad environment variable too. A
+// bad flag has been reported by the flag package already (with the
+// usage): it ends the command with status 2 and nothing more to print.
 func (f *flags) Parse(args []string) error {
 	if err := f.FlagSet.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError(2)
 	}
 	return f.envErr
 }
@@ -210,11 +235,15 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "checked %d entities, %d entries, %d lines, %d invoices, credit notes, payments and orders\n", r.Entities, r.Entries, r.Lines, r.Documents)
-	fmt.Fprintf(stdout, "law 1 (every entry balances, at least two lines): %d entries\n", r.Entries)
-	fmt.Fprintf(stdout, "law 3 (numbers gapless per entity and fiscal year): %d series\n", r.Series)
-	fmt.Fprintf(stdout, "law 7 (stored totals equal the sum of their lines): %d total rows\n", r.Totals)
-	fmt.Fprintf(stdout, "invoicing (document numbers gapless, every document posted, settlements equal allocations): %d documents\n", r.Documents)
+	counted := []string{count(r.Entities, "entity", "entities"), count(r.Entries, "entry", "entries"), count(r.Lines, "line", "lines")}
+	for _, k := range r.Kinds {
+		counted = append(counted, k.String())
+	}
+	fmt.Fprintf(stdout, "checked %s\n", strings.Join(counted, ", "))
+	fmt.Fprintf(stdout, "law 1 (every entry balances, at least two lines): %s\n", count(r.Entries, "entry", "entries"))
+	fmt.Fprintf(stdout, "law 3 (numbers gapless per entity and fiscal year): %s\n", count(r.Series, "series", "series"))
+	fmt.Fprintf(stdout, "law 7 (stored totals equal the sum of their lines): %s\n", count(r.Totals, "total row", "total rows"))
+	fmt.Fprintln(stdout, "invoicing (document numbers gapless, every document posted, settlements equal allocations)")
 	fmt.Fprintln(stdout, "orders and events (totals equal their lines, history ends at the status, event sequences gapless)")
 	fmt.Fprintln(stdout, "bank (statements chain and add up, matches add up on both sides)")
 	if len(r.Breaches) == 0 {
@@ -226,6 +255,11 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 		fmt.Fprintln(stdout, "  "+b)
 	}
 	return exitError(1)
+}
+
+// count is n with the noun in the right number: "1 entity", "2 entities".
+func count(n int64, one, many string) string {
+	return sqlstore.KindCount{One: one, Many: many, N: n}.String()
 }
 
 // splitList reads "1,2 3" into its parts.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,15 @@ func TestEndToEnd(t *testing.T) {
 	if tb["total_debit"] != "1200.00" || tb["total_credit"] != "1200.00" {
 		t.Fatalf("trial balance totals %v / %v; want 1200.00 both", tb["total_debit"], tb["total_credit"])
 	}
+	// The version the binary reports is in /healthz and in the log line
+	// that says the server listens.
+	health := call("GET", "/healthz", "", 200)
+	if v, _ := health["version"].(string); v == "" || !strings.HasPrefix(v, "backoffice ") || !strings.Contains(v, runtime.Version()) {
+		t.Fatalf("/healthz version %q; want the binary's, with %s", health["version"], runtime.Version())
+	}
+	if !strings.Contains(logs.String(), `"msg":"listening"`) || !strings.Contains(logs.String(), `"version":`) {
+		t.Fatalf("the start-up log lacks the version:\n%s", logs.String())
+	}
 	for _, url := range []string{base + "/v1/openapi.json", "http://" + pprofAddr + "/debug/pprof/"} {
 		if res, err := http.Get(url); err != nil || res.StatusCode != 200 {
 			t.Fatalf("GET %s: %v %v", url, res, err)
@@ -148,8 +158,13 @@ func TestEndToEnd(t *testing.T) {
 	if err := run(ctx, append([]string{"verify"}, db...), noEnv, &out, io.Discard); err != nil {
 		t.Fatalf("verify: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "OK: no breach found") {
-		t.Fatalf("verify output:\n%s", out.String())
+	// One entity, one entry of two lines, no documents: each count in its
+	// own number, one per kind.
+	for _, want := range []string{"OK: no breach found", "checked 1 entity, 1 entry, 2 lines, 0 invoices, 0 credit notes, 0 payments, 0 orders, 0 bank statements, 0 bank matches\n",
+		"law 1 (every entry balances, at least two lines): 1 entry\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("verify output lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 

@@ -65,6 +65,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	cfg, hooks := services(st, hookPolicy)
 	cfg.Logger, cfg.MaxBodyBytes, cfg.Probe, cfg.TrustedProxies = log, int64(*maxBody), st.Probe, proxies
+	cfg.Version = readBuild().String()
 	handler := api.New(cfg)
 	srv := &http.Server{
 		Handler:           handler,
@@ -83,7 +84,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *db.url != "" {
 		where = "postgres " + redactURL(*db.url)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "database", where, "schema_version", version)
+	b := readBuild()
+	log.Info("listening", "addr", ln.Addr().String(), "database", where, "schema_version", version,
+		"version", b.Version, "revision", b.Revision, "commit_time", b.Time, "modified", b.Modified)
 
 	go handler.WatchDatabase(ctx)
 	go purgeIdempotencyKeys(ctx, st, log)

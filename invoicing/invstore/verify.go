@@ -11,11 +11,15 @@ import (
 // of the allocations that make it (the invoicing side of law 7).
 func (s *Store) verifyInvoicing(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
 	db := tx.DB()
-	var docs int64
-	if err := db.Raw(`SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM payments)`).Scan(&docs).Error; err != nil {
+	var docs struct{ Invoices, CreditNotes, Payments int64 }
+	if err := db.Raw(`SELECT (SELECT count(*) FROM invoices WHERE kind = 'invoice') AS invoices,
+			(SELECT count(*) FROM invoices WHERE kind = 'credit_note') AS credit_notes,
+			(SELECT count(*) FROM payments) AS payments`).Scan(&docs).Error; err != nil {
 		return err
 	}
-	r.Documents = docs
+	r.Checked("invoice", "invoices", docs.Invoices)
+	r.Checked("credit note", "credit notes", docs.CreditNotes)
+	r.Checked("payment", "payments", docs.Payments)
 	// Law 8: who made, issued, voided or removed a document is an actor.
 	if err := sqlstore.VerifyActors(tx, r, "invoices", "created_by", "issued_by", "voided_by"); err != nil {
 		return err

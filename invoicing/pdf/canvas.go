@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -171,15 +172,24 @@ func (cv *canvas) wrapMax(s string, w float64, n int) []string {
 }
 
 // prefix returns the byte length and width of the longest prefix of word
-// (at least one rune) no wider than w.
+// (at least one rune) no wider than w; ending after a "/", "-", "_", ".",
+// "@" or "," where one makes a prefix of at least 40 % of w, so that a long
+// number, address or path breaks where a reader expects it.
 func (cv *canvas) prefix(word string, w float64) (int, float64) {
 	total := 0.0
+	brk, brkW := 0, 0.0
 	for i, c := range word {
 		cw := cv.width(string(c))
 		if i > 0 && total+cw > w {
+			if brk > 0 && brkW >= 0.4*w {
+				return brk, brkW
+			}
 			return i, total
 		}
 		total += cw
+		if strings.ContainsRune("/-_.@,", c) {
+			brk, brkW = i+utf8.RuneLen(c), total
+		}
 	}
 	return len(word), total
 }

@@ -19,17 +19,24 @@ type labels struct {
 	days                            func(n int) string
 	paymentReference                string
 	billTo                          string
+	customer                        string // heads the customer on a credit note
 	vatNumber, registrationID       string
 
 	description, quantity, price, discount, vat, amount string
 
 	vatRate, taxableAmount, vatAmount string
 
+	noLines, noVAT              string // an empty line table, an empty VAT breakdown
 	subtotal, vatTotal, total   string
+	paid, credited, amountDue   string // settlement rows below the total
 	exchangeRate, vatFunctional string // vatFunctional is followed by the currency code
 
-	payment                 string
-	payRequest              func(total, due, iban, holder, ref string) string
+	payment, settlement     string // headings: an invoice's payment, a credit note's settlement
+	payRequest              func(amount, due, iban, holder, ref string, rest bool) string
+	settledSoFar            func(paid, credited, open string) string
+	settledInFull           func(date, paid, credited string) string
+	voidNoPayment           string
+	creditStatus            func(settled, open, date string) string
 	iban, accountHolder     string
 	notes                   string
 	page                    func(n, of string) string
@@ -65,6 +72,7 @@ var english = labels{
 	},
 	paymentReference: "Payment reference",
 	billTo:           "Bill to",
+	customer:         "Customer",
 	vatNumber:        "VAT number",
 	registrationID:   "Chamber of Commerce no.",
 
@@ -79,15 +87,24 @@ var english = labels{
 	taxableAmount: "Taxable amount",
 	vatAmount:     "VAT amount",
 
+	noLines:       "No lines",
+	noVAT:         "No VAT",
 	subtotal:      "Subtotal",
 	vatTotal:      "VAT",
 	total:         "Total",
+	paid:          "Paid",
+	credited:      "Credited",
+	amountDue:     "Amount due",
 	exchangeRate:  "Exchange rate",
 	vatFunctional: "VAT in",
 
-	payment: "Payment",
-	payRequest: func(total, due, iban, holder, ref string) string {
-		s := "Please pay " + total
+	payment:    "Payment",
+	settlement: "Settlement",
+	payRequest: func(amount, due, iban, holder, ref string, rest bool) string {
+		s := "Please pay " + amount
+		if rest {
+			s = "Please pay the remaining " + amount
+		}
 		if due != "" {
 			s += " by " + due
 		}
@@ -101,6 +118,44 @@ var english = labels{
 			s += ", quoting payment reference " + ref
 		}
 		return s + "."
+	},
+	settledSoFar: func(paid, credited, open string) string {
+		s := "Of this invoice "
+		switch {
+		case paid != "" && credited != "":
+			s += paid + " has been paid and " + credited + " credited"
+		case paid != "":
+			s += paid + " has been paid"
+		default:
+			s += credited + " has been credited"
+		}
+		return s + "; " + open + " is still open."
+	},
+	settledInFull: func(date, paid, credited string) string {
+		on := ""
+		if date != "" {
+			on = " on " + date
+		}
+		switch {
+		case paid != "" && credited != "":
+			return "This invoice was settled in full" + on + ": " + paid + " paid and " + credited + " credited. Nothing remains to be paid."
+		case credited != "":
+			return "This invoice was credited in full" + on + ". Nothing remains to be paid."
+		}
+		return "This invoice was paid in full" + on + ". Nothing remains to be paid."
+	},
+	voidNoPayment: "This invoice has been voided: nothing is to be paid.",
+	creditStatus: func(settled, open, date string) string {
+		switch {
+		case settled == "":
+			return "Nothing is to be paid: " + open + " is in your favour, to be refunded or set off against another invoice."
+		case open == "" && date != "":
+			return "This credit note was settled in full on " + date + ". Nothing is to be paid."
+		case open == "":
+			return "This credit note was settled in full. Nothing is to be paid."
+		}
+		return "Of this credit note " + settled + " has been settled; " + open +
+			" is still in your favour, to be refunded or set off against another invoice. Nothing is to be paid."
 	},
 	iban:          "IBAN",
 	accountHolder: "Account holder",
@@ -151,6 +206,7 @@ var dutch = labels{
 	},
 	paymentReference: "Betalingskenmerk",
 	billTo:           "Factuur aan",
+	customer:         "Klant",
 	vatNumber:        "BTW-nummer",
 	registrationID:   "KvK-nummer",
 
@@ -165,15 +221,24 @@ var dutch = labels{
 	taxableAmount: "Grondslag",
 	vatAmount:     "BTW-bedrag",
 
+	noLines:       "Geen regels",
+	noVAT:         "Geen BTW",
 	subtotal:      "Subtotaal",
 	vatTotal:      "BTW",
 	total:         "Totaal",
+	paid:          "Betaald",
+	credited:      "Gecrediteerd",
+	amountDue:     "Openstaand",
 	exchangeRate:  "Wisselkoers",
 	vatFunctional: "BTW in",
 
-	payment: "Betaling",
-	payRequest: func(total, due, iban, holder, ref string) string {
-		s := "Wij verzoeken u " + total
+	payment:    "Betaling",
+	settlement: "Verrekening",
+	payRequest: func(amount, due, iban, holder, ref string, rest bool) string {
+		s := "Wij verzoeken u " + amount
+		if rest {
+			s = "Wij verzoeken u het resterende bedrag van " + amount
+		}
 		if due != "" {
 			s += " vóór " + due
 		}
@@ -189,6 +254,44 @@ var dutch = labels{
 		}
 		return s + "."
 	},
+	settledSoFar: func(paid, credited, open string) string {
+		s := "Van deze factuur is "
+		switch {
+		case paid != "" && credited != "":
+			s += paid + " betaald en " + credited + " gecrediteerd"
+		case paid != "":
+			s += paid + " betaald"
+		default:
+			s += credited + " gecrediteerd"
+		}
+		return s + "; " + open + " staat nog open."
+	},
+	settledInFull: func(date, paid, credited string) string {
+		s := "Deze factuur is "
+		if date != "" {
+			s += "op " + date + " "
+		}
+		switch {
+		case paid != "" && credited != "":
+			return s + "volledig voldaan: " + paid + " betaald en " + credited + " gecrediteerd. Er staat niets meer open."
+		case credited != "":
+			return s + "volledig gecrediteerd. Er staat niets meer open."
+		}
+		return s + "volledig betaald. Er staat niets meer open."
+	},
+	voidNoPayment: "Deze factuur is vervallen: u hoeft niets te betalen.",
+	creditStatus: func(settled, open, date string) string {
+		switch {
+		case settled == "":
+			return "U hoeft niets te betalen: " + open + " staat in uw voordeel en wordt terugbetaald of verrekend met een andere factuur."
+		case open == "" && date != "":
+			return "Deze creditnota is op " + date + " volledig verrekend. U hoeft niets te betalen."
+		case open == "":
+			return "Deze creditnota is volledig verrekend. U hoeft niets te betalen."
+		}
+		return "Van deze creditnota is " + settled + " verrekend; " + open +
+			" staat nog in uw voordeel en wordt terugbetaald of verrekend met een andere factuur. U hoeft niets te betalen."
+	},
 	iban:          "IBAN",
 	accountHolder: "Ten name van",
 	notes:         "Opmerkingen",
@@ -200,7 +303,7 @@ var dutch = labels{
 	exemptLabel:        "Vrijgesteld",
 	reverseChargeNote:  "BTW verlegd naar de afnemer (artikel 196 Richtlijn 2006/112/EG)",
 	intraEUNote:        "Intracommunautaire levering, vrijgesteld van BTW (artikel 138 Richtlijn 2006/112/EG)",
-	exemptNote:         "Vrijgesteld van BTW",
+	exemptNote:         "Vrijgesteld van BTW (artikel 132/135 Richtlijn 2006/112/EG)",
 
 	units: map[string]string{
 		"pcs": "st.", "pc": "st.", "piece": "st.", "pieces": "st.",

@@ -33,6 +33,18 @@ type Document struct {
 	TaxMinor   int64
 	TotalMinor int64
 
+	// What allocations have settled of the total when the document is
+	// printed (all zero while nothing has). On an invoice SettledMinor is
+	// what payments (PaidMinor of it) and credit notes settled, and the
+	// rest is still to be paid; on a credit note it is what was set off
+	// against invoices or refunded, and the rest is still the customer's
+	// credit. SettledDate is the ISO date on which the document was settled
+	// in full (the latest of its allocations' dates), "" while something is
+	// open.
+	SettledMinor int64
+	PaidMinor    int64
+	SettledDate  string
+
 	// FX: when the document's currency is not the supplier's functional
 	// currency, the VAT is also shown in the functional currency (art. 230).
 	FunctionalCurrency string // "" when Currency is functional

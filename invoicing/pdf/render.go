@@ -52,10 +52,12 @@ var markers = []string{"¹", "²", "³", "⁴"}
 // prints every EU language, Greek and Cyrillic (see fontRanges). Text
 // fields are printed as given, cleaned: control characters are dropped,
 // characters beyond the font's plane (emoji) print as "�", other
-// characters the font lacks as an empty box. The header (parties and
-// document facts) is limited to the first page: absurdly long names and
-// addresses are cut there with "…"; lines, notes and the VAT breakdown
-// run over as many pages as they need. Output is deterministic: the same
+// characters the font lacks as an empty box. Nothing the service can
+// store is cut: names, addresses, descriptions, units and notes wrap, and
+// the customer's block, the lines, notes and the VAT breakdown run over as
+// many pages as they need. Only text longer than the service accepts is
+// cut with "…" (the supplier's block and the document facts, which stay
+// on the first page; see header). Output is deterministic: the same
 // Document gives the same bytes. Render is safe for concurrent use.
 func Render(w io.Writer, doc *Document) (err error) {
 	if doc == nil {
@@ -177,11 +179,43 @@ func (r *renderer) newPage() {
 	r.f.AddPage()
 	r.y = marginTop
 	if r.f.PageNo() > 1 {
-		r.y = r.runningHeader(r.docLabel()+" ("+r.l.continued+")", oneLine(r.d.Supplier.Name))
+		// The supplier's name at the right, unless it is too long for
+		// the room there: then it is left out rather than cut.
+		right := oneLine(r.d.Supplier.Name)
+		if !r.fits(right, contentW*0.38, smallSize) {
+			right = ""
+		}
+		r.y = r.runningHeader(r.docLabel()+" ("+r.l.continued+")", right)
 	}
 	if r.inTable {
 		r.tableHeader()
 	}
+}
+
+// fits reports whether s fits on one line of width w in the regular
+// font of size pt.
+func (r *renderer) fits(s string, w, pt float64) bool {
+	r.font("", pt)
+	return r.width(s) <= w
+}
+
+// wrapWords breaks s into lines no wider than w in the regular font of
+// size pt, at spaces only: a word wider than w stays whole on its line.
+func (r *renderer) wrapWords(s string, w, pt float64) []string {
+	r.font("", pt)
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(oneLine(s)) {
+		if line != "" && r.width(line+" "+word) <= w {
+			line += " " + word
+			continue
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+		line = word
+	}
+	return append(out, line)
 }
 
 // ensure starts a new page unless h more millimetres fit on this one.
@@ -206,29 +240,35 @@ func (r *renderer) render() {
 
 // header draws the supplier, the title, the document facts and the
 // customer.
+//
+// Names and addresses are printed whole, wrapped: the longest the service
+// accepts (names of 200 characters, four address lines of 200) fit. Should
+// the customer's block run past the first page, it continues on the next.
+// Only text beyond anything the service stores is cut with "…": the
+// supplier's name after 8 lines, each of its address items after 5, a
+// document fact after 3.
 func (r *renderer) header() {
 	d, l := r.d, r.l
 	const leftW = 86.0
 	const metaX = 112.0
 	const metaW = rightEdge - metaX
 
-	// Supplier, top left.
 	y := marginTop
-	r.font("B", 13)
-	r.color(colStrong)
-	for _, s := range r.wrapMax(d.Supplier.Name, leftW, 3) {
-		r.text(marginL, y, leftW, 6, s, "L")
-		y += 6
-	}
-	y += 0.8
-	r.font("", 8.5)
-	r.color(colMuted)
-	for _, s := range r.partyLines(d.Supplier, leftW, true) {
-		r.text(marginL, y, leftW, 3.9, s, "L")
-		y += 3.9
+	// put writes one line of the left column, on a new page if the line
+	// does not fit on this one.
+	put := func(s, style string, size, h float64, c rgb) {
+		if y+h > bodyBottom {
+			r.newPage()
+			y = r.y
+		}
+		r.font(style, size)
+		r.color(c)
+		r.text(marginL, y, leftW, h, s, "L")
+		y += h
 	}
 
-	// Title and facts, top right.
+	// Title and facts, top right (first, so that they are on the first
+	// page whatever the left column holds).
 	ry := marginTop - 1.5
 	r.font("B", 22)
 	r.color(colAccent)
@@ -251,7 +291,8 @@ func (r *renderer) header() {
 	if d.PaymentTermsDays > 0 {
 		facts = append(facts, fact{l.paymentTerms, l.days(d.PaymentTermsDays)})
 	}
-	if ref := oneLine(d.PaymentReference); ref != "" {
+	if ref := oneLine(d.PaymentReference); ref != "" && !r.credit {
+		// A credit note is not paid: it has no payment reference.
 		facts = append(facts, fact{l.paymentReference, ref})
 	}
 	const labelW = 31.0
@@ -269,27 +310,51 @@ func (r *renderer) header() {
 		ry += 0.6
 	}
 
-	// Customer, below the supplier.
-	y = max(y+8, marginTop+34)
-	r.font("B", 7.5)
-	r.color(colAccent)
-	r.text(marginL, y, leftW, 4, strings.ToUpper(l.billTo), "L")
-	y += 5
-	r.font("B", 10)
-	r.color(colStrong)
-	for _, s := range r.wrapMax(d.Customer.Name, leftW, 3) {
-		r.text(marginL, y, leftW, 4.8, s, "L")
-		y += 4.8
+	// Supplier, top left: the name in 13 pt, or smaller when that takes
+	// more than two lines.
+	nameSize, nameH := 13.0, 6.0
+	r.font("B", nameSize)
+	if len(r.wrap(d.Supplier.Name, leftW)) > 2 {
+		nameSize, nameH = 10.5, 4.9
+		r.font("B", nameSize)
 	}
-	r.font("", baseSize)
-	r.color(colInk)
-	for _, s := range r.partyLines(d.Customer, leftW, false) {
-		r.text(marginL, y, leftW, lineH, s, "L")
-		y += lineH
+	for _, s := range r.wrapMax(d.Supplier.Name, leftW, 8) {
+		put(s, "B", nameSize, nameH, colStrong)
+	}
+	y += 0.8
+	r.font("", 8.5)
+	for _, s := range r.partyLines(d.Supplier, leftW, true, 5) {
+		put(s, "", 8.5, 3.9, colMuted)
 	}
 
-	r.y = max(y, ry) + 9
+	// Customer, below the supplier ("Bill to" on an invoice, "Customer"
+	// on a credit note, which bills nothing). The heading stays with the
+	// name.
+	y = max(y+8, marginTop+34)
+	if y+5+4.8 > bodyBottom {
+		r.newPage()
+		y = r.y
+	}
+	heading := l.billTo
+	if r.credit {
+		heading = l.customer
+	}
+	put(strings.ToUpper(heading), "B", 7.5, 5, colAccent)
+	r.font("B", 10)
+	for _, s := range r.wrap(d.Customer.Name, leftW) {
+		put(s, "B", 10, 4.8, colStrong)
+	}
+	r.font("", baseSize)
+	for _, s := range r.partyLines(d.Customer, leftW, false, 0) {
+		put(s, "", baseSize, lineH, colInk)
+	}
+
+	r.y = y + 9
+	if r.f.PageNo() == 1 {
+		r.y = max(y, ry) + 9
+	}
 	if r.credit && strings.TrimSpace(d.CreditedNumber) != "" {
+		r.ensure(10)
 		r.font("B", 10)
 		r.color(colAccent)
 		for _, s := range r.wrapMax(l.creditNoteFor+" "+oneLine(d.CreditedNumber), contentW, 2) {
@@ -301,9 +366,10 @@ func (r *renderer) header() {
 }
 
 // partyLines is a party's address and identifiers, wrapped to w in the
-// current font: each item on at most two lines, the address on at most
-// six items. The supplier's e-mail address is included.
-func (r *renderer) partyLines(p Party, w float64, withEmail bool) []string {
+// current font: each item on at most n lines (any number when n is 0),
+// the address on at most six items. The supplier's e-mail address is
+// included.
+func (r *renderer) partyLines(p Party, w float64, withEmail bool, n int) []string {
 	var src []string
 	for _, a := range p.AddressLines[:min(len(p.AddressLines), 6)] {
 		if s := oneLine(a); s != "" {
@@ -327,16 +393,35 @@ func (r *renderer) partyLines(p Party, w float64, withEmail bool) []string {
 	}
 	var out []string
 	for _, s := range src {
-		out = append(out, r.wrapMax(s, w, 2)...)
+		if n > 0 {
+			out = append(out, r.wrapMax(s, w, n)...)
+		} else {
+			out = append(out, r.wrap(s, w)...)
+		}
 	}
 	return out
 }
 
 // --- line table ---
 
+// unitSize is the smallest size a unit below its quantity is printed in,
+// and maxQtyW the widest the quantity column grows to make room for it.
+const (
+	unitSize = 7.0
+	maxQtyW  = 30.0
+)
+
+// tableColumns lays out the line table. The quantity column widens (up
+// to maxQtyW) when a unit's longest word needs it.
 func (r *renderer) tableColumns() {
 	l := r.l
 	amountW, vatW, priceW, qtyW, discW := 29.0, 16.0, 27.0, 22.0, 17.0
+	for _, ln := range r.d.Lines {
+		r.font("", unitSize)
+		for _, word := range strings.Fields(r.l.unit(ln.Unit)) {
+			qtyW = min(max(qtyW, r.width(word)+2*cellPad+0.5), maxQtyW)
+		}
+	}
 	descW := contentW - amountW - vatW - priceW - qtyW
 	if r.hasDisc {
 		descW -= discW
@@ -370,11 +455,27 @@ func (r *renderer) tableHeader() {
 	r.freshTable = true
 }
 
-// lineCells are a line's printed cells after the description.
+// lineCells are a line's printed cells after the description. The
+// quantity with its unit may take more than one line ("\n" between them):
+// a unit too long to follow the quantity goes below it, wrapped at its
+// spaces (a word too wide for the column is printed smaller by tableRow).
 func (r *renderer) lineCells(ln Line) []string {
 	qty := formatDecimal(ln.Quantity, 0, r.l.lang)
 	if u := r.l.unit(ln.Unit); u != "" && qty != "" {
-		qty += " " + u
+		w := r.cols[1].w - 2*cellPad
+		if r.fits(qty+" "+u, w, baseSize) {
+			qty += " " + u
+		} else {
+			for _, s := range r.wrapWords(u, w, baseSize) {
+				// tableRow prints a line too wide in a smaller size,
+				// down to 6 pt; a word too wide for even that is split.
+				if !r.fits(s, w, 6) {
+					r.font("", 6)
+					s = strings.Join(r.wrap(s, w), "\n")
+				}
+				qty += "\n" + s
+			}
+		}
 	}
 	cells := []string{qty, formatDecimalMoney(ln.UnitPrice, r.exp, r.cur, r.l.lang)}
 	if r.hasDisc {
@@ -400,20 +501,33 @@ func (r *renderer) lineTable() {
 	// A row moved whole to a new page must fit on it.
 	contentTop := marginTop + smallLineH + 5.5 + headRowH // first row on a later page
 	pageRows := int((bodyBottom - contentTop - 2*rowPad) / lineH)
+	if len(r.d.Lines) == 0 {
+		// An empty table says so.
+		r.tableRow([]string{r.l.noLines}, nil, "", false, true)
+	}
 	for i, ln := range r.d.Lines {
+		cells := r.lineCells(ln)
 		r.font("", baseSize)
 		lines := r.wrap(ln.Description, descW)
-		cells := r.lineCells(ln)
+		// The row's first part holds all lines of the other cells.
+		cellLines := strings.Count(cells[0], "\n") + 1
+		for len(lines) < cellLines {
+			lines = append(lines, "")
+		}
 		mark := r.marker[normKind(ln.TaxKind)]
 		first := true
 		for first || len(lines) > 0 {
 			avail := int((bodyBottom - r.y - 2*rowPad) / lineH)
 			need := max(len(lines), 1)
-			if avail < need && !r.freshTable && (need <= pageRows || avail < 2) {
+			least := 1
+			if first {
+				least = cellLines
+			}
+			if avail < need && !r.freshTable && (need <= pageRows || avail < max(2, least)) {
 				r.newPage()
 				continue
 			}
-			n := min(max(avail, 1), need)
+			n := min(max(avail, least), need)
 			r.tableRow(lines[:min(n, len(lines))], cells, mark, first, i == len(r.d.Lines)-1 && n == need)
 			lines = lines[min(n, len(lines)):]
 			first = false
@@ -448,7 +562,9 @@ func (r *renderer) tableRow(desc, cells []string, mark string, withCells, last b
 					r.text(x+cellPad+w+0.3, top, slot, lineH, mark, "L")
 				}
 			}
-			r.fit(x+cellPad, top, w, lineH, cells[i], c.align, "", baseSize)
+			for j, s := range strings.Split(cells[i], "\n") {
+				r.fit(x+cellPad, top+float64(j)*lineH, w, lineH, s, c.align, "", baseSize)
+			}
 			x += c.w
 		}
 	}
@@ -496,13 +612,15 @@ func (r *renderer) summary() {
 	const totX = 116.0
 	const totW = rightEdge - totX
 
-	vatH := 0.0
-	if len(d.VAT) > 0 {
-		vatH = headRowH + float64(len(d.VAT))*sumRowH
-	}
+	vatH := headRowH + float64(max(len(d.VAT), 1))*sumRowH
 	fx := strings.TrimSpace(d.FunctionalCurrency) != ""
 	rate := strings.TrimSpace(d.ExchangeRate) != ""
+	settled, paid, open := r.settlement()
+	showSettled := !r.credit && !d.Void && settled > 0
 	totH := 2*sumRowH + 1.5 + 9
+	if showSettled {
+		totH += 1.5 + 3*sumRowH
+	}
 	if fx {
 		totH += 2 + 5
 		if rate {
@@ -532,6 +650,18 @@ func (r *renderer) summary() {
 	y += 1.5
 	r.fillRect(totX, y, totW, 9, colTotalBg)
 	row(l.total, r.amount(d.TotalMinor), "B", 11, 9, colStrong)
+	if showSettled {
+		// What payments and credit notes settled, and what is left.
+		y += 1.5
+		if paid > 0 {
+			row(l.paid, r.amount(paid), "", baseSize, sumRowH, colInk)
+		}
+		if settled > paid {
+			row(l.credited, r.amount(settled-paid), "", baseSize, sumRowH, colInk)
+		}
+		r.hline(totX, rightEdge, y, colRule, 0.2)
+		row(l.amountDue, r.amount(open), "B", baseSize+0.5, sumRowH, colStrong)
+	}
 	if fx {
 		// Art. 230: the VAT also in the supplier's functional currency.
 		y += 2
@@ -544,10 +674,6 @@ func (r *renderer) summary() {
 	totBottom := y
 
 	// VAT breakdown, left.
-	if len(d.VAT) == 0 {
-		r.y = totBottom
-		return
-	}
 	vatCols := []column{{l.vatRate, 34, "L"}, {l.taxableAmount, 28, "R"}, {l.vatAmount, 26, "R"}}
 	header := func() {
 		r.fillRect(vatX, r.y, vatW, headRowH, colHeadBg)
@@ -561,6 +687,13 @@ func (r *renderer) summary() {
 		r.y += headRowH
 	}
 	header()
+	if len(d.VAT) == 0 {
+		// An empty breakdown says so.
+		r.color(colMuted)
+		r.fit(vatX+cellPad, r.y, vatW-2*cellPad, sumRowH, l.noVAT, "L", "", 8.5)
+		r.y += sumRowH
+		r.hline(vatX, vatX+vatW, r.y, colRule, 0.2)
+	}
 	for i, v := range d.VAT {
 		if r.y+sumRowH > bodyBottom {
 			r.newPage()
@@ -673,28 +806,69 @@ func formatIBAN(s string) string {
 	return b.String()
 }
 
-// payment asks for payment of an invoice; on a credit note (or an
-// invoice with nothing to pay) it lists the bank details that are set.
+// settlement is what allocations settled of the document's total (as a
+// magnitude: a credit note may carry negative amounts), how much of that
+// payments paid, and what is open; clamped to the total.
+func (r *renderer) settlement() (settled, paid, open int64) {
+	total := r.d.TotalMinor
+	if total < 0 {
+		total = -total
+	}
+	total = max(total, 0) // -math.MinInt64 overflows: nothing
+	settled = min(max(r.d.SettledMinor, 0), total)
+	paid = min(max(r.d.PaidMinor, 0), settled)
+	return settled, paid, total - settled
+}
+
+// payment says what is to be paid. An invoice with something open asks
+// for it (for what remains once something is settled, saying what was);
+// a settled invoice says that it is paid and when; a voided invoice and
+// a credit note ask for nothing, and a credit note says how much of it is
+// still the customer's credit.
 func (r *renderer) payment() {
 	d, l := r.d, r.l
 	iban := formatIBAN(d.BankIBAN)
 	ref := oneLine(d.PaymentReference)
-	var lines []textLine
+	settled, paid, open := r.settlement()
+	// amountIf writes a non-zero amount; "" for zero.
+	amountIf := func(minor int64) string {
+		if minor == 0 {
+			return ""
+		}
+		return r.amount(minor)
+	}
+	date := ""
+	if open == 0 {
+		date = r.date(d.SettledDate)
+	}
+	heading := l.payment
+	var msg string
+	switch {
+	case r.credit:
+		heading = l.settlement
+		msg = l.creditStatus(amountIf(settled), amountIf(open), date)
+	case d.Void:
+		msg = l.voidNoPayment
+	case open > 0 && settled > 0:
+		msg = l.settledSoFar(amountIf(paid), amountIf(settled-paid), r.amount(open)) + " " +
+			l.payRequest(r.amount(open), r.date(d.DueDate), iban, oneLine(d.Supplier.Name), ref, true)
+	case open > 0:
+		msg = l.payRequest(r.amount(open), r.date(d.DueDate), iban, oneLine(d.Supplier.Name), ref, false)
+	case settled > 0:
+		msg = l.settledInFull(date, amountIf(paid), amountIf(settled-paid))
+	}
 	r.font("", baseSize)
-	if !r.credit && !d.Void && d.TotalMinor > 0 {
-		msg := l.payRequest(r.amount(d.TotalMinor), r.date(d.DueDate), iban, oneLine(d.Supplier.Name), ref)
+	var lines []textLine
+	if msg != "" {
 		lines = r.wrapLines(msg, 0)
-	} else {
-		if iban != "" {
-			lines = append(lines, r.wrapLines(l.iban+": "+iban, 0)...)
-		}
-		if ref != "" {
-			lines = append(lines, r.wrapLines(l.paymentReference+": "+ref, 0)...)
-		}
+	} else if iban != "" {
+		// An invoice with nothing to pay (a total of zero): the bank
+		// details, should the customer need them.
+		lines = r.wrapLines(l.iban+": "+iban, 0)
 	}
 	if len(lines) > 0 {
 		r.y += 7
-		r.block(l.payment, lines, baseSize, lineH, 0)
+		r.block(heading, lines, baseSize, lineH, 0)
 	}
 }
 
@@ -709,11 +883,12 @@ func (r *renderer) notes() {
 }
 
 // footers writes the footer of every page once the page count is known:
-// the supplier, the document and "page x of y".
+// the supplier (unless its name is too long to share the line: it is left
+// out rather than cut), the document and "page x of y".
 func (r *renderer) footers() {
-	left := oneLine(r.d.Supplier.Name)
-	if left != "" {
-		left += "  ·  "
+	left := r.docLabel()
+	if s := oneLine(r.d.Supplier.Name); s != "" && r.fits(s+"  ·  "+left, contentW*0.7, smallSize) {
+		left = s + "  ·  " + left
 	}
-	r.pageFooters(left+r.docLabel(), r.l.page)
+	r.pageFooters(left, r.l.page)
 }

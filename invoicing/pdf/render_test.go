@@ -10,9 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -210,8 +213,8 @@ func TestRenderCreditNote(t *testing.T) {
 		"Creditnota", "Creditnotanummer", "CN-2026-0003",
 		"Creditnotadatum", "02-11-2026", "Leveringsdatum", "31-10-2026",
 		"Creditnota bij factuur INV-2026-0017",
-		"Café De Zwaan v.o.f.", "3511 NK Utrecht", "BTW-nummer NL001234567B02",
-		"IBAN: NL91 ABNA 0417 1643 00",
+		"KLANT", "Café De Zwaan v.o.f.", "3511 NK Utrecht", "BTW-nummer NL001234567B02",
+		"Verrekening", "U hoeft niets te betalen: € 513,76 staat in uw voordeel",
 		"Het bedrag wordt binnen 14 dagen teruggestort.",
 	)
 	mustRow(t, text, "Creditering", "-4 uur", "€ 95,00", "21%", "€ -380,00")
@@ -219,7 +222,9 @@ func TestRenderCreditNote(t *testing.T) {
 	mustRow(t, text, "21%", "€ -380,00", "€ -79,80")
 	mustRow(t, text, "9%", "€ -49,50", "€ -4,46")
 	mustRow(t, text, "Totaal", "€ -513,76")
-	for _, unwanted := range []string{"Vervaldatum", "Wij verzoeken u", "Factuurnummer"} {
+	// A credit note bills nothing and asks for no payment: no due date,
+	// no request, no bank account to pay to.
+	for _, unwanted := range []string{"Vervaldatum", "Wij verzoeken u", "Factuurnummer", "FACTUUR AAN", "IBAN"} {
 		if strings.Contains(text, unwanted) {
 			t.Errorf("credit note shows %q", unwanted)
 		}
@@ -448,5 +453,349 @@ func TestRenderVoidInvoice(t *testing.T) {
 	}
 	if strings.Contains(void, "Wij verzoeken u") {
 		t.Errorf("the void invoice asks for payment:\n%s", void)
+	}
+}
+
+// rawText is the text of a PDF in the order it was drawn (pdftotext
+// -raw): a wrapped text comes out as its lines one after the other, not
+// interleaved with a column beside it.
+func rawText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		pdfText(t, pdf) // skips, or fails under CI, with the message
+	}
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-raw", "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -raw: %v", err)
+	}
+	return string(out)
+}
+
+// flat is text with every run of white space (line and page breaks
+// included) one space, for looking for sentences that wrap.
+func flat(text string) string { return strings.Join(strings.Fields(text), " ") }
+
+// printedWhole reports the first word of src that the words of text do
+// not hold in order ("" when all are there). A word may be split over
+// consecutive words of text (a long word broken at the end of a line);
+// other words may come between src's words (page furniture).
+func printedWhole(text, src string) string {
+	words := strings.Fields(text)
+	i := 0
+next:
+	for _, w := range strings.Fields(clean(src)) {
+		for ; i < len(words); i++ {
+			rest := w
+			for j := i; j < len(words) && strings.HasPrefix(rest, words[j]); j++ {
+				rest = rest[len(words[j]):]
+				if rest == "" {
+					i = j + 1
+					continue next
+				}
+			}
+		}
+		return w
+	}
+	return ""
+}
+
+// dateStyles are the dates a document may print in each language, and
+// the styles it must not.
+var (
+	dateNL  = regexp.MustCompile(`\b\d{2}-\d{2}-\d{4}\b`)
+	dateEN  = regexp.MustCompile(`\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b`)
+	dateISO = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	dateAny = regexp.MustCompile(`\b\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4}\b|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|(?i)\b\d{1,2}\.? (jan|feb|mar|maa|apr|may|mei|jun|jul|aug|sep|oct|okt|nov|dec)[a-z]*\.? \d{4}\b`)
+)
+
+// checkDateStyle fails unless every date in text is written in the one
+// style of language: "20-11-2026" in Dutch, "20 Nov 2026" in English.
+func checkDateStyle(t *testing.T, text, language string) {
+	t.Helper()
+	own := dateEN
+	if language == "nl" {
+		own = dateNL
+	}
+	if !own.MatchString(text) {
+		t.Errorf("no %s date in the text", language)
+	}
+	rest := own.ReplaceAllString(text, "")
+	for _, re := range []*regexp.Regexp{dateISO, dateAny} {
+		if m := re.FindString(rest); m != "" {
+			t.Errorf("%s document prints a date as %q", language, m)
+		}
+	}
+}
+
+// TestRenderLongTexts renders invoices and credit notes in both languages
+// with every text at the most the service accepts, and reads them back:
+// no text is cut ("…" appears nowhere: the sources hold none), every word
+// of every text is printed, in order, and each language has one date
+// style.
+func TestRenderLongTexts(t *testing.T) {
+	for _, kind := range []string{"invoice", "credit_note"} {
+		for _, lang := range []string{"nl", "en"} {
+			t.Run(kind+"_"+lang, func(t *testing.T) {
+				doc := longDocument(kind, lang)
+				checkServiceLimits(t, doc)
+				pdf := render(t, doc)
+				raw, layout := rawText(t, pdf), pdfText(t, pdf)
+				if strings.Contains(raw, "…") || strings.Contains(layout, "…") {
+					t.Errorf("text is cut with \"…\":\n%s", raw)
+				}
+				fields := []string{doc.Number, doc.CreditedNumber, doc.Notes}
+				for _, p := range []Party{doc.Supplier, doc.Customer} {
+					fields = append(fields, p.Name, p.Postcode+" "+p.City, p.VATNumber, p.RegistrationID)
+					fields = append(fields, p.AddressLines...)
+				}
+				fields = append(fields, doc.Supplier.Email)
+				for _, ln := range doc.Lines {
+					fields = append(fields, ln.Description, labelsFor(lang).unit(ln.Unit))
+				}
+				for _, f := range fields {
+					if w := printedWhole(raw, f); w != "" {
+						t.Errorf("%q is not printed whole: %q is missing", f, w)
+					}
+				}
+				// Every line once, in order, ending with its last word.
+				last := -1
+				for i := range doc.Lines {
+					end := fmt.Sprintf("einde%02d", i+1)
+					if c := strings.Count(raw, end); c != 1 {
+						t.Fatalf("%q printed %d times", end, c)
+					}
+					at := strings.Index(raw, end)
+					if at < last {
+						t.Errorf("line %d out of order", i+1)
+					}
+					last = at
+				}
+				checkDateStyle(t, layout, lang)
+				if l := labelsFor(lang); kind == "credit_note" && (strings.Contains(raw, l.paymentReference) || strings.Contains(raw, l.billTo)) {
+					t.Errorf("a credit note shows %q or %q", l.paymentReference, l.billTo)
+				}
+				pages := strings.Split(strings.TrimSuffix(layout, "\f"), "\f")
+				for i, page := range pages {
+					if want := labelsFor(lang).page(strconv.Itoa(i+1), strconv.Itoa(len(pages))); !strings.Contains(page, want) {
+						t.Errorf("page %d lacks %q", i+1, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// checkServiceLimits holds a long fixture to what the service stores:
+// long, but no longer than the service accepts.
+func checkServiceLimits(t *testing.T, d *Document) {
+	t.Helper()
+	n := utf8.RuneCountInString
+	check := func(what, s string, least, most int) {
+		t.Helper()
+		if n(s) < least || n(s) > most {
+			t.Fatalf("fixture %s has %d characters; want %d to %d", what, n(s), least, most)
+		}
+	}
+	for _, p := range []Party{d.Supplier, d.Customer} {
+		check("name", p.Name, 180, 200)
+		check("city", p.City, 60, 100)
+		check("postcode", p.Postcode, 10, 20)
+		check("registration id", p.RegistrationID, 30, 50)
+		if len(p.AddressLines) != 4 {
+			t.Fatalf("fixture has %d address lines; want 4", len(p.AddressLines))
+		}
+		for _, a := range p.AddressLines {
+			check("address line", a, 90, 200)
+		}
+	}
+	check("e-mail", d.Supplier.Email, 90, 254)
+	check("notes", d.Notes, 1800, 2000)
+	longest := 0
+	for _, ln := range d.Lines {
+		check("description", ln.Description, 1, 1000)
+		check("unit", ln.Unit, 0, 20)
+		longest = max(longest, n(ln.Description))
+	}
+	if longest < 950 {
+		t.Fatalf("fixture's longest description has %d characters", longest)
+	}
+}
+
+// TestRenderEmptySections: a document without lines (or notes) prints
+// its line table and VAT breakdown saying that they are empty.
+func TestRenderEmptySections(t *testing.T) {
+	for _, lang := range []string{"nl", "en"} {
+		for _, kind := range []string{"invoice", "credit_note"} {
+			t.Run(kind+"_"+lang, func(t *testing.T) {
+				doc := longDocument(kind, lang)
+				doc.Lines, doc.VAT, doc.Notes = nil, nil, ""
+				doc.NetMinor, doc.TaxMinor, doc.TotalMinor = 0, 0, 0
+				text := pdfText(t, render(t, doc))
+				l := labelsFor(lang)
+				mustRow(t, text, l.description, l.amount)
+				mustRow(t, text, l.noLines)
+				mustRow(t, text, l.vatRate, l.taxableAmount, l.vatAmount)
+				mustRow(t, text, l.noVAT)
+				if strings.Contains(text, l.notes) {
+					t.Error("an empty notes section is printed")
+				}
+				checkDateStyle(t, text, lang)
+			})
+		}
+	}
+}
+
+// TestRenderDateStyle: every document prints its dates in its language's
+// one style, whatever else it holds.
+func TestRenderDateStyle(t *testing.T) {
+	settled := dutchInvoice()
+	settled.SettledMinor, settled.PaidMinor, settled.SettledDate = settled.TotalMinor, settled.TotalMinor, "2026-12-01"
+	paidEN := englishFXInvoice()
+	paidEN.SettledMinor, paidEN.PaidMinor, paidEN.SettledDate = paidEN.TotalMinor, 1000, "2026-04-01"
+	creditEN := dutchCreditNote()
+	creditEN.Language, creditEN.SettledMinor, creditEN.SettledDate = "en", 51376, "2026-11-02"
+	for name, doc := range map[string]*Document{
+		"nl invoice": dutchInvoice(), "en fx invoice": englishFXInvoice(), "nl credit note": dutchCreditNote(),
+		"nl paid": settled, "en paid": paidEN, "en credit note": creditEN, "en 150 lines": longInvoice(150),
+	} {
+		t.Run(name, func(t *testing.T) {
+			checkDateStyle(t, pdfText(t, render(t, doc)), doc.Language)
+		})
+	}
+}
+
+// TestRenderSettlement: what an invoice asks for follows what is settled
+// of it. Unpaid: the total. Partly paid or credited: it says what was,
+// and asks for what is open. Settled in full: it says so, and when, and
+// asks for nothing. A voided invoice and a credit note never ask to pay.
+func TestRenderSettlement(t *testing.T) {
+	nl := func(settled, paid int64, date string) *Document {
+		d := dutchInvoice() // total € 3.567,26, due 20-12-2026
+		d.SettledMinor, d.PaidMinor, d.SettledDate = settled, paid, date
+		return d
+	}
+	en := func(settled, paid int64, date string) *Document {
+		d := englishFXInvoice() // total USD 11,121.25, due 4 Apr 2026
+		d.SettledMinor, d.PaidMinor, d.SettledDate = settled, paid, date
+		return d
+	}
+	void := func(d *Document) *Document { d.Void = true; return d }
+	credit := func(lang string, settled int64, date string) *Document {
+		d := dutchCreditNote() // total € -513,76 (the magnitude is what counts)
+		d.Language, d.SettledMinor, d.SettledDate = lang, settled, date
+		return d
+	}
+	askNL, askEN := "Wij verzoeken u", "Please pay"
+	cases := []struct {
+		name   string
+		doc    *Document
+		want   []string
+		rows   [][]string // each a row of the totals, in order on one line
+		unwant []string
+	}{
+		{
+			name: "nl unpaid", doc: nl(0, 0, ""),
+			want:   []string{"Wij verzoeken u € 3.567,26 vóór 20-12-2026 over te maken op IBAN NL91 ABNA 0417 1643 00"},
+			unwant: []string{"Betaald", "Openstaand", "staat nog open", "resterende"},
+		},
+		{
+			name: "nl partly paid", doc: nl(100000, 100000, ""),
+			want: []string{
+				"Van deze factuur is € 1.000,00 betaald; € 2.567,26 staat nog open.",
+				"Wij verzoeken u het resterende bedrag van € 2.567,26 vóór 20-12-2026 over te maken op IBAN NL91 ABNA 0417 1643 00",
+				"onder vermelding van betalingskenmerk RF18 5390 0754 7034.",
+			},
+			rows:   [][]string{{"Totaal", "€ 3.567,26"}, {"Betaald", "€ 1.000,00"}, {"Openstaand", "€ 2.567,26"}},
+			unwant: []string{"Wij verzoeken u € 3.567,26", "Gecrediteerd", "volledig"},
+		},
+		{
+			name: "en partly paid and credited", doc: en(300000, 200000, ""),
+			want: []string{
+				"Of this invoice USD 2,000.00 has been paid and USD 1,000.00 credited; USD 8,121.25 is still open.",
+				"Please pay the remaining USD 8,121.25 by 4 Apr 2026 to IBAN NL91 ABNA 0417 1643 00",
+			},
+			rows:   [][]string{{"Paid", "USD 2,000.00"}, {"Credited", "USD 1,000.00"}, {"Amount due", "USD 8,121.25"}},
+			unwant: []string{"Please pay USD 11,121.25", "in full"},
+		},
+		{
+			name: "en partly credited", doc: en(100, 0, ""),
+			want:   []string{"Of this invoice USD 1.00 has been credited; USD 11,120.25 is still open.", "Please pay the remaining USD 11,120.25"},
+			rows:   [][]string{{"Credited", "USD 1.00"}, {"Amount due", "USD 11,120.25"}},
+			unwant: []string{"Paid "},
+		},
+		{
+			name: "nl paid", doc: nl(356726, 356726, "2026-12-03"),
+			want:   []string{"Deze factuur is op 03-12-2026 volledig betaald. Er staat niets meer open."},
+			rows:   [][]string{{"Betaald", "€ 3.567,26"}, {"Openstaand", "€ 0,00"}},
+			unwant: []string{askNL, "IBAN", "Gecrediteerd"},
+		},
+		{
+			name: "en paid", doc: en(1112125, 1112125, "2026-03-30"),
+			want:   []string{"This invoice was paid in full on 30 Mar 2026. Nothing remains to be paid."},
+			rows:   [][]string{{"Paid", "USD 11,121.25"}, {"Amount due", "USD 0.00"}},
+			unwant: []string{askEN, "IBAN"},
+		},
+		{
+			name: "en paid and credited", doc: en(1112125, 1000000, "2026-04-02"),
+			want:   []string{"This invoice was settled in full on 2 Apr 2026: USD 10,000.00 paid and USD 1,121.25 credited. Nothing remains to be paid."},
+			rows:   [][]string{{"Paid", "USD 10,000.00"}, {"Credited", "USD 1,121.25"}, {"Amount due", "USD 0.00"}},
+			unwant: []string{askEN},
+		},
+		{
+			name: "nl credited", doc: nl(356726, 0, "2026-11-25"),
+			want:   []string{"Deze factuur is op 25-11-2026 volledig gecrediteerd. Er staat niets meer open."},
+			rows:   [][]string{{"Gecrediteerd", "€ 3.567,26"}, {"Openstaand", "€ 0,00"}},
+			unwant: []string{askNL, "Betaald"},
+		},
+		{
+			name: "nl void", doc: void(nl(0, 0, "")),
+			want:   []string{"Factuur – VERVALLEN", "Deze factuur is vervallen: u hoeft niets te betalen."},
+			unwant: []string{askNL, "IBAN", "Openstaand"},
+		},
+		{
+			name: "en void", doc: void(en(0, 0, "")),
+			want:   []string{"Invoice – VOID", "This invoice has been voided: nothing is to be paid."},
+			unwant: []string{askEN, "IBAN", "Amount due"},
+		},
+		{
+			name: "nl credit note open", doc: credit("nl", 0, ""),
+			want:   []string{"Verrekening", "U hoeft niets te betalen: € 513,76 staat in uw voordeel en wordt terugbetaald of verrekend met een andere factuur."},
+			unwant: []string{askNL, "IBAN", "Betaald", "Openstaand"},
+		},
+		{
+			name: "nl credit note partly settled", doc: credit("nl", 13376, ""),
+			want:   []string{"Van deze creditnota is € 133,76 verrekend; € 380,00 staat nog in uw voordeel", "U hoeft niets te betalen."},
+			unwant: []string{askNL, "IBAN"},
+		},
+		{
+			name: "en credit note settled", doc: credit("en", 51376, "2026-11-02"),
+			want:   []string{"Settlement", "This credit note was settled in full on 2 Nov 2026. Nothing is to be paid."},
+			unwant: []string{askEN, "IBAN", "Bill to", "Amount due"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pdf := render(t, c.doc)
+			layout, text := pdfText(t, pdf), flat(rawText(t, pdf))
+			for _, w := range c.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("text lacks %q:\n%s", w, text)
+				}
+			}
+			for _, w := range c.unwant {
+				if strings.Contains(text, w) {
+					t.Errorf("text holds %q:\n%s", w, text)
+				}
+			}
+			for _, row := range c.rows {
+				mustRow(t, layout, row...)
+			}
+			checkDateStyle(t, layout, c.doc.Language)
+		})
 	}
 }

@@ -7,7 +7,10 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,7 +153,7 @@ func TestRenderReportBalanceSheetNL(t *testing.T) {
 		"Activa", "Passiva", "Rekening", "Pagina 1 van 1",
 		"Het resultaat van het lopende boekjaar is nog niet bestemd.")
 	// Amounts with Dutch separators, the minus kept, a minus zero dropped.
-	mustRow(t, text, "0200", "Bedrijfsgebouwen", "…", "250.000,00", "262.500,00")
+	mustRow(t, text, "0200", "Bedrijfsgebouwen", "250.000,00", "262.500,00")
 	mustRow(t, text, "0210", "Afschrijving gebouwen", "-12.500,00", "0,00")
 	mustRow(t, text, "1000", `Bank, "zakelijk"`, "1.234.567,89", "0,00")
 	mustRow(t, text, "Totaal activa", "1.490.302,45", "277.500,10")
@@ -158,9 +161,12 @@ func TestRenderReportBalanceSheetNL(t *testing.T) {
 	if strings.Contains(text, "-0,00") || strings.Contains(text, "Page ") {
 		t.Error("a minus zero, or English on a Dutch report")
 	}
-	// The long account name is cut inside its column.
-	if strings.Contains(text, "niet in de kolom past") {
-		t.Error("a long text was not cut to its column")
+	// The long account name wraps inside its column: nothing is cut.
+	if strings.Contains(text, "…") {
+		t.Error("a long text was cut")
+	}
+	if w := printedWhole(text, "Bedrijfsgebouwen en -terreinen met een zeer lange omschrijving die niet in de kolom past"); w != "" {
+		t.Errorf("the long account name lacks %q", w)
 	}
 }
 
@@ -305,7 +311,7 @@ func TestFormatPlain(t *testing.T) {
 }
 
 func TestLayout(t *testing.T) {
-	cols := layout([]reports.Column{{Width: 2}, {Width: 0}, {Width: 4}, {Width: math.NaN()}, {Kind: reports.Money, Width: -1}})
+	cols, _ := layout([]reports.Column{{Width: 2}, {Width: 0}, {Width: 4}, {Width: math.NaN()}, {Kind: reports.Money, Width: -1}})
 	sum := 0.0
 	for _, c := range cols {
 		sum += c.w
@@ -320,7 +326,7 @@ func TestLayout(t *testing.T) {
 	if cols[4].align != "R" || cols[0].align != "L" {
 		t.Error("money is not right-aligned")
 	}
-	even := layout([]reports.Column{{}, {}, {}, {}})
+	even, _ := layout([]reports.Column{{}, {}, {}, {}})
 	if math.Abs(even[0].w-contentW/4) > 1e-9 {
 		t.Errorf("no widths: %v", even)
 	}
@@ -379,4 +385,255 @@ func BenchmarkRenderReport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// longReport is a report whose every text is longer than the room it gets,
+// as long as real ones get (names of 80 characters and more, descriptions
+// of a few lines, one description longer than a page), in lang: entity,
+// title, period, sender and recipient, header lines, section titles,
+// column titles, group headings, cells, headings and notes. It returns
+// the texts that must be printed whole.
+func longReport(lang string) (*reports.Table, []string) {
+	nl := lang == "nl"
+	tr := func(n, e string) string {
+		if nl {
+			return n
+		}
+		return e
+	}
+	t := &reports.Table{
+		Report:   "general_ledger",
+		Title:    tr("Grootboek met een titel die niet op één regel past", "General ledger with a title too long for one line"),
+		Entity:   "Groothandel in Bakkerijgrondstoffen en Zuivelproducten De Gouden Korenschoof B.V.",
+		Period:   tr("01-01-2026 t/m 31-12-2026 (vergeleken met 01-01-2025 t/m 31-12-2025)", "1 Jan 2026 to 31 Dec 2026 (compared with 1 Jan 2025 to 31 Dec 2025)"),
+		Language: lang,
+		Currency: "EUR",
+		Header:   []string{tr("Rekening 4105 Huur bedrijfspand Houtribweg inclusief servicekosten, parkeerplaatsen en opslagruimte, met een toelichting die over twee regels loopt", "Account 4105 Rent of the business premises at Houtribweg including service charges, parking spaces and storage, with a note that runs over two lines")},
+		Sender: &reports.Party{Lines: []string{"Industrieweg 128, unit 4b (ingang aan de achterzijde, via de laadperrons)"},
+			Postcode: "3542 AD", City: "Utrecht", Country: "NL", VATNumber: "NL859123456B01"},
+		Recipient: &reports.Party{Label: tr("Klant", "Customer"), Name: "Hotel-Restaurant De Gouden Leeuw aan het Vrijthof, vestiging Maastricht-Centrum B.V.",
+			Lines:    []string{"Vrijthof 47, ingang via de Helmstraat (leveringen uitsluitend tussen 6.00 en 10.00 uur)", "t.a.v. crediteurenadministratie, mevrouw A. van den Heuvel-Janssen"},
+			Postcode: "6211 LE", City: "Maastricht", Country: "DK", VATNumber: "NL001234567B01"},
+	}
+	cols := []reports.Column{
+		{Key: "account", Title: tr("Rekening", "Account"), Group: true},
+		{Key: "account_name", Title: tr("Rekeningnaam", "Account name"), Group: true},
+		{Key: "date", Title: tr("Datum", "Date"), Kind: reports.Date, Width: 20},
+		{Key: "entry", Title: tr("Boekingsnummer in het journaal", "Entry number in the journal"), Width: 22},
+		{Key: "description", Title: tr("Omschrijving", "Description"), Width: 50},
+		{Key: "reference", Title: tr("Referentie", "Reference"), Width: 18},
+		{Key: "debit", Title: tr("Debet", "Debit"), Kind: reports.Money, Width: 20},
+		{Key: "credit", Title: tr("Credit", "Credit"), Kind: reports.Money, Width: 20},
+		{Key: "balance", Title: tr("Saldo na deze boeking", "Balance after this entry"), Kind: reports.Money, Width: 20},
+	}
+	accounts := [][2]string{
+		{"1000", "Bank"},
+		{"4105", tr("Huur bedrijfspand Houtribweg inclusief servicekosten, parkeerplaatsen en opslagruimte", "Rent of the business premises at Houtribweg including service charges, parking spaces and storage")},
+	}
+	var rows []reports.Row
+	texts := []string{t.Entity, t.Title, t.Period, t.Header[0], t.Sender.Lines[0], t.Sender.VATNumber, t.Recipient.Name, t.Recipient.Lines[0], t.Recipient.Lines[1],
+		t.Recipient.Postcode + " " + t.Recipient.City, cols[3].Title, cols[8].Title}
+	bal := int64(0)
+	for a, acc := range accounts {
+		opening := tr("Beginsaldo, overgenomen uit de balans van het vorige boekjaar na de jaarafsluiting", "Opening balance, carried over from the previous fiscal year's balance sheet after closing")
+		rows = append(rows, reports.Row{Cells: []string{acc[0], acc[1], "2026-01-01", "", opening, "", "", "", "0.00"}, Style: reports.Note})
+		texts = append(texts, acc[1], opening)
+		for i := range 24 {
+			desc := fmt.Sprintf(tr("Levering van biologisch speltmeel, roggebloem en zuurdesemstarter volgens raamovereenkomst RO/114, levering %d van %d, met vrachtbrief en certificaat van oorsprong",
+				"Delivery of organic spelt flour, rye flour and sourdough starter under framework agreement RO/114, delivery %d of %d, with consignment note and certificate of origin"), i+1, 24)
+			ref := fmt.Sprintf("BANKOVERFØRSEL/DK/%06d", i+a*100)
+			if i == 7 {
+				// Longer than a page in its column.
+				desc = strings.Repeat(desc+" ", 14) + "einde"
+			}
+			bal += 181500
+			rows = append(rows, reports.Row{Cells: []string{acc[0], acc[1], fmt.Sprintf("2026-%02d-%02d", i/2+1, i%28+1), fmt.Sprintf("2026-%06d", a*100+i+1), desc, ref, "1815.00", "", minorString(bal)}})
+			texts = append(texts, desc, ref)
+		}
+		closing := tr("Eindsaldo", "Closing balance")
+		rows = append(rows, reports.Row{Cells: []string{acc[0], acc[1], "2026-12-31", "", closing, "", "43560.00", "0.00", minorString(bal)}, Style: reports.Subtotal})
+	}
+	heading := tr("Overige rekeningen zonder boekingen in deze periode, maar met een saldo aan het begin ervan", "Other accounts without entries in this period but with a balance at its start")
+	rows = append(rows, reports.Row{Cells: []string{"", "", "", "", heading}, Style: reports.Heading})
+	texts = append(texts, heading)
+	t.Sections = []reports.Section{{Title: tr("Grootboekkaarten van alle rekeningen met mutaties of een beginsaldo in de periode", "Ledger cards of every account with entries or an opening balance in the period"), Columns: cols, Rows: rows}}
+	texts = append(texts, t.Sections[0].Title)
+	return t, texts
+}
+
+// TestRenderReportLongTexts: no text is cut (no "…": the sources hold
+// none), every word of every text is printed in order, a row taller than
+// a page goes on over the next, and each language writes its dates in one
+// style.
+func TestRenderReportLongTexts(t *testing.T) {
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			tab, texts := longReport(lang)
+			pdf := renderReport(t, tab)
+			raw, layout := rawText(t, pdf), pdfText(t, pdf)
+			if strings.Contains(raw, "…") {
+				t.Errorf("text is cut with \"…\":\n%s", raw)
+			}
+			for _, s := range texts {
+				if w := printedWhole(raw, s); w != "" {
+					t.Errorf("%q is not printed whole: %q is missing", s, w)
+				}
+			}
+			checkDateStyle(t, layout, lang)
+			// The country by its name, as the invoices write it.
+			l := labelsFor(lang)
+			mustContain(t, raw, l.country("NL"), l.country("DK"))
+			if regexp.MustCompile(`(?m)^\s*(NL|DK)\s*$`).MatchString(layout) {
+				t.Error("a country printed as its code")
+			}
+			pages := strings.Split(strings.TrimSuffix(layout, "\f"), "\f")
+			if len(pages) < 4 {
+				t.Errorf("%d pages; the long row alone needs more than one", len(pages))
+			}
+			for i, page := range pages {
+				if want := l.page(fmt.Sprint(i+1), fmt.Sprint(len(pages))); !strings.Contains(page, want) {
+					t.Errorf("page %d lacks %q", i+1, want)
+				}
+			}
+			// The page that goes on with the long row has its header and
+			// says which account it continues.
+			cont := 0
+			for _, page := range pages[1:] {
+				if strings.Contains(page, "Bank ("+l.continued+")") {
+					cont++
+				}
+			}
+			if cont == 0 {
+				t.Error("no page says that it continues account 1000")
+			}
+		})
+	}
+}
+
+// TestRenderReportGroups: Group columns are not columns but a heading
+// above each run of rows, repeated with "(continued)" on the pages the
+// run goes on over; a total without group values stays in the last run.
+func TestRenderReportGroups(t *testing.T) {
+	cols := []reports.Column{
+		{Key: "date", Title: "Date", Kind: reports.Date, Group: true},
+		{Key: "entry", Title: "Entry number", Group: true},
+		{Key: "account", Title: "Account"},
+		{Key: "description", Title: "Description", Width: 3},
+		{Key: "debit", Title: "Debit", Kind: reports.Money},
+	}
+	var rows []reports.Row
+	for e := range 40 {
+		for l := range 3 {
+			rows = append(rows, reports.Row{Cells: []string{fmt.Sprintf("2026-03-%02d", e%28+1), fmt.Sprintf("2026-%06d", e+1), fmt.Sprint(1000 + l), fmt.Sprintf("line %d of entry %d", l+1, e+1), "10.00"}})
+		}
+	}
+	rows = append(rows, reports.Row{Cells: []string{"", "", "", "Total", "1200.00"}, Style: reports.Total})
+	tab := &reports.Table{Title: "Journal", Entity: "Bakkerij De Gouden Korst B.V.", Language: "en", Sections: []reports.Section{{Columns: cols, Rows: rows}}}
+	text := pdfText(t, renderReport(t, tab))
+	if strings.Contains(text, "Entry number") {
+		t.Error("a Group column is printed as a column")
+	}
+	for e := range 40 {
+		head := fmt.Sprintf("2026-%06d", e+1)
+		if c := strings.Count(text, head); c < 1 || c > 2 {
+			t.Errorf("entry %s headed %d times", head, c)
+		}
+		mustRow(t, text, fmt.Sprintf("%d Mar 2026", e%28+1), head)
+	}
+	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
+	if len(pages) < 2 {
+		t.Fatal("one page")
+	}
+	for i, page := range pages[1:] {
+		first := strings.Index(page, "line ")
+		head := strings.Index(page, "2026-0000")
+		if first < 0 || head < 0 || head > first {
+			t.Errorf("page %d starts with rows under no heading", i+2)
+		}
+	}
+	mustRow(t, text, "Total", "1,200.00")
+}
+
+// TestRenderReportEmptySections: a section with nothing but totals says
+// so in its own words (or the renderer's) instead of printing a header
+// over a total of nothing.
+func TestRenderReportEmptySections(t *testing.T) {
+	cols := []reports.Column{{Key: "account", Title: "Rekening"}, {Key: "name", Title: "Naam", Width: 3}, {Key: "amount", Title: "2026", Kind: reports.Money}}
+	tab := &reports.Table{Title: "Winst-en-verliesrekening", Entity: "Bakkerij De Gouden Korst B.V.", Language: "nl", Sections: []reports.Section{
+		{Title: "Opbrengsten", Columns: cols, Rows: []reports.Row{{Cells: []string{"8000", "Omzet", "100.00"}}, {Cells: []string{"", "Totaal opbrengsten", "100.00"}, Style: reports.Subtotal}}},
+		{Title: "Kosten", Columns: cols, Empty: "Geen kosten in deze periode.", Rows: []reports.Row{{Cells: []string{"", "Totaal kosten", "0.00"}, Style: reports.Subtotal}}},
+		{Title: "Overig", Columns: cols},
+	}}
+	text := pdfText(t, renderReport(t, tab))
+	mustContain(t, text, "Totaal opbrengsten", "Kosten", "Geen kosten in deze periode.", "Overig", reportDutch.empty)
+	if strings.Contains(text, "Totaal kosten") {
+		t.Error("an empty section prints the total of nothing")
+	}
+	if c := strings.Count(text, "Rekening"); c != 1 {
+		t.Errorf("column headers printed %d times, want once (over the one section with rows)", c)
+	}
+}
+
+// TestRenderReportHeader: the entity's name once at the top (and in the
+// footer), its address under it, the recipient under a label, countries
+// by name.
+func TestRenderReportHeader(t *testing.T) {
+	tab := balanceSheet("en")
+	tab.Sender = &reports.Party{Name: tab.Entity, Lines: []string{"Dorpsstraat 1"}, Postcode: "1234 AB", City: "Utrecht", Country: "NL", VATNumber: "NL123456789B01"}
+	tab.Recipient = &reports.Party{Label: "Customer", Name: "Ærøskøbing Bageri ApS", Lines: []string{"Vestergade 1"}, Postcode: "5970", City: "Ærøskøbing", Country: "dk"}
+	text := pdfText(t, renderReport(t, tab))
+	if c := strings.Count(text, tab.Entity); c != 2 {
+		t.Errorf("the entity's name printed %d times, want 2 (header and footer)", c)
+	}
+	mustContain(t, text, "Dorpsstraat 1", "1234 AB Utrecht", "Netherlands", "VAT number NL123456789B01", "CUSTOMER", "Ærøskøbing Bageri ApS", "5970 Ærøskøbing", "Denmark")
+	if strings.Index(text, "Dorpsstraat 1") > strings.Index(text, "CUSTOMER") || strings.Index(text, "CUSTOMER") > strings.Index(text, "Ærøskøbing Bageri ApS") {
+		t.Error("the sender's address, the label and the customer are out of order")
+	}
+}
+
+// TestRenderReportTitleSize: every report's title is set at one size,
+// however long (a long one wraps).
+func TestRenderReportTitleSize(t *testing.T) {
+	height := map[string]float64{}
+	for _, title := range []string{"Balans", "Bankafstemming", "Winst-en-verliesrekening", "Ouderdomsanalyse debiteuren", "Statement of account", "Grootboek met een titel die niet op één regel past"} {
+		tab := balanceSheet("nl")
+		tab.Title = title
+		first, _, _ := strings.Cut(title, " ")
+		h, ok := wordHeight(t, renderReport(t, tab), first)
+		if !ok {
+			t.Fatalf("%q: no word %q on page 1", title, first)
+		}
+		height[title] = h
+	}
+	for title, h := range height {
+		if math.Abs(h-height["Balans"]) > 0.01 {
+			t.Errorf("title %q set %.2f pt high, %q %.2f pt", title, h, "Balans", height["Balans"])
+		}
+	}
+}
+
+// wordHeight is the height of the first box of word on the first page,
+// as pdftotext -bbox reports it.
+func wordHeight(t *testing.T, pdf []byte, word string) (float64, bool) {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		pdfText(t, pdf) // skips, or fails under CI, with the message
+	}
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-bbox", "-f", "1", "-l", "1", in, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	re := regexp.MustCompile(`yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">` + regexp.QuoteMeta(word) + `</word>`)
+	m := re.FindSubmatch(out)
+	if m == nil {
+		return 0, false
+	}
+	y0, _ := strconv.ParseFloat(string(m[1]), 64)
+	y1, _ := strconv.ParseFloat(string(m[2]), 64)
+	return y1 - y0, true
 }

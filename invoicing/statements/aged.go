@@ -154,6 +154,10 @@ func (r *AgedReceivables) Table(lang string) *reports.Table {
 	row := func(first string, g *Aging, style reports.Style, level int) reports.Row {
 		return reports.Row{Cells: append([]string{first}, g.cells()...), Style: style, Level: level}
 	}
+	if len(r.Customers) == 0 {
+		sec.Rows = append(sec.Rows, reports.Row{Cells: []string{tr(lang, "Er staat per "+reports.DateText(r.AsOf, lang)+" niets open.",
+			"Nothing is open as of "+reports.DateText(r.AsOf, lang)+".")}, Style: reports.Note})
+	}
 	for i := range r.Customers {
 		c := &r.Customers[i]
 		if !detail {

@@ -359,20 +359,28 @@ func (st *Statement) Table(lang string) *reports.Table {
 		tr(lang, "Beginsaldo", "Opening balance"), "", "", "", st.OpeningBalance.String()}})
 	for i := range st.Lines {
 		l := &st.Lines[i]
-		lines.Rows = append(lines.Rows, reports.Row{Cells: []string{l.Date.String(), l.Number, l.describe(lang),
+		number := l.Number
+		if l.Kind == KindPayment || l.Kind == KindRefund || l.Kind == KindPaymentRemoved || l.Kind == KindRefundRemoved {
+			// A payment without a reference goes by its id, as its
+			// allocations and open item name it.
+			number = itemRef(number, l.ID)
+		}
+		lines.Rows = append(lines.Rows, reports.Row{Cells: []string{l.Date.String(), number, l.describe(lang),
 			l.Debit.cell(true), l.Credit.cell(true), l.Allocated.cell(true), l.Balance.String()}})
 	}
 	lines.Rows = append(lines.Rows, reports.Row{Style: reports.Total, Cells: []string{"", "",
 		tr(lang, "Eindsaldo", "Closing balance"), st.TotalDebit.String(), st.TotalCredit.String(), "", st.ClosingBalance.String()}})
 
-	open := reports.Section{Title: tr(lang, "Openstaande posten per ", "Open items as of ") + reports.LongDate(st.To, lang), Columns: []reports.Column{
+	to := reports.DateText(st.To, lang)
+	open := reports.Section{Title: tr(lang, "Openstaande posten per ", "Open items as of ") + to, Columns: []reports.Column{
 		{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: reports.Date, Width: 1.7},
 		{Key: "number", Title: tr(lang, "Nummer", "Number"), Kind: reports.Text, Width: 2.1},
 		{Key: "kind", Title: tr(lang, "Soort", "Kind"), Kind: reports.Text, Width: 2.4},
 		{Key: "due_date", Title: tr(lang, "Vervaldatum", "Due date"), Kind: reports.Date, Width: 1.7},
-		{Key: "days_past_due", Title: tr(lang, "Dagen over", "Days overdue"), Kind: reports.Number, Width: 1.5},
+		{Key: "days_past_due", Title: tr(lang, "Dagen te laat", "Days overdue"), Kind: reports.Number, Width: 1.5},
 		{Key: "open", Title: tr(lang, "Open", "Open"), Kind: reports.Money, Width: 2},
 	}}
+	open.Empty = tr(lang, "Er staat per "+to+" niets open: alles is betaald of verrekend.", "Nothing is open as of "+to+": everything is paid or settled.")
 	for i := range st.OpenItems {
 		it := &st.OpenItems[i]
 		due, late := "", ""
@@ -386,13 +394,11 @@ func (st *Statement) Table(lang string) *reports.Table {
 	}
 	open.Rows = append(open.Rows, reports.Row{Style: reports.Total, Cells: []string{"", "", tr(lang, "Totaal", "Total"), "", "", st.Aging.Total.String()}})
 
-	aging := reports.Section{Title: tr(lang, "Ouderdom per ", "Ageing as of ") + reports.LongDate(st.To, lang), Columns: agingColumns(lang),
+	aging := reports.Section{Title: tr(lang, "Ouderdom per ", "Ageing as of ") + to, Columns: agingColumns(lang),
 		Rows: []reports.Row{{Cells: st.Aging.cells()}}}
 
-	header := addressLines(st.Entity.Name, st.Entity.Address, st.Entity.VATNumber, lang)
-	header = append(header, "")
-	header = append(header, addressLines(st.Customer.Name, st.Customer.Address, st.Customer.VATNumber, lang)...)
 	return &reports.Table{Report: "customer_statement", Title: tr(lang, "Rekeningoverzicht", "Statement of account"), Entity: st.Entity.Name,
-		Period: reports.PeriodText(st.From, st.To, lang), Language: lang, Currency: st.Currency, Header: header,
+		Period: reports.PeriodText(st.From, st.To, lang), Language: lang, Currency: st.Currency,
+		Sender: party("", &st.Entity), Recipient: party(tr(lang, "Klant", "Customer"), &st.Customer),
 		Sections: []reports.Section{lines, open, aging}}
 }

@@ -1,11 +1,8 @@
 package statements
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
-	"backoffice/ledger"
 	"backoffice/ledger/reports"
 )
 
@@ -59,35 +56,16 @@ func kindName(kind, lang string) string {
 	return kind
 }
 
-// addressLines writes a party's name and postal address as lines.
-func addressLines(name string, a ledger.Address, vat string, lang string) []string {
-	out := []string{name}
-	for _, l := range a.Lines {
+// party is a party as a report's first page prints it, under label.
+func party(label string, p *Party) *reports.Party {
+	var lines []string
+	for _, l := range p.Address.Lines {
 		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
+			lines = append(lines, l)
 		}
 	}
-	if pc := strings.TrimSpace(a.Postcode + "  " + a.City); pc != "" {
-		out = append(out, pc)
-	}
-	if a.Country != "" {
-		out = append(out, a.Country)
-	}
-	if vat != "" {
-		out = append(out, tr(lang, "Btw-nummer ", "VAT number ")+vat)
-	}
-	return out
-}
-
-var monthsEN = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-
-// shortDate writes a date inside a text as the PDFs write date cells:
-// "10-03-2026", "10 Mar 2026".
-func shortDate(d ledger.Date, lang string) string {
-	if lang == Dutch {
-		return fmt.Sprintf("%02d-%02d-%04d", d.Day(), int(d.Month()), d.Year())
-	}
-	return strconv.Itoa(d.Day()) + " " + monthsEN[d.Month()-1] + " " + strconv.Itoa(d.Year())
+	return &reports.Party{Label: label, Name: p.Name, Lines: lines, Postcode: p.Address.Postcode, City: p.Address.City,
+		Country: p.Address.Country, VATNumber: p.VATNumber}
 }
 
 // textAmount writes an amount inside a text with the language's

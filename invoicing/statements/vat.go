@@ -243,10 +243,16 @@ func (r *VATSummary) Table(lang string) *reports.Table {
 		}
 		add(reports.Line, 0, o.TaxCode, desc, o.Rate, o.Taxable.String(), o.VAT.String())
 	}
+	if len(r.Output) == 0 {
+		add(reports.Note, 0, "", tr(lang, "Geen facturen of creditnota's in deze periode.", "No invoices or credit notes in this period."))
+	}
 	add(reports.Subtotal, 0, "", tr(lang, "Totaal af te dragen", "Total output VAT"), "", r.OutputTaxable.String(), r.OutputVAT.String())
 	add(reports.Heading, 0, "", tr(lang, "Voorbelasting (inkopen)", "Input VAT (purchases)"), "", "", "")
 	for _, in := range r.Input {
 		add(reports.Line, 0, in.Account, in.Name, "", "", in.Amount.String())
+	}
+	if len(r.Input) == 0 {
+		add(reports.Note, 0, "", tr(lang, "Geen voorbelastingrekeningen.", "No input VAT accounts."))
 	}
 	add(reports.Subtotal, 0, "", tr(lang, "Totaal voorbelasting", "Total input VAT"), "", "", r.InputVAT.String())
 	add(reports.Total, 0, "", tr(lang, "Te betalen", "VAT due"), "", "", r.Due.String())

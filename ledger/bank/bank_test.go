@@ -2,9 +2,11 @@ package bank
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"backoffice/ledger"
+	"backoffice/ledger/reports"
 )
 
 func TestNormalizeIBAN(t *testing.T) {
@@ -62,12 +64,20 @@ func TestReconciliationTableAddsUp(t *testing.T) {
 		UnreconciledLedger: []*LedgerLine{{Date: ledger.NewDate(2026, 3, 31), AmountMinor: 5000, Description: "Deposit"}}}
 	tb := ReconciliationTable(r, "Test BV", "en")
 	rows := tb.Sections[0].Rows
-	// Bank balance and the two adjustments add up to the books' balance.
-	if rows[0].Cells[1] != "1000.00" || rows[1].Cells[1] != "200.00" || rows[2].Cells[1] != "50.00" || rows[3].Cells[1] != "1250.00" {
+	// Bank balance, less the statement lines, plus the ledger lines, is the
+	// books' balance; each figure as its table's total shows it (one sign
+	// convention: the bank account's), and the difference is the first
+	// total less the second.
+	if rows[0].Cells[1] != "1000.00" || rows[1].Cells[1] != "-200.00" || rows[2].Cells[1] != "50.00" || rows[3].Cells[1] != "1250.00" ||
+		rows[4].Cells[1] != "-250.00" || !strings.HasPrefix(rows[1].Cells[0], "Less:") || !strings.HasPrefix(rows[2].Cells[0], "Plus:") {
 		t.Fatalf("summary %+v", rows)
 	}
-	if len(tb.Sections) != 3 || len(tb.Sections[1].Rows) != 2 || len(tb.Sections[2].Rows) != 2 || tb.Sections[1].Rows[1].Cells[3] != "-200.00" {
+	if len(tb.Sections) != 3 || len(tb.Sections[1].Rows) != 2 || len(tb.Sections[2].Rows) != 2 || tb.Sections[1].Rows[1].Cells[3] != rows[1].Cells[1] ||
+		tb.Sections[2].Rows[1].Cells[3] != rows[2].Cells[1] {
 		t.Fatalf("sections %+v", tb.Sections)
+	}
+	if note := rows[len(rows)-1]; note.Style != reports.Note || !strings.Contains(note.Cells[0], "positive is money in") {
+		t.Errorf("the summary does not state its sign convention: %+v", note)
 	}
 }
 

@@ -171,13 +171,13 @@ func BuildBalanceSheet(ctx context.Context, st Store, ent *ledger.Entity, asOf, 
 func (bs *BalanceSheet) Table(lang string) *Table {
 	titles := make([]string, len(bs.dates))
 	for i, d := range bs.dates {
-		titles[i] = LongDate(d, lang)
+		titles[i] = DateText(d, lang)
 	}
 	n := len(bs.dates)
 	columns := amountColumns(lang, titles...)
 	period := AsOfText(bs.dates[0], lang)
 	if n > 1 {
-		period += tr(lang, " (vergeleken met ", " (compared with ") + LongDate(bs.dates[1], lang) + ")"
+		period += tr(lang, " (vergeleken met ", " (compared with ") + DateText(bs.dates[1], lang) + ")"
 	}
 	t := &Table{
 		Report: "balance_sheet", Title: tr(lang, "Balans", "Balance sheet"),
@@ -192,6 +192,9 @@ func (bs *BalanceSheet) Table(lang string) *Table {
 				rows = append(rows, Row{Cells: blank(2+n, "", groupTitle(g.typ, lang)), Style: Heading})
 			}
 			rows = append(rows, treeRows(bs.a, g.roots, n, 0, lang)...)
+			if headed && len(g.roots) == 0 && g.typ != ledger.Equity {
+				rows = append(rows, Row{Cells: blank(2+n, "", tr(lang, "Geen saldi.", "No balances.")), Style: Note})
+			}
 			if g.typ == ledger.Equity {
 				rows = append(rows, Row{Cells: amountCells(bs.a, "", tr(lang, "Resultaat lopend boekjaar", "Result for the current fiscal year"), g.current, n)})
 				if g.earlier != (cols{}) {
@@ -203,7 +206,8 @@ func (bs *BalanceSheet) Table(lang string) *Table {
 			}
 		}
 		rows = append(rows, Row{Cells: amountCells(bs.a, "", tr(lang, "Totaal ", "Total ")+lower(sideTitles[side]), bs.sideTotals[side], n), Style: Total})
-		t.Sections = append(t.Sections, Section{Title: sideTitles[side], Columns: columns, Rows: rows})
+		t.Sections = append(t.Sections, Section{Title: sideTitles[side], Columns: columns, Rows: rows,
+			Empty: tr(lang, "Geen saldi per ", "No balances as of ") + DateText(bs.dates[0], lang) + "."})
 	}
 	return t
 }

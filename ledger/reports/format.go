@@ -77,29 +77,50 @@ func appendEntryNumber(dst []byte, fiscalYear int, n int64) []byte {
 	return append(dst, d...)
 }
 
-var monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+var monthsEN = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
-// LongDate writes a date as people read it: "31 december 2026",
-// "31 December 2026" (the invoicing reports write dates the same way).
-func LongDate(d ledger.Date, lang string) string {
+// DateText writes a date the one way each language writes dates in every
+// report, in titles and column headings as in date cells (and as the
+// invoices write them): "31-12-2026" in Dutch, "31 Dec 2026" in English.
+func DateText(d ledger.Date, lang string) string {
 	if d.IsZero() {
 		return ""
 	}
-	month := d.Month().String()
 	if lang == Dutch {
-		month = monthsNL[d.Month()-1]
+		return d.Time().Format("02-01-2006")
 	}
-	return strconv.Itoa(d.Day()) + " " + month + " " + strconv.Itoa(d.Year())
+	return strconv.Itoa(d.Day()) + " " + monthsEN[d.Month()-1] + " " + strconv.Itoa(d.Year())
 }
 
-// AsOfText is the period of a report as of a date: "per 31 december 2026".
+// AsOfText is the period of a report as of a date: "per 31-12-2026",
+// "as of 31 Dec 2026".
 func AsOfText(d ledger.Date, lang string) string {
-	return tr(lang, "per ", "as of ") + LongDate(d, lang)
+	return tr(lang, "per ", "as of ") + DateText(d, lang)
 }
 
-// PeriodText is a period: "1 januari 2026 t/m 31 december 2026".
+// PeriodText is a period: "01-01-2026 t/m 31-12-2026", "1 Jan 2026 to
+// 31 Dec 2026".
 func PeriodText(from, to ledger.Date, lang string) string {
-	return LongDate(from, lang) + tr(lang, " t/m ", " to ") + LongDate(to, lang)
+	return DateText(from, lang) + tr(lang, " t/m ", " to ") + DateText(to, lang)
+}
+
+// PeriodHeading names a period in a column heading: the year ("2026")
+// when the period is a calendar year, "2025/2026" when it is a fiscal
+// year of an entity whose years start in startMonth, else the period.
+func PeriodHeading(from, to ledger.Date, startMonth int, lang string) string {
+	if startMonth < 1 || startMonth > 12 {
+		startMonth = 1
+	}
+	for _, m := range []int{1, startMonth} {
+		first, last := YearBounds(from.Year(), m)
+		if from.Compare(first) == 0 && to.Compare(last) == 0 {
+			if m == 1 {
+				return strconv.Itoa(from.Year())
+			}
+			return strconv.Itoa(from.Year()) + "/" + strconv.Itoa(to.Year())
+		}
+	}
+	return PeriodText(from, to, lang)
 }
 
 // YearBounds returns the first and last day of fiscal year y (named by the

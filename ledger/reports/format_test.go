@@ -79,11 +79,34 @@ func TestYearBounds(t *testing.T) {
 			t.Errorf("YearBounds(%d, %d) disagrees with Date.FiscalYear", c.y, c.start)
 		}
 	}
-	if got := LongDate(ledger.NewDate(2026, 3, 1), Dutch); got != "1 maart 2026" {
+	// One date style per language, as the PDFs write date cells.
+	if got := DateText(ledger.NewDate(2026, 3, 1), Dutch); got != "01-03-2026" {
 		t.Errorf("Dutch date %q", got)
 	}
-	if got := PeriodText(ledger.NewDate(2026, 1, 1), ledger.NewDate(2026, 12, 31), English); got != "1 January 2026 to 31 December 2026" {
+	if got := AsOfText(ledger.NewDate(2026, 12, 31), Dutch); got != "per 31-12-2026" {
+		t.Errorf("Dutch as of %q", got)
+	}
+	if got := PeriodText(ledger.NewDate(2026, 1, 1), ledger.NewDate(2026, 12, 31), English); got != "1 Jan 2026 to 31 Dec 2026" {
 		t.Errorf("English period %q", got)
+	}
+	// A column heading names a year by its number.
+	for _, c := range []struct {
+		from, to ledger.Date
+		start    int
+		nl, en   string
+	}{
+		{ledger.NewDate(2026, 1, 1), ledger.NewDate(2026, 12, 31), 1, "2026", "2026"},
+		{ledger.NewDate(2026, 1, 1), ledger.NewDate(2026, 12, 31), 4, "2026", "2026"},
+		{ledger.NewDate(2025, 4, 1), ledger.NewDate(2026, 3, 31), 4, "2025/2026", "2025/2026"},
+		{ledger.NewDate(2025, 4, 1), ledger.NewDate(2026, 3, 31), 1, "01-04-2025 t/m 31-03-2026", "1 Apr 2025 to 31 Mar 2026"},
+		{ledger.NewDate(2026, 1, 2), ledger.NewDate(2026, 12, 31), 1, "02-01-2026 t/m 31-12-2026", "2 Jan 2026 to 31 Dec 2026"},
+	} {
+		if got := PeriodHeading(c.from, c.to, c.start, Dutch); got != c.nl {
+			t.Errorf("PeriodHeading(%s, %s, %d, nl) = %q, want %q", c.from, c.to, c.start, got, c.nl)
+		}
+		if got := PeriodHeading(c.from, c.to, c.start, English); got != c.en {
+			t.Errorf("PeriodHeading(%s, %s, %d, en) = %q, want %q", c.from, c.to, c.start, got, c.en)
+		}
 	}
 }
 

@@ -236,17 +236,19 @@ func firstNonEmpty(a, b string) string {
 // ledgerColumns are the general ledger's table columns.
 func ledgerColumns(lang string) []Column {
 	return []Column{
-		// Widths in millimetres of an A4 page's 180: dates, entry numbers
-		// and amounts must fit whole; descriptions take what is left.
-		{Key: "account", Title: tr(lang, "Rekening", "Account"), Kind: Text, Width: 13},
-		{Key: "account_name", Title: tr(lang, "Rekeningnaam", "Account name"), Kind: Text, Width: 20},
-		{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: Date, Width: 23},
-		{Key: "entry", Title: tr(lang, "Boeking", "Entry"), Kind: Text, Width: 25},
-		{Key: "description", Title: tr(lang, "Omschrijving", "Description"), Kind: Text, Width: 28},
-		{Key: "reference", Title: tr(lang, "Referentie", "Reference"), Kind: Text, Width: 14},
-		{Key: "debit", Title: tr(lang, "Debet", "Debit"), Kind: Money, Width: 19},
-		{Key: "credit", Title: tr(lang, "Credit", "Credit"), Kind: Money, Width: 19},
-		{Key: "balance", Title: tr(lang, "Saldo", "Balance"), Kind: Money, Width: 20},
+		// The PDF heads each account's lines with its code and name
+		// (Group), so the other widths are millimetres of the 170 of an A4
+		// page: dates, entry numbers and amounts fit whole, references
+		// mostly; descriptions take what is left and wrap.
+		{Key: "account", Title: tr(lang, "Rekening", "Account"), Kind: Text, Width: 13, Group: true},
+		{Key: "account_name", Title: tr(lang, "Rekeningnaam", "Account name"), Kind: Text, Width: 20, Group: true},
+		{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: Date, Width: 21.5},
+		{Key: "entry", Title: tr(lang, "Boeking", "Entry"), Kind: Text, Width: 21.5},
+		{Key: "description", Title: tr(lang, "Omschrijving", "Description"), Kind: Text, Width: 45},
+		{Key: "reference", Title: tr(lang, "Referentie", "Reference"), Kind: Text, Width: 21},
+		{Key: "debit", Title: tr(lang, "Debet", "Debit"), Kind: Money, Width: 20},
+		{Key: "credit", Title: tr(lang, "Credit", "Credit"), Kind: Money, Width: 20},
+		{Key: "balance", Title: tr(lang, "Saldo", "Balance"), Kind: Money, Width: 21},
 	}
 }
 
@@ -256,15 +258,17 @@ func ledgerColumns(lang string) []Column {
 // the period's totals. All reads happen in one snapshot while the rows are
 // consumed, with the context the ledger was made with.
 func (gl *GeneralLedger) Table(lang string) *Table {
-	title := tr(lang, "Grootboek", "General ledger")
+	var header []string
 	if gl.only != nil {
-		title += " " + gl.only.Code + " " + gl.only.Name
+		// Under the title, not in it: an account's name can be long.
+		header = []string{tr(lang, "Rekening ", "Account ") + gl.only.Code + " " + gl.only.Name}
 	}
 	return &Table{
-		Report: "general_ledger", Title: title, Entity: gl.ent.Name, Period: PeriodText(gl.from, gl.to, lang),
+		Report: "general_ledger", Title: tr(lang, "Grootboek", "General ledger"), Header: header, Entity: gl.ent.Name, Period: PeriodText(gl.from, gl.to, lang),
 		Language: lang, Currency: gl.Currency,
-		Sections: []Section{{Columns: ledgerColumns(lang)}},
-		Stream:   gl.stream(lang),
+		Sections: []Section{{Columns: ledgerColumns(lang), Empty: tr(lang, "Geen rekeningen met een saldo of boekingen in deze periode.",
+			"No accounts with a balance or entries in this period.")}},
+		Stream: gl.stream(lang),
 	}
 }
 

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"time"
 
 	"backoffice/ledger"
 )
@@ -118,13 +117,14 @@ func BuildIncomeStatement(ctx context.Context, st Store, ent *ledger.Entity, per
 	return is, nil
 }
 
-// Table is the income statement for CSV and PDF: revenue, expenses and the
-// result, with a column per period.
+// Table is the income statement for CSV and PDF: revenue and expenses, a
+// column per period (headed by its year when it is one), and the result as
+// its bottom line (in the PDF under a recap of the two totals).
 func (is *IncomeStatement) Table(lang string) *Table {
 	n := len(is.periods)
 	titles := make([]string, n)
 	for i, p := range is.periods {
-		titles[i] = shortPeriod(p[0], p[1]) // a column heading: the long form does not fit
+		titles[i] = PeriodHeading(p[0], p[1], is.ent.FiscalYearStartMonth, lang)
 	}
 	columns := amountColumns(lang, titles...)
 	period := PeriodText(is.periods[0][0], is.periods[0][1], lang)
@@ -138,18 +138,24 @@ func (is *IncomeStatement) Table(lang string) *Table {
 	for g, typ := range []ledger.AccountType{ledger.Revenue, ledger.Expense} {
 		rows := treeRows(is.a, is.groups[g].roots, n, 0, lang)
 		rows = append(rows, Row{Cells: amountCells(is.a, "", tr(lang, "Totaal ", "Total ")+lower(groupTitle(typ, lang)), is.groups[g].total, n), Style: Subtotal})
-		t.Sections = append(t.Sections, Section{Title: groupTitle(typ, lang), Columns: columns, Rows: rows})
+		empty := tr(lang, "Geen opbrengsten in deze periode.", "No revenue in this period.")
+		if typ == ledger.Expense {
+			empty = tr(lang, "Geen kosten in deze periode.", "No expenses in this period.")
+		}
+		t.Sections = append(t.Sections, Section{Title: groupTitle(typ, lang), Columns: columns, Rows: rows, Empty: empty})
 	}
-	t.Sections = append(t.Sections, Section{Title: tr(lang, "Resultaat", "Result"), Columns: columns, Rows: []Row{
+	// The result is the statement's bottom line, under the columns above:
+	// no column titles of its own (the PDF prints no header over it).
+	resultColumns := make([]Column, len(columns))
+	for i, c := range columns {
+		c.Title = ""
+		resultColumns[i] = c
+	}
+	t.Sections = append(t.Sections, Section{Title: tr(lang, "Resultaat", "Result"), Columns: resultColumns, Rows: []Row{
 		{Cells: amountCells(is.a, "", tr(lang, "Resultaat (opbrengsten min kosten)", "Result (revenue less expenses)"), is.result, n), Style: Total},
+	}, Recap: []Row{
+		{Cells: amountCells(is.a, "", groupTitle(ledger.Revenue, lang), is.groups[0].total, n)},
+		{Cells: amountCells(is.a, "", tr(lang, "Af: kosten", "Less: expenses"), is.groups[1].total, n)},
 	}})
 	return t
-}
-
-// shortPeriod is a period in numbers, "01-01-2025 - 31-12-2025", short
-// enough for a column heading in either language.
-func shortPeriod(from, to ledger.Date) string {
-	const layout = "02-01-2006"
-	return time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC).Format(layout) + " - " +
-		time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC).Format(layout)
 }

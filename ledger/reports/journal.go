@@ -119,15 +119,18 @@ func (j *Journal) Table(lang string) *Table {
 		Report: "journal", Title: tr(lang, "Journaal", "Journal"), Entity: j.ent.Name, Period: PeriodText(j.from, j.to, lang),
 		Language: lang, Currency: j.Currency,
 		Sections: []Section{{Columns: []Column{
-			{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: Date, Width: 21},
-			{Key: "entry", Title: tr(lang, "Boeking", "Entry"), Kind: Text, Width: 23},
-			{Key: "account", Title: tr(lang, "Rekening", "Account"), Kind: Text, Width: 13},
-			{Key: "account_name", Title: tr(lang, "Rekeningnaam", "Account name"), Kind: Text, Width: 26},
-			{Key: "description", Title: tr(lang, "Omschrijving", "Description"), Kind: Text, Width: 36},
-			{Key: "reference", Title: tr(lang, "Referentie", "Reference"), Kind: Text, Width: 15},
+			// The PDF heads each entry's lines with its date and number
+			// (Group); the other widths are millimetres of the 170 of an
+			// A4 page.
+			{Key: "date", Title: tr(lang, "Datum", "Date"), Kind: Date, Width: 21, Group: true},
+			{Key: "entry", Title: tr(lang, "Boeking", "Entry"), Kind: Text, Width: 23, Group: true},
+			{Key: "account", Title: tr(lang, "Rekening", "Account"), Kind: Text, Width: 16},
+			{Key: "account_name", Title: tr(lang, "Rekeningnaam", "Account name"), Kind: Text, Width: 36},
+			{Key: "description", Title: tr(lang, "Omschrijving", "Description"), Kind: Text, Width: 53},
+			{Key: "reference", Title: tr(lang, "Referentie", "Reference"), Kind: Text, Width: 21},
 			{Key: "debit", Title: tr(lang, "Debet", "Debit"), Kind: Money, Width: 22},
 			{Key: "credit", Title: tr(lang, "Credit", "Credit"), Kind: Money, Width: 22},
-		}}},
+		}, Empty: tr(lang, "Geen boekingen in deze periode.", "No entries in this period.")}},
 		Stream: j.stream(lang),
 	}
 }

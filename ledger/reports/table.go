@@ -26,6 +26,12 @@ type Column struct {
 	Title string  // the heading in the table's language
 	Kind  Kind    //
 	Width float64 // relative width in PDFs (0: even share)
+	// Group marks a column whose value runs unchanged over rows (a general
+	// ledger's account, a journal's entry): the PDF leaves it out of the
+	// table and prints the group columns' values as a heading above each
+	// run instead, again on every page the run continues on. CSV writes it
+	// in every row like any column.
+	Group bool `json:",omitempty"`
 }
 
 // Style marks rows that are not plain lines.
@@ -53,6 +59,17 @@ type Section struct {
 	Title   string
 	Columns []Column
 	Rows    []Row
+	// Empty is what the PDF says in place of the table when the section
+	// has no rows but Subtotal and Total rows (the totals of nothing are
+	// left out): "Geen kosten in deze periode." Without it such a section
+	// prints its totals, and one without any rows a generic text. CSV
+	// writes the rows as they are.
+	Empty string `json:",omitempty"`
+	// Recap rows repeat figures of earlier sections for the reader (an
+	// income statement's revenue and expenses above its result): the PDF
+	// prints them before Rows; CSV, which holds them already, leaves them
+	// out.
+	Recap []Row `json:",omitempty"`
 }
 
 // Table is a report as rows for the renderers.
@@ -63,11 +80,30 @@ type Table struct {
 	Period   string // in the table's language: "per 31-12-2026", "1 January - 31 December 2026"
 	Language string // "nl" or "en"
 	Currency string
-	// Header lines under the title (a statement's customer and address).
-	Header   []string
-	Sections []Section
+	// Header lines under the title (a bank account's IBAN).
+	Header []string
+	// Sender is the entity's address and VAT number, printed under its
+	// name at the top of the first page (Sender.Name and Label are not
+	// printed: the name is Entity's); Recipient is who the report is
+	// addressed to (a statement's customer), printed under its Label.
+	// PDF only.
+	Sender, Recipient *Party
+	Sections          []Section
 	// Stream, when not nil, yields the rows of a one-section table instead
 	// of Sections[0].Rows, for outputs too large to hold (a general ledger of
 	// a million lines): CSV writes them as they come, in constant memory.
 	Stream iter.Seq2[Row, error]
+}
+
+// Party is a name and postal address on a report's first page. Country is
+// an ISO 3166-1 alpha-2 code, which the PDF writes as the country's name
+// in the table's language (as invoices do).
+type Party struct {
+	Label     string // "Klant", "Customer"
+	Name      string
+	Lines     []string
+	Postcode  string
+	City      string
+	Country   string
+	VATNumber string
 }

@@ -93,7 +93,8 @@ func (tb *TrialBalance) Table(lang string) *Table {
 	return &Table{
 		Report: "trial_balance", Title: tr(lang, "Saldibalans", "Trial balance"),
 		Entity: tb.ent.Name, Period: AsOfText(tb.asOf, lang), Language: lang, Currency: tb.Currency,
-		Sections: []Section{{Columns: cols, Rows: rows}},
+		Sections: []Section{{Columns: cols, Rows: rows, Empty: tr(lang, "Geen rekeningen met een saldo per ", "No accounts with a balance as of ") +
+			DateText(tb.asOf, lang) + "."}},
 	}
 }
 

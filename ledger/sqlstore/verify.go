@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"backoffice/ledger"
 )
@@ -15,9 +16,32 @@ type VerifyReport struct {
 	Series   int64 // (entity, fiscal year) number series checked
 	Totals   int64 // account total rows checked
 	// Documents counts the rows other packages' checks read (invoices,
-	// credit notes and payments).
+	// credit notes, payments, orders, bank statements): the sum of Kinds.
 	Documents int64
+	Kinds     []KindCount // per kind, in the order the checks ran
 	Breaches  []string
+}
+
+// KindCount is how many rows of one kind a module's check read, with the
+// kind's name in the singular and the plural ("invoice", "invoices").
+type KindCount struct {
+	One, Many string
+	N         int64
+}
+
+// String is the count with the kind's name in the right number: "1 invoice",
+// "2 invoices".
+func (k KindCount) String() string {
+	if k.N == 1 {
+		return "1 " + k.One
+	}
+	return strconv.FormatInt(k.N, 10) + " " + k.Many
+}
+
+// Checked records that a Checker read n rows of a kind.
+func (r *VerifyReport) Checked(one, many string, n int64) {
+	r.Kinds = append(r.Kinds, KindCount{one, many, n})
+	r.Documents += n
 }
 
 // Breach records a breach found by a Checker.

@@ -16,7 +16,7 @@ func (s *Store) verifyOrders(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
 	if err := db.Raw(`SELECT count(*) FROM orders`).Scan(&n).Error; err != nil {
 		return err
 	}
-	r.Documents += n
+	r.Checked("order", "orders", n)
 	// Law 8: who pushed an order, changed its status or caused an event is an actor.
 	for _, tc := range [][2]string{{"orders", "created_by"}, {"order_status_changes", "changed_by"}, {"events", "caused_by"}} {
 		if err := sqlstore.VerifyActors(tx, r, tc[0], tc[1]); err != nil {

@@ -13,6 +13,12 @@ func (s *Store) Verify(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
 		return err
 	}
 	db := tx.DB()
+	var counted struct{ Statements, Matches int64 }
+	if err := db.Raw(`SELECT (SELECT count(*) FROM bank_statements) AS statements, (SELECT count(*) FROM bank_matches) AS matches`).Scan(&counted).Error; err != nil {
+		return err
+	}
+	r.Checked("bank statement", "bank statements", counted.Statements)
+	r.Checked("bank match", "bank matches", counted.Matches)
 	var chain []struct {
 		EntityID, BankAccountID, ID int64
 		Seq, LineCount, Lines       int64

@@ -63,6 +63,22 @@ func TestRealWorldShapes(t *testing.T) {
 			t.Fatalf("remittance %q", r)
 		}
 	})
+	t.Run("a reference the text holds is kept once", func(t *testing.T) {
+		got, err := Parse(strings.NewReader(doc("08", stmt("S", bal("OPBD", "0.00", "CRDT")+bal("CLBD", "2.00", "CRDT"),
+			ntry("1.00", "CRDT", book, "R1", `<NtryDtls><TxDtls><RmtInf><Ustrd>BETALINGSKENM. 1067 9319 5160 1240</Ustrd>
+			<Strd><CdtrRefInf><Ref>1067931951601240</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls>`)+
+				ntry("1.00", "CRDT", book, "R2", `<NtryDtls><TxDtls><RmtInf><Ustrd>Factuur inv-2026-0009</Ustrd>
+			<Strd><RfrdDocInf><Nb>INV-2026-0009</Nb></RfrdDocInf><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls>`)))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := got[0].Lines[0]; r.Remittance != "BETALINGSKENM. 1067 9319 5160 1240" {
+			t.Fatalf("remittance %q; want the reference once", r.Remittance)
+		}
+		if r := got[0].Lines[1].Remittance; r != "Factuur inv-2026-0009 RF18539007547034" {
+			t.Fatalf("remittance %q; want the invoice number once and the new reference added", r)
+		}
+	})
 	t.Run("a returned transfer names the party it was for", func(t *testing.T) {
 		// The original parties: we (Dbtr) paid the creditor; the return
 		// is money in, and its other party is still the creditor.

@@ -495,19 +495,26 @@ func ustrd(tx *node) string {
 }
 
 // remittance is the unstructured text followed by the structured creditor
-// references, and the first such reference on its own.
+// references, and the first such reference on its own. A document number or
+// reference the text already holds is not added again (Dutch banks write
+// "BETALINGSKENM. 1067931951601240" in the text and the same reference in
+// its structured form).
 func remittance(tx *node) (text, ref string) {
 	text = ustrd(tx)
+	add := func(s string) {
+		if s == "" || holds(text, s) {
+			return
+		}
+		if text != "" {
+			text += " "
+		}
+		text += s
+	}
 	for _, s := range tx.get("RmtInf").all("Strd") {
 		// The documents paid (an invoice number: what cash application
 		// looks for) go into the text too.
 		for _, d := range s.all("RfrdDocInf") {
-			if nb := strings.TrimSpace(d.str("Nb")); nb != "" {
-				if text != "" {
-					text += " "
-				}
-				text += nb
-			}
+			add(strings.TrimSpace(d.str("Nb")))
 		}
 		r := s.str("CdtrRefInf", "Ref")
 		if r == "" {
@@ -516,12 +523,16 @@ func remittance(tx *node) (text, ref string) {
 		if ref == "" {
 			ref = r
 		}
-		if text != "" {
-			text += " "
-		}
-		text += r
+		add(r)
 	}
 	return text, ref
+}
+
+// holds reports whether text already has s, ignoring case and the spaces
+// banks group long references with ("1067 9319 5160 1240").
+func holds(text, s string) bool {
+	squeeze := func(v string) string { return strings.ToUpper(strings.Join(strings.Fields(v), "")) }
+	return strings.Contains(squeeze(text), squeeze(s))
 }
 
 // bankRef is the bank's reference of an entry; the placeholders some banks
