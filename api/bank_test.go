@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"backoffice/invoicing/pdf/pdftest"
 	"backoffice/ledger"
 	"backoffice/ledger/bank/bankstore"
 )
@@ -475,7 +476,7 @@ func TestSampleMonth(t *testing.T) {
 	if ct := r.header.Get("Content-Type"); ct != "application/pdf" {
 		t.Fatalf("Content-Type %q", ct)
 	}
-	text := pdfText(t, r.body)
+	text := pdftest.Text(t, r.body)
 	if os.Getenv("BANK_PDF_DUMP") != "" {
 		_ = os.WriteFile(os.Getenv("BANK_PDF_DUMP"), r.body, 0o644)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"backoffice/invoicing/pdf/pdftest"
 )
 
 // An invoice's PDF says what is settled of it when it is downloaded: it
@@ -18,7 +20,7 @@ func TestInvoicePDFSettlement(t *testing.T) {
 	b.issue(id)
 	text := func(path string) string {
 		t.Helper()
-		return strings.Join(strings.Fields(pdfText(t, b.must(b.do("GET", b.base+path, b.acct, nil), 200).body)), " ")
+		return pdftest.Flat(pdftest.Text(t, b.must(b.do("GET", b.base+path, b.acct, nil), 200).body))
 	}
 	check := func(path string, want []string, unwant ...string) {
 		t.Helper()

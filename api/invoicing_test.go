@@ -3,12 +3,11 @@ package api
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 
+	"backoffice/invoicing/pdf/pdftest"
 	"backoffice/ledger"
 )
 
@@ -159,7 +158,7 @@ func TestInvoicePDFOverHTTP(t *testing.T) {
 	if ct := r.header.Get("Content-Type"); ct != "application/pdf" || !bytes.HasPrefix(r.body, []byte("%PDF-")) {
 		t.Fatalf("content type %q, starts %q", ct, r.body[:min(8, len(r.body))])
 	}
-	text := pdfText(t, r.body)
+	text := pdftest.Text(t, r.body)
 	for _, want := range []string{"Factuur", "INV-2026-0001", "10-03-2026", "24-03-2026", "Ærøskøbing Ñandú ApS", "DK12345678",
 		"NL123456789B01", "Bakkerij Test BV", "9%", "21%", "€ 823,92", "BTW verlegd"} {
 		if !strings.Contains(text, want) {
@@ -168,7 +167,7 @@ func TestInvoicePDFOverHTTP(t *testing.T) {
 	}
 	// An issued invoice keeps the parties and terms it was issued with.
 	b.must(b.do("PATCH", b.base+"/customers/"+b.cust, b.acct, `{"name":"Renamed A/S","language":"en","payment_terms_days":60}`), 200)
-	text = pdfText(t, b.must(b.do("GET", b.base+"/invoices/"+id+"/pdf", client, nil), 200).body)
+	text = pdftest.Text(t, b.must(b.do("GET", b.base+"/invoices/"+id+"/pdf", client, nil), 200).body)
 	if !strings.Contains(text, "Ærøskøbing Ñandú ApS") || strings.Contains(text, "Renamed") || !strings.Contains(text, "Factuur") {
 		t.Errorf("the issued PDF changed with the customer:\n%s", text)
 	}
@@ -188,7 +187,7 @@ func TestInvoicePDFOverHTTP(t *testing.T) {
 	cnID := strconv.FormatInt(num(cn["id"]), 10)
 	wantProblem(t, b.do("GET", b.base+"/invoices/"+cnID, b.acct, nil), 404, "not_found")
 	wantProblem(t, b.do("GET", b.base+"/credit-notes/"+id, b.acct, nil), 404, "not_found")
-	text = pdfText(t, b.must(b.do("GET", b.base+"/credit-notes/"+cnID+"/pdf", client, nil), 200).body)
+	text = pdftest.Text(t, b.must(b.do("GET", b.base+"/credit-notes/"+cnID+"/pdf", client, nil), 200).body)
 	// Issued after the customer switched to English: an English document.
 	for _, want := range []string{"Credit note", "CN-2026-0001", "INV-2026-0001", "€823.92", "Renamed A/S"} {
 		if !strings.Contains(text, want) {
@@ -203,28 +202,9 @@ func TestInvoicePDFOverHTTP(t *testing.T) {
 	if cd := r.header.Get("Content-Disposition"); cd != `inline; filename=INV-2026-0002.pdf` {
 		t.Errorf("Content-Disposition %q", cd)
 	}
-	if text := pdfText(t, r.body); !strings.Contains(text, "VOID") {
+	if text := pdftest.Text(t, r.body); !strings.Contains(text, "VOID") {
 		t.Errorf("a void invoice's PDF does not say so:\n%s", text)
 	}
-}
-
-// pdfText extracts a PDF's text with pdftotext (poppler-utils; .ci/run
-// installs it).
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext is missing; .ci/run installs poppler-utils")
-		}
-		t.Skip("pdftotext is missing: apt-get install poppler-utils (or run .ci/run)")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }
 
 // Every refusal is a problem with a reason and a path, and writes nothing.

@@ -15,6 +15,7 @@ import (
 	"backoffice/invoicing"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/pdf/pdftest"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore/sqltest"
 )
@@ -131,7 +132,7 @@ func TestCustomerStatementOverHTTP(t *testing.T) {
 		t.Fatalf("csv header %q", h)
 	}
 	wantPDF(t, b.do("GET", path+"?from=2026-03-01&to=2026-03-31&format=pdf", b.acct, nil), "statement-"+b.cust+"-2026-03-01-2026-03-31.pdf")
-	if text := pdfText(t, b.do("GET", path+"?from=2026-03-01&to=2026-03-31&format=pdf", b.acct, nil).body); !strings.Contains(text, "Rekeningoverzicht") ||
+	if text := pdftest.Text(t, b.do("GET", path+"?from=2026-03-01&to=2026-03-31&format=pdf", b.acct, nil).body); !strings.Contains(text, "Rekeningoverzicht") ||
 		!strings.Contains(text, "Ærøskøbing Ñandú ApS") || !strings.Contains(text, "Dorpsstraat 1") || !strings.Contains(text, "223,92") {
 		t.Errorf("statement PDF text:\n%s", text)
 	}

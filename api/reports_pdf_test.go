@@ -1,19 +1,17 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
+	"backoffice/invoicing/pdf/pdftest"
 	"backoffice/ledger"
 )
 
@@ -49,7 +47,7 @@ func TestReportPDFText(t *testing.T) {
 		if ct := r.header.Get("Content-Type"); ct != "application/pdf" {
 			t.Fatalf("%s: Content-Type %q", name, ct)
 		}
-		got := pdfText(t, r.body)
+		got := pdftest.Text(t, r.body)
 		path := filepath.Join("testdata", "report_"+name+".golden")
 		if *updatePDFGolden {
 			if err := os.MkdirAll("testdata", 0o755); err != nil {
@@ -211,13 +209,13 @@ func TestReportPDFLongTexts(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		texts[name], raws[name] = pdfText(t, body), rawPDFText(t, body)
+		texts[name], raws[name] = pdftest.Text(t, body), pdftest.Raw(t, body)
 		if strings.Contains(texts[name], "…") {
 			t.Errorf("%s: text is cut with \"…\":\n%s", name, texts[name])
 		}
 		lang := name[len(name)-2:]
 		// The bank's own text holds a date of its own ("06.03.26/07:42").
-		checkOneDateStyle(t, name, strings.ReplaceAll(texts[name], "06.03.26/07:42", ""), lang)
+		pdftest.CheckDateStyle(t, name, strings.ReplaceAll(texts[name], "06.03.26/07:42", ""), lang)
 	}
 	for _, lang := range []string{"nl", "en"} {
 		nl := lang == "nl"
@@ -230,7 +228,7 @@ func TestReportPDFLongTexts(t *testing.T) {
 		whole := func(name string, srcs ...string) {
 			t.Helper()
 			for _, src := range srcs {
-				if w := printedWhole(raws[name+"_"+lang], src); w != "" {
+				if w := pdftest.PrintedWhole(raws[name+"_"+lang], src); w != "" {
 					t.Errorf("%s_%s: %q is not printed whole: %q is missing", name, lang, src, w)
 				}
 			}
@@ -261,12 +259,12 @@ func TestReportPDFLongTexts(t *testing.T) {
 		// column is headed by the year), empty sections say so, and the
 		// result is the bottom line under the totals it comes from.
 		has("income_statement", tr("01-01-2026 t/m 31-12-2026", "1 Jan 2026 to 31 Dec 2026"))
-		if !rowHasAll(texts["income_statement_"+lang], tr("Naam", "Name"), "2026") {
+		if !pdftest.RowHas(texts["income_statement_"+lang], tr("Naam", "Name"), "2026") {
 			t.Errorf("income_statement_%s: the year's column is not headed 2026", lang)
 		}
 		has("income_revenue", tr("Geen kosten in deze periode.", "No expenses in this period."))
 		for _, name := range []string{"income_statement", "income_revenue"} {
-			if !rowHasAll(texts[name+"_"+lang], tr("Af: kosten", "Less: expenses")) || !rowHasAll(texts[name+"_"+lang], tr("Resultaat (opbrengsten min kosten)", "Result (revenue less expenses)")) {
+			if !pdftest.RowHas(texts[name+"_"+lang], tr("Af: kosten", "Less: expenses")) || !pdftest.RowHas(texts[name+"_"+lang], tr("Resultaat (opbrengsten min kosten)", "Result (revenue less expenses)")) {
 				t.Errorf("%s_%s: no result under revenue and expenses", name, lang)
 			}
 		}
@@ -281,8 +279,8 @@ func TestReportPDFLongTexts(t *testing.T) {
 		has("statement_open", label, tr("Nederland", "Netherlands"))
 		has("statement_settled", tr("Denemarken", "Denmark"), tr("Er staat per 31-03-2026 niets open", "Nothing is open as of 31 Mar 2026"))
 		for _, name := range []string{"statement_open", "statement_settled"} {
-			first, _, _ := strings.Cut(rawPDFText(t, pdfs[name+"_"+lang]), "\f")
-			if c := strings.Count(flatText(first), longEntity); c != 2 {
+			first, _, _ := strings.Cut(pdftest.Raw(t, pdfs[name+"_"+lang]), "\f")
+			if c := strings.Count(pdftest.Flat(first), longEntity); c != 2 {
 				t.Errorf("%s_%s: the entity's name %d times on the first page, want 2 (top and footer)", name, lang, c)
 			}
 			if regexp.MustCompile(`(?m)^\s*(NL|DK)\s*$`).MatchString(texts[name+"_"+lang]) {
@@ -301,7 +299,7 @@ func TestReportPDFLongTexts(t *testing.T) {
 				}
 			}
 		}
-		if rowHasAll(texts["statement_settled_"+lang], tr("Totaal", "Total"), tr("0,00", "0.00")) {
+		if pdftest.RowHas(texts["statement_settled_"+lang], tr("Totaal", "Total"), tr("0,00", "0.00")) {
 			t.Errorf("statement_settled_%s prints a total of no open items", lang)
 		}
 
@@ -318,10 +316,10 @@ func TestReportPDFLongTexts(t *testing.T) {
 		has("bank_reconciliation", tr("positief is ontvangen, negatief is betaald", "positive is money in, negative is money out"))
 		stmtTotal := tr("3.615,58", "3,615.58")
 		ledgerTotal := tr("-2.450,00", "-2,450.00")
-		if !rowHasAll(rec, tr("Af: niet afgestemde bankregels", "Less: unreconciled statement lines"), stmtTotal) ||
-			!rowHasAll(rec, tr("Bij: niet afgestemde boekingen", "Plus: unreconciled ledger lines"), ledgerTotal) ||
-			!rowHasAll(rec, tr("Totaal", "Total"), stmtTotal) || !rowHasAll(rec, tr("Totaal", "Total"), ledgerTotal) ||
-			!rowHasAll(rec, tr("Verschil bank min administratie", "Difference, bank less books"), tr("6.065,58", "6,065.58")) {
+		if !pdftest.RowHas(rec, tr("Af: niet afgestemde bankregels", "Less: unreconciled statement lines"), stmtTotal) ||
+			!pdftest.RowHas(rec, tr("Bij: niet afgestemde boekingen", "Plus: unreconciled ledger lines"), ledgerTotal) ||
+			!pdftest.RowHas(rec, tr("Totaal", "Total"), stmtTotal) || !pdftest.RowHas(rec, tr("Totaal", "Total"), ledgerTotal) ||
+			!pdftest.RowHas(rec, tr("Verschil bank min administratie", "Difference, bank less books"), tr("6.065,58", "6,065.58")) {
 			t.Errorf("bank_reconciliation_%s: the summary and the tables disagree:\n%s", lang, rec)
 		}
 		has("bank_reconciliation_books_done", tr("Geen: alle boekingen tot en met 06-03-2026 zijn afgestemd.", "None: every ledger line up to 6 Mar 2026 is reconciled."))
@@ -344,115 +342,14 @@ func TestReportPDFLongTexts(t *testing.T) {
 	}
 }
 
-// rowHasAll reports whether some line of text holds all of parts, in order.
-func rowHasAll(text string, parts ...string) bool {
-	for line := range strings.SplitSeq(text, "\n") {
-		rest, ok := line, true
-		for _, p := range parts {
-			i := strings.Index(rest, p)
-			if i < 0 {
-				ok = false
-				break
-			}
-			rest = rest[i+len(p):]
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
-}
-
-// flatText is text with every run of white space one space.
-func flatText(text string) string { return strings.Join(strings.Fields(text), " ") }
-
-// printedWhole reports the first word of src that the words of text do
-// not hold in order ("" when all are there). A word may be split over
-// consecutive words of text (a long word broken at the end of a line);
-// other words may come between src's words (other columns, page
-// furniture).
-func printedWhole(text, src string) string {
-	words := strings.Fields(text)
-	i := 0
-next:
-	for _, w := range strings.Fields(src) {
-		for ; i < len(words); i++ {
-			rest := w
-			for j := i; j < len(words) && strings.HasPrefix(rest, words[j]); j++ {
-				rest = rest[len(words[j]):]
-				if rest == "" {
-					i = j + 1
-					continue next
-				}
-			}
-		}
-		return w
-	}
-	return ""
-}
-
-// The dates a report may print in each language, and the styles it must
-// not.
-var (
-	dateStyleNL  = regexp.MustCompile(`\b\d{2}-\d{2}-\d{4}\b`)
-	dateStyleEN  = regexp.MustCompile(`\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b`)
-	dateStyleISO = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
-	dateStyleAny = regexp.MustCompile(`\b\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4}\b|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|(?i)\b\d{1,2}\.? (jan|feb|mar|maa|apr|may|mei|jun|jul|aug|sep|oct|okt|nov|dec)[a-z]*\.? \d{4}\b`)
-)
-
-// checkOneDateStyle fails unless every date in text is written in the one
-// style of lang: "31-12-2026" in Dutch, "31 Dec 2026" in English, in
-// titles, column headings and cells alike.
-func checkOneDateStyle(t *testing.T, name, text, lang string) {
-	t.Helper()
-	own := dateStyleEN
-	if lang == "nl" {
-		own = dateStyleNL
-	}
-	if !own.MatchString(text) {
-		t.Errorf("%s: no %s date", name, lang)
-	}
-	rest := own.ReplaceAllString(text, "")
-	for _, re := range []*regexp.Regexp{dateStyleISO, dateStyleAny} {
-		if m := re.FindString(rest); m != "" {
-			t.Errorf("%s prints a date as %q", name, m)
-		}
-	}
-}
-
-// rawPDFText is a PDF's text in the order it was drawn (pdftotext -raw).
-func rawPDFText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	pdfText(t, pdf) // skips, or fails under CI, without pdftotext
-	cmd := exec.Command("pdftotext", "-raw", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext -raw: %v", err)
-	}
-	return string(out)
-}
-
 // titleHeight is the height of the report's title (its first word, the
 // PDF's Subject) on the first page, as pdftotext -bbox measures it.
 func titleHeight(t *testing.T, pdf []byte) (float64, bool) {
 	t.Helper()
-	pdfText(t, pdf)
-	cmd := exec.Command("pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext -bbox: %v", err)
-	}
-	subject := regexp.MustCompile(`<meta name="Subject" content="([^" ]+)`).FindSubmatch(out)
+	boxes := pdftest.Boxes(t, pdf)
+	subject := regexp.MustCompile(`<meta name="Subject" content="([^" ]+)`).FindStringSubmatch(boxes)
 	if subject == nil {
 		return 0, false
 	}
-	m := regexp.MustCompile(`yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">` + regexp.QuoteMeta(string(subject[1])) + `</word>`).FindSubmatch(out)
-	if m == nil {
-		return 0, false
-	}
-	y0, _ := strconv.ParseFloat(string(m[1]), 64)
-	y1, _ := strconv.ParseFloat(string(m[2]), 64)
-	return y1 - y0, true
+	return pdftest.WordHeight(boxes, subject[1])
 }

@@ -159,7 +159,12 @@ func (cv *canvas) wrap(s string, w float64) []string {
 // text was dropped. The header uses it: it is drawn on the first page only
 // and must fit there whatever the input.
 func (cv *canvas) wrapMax(s string, w float64, n int) []string {
-	lines := cv.wrap(s, w)
+	return cv.firstLines(cv.wrap(s, w), w, n)
+}
+
+// firstLines is lines (each no wider than w) cut to at most n, the last
+// one ending in "…" when lines were dropped.
+func (cv *canvas) firstLines(lines []string, w float64, n int) []string {
 	if len(lines) <= n {
 		return lines
 	}
@@ -209,9 +214,11 @@ func (cv *canvas) runningHeader(left, right string) float64 {
 }
 
 // pageFooters writes the footer of every page once the page count is
-// known: left, and "page x of y" at the right. (fpdf's AliasNbPages would
-// put a placeholder in place of y, which cannot be right-aligned exactly.)
-func (cv *canvas) pageFooters(left string, page func(n, of string) string) {
+// known: left writes what goes at the left in the width leftW, in the
+// small muted font, and "page x of y" goes at the right. (fpdf's
+// AliasNbPages would put a placeholder in place of y, which cannot be
+// right-aligned exactly.)
+func (cv *canvas) pageFooters(leftW float64, left func(w float64), page func(n, of string) string) {
 	n := cv.f.PageCount()
 	total := strconv.Itoa(n)
 	for p := 1; p <= n; p++ {
@@ -221,8 +228,8 @@ func (cv *canvas) pageFooters(left string, page func(n, of string) string) {
 		cv.font("B", smallSize)
 		cv.font("", smallSize)
 		cv.color(colMuted)
-		cv.fit(marginL, footerY, contentW*0.7, smallLineH, left, "L", "", smallSize)
-		cv.fit(marginL+contentW*0.7, footerY, contentW*0.3, smallLineH, page(strconv.Itoa(p), total), "R", "", smallSize)
+		left(leftW)
+		cv.fit(marginL+leftW, footerY, contentW-leftW, smallLineH, page(strconv.Itoa(p), total), "R", "", smallSize)
 	}
 	cv.f.SetPage(n)
 }

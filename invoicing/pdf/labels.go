@@ -341,6 +341,28 @@ func (l *labels) country(code string) string {
 	return oneLine(code)
 }
 
+// address is a party's address as the documents print it, one item a
+// line: the address lines (at most six, blank ones left out), postcode
+// and city, the country by name and the VAT number.
+func (l *labels) address(lines []string, postcode, city, country, vatNumber string) []string {
+	var src []string
+	for _, a := range lines[:min(len(lines), 6)] {
+		if s := oneLine(a); s != "" {
+			src = append(src, s)
+		}
+	}
+	if pc := strings.TrimSpace(oneLine(postcode) + " " + oneLine(city)); pc != "" {
+		src = append(src, pc)
+	}
+	if c := l.country(country); c != "" {
+		src = append(src, c)
+	}
+	if v := oneLine(vatNumber); v != "" {
+		src = append(src, l.vatNumber+" "+v)
+	}
+	return src
+}
+
 // unit writes a line's unit in the language ("pcs" is "st." in Dutch).
 func (l *labels) unit(u string) string {
 	u = oneLine(u)

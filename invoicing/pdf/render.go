@@ -370,21 +370,7 @@ func (r *renderer) header() {
 // the address on at most six items. The supplier's e-mail address is
 // included.
 func (r *renderer) partyLines(p Party, w float64, withEmail bool, n int) []string {
-	var src []string
-	for _, a := range p.AddressLines[:min(len(p.AddressLines), 6)] {
-		if s := oneLine(a); s != "" {
-			src = append(src, s)
-		}
-	}
-	if pc := strings.TrimSpace(oneLine(p.Postcode) + " " + oneLine(p.City)); pc != "" {
-		src = append(src, pc)
-	}
-	if c := r.l.country(p.Country); c != "" {
-		src = append(src, c)
-	}
-	if v := oneLine(p.VATNumber); v != "" {
-		src = append(src, r.l.vatNumber+" "+v)
-	}
+	src := r.l.address(p.AddressLines, p.Postcode, p.City, p.Country, p.VATNumber)
 	if v := oneLine(p.RegistrationID); v != "" {
 		src = append(src, r.l.registrationID+" "+v)
 	}
@@ -890,5 +876,7 @@ func (r *renderer) footers() {
 	if s := oneLine(r.d.Supplier.Name); s != "" && r.fits(s+"  ·  "+left, contentW*0.7, smallSize) {
 		left = s + "  ·  " + left
 	}
-	r.pageFooters(left, r.l.page)
+	r.pageFooters(contentW*0.7, func(w float64) {
+		r.fit(marginL, footerY, w, smallLineH, left, "L", "", smallSize)
+	}, r.l.page)
 }

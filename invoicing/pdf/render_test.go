@@ -8,14 +8,14 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"backoffice/invoicing/pdf/pdftest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -37,33 +37,6 @@ func render(t testing.TB, doc *Document) []byte {
 		}
 	}
 	return buf.Bytes()
-}
-
-// pdfText is the text of a PDF as `pdftotext -layout` extracts it; pages
-// are separated by form feeds.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		msg := "pdftotext not found: run `apt-get install poppler-utils` (or .ci/run, which installs it)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", in, "-").Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("pdftotext: %v: %s", err, ee.Stderr)
-		}
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }
 
 func checkGolden(t *testing.T, name, got string) {
@@ -107,34 +80,15 @@ func mustContain(t *testing.T, text string, wants ...string) {
 	}
 }
 
-// rowHas reports whether some line of text holds all of parts, in order.
-func rowHas(text string, parts ...string) bool {
-	for line := range strings.SplitSeq(text, "\n") {
-		rest, ok := line, true
-		for _, p := range parts {
-			i := strings.Index(rest, p)
-			if i < 0 {
-				ok = false
-				break
-			}
-			rest = rest[i+len(p):]
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
-}
-
 func mustRow(t *testing.T, text string, parts ...string) {
 	t.Helper()
-	if !rowHas(text, parts...) {
+	if !pdftest.RowHas(text, parts...) {
 		t.Errorf("no line holds %q in order", parts)
 	}
 }
 
 func TestRenderDutchInvoice(t *testing.T) {
-	text := pdfText(t, render(t, dutchInvoice()))
+	text := pdftest.Text(t, render(t, dutchInvoice()))
 	checkGolden(t, "invoice_nl_eur", text)
 
 	mustContain(t, text,
@@ -175,7 +129,7 @@ func TestRenderDutchInvoice(t *testing.T) {
 }
 
 func TestRenderEnglishFXInvoice(t *testing.T) {
-	text := pdfText(t, render(t, englishFXInvoice()))
+	text := pdftest.Text(t, render(t, englishFXInvoice()))
 	checkGolden(t, "invoice_en_usd_fx", text)
 
 	mustContain(t, text,
@@ -206,7 +160,7 @@ func TestRenderEnglishFXInvoice(t *testing.T) {
 }
 
 func TestRenderCreditNote(t *testing.T) {
-	text := pdfText(t, render(t, dutchCreditNote()))
+	text := pdftest.Text(t, render(t, dutchCreditNote()))
 	checkGolden(t, "credit_note_nl", text)
 
 	mustContain(t, text,
@@ -233,7 +187,7 @@ func TestRenderCreditNote(t *testing.T) {
 
 func TestRender150Lines(t *testing.T) {
 	doc := longInvoice(150)
-	text := pdfText(t, render(t, doc))
+	text := pdftest.Text(t, render(t, doc))
 	checkGolden(t, "invoice_150_lines", text)
 
 	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
@@ -294,7 +248,7 @@ func TestRenderLongDescriptionSplits(t *testing.T) {
 		}
 	}
 	doc.Lines[1].Description = b.String()
-	text := pdfText(t, render(t, doc))
+	text := pdftest.Text(t, render(t, doc))
 	for i := range 150 {
 		if w := fmt.Sprintf("regel%03d", i); strings.Count(text, w) != 1 {
 			t.Fatalf("%q printed %d times", w, strings.Count(text, w))
@@ -433,7 +387,7 @@ func TestRenderCharacters(t *testing.T) {
 	doc := dutchInvoice()
 	doc.Lines[0].Description = strings.Join(words, " ")
 	doc.Customer.Name = "Ærøskøbing Łódź Ñandú Ελληνικά"
-	text := pdfText(t, render(t, doc))
+	text := pdftest.Text(t, render(t, doc))
 	mustContain(t, text, words...)
 	mustContain(t, text, "Ærøskøbing Łódź Ñandú Ελληνικά")
 }
@@ -441,9 +395,9 @@ func TestRenderCharacters(t *testing.T) {
 // A voided invoice says so in its title and asks for no payment.
 func TestRenderVoidInvoice(t *testing.T) {
 	doc := dutchInvoice()
-	live := pdfText(t, render(t, doc))
+	live := pdftest.Text(t, render(t, doc))
 	doc.Void = true
-	void := pdfText(t, render(t, doc))
+	void := pdftest.Text(t, render(t, doc))
 	mustContain(t, void, "Factuur – VERVALLEN", doc.Number)
 	if strings.Contains(live, "VERVALLEN") {
 		t.Error("a live invoice is stamped void")
@@ -453,82 +407,6 @@ func TestRenderVoidInvoice(t *testing.T) {
 	}
 	if strings.Contains(void, "Wij verzoeken u") {
 		t.Errorf("the void invoice asks for payment:\n%s", void)
-	}
-}
-
-// rawText is the text of a PDF in the order it was drawn (pdftotext
-// -raw): a wrapped text comes out as its lines one after the other, not
-// interleaved with a column beside it.
-func rawText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		pdfText(t, pdf) // skips, or fails under CI, with the message
-	}
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-raw", "-enc", "UTF-8", in, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext -raw: %v", err)
-	}
-	return string(out)
-}
-
-// flat is text with every run of white space (line and page breaks
-// included) one space, for looking for sentences that wrap.
-func flat(text string) string { return strings.Join(strings.Fields(text), " ") }
-
-// printedWhole reports the first word of src that the words of text do
-// not hold in order ("" when all are there). A word may be split over
-// consecutive words of text (a long word broken at the end of a line);
-// other words may come between src's words (page furniture).
-func printedWhole(text, src string) string {
-	words := strings.Fields(text)
-	i := 0
-next:
-	for _, w := range strings.Fields(clean(src)) {
-		for ; i < len(words); i++ {
-			rest := w
-			for j := i; j < len(words) && strings.HasPrefix(rest, words[j]); j++ {
-				rest = rest[len(words[j]):]
-				if rest == "" {
-					i = j + 1
-					continue next
-				}
-			}
-		}
-		return w
-	}
-	return ""
-}
-
-// dateStyles are the dates a document may print in each language, and
-// the styles it must not.
-var (
-	dateNL  = regexp.MustCompile(`\b\d{2}-\d{2}-\d{4}\b`)
-	dateEN  = regexp.MustCompile(`\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b`)
-	dateISO = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
-	dateAny = regexp.MustCompile(`\b\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4}\b|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|(?i)\b\d{1,2}\.? (jan|feb|mar|maa|apr|may|mei|jun|jul|aug|sep|oct|okt|nov|dec)[a-z]*\.? \d{4}\b`)
-)
-
-// checkDateStyle fails unless every date in text is written in the one
-// style of language: "20-11-2026" in Dutch, "20 Nov 2026" in English.
-func checkDateStyle(t *testing.T, text, language string) {
-	t.Helper()
-	own := dateEN
-	if language == "nl" {
-		own = dateNL
-	}
-	if !own.MatchString(text) {
-		t.Errorf("no %s date in the text", language)
-	}
-	rest := own.ReplaceAllString(text, "")
-	for _, re := range []*regexp.Regexp{dateISO, dateAny} {
-		if m := re.FindString(rest); m != "" {
-			t.Errorf("%s document prints a date as %q", language, m)
-		}
 	}
 }
 
@@ -544,7 +422,7 @@ func TestRenderLongTexts(t *testing.T) {
 				doc := longDocument(kind, lang)
 				checkServiceLimits(t, doc)
 				pdf := render(t, doc)
-				raw, layout := rawText(t, pdf), pdfText(t, pdf)
+				raw, layout := pdftest.Raw(t, pdf), pdftest.Text(t, pdf)
 				if strings.Contains(raw, "…") || strings.Contains(layout, "…") {
 					t.Errorf("text is cut with \"…\":\n%s", raw)
 				}
@@ -558,7 +436,7 @@ func TestRenderLongTexts(t *testing.T) {
 					fields = append(fields, ln.Description, labelsFor(lang).unit(ln.Unit))
 				}
 				for _, f := range fields {
-					if w := printedWhole(raw, f); w != "" {
+					if w := pdftest.PrintedWhole(raw, clean(f)); w != "" {
 						t.Errorf("%q is not printed whole: %q is missing", f, w)
 					}
 				}
@@ -575,7 +453,7 @@ func TestRenderLongTexts(t *testing.T) {
 					}
 					last = at
 				}
-				checkDateStyle(t, layout, lang)
+				pdftest.CheckDateStyle(t, "the document", layout, lang)
 				if l := labelsFor(lang); kind == "credit_note" && (strings.Contains(raw, l.paymentReference) || strings.Contains(raw, l.billTo)) {
 					t.Errorf("a credit note shows %q or %q", l.paymentReference, l.billTo)
 				}
@@ -635,7 +513,7 @@ func TestRenderEmptySections(t *testing.T) {
 				doc := longDocument(kind, lang)
 				doc.Lines, doc.VAT, doc.Notes = nil, nil, ""
 				doc.NetMinor, doc.TaxMinor, doc.TotalMinor = 0, 0, 0
-				text := pdfText(t, render(t, doc))
+				text := pdftest.Text(t, render(t, doc))
 				l := labelsFor(lang)
 				mustRow(t, text, l.description, l.amount)
 				mustRow(t, text, l.noLines)
@@ -644,7 +522,7 @@ func TestRenderEmptySections(t *testing.T) {
 				if strings.Contains(text, l.notes) {
 					t.Error("an empty notes section is printed")
 				}
-				checkDateStyle(t, text, lang)
+				pdftest.CheckDateStyle(t, "the document", text, lang)
 			})
 		}
 	}
@@ -664,7 +542,7 @@ func TestRenderDateStyle(t *testing.T) {
 		"nl paid": settled, "en paid": paidEN, "en credit note": creditEN, "en 150 lines": longInvoice(150),
 	} {
 		t.Run(name, func(t *testing.T) {
-			checkDateStyle(t, pdfText(t, render(t, doc)), doc.Language)
+			pdftest.CheckDateStyle(t, "the document", pdftest.Text(t, render(t, doc)), doc.Language)
 		})
 	}
 }
@@ -781,7 +659,7 @@ func TestRenderSettlement(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			pdf := render(t, c.doc)
-			layout, text := pdfText(t, pdf), flat(rawText(t, pdf))
+			layout, text := pdftest.Text(t, pdf), pdftest.Flat(pdftest.Raw(t, pdf))
 			for _, w := range c.want {
 				if !strings.Contains(text, w) {
 					t.Errorf("text lacks %q:\n%s", w, text)
@@ -795,7 +673,7 @@ func TestRenderSettlement(t *testing.T) {
 			for _, row := range c.rows {
 				mustRow(t, layout, row...)
 			}
-			checkDateStyle(t, layout, c.doc.Language)
+			pdftest.CheckDateStyle(t, "the document", layout, c.doc.Language)
 		})
 	}
 }

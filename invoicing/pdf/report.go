@@ -7,7 +7,6 @@ import (
 	"iter"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"backoffice/ledger/reports"
@@ -225,22 +224,11 @@ func (r *reportRenderer) runningHeader() {
 // entity, report and period at the left (wrapped, not cut), "page x of
 // y" at the right.
 func (r *reportRenderer) footers() {
-	const leftW = contentW * 0.78
-	n := r.f.PageCount()
-	total := strconv.Itoa(n)
-	for p := 1; p <= n; p++ {
-		r.f.SetPage(p)
-		r.hline(marginL, rightEdge, footerY-1.5, colRule, 0.2)
-		// Select the font afresh on this page's content stream.
-		r.font("B", smallSize)
-		r.font("", smallSize)
-		r.color(colMuted)
-		for i, s := range r.joinWrap([]string{r.entity, r.title, r.period}, leftW, 3) {
-			r.text(marginL, footerY+float64(i)*smallLineH, leftW, smallLineH, s, "L")
+	r.pageFooters(contentW*0.78, func(w float64) {
+		for i, s := range r.joinWrap([]string{r.entity, r.title, r.period}, w, 3) {
+			r.text(marginL, footerY+float64(i)*smallLineH, w, smallLineH, s, "L")
 		}
-		r.fit(marginL+leftW, footerY, contentW-leftW, smallLineH, r.l.page(strconv.Itoa(p), total), "R", "", smallSize)
-	}
-	r.f.SetPage(n)
+	}, r.l.page)
 }
 
 // joinWrap joins the non-empty parts with " · " into at most n lines no
@@ -379,21 +367,7 @@ func (r *reportRenderer) header() {
 // partyLines are a party's address, country (by name, as invoices write
 // it) and VAT number, wrapped to w in the current font.
 func (r *reportRenderer) partyLines(p *reports.Party, w float64) []string {
-	var src []string
-	for _, a := range p.Lines[:min(len(p.Lines), 6)] {
-		if s := oneLine(a); s != "" {
-			src = append(src, s)
-		}
-	}
-	if pc := strings.TrimSpace(oneLine(p.Postcode) + " " + oneLine(p.City)); pc != "" {
-		src = append(src, pc)
-	}
-	if c := r.l.country(p.Country); c != "" {
-		src = append(src, c)
-	}
-	if v := oneLine(p.VATNumber); v != "" {
-		src = append(src, r.l.vatNumber+" "+v)
-	}
+	src := r.l.address(p.Lines, p.Postcode, p.City, p.Country, p.VATNumber)
 	var out []string
 	for _, s := range src {
 		out = append(out, r.wrapText(s, w, repMaxParty)...)
@@ -804,16 +778,7 @@ func (r *reportRenderer) cellWrap(s string, w float64) []string {
 // header and footer, which must fit whatever the input (the tables hold
 // what is long).
 func (r *reportRenderer) wrapText(s string, w float64, n int) []string {
-	lines := r.cellWrap(oneLine(s), w)
-	if len(lines) <= n {
-		return lines
-	}
-	lines = lines[:n]
-	lines[n-1] = r.cut(lines[n-1]+" …", w)
-	if !strings.HasSuffix(lines[n-1], "…") {
-		lines[n-1] = r.cut(lines[n-1], w-r.width("…")) + "…"
-	}
-	return lines
+	return r.firstLines(r.cellWrap(oneLine(s), w), w, n)
 }
 
 // glueDates joins the words of an English date ("1", "Jan", "2026)")

@@ -7,14 +7,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"backoffice/invoicing/pdf/pdftest"
 	"backoffice/ledger/reports"
 )
 
@@ -146,7 +145,7 @@ func renderReport(t testing.TB, tab *reports.Table) []byte {
 }
 
 func TestRenderReportBalanceSheetNL(t *testing.T) {
-	text := pdfText(t, renderReport(t, balanceSheet("nl")))
+	text := pdftest.Text(t, renderReport(t, balanceSheet("nl")))
 	checkGolden(t, "report_balance_sheet_nl", text)
 
 	mustContain(t, text, "Bakkerij De Gouden Korst B.V.", "Balans", "per 31-12-2026", "Valuta: EUR",
@@ -165,13 +164,13 @@ func TestRenderReportBalanceSheetNL(t *testing.T) {
 	if strings.Contains(text, "…") {
 		t.Error("a long text was cut")
 	}
-	if w := printedWhole(text, "Bedrijfsgebouwen en -terreinen met een zeer lange omschrijving die niet in de kolom past"); w != "" {
+	if w := pdftest.PrintedWhole(text, clean("Bedrijfsgebouwen en -terreinen met een zeer lange omschrijving die niet in de kolom past")); w != "" {
 		t.Errorf("the long account name lacks %q", w)
 	}
 }
 
 func TestRenderReportBalanceSheetEN(t *testing.T) {
-	text := pdfText(t, renderReport(t, balanceSheet("en")))
+	text := pdftest.Text(t, renderReport(t, balanceSheet("en")))
 	checkGolden(t, "report_balance_sheet_en", text)
 
 	mustContain(t, text, "Balance sheet", "as of 31 December 2026", "Currency: EUR",
@@ -189,7 +188,7 @@ func TestRenderReportBalanceSheetEN(t *testing.T) {
 // header on every page and numbers the pages "x of y".
 func TestRenderReportPages(t *testing.T) {
 	tab := ledgerTable(100, "en")
-	text := pdfText(t, renderReport(t, tab))
+	text := pdftest.Text(t, renderReport(t, tab))
 	checkGolden(t, "report_3_pages", text)
 
 	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
@@ -204,7 +203,7 @@ func TestRenderReportPages(t *testing.T) {
 		if h < 0 || row < 0 || h > row {
 			t.Errorf("page %d has rows without the column header above them", i+1)
 		}
-		if i > 0 && !rowHas(page, "General ledger", "1 January - 31 December 2026 (continued)", "Bakkerij De Gouden Korst B.V.") {
+		if i > 0 && !pdftest.RowHas(page, "General ledger", "1 January - 31 December 2026 (continued)", "Bakkerij De Gouden Korst B.V.") {
 			t.Errorf("page %d lacks the running header", i+1)
 		}
 	}
@@ -470,16 +469,16 @@ func TestRenderReportLongTexts(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			tab, texts := longReport(lang)
 			pdf := renderReport(t, tab)
-			raw, layout := rawText(t, pdf), pdfText(t, pdf)
+			raw, layout := pdftest.Raw(t, pdf), pdftest.Text(t, pdf)
 			if strings.Contains(raw, "…") {
 				t.Errorf("text is cut with \"…\":\n%s", raw)
 			}
 			for _, s := range texts {
-				if w := printedWhole(raw, s); w != "" {
+				if w := pdftest.PrintedWhole(raw, clean(s)); w != "" {
 					t.Errorf("%q is not printed whole: %q is missing", s, w)
 				}
 			}
-			checkDateStyle(t, layout, lang)
+			pdftest.CheckDateStyle(t, "the report", layout, lang)
 			// The country by its name, as the invoices write it.
 			l := labelsFor(lang)
 			mustContain(t, raw, l.country("NL"), l.country("DK"))
@@ -529,7 +528,7 @@ func TestRenderReportGroups(t *testing.T) {
 	}
 	rows = append(rows, reports.Row{Cells: []string{"", "", "", "Total", "1200.00"}, Style: reports.Total})
 	tab := &reports.Table{Title: "Journal", Entity: "Bakkerij De Gouden Korst B.V.", Language: "en", Sections: []reports.Section{{Columns: cols, Rows: rows}}}
-	text := pdfText(t, renderReport(t, tab))
+	text := pdftest.Text(t, renderReport(t, tab))
 	if strings.Contains(text, "Entry number") {
 		t.Error("a Group column is printed as a column")
 	}
@@ -564,7 +563,7 @@ func TestRenderReportEmptySections(t *testing.T) {
 		{Title: "Kosten", Columns: cols, Empty: "Geen kosten in deze periode.", Rows: []reports.Row{{Cells: []string{"", "Totaal kosten", "0.00"}, Style: reports.Subtotal}}},
 		{Title: "Overig", Columns: cols},
 	}}
-	text := pdfText(t, renderReport(t, tab))
+	text := pdftest.Text(t, renderReport(t, tab))
 	mustContain(t, text, "Totaal opbrengsten", "Kosten", "Geen kosten in deze periode.", "Overig", reportDutch.empty)
 	if strings.Contains(text, "Totaal kosten") {
 		t.Error("an empty section prints the total of nothing")
@@ -581,7 +580,7 @@ func TestRenderReportHeader(t *testing.T) {
 	tab := balanceSheet("en")
 	tab.Sender = &reports.Party{Name: tab.Entity, Lines: []string{"Dorpsstraat 1"}, Postcode: "1234 AB", City: "Utrecht", Country: "NL", VATNumber: "NL123456789B01"}
 	tab.Recipient = &reports.Party{Label: "Customer", Name: "Ærøskøbing Bageri ApS", Lines: []string{"Vestergade 1"}, Postcode: "5970", City: "Ærøskøbing", Country: "dk"}
-	text := pdfText(t, renderReport(t, tab))
+	text := pdftest.Text(t, renderReport(t, tab))
 	if c := strings.Count(text, tab.Entity); c != 2 {
 		t.Errorf("the entity's name printed %d times, want 2 (header and footer)", c)
 	}
@@ -599,7 +598,7 @@ func TestRenderReportTitleSize(t *testing.T) {
 		tab := balanceSheet("nl")
 		tab.Title = title
 		first, _, _ := strings.Cut(title, " ")
-		h, ok := wordHeight(t, renderReport(t, tab), first)
+		h, ok := pdftest.WordHeight(pdftest.Boxes(t, renderReport(t, tab)), first)
 		if !ok {
 			t.Fatalf("%q: no word %q on page 1", title, first)
 		}
@@ -610,30 +609,4 @@ func TestRenderReportTitleSize(t *testing.T) {
 			t.Errorf("title %q set %.2f pt high, %q %.2f pt", title, h, "Balans", height["Balans"])
 		}
 	}
-}
-
-// wordHeight is the height of the first box of word on the first page,
-// as pdftotext -bbox reports it.
-func wordHeight(t *testing.T, pdf []byte, word string) (float64, bool) {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		pdfText(t, pdf) // skips, or fails under CI, with the message
-	}
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-bbox", "-f", "1", "-l", "1", in, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext -bbox: %v", err)
-	}
-	re := regexp.MustCompile(`yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">` + regexp.QuoteMeta(word) + `</word>`)
-	m := re.FindSubmatch(out)
-	if m == nil {
-		return 0, false
-	}
-	y0, _ := strconv.ParseFloat(string(m[1]), 64)
-	y1, _ := strconv.ParseFloat(string(m[2]), 64)
-	return y1 - y0, true
 }
