@@ -33,7 +33,8 @@ func TestEntryFromLineDescription(t *testing.T) {
 		l := l.(map[string]any)
 		lines[l["remittance"].(string)] = l
 	}
-	charges, ok := lines[long]
+	// The mapping joins Omschrijving-1 to -3; the line's second is "februari 2026".
+	charges, ok := lines[long+" februari 2026"]
 	if !ok {
 		t.Fatalf("no statement line with the long remittance among %d lines", len(lines))
 	}

@@ -115,6 +115,7 @@ func malformed(body []byte, err error) error {
 var (
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	rawMessage      = reflect.TypeFor[json.RawMessage]()
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 )
 
 // checkShape compares a decoded JSON value with the Go type it will be
@@ -156,6 +157,12 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 			checkShape(p, join(path, name), fv, ft)
 		}
 	case reflect.Slice:
+		if str, ok := v.(string); ok && t.Elem().Kind() == reflect.String && reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+			// A list of strings that also takes one string
+			// (bank.Columns: one column or several).
+			checkShape(p, path, str, t.Elem())
+			return
+		}
 		arr, ok := v.([]any)
 		if !ok {
 			p.Add(at, ledger.ReasonInvalidType, "expected an array, got %s", jsonKind(v))

@@ -239,6 +239,21 @@ type importView struct {
 	LinesAdded   int             `json:"lines_added"`
 	LinesSkipped int             `json:"lines_skipped"`
 	AutoMatched  int             `json:"auto_matched"`
+	Notices      []noticeView    `json:"notices"`
+}
+
+// noticeView is something the import accepted that a person should know
+// of: a CAMT line booked outside its statement's period, accepted because
+// the balances chain.
+type noticeView struct {
+	Path        string        `json:"path"`
+	Reason      ledger.Reason `json:"reason"`
+	Message     string        `json:"message"`
+	StatementID string        `json:"statement_id"`
+	BankRef     string        `json:"bank_ref"`
+	BookingDate ledger.Date   `json:"booking_date"`
+	PeriodFrom  ledger.Date   `json:"period_from"`
+	PeriodTo    ledger.Date   `json:"period_to"`
 }
 
 // importStatement takes the file as the body: CAMT.053 as application/xml
@@ -306,7 +321,12 @@ func (s *Server) importStatement(c *gin.Context) {
 		return
 	}
 	exp := currencyExp(a.Currency)
-	out := importView{Statements: []statementView{}, Created: res.Created, LinesAdded: res.LinesAdded, LinesSkipped: res.LinesSkipped, AutoMatched: res.AutoMatched}
+	out := importView{Statements: []statementView{}, Created: res.Created, LinesAdded: res.LinesAdded, LinesSkipped: res.LinesSkipped, AutoMatched: res.AutoMatched,
+		Notices: []noticeView{}}
+	for _, n := range res.Notices {
+		out.Notices = append(out.Notices, noticeView{Path: n.Path, Reason: n.Reason, Message: n.Message, StatementID: n.StatementRef,
+			BankRef: n.BankRef, BookingDate: n.BookingDate, PeriodFrom: n.From, PeriodTo: n.To})
+	}
 	for _, st := range res.Statements {
 		out.Statements = append(out.Statements, viewStatement(st, exp))
 	}

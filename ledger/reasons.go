@@ -370,6 +370,7 @@ const (
 	ReasonSkipRowsInvalid      Reason = "skip_rows_invalid"
 	ReasonColumnInvalid        Reason = "column_invalid"
 	ReasonAmountMappingInvalid Reason = "amount_mapping_invalid"
+	ReasonEncodingInvalid      Reason = "encoding_invalid"
 
 	// 409: the account or IBAN is already a bank account of the entity
 	ReasonBankAccountExists Reason = "bank_account_exists"

@@ -11,6 +11,9 @@
 package bank
 
 import (
+	"bytes"
+	"encoding/json"
+
 	"backoffice/ledger"
 )
 
@@ -68,26 +71,74 @@ type ParsedLine struct {
 // Amount is either one signed column (Amount) or two unsigned ones (Debit,
 // Credit), or one unsigned column with a sign column (Amount and
 // DirectionColumn, whose DebitValue marks money out and CreditValue money
-// in; any other value is refused rather than guessed).
+// in; any other value is refused rather than guessed). Description may name
+// several columns (a Rabobank export spreads it over Omschrijving-1 to -3),
+// whose values are joined with a space. Encoding names the file's character
+// set ("" or "utf-8", "windows-1252", "iso-8859-1").
 type CSVMapping struct {
-	Delimiter       string `json:"delimiter"`        // "," (default), ";", "\t" or "|"
-	HasHeader       *bool  `json:"has_header"`       // default true
-	SkipRows        int    `json:"skip_rows"`        // lines before the header (or the data) to skip
-	DecimalComma    bool   `json:"decimal_comma"`    // "1.234,56" instead of "1,234.56"
-	DateFormat      string `json:"date_format"`      // Go-free spelling: "YYYY-MM-DD", "DD-MM-YYYY", "YYYYMMDD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"
-	Date            string `json:"date"`             // booking date column (required)
-	ValueDate       string `json:"value_date"`       // optional
-	Amount          string `json:"amount"`           // signed amount, or unsigned with DirectionColumn
-	Debit           string `json:"debit"`            // money out, unsigned (with Credit)
-	Credit          string `json:"credit"`           // money in, unsigned (with Debit)
-	DirectionColumn string `json:"direction_column"` // e.g. "Af Bij"
-	DebitValue      string `json:"debit_value"`      // the direction column's value for money out, e.g. "Af"
-	CreditValue     string `json:"credit_value"`     // the direction column's value for money in, e.g. "Bij"
-	Description     string `json:"description"`      // remittance / description
-	Reference       string `json:"reference"`        // the bank's unique reference of the line
-	Counterparty    string `json:"counterparty"`     // name
-	CounterIBAN     string `json:"counter_iban"`     // IBAN
-	Balance         string `json:"balance"`          // balance after the line, optional
-	IBAN            string `json:"iban"`             // own account column, optional: checked against the bank account
-	Currency        string `json:"currency"`         // currency column, optional: checked against the bank account
+	Encoding        string  `json:"encoding"`         // "utf-8" (default), "windows-1252" or "iso-8859-1"
+	Delimiter       string  `json:"delimiter"`        // "," (default), ";", "\t" or "|"
+	HasHeader       *bool   `json:"has_header"`       // default true
+	SkipRows        int     `json:"skip_rows"`        // lines before the header (or the data) to skip
+	DecimalComma    bool    `json:"decimal_comma"`    // "1.234,56" instead of "1,234.56"
+	DateFormat      string  `json:"date_format"`      // Go-free spelling: "YYYY-MM-DD", "DD-MM-YYYY", "YYYYMMDD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"
+	Date            string  `json:"date"`             // booking date column (required)
+	ValueDate       string  `json:"value_date"`       // optional
+	Amount          string  `json:"amount"`           // signed amount, or unsigned with DirectionColumn
+	Debit           string  `json:"debit"`            // money out, unsigned (with Credit)
+	Credit          string  `json:"credit"`           // money in, unsigned (with Debit)
+	DirectionColumn string  `json:"direction_column"` // e.g. "Af Bij"
+	DebitValue      string  `json:"debit_value"`      // the direction column's value for money out, e.g. "Af"
+	CreditValue     string  `json:"credit_value"`     // the direction column's value for money in, e.g. "Bij"
+	Description     Columns `json:"description"`      // remittance / description: one column or several, joined
+	Reference       string  `json:"reference"`        // the bank's unique reference of the line
+	Counterparty    string  `json:"counterparty"`     // name
+	CounterIBAN     string  `json:"counter_iban"`     // IBAN
+	Balance         string  `json:"balance"`          // balance after the line, optional
+	IBAN            string  `json:"iban"`             // own account column, optional: checked against the bank account
+	Currency        string  `json:"currency"`         // currency column, optional: checked against the bank account
+}
+
+// Columns names one column or several. In JSON it is a string (one column)
+// or an array of strings; one column is written back as a string, so a
+// mapping saved before several were allowed reads and compares the same.
+type Columns []string
+
+// UnmarshalJSON takes a string or an array of strings (null: none).
+func (c *Columns) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		*c = nil
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if s == "" {
+			*c = nil
+		} else {
+			*c = Columns{s}
+		}
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	*c = l
+	return nil
+}
+
+// MarshalJSON writes no column as "", one as a string and several as an
+// array.
+func (c Columns) MarshalJSON() ([]byte, error) {
+	switch len(c) {
+	case 0:
+		return []byte(`""`), nil
+	case 1:
+		return json.Marshal(c[0])
+	}
+	return json.Marshal([]string(c))
 }

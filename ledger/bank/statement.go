@@ -222,4 +222,23 @@ type ImportResult struct {
 	LinesAdded   int
 	LinesSkipped int
 	AutoMatched  int // matches the automatic matcher made after the import
+	// Notices tell what the import accepted that a person should know of,
+	// in file order; none when there is nothing to say.
+	Notices []ImportNotice
+}
+
+// ImportNotice tells of something an import accepted rather than refused.
+// Its one kind so far, ReasonLineOutsidePeriod: a CAMT line booked before
+// or after its statement's stated period (FrToDt), kept with its own
+// booking date because the statement's opening balance continues the
+// previous statement's closing balance and its lines add up to its
+// closing balance.
+type ImportNotice struct {
+	Path         string // the line in the file, as error paths name it
+	Reason       ledger.Reason
+	Message      string
+	StatementRef string // the statement's statement_id
+	BankRef      string
+	BookingDate  ledger.Date
+	From, To     ledger.Date // the statement's stated period
 }

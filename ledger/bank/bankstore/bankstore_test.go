@@ -189,7 +189,10 @@ func TestReconcileAWeek(t *testing.T) {
 		{"other IBAN", week2("W2", rentIBAN, "358.50", "351.00", "2026-03-09"), "statement_iban_mismatch", "Document/BkToCstmrStmt/Stmt[1]/Acct/Id/IBAN"},
 		{"overlap", camt("W2", ourIBAN, "EUR", "2026-03-06", "2026-03-14", "358.50", "351.00", ntry{ref: "B005", date: "2026-03-09", amount: "-7.50"}), "statement_overlap", "Document/BkToCstmrStmt/Stmt[1]/FrToDt"},
 		{"line repeated", camt("W2", ourIBAN, "EUR", "2026-03-08", "2026-03-14", "358.50", "358.50", ntry{ref: "B004", date: "2026-03-09", amount: "-7.50"}, ntry{ref: "B007", date: "2026-03-09", amount: "7.50"}), "statement_overlap", "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]"},
-		{"outside its period", week2("W2", ourIBAN, "358.50", "351.00", "2026-03-20"), "line_outside_period", "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]"},
+		// Outside its period, and the balances do not chain (a line
+		// outside the period of a chained statement is accepted: see
+		// TestLineBookedBeforeThePeriod).
+		{"outside its period", week2("W2", ourIBAN, "358.50", "350.00", "2026-03-20"), "line_outside_period", "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]"},
 		{"same id, other lines", week2("STMT-2026-03-W1", ourIBAN, "358.50", "351.00", "2026-03-09"), "statement_ref_conflict", ""},
 		{"not a statement", `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>`, "camt_not_statement", ""},
 		{"malformed", `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>`, "xml_malformed", ""},

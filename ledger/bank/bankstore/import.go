@@ -62,6 +62,7 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 			}
 			res.LinesAdded += imp.added
 			res.LinesSkipped += imp.skipped
+			res.Notices = append(res.Notices, imp.notices...)
 			if imp.created {
 				res.Created = true
 				prev = st
@@ -114,6 +115,7 @@ type importer struct {
 
 	created        bool
 	added, skipped int
+	notices        []bank.ImportNotice
 }
 
 // where names a part of the statement in the file for error paths: an
@@ -197,12 +199,26 @@ func (m *importer) run(tx *sqlstore.Tx) (*bank.Statement, error) {
 		// statement to show.
 		return nil, nil
 	}
+	var outside []bank.ParsedLine
 	if m.in.Format != bank.FormatCSV {
-		// A bank's statement books its lines within its period.
+		// A bank's statement books its lines within its period, except
+		// that a bank sometimes puts a line booked on an earlier (or later)
+		// day on the next statement. Such a line is accepted, with its own
+		// booking date, only when the balances prove that it belongs to
+		// this statement and to no other: the opening balance continues the
+		// previous statement's closing balance (so that statement did not
+		// count it) and the lines add up to the closing balance (so this
+		// one does). Without a previous statement nothing proves it.
 		for _, l := range lines {
 			if (!ps.From.IsZero() && l.BookingDate.Before(ps.From)) || (!ps.To.IsZero() && l.BookingDate.After(ps.To)) {
-				return nil, invalid(m.line(&l), ledger.ReasonLineOutsidePeriod, "the line with bank reference %s is booked on %s, outside the statement's period %s to %s",
-					l.BankRef, l.BookingDate, ps.From, ps.To)
+				outside = append(outside, l)
+			}
+		}
+		if len(outside) > 0 {
+			if why := m.unchained(lines); why != "" {
+				l := outside[0]
+				return nil, invalid(m.line(&l), ledger.ReasonLineOutsidePeriod, "the line with bank reference %s is booked on %s, outside the statement's period %s to %s, and it cannot be accepted: %s",
+					l.BankRef, l.BookingDate, ps.From, ps.To, why)
 			}
 		}
 		if m.prev != nil && !ps.From.IsZero() && ps.From.Before(m.prev.To) {
@@ -244,6 +260,16 @@ func (m *importer) run(tx *sqlstore.Tx) (*bank.Statement, error) {
 		return nil, err
 	}
 	m.created, m.added = true, len(lines)
+	for _, l := range outside {
+		side := "before"
+		if l.BookingDate.After(ps.To) {
+			side = "after"
+		}
+		m.notices = append(m.notices, bank.ImportNotice{Path: m.line(&l), Reason: ledger.ReasonLineOutsidePeriod,
+			Message: fmt.Sprintf("the line with bank reference %s is booked on %s, %s the statement's period %s to %s; it was accepted with its own booking date because the statement's opening balance continues the closing balance of the previous statement %s and its lines add up to its closing balance",
+				l.BankRef, l.BookingDate, side, ps.From, ps.To, m.prev.Ref),
+			StatementRef: st.Ref, BankRef: l.BankRef, BookingDate: l.BookingDate, From: ps.From, To: ps.To})
+	}
 	return st, tx.Audit(m.ent.ID, &m.p.ActorID, "bank_statement.imported", st.Ref, map[string]any{
 		"bank_account_id": a.ID, "statement_id": st.ID, "seq": st.Seq, "lines": st.LineCount, "file_sha256": m.hash,
 		"opening": money.Format(opening, exponent(a.Currency)), "closing": money.Format(closing, exponent(a.Currency))})
@@ -335,6 +361,35 @@ func (m *importer) balances(lines []bank.ParsedLine) (opening, closing int64, er
 				"closing": money.Format(closing, exp), "difference": money.Format(closing-opening-total, exp)}}
 	}
 	return opening, closing, nil
+}
+
+// unchained says why a statement's balances do not prove that its lines
+// booked outside its period belong to it, or "" when they do: it has a
+// previous statement whose closing balance its opening balance continues,
+// and its lines add up to its closing balance.
+func (m *importer) unchained(lines []bank.ParsedLine) string {
+	ps, exp := m.ps, exponent(m.a.Currency)
+	switch {
+	case m.prev == nil:
+		return "it is the bank account's first statement, so there is no previous closing balance for its opening balance to continue"
+	case ps.Opening == nil || ps.Closing == nil:
+		return "the statement does not state both its opening and closing booked balance"
+	case *ps.Opening != m.prev.ClosingMinor:
+		return fmt.Sprintf("its opening balance %s does not continue the closing balance %s of the previous statement %s",
+			money.Format(*ps.Opening, exp), money.Format(m.prev.ClosingMinor, exp), m.prev.Ref)
+	}
+	total := *ps.Opening
+	for _, l := range lines {
+		var ok bool
+		if total, ok = money.Add(total, l.AmountMinor); !ok {
+			return "its lines add up to more than the largest amount the ledger holds"
+		}
+	}
+	if total != *ps.Closing {
+		return fmt.Sprintf("its opening balance %s plus the lines is %s, not its closing balance %s",
+			money.Format(*ps.Opening, exp), money.Format(total, exp), money.Format(*ps.Closing, exp))
+	}
+	return ""
 }
 
 // period is the statement's period: as the file states it, else (and for

@@ -6,10 +6,12 @@
 // physical lines of the file from 1, including the header and skipped
 // lines, so that a user can find the line in a text editor.
 //
-// Only UTF-8 is accepted (a byte order mark is stripped). Some banks still
-// export Windows-1252; guessing an encoding silently would turn "ë" into
-// rubbish in counterparty names, so such a file is refused with
-// csv_not_utf8 and the line, and the user re-exports or converts it.
+// The file is UTF-8 unless the mapping names its encoding (a byte order
+// mark is stripped). Some banks still export Windows-1252 or ISO-8859-1;
+// guessing an encoding silently would turn "ë" into rubbish in
+// counterparty names, so a file that is not UTF-8 under a UTF-8 mapping is
+// refused with csv_not_utf8 and the line, and the user sets the mapping's
+// encoding (or re-exports or converts the file).
 package csvstmt
 
 import (
@@ -18,11 +20,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
@@ -53,31 +58,73 @@ var dateLayouts = map[string]string{
 // documentation gives them.
 var DateFormats = []string{"YYYY-MM-DD", "DD-MM-YYYY", "YYYYMMDD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"}
 
+// Encodings lists the accepted encodings, in the order the documentation
+// gives them; "" is utf-8.
+var Encodings = []string{"utf-8", "windows-1252", "iso-8859-1"}
+
+// decoders maps the single-byte encodings to their decoders. Both map every
+// byte to one character and keep "\n" as it is, so line numbers stay those
+// of the file.
+var decoders = map[string]*charmap.Charmap{
+	"windows-1252": charmap.Windows1252,
+	"iso-8859-1":   charmap.ISO8859_1,
+}
+
+// encoding returns the mapping's encoding, "utf-8" when it names none. The
+// names are taken as written, lower case, like the schema's enum.
+func encoding(m *bank.CSVMapping) string {
+	if m.Encoding == "" {
+		return "utf-8"
+	}
+	return m.Encoding
+}
+
+// MaxDescriptionColumns bounds the description columns of a mapping.
+const MaxDescriptionColumns = 10
+
 // column is one mapped field: its JSON name (the problem path of a mapping
-// mistake) and the column as the mapping names it ("" when not mapped).
+// mistake), its key in a layout, and the column as the mapping names it
+// ("" when not mapped). They differ only for the description's columns
+// when there are several: "description[1]" and "description.1".
 type column struct {
 	field string
+	key   string
 	name  string
 }
 
 // columns lists the mapping's column fields in a fixed order, so that
 // problems come out in the same order every time.
 func columns(m *bank.CSVMapping) []column {
-	return []column{
-		{"date", m.Date},
-		{"value_date", m.ValueDate},
-		{"amount", m.Amount},
-		{"debit", m.Debit},
-		{"credit", m.Credit},
-		{"direction_column", m.DirectionColumn},
-		{"description", m.Description},
-		{"reference", m.Reference},
-		{"counterparty", m.Counterparty},
-		{"counter_iban", m.CounterIBAN},
-		{"balance", m.Balance},
-		{"iban", m.IBAN},
-		{"currency", m.Currency},
+	c := []column{
+		{"date", "date", m.Date},
+		{"value_date", "value_date", m.ValueDate},
+		{"amount", "amount", m.Amount},
+		{"debit", "debit", m.Debit},
+		{"credit", "credit", m.Credit},
+		{"direction_column", "direction_column", m.DirectionColumn},
 	}
+	c = append(c, descriptionColumns(m)...)
+	return append(c,
+		column{"reference", "reference", m.Reference},
+		column{"counterparty", "counterparty", m.Counterparty},
+		column{"counter_iban", "counter_iban", m.CounterIBAN},
+		column{"balance", "balance", m.Balance},
+		column{"iban", "iban", m.IBAN},
+		column{"currency", "currency", m.Currency},
+	)
+}
+
+// descriptionColumns returns the description's columns: "description"
+// for one, "description[i]" (from 0, keys "description.i") for several.
+func descriptionColumns(m *bank.CSVMapping) []column {
+	if len(m.Description) == 1 {
+		return []column{{"description", "description", m.Description[0]}}
+	}
+	var out []column
+	for i, name := range m.Description {
+		out = append(out, column{fmt.Sprintf("description[%d]", i), fmt.Sprintf("description.%d", i), name})
+	}
+	return out
 }
 
 func hasHeader(m *bank.CSVMapping) bool { return m.HasHeader == nil || *m.HasHeader }
@@ -112,6 +159,18 @@ func Check(m *bank.CSVMapping) error {
 	}
 	if strings.TrimSpace(m.Date) == "" {
 		p.Add("date", ledger.ReasonFieldRequired, "date (the booking date column) is required")
+	}
+	if !slices.Contains(Encodings, encoding(m)) {
+		p.Add("encoding", ledger.ReasonEncodingInvalid, "encoding %q is not one of %s", m.Encoding, strings.Join(Encodings, ", "))
+	}
+	if len(m.Description) > MaxDescriptionColumns {
+		p.Add("description", ledger.ReasonColumnInvalid, "description names %d columns; at most %d are joined", len(m.Description), MaxDescriptionColumns)
+	} else if len(m.Description) > 1 {
+		for _, c := range descriptionColumns(m) {
+			if strings.TrimSpace(c.name) == "" {
+				p.Add(c.field, ledger.ReasonFieldRequired, "%s is empty; name a column or leave it out of the list", c.field)
+			}
+		}
 	}
 	checkAmountMapping(m, &p)
 	if !hasHeader(m) {
@@ -217,11 +276,18 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 	if err != nil {
 		return nil, ledger.Internal(err)
 	}
+	if cm := decoders[encoding(m)]; cm != nil {
+		// A single-byte encoding decodes every byte; a NUL stays a NUL
+		// and is refused below.
+		if data, err = cm.NewDecoder().Bytes(data); err != nil {
+			return nil, ledger.Internal(err)
+		}
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		var p ledger.Problems
 		bad := bytes.Count(data[:firstInvalid(data)], []byte("\n")) + 1
-		p.Add(fmt.Sprintf("line %d", bad), ledger.ReasonCSVNotUTF8, "the line is not UTF-8 text; export the file as UTF-8 (a Windows-1252 or Latin-1 file must be converted first)")
+		p.Add(fmt.Sprintf("line %d", bad), ledger.ReasonCSVNotUTF8, "the line is not UTF-8 text; export the file as UTF-8, or set the mapping's encoding to windows-1252 or iso-8859-1 if that is what the bank writes")
 		return nil, p.Err()
 	}
 	// A NUL byte is no text any bank writes, and PostgreSQL cannot store it.
@@ -295,13 +361,13 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		}
 	} else {
 		for _, c := range columns(m) {
-			lay.idx[c.field] = -1
+			lay.idx[c.key] = -1
 			if c.name == "" {
 				continue
 			}
 			n, _ := strconv.Atoi(strings.TrimSpace(c.name))
-			lay.idx[c.field] = n - 1
-			lay.names[c.field] = strconv.Itoa(n)
+			lay.idx[c.key] = n - 1
+			lay.names[c.key] = strconv.Itoa(n)
 			lay.need = max(lay.need, n)
 		}
 	}
@@ -444,7 +510,7 @@ func resolveHeader(m *bank.CSVMapping, header []string, lay *layout, p *ledger.P
 		quoted = append(quoted, strconv.Quote(strings.TrimSpace(h)))
 	}
 	for _, c := range columns(m) {
-		lay.idx[c.field] = -1
+		lay.idx[c.key] = -1
 		if c.name == "" {
 			continue
 		}
@@ -453,8 +519,8 @@ func resolveHeader(m *bank.CSVMapping, header []string, lay *layout, p *ledger.P
 			p.Add(c.field, ledger.ReasonCSVColumnMissing, "the mapping's %s column %q is not in the file's header; the header has %s", c.field, c.name, strings.Join(quoted, ", "))
 			continue
 		}
-		lay.idx[c.field] = i
-		lay.names[c.field] = strings.TrimSpace(header[i])
+		lay.idx[c.key] = i
+		lay.names[c.key] = strings.TrimSpace(header[i])
 		lay.need = max(lay.need, i+1)
 	}
 }
@@ -498,7 +564,13 @@ func parseRow(rec []string, line int, m *bank.CSVMapping, lay *layout, currency 
 	pl.BankRef = lay.get(rec, "reference")
 	pl.Counterparty = collapse(lay.get(rec, "counterparty"))
 	pl.CounterIBAN = compact(lay.get(rec, "counter_iban"))
-	pl.Remittance = collapse(lay.get(rec, "description"))
+	var desc []string
+	for _, c := range descriptionColumns(m) {
+		if v := collapse(lay.get(rec, c.key)); v != "" {
+			desc = append(desc, v)
+		}
+	}
+	pl.Remittance = strings.Join(desc, " ")
 	return rw, len(*p) > before || zero
 }
 

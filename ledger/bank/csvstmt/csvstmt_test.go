@@ -16,7 +16,7 @@ func ptr[T any](v T) *T { return &v }
 
 // simple is a signed-amount mapping with a header, decimal point.
 func simple() *bank.CSVMapping {
-	return &bank.CSVMapping{DateFormat: "YYYY-MM-DD", Date: "Date", Amount: "Amount", Description: "Text", Reference: "Ref"}
+	return &bank.CSVMapping{DateFormat: "YYYY-MM-DD", Date: "Date", Amount: "Amount", Description: bank.Columns{"Text"}, Reference: "Ref"}
 }
 
 func with(f func(m *bank.CSVMapping)) *bank.CSVMapping {
@@ -67,9 +67,18 @@ func TestCheck(t *testing.T) {
 		{"direction with debit credit", with(func(m *bank.CSVMapping) { m.Amount, m.Debit, m.Credit, m.DirectionColumn = "", "Af", "Bij", "X" }), "amount_mapping_invalid", "direction_column"},
 		{"no header names", with(func(m *bank.CSVMapping) {
 			m.HasHeader = ptr(false)
-			m.Date, m.Amount, m.Description, m.Reference = "1", "2", "Text", ""
+			m.Date, m.Amount, m.Description, m.Reference = "1", "2", bank.Columns{"Text"}, ""
 		}), "column_invalid", "description"},
 		{"no header zero", &bank.CSVMapping{HasHeader: ptr(false), DateFormat: "YYYYMMDD", Date: "0", Amount: "3"}, "column_invalid", "date"},
+		{"ok encodings", with(func(m *bank.CSVMapping) { m.Encoding = "windows-1252" }), "", ""},
+		{"ok iso-8859-1", with(func(m *bank.CSVMapping) { m.Encoding = "iso-8859-1" }), "", ""},
+		{"ok utf-8", with(func(m *bank.CSVMapping) { m.Encoding = "utf-8" }), "", ""},
+		{"encoding unknown", with(func(m *bank.CSVMapping) { m.Encoding = "ebcdic" }), "encoding_invalid", "encoding"},
+		{"encoding spelled otherwise", with(func(m *bank.CSVMapping) { m.Encoding = "UTF8" }), "encoding_invalid", "encoding"},
+		{"ok description list", with(func(m *bank.CSVMapping) { m.Description = bank.Columns{"A", "B", "C"} }), "", ""},
+		{"description list blank", with(func(m *bank.CSVMapping) { m.Description = bank.Columns{"A", " ", "C"} }), "field_required", "description[1]"},
+		{"description list long", with(func(m *bank.CSVMapping) { m.Description = make(bank.Columns, 11) }), "column_invalid", "description"},
+		{"no header description list", &bank.CSVMapping{HasHeader: ptr(false), DateFormat: "YYYYMMDD", Date: "1", Amount: "3", Description: bank.Columns{"4", "Omschrijving-2"}}, "column_invalid", "description[1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,7 +104,7 @@ const hdr = "Date,Amount,Text,Ref\n"
 func TestParseRefused(t *testing.T) {
 	// These read files with only the columns they are about.
 	bare := func(f func(m *bank.CSVMapping)) *bank.CSVMapping {
-		return with(func(m *bank.CSVMapping) { m.Description, m.Reference = "", ""; f(m) })
+		return with(func(m *bank.CSVMapping) { m.Description, m.Reference = nil, ""; f(m) })
 	}
 	withBalance := bare(func(m *bank.CSVMapping) { m.Balance = "Saldo" })
 	withCurrency := bare(func(m *bank.CSVMapping) { m.Currency = "Munt" })
@@ -211,13 +220,13 @@ func TestParseLayouts(t *testing.T) {
 		{"zero rows skipped, CRLF, blank lines", simple(), "EUR",
 			"Date,Amount,Text,Ref\r\n2026-03-01,0.00,info,r0\r\n\r\n2026-03-02,5.00,x,r1\r\n,,,\r\n\r\n",
 			[]want{{"2026-03-02", "", 500, "r1", "x"}}},
-		{"debit and credit columns", &bank.CSVMapping{Delimiter: "\t", DecimalComma: true, DateFormat: "DD.MM.YYYY", Date: "Buchungstag", ValueDate: "Valuta", Debit: "Soll", Credit: "Haben", Description: "Verwendungszweck"}, "EUR",
+		{"debit and credit columns", &bank.CSVMapping{Delimiter: "\t", DecimalComma: true, DateFormat: "DD.MM.YYYY", Date: "Buchungstag", ValueDate: "Valuta", Debit: "Soll", Credit: "Haben", Description: bank.Columns{"Verwendungszweck"}}, "EUR",
 			"Buchungstag\tValuta\tSoll\tHaben\tVerwendungszweck\n01.03.2026\t02.03.2026\t-12,00\t\tMiete\n02.03.2026\t\t\t100,00\tRE 17\n03.03.2026\t\t0,00\t5,00\tZins\n04.03.2026\t\t3,00\t0,00\tGebühr\n",
 			[]want{{"2026-03-01", "2026-03-02", -1200, "", "Miete"}, {"2026-03-02", "", 10000, "", "RE 17"}, {"2026-03-03", "", 500, "", "Zins"}, {"2026-03-04", "", -300, "", "Gebühr"}}},
-		{"direction column", &bank.CSVMapping{Delimiter: ",", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag (EUR)", DirectionColumn: "Af Bij", DebitValue: "Af", CreditValue: "Bij", Description: "Mededelingen"}, "EUR",
+		{"direction column", &bank.CSVMapping{Delimiter: ",", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag (EUR)", DirectionColumn: "Af Bij", DebitValue: "Af", CreditValue: "Bij", Description: bank.Columns{"Mededelingen"}}, "EUR",
 			"\"Datum\",\"Naam / Omschrijving\",\"Af Bij\",\"Bedrag (EUR)\",\"Mededelingen\"\n\"20260301\",\"x\",\"Af\",\"45,99\",\"KPN\"\n\"20260302\",\"y\",\"Bij\",\"1250,00\",\"INV-1\"\n\"20260303\",\"z\",\"af\",\"-3,00\",\"fee\"\n",
 			[]want{{"2026-03-01", "", -4599, "", "KPN"}, {"2026-03-02", "", 125000, "", "INV-1"}, {"2026-03-03", "", -300, "", "fee"}}},
-		{"no header, columns by number, pipe", &bank.CSVMapping{Delimiter: "|", HasHeader: ptr(false), DateFormat: "MM/DD/YYYY", Date: "2", Amount: "4", Description: "3", Reference: "1"}, "USD",
+		{"no header, columns by number, pipe", &bank.CSVMapping{Delimiter: "|", HasHeader: ptr(false), DateFormat: "MM/DD/YYYY", Date: "2", Amount: "4", Description: bank.Columns{"3"}, Reference: "1"}, "USD",
 			"A1|03/01/2026|Rent|-1,500.00\nA2|3/15/2026|Refund|20.25|extra\n",
 			[]want{{"2026-03-01", "", -150000, "A1", "Rent"}, {"2026-03-15", "", 2025, "A2", "Refund"}}},
 		{"BOM and header case and spaces", with(func(m *bank.CSVMapping) { m.Date, m.Amount = "date", " AMOUNT " }), "EUR",
@@ -359,6 +368,17 @@ func TestRabobankSample(t *testing.T) {
 		first.CounterIBAN != "NL91ABNA0417164300" || first.Remittance != "Factuur INV-2026-0031" || first.ValueDate != first.BookingDate {
 		t.Errorf("first line = %+v", first)
 	}
+	// The mapping joins Omschrijving-1 to -3: the second line has two.
+	if len(m.Description) != 3 || st.Lines[1].Remittance != "Zakelijk mobiel maart 2026 Klantnummer 8800412" {
+		t.Errorf("description columns %q, second line's remittance %q", m.Description, st.Lines[1].Remittance)
+	}
+	// The first column alone reads as before the list.
+	one := *m
+	one.Description = bank.Columns{"Omschrijving-1"}
+	f.Seek(0, 0)
+	if st, err := Parse(f, &one, "EUR"); err != nil || st.Lines[1].Remittance != "Zakelijk mobiel maart 2026" {
+		t.Errorf("one description column: %v", err)
+	}
 
 	_, err = Parse(strings.NewReader("x"), m, "USD")
 	if f := problem(t, err); f.Reason != "csv_column_missing" {
@@ -395,12 +415,121 @@ func TestNewestFirstOneDay(t *testing.T) {
 // TestTabSeparatedQuotes: a tab-separated export quotes nothing, so a
 // quote in a description is text.
 func TestTabSeparatedQuotes(t *testing.T) {
-	m := &bank.CSVMapping{Delimiter: "\t", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag", Description: "Omschrijving"}
+	m := &bank.CSVMapping{Delimiter: "\t", DecimalComma: true, DateFormat: "YYYYMMDD", Date: "Datum", Amount: "Bedrag", Description: bank.Columns{"Omschrijving"}}
 	st, err := Parse(strings.NewReader("Datum\tBedrag\tOmschrijving\n20260305\t-4,50\tCafe \"De Hoek\" Amsterdam\n"), m, "EUR")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Lines[0].Remittance != `Cafe "De Hoek" Amsterdam` {
 		t.Fatalf("remittance %q", st.Lines[0].Remittance)
+	}
+}
+
+// TestDescriptionColumns: several description columns are joined with one
+// space, each trimmed and collapsed, the empty ones left out; a column
+// missing from the header is named by its place in the list.
+func TestDescriptionColumns(t *testing.T) {
+	m := with(func(m *bank.CSVMapping) { m.Description = bank.Columns{"Text", "More", "Rest"}; m.Reference = "" })
+	in := "Date,Amount,Text,More,Rest\n" +
+		"2026-03-02,10.00,Factuur   INV-1, ,  klant 42 \n" +
+		"2026-03-03,-5.00,,iDEAL,\n" +
+		"2026-03-04,-1.00,,,\n"
+	st, err := Parse(strings.NewReader(in), m, "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"Factuur INV-1 klant 42", "iDEAL", ""} {
+		if got := st.Lines[i].Remittance; got != want {
+			t.Errorf("line %d: remittance %q, want %q", i+2, got, want)
+		}
+	}
+	m.Description = bank.Columns{"Text", "Omschrijving-3"}
+	f := problem(t, func() error { _, err := Parse(strings.NewReader(in), m, "EUR"); return err }())
+	if f.Reason != "csv_column_missing" || f.Path != "description[1]" {
+		t.Errorf("%s at %q", f.Reason, f.Path)
+	}
+
+	// In JSON: a string or a list; one column is written as a string.
+	var got bank.CSVMapping
+	for in, want := range map[string]bank.Columns{`"A"`: {"A"}, `["A","B"]`: {"A", "B"}, `""`: nil, `null`: nil, `[]`: {}} {
+		got.Description = bank.Columns{"old"}
+		if err := json.Unmarshal([]byte(`{"description":`+in+`}`), &got); err != nil || len(got.Description) != len(want) || (len(want) > 0 && got.Description[len(want)-1] != want[len(want)-1]) {
+			t.Errorf("%s: %q, %v", in, got.Description, err)
+		}
+	}
+	for _, tc := range []struct {
+		c    bank.Columns
+		want string
+	}{{nil, `""`}, {bank.Columns{"A"}, `"A"`}, {bank.Columns{"A", "B"}, `["A","B"]`}} {
+		if b, _ := json.Marshal(tc.c); string(b) != tc.want {
+			t.Errorf("%q marshals as %s, want %s", tc.c, b, tc.want)
+		}
+	}
+}
+
+// TestEncodings: a Windows-1252 export (é, ë, and the euro sign 0x80) is
+// read right when the mapping names its encoding, and refused as today
+// when the mapping says, or leaves it at, UTF-8.
+func TestEncodings(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "testdata", "bank", "csv")
+	data, err := os.ReadFile(filepath.Join(dir, "ing-2026-03-cp1252.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "ing-cp1252.mapping.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m bank.CSVMapping
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Encoding != "windows-1252" {
+		t.Fatalf("the sample mapping's encoding is %q", m.Encoding)
+	}
+	st, err := Parse(strings.NewReader(string(data)), &m, "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name, text string
+		amount     int64
+	}{
+		{"Café De Ëik", "Factuur INV-2026-0040 crème brûlée", 12500},
+		{"Bakkerij Zoë & Cie", "Brood maart € 48,50", -4850},
+		{"René Hoëvenaar", "Pasvolgnr 004 € 1.012,00 ingekocht", -101200},
+	}
+	if len(st.Lines) != len(want) || st.IBAN != "NL67INGB0006543210" {
+		t.Fatalf("%d lines, IBAN %s", len(st.Lines), st.IBAN)
+	}
+	for i, w := range want {
+		l := st.Lines[i]
+		if l.Counterparty != w.name || l.Remittance != w.text || l.AmountMinor != w.amount {
+			t.Errorf("line %d = %q %q %d; want %+v", i+2, l.Counterparty, l.Remittance, l.AmountMinor, w)
+		}
+	}
+
+	// Declared UTF-8, or not declared: refused at the first line that is
+	// not UTF-8, as before encodings could be named.
+	for _, enc := range []string{"", "utf-8"} {
+		u := m
+		u.Encoding = enc
+		_, err := Parse(strings.NewReader(string(data)), &u, "EUR")
+		if f := problem(t, err); f.Reason != "csv_not_utf8" || f.Path != "line 2" {
+			t.Errorf("encoding %q: %s at %q", enc, f.Reason, f.Path)
+		}
+	}
+
+	// ISO-8859-1 has no euro sign, but é and ë are the same bytes.
+	l1 := m
+	l1.Encoding = "iso-8859-1"
+	if st, err := Parse(strings.NewReader(string(data)), &l1, "EUR"); err != nil || st.Lines[0].Counterparty != "Café De Ëik" {
+		t.Errorf("iso-8859-1: %v", err)
+	}
+	// A NUL byte is refused in any encoding.
+	nul := strings.Replace(string(data), "Brood", "Br\x00od", 1)
+	_, err = Parse(strings.NewReader(nul), &m, "EUR")
+	if f := problem(t, err); f.Reason != "csv_not_utf8" || f.Path != "line 3" {
+		t.Errorf("NUL in windows-1252: %s at %q", f.Reason, f.Path)
 	}
 }
