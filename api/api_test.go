@@ -18,6 +18,7 @@ import (
 	"backoffice/api/apitest"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/purchases/purchstore"
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
@@ -53,8 +54,9 @@ func newFixture(t *testing.T) *fixture {
 func testConfig(st *orderstore.Store) Config {
 	loopback := webhooks.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 	hooks, banks := hookstore.New(st.Store.Store, loopback), bankstore.New(st.Store.Store, st.Store.Receivables())
-	return Config{Store: st, Hooks: hooks, Bank: banks, Logger: quiet, Bind: func(tx *sqlstore.Tx) Services {
-		return Services{Store: st.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx)}
+	buys := purchstore.New(st.Store.Store)
+	return Config{Store: st, Hooks: hooks, Bank: banks, Purchases: buys, Logger: quiet, Bind: func(tx *sqlstore.Tx) Services {
+		return Services{Store: st.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx)}
 	}}
 }
 
@@ -762,5 +764,28 @@ func TestActorsShowAsKeys(t *testing.T) {
 	}
 	if created["action"] != "api_key.created" || num(created["key_id"]) != admin {
 		t.Errorf("event %v; want api_key.created by key %d", created, admin)
+	}
+}
+
+// TestAuditDetailIsAnObject: a change recorded with nothing more to say
+// (archiving a tax code) is listed with an empty object as its detail,
+// as the OpenAPI document promises, not null.
+func TestAuditDetailIsAnObject(t *testing.T) {
+	f := newFixture(t)
+	e := f.entity("Audit Detail BV")
+	f.must(f.do("POST", ent(e)+"/tax-codes/0/archive", f.admin, nil), 200)
+	r := f.must(f.do("GET", ent(e)+"/audit-events", f.admin, nil), 200)
+	found := false
+	for _, v := range r.obj["data"].([]any) {
+		ev := v.(map[string]any)
+		if ev["action"] == "tax_code.archived" {
+			found = true
+			if d, ok := ev["detail"].(map[string]any); !ok || len(d) != 0 {
+				t.Fatalf("detail %v; want {}", ev["detail"])
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no tax_code.archived event in %s", r.body)
 	}
 }

@@ -21,7 +21,10 @@ import (
 // Bank reconciliation: bank accounts, statement imports, matching, cash
 // application and the reconciliation report. The firm's staff only.
 
-const statementImportRoute = "/v1/entities/:entity/bank-accounts/:bank/statements"
+const (
+	statementImportRoute       = "/v1/entities/:entity/bank-accounts/:bank/statements"
+	entityStatementImportRoute = "/v1/entities/:entity/bank-statements"
+)
 
 type bankAccountView struct {
 	ID              int64            `json:"id"`
@@ -265,10 +268,37 @@ func (s *Server) importStatement(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in := &bank.ImportInput{FileName: c.Query("file_name")}
+	in := &bank.ImportInput{}
+	if v := c.Query("opening_balance"); v != "" {
+		minor, err := signedAmount(v, currencyExp(a.Currency))
+		if err != nil {
+			s.fail(c, invalidParam("opening_balance", ledger.ReasonAmountInvalid, "opening_balance %q is not a plain decimal amount like \"-1234.50\"", v))
+			return
+		}
+		in.Opening = &minor
+	}
+	if !s.statementFile(c, in) {
+		return
+	}
+	res, err := s.bank.ImportStatement(c.Request.Context(), principal(c), entity(c), a.ID, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	c.JSON(status, viewImport(res, currencyExp(a.Currency)))
+}
+
+// statementFile reads what every statement import takes: file_name,
+// format (else the Content-Type), auto_match and the file as the body.
+func (s *Server) statementFile(c *gin.Context, in *bank.ImportInput) bool {
+	in.FileName = c.Query("file_name")
 	if utf8.RuneCountInString(in.FileName) > 255 {
 		s.fail(c, invalidParam("file_name", ledger.ReasonFileNameInvalid, "file_name is longer than 255 characters"))
-		return
+		return false
 	}
 	switch f := strings.ToLower(c.Query("format")); f {
 	case bank.FormatCAMT053, bank.FormatCSV:
@@ -283,44 +313,34 @@ func (s *Server) importStatement(c *gin.Context) {
 		default:
 			s.fail(c, ledger.Errorf(ledger.CodeUnsupported, ledger.ReasonContentTypeUnsupported,
 				"send a CAMT.053 file as application/xml or a CSV file as text/csv (or name it with ?format=camt053|csv), not %q", c.GetHeader("Content-Type")))
-			return
+			return false
 		}
 	default:
 		s.fail(c, invalidParam("format", ledger.ReasonFormatInvalid, "format %q is not one of camt053, csv", c.Query("format")))
-		return
-	}
-	if v := c.Query("opening_balance"); v != "" {
-		minor, err := signedAmount(v, currencyExp(a.Currency))
-		if err != nil {
-			s.fail(c, invalidParam("opening_balance", ledger.ReasonAmountInvalid, "opening_balance %q is not a plain decimal amount like \"-1234.50\"", v))
-			return
-		}
-		in.Opening = &minor
+		return false
 	}
 	if v, ok := c.GetQuery("auto_match"); ok {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			s.fail(c, invalidParam("auto_match", ledger.ReasonParameterInvalid, "auto_match is true or false"))
-			return
+			return false
 		}
 		in.NoAutoMatch = !b
 	}
 	body, err := readBody(c)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return false
 	}
 	if len(body) == 0 {
 		s.fail(c, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonBodyEmpty, "the request body is empty; send the statement file"))
-		return
+		return false
 	}
 	in.Data = body
-	res, err := s.bank.ImportStatement(c.Request.Context(), principal(c), entity(c), a.ID, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	exp := currencyExp(a.Currency)
+	return true
+}
+
+func viewImport(res *bank.ImportResult, exp int) importView {
 	out := importView{Statements: []statementView{}, Created: res.Created, LinesAdded: res.LinesAdded, LinesSkipped: res.LinesSkipped, AutoMatched: res.AutoMatched,
 		Notices: []noticeView{}}
 	for _, n := range res.Notices {
@@ -330,8 +350,83 @@ func (s *Server) importStatement(c *gin.Context) {
 	for _, st := range res.Statements {
 		out.Statements = append(out.Statements, viewStatement(st, exp))
 	}
+	return out
+}
+
+// entityImportView is what an entity's import did, per bank account, with
+// the IBANs it skipped and the totals.
+type entityImportView struct {
+	Accounts     []accountImportView `json:"accounts"`
+	Skipped      []skippedIBANView   `json:"skipped"`
+	Created      bool                `json:"created"`
+	LinesAdded   int                 `json:"lines_added"`
+	LinesSkipped int                 `json:"lines_skipped"`
+	AutoMatched  int                 `json:"auto_matched"`
+}
+
+type accountImportView struct {
+	BankAccountID int64  `json:"bank_account_id"`
+	IBAN          string `json:"iban"`
+	importView
+}
+
+type skippedIBANView struct {
+	IBAN       string `json:"iban"`
+	Path       string `json:"path"`
+	Statements int    `json:"statements"`
+	Lines      int    `json:"lines"`
+}
+
+// importEntityStatements imports a file of several accounts (CAMT.053
+// statements, or a CSV export with an IBAN column read with the mapping
+// of ?bank_account=) into the entity's bank accounts by IBAN, all or
+// nothing. IBANs the entity has no bank account for are answered in
+// `skipped`, or refused with iban_unknown when ?strict=true.
+func (s *Server) importEntityStatements(c *gin.Context) {
+	in := &bank.EntityImportInput{}
+	if _, ok := c.GetQuery("opening_balance"); ok {
+		s.fail(c, invalidParam("opening_balance", ledger.ReasonOpeningBalanceUnused,
+			"the entity's import takes no opening_balance; import a bank account's first CSV file without balances into the bank account (POST .../bank-accounts/{bank}/statements)"))
+		return
+	}
+	if v, ok := c.GetQuery("bank_account"); ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(c, invalidParam("bank_account", ledger.ReasonParameterInvalid, "bank_account is the id of a bank account of the entity"))
+			return
+		}
+		in.MappingAccount = n
+	}
+	if v, ok := c.GetQuery("strict"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			s.fail(c, invalidParam("strict", ledger.ReasonParameterInvalid, "strict is true or false"))
+			return
+		}
+		in.Strict = b
+	}
+	if !s.statementFile(c, &in.ImportInput) {
+		return
+	}
+	res, err := s.bank.ImportEntityStatements(c.Request.Context(), principal(c), entity(c), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := entityImportView{Accounts: []accountImportView{}, Skipped: []skippedIBANView{}}
+	for _, ai := range res.Accounts {
+		v := accountImportView{BankAccountID: ai.Account.ID, IBAN: ai.Account.IBAN, importView: viewImport(&ai.ImportResult, currencyExp(ai.Account.Currency))}
+		out.Accounts = append(out.Accounts, v)
+		out.Created = out.Created || ai.Created
+		out.LinesAdded += ai.LinesAdded
+		out.LinesSkipped += ai.LinesSkipped
+		out.AutoMatched += ai.AutoMatched
+	}
+	for _, sk := range res.Skipped {
+		out.Skipped = append(out.Skipped, skippedIBANView{IBAN: sk.IBAN, Path: sk.Where, Statements: sk.Statements, Lines: sk.Lines})
+	}
 	status := http.StatusOK
-	if res.Created {
+	if out.Created {
 		status = http.StatusCreated
 	}
 	c.JSON(status, out)

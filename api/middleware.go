@@ -99,7 +99,7 @@ func (s *Server) saneText(c *gin.Context) {
 
 func (s *Server) limitBody(c *gin.Context) {
 	limit := s.maxBody
-	if p := c.FullPath(); p == batchRoute || (p == statementImportRoute && c.Request.Method == http.MethodPost) {
+	if p := c.FullPath(); p == batchRoute || ((p == statementImportRoute || p == entityStatementImportRoute) && c.Request.Method == http.MethodPost) {
 		limit = s.maxBatchBody
 	}
 	if c.Request.ContentLength > limit {
@@ -370,7 +370,7 @@ func (e answerNotStored) Unwrap() error {
 func (s *Server) in(tx *sqlstore.Tx) *Server {
 	b := *s
 	sv := s.bind(tx)
-	b.store, b.hooks, b.bank = sv.Store, sv.Hooks, sv.Bank
+	b.store, b.hooks, b.bank, b.purchases = sv.Store, sv.Hooks, sv.Bank, sv.Purchases
 	return &b
 }
 

@@ -94,6 +94,14 @@ func (s *Server) routes() {
 	e.PATCH("/customers/:customer", staff, unit((*Server).updateCustomer))
 	e.POST("/customers/:customer/archive", staff, unit((*Server).archiveCustomer))
 
+	// Purchases: suppliers. Clients read their entity's suppliers; the
+	// firm's staff write them; integrations have no part in purchases.
+	e.GET("/suppliers", read, s.listSuppliers)
+	e.POST("/suppliers", staff, unit((*Server).createSupplier))
+	e.GET("/suppliers/:supplier", read, s.getSupplier)
+	e.PATCH("/suppliers/:supplier", staff, unit((*Server).updateSupplier))
+	e.POST("/suppliers/:supplier/archive", staff, unit((*Server).archiveSupplier))
+
 	e.GET("/tax-codes", staff, s.listTaxCodes)
 	e.POST("/tax-codes", staff, unit((*Server).createTaxCode))
 	e.GET("/tax-codes/:code", staff, s.getTaxCode)
@@ -159,8 +167,10 @@ func (s *Server) routes() {
 	e.POST("/webhook-endpoints/:endpoint/deliveries/:delivery/redeliver", hooks, unit((*Server).redeliver))
 
 	// Bank reconciliation: the firm's accountants import statements, match
-	// them to the books, apply customer payments and report. Statement
-	// imports take no Idempotency-Key: importing a file again adds nothing.
+	// them to the books, apply customer payments and report. A bank
+	// account's statement import takes no Idempotency-Key: importing a file
+	// again adds nothing. The entity's import (a file of several accounts,
+	// routed by IBAN) is one unit of work like the other writes.
 	banks := staff
 	e.GET("/bank-accounts", banks, s.listBankAccounts)
 	e.POST("/bank-accounts", banks, unit((*Server).createBankAccount))
@@ -181,4 +191,5 @@ func (s *Server) routes() {
 	e.GET("/bank-accounts/:bank/matches/:match", banks, s.getMatch)
 	e.DELETE("/bank-accounts/:bank/matches/:match", banks, unit((*Server).deleteMatch))
 	e.GET("/bank-accounts/:bank/reconciliation", banks, s.reconciliationReport)
+	e.POST("/bank-statements", banks, unit((*Server).importEntityStatements))
 }

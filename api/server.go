@@ -15,6 +15,7 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/orders"
+	"backoffice/invoicing/purchases"
 	"backoffice/invoicing/statements"
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
@@ -41,16 +42,18 @@ type Store interface {
 // Services are the stores a request uses. Bound to a unit of work (Bind),
 // every call they make runs in it.
 type Services struct {
-	Store Store
-	Hooks webhooks.Store
-	Bank  bank.Store
+	Store     Store
+	Hooks     webhooks.Store
+	Bank      bank.Store
+	Purchases purchases.Store
 }
 
 // Config wires a Server.
 type Config struct {
-	Store Store
-	Hooks webhooks.Store
-	Bank  bank.Store
+	Store     Store
+	Hooks     webhooks.Store
+	Bank      bank.Store
+	Purchases purchases.Store
 	// Bind gives the services bound to a unit of work (each store's In);
 	// required with Store. Write requests run their handler with it (see
 	// unit).
@@ -78,6 +81,7 @@ type Server struct {
 	store        Store
 	hooks        webhooks.Store
 	bank         bank.Store
+	purchases    purchases.Store
 	bind         func(tx *sqlstore.Tx) Services
 	version      string
 	log          *slog.Logger
@@ -95,7 +99,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the API's handler.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, bind: cfg.Bind, version: cfg.Version, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
+	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, purchases: cfg.Purchases, bind: cfg.Bind, version: cfg.Version, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
 		probe: cfg.Probe, gate: newDBGate(), authFails: newAuthThrottle()}
 	if s.store != nil && s.bind == nil {
 		panic("api: Config.Bind is required with Config.Store")

@@ -31,6 +31,9 @@ var routeBodies = map[string]string{
 	"POST " + entityRoutes + "/customers":                    `{"name":"New customer"}`,
 	"PATCH " + entityRoutes + "/customers/:customer":         `{"email":"ap@example.com"}`,
 	"POST " + entityRoutes + "/customers/:customer/archive":  ``,
+	"POST " + entityRoutes + "/suppliers":                    `{"name":"New supplier"}`,
+	"PATCH " + entityRoutes + "/suppliers/:supplier":         `{"payment_terms_days":14}`,
+	"POST " + entityRoutes + "/suppliers/:supplier/archive":  ``,
 	"POST " + entityRoutes + "/tax-codes":                    `{"code":"X9","rate":"9","kind":"reduced","account":"1700"}`,
 	"PATCH " + entityRoutes + "/tax-codes/:code":             `{"description":"Nul"}`,
 	"POST " + entityRoutes + "/tax-codes/:code/archive":      ``,
@@ -67,11 +70,13 @@ var routeBodies = map[string]string{
 	"POST " + entityRoutes + "/bank-accounts/:bank/auto-match":                  ``,
 	"POST " + entityRoutes + "/bank-accounts/:bank/matches":                     `{"statement_lines":[{matchline}],"ledger_lines":[{"entry_id":{matchentry},"line_no":2}]}`,
 	"DELETE " + entityRoutes + "/bank-accounts/:bank/matches/:match":            ``,
+	"POST " + entityRoutes + "/bank-statements":                                 `{statementfile}`,
 }
 
 // routeQueries are query strings some routes need besides their body.
 var routeQueries = map[string]string{
 	"POST " + entityRoutes + "/bank-accounts/:bank/statements": "?format=camt053",
+	"POST " + entityRoutes + "/bank-statements":                "?format=camt053",
 }
 
 // clientForbiddenReads are the GET routes a client key may not use: the
@@ -155,6 +160,8 @@ func (f *fixture) seedInvoicing(entity int64, key string) map[string]string {
 	id := func(r *response) string { return strconv.FormatInt(num(f.must(r, 201).obj["id"]), 10) }
 	cust := id(f.do("POST", base+"/customers", key, `{"name":"Bakkerij De Vries","external_ref":"C-1"}`))
 	spare := id(f.do("POST", base+"/customers", key, `{"name":"Spare customer"}`))
+	supplier := id(f.do("POST", base+"/suppliers", key, `{"name":"Kantoorhuis","iban":"NL91ABNA0417164300"}`))
+	spareSupplier := id(f.do("POST", base+"/suppliers", key, `{"name":"Spare supplier"}`))
 	invoice := func(issue bool) string {
 		i := id(f.do("POST", base+"/invoices", key, `{"customer_id":`+cust+`,"issue_date":"2026-03-02",
 			"lines":[{"description":"Bread","quantity":"10","unit_price":"2.50","tax_code":"21"}]}`))
@@ -175,10 +182,11 @@ func (f *fixture) seedInvoicing(entity int64, key string) map[string]string {
 		"tax-codes|code": "0",
 		"invoices|id":    main,
 		"POST " + entityRoutes + "/customers/:customer/archive|customer": spare,
-		"PATCH " + entityRoutes + "/invoices/:id|id":                     invoice(false),
-		"DELETE " + entityRoutes + "/invoices/:id|id":                    invoice(false),
-		"POST " + entityRoutes + "/invoices/:id/issue|id":                invoice(false),
-		"POST " + entityRoutes + "/invoices/:id/void|id":                 voidable,
+		"supplier": supplier, "POST " + entityRoutes + "/suppliers/:supplier/archive|supplier": spareSupplier,
+		"PATCH " + entityRoutes + "/invoices/:id|id":      invoice(false),
+		"DELETE " + entityRoutes + "/invoices/:id|id":     invoice(false),
+		"POST " + entityRoutes + "/invoices/:id/issue|id": invoice(false),
+		"POST " + entityRoutes + "/invoices/:id/void|id":  voidable,
 		"credit-notes|id": cn,
 		"payments|id":     withAllocation,
 		"DELETE " + entityRoutes + "/payments/:id|id": payment(`{"customer_id":` + cust + `,"amount":"3.00"}`),
@@ -345,7 +353,7 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		for _, id := range []string{"999999", "abc", "-1", "0"} {
 			t.Run("missing entity "+id+": "+r.String(), func(t *testing.T) {
-				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1", "year": "2025",
+				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "supplier": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1", "year": "2025",
 					"bank": "1", "statement": "1", "line": "1", "match": "1", "matchline": "1", "matchentry": "1", "statementfile": "{}"}
 				wantProblem(t, tn.call(r, p, tn.acctA), 404, "not_found")
 			})

@@ -254,6 +254,18 @@ const (
 	ReasonNotAnInvoice Reason = "not_an_invoice"
 )
 
+// Purchases: suppliers (docs/purchases.md).
+const (
+	// 422: a supplier's BIC is not 8 or 11 characters of the SWIFT shape (bank, country, location, branch)
+	ReasonBICInvalid Reason = "bic_invalid"
+
+	// 422: a supplier's VAT number is not 4 to 30 letters and digits once spaces, dots and hyphens are removed
+	ReasonVATNumberInvalid Reason = "vat_number_invalid"
+
+	// 409: another active supplier of the entity has the VAT number (supplier_id names it)
+	ReasonVATNumberTaken Reason = "vat_number_taken"
+)
+
 // Orders pushed by the clients' systems (docs/orders.md).
 const (
 	// 422: no lines, more than 500
@@ -410,6 +422,12 @@ const (
 	// 422: Document/BkToCstmrStmt/Stmt[1]/Acct/Id/IBAN, .../Acct/Ccy (a CSV: csv_mapping.iban, csv_mapping.currency)
 	ReasonStatementIBANMismatch     Reason = "statement_iban_mismatch"
 	ReasonStatementCurrencyMismatch Reason = "statement_currency_mismatch"
+
+	// 422: the entity's import: a statement or CSV row that names no own IBAN: Document/BkToCstmrStmt/Stmt[1]/Acct/Id/IBAN, line 14
+	ReasonIBANMissing Reason = "iban_missing"
+
+	// 422: the entity's import with strict=true: an IBAN the entity has no bank account for; the first statement or line of it
+	ReasonIBANUnknown Reason = "iban_unknown"
 
 	// 422: Document/BkToCstmrStmt/Stmt[1]/Bal[OPBD] (a CSV: opening_balance); expected_opening, opening, difference
 	ReasonStatementGap Reason = "statement_gap"

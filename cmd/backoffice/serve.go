@@ -16,6 +16,7 @@ import (
 	"backoffice/api"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/purchases/purchstore"
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/dispatch"
 	"backoffice/invoicing/webhooks/hookstore"
@@ -202,7 +203,8 @@ func services(st *sqlstore.Store, hookPolicy webhooks.AddressPolicy) (api.Config
 	inv := invstore.New(st)
 	banks := bankstore.New(st, inv.Receivables())
 	sales := orderstore.New(inv)
-	return api.Config{Store: sales, Hooks: hooks, Bank: banks, Bind: func(tx *sqlstore.Tx) api.Services {
-		return api.Services{Store: sales.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx)}
+	buys := purchstore.New(st)
+	return api.Config{Store: sales, Hooks: hooks, Bank: banks, Purchases: buys, Bind: func(tx *sqlstore.Tx) api.Services {
+		return api.Services{Store: sales.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx)}
 	}}, hooks
 }

@@ -3,7 +3,6 @@ package invstore
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -166,7 +165,7 @@ func (s *Store) Customers(ctx context.Context, entityID int64, f invoicing.Custo
 		if s.Dialect() == sqlstore.SQLite {
 			lower = "bo_lower"
 		}
-		pat := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Query)) + "%"
+		pat := sqlstore.Contains(f.Query)
 		q += ` AND (` + lower + `(name) LIKE ? ESCAPE '\' OR ` + lower + `(external_ref) LIKE ? ESCAPE '\')`
 		args = append(args, pat, pat)
 	}

@@ -227,6 +227,40 @@ type ImportResult struct {
 	Notices []ImportNotice
 }
 
+// EntityImportInput is a file of several bank accounts to import into the
+// entity's bank accounts by their IBANs.
+type EntityImportInput struct {
+	ImportInput
+	// MappingAccount is the bank account whose saved CSV mapping reads a
+	// CSV file (0 for CAMT.053).
+	MappingAccount int64
+	// Strict refuses the file (iban_unknown) when it holds an IBAN the
+	// entity has no bank account for, instead of skipping that part.
+	Strict bool
+}
+
+// EntityImportResult is what an entity's import did: per bank account the
+// file had a part for (in the order of the file), and the IBANs skipped.
+type EntityImportResult struct {
+	Accounts []AccountImport
+	Skipped  []SkippedIBAN
+}
+
+// AccountImport is the part of a file imported into one bank account.
+type AccountImport struct {
+	Account *Account
+	ImportResult
+}
+
+// SkippedIBAN is an IBAN of the file the entity has no bank account for:
+// its statements and lines were not imported.
+type SkippedIBAN struct {
+	IBAN       string
+	Where      string // its first statement or line, as error paths name it
+	Statements int
+	Lines      int
+}
+
 // ImportNotice tells of something an import accepted rather than refused.
 // Its one kind so far, ReasonLineOutsidePeriod: a CAMT line booked before
 // or after its statement's stated period (FrToDt), kept with its own

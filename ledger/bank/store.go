@@ -42,6 +42,14 @@ type Store interface {
 	// conflict (statement_ref_conflict). opening is the opening balance of
 	// a CSV file that states none (nil: the previous closing balance).
 	ImportStatement(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID int64, in *ImportInput) (*ImportResult, error)
+	// ImportEntityStatements reads a file of several accounts (CAMT.053
+	// statements, or CSV rows with an IBAN column) and imports each
+	// account's part into the entity's bank account with that IBAN as
+	// ImportStatement does, all in one unit of work. IBANs the entity has
+	// no bank account for are skipped and reported, or refused with
+	// iban_unknown when in.Strict. Errors: ImportStatement's, iban_missing,
+	// iban_unknown, field_required (bank_account for CSV, csv_mapping.iban).
+	ImportEntityStatements(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *EntityImportInput) (*EntityImportResult, error)
 	Statements(ctx context.Context, entityID, bankID int64) ([]*Statement, error)
 	// Statement returns a statement with its lines.
 	Statement(ctx context.Context, entityID, bankID, id int64) (*Statement, error)

@@ -11,6 +11,9 @@ import (
 // Audit records a change in the unit of work (law 8). by is the actor that
 // made it, nil from the command line (the system actor).
 func (tx *Tx) Audit(entityID int64, by *int64, action, subject string, detail any) error {
+	if detail == nil {
+		detail = struct{}{} // a detail is an object, also when there is nothing to say
+	}
 	b, err := json.Marshal(detail)
 	if err != nil {
 		return err
@@ -50,6 +53,9 @@ func (s *Store) AuditEvents(ctx context.Context, entityID, before int64, limit i
 	}
 	out := make([]*ledger.AuditEvent, len(rows))
 	for i, r := range rows {
+		if r.Detail == "null" { // written so before the detail was always an object
+			r.Detail = "{}"
+		}
 		out[i] = &ledger.AuditEvent{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, KeyID: r.KeyID, Action: r.Action, Subject: r.Subject, Detail: json.RawMessage(r.Detail)}
 	}
 	return out, nil

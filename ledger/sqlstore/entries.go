@@ -417,7 +417,7 @@ func (s *Store) Entries(ctx context.Context, entityID int64, f ledger.EntryFilte
 		args = append(args, f.Reference)
 	}
 	if f.Text != "" {
-		pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Text)) + "%"
+		pattern := Contains(f.Text)
 		q += ` AND (` + s.lower() + `(e.description) LIKE ? ESCAPE '\' OR ` + s.lower() + `(e.reference) LIKE ? ESCAPE '\')`
 		args = append(args, pattern, pattern)
 	}

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // Emit writes an event to the outbox in the unit of work, and queues
@@ -36,5 +35,5 @@ func (tx *Tx) Emit(entityID int64, causedBy *int64, typ string, data any) error 
 	return db.Exec(`INSERT INTO webhook_deliveries (entity_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
 		SELECT entity_id, id, ?, 'pending', 0, ?, ? FROM webhook_endpoints
 		WHERE entity_id = ? AND enabled AND deleted_at IS NULL AND (events LIKE ? ESCAPE '\' OR events LIKE '%,*,%')`,
-		id, t, t, entityID, "%,"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(typ)+",%").Error
+		id, t, t, entityID, "%,"+LikeEscape(typ)+",%").Error
 }

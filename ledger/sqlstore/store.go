@@ -242,6 +242,17 @@ func (s *Store) onOwnConn(ctx context.Context, begin string, commit bool, fn fun
 	return nil
 }
 
+// likeEscaper escapes what LIKE would read as wildcards, for ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// LikeEscape is s with LIKE's wildcards escaped (ESCAPE '\'), so that a
+// pattern built from it matches s as text.
+func LikeEscape(s string) string { return likeEscaper.Replace(s) }
+
+// Contains is the LIKE pattern (ESCAPE '\') that matches text holding s,
+// lower-cased, for a search compared with the dialect's lower().
+func Contains(s string) string { return "%" + LikeEscape(strings.ToLower(s)) + "%" }
+
 // Translate turns a database error into a ledger error (see translate).
 func Translate(err error) error { return translate(err) }
 

@@ -2,6 +2,7 @@ package bankstore
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,47 +34,187 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 	}
 	var res *bank.ImportResult
 	err = s.l.Write(ctx, func(tx *sqlstore.Tx) error {
-		// A retried unit of work starts over: nothing of an earlier try's
-		// result, nor the references it gave the parsed lines, carries over.
-		res = &bank.ImportResult{}
-		a, err := s.lockAccount(tx, ent.ID, bankID)
+		res, err = s.importInto(tx, p, ent, unlocked, in, parsed, nil, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// importInto imports parsed statements of a file into the bank account
+// unlocked (as read before the unit of work), in tx, holding the bank
+// account's lock: the one import of a file, for ImportStatement and for
+// each bank account of ImportEntityStatements. at are the statements'
+// places in the file (nil: 0, 1, ...), for error paths; ownMapping says
+// that a CSV file was read with this bank account's own saved mapping,
+// which must still be the same. A retried unit of work starts over:
+// nothing of an earlier try's result, nor the references it gave the
+// parsed lines, carries over.
+func (s *Store) importInto(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, unlocked *bank.Account, in *bank.ImportInput,
+	parsed []bank.ParsedStatement, at []int, ownMapping bool) (*bank.ImportResult, error) {
+	res := &bank.ImportResult{}
+	a, err := s.lockAccount(tx, ent.ID, unlocked.ID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Currency != unlocked.Currency || (in.Format == bank.FormatCSV && ownMapping && !sameMapping(a.CSVMapping, unlocked.CSVMapping)) {
+		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonBankAccountChanged, "the bank account's CSV mapping changed while the file was read; import it again")
+	}
+	sum := sha256.Sum256(in.Data)
+	hash := hex.EncodeToString(sum[:])
+	prev, err := s.lastStatement(tx, ent.ID, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range parsed {
+		ps := parsed[i]
+		ps.Lines = slices.Clone(ps.Lines) // assignRefs fills in references
+		index := i
+		if at != nil {
+			index = at[i]
+		}
+		imp := &importer{s: s, p: p, ent: ent, a: a, in: in, hash: hash, prev: prev, ps: &ps, index: index}
+		st, err := imp.run(tx)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if a.Currency != unlocked.Currency || (in.Format == bank.FormatCSV && !sameMapping(a.CSVMapping, unlocked.CSVMapping)) {
-			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonBankAccountChanged, "the bank account's CSV mapping changed while the file was read; import it again")
+		if st != nil {
+			res.Statements = append(res.Statements, st)
 		}
-		sum := sha256.Sum256(in.Data)
-		hash := hex.EncodeToString(sum[:])
-		prev, err := s.lastStatement(tx, ent.ID, a.ID)
+		res.LinesAdded += imp.added
+		res.LinesSkipped += imp.skipped
+		res.Notices = append(res.Notices, imp.notices...)
+		if imp.created {
+			res.Created = true
+			prev = st
+		}
+	}
+	if res.LinesAdded > 0 && !in.NoAutoMatch {
+		ids, err := s.autoMatch(tx, p, ent, a)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for i := range parsed {
-			ps := parsed[i]
-			ps.Lines = slices.Clone(ps.Lines) // assignRefs fills in references
-			imp := &importer{s: s, p: p, ent: ent, a: a, in: in, hash: hash, prev: prev, ps: &ps, index: i}
-			st, err := imp.run(tx)
+		res.AutoMatched = len(ids)
+	}
+	return res, nil
+}
+
+// ImportEntityStatements routes each statement of a CAMT.053 file, or each
+// row of a CSV export of several accounts, to the entity's bank account
+// with its IBAN, and imports each bank account's part as ImportStatement
+// does, all in one unit of work. The file is read before it; the bank
+// accounts are locked in the order of their ids (two imports of files for
+// the same accounts never wait on each other in a circle).
+func (s *Store) ImportEntityStatements(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *bank.EntityImportInput) (*bank.EntityImportResult, error) {
+	accounts, err := s.BankAccounts(ctx, ent.ID)
+	if err != nil {
+		return nil, err
+	}
+	var parsed []bank.ParsedStatement
+	var mapping *bank.Account
+	switch in.Format {
+	case bank.FormatCAMT053:
+		if in.MappingAccount != 0 {
+			return nil, invalid("bank_account", ledger.ReasonParameterInvalid, "bank_account names the bank account whose CSV mapping reads a CSV file; a CAMT.053 file names its accounts itself")
+		}
+		if parsed, err = camt053.Parse(bytes.NewReader(in.Data)); err != nil {
+			return nil, err
+		}
+	case bank.FormatCSV:
+		if in.MappingAccount == 0 {
+			return nil, invalid("bank_account", ledger.ReasonFieldRequired, "a CSV file is read with the saved csv_mapping of one of the entity's bank accounts: name it with ?bank_account=")
+		}
+		if mapping, err = s.BankAccount(ctx, ent.ID, in.MappingAccount); err != nil {
+			return nil, err
+		}
+		if mapping.CSVMapping == nil {
+			return nil, invalid("bank_account", ledger.ReasonCSVMappingMissing, "bank account %d has no CSV mapping; save one (PATCH the bank account with csv_mapping) before importing CSV files", mapping.ID)
+		}
+		if parsed, err = csvstmt.ParseAccounts(bytes.NewReader(in.Data), mapping.CSVMapping, mapping.Currency); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, invalid("format", ledger.ReasonFormatInvalid, "format is %q or %q, got %q", bank.FormatCAMT053, bank.FormatCSV, in.Format)
+	}
+
+	// Route: each IBAN's statements, in the order of the file.
+	byIBAN := map[string]*bank.Account{}
+	for _, a := range accounts {
+		byIBAN[a.IBAN] = a
+	}
+	type part struct {
+		a      *bank.Account
+		parsed []bank.ParsedStatement
+		at     []int
+	}
+	var parts []*part
+	partOf := map[int64]*part{}
+	skipped := map[string]*bank.SkippedIBAN{}
+	var skippedOrder []string
+	res := &bank.EntityImportResult{}
+	for i, ps := range parsed {
+		where := fmt.Sprintf("Document/BkToCstmrStmt/Stmt[%d]/Acct/Id/IBAN", i+1)
+		if in.Format == bank.FormatCSV {
+			where = firstLine(ps.Lines)
+		}
+		a := byIBAN[ps.IBAN]
+		switch {
+		case ps.IBAN == "":
+			return nil, invalid(where, ledger.ReasonIBANMissing, "the statement names no IBAN of its account (Acct/Id/IBAN), so it cannot be routed to a bank account; import it into its bank account with POST .../bank-accounts/{bank}/statements")
+		case a == nil:
+			sk := skipped[ps.IBAN]
+			if sk == nil {
+				sk = &bank.SkippedIBAN{IBAN: ps.IBAN, Where: where}
+				skipped[ps.IBAN] = sk
+				skippedOrder = append(skippedOrder, ps.IBAN)
+			}
+			sk.Statements++
+			sk.Lines += len(ps.Lines)
+			continue
+		}
+		pt := partOf[a.ID]
+		if pt == nil {
+			pt = &part{a: a}
+			partOf[a.ID] = pt
+			parts = append(parts, pt)
+		}
+		pt.parsed = append(pt.parsed, ps)
+		pt.at = append(pt.at, i)
+	}
+	for _, iban := range skippedOrder {
+		res.Skipped = append(res.Skipped, *skipped[iban])
+	}
+	if in.Strict && len(res.Skipped) > 0 {
+		var pr ledger.Problems
+		for _, sk := range res.Skipped {
+			pr.Add(sk.Where, ledger.ReasonIBANUnknown, "the file holds %d statement(s) with %d line(s) for IBAN %s, which is no bank account of the entity; without strict=true they would be skipped", sk.Statements, sk.Lines, sk.IBAN)
+		}
+		return nil, pr.Err()
+	}
+	order := slices.Clone(parts)
+	slices.SortFunc(order, func(x, y *part) int { return cmp.Compare(x.a.ID, y.a.ID) })
+	skippedList := res.Skipped
+	err = s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		res = &bank.EntityImportResult{Skipped: skippedList, Accounts: make([]bank.AccountImport, len(parts))}
+		if mapping != nil && partOf[mapping.ID] == nil {
+			// The mapping's bank account takes no part of the file: it
+			// is only read, and must still read the file the same way.
+			now, err := s.account(tx, ent.ID, mapping.ID, "")
 			if err != nil {
 				return err
 			}
-			if st != nil {
-				res.Statements = append(res.Statements, st)
-			}
-			res.LinesAdded += imp.added
-			res.LinesSkipped += imp.skipped
-			res.Notices = append(res.Notices, imp.notices...)
-			if imp.created {
-				res.Created = true
-				prev = st
+			if !sameMapping(now.CSVMapping, mapping.CSVMapping) {
+				return ledger.Errorf(ledger.CodeConflict, ledger.ReasonBankAccountChanged, "the bank account's CSV mapping changed while the file was read; import it again")
 			}
 		}
-		if res.LinesAdded > 0 && !in.NoAutoMatch {
-			ids, err := s.autoMatch(tx, p, ent, a)
+		for _, pt := range order {
+			r, err := s.importInto(tx, p, ent, pt.a, &in.ImportInput, pt.parsed, pt.at, mapping != nil && pt.a.ID == mapping.ID)
 			if err != nil {
 				return err
 			}
-			res.AutoMatched = len(ids)
+			res.Accounts[slices.Index(parts, pt)] = bank.AccountImport{Account: pt.a, ImportResult: *r}
 		}
 		return nil
 	})
@@ -81,6 +222,19 @@ func (s *Store) ImportStatement(ctx context.Context, p *ledger.Principal, ent *l
 		return nil, err
 	}
 	return res, nil
+}
+
+// firstLine is the "line N" of the CSV row that comes first in the file
+// (a statement's lines are oldest first, a file may be newest first).
+func firstLine(lines []bank.ParsedLine) string {
+	first, where := 0, ""
+	for _, l := range lines {
+		var n int
+		if _, err := fmt.Sscanf(l.Where, "line %d", &n); err == nil && (where == "" || n < first) {
+			first, where = n, l.Where
+		}
+	}
+	return where
 }
 
 // parse reads the file by its format.
@@ -163,7 +317,7 @@ func (m *importer) ref() string {
 func (m *importer) run(tx *sqlstore.Tx) (*bank.Statement, error) {
 	ps, a := m.ps, m.a
 	if ps.IBAN != "" && ps.IBAN != a.IBAN {
-		return nil, invalid(m.where("Acct/Id/IBAN"), ledger.ReasonStatementIBANMismatch, "the statement is for IBAN %s; bank account %d is %s", ps.IBAN, a.ID, a.IBAN)
+		return nil, invalid(m.where("Acct/Id/IBAN"), ledger.ReasonStatementIBANMismatch, "the statement is for IBAN %s; bank account %d is %s (a file of several accounts is imported with POST /v1/entities/{entity}/bank-statements)", ps.IBAN, a.ID, a.IBAN)
 	}
 	if ps.Currency != "" && ps.Currency != a.Currency {
 		return nil, invalid(m.where("Acct/Ccy"), ledger.ReasonStatementCurrencyMismatch, "the statement is in %s; bank account %d is in %s", ps.Currency, a.ID, a.Currency)

@@ -262,6 +262,34 @@ type row struct {
 // currency: it gives the amounts' number of decimals, and a Currency
 // column that states another one is refused.
 func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatement, error) {
+	sts, err := parse(r, m, currency, false)
+	if err != nil {
+		return nil, err
+	}
+	return &sts[0], nil
+}
+
+// ParseAccounts reads a CSV export of several accounts (an "all accounts"
+// export) with mapping m: one statement per own IBAN (the mapping's iban
+// column, required), in the order each IBAN first appears, each read as
+// Parse reads a file of one account (its own order, its own running
+// balance). Every row must name its account (iban_missing). currency is
+// that of the bank account whose mapping reads the file: the amounts'
+// decimals, and each statement's Currency, so that an account in another
+// currency refuses its part.
+func ParseAccounts(r io.Reader, m *bank.CSVMapping, currency string) ([]bank.ParsedStatement, error) {
+	if err := Check(m); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(m.IBAN) == "" {
+		var p ledger.Problems
+		p.Add("csv_mapping.iban", ledger.ReasonFieldRequired, "the mapping names no iban column: a file of several accounts is routed by it")
+		return nil, p.Err()
+	}
+	return parse(r, m, currency, true)
+}
+
+func parse(r io.Reader, m *bank.CSVMapping, currency string, split bool) ([]bank.ParsedStatement, error) {
 	if err := Check(m); err != nil {
 		return nil, err
 	}
@@ -375,6 +403,7 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 	var rows []row
 	var fileIBAN, fileCurrency string
 	ibanLine := 0
+	ibans := map[int]string{} // split: the row's own IBAN, by line
 	for !full() {
 		rec, line, ok := next()
 		if !ok {
@@ -388,7 +417,13 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		if skip {
 			continue
 		}
-		if lay.has("iban") {
+		if split {
+			iban := compact(lay.get(rec, "iban"))
+			if iban == "" {
+				p.Add(fmt.Sprintf("line %d", line), ledger.ReasonIBANMissing, "the row names no account in column %q; a file of several accounts is routed by it", lay.names["iban"])
+			}
+			ibans[line] = iban
+		} else if lay.has("iban") {
 			if iban := compact(lay.get(rec, "iban")); iban != "" {
 				switch {
 				case fileIBAN == "":
@@ -416,6 +451,37 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		return nil, p.Err()
 	}
 
+	if !split {
+		st, err := statement(rows, lay, exp)
+		if err != nil {
+			return nil, err
+		}
+		st.IBAN, st.Currency = fileIBAN, fileCurrency
+		return []bank.ParsedStatement{*st}, nil
+	}
+	var order []string
+	groups := map[string][]row{}
+	for _, rw := range rows {
+		iban := ibans[rw.line]
+		if _, ok := groups[iban]; !ok {
+			order = append(order, iban)
+		}
+		groups[iban] = append(groups[iban], rw)
+	}
+	out := make([]bank.ParsedStatement, 0, len(order))
+	for _, iban := range order {
+		st, err := statement(groups[iban], lay, exp)
+		if err != nil {
+			return nil, err
+		}
+		st.IBAN, st.Currency = iban, currency
+		out = append(out, *st)
+	}
+	return out, nil
+}
+
+// statement makes the rows of one account a statement.
+func statement(rows []row, lay *layout, exp int) (*bank.ParsedStatement, error) {
 	// Exports differ in order; a statement is oldest first, so a file that
 	// starts after it ends is read backwards. Rows within a newest-first
 	// day then come in reverse too, which the running balance needs.
@@ -429,7 +495,7 @@ func Parse(r io.Reader, m *bank.CSVMapping, currency string) (*bank.ParsedStatem
 		rows = reversed(rows)
 	}
 
-	st := &bank.ParsedStatement{IBAN: fileIBAN, Currency: fileCurrency}
+	st := &bank.ParsedStatement{}
 	st.From, st.To = rows[0].pl.BookingDate, rows[0].pl.BookingDate
 	for _, rw := range rows {
 		d := rw.pl.BookingDate
