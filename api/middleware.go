@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"backoffice/invoicing/purchases"
 	"backoffice/ledger"
 	"backoffice/ledger/idem"
 	"backoffice/ledger/sqlstore"
@@ -101,6 +102,9 @@ func (s *Server) limitBody(c *gin.Context) {
 	limit := s.maxBody
 	if p := c.FullPath(); p == batchRoute || ((p == statementImportRoute || p == entityStatementImportRoute) && c.Request.Method == http.MethodPost) {
 		limit = s.maxBatchBody
+	}
+	if c.FullPath() == documentUploadRoute && c.Request.Method == http.MethodPost {
+		limit = purchases.MaxDocumentBytes
 	}
 	if c.Request.ContentLength > limit {
 		s.fail(c, ledger.Errorf(ledger.CodeTooLarge, ledger.ReasonBodyTooLarge, "the request body is larger than %d bytes", limit))

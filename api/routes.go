@@ -101,6 +101,12 @@ func (s *Server) routes() {
 	e.GET("/suppliers/:supplier", read, s.getSupplier)
 	e.PATCH("/suppliers/:supplier", staff, unit((*Server).updateSupplier))
 	e.POST("/suppliers/:supplier/archive", staff, unit((*Server).archiveSupplier))
+	// Documents in the inbox: a client uploads its entity's (its only
+	// write) and reads them, as the firm's staff do.
+	e.GET("/documents", read, s.listInboxDocuments)
+	e.POST("/documents", read, unit((*Server).uploadInboxDocument))
+	e.GET("/documents/:document", read, s.getInboxDocument)
+	e.GET("/documents/:document/content", read, s.inboxDocumentContent)
 
 	e.GET("/tax-codes", staff, s.listTaxCodes)
 	e.POST("/tax-codes", staff, unit((*Server).createTaxCode))

@@ -254,7 +254,7 @@ const (
 	ReasonNotAnInvoice Reason = "not_an_invoice"
 )
 
-// Purchases: suppliers (docs/purchases.md).
+// Purchases: suppliers and documents in the inbox (docs/purchases.md).
 const (
 	// 422: a supplier's BIC is not 8 or 11 characters of the SWIFT shape (bank, country, location, branch)
 	ReasonBICInvalid Reason = "bic_invalid"
@@ -264,6 +264,15 @@ const (
 
 	// 409: another active supplier of the entity has the VAT number (supplier_id names it)
 	ReasonVATNumberTaken Reason = "vat_number_taken"
+
+	// 415: an uploaded document is not a PDF, PNG or JPEG by its content
+	ReasonDocumentTypeUnsupported Reason = "document_type_unsupported"
+
+	// 422: an uploaded document's Content-Type names another type than its content is
+	ReasonDocumentTypeMismatch Reason = "document_type_mismatch"
+
+	// 409: the entity has a document with the same SHA-256 (document_id names it)
+	ReasonDocumentDuplicate Reason = "document_duplicate"
 )
 
 // Orders pushed by the clients' systems (docs/orders.md).

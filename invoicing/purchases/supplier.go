@@ -194,4 +194,5 @@ type Store interface {
 	UpdateSupplier(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *SupplierInput) (*Supplier, error)
 	// ArchiveSupplier: archiving an archived supplier changes nothing.
 	ArchiveSupplier(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Supplier, error)
+	DocumentStore
 }

@@ -44,7 +44,14 @@ func (s *Store) Verify(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
 		return err
 	}
 	r.Checked("supplier", "suppliers", n)
-	return sqlstore.VerifyActors(tx, r, "suppliers", "created_by")
+	if err := sqlstore.VerifyActors(tx, r, "suppliers", "created_by"); err != nil {
+		return err
+	}
+	if err := tx.DB().Raw(`SELECT count(*) FROM documents`).Scan(&n).Error; err != nil {
+		return err
+	}
+	r.Checked("document", "documents", n)
+	return sqlstore.VerifyActors(tx, r, "documents", "created_by")
 }
 
 func invalid(path string, reason ledger.Reason, format string, args ...any) error {
