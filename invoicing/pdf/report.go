@@ -943,7 +943,7 @@ func (r *reportRenderer) row(row reports.Row) {
 		for _, rc := range cells {
 			if rc.amount {
 				if from == 0 {
-					r.amountAt(rc.x, r.y, rc.w, rc.lines[0], rc.c, style)
+					r.figureAt(rc.x, r.y, rc.w, rc.lines[0], rc.c, style)
 				}
 				continue
 			}
@@ -975,10 +975,10 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// amountAt writes an amount (or a date) in a row's cell at (x, y) with
+// figureAt writes an amount (or a date) in a row's cell at (x, y) with
 // the row's font: it shrinks to fit (a cut amount misleads; it is cut only
 // if even 6 pt does not fit).
-func (r *reportRenderer) amountAt(x, y, w float64, s string, c repCol, style string) {
+func (r *reportRenderer) figureAt(x, y, w float64, s string, c repCol, style string) {
 	if r.width(s) > w {
 		r.fit(x, y, w, repRowH, s, c.align, style, repSize)
 		return
@@ -1063,7 +1063,7 @@ func (r *reportRenderer) note(row reports.Row) {
 					r.text(c.x+cellPad, top, c.w-2*cellPad, repNoteLineH, further[j][i], c.align)
 				}
 			case i == 0:
-				r.amountAt(c.x+cellPad, top-pad, c.w-2*cellPad, cells[j], c, "")
+				r.figureAt(c.x+cellPad, top-pad, c.w-2*cellPad, cells[j], c, "")
 			}
 		}
 		r.y += h

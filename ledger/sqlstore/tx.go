@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -229,4 +231,41 @@ func RolledBack(err error) bool {
 	}
 	code, _ := sqlState(err)
 	return code == "SQLITE_BUSY"
+}
+
+// InsertRows runs the INSERT prefix ("INSERT INTO t (a, b) VALUES ") for n
+// rows of cols values each, per rows to a statement; row appends the
+// values of row i to args. It binds through database/sql, in the dialect's
+// placeholders: gorm would walk every argument of a large statement.
+func (tx *Tx) InsertRows(prefix string, cols, n, per int, row func(i int, args []any) []any) error {
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var q strings.Builder
+		q.WriteString(prefix)
+		args := make([]any, 0, (end-start)*cols)
+		for i := start; i < end; i++ {
+			if i > start {
+				q.WriteString(", ")
+			}
+			q.WriteByte('(')
+			for c := range cols {
+				if c > 0 {
+					q.WriteString(", ")
+				}
+				if tx.s.dialect == Postgres {
+					fmt.Fprintf(&q, "$%d", len(args)+c+1)
+				} else {
+					q.WriteByte('?')
+				}
+			}
+			q.WriteByte(')')
+			if args = row(i, args); len(args) != (i-start+1)*cols {
+				return fmt.Errorf("insert rows: row %d has %d values, not %d", i, len(args)-(i-start)*cols, cols)
+			}
+		}
+		if _, err := tx.g.Statement.ConnPool.ExecContext(tx.Context(), q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,6 +1,12 @@
 package sqlstore
 
+// The one posting function: Post writes an entry, PostBulk many. They are
+// the only code that numbers entries, writes journal lines and keeps the
+// account totals (docs/design.md, "Posting an entry").
+
 import (
+	"cmp"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -9,7 +15,178 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"backoffice/ledger"
+	idempotency "backoffice/ledger/idem"
 )
+
+// Post is the one posting function: it numbers e from the entity's gapless
+// series, writes its lines and keeps the balance totals, in tx, and with
+// idem stores the answer to the request that posted it in the same write.
+// On PostgreSQL that is one round trip (post_entry(), whose triggers and
+// checks keep the laws); on SQLite it is insertEntry's statements, under
+// the same triggers.
+func (s *Store) Post(tx *Tx, e *ledger.Entry, idem *ledger.IdemRequest) (*ledger.Posted, error) {
+	e.CreatedAt = tx.Now // what the database keeps, so answers match what is read back
+	if s.dialect == Postgres {
+		return s.postPG(tx, e, idem)
+	}
+	if err := s.insertEntry(tx, e); err != nil {
+		return nil, err
+	}
+	out := &ledger.Posted{Entry: e}
+	if idem == nil {
+		return out, nil
+	}
+	var err error
+	if out.Answer, err = idem.Render(e); err != nil {
+		return nil, err
+	}
+	return out, s.idemSave(tx, &ledger.IdemRecord{EntityID: idem.EntityID, ActorID: idem.ActorID, Key: idem.Key,
+		RequestHash: idem.RequestHash, Status: idem.Status, ContentType: idem.ContentType, Body: string(out.Answer)})
+}
+
+// postPG writes a resolved entry with post_entry(), one round trip: in the
+// unit of work tx, or on a Tx of the pool (Query) as a statement of its own.
+func (s *Store) postPG(tx *Tx, e *ledger.Entry, idem *ledger.IdemRequest) (*ledger.Posted, error) {
+	n := len(e.Lines)
+	accounts, debits, credits, amounts := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	currencies, rates, descriptions := make([]string, n), make([]string, n), make([]string, n)
+	for i, l := range e.Lines {
+		accounts[i], debits[i], credits[i], amounts[i] = l.AccountID, l.DebitMinor, l.CreditMinor, l.AmountMinor
+		currencies[i], rates[i], descriptions[i] = l.Currency, l.ExchangeRate, l.Description
+	}
+	var key, hash, ctype, body *string
+	var apiKey *int64
+	var status *int
+	if idem != nil {
+		bs, err := idempotency.Pending(idem, e)
+		if err != nil {
+			return nil, err
+		}
+		key, hash, ctype, body, apiKey, status = &idem.Key, &idem.RequestHash, &idem.ContentType, &bs, &idem.ActorID, &idem.Status
+	}
+	var (
+		id, number sql.NullInt64
+		answer     sql.NullString
+	)
+	// database/sql directly: gorm would expand the array arguments of
+	// post_entry into lists.
+	ctx := tx.Context()
+	err := tx.g.Statement.ConnPool.QueryRowContext(ctx, `SELECT entry_id, entry_number, answer
+		FROM post_entry($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		e.EntityID, e.FiscalYear, e.Date, e.Description, e.Reference, e.Currency, e.TotalMinor, e.ReversesID,
+		e.CreatedAt, e.CreatedBy, accounts, debits, credits, currencies, amounts, rates, descriptions,
+		key, apiKey, hash, status, ctype, body).Scan(&id, &number, &answer)
+	if err != nil {
+		if idem == nil {
+			return nil, err
+		}
+		// The post was rolled back whole. If its key was used before (or by
+		// a request that committed while this one ran), that answer is the
+		// answer: post_entry() stores the answer last, so that a replay
+		// fails there instead of a lookup costing every post.
+		if out, rerr := s.replayOr(tx, idem, err); out != nil || !isDuplicate(translate(err), "idempotency_keys_pkey") {
+			return out, rerr
+		}
+		return nil, idempotency.InUse()
+	}
+	e.ID, e.Number = id.Int64, number.Int64
+	out := &ledger.Posted{Entry: e}
+	if idem != nil {
+		out.Answer = []byte(answer.String)
+	}
+	return out, nil
+}
+
+// insertEntry numbers e and writes it in the unit of work tx. Rows are
+// locked in one fixed order: the entity's counter rows, then the account
+// totals by account id, so concurrent posts queue and never deadlock.
+func (s *Store) insertEntry(tx *Tx, e *ledger.Entry) error {
+	// One statement draws the entry number (per fiscal year) and the entry
+	// id (per entity). The rows stay locked until commit: a rolled-back post
+	// gives its number back, so numbers have no gaps.
+	last, err := tx.DrawNumbers(e.EntityID, Draw{"entry", e.FiscalYear, 1}, Draw{"entry_id", 0, 1})
+	if err != nil {
+		return err
+	}
+	e.Number, e.ID = last[0], last[1]
+
+	// Lines first: the entry's insert trigger checks that they balance.
+	var sb strings.Builder
+	args := make([]any, 0, len(e.Lines)*11)
+	sb.WriteString(`INSERT INTO journal_lines (entity_id, entry_id, line_no, account_id, date, debit_minor, credit_minor,
+		currency, amount_minor, exchange_rate, description) VALUES `)
+	for i, l := range e.Lines {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		var rate any
+		if l.ExchangeRate != "" {
+			rate = l.ExchangeRate
+		}
+		args = append(args, e.EntityID, e.ID, l.LineNo, l.AccountID, e.Date, l.DebitMinor, l.CreditMinor,
+			l.Currency, l.AmountMinor, rate, l.Description)
+	}
+	if err := tx.g.Exec(sb.String(), args...).Error; err != nil {
+		return err
+	}
+	if err := tx.g.Exec(`INSERT INTO journal_entries (entity_id, id, fiscal_year, number, date, description, reference,
+		currency, total_minor, line_count, reverses_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.EntityID, e.ID, e.FiscalYear, e.Number, e.Date, e.Description, e.Reference, e.Currency,
+		e.TotalMinor, len(e.Lines), e.ReversesID, e.CreatedAt, e.CreatedBy).Error; err != nil {
+		return err
+	}
+	return addTotals(tx, e)
+}
+
+// totalKey is one row of account_totals.
+type totalKey struct {
+	account int64
+	grain   string
+	period  ledger.Date
+}
+
+// addTotals adds the entry's lines to the day and month totals of their
+// accounts, in account id order.
+func addTotals(tx *Tx, e *ledger.Entry) error {
+	sums := map[totalKey][2]int64{}
+	for _, l := range e.Lines {
+		for _, k := range []totalKey{{l.AccountID, "d", e.Date}, {l.AccountID, "m", e.Date.FirstOfMonth()}} {
+			v := sums[k]
+			v[0] += l.DebitMinor
+			v[1] += l.CreditMinor
+			sums[k] = v
+		}
+	}
+	keys := make([]totalKey, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b totalKey) int {
+		if a.account != b.account {
+			return cmp.Compare(a.account, b.account)
+		}
+		if a.grain != b.grain {
+			return strings.Compare(a.grain, b.grain)
+		}
+		return a.period.Compare(b.period)
+	})
+	var sb strings.Builder
+	args := make([]any, 0, len(keys)*6)
+	sb.WriteString(`INSERT INTO account_totals (entity_id, account_id, grain, period, debit_minor, credit_minor) VALUES `)
+	for i, k := range keys {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?)")
+		v := sums[k]
+		args = append(args, e.EntityID, k.account, k.grain, k.period, v[0], v[1])
+	}
+	sb.WriteString(` ON CONFLICT (entity_id, grain, period, account_id) DO UPDATE SET
+		debit_minor = account_totals.debit_minor + excluded.debit_minor,
+		credit_minor = account_totals.credit_minor + excluded.credit_minor`)
+	return tx.g.Exec(sb.String(), args...).Error
+}
 
 // Bulk is many entries of one entity, posted together by PostBulk. The
 // entries are checked already (balanced, on open accounts of the entity's
@@ -182,43 +359,6 @@ func bulkPG(tx *Tx, entityID int64, b *Bulk) error {
 // sqliteChunk is the rows per INSERT statement on SQLite: 1,000 lines of 11
 // values stay well under its limit of 32,766 variables.
 const sqliteChunk = 1000
-
-// InsertRows runs the INSERT prefix ("INSERT INTO t (a, b) VALUES ") for n
-// rows of cols values each, per rows to a statement; row appends the
-// values of row i to args. It binds through database/sql, in the dialect's
-// placeholders: gorm would walk every argument of a large statement.
-func (tx *Tx) InsertRows(prefix string, cols, n, per int, row func(i int, args []any) []any) error {
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
-		var q strings.Builder
-		q.WriteString(prefix)
-		args := make([]any, 0, (end-start)*cols)
-		for i := start; i < end; i++ {
-			if i > start {
-				q.WriteString(", ")
-			}
-			q.WriteByte('(')
-			for c := range cols {
-				if c > 0 {
-					q.WriteString(", ")
-				}
-				if tx.s.dialect == Postgres {
-					fmt.Fprintf(&q, "$%d", len(args)+c+1)
-				} else {
-					q.WriteByte('?')
-				}
-			}
-			q.WriteByte(')')
-			if args = row(i, args); len(args) != (i-start+1)*cols {
-				return fmt.Errorf("insert rows: row %d has %d values, not %d", i, len(args)-(i-start)*cols, cols)
-			}
-		}
-		if _, err := tx.g.Statement.ConnPool.ExecContext(tx.Context(), q.String(), args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // bulkSQLite writes the lines, then the entries, by multi-row INSERTs.
 func bulkSQLite(tx *Tx, entityID int64, b *Bulk) error {
