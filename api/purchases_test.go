@@ -19,12 +19,12 @@ func TestSuppliers(t *testing.T) {
 
 	r := f.must(f.do("POST", base, acct, map[string]any{
 		"name": "Kantoorhuis B.V.", "vat_number": "nl 8602.33.612.b01", "registration_id": "12345678",
-		"iban": "nl91 abna 0417 1643 00", "bic": "abna nl2a", "default_account": "4200", "default_tax_code": "21",
+		"iban": "nl91 abna 0417 1643 00", "bic": "abna nl2a", "default_account": "4200", "default_tax_code": "P21",
 		"address": map[string]any{"lines": []string{"Kade 1"}, "postcode": "1011 AA", "city": "Amsterdam", "country": "NL"},
 	}), 201)
 	id := num(r.obj["id"])
 	if r.obj["vat_number"] != "NL860233612B01" || r.obj["iban"] != "NL91ABNA0417164300" || r.obj["bic"] != "ABNANL2A" ||
-		r.obj["account_holder"] != "Kantoorhuis B.V." || r.obj["default_account"] != "4200" || r.obj["default_tax_code"] != "21" ||
+		r.obj["account_holder"] != "Kantoorhuis B.V." || r.obj["default_account"] != "4200" || r.obj["default_tax_code"] != "P21" ||
 		num(r.obj["payment_terms_days"]) != 30 || r.obj["archived_at"] != nil || r.header.Get("Location") == "" {
 		t.Fatalf("created: %s", r)
 	}

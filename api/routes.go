@@ -107,6 +107,23 @@ func (s *Server) routes() {
 	e.POST("/documents", read, unit((*Server).uploadInboxDocument))
 	e.GET("/documents/:document", read, s.getInboxDocument)
 	e.GET("/documents/:document/content", read, s.inboxDocumentContent)
+	e.DELETE("/documents/:document", staff, unit((*Server).deleteInboxDocument))
+	// Purchase invoices and supplier credit notes: the firm's staff enter,
+	// book and reverse them; clients read their entity's.
+	e.GET("/purchase-settings", staff, s.getPurchaseSettings)
+	e.PATCH("/purchase-settings", staff, unit((*Server).updatePurchaseSettings))
+	e.GET("/purchase-tax-codes", staff, s.listPurchaseTaxCodes)
+	e.POST("/purchase-tax-codes", staff, unit((*Server).createPurchaseTaxCode))
+	e.GET("/purchase-tax-codes/:code", staff, s.getPurchaseTaxCode)
+	e.PATCH("/purchase-tax-codes/:code", staff, unit((*Server).updatePurchaseTaxCode))
+	e.POST("/purchase-tax-codes/:code/archive", staff, unit((*Server).archivePurchaseTaxCode))
+	e.GET("/purchase-invoices", read, s.listPurchaseInvoices)
+	e.POST("/purchase-invoices", staff, unit((*Server).createPurchaseInvoice))
+	e.GET("/purchase-invoices/:id", read, s.getPurchaseInvoice)
+	e.PATCH("/purchase-invoices/:id", staff, unit((*Server).updatePurchaseInvoice))
+	e.DELETE("/purchase-invoices/:id", staff, unit((*Server).deletePurchaseInvoice))
+	e.POST("/purchase-invoices/:id/book", staff, unit((*Server).bookPurchaseInvoice))
+	e.POST("/purchase-invoices/:id/reverse", staff, unit((*Server).reversePurchaseInvoice))
 
 	e.GET("/tax-codes", staff, s.listTaxCodes)
 	e.POST("/tax-codes", staff, unit((*Server).createTaxCode))

@@ -145,7 +145,7 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 	if pay.Currency != ent.Currency {
 		funcExp, _ := money.Exponent(ent.Currency)
 		v, err := money.Convert(pay.AmountMinor, exp, pay.ExchangeRate, funcExp)
-		if err := convertible(v, err, pay.AmountMinor, exp, pay.Currency, pay.ExchangeRate, ent.Currency); err != nil {
+		if err := Convertible(v, err, pay.AmountMinor, exp, pay.Currency, pay.ExchangeRate, ent.Currency); err != nil {
 			return err
 		}
 		pay.FunctionalMinor = v

@@ -37,7 +37,7 @@ func IssueEntry(inv *Invoice, ent *ledger.Entity, s *Settings, customerName stri
 		f := amount
 		if foreign {
 			v, err := money.Convert(amount, exp, inv.ExchangeRate, funcExp)
-			if err := convertible(v, err, amount, exp, inv.Currency, inv.ExchangeRate, ent.Currency); err != nil {
+			if err := Convertible(v, err, amount, exp, inv.Currency, inv.ExchangeRate, ent.Currency); err != nil {
 				return err
 			}
 			l.Rate, l.FunctionalMinor, f = inv.ExchangeRate, v, v
@@ -126,9 +126,9 @@ func Share(part, open, carrying int64) int64 {
 	return decimal.NewFromInt(carrying).Mul(decimal.NewFromInt(part)).Div(decimal.NewFromInt(open)).Round(0).IntPart()
 }
 
-// convertible explains why an amount cannot be posted in the functional
+// Convertible explains why an amount cannot be posted in the functional
 // currency: it converts to more than the ledger holds, or to nothing.
-func convertible(v int64, err error, amount int64, exp int, currency string, rate decimal.Decimal, functional string) error {
+func Convertible(v int64, err error, amount int64, exp int, currency string, rate decimal.Decimal, functional string) error {
 	switch {
 	case err != nil:
 		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAmountTooLarge, "%s %s converted at %s is larger than the ledger holds",

@@ -273,6 +273,38 @@ const (
 
 	// 409: the entity has a document with the same SHA-256 (document_id names it)
 	ReasonDocumentDuplicate Reason = "document_duplicate"
+
+	// 422: a purchase invoice's supplier
+	ReasonSupplierNotFound Reason = "supplier_not_found"
+	ReasonSupplierArchived Reason = "supplier_archived"
+
+	// 409: the supplier's invoice number is already booked or drafted for the supplier (purchase_invoice_id names it)
+	ReasonSupplierInvoiceNumberTaken Reason = "supplier_invoice_number_taken"
+
+	// 422: the VAT printed on the document differs from the VAT computed on its lines by more than the tolerance (vat[] has both figures)
+	ReasonVATMismatch Reason = "vat_mismatch"
+
+	// 422: printed VAT for a tax code whose supplier charges none (reverse charge, 0 %, exempt, no VAT)
+	ReasonVATNotCharged Reason = "vat_not_charged"
+
+	// 422: printed VAT for a tax code no line uses
+	ReasonVATTaxCodeUnused Reason = "vat_tax_code_unused"
+
+	// 422: a deductible share or the VAT tolerance out of range
+	ReasonDeductiblePercentInvalid Reason = "deductible_percent_invalid"
+	ReasonVATToleranceInvalid      Reason = "vat_tolerance_invalid"
+
+	// 422: a payment reference that is not a Dutch betalingskenmerk
+	ReasonPaymentReferenceInvalid Reason = "payment_reference_invalid"
+
+	// 409: a document that already supports another purchase invoice (purchase_invoice_id names it)
+	ReasonDocumentLinked Reason = "document_linked"
+
+	// 409: deleting a document a booked purchase invoice rests on (kept seven years, art. 52 AWR)
+	ReasonDocumentBooked Reason = "document_booked"
+
+	// 409: settling, crediting or reversing a reversed purchase invoice
+	ReasonPurchaseInvoiceReversed Reason = "purchase_invoice_reversed"
 )
 
 // Orders pushed by the clients' systems (docs/orders.md).

@@ -195,4 +195,35 @@ type Store interface {
 	// ArchiveSupplier: archiving an archived supplier changes nothing.
 	ArchiveSupplier(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Supplier, error)
 	DocumentStore
+	InvoiceStore
+}
+
+// InvoiceStore is what the API needs of purchase tax codes, settings and
+// purchase invoices.
+type InvoiceStore interface {
+	// CreateTaxCode: invalid (the TaxCodeInput rules, account_not_found,
+	// account_archived, account_type_invalid), conflict (tax_code_taken).
+	CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *TaxCodeInput) (*TaxCode, error)
+	TaxCode(ctx context.Context, entityID int64, code string) (*TaxCode, error)
+	TaxCodes(ctx context.Context, entityID int64, includeArchived bool) ([]*TaxCode, error)
+	UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string, in *TaxCodeInput) (*TaxCode, error)
+	ArchiveTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string) (*TaxCode, error)
+	Settings(ctx context.Context, entityID int64) (*Settings, error)
+	UpdateSettings(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *SettingsInput) (*Settings, error)
+	// CreatePurchaseInvoice enters a draft (and books it with in.Book):
+	// invalid (the InvoiceInput rules, vat_mismatch, period_locked),
+	// conflict (supplier_invoice_number_taken, document_linked).
+	CreatePurchaseInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *InvoiceInput) (*Invoice, error)
+	PurchaseInvoice(ctx context.Context, entityID, id int64) (*Invoice, error)
+	// PurchaseInvoices lists by id after the cursor, at most Limit+1.
+	PurchaseInvoices(ctx context.Context, entityID int64, f InvoiceFilter) ([]*Invoice, error)
+	// UpdatePurchaseInvoice changes a draft: conflict (invoice_not_draft).
+	UpdatePurchaseInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *InvoiceInput) (*Invoice, error)
+	DeletePurchaseInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error
+	BookPurchaseInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Invoice, error)
+	// ReversePurchaseInvoice: conflict (invoice_not_issued for a draft,
+	// purchase_invoice_reversed, invoice_settled).
+	ReversePurchaseInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, date ledger.Date) (*Invoice, error)
+	// DeleteDocument: conflict (document_linked, document_booked).
+	DeleteDocument(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error
 }

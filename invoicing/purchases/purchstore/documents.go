@@ -37,12 +37,29 @@ func (r *documentRow) document() *purchases.Document {
 		SHA256: r.SHA256, Status: r.Status, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
 }
 
-func duplicateDocument(id int64) error {
+// duplicateDocument refuses a file the entity has, saying where it is:
+// "already booked as PI-2026-0042" when a purchase invoice rests on it.
+func duplicateDocument(tx *sqlstore.Tx, entityID, id int64) error {
 	e := &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonDocumentDuplicate,
 		Message: "this file is already in the entity's documents"}
-	if id != 0 {
-		e.Details = map[string]any{"document_id": id}
-		e.Message += " (document " + strconv.FormatInt(id, 10) + ")"
+	if id == 0 {
+		return e
+	}
+	e.Details = map[string]any{"document_id": id}
+	e.Message += " (document " + strconv.FormatInt(id, 10) + ")"
+	var links []struct {
+		ID     int64
+		Number *string
+	}
+	if tx != nil && tx.DB().Raw(`SELECT p.id, p.number FROM purchase_invoice_documents d JOIN purchase_invoices p
+		ON p.entity_id = d.entity_id AND p.id = d.purchase_invoice_id WHERE d.entity_id = ? AND d.document_id = ?
+		ORDER BY p.status = 'reversed', p.id DESC`, entityID, id).Scan(&links).Error == nil && len(links) > 0 {
+		e.Details["purchase_invoice_id"] = links[0].ID
+		if links[0].Number != nil {
+			e.Message = "this file is already booked as " + *links[0].Number + " (document " + strconv.FormatInt(id, 10) + ")"
+		} else {
+			e.Message = "this file is already entered on draft purchase invoice " + strconv.FormatInt(links[0].ID, 10) + " (document " + strconv.FormatInt(id, 10) + ")"
+		}
 	}
 	return e
 }
@@ -61,7 +78,7 @@ func (s *Store) UploadDocument(ctx context.Context, p *ledger.Principal, ent *le
 			return err
 		}
 		if len(ids) > 0 {
-			return duplicateDocument(ids[0])
+			return duplicateDocument(tx, ent.ID, ids[0])
 		}
 		d := &purchases.Document{EntityID: ent.ID, FileName: in.FileName, ContentType: in.ContentType, Size: int64(len(in.Data)),
 			SHA256: hash, Status: purchases.DocumentInbox, CreatedBy: p.ActorID, CreatedAt: tx.Now}
@@ -70,7 +87,7 @@ func (s *Store) UploadDocument(ctx context.Context, p *ledger.Principal, ent *le
 			ent.ID, d.FileName, d.ContentType, d.Size, d.SHA256, d.Status, in.Data, d.CreatedBy, d.CreatedAt).Scan(&d.ID).Error
 		if err != nil {
 			if sqlstore.IsDuplicate(sqlstore.Translate(err), "sha256") {
-				return duplicateDocument(0)
+				return duplicateDocument(tx, ent.ID, 0)
 			}
 			return err
 		}
@@ -80,7 +97,7 @@ func (s *Store) UploadDocument(ctx context.Context, p *ledger.Principal, ent *le
 	})
 	if err != nil {
 		if sqlstore.IsDuplicate(sqlstore.Translate(err), "sha256") {
-			return nil, duplicateDocument(0)
+			return nil, duplicateDocument(nil, ent.ID, 0)
 		}
 		return nil, err
 	}

@@ -25,10 +25,11 @@ type Store struct {
 
 var _ purchases.Store = (*Store)(nil)
 
-// New wraps a ledger store and registers purchases' verify check.
+// New wraps a ledger store and registers purchases' entity set-up (the
+// Dutch purchase tax codes) and verify check.
 func New(l *sqlstore.Store) *Store {
 	s := &Store{l: l}
-	l.Extend("purchases", nil, s.Verify)
+	l.Extend("purchases", setupEntity, s.Verify)
 	return s
 }
 
@@ -66,7 +67,7 @@ const supplierSelect = `SELECT s.id, s.entity_id, s.name, s.address_lines, s.pos
 	s.created_by, s.created_at, s.updated_at
 	FROM suppliers s
 	LEFT JOIN accounts a ON a.entity_id = s.entity_id AND a.id = s.default_account_id
-	LEFT JOIN tax_codes t ON t.entity_id = s.entity_id AND t.id = s.default_tax_code_id`
+	LEFT JOIN purchase_tax_codes t ON t.entity_id = s.entity_id AND t.id = s.default_tax_code_id`
 
 type supplierRow struct {
 	ID               int64
@@ -143,12 +144,12 @@ func (s *Store) resolve(tx *sqlstore.Tx, entityID int64, sup *purchases.Supplier
 			ID         int64
 			ArchivedAt *time.Time
 		}
-		if err := tx.DB().Raw(`SELECT id, archived_at FROM tax_codes WHERE entity_id = ? AND code = ?`, entityID, sup.DefaultTaxCode).Scan(&rows).Error; err != nil {
+		if err := tx.DB().Raw(`SELECT id, archived_at FROM purchase_tax_codes WHERE entity_id = ? AND code = ?`, entityID, sup.DefaultTaxCode).Scan(&rows).Error; err != nil {
 			return out, err
 		}
 		switch {
 		case len(rows) == 0:
-			p.Add("default_tax_code", ledger.ReasonTaxCodeNotFound, "tax code %q does not exist", sup.DefaultTaxCode)
+			p.Add("default_tax_code", ledger.ReasonTaxCodeNotFound, "purchase tax code %q does not exist", sup.DefaultTaxCode)
 		case rows[0].ArchivedAt != nil:
 			p.Add("default_tax_code", ledger.ReasonTaxCodeArchived, "tax code %q is archived", sup.DefaultTaxCode)
 		default:
