@@ -53,8 +53,8 @@ func newFixture(t *testing.T) *fixture {
 // tests' receivers listen on loopback).
 func testConfig(st *orderstore.Store) Config {
 	loopback := webhooks.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
-	hooks, banks := hookstore.New(st.Store.Store, loopback), bankstore.New(st.Store.Store, st.Store.Receivables())
 	buys := purchstore.New(st.Store.Store)
+	hooks, banks := hookstore.New(st.Store.Store, loopback), bankstore.New(st.Store.Store, st.Store.Receivables()).WithPayables(buys.Payables())
 	return Config{Store: st, Hooks: hooks, Bank: banks, Purchases: buys, Logger: quiet, Bind: func(tx *sqlstore.Tx) Services {
 		return Services{Store: st.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx)}
 	}}

@@ -78,7 +78,7 @@ func TestDocumentInbox(t *testing.T) {
 	if l := f.must(f.do("GET", base+"?limit=1", acct, nil), 200).obj; len(l["data"].([]any)) != 1 || l["has_more"] != true {
 		t.Errorf("page: %v", l)
 	}
-	wantProblem(t, f.do("GET", base+"?status=booked", acct, nil), 422, "parameter_invalid")
+	wantProblem(t, f.do("GET", base+"?status=paid", acct, nil), 422, "parameter_invalid")
 	id := itoa(num(pdfDoc["id"]))
 	if got := f.must(f.do("GET", base+"/"+id, client, nil), 200).obj; got["sha256"] != pdfDoc["sha256"] {
 		t.Errorf("get: %v", got)

@@ -27,21 +27,22 @@ const (
 )
 
 type bankAccountView struct {
-	ID              int64            `json:"id"`
-	EntityID        int64            `json:"entity_id"`
-	Account         string           `json:"account"`
-	Name            string           `json:"name"`
-	IBAN            string           `json:"iban"`
-	Currency        string           `json:"currency"`
-	MatchWindowDays int              `json:"match_window_days"`
-	CSVMapping      *bank.CSVMapping `json:"csv_mapping"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
+	ID                int64            `json:"id"`
+	EntityID          int64            `json:"entity_id"`
+	Account           string           `json:"account"`
+	Name              string           `json:"name"`
+	IBAN              string           `json:"iban"`
+	Currency          string           `json:"currency"`
+	MatchWindowDays   int              `json:"match_window_days"`
+	CSVMapping        *bank.CSVMapping `json:"csv_mapping"`
+	PaymentFileFormat string           `json:"payment_file_format"`
+	CreatedAt         time.Time        `json:"created_at"`
+	UpdatedAt         time.Time        `json:"updated_at"`
 }
 
 func viewBankAccount(a *bank.Account) bankAccountView {
 	return bankAccountView{ID: a.ID, EntityID: a.EntityID, Account: a.AccountCode, Name: a.Name, IBAN: a.IBAN, Currency: a.Currency,
-		MatchWindowDays: a.MatchWindowDays, CSVMapping: a.CSVMapping, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		MatchWindowDays: a.MatchWindowDays, CSVMapping: a.CSVMapping, PaymentFileFormat: a.PaymentFileFormat, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 type statementView struct {
@@ -628,15 +629,20 @@ func (s *Server) autoMatch(c *gin.Context) {
 
 type proposalView struct {
 	StatementLine statementLineView `json:"statement_line"`
-	CustomerID    int64             `json:"customer_id"`
-	CustomerName  string            `json:"customer_name"`
+	Kind          string            `json:"kind"`
+	CustomerID    int64             `json:"customer_id,omitempty"`
+	CustomerName  string            `json:"customer_name,omitempty"`
+	SupplierID    int64             `json:"supplier_id,omitempty"`
+	SupplierName  string            `json:"supplier_name,omitempty"`
+	BatchID       int64             `json:"payment_batch_id,omitempty"`
 	Allocations   []allocationView  `json:"allocations"`
 }
 
 type allocationView struct {
-	InvoiceID int64  `json:"invoice_id"`
-	Number    string `json:"number"`
-	Amount    string `json:"amount"`
+	InvoiceID         int64  `json:"invoice_id,omitempty"`
+	PurchaseInvoiceID int64  `json:"purchase_invoice_id,omitempty"`
+	Number            string `json:"number"`
+	Amount            string `json:"amount"`
 }
 
 func (s *Server) listProposals(c *gin.Context) {
@@ -652,9 +658,18 @@ func (s *Server) listProposals(c *gin.Context) {
 	exp := currencyExp(a.Currency)
 	out := make([]proposalView, len(ps))
 	for i, p := range ps {
-		out[i] = proposalView{StatementLine: viewStatementLine(p.Line, exp), CustomerID: p.CustomerID, CustomerName: p.CustomerName, Allocations: []allocationView{}}
+		out[i] = proposalView{StatementLine: viewStatementLine(p.Line, exp), Kind: p.Kind, CustomerID: p.CustomerID, CustomerName: p.CustomerName,
+			SupplierID: p.SupplierID, SupplierName: p.SupplierName, BatchID: p.BatchID, Allocations: []allocationView{}}
+		supplier := p.Kind == bank.ProposalSupplierPayment
+		if !supplier {
+			out[i].Kind = bank.ProposalCustomerPayment
+		}
 		for _, al := range p.Allocations {
-			out[i].Allocations = append(out[i].Allocations, allocationView{InvoiceID: al.InvoiceID, Number: al.Number, Amount: money.Format(al.AmountMinor, exp)})
+			v := allocationView{InvoiceID: al.InvoiceID, Number: al.Number, Amount: money.Format(al.AmountMinor, exp)}
+			if supplier {
+				v.InvoiceID, v.PurchaseInvoiceID = 0, al.InvoiceID
+			}
+			out[i].Allocations = append(out[i].Allocations, v)
 		}
 	}
 	c.JSON(http.StatusOK, page[proposalView]{Data: out})

@@ -137,8 +137,8 @@ func (s *Server) listInboxDocuments(c *gin.Context) {
 		return
 	}
 	status := c.Query("status")
-	if status != "" && status != purchases.DocumentInbox {
-		s.fail(c, invalidParam("status", ledger.ReasonParameterInvalid, "status %q is not one of inbox", status))
+	if status != "" && status != purchases.DocumentInbox && status != purchases.DocumentDraft && status != purchases.DocumentBooked {
+		s.fail(c, invalidParam("status", ledger.ReasonParameterInvalid, "status %q is not one of inbox, draft, booked", status))
 		return
 	}
 	list, err := s.purchases.Documents(c.Request.Context(), entity(c).ID, purchases.DocumentFilter{Status: status, After: after, Limit: limit})

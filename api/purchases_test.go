@@ -120,9 +120,10 @@ func TestSuppliers(t *testing.T) {
 		t.Errorf("audit: %v", seen)
 	}
 
-	// An archived tax code is no new default.
-	f.must(f.do("POST", ent(a)+"/tax-codes/21/archive", acct, nil), 200)
-	wantProblem(t, f.do("PATCH", base+"/"+itoa(asset), acct, map[string]any{"default_tax_code": "21"}), 422, "tax_code_archived", "default_tax_code")
+	// An archived purchase tax code is no new default; a sales tax code is none.
+	wantProblem(t, f.do("PATCH", base+"/"+itoa(asset), acct, map[string]any{"default_tax_code": "21"}), 422, "tax_code_not_found", "default_tax_code")
+	f.must(f.do("POST", ent(a)+"/purchase-tax-codes/P9/archive", acct, nil), 200)
+	wantProblem(t, f.do("PATCH", base+"/"+itoa(asset), acct, map[string]any{"default_tax_code": "P9"}), 422, "tax_code_archived", "default_tax_code")
 
 	// verify counts suppliers and finds nothing wrong.
 	rep, err := f.st.Verify(t.Context())

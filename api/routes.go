@@ -78,6 +78,12 @@ func (s *Server) routes() {
 	e.GET("/reports/vat-summary", read, s.vatSummary)
 	e.GET("/reports/customer-statements", write, s.customerStatements)
 	e.GET("/customers/:customer/statement", read, s.customerStatement)
+	// The payables reports: clients read their entity's, as the
+	// receivables reports.
+	e.GET("/reports/aged-payables", read, s.agedPayables)
+	e.GET("/reports/open-purchase-invoices", read, s.openPurchaseInvoices)
+	e.GET("/reports/purchase-journal", read, s.purchaseJournal)
+	e.GET("/suppliers/:supplier/statement", read, s.supplierStatement)
 	e.GET("/fiscal-years", read, s.listFiscalYears)
 	e.POST("/fiscal-years/:year/close", write, unit((*Server).closeFiscalYear))
 
@@ -124,6 +130,24 @@ func (s *Server) routes() {
 	e.DELETE("/purchase-invoices/:id", staff, unit((*Server).deletePurchaseInvoice))
 	e.POST("/purchase-invoices/:id/book", staff, unit((*Server).bookPurchaseInvoice))
 	e.POST("/purchase-invoices/:id/reverse", staff, unit((*Server).reversePurchaseInvoice))
+	// Paying suppliers: supplier payments and purchase allocations, the
+	// firm's staff only.
+	e.GET("/supplier-payments", staff, s.listSupplierPayments)
+	e.POST("/supplier-payments", staff, unit((*Server).recordSupplierPayment))
+	e.GET("/supplier-payments/:id", staff, s.getSupplierPayment)
+	e.DELETE("/supplier-payments/:id", staff, unit((*Server).removeSupplierPayment))
+	e.POST("/supplier-payments/:id/allocations", staff, unit(allocatePurchase(false)))
+	e.DELETE("/purchase-allocations/:id", staff, unit((*Server).removePurchaseAllocation))
+	e.GET("/purchase-invoices/:id/allocations", staff, s.purchaseInvoiceAllocations)
+	e.POST("/purchase-invoices/:id/allocations", staff, unit(allocatePurchase(true)))
+	// Payment proposals and payment batches (SEPA pain.001 files): the
+	// firm's staff. The file's GET writes (the first export is recorded).
+	e.GET("/payment-proposal", staff, s.paymentProposal)
+	e.GET("/payment-batches", staff, s.listPaymentBatches)
+	e.POST("/payment-batches", staff, unit((*Server).createPaymentBatch))
+	e.GET("/payment-batches/:id", staff, s.getPaymentBatch)
+	e.POST("/payment-batches/:id/cancel", staff, unit((*Server).cancelPaymentBatch))
+	e.GET("/payment-batches/:id/pain.001", staff, unit((*Server).exportPaymentBatch))
 
 	e.GET("/tax-codes", staff, s.listTaxCodes)
 	e.POST("/tax-codes", staff, unit((*Server).createTaxCode))

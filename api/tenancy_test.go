@@ -73,6 +73,23 @@ var routeBodies = map[string]string{
 	"POST " + entityRoutes + "/bank-accounts/:bank/matches":                     `{"statement_lines":[{matchline}],"ledger_lines":[{"entry_id":{matchentry},"line_no":2}]}`,
 	"DELETE " + entityRoutes + "/bank-accounts/:bank/matches/:match":            ``,
 	"POST " + entityRoutes + "/bank-statements":                                 `{statementfile}`,
+
+	"DELETE " + entityRoutes + "/documents/:document":            ``,
+	"PATCH " + entityRoutes + "/purchase-settings":               `{"vat_tolerance":"0.05"}`,
+	"POST " + entityRoutes + "/purchase-tax-codes":               `{"code":"P-T","description":"Test","kind":"input","rate":"21","input_account":"1200"}`,
+	"PATCH " + entityRoutes + "/purchase-tax-codes/:code":        `{"description":"Voorbelasting hoog"}`,
+	"POST " + entityRoutes + "/purchase-tax-codes/:code/archive": ``,
+	"POST " + entityRoutes + "/purchase-invoices":                `{"supplier_id":{supplier},"supplier_invoice_number":"T-NEW","invoice_date":"2026-03-05","lines":[{"account":"4200","amount":"10.00","tax_code":"P21"}]}`,
+	"PATCH " + entityRoutes + "/purchase-invoices/:id":           `{"reference":"PO-7"}`,
+	"DELETE " + entityRoutes + "/purchase-invoices/:id":          ``,
+	"POST " + entityRoutes + "/purchase-invoices/:id/book":       ``,
+	"POST " + entityRoutes + "/purchase-invoices/:id/reverse":    `{"date":"2026-03-20"}`,
+	"POST " + entityRoutes + "/payment-batches":                  `{"bank_account_id":{paybank},"execution_date":"2027-01-04","purchase_invoice_ids":[{payinvoice}]}`,
+	"POST " + entityRoutes + "/payment-batches/:id/cancel":       ``,
+
+	"POST " + entityRoutes + "/supplier-payments":                 `{"supplier_id":{supplier},"date":"2026-03-12","amount":"4.44","allocations":[{"purchase_invoice_id":{spinvoice},"amount":"1.00"}]}`,
+	"POST " + entityRoutes + "/supplier-payments/:id/allocations": `{"allocations":[{"purchase_invoice_id":{spinvoice},"amount":"1.00"}]}`,
+	"POST " + entityRoutes + "/purchase-invoices/:id/allocations": `{"allocations":[{"purchase_invoice_id":{spinvoice},"amount":"1.00"}]}`,
 }
 
 // routeQueries are query strings some routes need besides their body.
@@ -80,6 +97,8 @@ var routeQueries = map[string]string{
 	"POST " + entityRoutes + "/bank-accounts/:bank/statements": "?format=camt053",
 	"POST " + entityRoutes + "/bank-statements":                "?format=camt053",
 	"POST " + entityRoutes + "/documents":                      "?file_name=scan.pdf",
+	"GET " + entityRoutes + "/payment-proposal":                "?due_by=2026-12-31",
+	"GET " + entityRoutes + "/payment-batches/:id/pain.001":    "?again=true", // first export, or the same file again
 }
 
 // clientWrites are the write routes a client key may use: uploading to
@@ -97,7 +116,7 @@ func uniquePDF() []byte {
 // clientForbiddenReads are the GET routes a client key may not use: the
 // firm's own records about an entity's customers, tax and money.
 // They read their own customers' statements, though.
-var clientForbiddenReads = regexp.MustCompile(`/(customers(/:customer)?$|tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints|reports/customer-statements|bank-accounts)|/allocations$`)
+var clientForbiddenReads = regexp.MustCompile(`/(customers(/:customer)?$|tax-codes|purchase-settings|purchase-tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints|reports/customer-statements|bank-accounts|payment-proposal|payment-batches|supplier-payments)|/allocations$`)
 
 // integrationRoutes are the routes an integration key may use: orders,
 // and reading customers.
@@ -343,10 +362,16 @@ func newTenants(t *testing.T) *tenants {
 	tn.paramsA["id"] = strconv.FormatInt(idA, 10)
 	maps.Copy(tn.paramsA, f.seedOrders(tn.a, tn.acctA))
 	maps.Copy(tn.paramsA, f.seedBank(tn.a, tn.acctA, tn.paramsA["customer"]))
+	maps.Copy(tn.paramsA, f.seedPaymentBatches(tn.a, tn.acctA))
+	maps.Copy(tn.paramsA, f.seedPurchases(tn.a, tn.acctA, tn.paramsA["supplier"]))
+	maps.Copy(tn.paramsA, f.seedSupplierPayments(tn.a, tn.acctA, tn.paramsA["supplier"]))
 	tn.paramsB = f.seedInvoicing(tn.b, tn.acctB)
 	tn.paramsB["id"] = strconv.FormatInt(idB, 10)
 	maps.Copy(tn.paramsB, f.seedOrders(tn.b, tn.acctB))
 	maps.Copy(tn.paramsB, f.seedBank(tn.b, tn.acctB, tn.paramsB["customer"]))
+	maps.Copy(tn.paramsB, f.seedPaymentBatches(tn.b, tn.acctB))
+	maps.Copy(tn.paramsB, f.seedPurchases(tn.b, tn.acctB, tn.paramsB["supplier"]))
+	maps.Copy(tn.paramsB, f.seedSupplierPayments(tn.b, tn.acctB, tn.paramsB["supplier"]))
 	return tn
 }
 

@@ -305,6 +305,30 @@ const (
 
 	// 409: settling, crediting or reversing a reversed purchase invoice
 	ReasonPurchaseInvoiceReversed Reason = "purchase_invoice_reversed"
+
+	// 422: a purchase allocation between documents of two suppliers
+	ReasonSupplierMismatch Reason = "supplier_mismatch"
+
+	// 422: a supplier to pay by SEPA transfer has no IBAN
+	ReasonSupplierIBANMissing Reason = "supplier_iban_missing"
+
+	// 422: a document to pay is not booked or has nothing open
+	ReasonPurchaseInvoiceNotOpen Reason = "purchase_invoice_not_open"
+
+	// 422: a document to pay is already in an open or exported payment batch (batch named in the message)
+	ReasonPurchaseInvoiceInBatch Reason = "purchase_invoice_in_batch"
+
+	// 409: a payment batch's file was exported already (?again=true serves the same file)
+	ReasonBatchExported Reason = "batch_exported"
+
+	// 409: exporting or cancelling a cancelled payment batch
+	ReasonBatchCancelled Reason = "batch_cancelled"
+
+	// 422: the pain.001 writer refused the batch (each problem with its path)
+	ReasonPaymentFileInvalid Reason = "payment_file_invalid"
+
+	// 422: a payment file format (bank account, ?version=) that is not pain.001.001.09 or pain.001.001.03
+	ReasonPaymentFileFormatInvalid Reason = "payment_file_format_invalid"
 )
 
 // Orders pushed by the clients' systems (docs/orders.md).

@@ -24,7 +24,8 @@ import (
 
 // loadtest makes load over HTTP on a running server, by --mode: journal
 // entries posted, invoices created and issued, orders pushed (and resent),
-// or bank statements imported, matched and reconciled; it reports
+// bank statements imported, matched and reconciled, or purchase invoices
+// booked; it reports
 // throughput and latency. It creates its own entities first (chart "standard", so accounts
 // 4100 and 1000 and the Dutch tax codes exist), spreads the clients over
 // them (client i works on entity i % M) and stops after --entries
@@ -38,7 +39,7 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	entities := f.int("entities", "BACKOFFICE_LOADTEST_ENTITIES", 8, "entities to create and load")
 	entries := f.int("entries", "BACKOFFICE_LOADTEST_ENTRIES", 20000, "how many to make in all: entries, invoices, orders or statement lines, by --mode")
 	durationSec := f.int("duration-seconds", "BACKOFFICE_LOADTEST_DURATION_SECONDS", 0, "stop after this many seconds (0: no cap)")
-	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries), invoices (a 3-line draft, then its issue; --entries counts invoices), orders (integration keys push orders and resend each up to 3 times; --entries counts orders) or bank (weekly camt.053 statements imported, matched and reconciled; --entries counts statement lines)")
+	mode := f.string("mode", "BACKOFFICE_LOADTEST_MODE", "entries", "what to load: entries (2-line journal entries), invoices (a 3-line draft, then its issue; --entries counts invoices), orders (integration keys push orders and resend each up to 3 times; --entries counts orders) bank (weekly camt.053 statements imported, matched and reconciled; --entries counts statement lines) or purchases (10-line purchase invoices entered and booked in one request; --entries counts invoices)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -55,8 +56,8 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 		return errors.New("loadtest: --entries must be at least 1")
 	case *durationSec < 0:
 		return errors.New("loadtest: --duration-seconds must not be negative")
-	case *mode != "entries" && *mode != "invoices" && *mode != "orders" && *mode != "bank":
-		return fmt.Errorf("loadtest: --mode is entries, invoices, orders or bank, not %q", *mode)
+	case *mode != "entries" && *mode != "invoices" && *mode != "orders" && *mode != "bank" && *mode != "purchases":
+		return fmt.Errorf("loadtest: --mode is entries, invoices, orders, bank or purchases, not %q", *mode)
 	}
 	invoices := *mode == "invoices"
 
@@ -118,6 +119,9 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	if *mode == "bank" {
 		return lt.runBank(ctx, ids, *clients, *entries, deadline, prefix, stdout)
 	}
+	if *mode == "purchases" {
+		return lt.runPurchases(ctx, ids, *clients, *entries, deadline, prefix, stdout)
+	}
 	var next atomic.Int64
 	lat := make([][]time.Duration, *clients)
 	var wg sync.WaitGroup
@@ -163,19 +167,27 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	posted := lt.posted.Load()
-	failed := lt.failed.Load()
 	what := "entries posted"
 	if invoices {
 		what = "invoices issued"
 	}
 	fmt.Fprintf(stdout, "loadtest: %s, %d clients over %d entities\n", lt.base, *clients, len(ids))
 	fmt.Fprintf(stdout, "%s: %d\n", what, posted)
-	fmt.Fprintf(stdout, "failures:       %d\n", failed)
-	fmt.Fprintf(stdout, "elapsed:        %.3fs\n", elapsed.Seconds())
-	fmt.Fprintf(stdout, "throughput:     %.1f %s/s\n", float64(posted)/elapsed.Seconds(), strings.Fields(what)[0])
 	if invoices {
 		fmt.Fprintln(stdout, "latency below:  of the issue request alone (the draft is created just before it)")
 	}
+	return lt.report(ctx, stdout, strings.Fields(what)[0], posted, elapsed, all)
+}
+
+// report ends a run that made done things (unit: what they are, for the
+// throughput) in elapsed, with the sorted latencies all: failures,
+// elapsed time, throughput and latency percentiles, the failures by
+// status with a few bodies; an error when any request failed or ctx ended.
+func (lt *loadRun) report(ctx context.Context, stdout io.Writer, unit string, done int64, elapsed time.Duration, all []time.Duration) error {
+	failed := lt.failed.Load()
+	fmt.Fprintf(stdout, "failures:       %d\n", failed)
+	fmt.Fprintf(stdout, "elapsed:        %.3fs\n", elapsed.Seconds())
+	fmt.Fprintf(stdout, "throughput:     %.1f %s/s\n", float64(done)/elapsed.Seconds(), unit)
 	if len(all) > 0 {
 		fmt.Fprintf(stdout, "latency:        p50 %s  p90 %s  p99 %s  max %s  (%d requests)\n",
 			ms(percentile(all, 0.50)), ms(percentile(all, 0.90)), ms(percentile(all, 0.99)), ms(all[len(all)-1]), len(all))

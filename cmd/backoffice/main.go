@@ -23,6 +23,7 @@ import (
 
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/purchases/purchstore"
 	"backoffice/ledger/bank/bankstore"
 	"backoffice/ledger/sqlstore"
 )
@@ -123,7 +124,7 @@ func newFlags(name string, getenv func(string) string, stderr io.Writer) *flags 
 var commandSummary = map[string]string{
 	"serve":    "Runs the HTTP API; migrates the database first.",
 	"migrate":  "Applies the database migrations and exits.",
-	"verify":   "Checks the laws of the ledger, and what invoicing, orders and bank reconciliation keep, over the whole database.",
+	"verify":   "Checks the laws of the ledger, and what invoicing, orders, bank reconciliation and purchases keep, over the whole database.",
 	"apikey":   "Creates, lists and revokes API keys: apikey create --role ROLE --name NAME [--entity ID ...], apikey list, apikey revoke ID.",
 	"loadtest": "Makes load on a running server over HTTP and reports throughput and latency: journal entries posted,\ninvoices created and issued, orders pushed and resent, or bank statements imported, matched and reconciled (--mode).",
 	"seed":     "Fills an entity that has the standard chart with a realistic data set, fast (for measurements).",
@@ -231,6 +232,7 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 	inv := invstore.New(st)
 	orderstore.New(inv)
 	bankstore.New(st, inv.Receivables())
+	purchstore.New(st)
 	r, err := st.Verify(ctx)
 	if err != nil {
 		return err
@@ -246,6 +248,7 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 	fmt.Fprintln(stdout, "invoicing (document numbers gapless, every document posted, settlements equal allocations)")
 	fmt.Fprintln(stdout, "orders and events (totals equal their lines, history ends at the status, event sequences gapless)")
 	fmt.Fprintln(stdout, "bank (statements chain and add up, matches add up on both sides)")
+	fmt.Fprintln(stdout, "purchases (purchase numbers gapless, every booked document posted, settlements equal allocations, payables equal open documents)")
 	if len(r.Breaches) == 0 {
 		fmt.Fprintln(stdout, "OK: no breach found")
 		return nil

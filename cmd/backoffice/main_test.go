@@ -160,7 +160,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	// One entity, one entry of two lines, no documents: each count in its
 	// own number, one per kind.
-	for _, want := range []string{"OK: no breach found", "checked 1 entity, 1 entry, 2 lines, 0 invoices, 0 credit notes, 0 payments, 0 orders, 0 bank statements, 0 bank matches\n",
+	for _, want := range []string{"OK: no breach found", "checked 1 entity, 1 entry, 2 lines, 0 invoices, 0 credit notes, 0 payments, 0 orders, 0 bank statements, 0 bank matches, 0 suppliers, 0 documents, 0 purchase invoices, 0 supplier credit notes, 0 supplier payments\n", "purchases (purchase numbers gapless",
 		"law 1 (every entry balances, at least two lines): 1 entry\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("verify output lacks %q:\n%s", want, out.String())

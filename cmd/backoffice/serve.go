@@ -201,9 +201,9 @@ func redactURL(s string) string {
 func services(st *sqlstore.Store, hookPolicy webhooks.AddressPolicy) (api.Config, *hookstore.Store) {
 	hooks := hookstore.New(st, hookPolicy)
 	inv := invstore.New(st)
-	banks := bankstore.New(st, inv.Receivables())
-	sales := orderstore.New(inv)
 	buys := purchstore.New(st)
+	banks := bankstore.New(st, inv.Receivables()).WithPayables(buys.Payables())
+	sales := orderstore.New(inv)
 	return api.Config{Store: sales, Hooks: hooks, Bank: banks, Purchases: buys, Bind: func(tx *sqlstore.Tx) api.Services {
 		return api.Services{Store: sales.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx)}
 	}}, hooks

@@ -18,8 +18,14 @@ const (
 	TypeJPEG = "image/jpeg"
 )
 
-// DocumentInbox is the status of a document nothing has been made of yet.
-const DocumentInbox = "inbox"
+// Document statuses: in the inbox (nothing made of it yet), supporting a
+// draft purchase invoice, or supporting a booked (or reversed) one, after
+// which it is kept (art. 52 AWR) and cannot be deleted.
+const (
+	DocumentInbox  = "inbox"
+	DocumentDraft  = "draft"
+	DocumentBooked = "booked"
+)
 
 // Document is a file (a supplier's PDF, a scan or photo of a receipt) in
 // an entity's inbox. Its bytes are read apart (DocumentContent).

@@ -325,8 +325,11 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 		*dst = d
 		return true
 	}
+	// The VAT date defaults to the invoice date, and follows it on a
+	// change while it was that default; one given stays.
+	vatDefaulted := inv.VATDate == inv.InvoiceDate
 	invoiceDateGiven := date("invoice_date", in.InvoiceDate, &inv.InvoiceDate, true)
-	if !date("vat_date", in.VATDate, &inv.VATDate, false) && (creating || invoiceDateGiven) && in.VATDate == nil {
+	if !date("vat_date", in.VATDate, &inv.VATDate, false) && (creating || (invoiceDateGiven && vatDefaulted)) && in.VATDate == nil {
 		inv.VATDate = inv.InvoiceDate
 	}
 	if !inv.VATDate.IsZero() && !inv.InvoiceDate.IsZero() && inv.VATDate.Before(inv.InvoiceDate) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"backoffice/invoicing"
+	"backoffice/invoicing/statements"
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
 )
@@ -196,6 +197,11 @@ type Store interface {
 	ArchiveSupplier(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Supplier, error)
 	DocumentStore
 	InvoiceStore
+	PaymentStore
+	BatchStore
+	// The reads of the payables reports (aged payables, supplier
+	// statements, open purchase invoices, the purchase journal).
+	statements.PayablesStore
 }
 
 // InvoiceStore is what the API needs of purchase tax codes, settings and

@@ -147,9 +147,18 @@ func sortCustomers(cs []AgedCustomer) {
 // Table is the report for the renderers in lang: one row per customer, or
 // with Detail each customer's open items under a heading and a subtotal.
 func (r *AgedReceivables) Table(lang string) *reports.Table {
-	detail := r.Detail
 	lang = Language(lang)
-	cols := append([]reports.Column{{Key: "customer", Title: tr(lang, "Debiteur", "Customer"), Kind: reports.Text, Width: 4.5}}, agingColumns(lang)...)
+	return r.table(lang, agedWords{report: "aged_receivables", title: tr(lang, "Ouderdomsanalyse debiteuren", "Aged receivables"),
+		key: "customer", party: tr(lang, "Debiteur", "Customer")})
+}
+
+// agedWords are what the aged receivables and payables tables call
+// themselves and their parties.
+type agedWords struct{ report, title, key, party string }
+
+func (r *AgedReceivables) table(lang string, w agedWords) *reports.Table {
+	detail := r.Detail
+	cols := append([]reports.Column{{Key: w.key, Title: w.party, Kind: reports.Text, Width: 4.5}}, agingColumns(lang)...)
 	sec := reports.Section{Columns: cols}
 	row := func(first string, g *Aging, style reports.Style, level int) reports.Row {
 		return reports.Row{Cells: append([]string{first}, g.cells()...), Style: style, Level: level}
@@ -185,7 +194,7 @@ func (r *AgedReceivables) Table(lang string) *reports.Table {
 		// Entries posted to the account other than invoicing's.
 		sec.Rows = append(sec.Rows, note(tr(lang, "Verschil met grootboek", "Difference with ledger"), r.Difference))
 	}
-	return &reports.Table{Report: "aged_receivables", Title: tr(lang, "Ouderdomsanalyse debiteuren", "Aged receivables"), Entity: r.Entity,
+	return &reports.Table{Report: w.report, Title: w.title, Entity: r.Entity,
 		Period: reports.AsOfText(r.AsOf, lang), Language: lang, Currency: r.Currency, Sections: []reports.Section{sec}}
 }
 

@@ -90,9 +90,12 @@ func exponent(currency string) int {
 
 // book indexes an activity for questions as of a date.
 type book struct {
-	act  *invoicing.Activity
-	docs map[int64]*invoicing.Invoice
-	pays map[int64]*invoicing.Payment
+	act *invoicing.Activity
+	// payables: the activity is purchases' (see payables.go), which
+	// changes only the words.
+	payables bool
+	docs     map[int64]*invoicing.Invoice
+	pays     map[int64]*invoicing.Payment
 	// allocations by the document or payment on each side
 	byDebitDoc, byCreditDoc, byDebitPay, byCreditPay map[int64][]*invoicing.Allocation
 	customers                                        map[int64]*invoicing.Customer
@@ -191,8 +194,9 @@ func (b *book) allocStands(a *invoicing.Allocation, on ledger.Date) bool {
 type OpenItem struct {
 	Kind       string       `json:"kind"` // invoice, credit_note, payment or refund
 	ID         int64        `json:"id"`
-	CustomerID int64        `json:"customer_id"`
-	Number     string       `json:"number"` // the document's number, or the payment's reference
+	CustomerID int64        `json:"customer_id,omitempty"`
+	SupplierID int64        `json:"supplier_id,omitempty"` // the aged payables' items name a supplier instead
+	Number     string       `json:"number"`                // the document's number, or the payment's reference
 	Date       ledger.Date  `json:"date"`
 	DueDate    *ledger.Date `json:"due_date"` // what is owed: an invoice's due date, a refund's date
 	// DaysPastDue on the report's date (negative: not yet due); 0 for credit.

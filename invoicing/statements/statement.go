@@ -24,7 +24,8 @@ import (
 // always equals the open items on To less the unallocated credit.
 type Statement struct {
 	Entity          Party           `json:"entity"`
-	Customer        Party           `json:"customer"`
+	Customer        *Party          `json:"customer,omitempty"` // a customer's statement
+	Supplier        *Party          `json:"supplier,omitempty"` // a supplier's: what the entity owes it (payables.go)
 	From            ledger.Date     `json:"from"`
 	To              ledger.Date     `json:"to"`
 	Currency        string          `json:"currency"`
@@ -67,6 +68,7 @@ type StatementLine struct {
 	rank              int // order within a day
 	fromKind, fromRef string
 	ontoKind, ontoRef string
+	payables          bool
 }
 
 // StatementInput is what a statement is made of.
@@ -77,6 +79,9 @@ type StatementInput struct {
 	Currency string // "": the customer's
 	Language string // "": the customer's
 	Activity *invoicing.Activity
+	// Payables: Customer is a supplier and Activity purchases' (see
+	// payables.go); the statement says what the entity owes it.
+	Payables bool
 }
 
 // CustomerStatement reads and builds one customer's statement (not_found
@@ -113,12 +118,18 @@ func BuildStatement(in *StatementInput) (*Statement, error) {
 	exp := exponent(cur)
 	zero := Amount{0, exp}
 	st := &Statement{
-		Entity:   Party{ID: ent.ID, Name: ent.Name, Address: ent.Address, VATNumber: ent.VATNumber},
-		Customer: Party{ID: c.ID, Name: c.Name, Address: c.Address, VATNumber: c.VATNumber, Language: c.Language},
-		From:     in.From, To: in.To, Currency: cur, Language: lang, Lines: []StatementLine{}, OtherCurrencies: []string{},
+		Entity: Party{ID: ent.ID, Name: ent.Name, Address: ent.Address, VATNumber: ent.VATNumber},
+		From:   in.From, To: in.To, Currency: cur, Language: lang, Lines: []StatementLine{}, OtherCurrencies: []string{},
 		OpeningBalance: zero, TotalDebit: zero, TotalCredit: zero, ClosingBalance: zero, Aging: newAging(exp),
 	}
+	pty := &Party{ID: c.ID, Name: c.Name, Address: c.Address, VATNumber: c.VATNumber, Language: c.Language}
+	if in.Payables {
+		st.Supplier = pty
+	} else {
+		st.Customer = pty
+	}
 	b := newBook(in.Activity)
+	b.payables = in.Payables
 	events := b.events(c.ID, cur, in.To, lang)
 	var s sums
 	for _, e := range events {
@@ -143,6 +154,11 @@ func BuildStatement(in *StatementInput) (*Statement, error) {
 	items, ok := b.openItems(in.To, cur, c.ID, exponent(ent.Currency))
 	if !ok {
 		return nil, overflow()
+	}
+	if in.Payables {
+		for i := range items {
+			items[i] = items[i].forSupplier()
+		}
 	}
 	st.OpenItems = items
 	for _, it := range items {
@@ -200,6 +216,7 @@ func (b *book) events(customer int64, currency string, to ledger.Date, lang stri
 		if l.Date.After(to) {
 			return
 		}
+		l.payables = b.payables
 		l.Description = l.describe(lang)
 		out = append(out, l)
 	}
@@ -283,8 +300,14 @@ func (l *StatementLine) describe(lang string) string {
 	case KindCreditNoteVoided:
 		return tr(lang, "Creditnota geannuleerd", "Credit note voided")
 	case KindPayment:
+		if l.payables {
+			return tr(lang, "Betaling verricht", "Payment made")
+		}
 		return tr(lang, "Betaling ontvangen", "Payment received")
 	case KindRefund:
+		if l.payables {
+			return tr(lang, "Terugbetaling ontvangen", "Refund received")
+		}
 		return tr(lang, "Terugbetaling", "Refund")
 	case KindPaymentRemoved:
 		return tr(lang, "Betaling teruggedraaid", "Payment reversed")
@@ -397,8 +420,19 @@ func (st *Statement) Table(lang string) *reports.Table {
 	aging := reports.Section{Title: tr(lang, "Ouderdom per ", "Ageing as of ") + to, Columns: agingColumns(lang),
 		Rows: []reports.Row{{Cells: st.Aging.cells()}}}
 
-	return &reports.Table{Report: "customer_statement", Title: tr(lang, "Rekeningoverzicht", "Statement of account"), Entity: st.Entity.Name,
+	var report string
+	var recipient *reports.Party
+	if st.Customer != nil {
+		report, recipient = "customer_statement", party(tr(lang, "Klant", "Customer"), st.Customer)
+	}
+	if st.Supplier != nil {
+		// Debit is what the entity came to owe the supplier, credit what
+		// it paid or was credited.
+		report, recipient = "supplier_statement", party(tr(lang, "Leverancier", "Supplier"), st.Supplier)
+		lines.Columns[3].Title, lines.Columns[4].Title = tr(lang, "Te betalen", "Owed"), tr(lang, "Betaald", "Paid")
+	}
+	return &reports.Table{Report: report, Title: tr(lang, "Rekeningoverzicht", "Statement of account"), Entity: st.Entity.Name,
 		Period: reports.PeriodText(st.From, st.To, lang), Language: lang, Currency: st.Currency,
-		Sender: party("", &st.Entity), Recipient: party(tr(lang, "Klant", "Customer"), &st.Customer),
+		Sender: party("", &st.Entity), Recipient: recipient,
 		Sections: []reports.Section{lines, open, aging}}
 }

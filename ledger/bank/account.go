@@ -27,8 +27,11 @@ type Account struct {
 	Currency        string
 	MatchWindowDays int
 	CSVMapping      *CSVMapping
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// PaymentFileFormat is the pain.001 version the bank takes for
+	// payment batches paid from this account.
+	PaymentFileFormat string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // AccountInput creates or changes a bank account. The ledger account and
@@ -41,7 +44,15 @@ type AccountInput struct {
 	Currency        *string     `json:"currency"`
 	MatchWindowDays *int        `json:"match_window_days"`
 	CSVMapping      *CSVMapping `json:"csv_mapping"`
+	// PaymentFileFormat: pain.001.001.09 (the default) or pain.001.001.03.
+	PaymentFileFormat *string `json:"payment_file_format"`
 }
+
+// Payment file formats a bank account can take (pain.001 versions).
+const (
+	PaymentFormatV09 = "pain.001.001.09"
+	PaymentFormatV03 = "pain.001.001.03"
+)
 
 // Apply checks the input and fills a. The store checks the ledger account
 // (exists, is an asset, takes the currency) and the CSV mapping
@@ -102,6 +113,17 @@ func (in *AccountInput) Apply(a *Account, ent *ledger.Entity, creating bool) err
 	}
 	if in.CSVMapping != nil {
 		a.CSVMapping = in.CSVMapping
+	}
+	if creating && a.PaymentFileFormat == "" {
+		a.PaymentFileFormat = PaymentFormatV09
+	}
+	if in.PaymentFileFormat != nil {
+		switch f := strings.TrimSpace(*in.PaymentFileFormat); f {
+		case PaymentFormatV09, PaymentFormatV03:
+			a.PaymentFileFormat = f
+		default:
+			p.Add("payment_file_format", ledger.ReasonPaymentFileFormatInvalid, "payment_file_format %q is not %s or %s", *in.PaymentFileFormat, PaymentFormatV09, PaymentFormatV03)
+		}
 	}
 	return p.Err()
 }

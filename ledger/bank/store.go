@@ -130,6 +130,14 @@ type Proposal struct {
 	CustomerID   int64
 	CustomerName string
 	Allocations  []Allocation
+	// Kind is ProposalCustomerPayment ("" reads as it) or, for money out,
+	// ProposalSupplierPayment: then SupplierID (0 for a batch to several
+	// suppliers), SupplierName and BatchID (0: none) say what is paid, and
+	// Allocations name purchase documents (a credit note negative).
+	Kind         string
+	SupplierID   int64
+	SupplierName string
+	BatchID      int64
 }
 
 // Receipt is a customer payment that cash application records.

@@ -272,21 +272,24 @@ func (s *Store) PurchaseInvoices(ctx context.Context, entityID int64, f purchase
 	return out, sqlstore.Translate(withDetails(tx, entityID, out))
 }
 
-// lookup loads what checking a purchase invoice needs, in tx.
-func (s *Store) lookup(tx *sqlstore.Tx, ent *ledger.Entity) (*purchases.Lookup, error) {
+// lookup loads what checking a purchase invoice needs, in tx. The
+// supplier is read when Apply asks for it; failed says whether that read
+// failed (a database error is not "no such supplier": it must reach the
+// unit of work, which retries or answers 503, never a 422).
+func (s *Store) lookup(tx *sqlstore.Tx, ent *ledger.Entity) (lk *purchases.Lookup, failed func() error, err error) {
 	set, err := s.settings(tx, ent.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	codes, err := s.taxCodes(tx, ent.ID, true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	accounts, err := s.accounts(tx, ent.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	lk := &purchases.Lookup{Entity: ent, Settings: set, TaxCodes: map[string]*purchases.TaxCode{}, Accounts: accounts}
+	lk = &purchases.Lookup{Entity: ent, Settings: set, TaxCodes: map[string]*purchases.TaxCode{}, Accounts: accounts}
 	for _, c := range codes {
 		lk.TaxCodes[c.Code] = c
 	}
@@ -298,8 +301,7 @@ func (s *Store) lookup(tx *sqlstore.Tx, ent *ledger.Entity) (*purchases.Lookup, 
 		}
 		return sup
 	}
-	_ = lookupErr
-	return lk, nil
+	return lk, func() error { return lookupErr }, nil
 }
 
 // numberTaken refuses a supplier invoice number the supplier already has on
@@ -507,10 +509,11 @@ func (s *Store) link(tx *sqlstore.Tx, inv *purchases.Invoice, ids []int64) error
 
 // setDocumentStatus derives a document's status from what it supports:
 // booked once a booked (or reversed: the evidence stays) purchase invoice
-// rests on it, draft while a draft does, inbox otherwise.
+// rests on it, draft while a draft does, inbox otherwise. (An aggregate
+// over no rows is one row of NULLs: count(*) = 0 is what says "nothing".)
 func setDocumentStatus(tx *sqlstore.Tx, entityID, id int64) error {
-	return tx.DB().Exec(`UPDATE documents SET status = coalesce((SELECT CASE WHEN max(CASE WHEN p.status <> 'draft' THEN 1 ELSE 0 END) = 1
-		THEN 'booked' ELSE 'draft' END FROM purchase_invoice_documents d JOIN purchase_invoices p
+	return tx.DB().Exec(`UPDATE documents SET status = coalesce((SELECT CASE WHEN count(*) = 0 THEN NULL
+		WHEN max(CASE WHEN p.status <> 'draft' THEN 1 ELSE 0 END) = 1 THEN 'booked' ELSE 'draft' END FROM purchase_invoice_documents d JOIN purchase_invoices p
 		ON p.entity_id = d.entity_id AND p.id = d.purchase_invoice_id WHERE d.entity_id = ? AND d.document_id = ?), 'inbox')
 		WHERE entity_id = ? AND id = ?`, entityID, id, entityID, id).Error
 }
@@ -521,12 +524,16 @@ func (s *Store) CreatePurchaseInvoice(ctx context.Context, p *ledger.Principal, 
 	var out *purchases.Invoice
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
 		out = nil
-		lk, err := s.lookup(tx, ent)
+		lk, failed, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
 		inv := &purchases.Invoice{EntityID: ent.ID}
-		if err := in.Apply(inv, lk, true); err != nil {
+		err = in.Apply(inv, lk, true)
+		if ferr := failed(); ferr != nil {
+			return ferr
+		}
+		if err != nil {
 			return err
 		}
 		if err := numberTaken(tx, inv); err != nil {
@@ -567,11 +574,15 @@ func (s *Store) UpdatePurchaseInvoice(ctx context.Context, p *ledger.Principal, 
 		if inv.Status != purchases.StatusDraft {
 			return notDraft(inv)
 		}
-		lk, err := s.lookup(tx, ent)
+		lk, failed, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
-		if err := in.Apply(inv, lk, false); err != nil {
+		err = in.Apply(inv, lk, false)
+		if ferr := failed(); ferr != nil {
+			return ferr
+		}
+		if err != nil {
 			return err
 		}
 		if err := numberTaken(tx, inv); err != nil {
@@ -646,7 +657,7 @@ func (s *Store) BookPurchaseInvoice(ctx context.Context, p *ledger.Principal, en
 		if inv.Status != purchases.StatusDraft {
 			return notDraft(inv)
 		}
-		lk, err := s.lookup(tx, ent)
+		lk, _, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
@@ -728,6 +739,15 @@ func (s *Store) ReversePurchaseInvoice(ctx context.Context, p *ledger.Principal,
 		case inv.SettledMinor > 0:
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceSettled,
 				"purchase invoice %s is (partly) settled; remove its allocations first, or book a supplier credit note", inv.Number)
+		}
+		var credits int64
+		if err := tx.DB().Raw(`SELECT count(*) FROM purchase_invoices WHERE entity_id = ? AND credited_id = ? AND status = 'booked'`,
+			ent.ID, id).Scan(&credits).Error; err != nil {
+			return err
+		}
+		if credits > 0 {
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceSettled,
+				"purchase invoice %s is corrected by a booked supplier credit note; reverse the credit note first", inv.Number)
 		}
 		var inBatch int64
 		if err := tx.DB().Raw(`SELECT count(*) FROM payment_batch_items i JOIN payment_batches b ON b.entity_id = i.entity_id AND b.id = i.batch_id

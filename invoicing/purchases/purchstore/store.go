@@ -37,24 +37,6 @@ func New(l *sqlstore.Store) *Store {
 // neither commit nor retry it.
 func (s *Store) In(tx *sqlstore.Tx) *Store { return &Store{l: s.l.In(tx)} }
 
-// Verify is a sqlstore.Checker for `backoffice verify`: law 8, every
-// supplier's creator is an actor.
-func (s *Store) Verify(tx *sqlstore.Tx, r *sqlstore.VerifyReport) error {
-	var n int64
-	if err := tx.DB().Raw(`SELECT count(*) FROM suppliers`).Scan(&n).Error; err != nil {
-		return err
-	}
-	r.Checked("supplier", "suppliers", n)
-	if err := sqlstore.VerifyActors(tx, r, "suppliers", "created_by"); err != nil {
-		return err
-	}
-	if err := tx.DB().Raw(`SELECT count(*) FROM documents`).Scan(&n).Error; err != nil {
-		return err
-	}
-	r.Checked("document", "documents", n)
-	return sqlstore.VerifyActors(tx, r, "documents", "created_by")
-}
-
 func invalid(path string, reason ledger.Reason, format string, args ...any) error {
 	var p ledger.Problems
 	p.Add(path, reason, format, args...)

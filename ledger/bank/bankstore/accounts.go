@@ -13,26 +13,27 @@ import (
 )
 
 type accountRow struct {
-	ID              int64
-	EntityID        int64
-	AccountID       int64
-	Code            string
-	Name            string
-	IBAN            string `gorm:"column:iban"`
-	Currency        string
-	MatchWindowDays int
-	CSVMapping      *string `gorm:"column:csv_mapping"`
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	ID                int64
+	EntityID          int64
+	AccountID         int64
+	Code              string
+	Name              string
+	IBAN              string `gorm:"column:iban"`
+	Currency          string
+	MatchWindowDays   int
+	CSVMapping        *string `gorm:"column:csv_mapping"`
+	PaymentFileFormat string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 const accountSelect = `SELECT b.id, b.entity_id, b.account_id, a.code, b.name, b.iban, b.currency, b.match_window_days,
-	b.csv_mapping, b.created_at, b.updated_at
+	b.csv_mapping, b.payment_file_format, b.created_at, b.updated_at
 	FROM bank_accounts b JOIN accounts a ON a.entity_id = b.entity_id AND a.id = b.account_id`
 
 func (r *accountRow) account() (*bank.Account, error) {
 	a := &bank.Account{ID: r.ID, EntityID: r.EntityID, AccountID: r.AccountID, AccountCode: r.Code, Name: r.Name,
-		IBAN: r.IBAN, Currency: r.Currency, MatchWindowDays: r.MatchWindowDays,
+		IBAN: r.IBAN, Currency: r.Currency, MatchWindowDays: r.MatchWindowDays, PaymentFileFormat: r.PaymentFileFormat,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if r.CSVMapping != nil {
 		a.CSVMapping = &bank.CSVMapping{}
@@ -117,9 +118,9 @@ func (s *Store) CreateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 		if err != nil {
 			return err
 		}
-		err = tx.DB().Raw(`INSERT INTO bank_accounts (entity_id, account_id, name, iban, currency, match_window_days, csv_mapping, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			ent.ID, a.AccountID, a.Name, a.IBAN, a.Currency, a.MatchWindowDays, mapping, t, t).Scan(&a.ID).Error
+		err = tx.DB().Raw(`INSERT INTO bank_accounts (entity_id, account_id, name, iban, currency, match_window_days, csv_mapping, payment_file_format, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			ent.ID, a.AccountID, a.Name, a.IBAN, a.Currency, a.MatchWindowDays, mapping, a.PaymentFileFormat, t, t).Scan(&a.ID).Error
 		if sqlstore.IsDuplicate(translate(err), "bank_accounts") {
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonBankAccountExists, "account %s or IBAN %s is already a bank account of this entity", a.AccountCode, a.IBAN)
 		} else if err != nil {
@@ -152,8 +153,8 @@ func (s *Store) UpdateBankAccount(ctx context.Context, p *ledger.Principal, ent 
 			return err
 		}
 		a.UpdatedAt = tx.Now
-		if err := tx.DB().Exec(`UPDATE bank_accounts SET name = ?, match_window_days = ?, csv_mapping = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
-			a.Name, a.MatchWindowDays, mapping, a.UpdatedAt, ent.ID, id).Error; err != nil {
+		if err := tx.DB().Exec(`UPDATE bank_accounts SET name = ?, match_window_days = ?, csv_mapping = ?, payment_file_format = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
+			a.Name, a.MatchWindowDays, mapping, a.PaymentFileFormat, a.UpdatedAt, ent.ID, id).Error; err != nil {
 			return err
 		}
 		out = a

@@ -1,6 +1,7 @@
 package bankstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -206,10 +207,29 @@ func (s *Store) Proposals(ctx context.Context, ent *ledger.Entity, bankID int64)
 		return nil, err
 	}
 	ls, err := s.openLines(q, ent.ID, a.ID, ` AND l.amount_minor > 0 ORDER BY l.id`)
-	if err != nil || len(ls) == 0 || s.rec == nil {
-		return []*bank.Proposal{}, err
+	if err != nil {
+		return nil, err
 	}
-	return s.propose(q, ent, a, ls)
+	out := []*bank.Proposal{}
+	if len(ls) > 0 && s.rec != nil {
+		if out, err = s.propose(q, ent, a, ls); err != nil {
+			return nil, err
+		}
+	}
+	// Money out paying suppliers (payables.go), in line order with the rest.
+	if s.pay != nil {
+		ls, err := s.openLines(q, ent.ID, a.ID, ` AND l.amount_minor < 0 ORDER BY l.id`)
+		if err != nil {
+			return nil, err
+		}
+		more, err := s.proposeOutgoing(q, ent, a, ls)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+		slices.SortStableFunc(out, func(x, y *bank.Proposal) int { return cmp.Compare(x.Line.ID, y.Line.ID) })
+	}
+	return out, nil
 }
 
 func (s *Store) propose(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Account, ls []*bank.StatementLine) ([]*bank.Proposal, error) {
@@ -230,7 +250,7 @@ func (s *Store) propose(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Account, ls
 	props := match.Propose(matchStatementLines(ls), mo, a.Currency)
 	out := make([]*bank.Proposal, 0, len(props))
 	for _, pr := range props {
-		bp := &bank.Proposal{Line: byID[pr.StatementLineID], CustomerID: pr.CustomerID, CustomerName: names[pr.CustomerID]}
+		bp := &bank.Proposal{Line: byID[pr.StatementLineID], Kind: bank.ProposalCustomerPayment, CustomerID: pr.CustomerID, CustomerName: names[pr.CustomerID]}
 		for _, al := range pr.Allocations {
 			bp.Allocations = append(bp.Allocations, bank.Allocation{InvoiceID: al.InvoiceID, Number: al.Number, AmountMinor: al.AmountMinor})
 		}
@@ -242,14 +262,22 @@ func (s *Store) propose(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Account, ls
 // ApplyCash records the line as a customer payment, allocates it and
 // reconciles it with the payment's entry.
 func (s *Store) ApplyCash(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, bankID, lineID int64, in *bank.CashInput) (*bank.Match, error) {
-	if s.rec == nil {
+	if s.rec == nil && s.pay == nil {
 		return nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonCashApplicationUnavailable, "this service has no invoicing to apply payments to")
 	}
 	var out *bank.Match
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
 		a, l, err := s.lockLine(tx, ent, bankID, lineID)
 		if err != nil {
 			return err
+		}
+		if l.AmountMinor < 0 && s.pay != nil { // money out to suppliers (payables.go)
+			out, err = s.applyDisbursement(tx, p, ent, a, l, in)
+			return err
+		}
+		if s.rec == nil {
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonCashApplicationUnavailable, "this service has no invoicing to apply payments to")
 		}
 		if l.AmountMinor <= 0 {
 			return invalid("", ledger.ReasonLineNotIncoming, "statement line %d is money out (%s); only money in is a customer payment", l.ID, money.Format(l.AmountMinor, exponent(a.Currency)))

@@ -20,6 +20,7 @@ import (
 type Store struct {
 	l   *sqlstore.Store
 	rec Receivables
+	pay Payables // nil: money out is not applied to purchase invoices
 }
 
 var _ bank.Store = (*Store)(nil)
@@ -48,7 +49,7 @@ func New(l *sqlstore.Store, rec Receivables) *Store {
 // In is the store bound to a unit of work: its methods run in tx and
 // neither commit nor retry it.
 func (s *Store) In(tx *sqlstore.Tx) *Store {
-	return &Store{l: s.l.In(tx), rec: s.rec}
+	return &Store{l: s.l.In(tx), rec: s.rec, pay: s.pay}
 }
 
 func translate(err error) error { return sqlstore.Translate(err) }
