@@ -87,7 +87,46 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 		}
 		pay.Direction = *in.Direction
 	}
-	pay.Date = ent.Today()
+	cur := ent.Currency
+	if cust != nil {
+		cur = cust.Currency
+	}
+	m := ParseMoney(&p, ent, MoneyFields{Date: in.Date, Amount: in.Amount, Currency: in.Currency,
+		ExchangeRate: in.ExchangeRate, BankAccount: in.BankAccount, Reference: in.Reference}, cur, s.BankAccount)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if err := m.Convert(ent); err != nil {
+		return err
+	}
+	pay.Date, pay.Currency, pay.AmountMinor, pay.ExchangeRate, pay.FunctionalMinor = m.Date, m.Currency, m.AmountMinor, m.ExchangeRate, m.FunctionalMinor
+	pay.BankAccount, pay.Reference = m.BankAccount, m.Reference
+	return nil
+}
+
+// MoneyFields are the fields a payment is sent with, customer's or
+// supplier's alike: when, how much, in which currency at which rate,
+// through which bank account, with which reference.
+type MoneyFields struct {
+	Date, Amount, Currency, ExchangeRate, BankAccount, Reference *string
+}
+
+// Money is a payment's money, checked: the date (today by default), the
+// amount in its currency (currency by default), the rate and the
+// functional amount (Convert), the bank account (bank by default).
+type Money struct {
+	Date            ledger.Date
+	Currency        string
+	AmountMinor     int64
+	ExchangeRate    decimal.Decimal
+	FunctionalMinor int64
+	BankAccount     string
+	Reference       string
+}
+
+// ParseMoney checks the fields into p, each problem at its path.
+func ParseMoney(p *ledger.Problems, ent *ledger.Entity, in MoneyFields, currency, bank string) Money {
+	m := Money{Date: ent.Today(), Currency: currency, BankAccount: bank}
 	if in.Date != nil {
 		d, err := ledger.ParseDate(*in.Date)
 		if err != nil {
@@ -95,61 +134,61 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, cust *Customer, 
 		} else if ent.Locked(d) {
 			p.Add("date", ledger.ReasonPeriodLocked, "date %s is on or before the lock date %s", d, ent.LockDate)
 		}
-		pay.Date = d
-	}
-	pay.Currency = ent.Currency
-	if cust != nil {
-		pay.Currency = cust.Currency
+		m.Date = d
 	}
 	if in.Currency != nil {
 		if !money.ValidCurrency(*in.Currency) {
 			p.Add("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", *in.Currency)
 		}
-		pay.Currency = *in.Currency
+		m.Currency = *in.Currency
 	}
-	exp, known := money.Exponent(pay.Currency)
+	exp, known := money.Exponent(m.Currency)
 	if in.Amount == nil {
 		p.Add("amount", ledger.ReasonFieldRequired, "amount is required (a decimal string such as \"121.00\")")
 	} else if known {
-		m, err := money.ParseAmount(*in.Amount, exp)
+		v, err := money.ParseAmount(*in.Amount, exp)
 		if ae, ok := err.(*money.AmountError); ok {
 			p.Add("amount", ledger.Reason(ae.Reason), "%s", ae.Message)
 		}
-		pay.AmountMinor = m
+		m.AmountMinor = v
 	}
-	if known && pay.Currency != ent.Currency {
+	if known && m.Currency != ent.Currency {
 		if in.ExchangeRate == nil {
-			p.Add("exchange_rate", ledger.ReasonExchangeRateRequired, "the payment is in %s, not the functional currency %s: give exchange_rate", pay.Currency, ent.Currency)
+			p.Add("exchange_rate", ledger.ReasonExchangeRateRequired, "the payment is in %s, not the functional currency %s: give exchange_rate", m.Currency, ent.Currency)
 		} else if r, err := money.ParseRate(*in.ExchangeRate); err != nil {
 			p.Add("exchange_rate", ledger.ReasonExchangeRateInvalid, "%v", err)
 		} else {
-			pay.ExchangeRate = r
+			m.ExchangeRate = r
 		}
 	} else if in.ExchangeRate != nil {
 		p.Add("exchange_rate", ledger.ReasonExchangeRateUnused, "exchange_rate is given but the payment is in %s, the functional currency", ent.Currency)
 	}
-	pay.BankAccount = s.BankAccount
 	if in.BankAccount != nil {
-		pay.BankAccount = strings.TrimSpace(*in.BankAccount)
+		m.BankAccount = strings.TrimSpace(*in.BankAccount)
 	}
 	if in.Reference != nil {
-		pay.Reference = strings.TrimSpace(*in.Reference)
-		if utf8.RuneCountInString(pay.Reference) > 100 {
+		m.Reference = strings.TrimSpace(*in.Reference)
+		if utf8.RuneCountInString(m.Reference) > 100 {
 			p.Add("reference", ledger.ReasonFieldTooLong, "reference is longer than 100 characters")
 		}
 	}
-	if err := p.Err(); err != nil {
+	return m
+}
+
+// Convert sets the functional amount of checked money: the amount itself
+// in the functional currency, otherwise converted at the rate.
+func (m *Money) Convert(ent *ledger.Entity) error {
+	m.FunctionalMinor = m.AmountMinor
+	if m.Currency == ent.Currency {
+		return nil
+	}
+	exp, _ := money.Exponent(m.Currency)
+	funcExp, _ := money.Exponent(ent.Currency)
+	v, err := money.Convert(m.AmountMinor, exp, m.ExchangeRate, funcExp)
+	if err := Convertible(v, err, m.AmountMinor, exp, m.Currency, m.ExchangeRate, ent.Currency); err != nil {
 		return err
 	}
-	pay.FunctionalMinor = pay.AmountMinor
-	if pay.Currency != ent.Currency {
-		funcExp, _ := money.Exponent(ent.Currency)
-		v, err := money.Convert(pay.AmountMinor, exp, pay.ExchangeRate, funcExp)
-		if err := Convertible(v, err, pay.AmountMinor, exp, pay.Currency, pay.ExchangeRate, ent.Currency); err != nil {
-			return err
-		}
-		pay.FunctionalMinor = v
-	}
+	m.FunctionalMinor = v
 	return nil
 }
 

@@ -92,40 +92,6 @@ func PaymentEntry(pay *Payment, s *Settings, customerName string) *ledger.Draft 
 		Lines: []ledger.DraftLine{line(pay.BankAccount, received), line(s.ReceivableAccount, !received)}}
 }
 
-// FXEntry builds the entry for the exchange difference of an allocation:
-// the debit side (an invoice) was carried in receivables at debitF, the
-// credit side (a payment) took credF out of them. When they differ the rest
-// goes to the FX account: a gain when more came in than was carried.
-// It returns nil when there is no difference.
-func FXEntry(date ledger.Date, ent *ledger.Entity, s *Settings, debitF, credF int64, what string) *ledger.Draft {
-	diff := credF - debitF // > 0: more was received than carried: gain
-	if diff == 0 {
-		return nil
-	}
-	amt := diff
-	if amt < 0 {
-		amt = -amt
-	}
-	d := &ledger.Draft{Date: date, Description: "Exchange difference on " + what}
-	gain := diff > 0
-	d.Lines = []ledger.DraftLine{
-		{Account: s.ReceivableAccount, Debit: gain, Currency: ent.Currency, AmountMinor: amt, Description: what},
-		{Account: s.FXAccount, Debit: !gain, Currency: ent.Currency, AmountMinor: amt, Description: what},
-	}
-	return d
-}
-
-// Share is the part of a carrying amount that settling part of open
-// releases: all of what is left when the document is settled in full,
-// otherwise in proportion, rounded half away from zero. Settling in pieces
-// therefore always releases exactly the carrying amount in the end.
-func Share(part, open, carrying int64) int64 {
-	if part >= open || open == 0 {
-		return carrying
-	}
-	return decimal.NewFromInt(carrying).Mul(decimal.NewFromInt(part)).Div(decimal.NewFromInt(open)).Round(0).IntPart()
-}
-
 // Convertible explains why an amount cannot be posted in the functional
 // currency: it converts to more than the ledger holds, or to nothing.
 func Convertible(v int64, err error, amount int64, exp int, currency string, rate decimal.Decimal, functional string) error {

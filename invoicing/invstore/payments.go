@@ -206,6 +206,20 @@ func (d doc) name() string {
 	return kindName(d.inv.Kind) + " " + d.inv.Number
 }
 
+// customers names the parties of a sales allocation.
+var customers = invoicing.Parties{Plural: "customers", Mismatch: ledger.ReasonCustomerMismatch}
+
+// side is the document or payment as the settling rules see it.
+func (d doc) side() invoicing.Side {
+	sd := invoicing.Side{Name: d.name(), Currency: d.currency(), Party: d.customer(), Date: d.date(), OpenMinor: d.open(), OpenFunctional: d.openF()}
+	if d.inv != nil {
+		sd.Rate = d.inv.ExchangeRate
+	} else {
+		sd.Payment = true
+	}
+	return sd
+}
+
 // settle adds (or with a negative amount, removes) a settlement on the
 // document's row. The WHERE clause re-checks the open amount under the row
 // lock, so that no race can settle a document beyond its total.
@@ -238,59 +252,22 @@ func (s *Store) settle(tx *sqlstore.Tx, entityID int64, d doc, amount, functiona
 // customer is owed) for amount, both rows locked by the caller, and posts
 // the exchange difference when their carrying amounts differ.
 func (s *Store) allocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, debit, credit doc, amount int64, date ledger.Date) (*invoicing.Allocation, error) {
-	exp, _ := money.Exponent(debit.currency())
-	switch {
-	case debit.currency() != credit.currency():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonCurrencyMismatch, "%s is in %s and %s in %s; an allocation is in one currency",
-			debit.name(), debit.currency(), credit.name(), credit.currency())
-	case debit.customer() != credit.customer():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonCustomerMismatch, "%s and %s belong to different customers", debit.name(), credit.name())
-	case credit.pay != nil && amount > credit.open():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsPayment, "%s has %s %s left to allocate; this allocates %s",
-			credit.name(), money.Format(credit.open(), exp), credit.currency(), money.Format(amount, exp))
-	case debit.pay != nil && amount > debit.open():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsPayment, "%s has %s %s left to match; this allocates %s",
-			debit.name(), money.Format(debit.open(), exp), debit.currency(), money.Format(amount, exp))
-	case amount > debit.open() || amount > credit.open():
-		short := debit // the side with less open
-		if credit.open() < debit.open() {
-			short = credit
-		}
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsOpen, "%s has %s %s open; this allocates %s",
-			short.name(), money.Format(short.open(), exp), debit.currency(), money.Format(amount, exp))
+	owed, settler := debit.side(), credit.side()
+	if err := invoicing.CheckAllocation(owed, settler, amount, customers); err != nil {
+		return nil, err
 	}
-	if date.Before(debit.date()) {
-		date = debit.date()
-	}
-	if date.Before(credit.date()) {
-		date = credit.date()
-	}
-	if ent.Locked(date) {
-		date = ent.Today()
-	}
-	a := &invoicing.Allocation{EntityID: ent.ID, Date: date, Currency: debit.currency(), AmountMinor: amount,
-		DebitFunctionalMinor:  invoicing.Share(amount, debit.open(), debit.openF()),
-		CreditFunctionalMinor: invoicing.Share(amount, credit.open(), credit.openF()),
-		CreatedAt:             tx.Now, CreatedBy: p.ActorID}
-	if debit.inv != nil && credit.inv != nil && debit.inv.ExchangeRate.Equal(credit.inv.ExchangeRate) &&
-		amount < debit.open() && a.CreditFunctionalMinor <= debit.openF() {
-		// A credit note applied at its invoice's own rate: there is no
-		// exchange difference, only the rounding of converting each
-		// document line by line, which the last settlement of the invoice
-		// takes at once rather than a cent at a time.
-		a.DebitFunctionalMinor = a.CreditFunctionalMinor
-	}
-	if d := invoicing.FXEntry(date, ent, lk.Settings, a.DebitFunctionalMinor, a.CreditFunctionalMinor, debit.name()+" / "+credit.name()); d != nil {
+	st := invoicing.Settle(ent, owed, settler, amount, date)
+	a := &invoicing.Allocation{EntityID: ent.ID, Date: st.Date, Currency: debit.currency(), AmountMinor: amount,
+		DebitFunctionalMinor: st.OwedFunctional, CreditFunctionalMinor: st.SettleFunctional, CreatedAt: tx.Now, CreatedBy: p.ActorID}
+	if d := invoicing.FXEntry(st.Date, ent, lk.Settings.ReceivableAccount, lk.Settings.FXAccount, true,
+		a.DebitFunctionalMinor, a.CreditFunctionalMinor, debit.name()+" / "+credit.name()); d != nil {
 		e, err := s.PostDraft(tx, p, ent, d)
 		if err != nil {
 			return nil, err
 		}
 		a.FXEntryID = &e.ID
 	}
-	var paid int64
-	if credit.pay != nil || debit.pay != nil {
-		paid = amount // money moved, not a credit note applied
-	}
+	paid := st.Paid
 	if err := s.settle(tx, ent.ID, debit, amount, a.DebitFunctionalMinor, paid); err != nil {
 		return nil, err
 	}

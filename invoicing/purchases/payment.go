@@ -2,9 +2,7 @@ package purchases
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -89,66 +87,16 @@ func (in *PaymentInput) Apply(pay *Payment, ent *ledger.Entity, s *Settings) err
 		}
 		pay.Direction = *in.Direction
 	}
-	pay.Date = ent.Today()
-	if in.Date != nil {
-		d, err := ledger.ParseDate(*in.Date)
-		if err != nil {
-			p.Add("date", ledger.ReasonDateInvalid, "%v", err)
-		} else if ent.Locked(d) {
-			p.Add("date", ledger.ReasonPeriodLocked, "date %s is on or before the lock date %s", d, ent.LockDate)
-		}
-		pay.Date = d
-	}
-	pay.Currency = ent.Currency
-	if in.Currency != nil {
-		if !money.ValidCurrency(*in.Currency) {
-			p.Add("currency", ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", *in.Currency)
-		}
-		pay.Currency = *in.Currency
-	}
-	exp, known := money.Exponent(pay.Currency)
-	if in.Amount == nil {
-		p.Add("amount", ledger.ReasonFieldRequired, "amount is required (a decimal string such as \"121.00\")")
-	} else if known {
-		m, err := money.ParseAmount(*in.Amount, exp)
-		if ae, ok := err.(*money.AmountError); ok {
-			p.Add("amount", ledger.Reason(ae.Reason), "%s", ae.Message)
-		}
-		pay.AmountMinor = m
-	}
-	if known && pay.Currency != ent.Currency {
-		if in.ExchangeRate == nil {
-			p.Add("exchange_rate", ledger.ReasonExchangeRateRequired, "the payment is in %s, not the functional currency %s: give exchange_rate", pay.Currency, ent.Currency)
-		} else if r, err := money.ParseRate(*in.ExchangeRate); err != nil {
-			p.Add("exchange_rate", ledger.ReasonExchangeRateInvalid, "%v", err)
-		} else {
-			pay.ExchangeRate = r
-		}
-	} else if in.ExchangeRate != nil {
-		p.Add("exchange_rate", ledger.ReasonExchangeRateUnused, "exchange_rate is given but the payment is in %s, the functional currency", ent.Currency)
-	}
-	pay.BankAccount = s.BankAccount
-	if in.BankAccount != nil {
-		pay.BankAccount = strings.TrimSpace(*in.BankAccount)
-	}
-	if in.Reference != nil {
-		pay.Reference = strings.TrimSpace(*in.Reference)
-		if utf8.RuneCountInString(pay.Reference) > 100 {
-			p.Add("reference", ledger.ReasonFieldTooLong, "reference is longer than 100 characters")
-		}
-	}
+	m := invoicing.ParseMoney(&p, ent, invoicing.MoneyFields{Date: in.Date, Amount: in.Amount, Currency: in.Currency,
+		ExchangeRate: in.ExchangeRate, BankAccount: in.BankAccount, Reference: in.Reference}, ent.Currency, s.BankAccount)
 	if err := p.Err(); err != nil {
 		return err
 	}
-	pay.FunctionalMinor = pay.AmountMinor
-	if pay.Currency != ent.Currency {
-		funcExp, _ := money.Exponent(ent.Currency)
-		v, err := money.Convert(pay.AmountMinor, exp, pay.ExchangeRate, funcExp)
-		if err := invoicing.Convertible(v, err, pay.AmountMinor, exp, pay.Currency, pay.ExchangeRate, ent.Currency); err != nil {
-			return err
-		}
-		pay.FunctionalMinor = v
+	if err := m.Convert(ent); err != nil {
+		return err
 	}
+	pay.Date, pay.Currency, pay.AmountMinor, pay.ExchangeRate, pay.FunctionalMinor = m.Date, m.Currency, m.AmountMinor, m.ExchangeRate, m.FunctionalMinor
+	pay.BankAccount, pay.Reference = m.BankAccount, m.Reference
 	return nil
 }
 
@@ -194,33 +142,6 @@ func PaymentEntry(pay *Payment, s *Settings, supplierName string) *ledger.Draft 
 	}
 	return &ledger.Draft{Date: pay.Date, Description: desc, Reference: pay.Reference,
 		Lines: []ledger.DraftLine{line(s.PayableAccount, paid), line(pay.BankAccount, !paid)}}
-}
-
-// FXEntry builds the entry for the exchange difference of an allocation:
-// the owed side (an invoice) was credited to payables at owedF, the
-// settling side (a payment) took settleF out of them. When they differ the
-// rest goes to the FX account: a loss when more functional currency was
-// paid than the invoice was carried at (payables credited, FX debited), a
-// gain the other way. It returns nil when there is no difference.
-func FXEntry(date ledger.Date, ent *ledger.Entity, s *Settings, owedF, settleF int64, what string) *ledger.Draft {
-	diff := settleF - owedF // > 0: more paid than carried: a loss
-	if diff == 0 {
-		return nil
-	}
-	loss := diff > 0
-	amt := diff
-	if !loss {
-		amt = -diff
-	}
-	d := &ledger.Draft{Date: date, Description: "Exchange difference on " + what}
-	if r := []rune(d.Description); len(r) > 500 {
-		d.Description = string(r[:500])
-	}
-	d.Lines = []ledger.DraftLine{
-		{Account: s.PayableAccount, Debit: !loss, Currency: ent.Currency, AmountMinor: amt, Description: what},
-		{Account: s.FXAccount, Debit: loss, Currency: ent.Currency, AmountMinor: amt, Description: what},
-	}
-	return d
 }
 
 // OpenFunctionalMinor is what is left of a booked document's carrying

@@ -1,6 +1,7 @@
 package purchases
 
 import (
+	"backoffice/invoicing"
 	"testing"
 
 	"backoffice/ledger"
@@ -77,16 +78,16 @@ func TestPaymentAndFXEntries(t *testing.T) {
 	if d.Lines[0].Debit || !d.Lines[1].Debit {
 		t.Errorf("refund entry %+v", d.Lines)
 	}
-	if FXEntry(pay.Date, ent, s, 9000, 9000, "x") != nil {
+	if invoicing.FXEntry(pay.Date, ent, s.PayableAccount, s.FXAccount, false, 9000, 9000, "x") != nil {
 		t.Error("an entry for no difference")
 	}
 	// Carried at 36.00, paid 38.00: a loss of 2.00, payables credited.
-	d = FXEntry(pay.Date, ent, s, 3600, 3800, "x")
+	d = invoicing.FXEntry(pay.Date, ent, s.PayableAccount, s.FXAccount, false, 3600, 3800, "x")
 	if d.Lines[0].Account != "1600" || d.Lines[0].Debit || d.Lines[0].AmountMinor != 200 || d.Lines[1].Account != "8900" || !d.Lines[1].Debit {
 		t.Errorf("loss %+v", d.Lines)
 	}
 	// Carried at 54.00, paid 51.00: a gain of 3.00, payables debited.
-	d = FXEntry(pay.Date, ent, s, 5400, 5100, "x")
+	d = invoicing.FXEntry(pay.Date, ent, s.PayableAccount, s.FXAccount, false, 5400, 5100, "x")
 	if !d.Lines[0].Debit || d.Lines[0].AmountMinor != 300 || d.Lines[1].Debit {
 		t.Errorf("gain %+v", d.Lines)
 	}

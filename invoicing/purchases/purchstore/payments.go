@@ -219,6 +219,20 @@ func (d side) name() string {
 	return "purchase invoice " + d.inv.Number
 }
 
+// suppliers names the parties of a purchase allocation.
+var suppliers = invoicing.Parties{Plural: "suppliers", Mismatch: ledger.ReasonSupplierMismatch}
+
+// side is the document or payment as the settling rules see it.
+func (d side) side() invoicing.Side {
+	sd := invoicing.Side{Name: d.name(), Currency: d.currency(), Party: d.supplier(), Date: d.date(), OpenMinor: d.open(), OpenFunctional: d.openF()}
+	if d.inv != nil {
+		sd.Rate = d.inv.ExchangeRate
+	} else {
+		sd.Payment = true
+	}
+	return sd
+}
+
 // settle adds (or with a negative amount, removes) a settlement on the
 // side's row. The WHERE clause re-checks the range under the row lock; the
 // CHECK constraints are the backstop.
@@ -251,56 +265,23 @@ func settle(tx *sqlstore.Tx, entityID int64, d side, amount, functional, paid in
 // caller, and posts the exchange difference when the functional amounts
 // they release differ.
 func (s *Store) allocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, set *purchases.Settings, owed, settler side, amount int64) (*purchases.Allocation, error) {
-	exp, _ := money.Exponent(owed.currency())
-	switch {
-	case owed.currency() != settler.currency():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonCurrencyMismatch, "%s is in %s and %s in %s; an allocation is in one currency",
-			owed.name(), owed.currency(), settler.name(), settler.currency())
-	case owed.supplier() != settler.supplier():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonSupplierMismatch, "%s and %s belong to different suppliers", owed.name(), settler.name())
-	case settler.pay != nil && amount > settler.open():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsPayment, "%s has %s %s left to allocate; this allocates %s",
-			settler.name(), money.Format(settler.open(), exp), settler.currency(), money.Format(amount, exp))
-	case owed.pay != nil && amount > owed.open():
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsPayment, "%s has %s %s left to match; this allocates %s",
-			owed.name(), money.Format(owed.open(), exp), owed.currency(), money.Format(amount, exp))
-	case amount > owed.open() || amount > settler.open():
-		short := owed
-		if settler.open() < owed.open() {
-			short = settler
-		}
-		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonAllocationExceedsOpen, "%s has %s %s open; this allocates %s",
-			short.name(), money.Format(short.open(), exp), owed.currency(), money.Format(amount, exp))
+	ow, se := owed.side(), settler.side()
+	if err := invoicing.CheckAllocation(ow, se, amount, suppliers); err != nil {
+		return nil, err
 	}
-	date := owed.date()
-	if date.Before(settler.date()) {
-		date = settler.date()
-	}
-	if ent.Locked(date) {
-		date = ent.Today()
-	}
-	a := &purchases.Allocation{EntityID: ent.ID, Date: date, Currency: owed.currency(), AmountMinor: amount,
-		OwedFunctionalMinor:   invoicing.Share(amount, owed.open(), owed.openF()),
-		SettleFunctionalMinor: invoicing.Share(amount, settler.open(), settler.openF()),
-		CreatedAt:             tx.Now, CreatedBy: p.ActorID}
-	if owed.inv != nil && settler.inv != nil && owed.inv.ExchangeRate.Equal(settler.inv.ExchangeRate) &&
-		amount < owed.open() && a.SettleFunctionalMinor <= owed.openF() {
-		// A credit note applied at its invoice's own rate: no exchange
-		// difference, only rounding, which the invoice's last settlement
-		// takes at once (as on the sales side).
-		a.OwedFunctionalMinor = a.SettleFunctionalMinor
-	}
-	if d := purchases.FXEntry(date, ent, set, a.OwedFunctionalMinor, a.SettleFunctionalMinor, owed.name()+" / "+settler.name()); d != nil {
+	st := invoicing.Settle(ent, ow, se, amount, ledger.Date{})
+	a := &purchases.Allocation{EntityID: ent.ID, Date: st.Date, Currency: owed.currency(), AmountMinor: amount,
+		OwedFunctionalMinor: st.OwedFunctional, SettleFunctionalMinor: st.SettleFunctional, CreatedAt: tx.Now, CreatedBy: p.ActorID}
+	// A purchase document is owed as a credit in payables.
+	if d := invoicing.FXEntry(st.Date, ent, set.PayableAccount, set.FXAccount, false,
+		a.OwedFunctionalMinor, a.SettleFunctionalMinor, owed.name()+" / "+settler.name()); d != nil {
 		e, err := s.l.PostDraft(tx, p, ent, d)
 		if err != nil {
 			return nil, err
 		}
 		a.FXEntryID = &e.ID
 	}
-	var paid int64
-	if settler.pay != nil || owed.pay != nil {
-		paid = amount // money moved, not a credit note applied
-	}
+	paid := st.Paid
 	if err := settle(tx, ent.ID, owed, amount, a.OwedFunctionalMinor, paid); err != nil {
 		return nil, err
 	}
