@@ -307,6 +307,15 @@ func TestPurchaseReverse(t *testing.T) {
 	}
 	p.must(p.do("DELETE", dbase, p.acct, nil), 204)
 	wantProblem(t, p.do("GET", dbase, p.acct, nil), 404, "not_found")
+
+	// An invoice a booked credit note corrects is not reversed under it;
+	// once the credit note is reversed, it can be.
+	corrected := p.book(p.invoice(nil, line("4200", "50.00", "P21")))
+	cn := p.book(p.invoice(map[string]any{"kind": "credit_note", "credited_purchase_invoice_id": corrected["id"]}, line("4200", "50.00", "P21")))
+	cbase := p.base("/purchase-invoices/" + id(corrected["id"]))
+	wantProblem(t, p.do("POST", cbase+"/reverse", p.acct, nil), 409, "invoice_settled")
+	p.must(p.do("POST", p.base("/purchase-invoices/"+id(cn["id"]))+"/reverse", p.acct, nil), 200)
+	p.must(p.do("POST", cbase+"/reverse", p.acct, nil), 200)
 }
 
 // TestPurchaseForeignCurrency: a USD invoice balances in EUR; the

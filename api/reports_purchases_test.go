@@ -245,3 +245,44 @@ func TestAgedPayablesAgreeWithLedger(t *testing.T) {
 		}
 	}
 }
+
+// TestPurchaseJournalReverseChargeAndDeductible: the journal says per tax
+// code what is deducted and which box a reverse charge feeds. One invoice:
+// 200.00 of services from another EU country (21 % reverse charged: 42.00
+// owed and deducted, box 4b) and a 50.00 lunch at 9 % (4.50 VAT, none of it
+// deductible); the supplier is owed 200.00 + 50.00 + 4.50 = 254.50.
+func TestPurchaseJournalReverseChargeAndDeductible(t *testing.T) {
+	p := newPurchaseFixture(t)
+	p.book(p.invoice(nil, line("4200", "200.00", "P-eu-services"), line("4200", "50.00", "P9-meals")))
+	j := p.get("/reports/purchase-journal?from=2026-03-01&to=2026-03-31").obj
+	doc := j["documents"].([]any)[0].(map[string]any)
+	if doc["total"] != "254.50" {
+		t.Errorf("total %v, want 254.50", doc["total"])
+	}
+	want := map[string][5]any{
+		"P-eu-services": {"4b", true, "200.00", "42.00", "42.00"},
+		"P9-meals":      {"", false, "50.00", "4.50", "0.00"},
+	}
+	for _, list := range []any{doc["tax_codes"], j["totals"]} {
+		got := 0
+		for _, x := range list.([]any) {
+			c := x.(map[string]any)
+			w, ok := want[c["tax_code"].(string)]
+			if !ok {
+				t.Errorf("unexpected tax code %v", c)
+				continue
+			}
+			got++
+			if c["box"] != w[0] || c["reverse_charge"] != w[1] || c["net"] != w[2] || c["vat"] != w[3] || c["deductible_vat"] != w[4] {
+				t.Errorf("%s: %v, want box %v reverse %v net %v vat %v deductible %v", c["tax_code"], c, w[0], w[1], w[2], w[3], w[4])
+			}
+		}
+		if got != 2 {
+			t.Errorf("%d tax codes in %v", got, list)
+		}
+	}
+	csv := string(p.get("/reports/purchase-journal?from=2026-03-01&to=2026-03-31&format=csv&lang=nl").body)
+	if !strings.Contains(csv, "P-eu-services, verlegd 4b") {
+		t.Errorf("the CSV does not say the code is reverse charged in 4b:\n%s", csv)
+	}
+}

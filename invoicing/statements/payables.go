@@ -57,11 +57,16 @@ type JournalDoc struct {
 	VAT            []JournalVAT // per tax code, in the order the document uses them
 }
 
-// JournalVAT is a purchase document's net and VAT of one tax code.
+// JournalVAT is a purchase document's net and VAT of one tax code: the
+// box of the VAT return its turnover feeds (reverse charge), the VAT
+// booked and the part of it deducted as input VAT.
 type JournalVAT struct {
-	TaxCode  string
-	NetMinor int64
-	VATMinor int64
+	TaxCode         string
+	Box             string
+	ReverseCharge   bool
+	NetMinor        int64
+	VATMinor        int64
+	DeductibleMinor int64
 }
 
 // PayablesStore is what the payables reports read (purchases' store).
@@ -335,14 +340,28 @@ type PurchaseJournalLine struct {
 	TaxCodes              []PurchaseJournalSum `json:"tax_codes"`
 }
 
-// PurchaseJournalSum is a net and VAT of one tax code (and currency). A
-// credit note counts negative; a reversed document does not count in the
-// totals.
+// PurchaseJournalSum is a net and VAT of one tax code (and currency): the
+// VAT booked, the part of it deducted (input VAT, box 5b) and, for reverse
+// charge, the box whose VAT the entity owes itself (so net plus VAT is not
+// what the supplier is owed: reverse_charge says so). A credit note counts
+// negative; a reversed document does not count in the totals.
 type PurchaseJournalSum struct {
-	Currency string `json:"currency"`
-	TaxCode  string `json:"tax_code"`
-	Net      Amount `json:"net"`
-	VAT      Amount `json:"vat"`
+	Currency      string `json:"currency"`
+	TaxCode       string `json:"tax_code"`
+	Box           string `json:"box"`
+	ReverseCharge bool   `json:"reverse_charge"`
+	Net           Amount `json:"net"`
+	VAT           Amount `json:"vat"`
+	Deductible    Amount `json:"deductible_vat"`
+}
+
+// codeText is the tax code as the journal prints it: with the box its
+// VAT is owed in when reverse charged ("P-eu-services, verlegd 4b").
+func (t PurchaseJournalSum) codeText(lang string) string {
+	if !t.ReverseCharge {
+		return t.TaxCode
+	}
+	return t.TaxCode + tr(lang, ", verlegd ", ", reverse charged ") + t.Box
 }
 
 // PurchaseJournalReport reads and builds the journal of from..to.
@@ -370,19 +389,21 @@ func BuildPurchaseJournal(ent *ledger.Entity, from, to ledger.Date, docs []Journ
 			Net: Amount{sign * d.NetMinor, exp}, VAT: Amount{sign * d.VATMinor, exp}, Total: Amount{sign * d.TotalMinor, exp},
 			Reversed: d.Reversed, TaxCodes: []PurchaseJournalSum{}}
 		for _, v := range d.VAT {
-			l.TaxCodes = append(l.TaxCodes, PurchaseJournalSum{Currency: d.Currency, TaxCode: v.TaxCode, Net: Amount{sign * v.NetMinor, exp},
-				VAT: Amount{sign * v.VATMinor, exp}})
+			l.TaxCodes = append(l.TaxCodes, PurchaseJournalSum{Currency: d.Currency, TaxCode: v.TaxCode, Box: v.Box, ReverseCharge: v.ReverseCharge,
+				Net: Amount{sign * v.NetMinor, exp}, VAT: Amount{sign * v.VATMinor, exp}, Deductible: Amount{sign * v.DeductibleMinor, exp}})
 			if d.Reversed {
 				continue
 			}
 			k := [2]string{d.Currency, v.TaxCode}
 			t := totals[k]
 			if t == nil {
-				t = &PurchaseJournalSum{Currency: d.Currency, TaxCode: v.TaxCode, Net: Amount{0, exp}, VAT: Amount{0, exp}}
+				t = &PurchaseJournalSum{Currency: d.Currency, TaxCode: v.TaxCode, Box: v.Box, ReverseCharge: v.ReverseCharge,
+					Net: Amount{0, exp}, VAT: Amount{0, exp}, Deductible: Amount{0, exp}}
 				totals[k] = t
 			}
 			s.add(&t.Net.Minor, sign*v.NetMinor)
 			s.add(&t.VAT.Minor, sign*v.VATMinor)
+			s.add(&t.Deductible.Minor, sign*v.DeductibleMinor)
 		}
 		out.Documents = append(out.Documents, l)
 	}
@@ -413,6 +434,7 @@ func (r *PurchaseJournal) Table(lang string) *reports.Table {
 		{Key: "tax_code", Title: tr(lang, "BTW-code", "Tax code"), Kind: reports.Text, Width: 1.4},
 		{Key: "net", Title: tr(lang, "Netto", "Net"), Kind: reports.Money, Width: 2},
 		{Key: "vat", Title: tr(lang, "BTW", "VAT"), Kind: reports.Money, Width: 1.8},
+		{Key: "deductible_vat", Title: tr(lang, "Aftrekbaar", "Deductible"), Kind: reports.Money, Width: 1.8},
 		{Key: "total", Title: tr(lang, "Totaal", "Total"), Kind: reports.Money, Width: 2},
 	}}
 	docs.Empty = tr(lang, "Geen inkoopdocumenten in deze periode.", "No purchase documents in this period.")
@@ -426,9 +448,10 @@ func (r *PurchaseJournal) Table(lang string) *reports.Table {
 			supplier += " (" + d.Currency + ")"
 		}
 		docs.Rows = append(docs.Rows, reports.Row{Cells: []string{number, d.VATDate.String(), supplier, d.SupplierInvoiceNumber, "",
-			d.Net.String(), d.VAT.String(), d.Total.String()}, Style: reports.Heading})
+			d.Net.String(), d.VAT.String(), "", d.Total.String()}, Style: reports.Heading})
 		for _, v := range d.TaxCodes {
-			docs.Rows = append(docs.Rows, reports.Row{Cells: []string{"", "", "", "", v.TaxCode, v.Net.String(), v.VAT.String(), ""}, Level: 1})
+			docs.Rows = append(docs.Rows, reports.Row{Cells: []string{"", "", "", "", v.codeText(lang), v.Net.String(), v.VAT.String(),
+				v.Deductible.String(), ""}, Level: 1})
 		}
 	}
 	sums := reports.Section{Title: tr(lang, "Totalen per BTW-code (zonder teruggedraaide)", "Totals per tax code (reversed ones left out)"), Columns: []reports.Column{
@@ -436,10 +459,11 @@ func (r *PurchaseJournal) Table(lang string) *reports.Table {
 		{Key: "tax_code", Title: tr(lang, "BTW-code", "Tax code"), Kind: reports.Text, Width: 2},
 		{Key: "net", Title: tr(lang, "Netto", "Net"), Kind: reports.Money, Width: 2.4},
 		{Key: "vat", Title: tr(lang, "BTW", "VAT"), Kind: reports.Money, Width: 2.4},
+		{Key: "deductible_vat", Title: tr(lang, "Aftrekbaar", "Deductible"), Kind: reports.Money, Width: 2.4},
 	}}
 	sums.Empty = tr(lang, "Geen.", "None.")
 	for _, t := range r.Totals {
-		sums.Rows = append(sums.Rows, reports.Row{Cells: []string{t.Currency, t.TaxCode, t.Net.String(), t.VAT.String()}})
+		sums.Rows = append(sums.Rows, reports.Row{Cells: []string{t.Currency, t.codeText(lang), t.Net.String(), t.VAT.String(), t.Deductible.String()}})
 	}
 	return &reports.Table{Report: "purchase_journal", Title: tr(lang, "Inkoopboek", "Purchase journal"), Entity: r.Entity,
 		Period: reports.PeriodText(r.From, r.To, lang), Language: lang, Currency: r.Currency, Sections: []reports.Section{docs, sums}}

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"backoffice/invoicing"
+	"backoffice/invoicing/purchases"
 	"backoffice/invoicing/statements"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore"
@@ -364,9 +365,33 @@ func (s *Store) PurchaseJournal(ctx context.Context, ent *ledger.Entity, from, t
 			ORDER BY v.purchase_invoice_id, v.tax_code`, e, f, t).Scan(&vats).Error; err != nil {
 			return sqlstore.Translate(err)
 		}
+		// The kind (for the box) and the deductible part per tax code come
+		// from the lines, which carry them.
+		var parts []struct {
+			PurchaseInvoiceID int64
+			TaxCode           string
+			TaxKind           string
+			DeductibleMinor   int64
+		}
+		if err := tx.DB().Raw(`SELECT l.purchase_invoice_id, l.tax_code, min(l.tax_kind) AS tax_kind, sum(l.deductible_minor) AS deductible_minor
+			FROM purchase_invoice_lines l WHERE l.entity_id = @e AND l.purchase_invoice_id IN (SELECT p.id FROM purchase_invoices p`+where+`)
+			GROUP BY l.purchase_invoice_id, l.tax_code`, e, f, t).Scan(&parts).Error; err != nil {
+			return sqlstore.Translate(err)
+		}
+		type key struct {
+			id   int64
+			code string
+		}
+		kind, deductible := map[key]purchases.TaxKind{}, map[key]int64{}
+		for _, x := range parts {
+			k := key{x.PurchaseInvoiceID, x.TaxCode}
+			kind[k], deductible[k] = purchases.TaxKind(x.TaxKind), x.DeductibleMinor
+		}
 		byID := map[int64][]statements.JournalVAT{}
 		for _, v := range vats {
-			byID[v.PurchaseInvoiceID] = append(byID[v.PurchaseInvoiceID], statements.JournalVAT{TaxCode: v.TaxCode, NetMinor: v.NetMinor, VATMinor: v.PrintedMinor})
+			k := key{v.PurchaseInvoiceID, v.TaxCode}
+			byID[v.PurchaseInvoiceID] = append(byID[v.PurchaseInvoiceID], statements.JournalVAT{TaxCode: v.TaxCode, Box: kind[k].Box(),
+				ReverseCharge: kind[k].ReverseCharge(), NetMinor: v.NetMinor, VATMinor: v.PrintedMinor, DeductibleMinor: deductible[k]})
 		}
 		for _, r := range rows {
 			out = append(out, statements.JournalDoc{ID: r.ID, Kind: r.Kind, Number: r.Number, VATDate: r.VATDate, SupplierID: r.SupplierID,
