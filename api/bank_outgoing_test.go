@@ -226,7 +226,7 @@ func TestOutgoingBatchLine(t *testing.T) {
 	kc := p.book(p.invoice(map[string]any{"kind": "credit_note", "invoice_date": "2026-11-02", "vat_date": "2026-11-02"}, line("4200", "10.00", "P21"))) // 12.10
 	other := num(p.must(p.do("POST", p.base("/suppliers"), p.acct, map[string]any{"name": "Drukkerij", "iban": "NL39RABO0300065264"}), 201).obj["id"])
 	r1 := p.book(p.invoice(map[string]any{"supplier_id": other, "invoice_date": "2026-11-02", "vat_date": "2026-11-02"}, line("4200", "50.00", "P21"))) // 60.50
-	batch := p.must(p.do("POST", p.base("/payment-batches"), p.acct, map[string]any{"bank_account_id": bankNum, "execution_date": "2026-12-07",
+	batch := p.must(p.do("POST", p.base("/payment-batches"), p.acct, map[string]any{"bank_account_id": bankNum, "execution_date": "2099-01-05",
 		"purchase_invoice_ids": []any{num(k1["id"]), num(kc["id"]), num(r1["id"])}}), 201).obj
 	p.must(p.do("GET", p.base("/payment-batches/"+id(batch["id"])+"/pain.001"), p.acct, nil), 200)
 
@@ -273,7 +273,7 @@ func TestOutgoingBatchTransfer(t *testing.T) {
 	k1 := p.book(p.invoice(nov, line("4200", "100.00", "P21"))) // 121.00
 	k2 := p.book(p.invoice(nov, line("4200", "50.00", "P21")))  // 60.50
 	k3 := p.book(p.invoice(nov, line("4200", "25.00", "P21")))  // 30.25, not in the batch
-	batch := p.must(p.do("POST", p.base("/payment-batches"), p.acct, map[string]any{"bank_account_id": bankNum, "execution_date": "2026-12-07",
+	batch := p.must(p.do("POST", p.base("/payment-batches"), p.acct, map[string]any{"bank_account_id": bankNum, "execution_date": "2099-01-05",
 		"purchase_invoice_ids": []any{num(k1["id"]), num(k2["id"])}}), 201).obj
 	p.must(p.do("GET", p.base("/payment-batches/"+id(batch["id"])+"/pain.001"), p.acct, nil), 200)
 	// 121.00 + 60.50 = 181.50: not one invoice, not all three (211.75).

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"backoffice/ledger"
@@ -90,7 +92,7 @@ func (f *fixture) seedPaymentBatches(entity int64, key string) map[string]string
 	inv := func(n string) string { return pf.book(sup, "invoice", n, "2026-12-01", "10.00", "P21", "") }
 	batch := func(id string) string {
 		return itoa(num(f.must(f.do("POST", ent(entity)+"/payment-batches", key, `{"bank_account_id":`+pf.bank+
-			`,"execution_date":"2027-01-04","purchase_invoice_ids":[`+id+`]}`), 201).obj["id"]))
+			`,"execution_date":"2099-01-05","purchase_invoice_ids":[`+id+`]}`), 201).obj["id"]))
 	}
 	return map[string]string{
 		"payinvoice": inv("PAY-3"), "paybank": pf.bank,
@@ -158,13 +160,13 @@ func TestPaymentBatches(t *testing.T) {
 
 	// Refusals, each with its path.
 	post := func(body string) *response { return f.do("POST", base+"/payment-batches", pf.key, body) }
-	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2027-01-04","purchase_invoice_ids":[`+n1+`]}`), 422, "supplier_iban_missing", "purchase_invoice_ids[0]")
-	wantProblem(t, post(`{"bank_account_id":`+other.bank+`,"execution_date":"2027-01-04","purchase_invoice_ids":[`+a1+`]}`), 422, "not_found", "bank_account_id")
-	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2027-01-04","purchase_invoice_ids":[`+a3+`,`+c1+`]}`), 422, "amount_not_positive", "purchase_invoice_ids")
-	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2027-01-04"}`), 422, "field_required", "due_by")
+	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2099-01-05","purchase_invoice_ids":[`+n1+`]}`), 422, "supplier_iban_missing", "purchase_invoice_ids[0]")
+	wantProblem(t, post(`{"bank_account_id":`+other.bank+`,"execution_date":"2099-01-05","purchase_invoice_ids":[`+a1+`]}`), 422, "not_found", "bank_account_id")
+	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2099-01-05","purchase_invoice_ids":[`+a3+`,`+c1+`]}`), 422, "amount_not_positive", "purchase_invoice_ids")
+	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2099-01-05"}`), 422, "field_required", "due_by")
 
 	// The batch of everything payable due by 2026-12-15.
-	r = f.must(post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2027-01-04","due_by":"2026-12-15"}`), 201)
+	r = f.must(post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2099-01-05","due_by":"2026-12-15"}`), 201)
 	batch := itoa(num(r.obj["id"]))
 	// s1 unstructured 121.00 + 54.50 - 12.10 = 163.40; s1 reference 242.00; s2 300.00.
 	ts := transfersOf(t, r)
@@ -181,7 +183,7 @@ func TestPaymentBatches(t *testing.T) {
 	if g := r.obj["suppliers"].([]any)[0].(map[string]any); g["payable"] != false || len(g["left_out"].([]any)) != 4 || len(g["documents"].([]any)) != 0 {
 		t.Errorf("left out: %v", g)
 	}
-	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2027-01-04","purchase_invoice_ids":[`+b1+`]}`), 422, "purchase_invoice_in_batch", "purchase_invoice_ids[0]")
+	wantProblem(t, post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2099-01-05","purchase_invoice_ids":[`+b1+`]}`), 422, "purchase_invoice_in_batch", "purchase_invoice_ids[0]")
 
 	// Export: pain.001.001.09 by default.
 	r = f.must(f.do("GET", base+"/payment-batches/"+batch+"/pain.001", pf.key, nil), 200)
@@ -227,7 +229,7 @@ func TestPaymentBatches(t *testing.T) {
 	// The bank takes .03: a selection of documents, a credit note netted.
 	wantProblem(t, f.do("PATCH", base+"/bank-accounts/"+pf.bank, pf.key, `{"payment_file_format":"pain.001.001.02"}`), 422, "payment_file_format_invalid", "payment_file_format")
 	f.must(f.do("PATCH", base+"/bank-accounts/"+pf.bank, pf.key, `{"payment_file_format":"pain.001.001.03"}`), 200)
-	r = f.must(post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2027-01-04","purchase_invoice_ids":[`+a1+`,`+c1+`,`+b1+`]}`), 201)
+	r = f.must(post(`{"bank_account_id":`+pf.bank+`,"execution_date":"2099-01-05","purchase_invoice_ids":[`+a1+`,`+c1+`,`+b1+`]}`), 201)
 	batch2 := itoa(num(r.obj["id"]))
 	if r.obj["format"] != "pain.001.001.03" || num(r.obj["count"]) != 2 || r.obj["total"] != "408.90" { // 121.00 - 12.10 + 300.00
 		t.Errorf("batch 2: %s", r)
@@ -253,4 +255,46 @@ func reasonsOf(g map[string]any) []string {
 		out = append(out, p.(map[string]any)["reason"].(string))
 	}
 	return out
+}
+
+// TestPaymentBatchesAtOnce: two batches made at the same moment from the
+// same due documents. A document is in at most one live batch (the check
+// in Go, and the unique index payment_batch_items_live_unique under it
+// for PostgreSQL's READ COMMITTED), so one batch gets them and the other
+// is refused; after a cancel the documents can go into a batch again.
+func TestPaymentBatchesAtOnce(t *testing.T) {
+	f := newFixture(t)
+	pf := newPayFixture(t, f, "Payer B.V.")
+	s1 := pf.supplier(map[string]any{"name": "Kantoorhuis B.V.", "iban": "NL28RABO0318427756"})
+	for i := range 5 {
+		pf.book(s1, "invoice", fmt.Sprintf("F-%d", i), "2026-12-01", "10.00", "P21", "")
+	}
+	body := `{"bank_account_id":` + pf.bank + `,"execution_date":"2099-01-05","due_by":"2026-12-15"}`
+	const n = 4
+	answers := make([]*response, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { answers[i] = f.do("POST", ent(pf.e)+"/payment-batches", pf.key, body) })
+	}
+	wg.Wait()
+	made := ""
+	for _, r := range answers {
+		switch {
+		case r.status == 201 && made == "":
+			made = itoa(num(r.obj["id"]))
+			if r.obj["total"] != "60.50" { // 5 x (10.00 + 21 %) = 5 x 12.10
+				t.Errorf("batch total %v", r.obj["total"])
+			}
+		case r.status == 201:
+			t.Errorf("a second batch was made: %s", r)
+		case r.status == 409 && r.obj["reason"] == "purchase_invoice_in_batch", r.status == 422 && r.obj["reason"] == "batch_empty":
+		default:
+			t.Errorf("unexpected answer %s", r)
+		}
+	}
+	if made == "" {
+		t.Fatal("no batch was made")
+	}
+	f.must(f.do("POST", ent(pf.e)+"/payment-batches/"+made+"/cancel", pf.key, nil), 200)
+	f.must(f.do("POST", ent(pf.e)+"/payment-batches", pf.key, body), 201)
 }

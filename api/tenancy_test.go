@@ -84,7 +84,7 @@ var routeBodies = map[string]string{
 	"DELETE " + entityRoutes + "/purchase-invoices/:id":          ``,
 	"POST " + entityRoutes + "/purchase-invoices/:id/book":       ``,
 	"POST " + entityRoutes + "/purchase-invoices/:id/reverse":    `{"date":"2026-03-20"}`,
-	"POST " + entityRoutes + "/payment-batches":                  `{"bank_account_id":{paybank},"execution_date":"2027-01-04","purchase_invoice_ids":[{payinvoice}]}`,
+	"POST " + entityRoutes + "/payment-batches":                  `{"bank_account_id":{paybank},"execution_date":"2099-01-05","purchase_invoice_ids":[{payinvoice}]}`,
 	"POST " + entityRoutes + "/payment-batches/:id/cancel":       ``,
 
 	"POST " + entityRoutes + "/supplier-payments":                 `{"supplier_id":{supplier},"date":"2026-03-12","amount":"4.44","allocations":[{"purchase_invoice_id":{spinvoice},"amount":"1.00"}]}`,

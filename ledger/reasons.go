@@ -306,6 +306,9 @@ const (
 	// 409: settling, crediting or reversing a reversed purchase invoice
 	ReasonPurchaseInvoiceReversed Reason = "purchase_invoice_reversed"
 
+	// 409: moving payables to another account while purchase documents or supplier payments are open on it
+	ReasonPayableAccountInUse Reason = "payable_account_in_use"
+
 	// 422: a purchase allocation between documents of two suppliers
 	ReasonSupplierMismatch Reason = "supplier_mismatch"
 

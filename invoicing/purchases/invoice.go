@@ -34,7 +34,9 @@ const MaxLines = 500
 
 // Line is one line of a purchase invoice: an amount excluding VAT on an
 // expense or asset account under a tax code. The code's kind, rate and
-// accounts are copied in, so a booked invoice keeps them. VATMinor is the
+// deductible share are copied in, so the invoice keeps its VAT whatever
+// later happens to the code; its VAT accounts are the code's when the
+// invoice is booked (the entry then keeps them). VATMinor is the
 // line's share of its code's booked VAT; DeductibleMinor the part of it
 // that is input VAT (the rest is cost on the line's account).
 type Line struct {
@@ -325,11 +327,15 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 		*dst = d
 		return true
 	}
-	// The VAT date defaults to the invoice date, and follows it on a
-	// change while it was that default; one given stays.
+	// The VAT date defaults to the invoice date (also when sent empty),
+	// and follows it on a change while it was that default; one given
+	// stays.
 	vatDefaulted := inv.VATDate == inv.InvoiceDate
 	invoiceDateGiven := date("invoice_date", in.InvoiceDate, &inv.InvoiceDate, true)
-	if !date("vat_date", in.VATDate, &inv.VATDate, false) && (creating || (invoiceDateGiven && vatDefaulted)) && in.VATDate == nil {
+	switch {
+	case in.VATDate != nil && *in.VATDate != "":
+		date("vat_date", in.VATDate, &inv.VATDate, false)
+	case in.VATDate != nil, creating, invoiceDateGiven && vatDefaulted:
 		inv.VATDate = inv.InvoiceDate
 	}
 	if !inv.VATDate.IsZero() && !inv.InvoiceDate.IsZero() && inv.VATDate.Before(inv.InvoiceDate) {

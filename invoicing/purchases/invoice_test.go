@@ -315,4 +315,20 @@ func TestInvoiceApplyVATDateOnChange(t *testing.T) {
 	if got := fieldReasons(t, change.Apply(&inv, lk, false)); got["vat_date"] != ledger.ReasonDateInvalid {
 		t.Errorf("vat date before the new invoice date: %v", got)
 	}
+
+	// An empty VAT date is the default, on a new invoice and on a change:
+	// never the zero date.
+	in = InvoiceInput{SupplierID: &id, SupplierNumber: sp("F-2"), InvoiceDate: sp("2026-03-02"), VATDate: sp(""), Lines: []LineInput{{Amount: "10.00"}}}
+	inv = Invoice{}
+	if err := in.Apply(&inv, lk, true); err != nil || inv.VATDate.String() != "2026-03-02" {
+		t.Errorf("empty vat date on create: %s, %v", inv.VATDate, err)
+	}
+	change = InvoiceInput{VATDate: sp("2026-03-06")}
+	if err := change.Apply(&inv, lk, false); err != nil || inv.VATDate.String() != "2026-03-06" {
+		t.Fatalf("vat date given: %s, %v", inv.VATDate, err)
+	}
+	change = InvoiceInput{VATDate: sp("")}
+	if err := change.Apply(&inv, lk, false); err != nil || inv.VATDate.String() != "2026-03-02" {
+		t.Errorf("empty vat date on a change: %s, %v", inv.VATDate, err)
+	}
 }

@@ -21,9 +21,11 @@ import (
 
 var _ purchases.BatchStore = (*Store)(nil)
 
-// batchOf is the live batch a document is in.
-const batchOf = `(SELECT min(b.id) FROM payment_batch_items i JOIN payment_batches b ON b.entity_id = i.entity_id AND b.id = i.batch_id
-	  WHERE i.entity_id = p.entity_id AND i.purchase_invoice_id = p.id AND b.status IN ('open', 'exported'))`
+// batchOf is the live batch a document is in: its item is live until the
+// batch is cancelled (the unique index payment_batch_items_live_unique
+// keeps it to one).
+const batchOf = `(SELECT min(i.batch_id) FROM payment_batch_items i
+	  WHERE i.entity_id = p.entity_id AND i.purchase_invoice_id = p.id AND i.live)`
 
 const openDocSelect = `SELECT p.id, p.kind, p.status, coalesce(p.number, '') AS number, p.supplier_number, p.due_date, p.currency,
 	p.total_minor - p.settled_minor AS open_minor, p.payment_reference, s.id AS supplier_id, s.name AS supplier_name,
@@ -194,6 +196,11 @@ func (s *Store) CreatePaymentBatch(ctx context.Context, p *ledger.Principal, ent
 			x := items[i]
 			return append(args, ent.ID, id, x.it.Doc.ID, x.no, x.sup, x.it.AmountMinor, endToEnd(id, x.no))
 		})
+		if sqlstore.IsDuplicate(sqlstore.Translate(err), "live", "purchase_invoice_id") {
+			// Another batch took one of these documents at the same moment.
+			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonPurchaseInvoiceInBatch,
+				"a document of this batch went into another payment batch meanwhile; look at the payment proposal again")
+		}
 		if err != nil {
 			return err
 		}
@@ -450,6 +457,9 @@ func (s *Store) CancelPaymentBatch(ctx context.Context, p *ledger.Principal, ent
 		}
 		if b.Status == purchases.BatchCancelled {
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonBatchCancelled, "payment batch %d is already cancelled", id)
+		}
+		if err := tx.DB().Exec(`UPDATE payment_batch_items SET live = ? WHERE entity_id = ? AND batch_id = ?`, false, ent.ID, id).Error; err != nil {
+			return err
 		}
 		if err := tx.DB().Exec(`UPDATE payment_batches SET status = 'cancelled' WHERE entity_id = ? AND id = ?`, ent.ID, id).Error; err != nil {
 			return err

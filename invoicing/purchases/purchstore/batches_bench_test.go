@@ -11,10 +11,12 @@ import (
 	"backoffice/invoicing/purchases"
 	"backoffice/invoicing/purchases/purchstore"
 	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
 type proposalFixture struct {
+	l    *sqlstore.Store
 	st   *purchstore.Store
 	ent  *ledger.Entity
 	p    *ledger.Principal
@@ -32,7 +34,7 @@ func seedOpen(tb testing.TB, n, suppliers int) *proposalFixture {
 	st := purchstore.New(l)
 	ent, p := sqltest.Entity(tb, l, "Payer")
 	ctx := context.Background()
-	f := &proposalFixture{st: st, ent: ent, p: p}
+	f := &proposalFixture{l: l, st: st, ent: ent, p: p}
 	if err := l.Query(ctx).DB().Raw(`INSERT INTO bank_accounts (entity_id, account_id, name, iban, currency, match_window_days, created_at, updated_at)
 		SELECT entity_id, id, 'Bank', 'NL91ABNA0417164300', 'EUR', 5, ?, ? FROM accounts WHERE entity_id = ? AND code = '1000' RETURNING id`,
 		time.Now().UTC(), time.Now().UTC(), ent.ID).Scan(&f.bank).Error; err != nil {
@@ -71,7 +73,7 @@ func (f *proposalFixture) run(tb testing.TB) ([]byte, *purchases.Proposal, *purc
 	}
 	t1 := time.Now()
 	b, err := f.st.CreatePaymentBatch(ctx, f.p, f.ent, &purchases.BatchInput{BankAccountID: &f.bank,
-		ExecutionDate: ptr(ledger.NewDate(2027, 1, 4)), DueBy: &due})
+		ExecutionDate: ptr(ledger.NewDate(2099, 1, 5)), DueBy: &due})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -673,6 +673,9 @@ func (s *Store) BookPurchaseInvoice(ctx context.Context, p *ledger.Principal, en
 // book numbers, posts and stores a draft as booked, in one unit of work:
 // a purchase number is used only by a booked document (law 3).
 func (s *Store) book(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *purchases.Lookup, inv *purchases.Invoice) error {
+	if err := inv.VATDate.CheckRange(); inv.VATDate.IsZero() || err != nil {
+		return invalid("vat_date", ledger.ReasonDateInvalid, "the purchase invoice has no valid VAT date to be booked on")
+	}
 	if ent.Locked(inv.VATDate) {
 		return invalid("vat_date", ledger.ReasonPeriodLocked, "vat_date %s is on or before the lock date %s: a late invoice takes the date it came in", inv.VATDate, ent.LockDate)
 	}

@@ -3,6 +3,7 @@ package purchstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -42,6 +43,7 @@ func (s *Store) Settings(ctx context.Context, entityID int64) (*purchases.Settin
 func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *purchases.SettingsInput) (*purchases.Settings, error) {
 	var out *purchases.Settings
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
 		set, err := s.settings(tx, ent.ID)
 		if err != nil {
 			return err
@@ -50,8 +52,26 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 		if err != nil {
 			return err
 		}
+		oldPayable := set.PayableAccount
 		if err := in.Apply(set, accounts); err != nil {
 			return err
+		}
+		if set.PayableAccount != oldPayable {
+			// Open documents are carried on the old account: their payments
+			// must settle them there (and verify and the aged payables read
+			// them against the one account), as for receivables.
+			var open int64
+			err := tx.DB().Raw(`SELECT (SELECT count(*) FROM purchase_invoices WHERE entity_id = ? AND status = 'booked' AND settled_minor < total_minor)
+				+ (SELECT count(*) FROM supplier_payments WHERE entity_id = ? AND removed_at IS NULL AND settled_minor < amount_minor)`,
+				ent.ID, ent.ID).Scan(&open).Error
+			if err != nil {
+				return err
+			}
+			if open > 0 {
+				return &ledger.Error{Code: ledger.CodeConflict, Reason: ledger.ReasonPayableAccountInUse,
+					Message: fmt.Sprintf("%d open purchase documents or supplier payments are carried on %s; settle them before moving payables to another account", open, oldPayable),
+					Fields:  []ledger.FieldError{{Path: "payable_account", Reason: ledger.ReasonPayableAccountInUse, Message: "documents are open on the current account"}}}
+			}
 		}
 		now := tx.Now
 		set.UpdatedAt = &now

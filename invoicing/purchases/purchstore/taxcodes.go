@@ -135,6 +135,7 @@ func (s *Store) CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 	}
 	var out *purchases.TaxCode
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
 		inID, outID, err := s.vatAccounts(tx, ent.ID, t)
 		if err != nil {
 			return err
@@ -205,6 +206,7 @@ func (s *Store) taxCodes(tx *sqlstore.Tx, entityID int64, includeArchived bool) 
 func (s *Store) UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string, in *purchases.TaxCodeInput) (*purchases.TaxCode, error) {
 	var out *purchases.TaxCode
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
 		t, err := s.taxCodeWhere(tx, ent.ID, `t.code = ?`, code)
 		if err != nil {
 			return err
@@ -233,10 +235,14 @@ func (s *Store) UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 func (s *Store) ArchiveTaxCode(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, code string) (*purchases.TaxCode, error) {
 	var out *purchases.TaxCode
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
+		out = nil
 		t, err := s.taxCodeWhere(tx, ent.ID, `t.code = ?`, code)
-		if err != nil || t.ArchivedAt != nil {
-			out = t
+		if err != nil {
 			return err
+		}
+		if t.ArchivedAt != nil {
+			out = t
+			return nil
 		}
 		if err := tx.DB().Exec(`UPDATE purchase_tax_codes SET archived_at = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
 			tx.Now, tx.Now, ent.ID, t.ID).Error; err != nil {
