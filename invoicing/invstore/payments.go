@@ -11,9 +11,9 @@ import (
 	"gorm.io/gorm"
 
 	"backoffice/invoicing"
+	"backoffice/invoicing/settlement"
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
-	"backoffice/ledger/money"
 	"backoffice/ledger/sqlstore"
 )
 
@@ -106,25 +106,42 @@ func (s *Store) Payments(ctx context.Context, entityID int64, f invoicing.Paymen
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var allocs []*invoicing.Allocation // one query for the page, not one per payment
-	err := tx.DB().Raw(`SELECT `+allocationColumns+` FROM allocations WHERE entity_id = ?
-		AND (debit_payment_id IN ? OR credit_payment_id IN ?) ORDER BY id`, entityID, ids, ids).Scan(&allocs).Error
+	allocs, err := receivables.OfPayments(tx, entityID, ids...) // one query for the page, not one per payment
 	if err != nil {
-		return nil, sqlstore.Translate(err)
+		return nil, err
 	}
 	for _, a := range allocs {
-		a.CreatedAt, a.RemovedAt = a.CreatedAt.UTC(), utc(a.RemovedAt)
-		for _, id := range []*int64{a.DebitPaymentID, a.CreditPaymentID} {
+		for _, id := range []*int64{a.OwedPaymentID, a.SettlePaymentID} {
 			if id != nil && byID[*id] != nil {
-				byID[*id].Allocations = append(byID[*id].Allocations, a)
+				byID[*id].Allocations = append(byID[*id].Allocations, sales(a))
 			}
 		}
 	}
 	return out, nil
 }
 
-const allocationColumns = `id, entity_id, debit_invoice_id, debit_payment_id, credit_invoice_id, credit_payment_id, date, currency,
-	amount_minor, debit_functional_minor, credit_functional_minor, fx_entry_id, created_at, created_by, removed_at, removed_by, removal_entry_id`
+// receivables is the sales half of the books to the settlement machinery:
+// what a customer owes is a debit in receivables, so an allocation's sides
+// are its debit_ (owed) and credit_ (settling) columns.
+var receivables = &settlement.Book{Documents: "invoices", Settleable: "issued", Payments: "payments", Allocations: "allocations",
+	OwedPrefix: "debit", SettlePrefix: "credit", Allocation: "allocation", Payment: "payment",
+	Parties: invoicing.Parties{Plural: "customers", Mismatch: ledger.ReasonCustomerMismatch}, OwedDebit: true}
+
+// sales is an allocation in the sales store's words.
+func sales(a *settlement.Allocation) *invoicing.Allocation {
+	return &invoicing.Allocation{ID: a.ID, EntityID: a.EntityID, DebitInvoiceID: a.OwedInvoiceID, DebitPaymentID: a.OwedPaymentID,
+		CreditInvoiceID: a.SettleInvoiceID, CreditPaymentID: a.SettlePaymentID, Date: a.Date, Currency: a.Currency, AmountMinor: a.AmountMinor,
+		DebitFunctionalMinor: a.OwedFunctionalMinor, CreditFunctionalMinor: a.SettleFunctionalMinor, FXEntryID: a.FXEntryID,
+		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, RemovedAt: a.RemovedAt, RemovedBy: a.RemovedBy, RemovalEntryID: a.RemovalEntryID}
+}
+
+// neutral is a sales allocation in the settlement machinery's words.
+func neutral(a *invoicing.Allocation) *settlement.Allocation {
+	return &settlement.Allocation{ID: a.ID, EntityID: a.EntityID, OwedInvoiceID: a.DebitInvoiceID, OwedPaymentID: a.DebitPaymentID,
+		SettleInvoiceID: a.CreditInvoiceID, SettlePaymentID: a.CreditPaymentID, Date: a.Date, Currency: a.Currency, AmountMinor: a.AmountMinor,
+		OwedFunctionalMinor: a.DebitFunctionalMinor, SettleFunctionalMinor: a.CreditFunctionalMinor, FXEntryID: a.FXEntryID,
+		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, RemovedAt: a.RemovedAt, RemovedBy: a.RemovedBy, RemovalEntryID: a.RemovalEntryID}
+}
 
 // Allocations lists the allocations of an invoice or credit note (invoiceID)
 // or of a payment, oldest first, removed ones included.
@@ -133,24 +150,19 @@ func (s *Store) Allocations(ctx context.Context, entityID, invoiceID, paymentID 
 }
 
 func (s *Store) allocations(tx *sqlstore.Tx, entityID, invoiceID, paymentID int64) ([]*invoicing.Allocation, error) {
-	q := `SELECT ` + allocationColumns + ` FROM allocations WHERE entity_id = ? AND `
-	var args []any
+	var list []*settlement.Allocation
+	var err error
 	if invoiceID != 0 {
-		q += `(debit_invoice_id = ? OR credit_invoice_id = ?)`
-		args = []any{entityID, invoiceID, invoiceID}
+		list, err = receivables.OfDocument(tx, entityID, invoiceID)
 	} else {
-		q += `(debit_payment_id = ? OR credit_payment_id = ?)`
-		args = []any{entityID, paymentID, paymentID}
+		list, err = receivables.OfPayments(tx, entityID, paymentID)
 	}
-	var out []*invoicing.Allocation
-	if err := tx.DB().Raw(q+` ORDER BY id`, args...).Scan(&out).Error; err != nil {
-		return nil, sqlstore.Translate(err)
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range out {
-		a.CreatedAt, a.RemovedAt = a.CreatedAt.UTC(), utc(a.RemovedAt)
-	}
-	if out == nil {
-		out = []*invoicing.Allocation{}
+	out := make([]*invoicing.Allocation, len(list))
+	for i, a := range list {
+		out[i] = sales(a)
 	}
 	return out, nil
 }
@@ -159,41 +171,6 @@ func (s *Store) allocations(tx *sqlstore.Tx, entityID, invoiceID, paymentID int6
 type doc struct {
 	inv *invoicing.Invoice
 	pay *invoicing.Payment
-}
-
-func (d doc) open() int64 {
-	if d.inv != nil {
-		return d.inv.OpenMinor()
-	}
-	return d.pay.UnallocatedMinor()
-}
-
-func (d doc) openF() int64 {
-	if d.inv != nil {
-		return d.inv.OpenFunctionalMinor()
-	}
-	return d.pay.FunctionalMinor - d.pay.SettledFunctionalMinor
-}
-
-func (d doc) currency() string {
-	if d.inv != nil {
-		return d.inv.Currency
-	}
-	return d.pay.Currency
-}
-
-func (d doc) customer() int64 {
-	if d.inv != nil {
-		return d.inv.CustomerID
-	}
-	return d.pay.CustomerID
-}
-
-func (d doc) date() ledger.Date {
-	if d.inv != nil {
-		return *d.inv.IssueDate
-	}
-	return d.pay.Date
 }
 
 func (d doc) name() string {
@@ -206,126 +183,80 @@ func (d doc) name() string {
 	return kindName(d.inv.Kind) + " " + d.inv.Number
 }
 
-// customers names the parties of a sales allocation.
-var customers = invoicing.Parties{Plural: "customers", Mismatch: ledger.ReasonCustomerMismatch}
-
-// side is the document or payment as the settling rules see it.
-func (d doc) side() invoicing.Side {
-	sd := invoicing.Side{Name: d.name(), Currency: d.currency(), Party: d.customer(), Date: d.date(), OpenMinor: d.open(), OpenFunctional: d.openF()}
-	if d.inv != nil {
-		sd.Rate = d.inv.ExchangeRate
-	} else {
-		sd.Payment = true
+// side is the document or payment as the settlement machinery sees it.
+func (d doc) side() settlement.Side {
+	if i := d.inv; i != nil {
+		return settlement.Document(i.ID, invoicing.Side{Name: d.name(), Currency: i.Currency, Party: i.CustomerID, Date: *i.IssueDate,
+			OpenMinor: i.OpenMinor(), OpenFunctional: i.OpenFunctionalMinor(), Rate: i.ExchangeRate},
+			&i.SettledMinor, &i.SettledFunctionalMinor, &i.PaidMinor)
 	}
-	return sd
-}
-
-// settle adds (or with a negative amount, removes) a settlement on the
-// document's row. The WHERE clause re-checks the open amount under the row
-// lock, so that no race can settle a document beyond its total.
-func (s *Store) settle(tx *sqlstore.Tx, entityID int64, d doc, amount, functional, paid int64) error {
-	var res *gorm.DB
-	if d.inv != nil {
-		res = tx.DB().Exec(`UPDATE invoices SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?,
-			paid_minor = paid_minor + ?, updated_at = ? WHERE entity_id = ? AND id = ? AND status = 'issued'
-			AND settled_minor + ? BETWEEN 0 AND total_minor`, amount, functional, paid, tx.Now, entityID, d.inv.ID, amount)
-		d.inv.SettledMinor += amount
-		d.inv.SettledFunctionalMinor += functional
-		d.inv.PaidMinor += paid
-	} else {
-		res = tx.DB().Exec(`UPDATE payments SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?
-			WHERE entity_id = ? AND id = ? AND removed_at IS NULL AND settled_minor + ? BETWEEN 0 AND amount_minor`,
-			amount, functional, entityID, d.pay.ID, amount)
-		d.pay.SettledMinor += amount
-		d.pay.SettledFunctionalMinor += functional
-	}
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAllocationExceedsOpen, "%s changed meanwhile and cannot take this allocation; retry", d.name())
-	}
-	return nil
+	p := d.pay
+	return settlement.Payment(p.ID, invoicing.Side{Name: d.name(), Currency: p.Currency, Party: p.CustomerID, Date: p.Date,
+		OpenMinor: p.UnallocatedMinor(), OpenFunctional: p.FunctionalMinor - p.SettledFunctionalMinor},
+		&p.SettledMinor, &p.SettledFunctionalMinor)
 }
 
 // allocate settles debit (what the customer owes) with credit (what the
-// customer is owed) for amount, both rows locked by the caller, and posts
-// the exchange difference when their carrying amounts differ.
+// customer is owed) for amount, both rows locked by the caller.
 func (s *Store) allocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, debit, credit doc, amount int64, date ledger.Date) (*invoicing.Allocation, error) {
-	owed, settler := debit.side(), credit.side()
-	if err := invoicing.CheckAllocation(owed, settler, amount, customers); err != nil {
+	a, err := receivables.Allocate(tx, s.Store, p, ent, settlement.Accounts{Control: lk.Settings.ReceivableAccount, FX: lk.Settings.FXAccount},
+		debit.side(), credit.side(), amount, date)
+	if err != nil {
 		return nil, err
 	}
-	st := invoicing.Settle(ent, owed, settler, amount, date)
-	a := &invoicing.Allocation{EntityID: ent.ID, Date: st.Date, Currency: debit.currency(), AmountMinor: amount,
-		DebitFunctionalMinor: st.OwedFunctional, CreditFunctionalMinor: st.SettleFunctional, CreatedAt: tx.Now, CreatedBy: p.ActorID}
-	if d := invoicing.FXEntry(st.Date, ent, lk.Settings.ReceivableAccount, lk.Settings.FXAccount, true,
-		a.DebitFunctionalMinor, a.CreditFunctionalMinor, debit.name()+" / "+credit.name()); d != nil {
-		e, err := s.PostDraft(tx, p, ent, d)
-		if err != nil {
-			return nil, err
-		}
-		a.FXEntryID = &e.ID
-	}
-	paid := st.Paid
-	if err := s.settle(tx, ent.ID, debit, amount, a.DebitFunctionalMinor, paid); err != nil {
-		return nil, err
-	}
-	if err := s.settle(tx, ent.ID, credit, amount, a.CreditFunctionalMinor, paid); err != nil {
-		return nil, err
-	}
-	if debit.inv != nil {
-		a.DebitInvoiceID = &debit.inv.ID
-	} else {
-		a.DebitPaymentID = &debit.pay.ID
-	}
-	if credit.inv != nil {
-		a.CreditInvoiceID = &credit.inv.ID
-	} else {
-		a.CreditPaymentID = &credit.pay.ID
-	}
-	err := tx.DB().Raw(`INSERT INTO allocations (entity_id, debit_invoice_id, debit_payment_id, credit_invoice_id, credit_payment_id,
-		date, currency, amount_minor, debit_functional_minor, credit_functional_minor, fx_entry_id, created_at, created_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		ent.ID, a.DebitInvoiceID, a.DebitPaymentID, a.CreditInvoiceID, a.CreditPaymentID, a.Date, a.Currency, a.AmountMinor,
-		a.DebitFunctionalMinor, a.CreditFunctionalMinor, a.FXEntryID, a.CreatedAt, a.CreatedBy).Scan(&a.ID).Error
-	return a, err
+	return sales(a), nil
 }
-
-// lockInvoices locks documents in id order (the first lock of every
-// transaction that takes more than one) and returns them by id.
-func (s *Store) lockInvoices(tx *sqlstore.Tx, entityID int64, ids []int64) (map[int64]*invoicing.Invoice, error) {
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	out := map[int64]*invoicing.Invoice{}
-	for _, id := range ids {
-		inv, err := s.load(tx, entityID, id, true)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = inv
-	}
-	return out, nil
-}
-
-// maxAllocations bounds one request's allocations.
-const maxAllocations = 500
 
 // locked is what a transaction has locked: documents first (by id), then
-// payments (by id), the order every transaction here takes them in.
+// payments (by id), the order every transaction here takes them in
+// (settlement.Lock).
 type locked struct {
 	docs map[int64]*invoicing.Invoice
 	pays map[int64]*invoicing.Payment
 }
 
+// Side is a locked document or payment (settlement.Held).
+func (l *locked) Side(invoiceID, paymentID *int64) (settlement.Side, bool) {
+	if invoiceID != nil {
+		if inv := l.docs[*invoiceID]; inv != nil {
+			return doc{inv: inv}.side(), true
+		}
+	} else if pay := l.pays[*paymentID]; pay != nil {
+		return doc{pay: pay}.side(), true
+	}
+	return settlement.Side{}, false
+}
+
+// lock locks documents and payments in the one lock order; docNotFound and
+// payNotFound, when set, are what an id that does not exist is to the
+// caller.
+func (s *Store) lock(tx *sqlstore.Tx, entityID int64, docIDs, payIDs []int64, docNotFound, payNotFound error) (*locked, error) {
+	docs, pays, err := settlement.Lock(docIDs, payIDs, func(id int64) (*invoicing.Invoice, error) {
+		inv, err := s.load(tx, entityID, id, true)
+		if docNotFound != nil && ledger.IsCode(err, ledger.CodeNotFound) {
+			return nil, docNotFound
+		}
+		return inv, err
+	}, func(id int64) (*invoicing.Payment, error) {
+		pay, err := s.loadPayment(tx, entityID, id, true)
+		if payNotFound != nil && ledger.IsCode(err, ledger.CodeNotFound) {
+			return nil, payNotFound
+		}
+		return pay, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &locked{docs: docs, pays: pays}, nil
+}
+
 // targets checks allocation inputs and locks the documents and payments
 // they name, with the source's own id (a credit note's or a payment's).
 func (s *Store) targets(tx *sqlstore.Tx, entityID int64, in []invoicing.AllocationInput, docIDs, payIDs []int64) (*locked, error) {
-	var p ledger.Problems
-	if len(in) > maxAllocations {
-		return nil, fieldErr("allocations", ledger.ReasonAllocationsTooMany, "at most %d allocations per request, got %d", maxAllocations, len(in))
+	if err := settlement.TooMany(len(in)); err != nil {
+		return nil, err
 	}
+	var p ledger.Problems
 	docIDs, payIDs = slices.Clone(docIDs), slices.Clone(payIDs)
 	for i, a := range in {
 		n := 0
@@ -348,26 +279,9 @@ func (s *Store) targets(tx *sqlstore.Tx, entityID int64, in []invoicing.Allocati
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	l := &locked{pays: map[int64]*invoicing.Payment{}}
-	var err error
-	if l.docs, err = s.lockInvoices(tx, entityID, docIDs); err != nil {
-		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvoiceNotFound, "an allocation names an invoice or credit note that does not exist in this entity")
-		}
-		return nil, err
-	}
-	slices.Sort(payIDs)
-	for _, id := range slices.Compact(payIDs) {
-		pay, err := s.loadPayment(tx, entityID, id, true)
-		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPaymentNotFound, "an allocation names a payment that does not exist in this entity")
-		}
-		if err != nil {
-			return nil, err
-		}
-		l.pays[id] = pay
-	}
-	return l, nil
+	return s.lock(tx, entityID, docIDs, payIDs,
+		ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvoiceNotFound, "an allocation names an invoice or credit note that does not exist in this entity"),
+		ledger.Errorf(ledger.CodeInvalid, ledger.ReasonPaymentNotFound, "an allocation names a payment that does not exist in this entity"))
 }
 
 // allocateInputs makes the allocations of source (a locked payment, or a
@@ -379,42 +293,29 @@ func (s *Store) targets(tx *sqlstore.Tx, entityID int64, in []invoicing.Allocati
 //	refund           -> credit_note_id, or payment_id of a payment received
 //	credit note      -> invoice_id
 func (s *Store) allocateInputs(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *invoicing.Lookup, source doc, l *locked, in []invoicing.AllocationInput) ([]*invoicing.Allocation, error) {
-	out := []*invoicing.Allocation{}
-	exp, _ := money.Exponent(source.currency())
 	sourceOwes := source.pay != nil && source.pay.Direction == invoicing.DirectionRefund
-	for i, a := range in {
-		path := fmt.Sprintf("allocations[%d]", i)
-		amount, err := money.ParseAmount(a.Amount, exp)
-		if ae, ok := err.(*money.AmountError); ok {
-			return nil, fieldErr(path+".amount", ledger.Reason(ae.Reason), "%s", ae.Message)
-		}
-		var target doc
-		switch {
-		case a.InvoiceID != nil:
-			target = doc{inv: l.docs[*a.InvoiceID]}
-		case a.CreditNoteID != nil:
-			target = doc{inv: l.docs[*a.CreditNoteID]}
-		default:
-			target = doc{pay: l.pays[*a.PaymentID]}
-		}
-		if err := allocatable(source, target, sourceOwes, path); err != nil {
-			return nil, err
-		}
-		debit, credit := target, source
-		if sourceOwes {
-			debit, credit = source, target
-		}
-		// Dated when both exist: the later of the two (see allocate).
-		al, err := s.allocate(tx, p, ent, lk, debit, credit, amount, ledger.Date{})
-		if err != nil {
-			if le, ok := err.(*ledger.Error); ok && len(le.Fields) == 0 && le.Code == ledger.CodeInvalid {
-				le.Fields = []ledger.FieldError{{Path: path + ".amount", Reason: le.Reason, Message: le.Message}}
+	return settlement.Each(source.side().Currency, len(in), func(i int) string { return in[i].Amount },
+		func(i int, path string, amount int64) (*invoicing.Allocation, error) {
+			a := in[i]
+			var target doc
+			switch {
+			case a.InvoiceID != nil:
+				target = doc{inv: l.docs[*a.InvoiceID]}
+			case a.CreditNoteID != nil:
+				target = doc{inv: l.docs[*a.CreditNoteID]}
+			default:
+				target = doc{pay: l.pays[*a.PaymentID]}
 			}
-			return nil, err
-		}
-		out = append(out, al)
-	}
-	return out, nil
+			if err := allocatable(source, target, sourceOwes, path); err != nil {
+				return nil, err
+			}
+			debit, credit := target, source
+			if sourceOwes {
+				debit, credit = source, target
+			}
+			// Dated when both exist: the later of the two (see invoicing.Settle).
+			return s.allocate(tx, p, ent, lk, debit, credit, amount, ledger.Date{})
+		})
 }
 
 // allocatable checks that target may take an allocation from source.
@@ -560,176 +461,65 @@ func (s *Store) Allocate(ctx context.Context, p *ledger.Principal, ent *ledger.E
 	return out, err
 }
 
-func (s *Store) allocation(tx *sqlstore.Tx, entityID, id int64) (*invoicing.Allocation, error) {
-	var a invoicing.Allocation
-	err := tx.DB().Raw(`SELECT `+allocationColumns+` FROM allocations WHERE entity_id = ? AND id = ?`, entityID, id).Take(&a).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ledger.NotFound("allocation")
-	}
-	if err != nil {
-		return nil, sqlstore.Translate(err)
-	}
-	return &a, nil
-}
-
 // RemoveAllocation undoes an allocation: the documents are open again and
 // the exchange difference, if one was posted, is reversed.
 func (s *Store) RemoveAllocation(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Allocation, error) {
 	var out *invoicing.Allocation
 	err := s.write(ctx, func(tx *sqlstore.Tx) error {
-		a, err := s.allocation(tx, ent.ID, id)
-		if err != nil {
-			return err
+		a, err := settlement.Remove(tx, receivables, ent.ID, id, func(allocs []*settlement.Allocation) (*locked, error) {
+			return s.lockSides(tx, ent.ID, allocs)
+		}, func(a *settlement.Allocation, l *locked) error { return s.unallocate(tx, p, ent, a, l) })
+		if a != nil {
+			out = sales(a)
 		}
-		l, err := s.lockSides(tx, ent.ID, []*invoicing.Allocation{a})
-		if err != nil {
-			return err
-		}
-		if a, err = s.allocation(tx, ent.ID, id); err != nil { // as it is under the locks
-			return err
-		}
-		out = a
-		return s.unallocate(tx, p, ent, a, l.docs, l.pays)
+		return err
 	})
 	return out, err
 }
 
 // lockSides locks the documents and payments of allocations (and the
 // payments extra), in the one lock order.
-func (s *Store) lockSides(tx *sqlstore.Tx, entityID int64, allocs []*invoicing.Allocation, extra ...int64) (*locked, error) {
-	var docIDs []int64
-	payIDs := slices.Clone(extra)
-	for _, a := range allocs {
-		for _, v := range []*int64{a.DebitInvoiceID, a.CreditInvoiceID} {
-			if v != nil {
-				docIDs = append(docIDs, *v)
+func (s *Store) lockSides(tx *sqlstore.Tx, entityID int64, allocs []*settlement.Allocation, extra ...int64) (*locked, error) {
+	docIDs, payIDs := settlement.IDs(allocs)
+	return s.lock(tx, entityID, docIDs, append(payIDs, extra...), nil, nil)
+}
+
+// unallocate removes a locked allocation whose documents are locked; one
+// that belongs to a void invoice stays, as the void invoice does.
+func (s *Store) unallocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *settlement.Allocation, l *locked) error {
+	if a.RemovedAt == nil {
+		for _, id := range []*int64{a.OwedInvoiceID, a.SettleInvoiceID} {
+			if id != nil && l.docs[*id].StoredStatus == invoicing.StatusVoid {
+				return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceVoid, "the allocation belongs to a void invoice")
 			}
 		}
-		for _, v := range []*int64{a.DebitPaymentID, a.CreditPaymentID} {
-			if v != nil {
-				payIDs = append(payIDs, *v)
-			}
-		}
 	}
-	l := &locked{pays: map[int64]*invoicing.Payment{}}
-	var err error
-	if l.docs, err = s.lockInvoices(tx, entityID, docIDs); err != nil {
-		return nil, err
-	}
-	slices.Sort(payIDs)
-	for _, id := range slices.Compact(payIDs) {
-		if l.pays[id], err = s.loadPayment(tx, entityID, id, true); err != nil {
-			return nil, err
-		}
-	}
-	return l, nil
+	return receivables.Unallocate(tx, s.Store, p, ent, a, l)
 }
 
-// unallocate removes a locked allocation whose documents are locked.
-func (s *Store) unallocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *invoicing.Allocation, docs map[int64]*invoicing.Invoice, pays map[int64]*invoicing.Payment) error {
-	if a.RemovedAt != nil {
-		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAllocationRemoved, "allocation %d is already removed", a.ID)
-	}
-	side := func(inv, pay *int64) doc {
-		if inv != nil {
-			return doc{inv: docs[*inv]}
-		}
-		return doc{pay: pays[*pay]}
-	}
-	debit, credit := side(a.DebitInvoiceID, a.DebitPaymentID), side(a.CreditInvoiceID, a.CreditPaymentID)
-	if debit.inv != nil && debit.inv.StoredStatus == invoicing.StatusVoid || credit.inv != nil && credit.inv.StoredStatus == invoicing.StatusVoid {
-		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceVoid, "the allocation belongs to a void invoice")
-	}
-	var paid int64
-	if a.DebitPaymentID != nil || a.CreditPaymentID != nil {
-		paid = a.AmountMinor
-	}
-	if a.FXEntryID != nil {
-		posted, err := s.ledgerIn(tx).ReverseEntry(tx.Context(), p, ent, *a.FXEntryID, maxDate(ent.Today(), a.Date), "Removal of allocation "+fmt.Sprint(a.ID), nil)
-		if err != nil {
-			return err
-		}
-		a.RemovalEntryID = &posted.Entry.ID
-	}
-	if err := s.settle(tx, ent.ID, debit, -a.AmountMinor, -a.DebitFunctionalMinor, -paid); err != nil {
-		return err
-	}
-	if err := s.settle(tx, ent.ID, credit, -a.AmountMinor, -a.CreditFunctionalMinor, -paid); err != nil {
-		return err
-	}
-	t := tx.Now
-	a.RemovedAt, a.RemovedBy = &t, &p.ActorID
-	return tx.DB().Exec(`UPDATE allocations SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ? AND removed_at IS NULL`,
-		t, p.ActorID, a.RemovalEntryID, ent.ID, a.ID).Error
-}
-
-func maxDate(a, b ledger.Date) ledger.Date {
-	if a.Before(b) {
-		return b
-	}
-	return a
-}
-
-func concurrentChange(id int64) error {
-	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonConcurrentChange,
-		Message: fmt.Sprintf("payment %d was allocated while it was being removed; retry", id)}
-}
+// maxDate is the later of two dates.
+func maxDate(a, b ledger.Date) ledger.Date { return settlement.Later(a, b) }
 
 // RemovePayment removes a payment's allocations and posts the reversal of
 // its entry; the payment stays on record as removed.
 func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Payment, error) {
 	var out *invoicing.Payment
 	err := s.write(ctx, func(tx *sqlstore.Tx) error {
-		pay, err := s.loadPayment(tx, ent.ID, id, false)
+		allocs, err := s.standing(tx, ent.ID, id)
 		if err != nil {
 			return err
 		}
-		var active []*invoicing.Allocation
-		for _, a := range pay.Allocations {
-			if a.RemovedAt == nil {
-				active = append(active, a)
-			}
-		}
-		l, err := s.lockSides(tx, ent.ID, active, id)
+		l, err := s.lockSides(tx, ent.ID, allocs, id)
 		if err != nil {
 			return err
 		}
-		pay = l.pays[id] // read again under its lock
-		if pay.RemovedAt != nil {
-			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonPaymentRemoved, "payment %d is already removed", id)
+		pay := l.pays[id] // read again under its lock
+		allocs = make([]*settlement.Allocation, len(pay.Allocations))
+		for i, a := range pay.Allocations {
+			allocs[i] = neutral(a)
 		}
-		for _, a := range pay.Allocations {
-			if a.RemovedAt != nil {
-				continue
-			}
-			// An allocation made between the first read and the locks names
-			// a document not locked here; locking it now would break the
-			// lock order.
-			for _, v := range []*int64{a.DebitInvoiceID, a.CreditInvoiceID} {
-				if v != nil && l.docs[*v] == nil {
-					return concurrentChange(id)
-				}
-			}
-			for _, v := range []*int64{a.DebitPaymentID, a.CreditPaymentID} {
-				if v != nil && l.pays[*v] == nil {
-					return concurrentChange(id)
-				}
-			}
-			if err := s.unallocate(tx, p, ent, a, l.docs, l.pays); err != nil {
-				return err
-			}
-		}
-		what := "payment"
-		if pay.Direction == invoicing.DirectionRefund {
-			what = "refund"
-		}
-		posted, err := s.ledgerIn(tx).ReverseEntry(tx.Context(), p, ent, pay.EntryID, maxDate(ent.Today(), pay.Date), fmt.Sprintf("Removal of %s %d", what, id), nil)
-		if err != nil {
-			return err
-		}
-		t := tx.Now
-		err = tx.DB().Exec(`UPDATE payments SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ?`,
-			t, p.ActorID, posted.Entry.ID, ent.ID, id).Error
+		_, err = receivables.RemovePayment(tx, s.Store, p, ent, doc{pay: pay}.side(), pay.RemovedAt != nil, pay.EntryID, allocs, l,
+			func(a *settlement.Allocation) error { return s.unallocate(tx, p, ent, a, l) })
 		if err != nil {
 			return err
 		}
@@ -737,4 +527,20 @@ func (s *Store) RemovePayment(ctx context.Context, p *ledger.Principal, ent *led
 		return err
 	})
 	return out, err
+}
+
+// standing are the allocations of a payment not removed, as read before
+// anything is locked.
+func (s *Store) standing(tx *sqlstore.Tx, entityID, id int64) ([]*settlement.Allocation, error) {
+	pay, err := s.loadPayment(tx, entityID, id, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []*settlement.Allocation
+	for _, a := range pay.Allocations {
+		if a.RemovedAt == nil {
+			out = append(out, neutral(a))
+		}
+	}
+	return out, nil
 }

@@ -12,8 +12,8 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/purchases"
+	"backoffice/invoicing/settlement"
 	"backoffice/ledger"
-	"backoffice/ledger/money"
 	"backoffice/ledger/sqlstore"
 )
 
@@ -79,7 +79,7 @@ func (s *Store) loadPayment(tx *sqlstore.Tx, entityID, id int64, lock bool) (*pu
 		return nil, sqlstore.Translate(err)
 	}
 	pay := r.payment()
-	pay.Allocations, err = s.purchaseAllocations(tx, entityID, 0, id)
+	pay.Allocations, err = purchaseAllocations(payables.OfPayments(tx, entityID, id))
 	return pay, err
 }
 
@@ -112,25 +112,27 @@ func (s *Store) SupplierPayments(ctx context.Context, entityID int64, f purchase
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var allocs []*purchases.Allocation // one query for the page
-	err := tx.DB().Raw(`SELECT `+purchaseAllocationColumns+` FROM purchase_allocations WHERE entity_id = ?
-		AND (owed_payment_id IN ? OR settle_payment_id IN ?) ORDER BY id`, entityID, ids, ids).Scan(&allocs).Error
+	allocs, err := payables.OfPayments(tx, entityID, ids...) // one query for the page
 	if err != nil {
-		return nil, sqlstore.Translate(err)
+		return nil, err
 	}
 	for _, a := range allocs {
-		a.CreatedAt, a.RemovedAt = a.CreatedAt.UTC(), utc(a.RemovedAt)
 		for _, id := range []*int64{a.OwedPaymentID, a.SettlePaymentID} {
 			if id != nil && byID[*id] != nil {
-				byID[*id].Allocations = append(byID[*id].Allocations, a)
+				byID[*id].Allocations = append(byID[*id].Allocations, (*purchases.Allocation)(a))
 			}
 		}
 	}
 	return out, nil
 }
 
-const purchaseAllocationColumns = `id, entity_id, owed_invoice_id, owed_payment_id, settle_invoice_id, settle_payment_id, date, currency,
-	amount_minor, owed_functional_minor, settle_functional_minor, fx_entry_id, created_at, created_by, removed_at, removed_by, removal_entry_id`
+// payables is the purchase half of the books to the settlement machinery:
+// what is owed to a supplier is a credit in payables, and an allocation's
+// sides are its owed_ and settle_ columns, the names purchases.Allocation
+// shares with settlement.Allocation.
+var payables = &settlement.Book{Documents: "purchase_invoices", Settleable: "booked", Payments: "supplier_payments",
+	Allocations: "purchase_allocations", OwedPrefix: "owed", SettlePrefix: "settle", Allocation: "purchase allocation",
+	Payment: "supplier payment", Parties: invoicing.Parties{Plural: "suppliers", Mismatch: ledger.ReasonSupplierMismatch}}
 
 // PurchaseAllocations lists the allocations of a purchase invoice or
 // supplier credit note, oldest first, removed ones included.
@@ -139,28 +141,17 @@ func (s *Store) PurchaseAllocations(ctx context.Context, entityID, invoiceID int
 	if _, err := s.load(tx, entityID, invoiceID, false); err != nil {
 		return nil, err
 	}
-	return s.purchaseAllocations(tx, entityID, invoiceID, 0)
+	return purchaseAllocations(payables.OfDocument(tx, entityID, invoiceID))
 }
 
-func (s *Store) purchaseAllocations(tx *sqlstore.Tx, entityID, invoiceID, paymentID int64) ([]*purchases.Allocation, error) {
-	q := `SELECT ` + purchaseAllocationColumns + ` FROM purchase_allocations WHERE entity_id = ? AND `
-	var args []any
-	if invoiceID != 0 {
-		q += `(owed_invoice_id = ? OR settle_invoice_id = ?)`
-		args = []any{entityID, invoiceID, invoiceID}
-	} else {
-		q += `(owed_payment_id = ? OR settle_payment_id = ?)`
-		args = []any{entityID, paymentID, paymentID}
+// purchaseAllocations are allocations in the purchase store's type.
+func purchaseAllocations(list []*settlement.Allocation, err error) ([]*purchases.Allocation, error) {
+	if err != nil {
+		return nil, err
 	}
-	var out []*purchases.Allocation
-	if err := tx.DB().Raw(q+` ORDER BY id`, args...).Scan(&out).Error; err != nil {
-		return nil, sqlstore.Translate(err)
-	}
-	for _, a := range out {
-		a.CreatedAt, a.RemovedAt = a.CreatedAt.UTC(), utc(a.RemovedAt)
-	}
-	if out == nil {
-		out = []*purchases.Allocation{}
+	out := make([]*purchases.Allocation, len(list))
+	for i, a := range list {
+		out[i] = (*purchases.Allocation)(a)
 	}
 	return out, nil
 }
@@ -170,41 +161,6 @@ func (s *Store) purchaseAllocations(tx *sqlstore.Tx, entityID, invoiceID, paymen
 type side struct {
 	inv *purchases.Invoice
 	pay *purchases.Payment
-}
-
-func (d side) open() int64 {
-	if d.inv != nil {
-		return d.inv.OpenMinor()
-	}
-	return d.pay.UnallocatedMinor()
-}
-
-func (d side) openF() int64 {
-	if d.inv != nil {
-		return d.inv.OpenFunctionalMinor()
-	}
-	return d.pay.FunctionalMinor - d.pay.SettledFunctionalMinor
-}
-
-func (d side) currency() string {
-	if d.inv != nil {
-		return d.inv.Currency
-	}
-	return d.pay.Currency
-}
-
-func (d side) supplier() int64 {
-	if d.inv != nil {
-		return d.inv.SupplierID
-	}
-	return d.pay.SupplierID
-}
-
-func (d side) date() ledger.Date {
-	if d.inv != nil {
-		return d.inv.VATDate
-	}
-	return d.pay.Date
 }
 
 func (d side) name() string {
@@ -219,135 +175,69 @@ func (d side) name() string {
 	return "purchase invoice " + d.inv.Number
 }
 
-// suppliers names the parties of a purchase allocation.
-var suppliers = invoicing.Parties{Plural: "suppliers", Mismatch: ledger.ReasonSupplierMismatch}
-
-// side is the document or payment as the settling rules see it.
-func (d side) side() invoicing.Side {
-	sd := invoicing.Side{Name: d.name(), Currency: d.currency(), Party: d.supplier(), Date: d.date(), OpenMinor: d.open(), OpenFunctional: d.openF()}
-	if d.inv != nil {
-		sd.Rate = d.inv.ExchangeRate
-	} else {
-		sd.Payment = true
+// side is the document or payment as the settlement machinery sees it.
+func (d side) side() settlement.Side {
+	if i := d.inv; i != nil {
+		return settlement.Document(i.ID, invoicing.Side{Name: d.name(), Currency: i.Currency, Party: i.SupplierID, Date: i.VATDate,
+			OpenMinor: i.OpenMinor(), OpenFunctional: i.OpenFunctionalMinor(), Rate: i.ExchangeRate},
+			&i.SettledMinor, &i.SettledFunctionalMinor, &i.PaidMinor)
 	}
-	return sd
-}
-
-// settle adds (or with a negative amount, removes) a settlement on the
-// side's row. The WHERE clause re-checks the range under the row lock; the
-// CHECK constraints are the backstop.
-func settle(tx *sqlstore.Tx, entityID int64, d side, amount, functional, paid int64) error {
-	var res *gorm.DB
-	if d.inv != nil {
-		res = tx.DB().Exec(`UPDATE purchase_invoices SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?,
-			paid_minor = paid_minor + ?, updated_at = ? WHERE entity_id = ? AND id = ? AND status = 'booked'
-			AND settled_minor + ? BETWEEN 0 AND total_minor`, amount, functional, paid, tx.Now, entityID, d.inv.ID, amount)
-		d.inv.SettledMinor += amount
-		d.inv.SettledFunctionalMinor += functional
-		d.inv.PaidMinor += paid
-	} else {
-		res = tx.DB().Exec(`UPDATE supplier_payments SET settled_minor = settled_minor + ?, settled_functional_minor = settled_functional_minor + ?
-			WHERE entity_id = ? AND id = ? AND removed_at IS NULL AND settled_minor + ? BETWEEN 0 AND amount_minor`,
-			amount, functional, entityID, d.pay.ID, amount)
-		d.pay.SettledMinor += amount
-		d.pay.SettledFunctionalMinor += functional
-	}
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAllocationExceedsOpen, "%s changed meanwhile and cannot take this allocation; retry", d.name())
-	}
-	return nil
+	p := d.pay
+	return settlement.Payment(p.ID, invoicing.Side{Name: d.name(), Currency: p.Currency, Party: p.SupplierID, Date: p.Date,
+		OpenMinor: p.UnallocatedMinor(), OpenFunctional: p.FunctionalMinor - p.SettledFunctionalMinor},
+		&p.SettledMinor, &p.SettledFunctionalMinor)
 }
 
 // allocate settles owed with settler for amount, both rows locked by the
-// caller, and posts the exchange difference when the functional amounts
-// they release differ.
+// caller, and records it in the audit trail.
 func (s *Store) allocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, set *purchases.Settings, owed, settler side, amount int64) (*purchases.Allocation, error) {
-	ow, se := owed.side(), settler.side()
-	if err := invoicing.CheckAllocation(ow, se, amount, suppliers); err != nil {
-		return nil, err
-	}
-	st := invoicing.Settle(ent, ow, se, amount, ledger.Date{})
-	a := &purchases.Allocation{EntityID: ent.ID, Date: st.Date, Currency: owed.currency(), AmountMinor: amount,
-		OwedFunctionalMinor: st.OwedFunctional, SettleFunctionalMinor: st.SettleFunctional, CreatedAt: tx.Now, CreatedBy: p.ActorID}
-	// A purchase document is owed as a credit in payables.
-	if d := invoicing.FXEntry(st.Date, ent, set.PayableAccount, set.FXAccount, false,
-		a.OwedFunctionalMinor, a.SettleFunctionalMinor, owed.name()+" / "+settler.name()); d != nil {
-		e, err := s.l.PostDraft(tx, p, ent, d)
-		if err != nil {
-			return nil, err
-		}
-		a.FXEntryID = &e.ID
-	}
-	paid := st.Paid
-	if err := settle(tx, ent.ID, owed, amount, a.OwedFunctionalMinor, paid); err != nil {
-		return nil, err
-	}
-	if err := settle(tx, ent.ID, settler, amount, a.SettleFunctionalMinor, paid); err != nil {
-		return nil, err
-	}
-	if owed.inv != nil {
-		a.OwedInvoiceID = &owed.inv.ID
-	} else {
-		a.OwedPaymentID = &owed.pay.ID
-	}
-	if settler.inv != nil {
-		a.SettleInvoiceID = &settler.inv.ID
-	} else {
-		a.SettlePaymentID = &settler.pay.ID
-	}
-	err := tx.DB().Raw(`INSERT INTO purchase_allocations (entity_id, owed_invoice_id, owed_payment_id, settle_invoice_id, settle_payment_id,
-		date, currency, amount_minor, owed_functional_minor, settle_functional_minor, fx_entry_id, created_at, created_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		ent.ID, a.OwedInvoiceID, a.OwedPaymentID, a.SettleInvoiceID, a.SettlePaymentID, a.Date, a.Currency, a.AmountMinor,
-		a.OwedFunctionalMinor, a.SettleFunctionalMinor, a.FXEntryID, a.CreatedAt, a.CreatedBy).Scan(&a.ID).Error
+	a, err := payables.Allocate(tx, s.l, p, ent, settlement.Accounts{Control: set.PayableAccount, FX: set.FXAccount},
+		owed.side(), settler.side(), amount, ledger.Date{})
 	if err != nil {
 		return nil, err
 	}
-	return a, tx.Audit(ent.ID, &p.ActorID, "purchase_allocation.created", owed.name()+" / "+settler.name(), map[string]any{"id": a.ID,
+	return (*purchases.Allocation)(a), tx.Audit(ent.ID, &p.ActorID, "purchase_allocation.created", owed.name()+" / "+settler.name(), map[string]any{"id": a.ID,
 		"owed_invoice_id": a.OwedInvoiceID, "owed_payment_id": a.OwedPaymentID, "settle_invoice_id": a.SettleInvoiceID,
 		"settle_payment_id": a.SettlePaymentID, "amount_minor": a.AmountMinor, "currency": a.Currency, "fx_entry_id": a.FXEntryID})
 }
 
-// maxAllocations bounds one request's allocations.
-const maxAllocations = 500
-
 // held is what a unit of work has locked: documents first (by id), then
-// payments (by id).
+// payments (by id), the order of settlement.Lock.
 type held struct {
 	docs map[int64]*purchases.Invoice
 	pays map[int64]*purchases.Payment
 }
 
+// Side is a locked document or payment (settlement.Held).
+func (h *held) Side(invoiceID, paymentID *int64) (settlement.Side, bool) {
+	if invoiceID != nil {
+		if inv := h.docs[*invoiceID]; inv != nil {
+			return side{inv: inv}.side(), true
+		}
+	} else if pay := h.pays[*paymentID]; pay != nil {
+		return side{pay: pay}.side(), true
+	}
+	return settlement.Side{}, false
+}
+
+// lock locks documents and payments in the one lock order.
 func (s *Store) lock(tx *sqlstore.Tx, entityID int64, docIDs, payIDs []int64) (*held, error) {
-	h := &held{docs: map[int64]*purchases.Invoice{}, pays: map[int64]*purchases.Payment{}}
-	docIDs, payIDs = slices.Clone(docIDs), slices.Clone(payIDs)
-	slices.Sort(docIDs)
-	for _, id := range slices.Compact(docIDs) {
-		inv, err := s.load(tx, entityID, id, true)
-		if err != nil {
-			return nil, err
-		}
-		h.docs[id] = inv
+	docs, pays, err := settlement.Lock(docIDs, payIDs, func(id int64) (*purchases.Invoice, error) {
+		return s.load(tx, entityID, id, true)
+	}, func(id int64) (*purchases.Payment, error) {
+		return s.loadPayment(tx, entityID, id, true)
+	})
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(payIDs)
-	for _, id := range slices.Compact(payIDs) {
-		pay, err := s.loadPayment(tx, entityID, id, true)
-		if err != nil {
-			return nil, err
-		}
-		h.pays[id] = pay
-	}
-	return h, nil
+	return &held{docs: docs, pays: pays}, nil
 }
 
 // targets checks allocation inputs and locks the documents they name with
 // the source's own id (a credit note's or a payment's).
 func (s *Store) targets(tx *sqlstore.Tx, entityID int64, in []purchases.AllocationInput, docIDs, payIDs []int64) (*held, error) {
-	if len(in) > maxAllocations {
-		return nil, invalid("allocations", ledger.ReasonAllocationsTooMany, "at most %d allocations per request, got %d", maxAllocations, len(in))
+	if err := settlement.TooMany(len(in)); err != nil {
+		return nil, err
 	}
 	var p ledger.Problems
 	docIDs = slices.Clone(docIDs)
@@ -375,33 +265,19 @@ func (s *Store) targets(tx *sqlstore.Tx, entityID int64, in []purchases.Allocati
 //	refund           -> supplier credit notes
 //	credit note      -> purchase invoices
 func (s *Store) allocateInputs(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, set *purchases.Settings, source side, h *held, in []purchases.AllocationInput) ([]*purchases.Allocation, error) {
-	out := []*purchases.Allocation{}
-	exp, _ := money.Exponent(source.currency())
 	sourceOwes := source.pay != nil && source.pay.Direction == purchases.DirectionRefund
-	for i, a := range in {
-		path := fmt.Sprintf("allocations[%d]", i)
-		amount, err := money.ParseAmount(a.Amount, exp)
-		if ae, ok := err.(*money.AmountError); ok {
-			return nil, invalid(path+".amount", ledger.Reason(ae.Reason), "%s", ae.Message)
-		}
-		target := side{inv: h.docs[*a.PurchaseInvoiceID]}
-		if err := allocatable(source, target, sourceOwes, path); err != nil {
-			return nil, err
-		}
-		owed, settler := target, source
-		if sourceOwes {
-			owed, settler = source, target
-		}
-		al, err := s.allocate(tx, p, ent, set, owed, settler, amount)
-		if err != nil {
-			if le, ok := err.(*ledger.Error); ok && len(le.Fields) == 0 && le.Code == ledger.CodeInvalid {
-				le.Fields = []ledger.FieldError{{Path: path + ".amount", Reason: le.Reason, Message: le.Message}}
+	return settlement.Each(source.side().Currency, len(in), func(i int) string { return in[i].Amount },
+		func(i int, path string, amount int64) (*purchases.Allocation, error) {
+			target := side{inv: h.docs[*in[i].PurchaseInvoiceID]}
+			if err := allocatable(source, target, sourceOwes, path); err != nil {
+				return nil, err
 			}
-			return nil, err
-		}
-		out = append(out, al)
-	}
-	return out, nil
+			owed, settler := target, source
+			if sourceOwes {
+				owed, settler = source, target
+			}
+			return s.allocate(tx, p, ent, set, owed, settler, amount)
+		})
 }
 
 // allocatable checks that target (a purchase document) may take an
@@ -569,106 +445,36 @@ func (s *Store) allocateFrom(ctx context.Context, p *ledger.Principal, ent *ledg
 	return out, err
 }
 
-func (s *Store) purchaseAllocation(tx *sqlstore.Tx, entityID, id int64) (*purchases.Allocation, error) {
-	var a purchases.Allocation
-	err := tx.DB().Raw(`SELECT `+purchaseAllocationColumns+` FROM purchase_allocations WHERE entity_id = ? AND id = ?`, entityID, id).Take(&a).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ledger.NotFound("purchase allocation")
-	}
-	if err != nil {
-		return nil, sqlstore.Translate(err)
-	}
-	a.CreatedAt, a.RemovedAt = a.CreatedAt.UTC(), utc(a.RemovedAt)
-	return &a, nil
-}
-
 // RemovePurchaseAllocation undoes an allocation: both sides are open again
 // and the exchange difference, if one was posted, is reversed.
 func (s *Store) RemovePurchaseAllocation(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*purchases.Allocation, error) {
 	var out *purchases.Allocation
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
-		out = nil
-		a, err := s.purchaseAllocation(tx, ent.ID, id)
-		if err != nil {
-			return err
-		}
-		h, err := s.lockSides(tx, ent.ID, []*purchases.Allocation{a})
-		if err != nil {
-			return err
-		}
-		if a, err = s.purchaseAllocation(tx, ent.ID, id); err != nil { // as it is under the locks
-			return err
-		}
-		out = a
-		return s.unallocate(tx, p, ent, a, h)
+		a, err := settlement.Remove(tx, payables, ent.ID, id, func(allocs []*settlement.Allocation) (*held, error) {
+			return s.lockSides(tx, ent.ID, allocs)
+		}, func(a *settlement.Allocation, h *held) error { return s.unallocate(tx, p, ent, a, h) })
+		out = (*purchases.Allocation)(a)
+		return err
 	})
 	return out, err
 }
 
 // lockSides locks the documents and payments of allocations (and the
 // payments extra), in the one lock order.
-func (s *Store) lockSides(tx *sqlstore.Tx, entityID int64, allocs []*purchases.Allocation, extra ...int64) (*held, error) {
-	var docIDs []int64
-	payIDs := slices.Clone(extra)
-	for _, a := range allocs {
-		for _, v := range []*int64{a.OwedInvoiceID, a.SettleInvoiceID} {
-			if v != nil {
-				docIDs = append(docIDs, *v)
-			}
-		}
-		for _, v := range []*int64{a.OwedPaymentID, a.SettlePaymentID} {
-			if v != nil {
-				payIDs = append(payIDs, *v)
-			}
-		}
-	}
-	return s.lock(tx, entityID, docIDs, payIDs)
+func (s *Store) lockSides(tx *sqlstore.Tx, entityID int64, allocs []*settlement.Allocation, extra ...int64) (*held, error) {
+	docIDs, payIDs := settlement.IDs(allocs)
+	return s.lock(tx, entityID, docIDs, append(payIDs, extra...))
 }
 
-// unallocate removes a standing allocation whose sides are locked.
-func (s *Store) unallocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *purchases.Allocation, h *held) error {
-	if a.RemovedAt != nil {
-		return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAllocationRemoved, "purchase allocation %d is already removed", a.ID)
-	}
-	at := func(inv, pay *int64) side {
-		if inv != nil {
-			return side{inv: h.docs[*inv]}
-		}
-		return side{pay: h.pays[*pay]}
-	}
-	owed, settler := at(a.OwedInvoiceID, a.OwedPaymentID), at(a.SettleInvoiceID, a.SettlePaymentID)
-	var paid int64
-	if a.OwedPaymentID != nil || a.SettlePaymentID != nil {
-		paid = a.AmountMinor
-	}
-	if a.FXEntryID != nil {
-		posted, err := s.l.In(tx).ReverseEntry(tx.Context(), p, ent, *a.FXEntryID, laterOf(ent.Today(), a.Date), fmt.Sprintf("Removal of purchase allocation %d", a.ID), nil)
-		if err != nil {
-			return err
-		}
-		a.RemovalEntryID = &posted.Entry.ID
-	}
-	if err := settle(tx, ent.ID, owed, -a.AmountMinor, -a.OwedFunctionalMinor, -paid); err != nil {
+// unallocate removes a standing allocation whose sides are locked, and
+// records it in the audit trail.
+func (s *Store) unallocate(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, a *settlement.Allocation, h *held) error {
+	if err := payables.Unallocate(tx, s.l, p, ent, a, h); err != nil {
 		return err
 	}
-	if err := settle(tx, ent.ID, settler, -a.AmountMinor, -a.SettleFunctionalMinor, -paid); err != nil {
-		return err
-	}
-	t := tx.Now
-	a.RemovedAt, a.RemovedBy = &t, &p.ActorID
-	if err := tx.DB().Exec(`UPDATE purchase_allocations SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ? AND removed_at IS NULL`,
-		t, p.ActorID, a.RemovalEntryID, ent.ID, a.ID).Error; err != nil {
-		return err
-	}
-	return tx.Audit(ent.ID, &p.ActorID, "purchase_allocation.removed", owed.name()+" / "+settler.name(),
+	owed, settler := settlement.Sides(h, a)
+	return tx.Audit(ent.ID, &p.ActorID, "purchase_allocation.removed", owed.Name+" / "+settler.Name,
 		map[string]any{"id": a.ID, "removal_entry_id": a.RemovalEntryID})
-}
-
-func laterOf(a, b ledger.Date) ledger.Date {
-	if a.Before(b) {
-		return b
-	}
-	return a
 }
 
 // RemoveSupplierPayment removes a payment's allocations and posts the
@@ -681,63 +487,31 @@ func (s *Store) RemoveSupplierPayment(ctx context.Context, p *ledger.Principal, 
 		if err != nil {
 			return err
 		}
-		var active []*purchases.Allocation
+		var standing []*settlement.Allocation
 		for _, a := range pay.Allocations {
 			if a.RemovedAt == nil {
-				active = append(active, a)
+				standing = append(standing, (*settlement.Allocation)(a))
 			}
 		}
-		h, err := s.lockSides(tx, ent.ID, active, id)
+		h, err := s.lockSides(tx, ent.ID, standing, id)
 		if err != nil {
 			return err
 		}
 		pay = h.pays[id] // read again under its lock
-		if pay.RemovedAt != nil {
-			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonPaymentRemoved, "supplier payment %d is already removed", id)
+		allocs := make([]*settlement.Allocation, len(pay.Allocations))
+		for i, a := range pay.Allocations {
+			allocs[i] = (*settlement.Allocation)(a)
 		}
-		for _, a := range pay.Allocations {
-			if a.RemovedAt != nil {
-				continue
-			}
-			// An allocation made between the first read and the locks names
-			// a side not locked here; locking it now would break the order.
-			for _, v := range []*int64{a.OwedInvoiceID, a.SettleInvoiceID} {
-				if v != nil && h.docs[*v] == nil {
-					return concurrentChange(id)
-				}
-			}
-			for _, v := range []*int64{a.OwedPaymentID, a.SettlePaymentID} {
-				if v != nil && h.pays[*v] == nil {
-					return concurrentChange(id)
-				}
-			}
-			if err := s.unallocate(tx, p, ent, a, h); err != nil {
-				return err
-			}
-		}
-		what := "supplier payment"
-		if pay.Direction == purchases.DirectionRefund {
-			what = "supplier refund"
-		}
-		posted, err := s.l.In(tx).ReverseEntry(tx.Context(), p, ent, pay.EntryID, laterOf(ent.Today(), pay.Date), fmt.Sprintf("Removal of %s %d", what, id), nil)
+		removal, err := payables.RemovePayment(tx, s.l, p, ent, side{pay: pay}.side(), pay.RemovedAt != nil, pay.EntryID, allocs, h,
+			func(a *settlement.Allocation) error { return s.unallocate(tx, p, ent, a, h) })
 		if err != nil {
 			return err
 		}
-		t := tx.Now
-		if err := tx.DB().Exec(`UPDATE supplier_payments SET removed_at = ?, removed_by = ?, removal_entry_id = ? WHERE entity_id = ? AND id = ?`,
-			t, p.ActorID, posted.Entry.ID, ent.ID, id).Error; err != nil {
-			return err
-		}
-		if err := tx.Audit(ent.ID, &p.ActorID, "supplier_payment.removed", pay.SupplierName, map[string]any{"id": id, "removal_entry_id": posted.Entry.ID}); err != nil {
+		if err := tx.Audit(ent.ID, &p.ActorID, "supplier_payment.removed", pay.SupplierName, map[string]any{"id": id, "removal_entry_id": removal}); err != nil {
 			return err
 		}
 		out, err = s.loadPayment(tx, ent.ID, id, false)
 		return err
 	})
 	return out, err
-}
-
-func concurrentChange(id int64) error {
-	return &ledger.Error{Code: ledger.CodeUnavailable, Reason: ledger.ReasonConcurrentChange,
-		Message: fmt.Sprintf("supplier payment %d was allocated while it was being removed; retry", id)}
 }
