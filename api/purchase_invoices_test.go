@@ -308,12 +308,27 @@ func TestPurchaseReverse(t *testing.T) {
 	p.must(p.do("DELETE", dbase, p.acct, nil), 204)
 	wantProblem(t, p.do("GET", dbase, p.acct, nil), 404, "not_found")
 
-	// An invoice a booked credit note corrects is not reversed under it;
-	// once the credit note is reversed, it can be.
+	// A credit note that names the invoice it corrects is applied to it
+	// when booked: 20.00 + 21 % = 24.20 of the invoice's 60.50 (50.00 +
+	// 21 %), leaving 36.30 open. The invoice is not reversed under it;
+	// once the allocation is removed and the credit note reversed, it can
+	// be.
 	corrected := p.book(p.invoice(nil, line("4200", "50.00", "P21")))
-	cn := p.book(p.invoice(map[string]any{"kind": "credit_note", "credited_purchase_invoice_id": corrected["id"]}, line("4200", "50.00", "P21")))
+	cn := p.book(p.invoice(map[string]any{"kind": "credit_note", "credited_purchase_invoice_id": corrected["id"]}, line("4200", "20.00", "P21")))
 	cbase := p.base("/purchase-invoices/" + id(corrected["id"]))
+	if cn["status"] != "applied" || cn["open"] != "0.00" {
+		t.Errorf("credit note: %v %v", cn["status"], cn["open"])
+	}
+	if got := p.must(p.do("GET", cbase, p.acct, nil), 200).obj; got["open"] != "36.30" || got["status"] != "booked" {
+		t.Errorf("corrected invoice: open %v status %v", got["open"], got["status"])
+	}
 	wantProblem(t, p.do("POST", cbase+"/reverse", p.acct, nil), 409, "invoice_settled")
+	allocs := p.must(p.do("GET", cbase+"/allocations", p.acct, nil), 200).obj["data"].([]any)
+	if len(allocs) != 1 {
+		t.Fatalf("allocations: %v", allocs)
+	}
+	p.must(p.do("DELETE", p.base("/purchase-allocations/"+id(allocs[0].(map[string]any)["id"])), p.acct, nil), 200)
+	wantProblem(t, p.do("POST", cbase+"/reverse", p.acct, nil), 409, "invoice_settled") // the credit note still names it
 	p.must(p.do("POST", p.base("/purchase-invoices/"+id(cn["id"]))+"/reverse", p.acct, nil), 200)
 	p.must(p.do("POST", cbase+"/reverse", p.acct, nil), 200)
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // Kinds and statuses of purchase documents. Stored are draft, booked and
-// reversed; open, partially_paid, paid and applied are derived from what
+// reversed; partially_paid, paid, credited and applied are derived from what
 // is settled (Invoice.State).
 const (
 	KindInvoice    = "invoice"
@@ -26,7 +26,8 @@ const (
 	StatusReversed      = "reversed"
 	StatusPartiallyPaid = "partially_paid"
 	StatusPaid          = "paid"
-	StatusApplied       = "applied" // a credit note whose credit is used up
+	StatusCredited      = "credited" // an invoice settled wholly by credit notes
+	StatusApplied       = "applied"  // a credit note whose credit is used up
 )
 
 // MaxLines bounds one purchase invoice.
@@ -123,17 +124,24 @@ func (inv *Invoice) OpenMinor() int64 {
 	return inv.TotalMinor - inv.SettledMinor
 }
 
-// State is the status as shown: draft, booked, partially_paid, paid,
-// applied or reversed.
+// State is the status as shown, as for sales invoices: draft, booked,
+// partially_paid (paid in part), paid (nothing open, some of it paid),
+// credited (nothing open, all by credit notes), applied (a credit note
+// whose credit is used) or reversed. An invoice only credit notes settle
+// in part stays booked.
 func (inv *Invoice) State() string {
 	switch {
 	case inv.Status != StatusBooked:
 		return inv.Status
-	case inv.OpenMinor() == 0 && inv.Kind == KindCreditNote:
+	case inv.Kind == KindCreditNote && inv.OpenMinor() == 0:
 		return StatusApplied
-	case inv.OpenMinor() == 0:
+	case inv.Kind == KindCreditNote:
+		return StatusBooked
+	case inv.OpenMinor() == 0 && inv.PaidMinor > 0:
 		return StatusPaid
-	case inv.SettledMinor > 0:
+	case inv.OpenMinor() == 0:
+		return StatusCredited
+	case inv.PaidMinor > 0:
 		return StatusPartiallyPaid
 	}
 	return StatusBooked

@@ -718,8 +718,33 @@ func (s *Store) book(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, l
 			return err
 		}
 	}
+	if err := s.applyCredit(tx, p, ent, lk.Settings, inv); err != nil {
+		return err
+	}
 	return tx.Audit(ent.ID, &p.ActorID, "purchase_invoice.booked", inv.Number, map[string]any{"id": inv.ID, "number": inv.Number,
 		"entry_id": e.ID, "supplier_invoice_number": inv.SupplierNumber})
+}
+
+// applyCredit applies a supplier credit note just booked to the purchase
+// invoice it corrects, as far as that is open (as a sales credit note is
+// applied to its invoice): what the supplier owes back first settles what
+// the entity owes it. The rest stays open on the credit note, for a later
+// allocation, a payment batch or a refund.
+func (s *Store) applyCredit(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, set *purchases.Settings, cn *purchases.Invoice) error {
+	if cn.Kind != purchases.KindCreditNote || cn.CreditedID == nil {
+		return nil
+	}
+	h, err := s.lock(tx, ent.ID, []int64{*cn.CreditedID, cn.ID}, nil)
+	if err != nil {
+		return err
+	}
+	owed, settler := side{inv: h.docs[*cn.CreditedID]}, side{inv: h.docs[cn.ID]}
+	amount := min(owed.inv.OpenMinor(), settler.inv.OpenMinor())
+	if amount <= 0 {
+		return nil
+	}
+	_, err = s.allocate(tx, p, ent, set, owed, settler, amount)
+	return err
 }
 
 // ReversePurchaseInvoice posts the reversal of a booked purchase document
