@@ -297,3 +297,45 @@ func TestOutgoingBatchTransfer(t *testing.T) {
 		t.Errorf("payables balance %s, want -30.25", got)
 	}
 }
+
+// TestOutgoingBatchTransferBeside: a supplier with a payment reference
+// gets two transfers in one batch (the reference's own, and one for its
+// other invoices). A bank that books each transfer as a line of its own
+// gives a line of the other invoices' transfer only: neither one invoice,
+// nor all the supplier has open, nor all of its items in the batch. It is
+// proposed by its transfer.
+func TestOutgoingBatchTransferBeside(t *testing.T) {
+	t.Parallel()
+	p := newOutgoingFixture(t)
+	bankNum := num(p.must(p.do("POST", p.base("/bank-accounts"), p.acct, map[string]any{"account": "1000", "iban": ownIBAN, "name": "Betaalrekening"}), 201).obj["id"])
+	bankPath := p.base("/bank-accounts/" + strconv.FormatInt(bankNum, 10))
+	nov := map[string]any{"invoice_date": "2026-11-02", "vat_date": "2026-11-02"}
+	k1 := p.book(p.invoice(nov, line("4200", "100.00", "P21"))) // 121.00
+	k2 := p.book(p.invoice(nov, line("4200", "50.00", "P21")))  // 60.50
+	kr := p.book(p.invoice(map[string]any{"invoice_date": "2026-11-02", "vat_date": "2026-11-02", "payment_reference": "5000056789012345"},
+		line("4200", "200.00", "P21"))) // 242.00, its own transfer
+	batch := p.must(p.do("POST", p.base("/payment-batches"), p.acct, map[string]any{"bank_account_id": bankNum, "execution_date": "2099-01-05",
+		"purchase_invoice_ids": []any{num(k1["id"]), num(k2["id"]), num(kr["id"])}}), 201).obj
+	if n := len(batch["transfers"].([]any)); n != 2 {
+		t.Fatalf("%d transfers, want 2", n)
+	}
+	p.must(p.do("GET", p.base("/payment-batches/"+id(batch["id"])+"/pain.001"), p.acct, nil), 200)
+	// 121.00 + 60.50 = 181.50; the supplier's items in the batch are 423.50.
+	w := camt("TB-1", "2026-12-07", "2026-12-07", 50000, "T1|2026-12-07|-18150|NL91ABNA0417164300|Betaling")
+	p.must(p.do("POST", bankPath+"/statements?file_name=t.xml", p.acct, w, "Content-Type", "application/xml"), 201)
+	list := p.must(p.do("GET", bankPath+"/proposals", p.acct, nil), 200).obj["data"].([]any)
+	if len(list) != 1 {
+		t.Fatalf("proposals %v", list)
+	}
+	pr := list[0].(map[string]any)
+	got := map[int64]bool{}
+	for _, a := range pr["allocations"].([]any) {
+		got[num(a.(map[string]any)["purchase_invoice_id"])] = true
+	}
+	if num(pr["payment_batch_id"]) != num(batch["id"]) || len(got) != 2 || !got[num(k1["id"])] || !got[num(k2["id"])] {
+		t.Fatalf("transfer proposal %v", pr)
+	}
+	p.must(p.do("POST", bankPath+"/statement-lines/"+id(pr["statement_line"].(map[string]any)["id"])+"/apply", p.acct, nil), 201)
+	p.wantOpen("k1", k1["id"], "0.00", "paid")
+	p.wantOpen("kr", kr["id"], "242.00", "booked")
+}

@@ -37,6 +37,7 @@ type PayableBatch struct {
 // PayableItem is one purchase document a disbursement pays: a credit note
 // counts negative.
 type PayableItem struct {
+	TransferNo        int // the transfer of the file it is paid by: one per supplier, and one per payment reference
 	PurchaseInvoiceID int64
 	Number            string
 	SupplierID        int64

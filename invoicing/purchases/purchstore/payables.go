@@ -59,13 +59,14 @@ func (r Payables) ExportedBatches(tx *sqlstore.Tx, ent *ledger.Entity, bankAccou
 	}
 	var items []struct {
 		BatchID           int64
+		TransferNo        int
 		PurchaseInvoiceID int64
 		Number            *string
 		SupplierID        int64
 		SupplierName      string
 		AmountMinor       int64
 	}
-	if err := tx.DB().Raw(`SELECT i.batch_id, i.purchase_invoice_id, p.number, i.supplier_id, s.name AS supplier_name, i.amount_minor
+	if err := tx.DB().Raw(`SELECT i.batch_id, i.transfer_no, i.purchase_invoice_id, p.number, i.supplier_id, s.name AS supplier_name, i.amount_minor
 		FROM payment_batch_items i JOIN purchase_invoices p ON p.entity_id = i.entity_id AND p.id = i.purchase_invoice_id
 		JOIN suppliers s ON s.entity_id = i.entity_id AND s.id = i.supplier_id
 		WHERE i.entity_id = ? AND i.batch_id IN ? ORDER BY i.batch_id, i.transfer_no, i.purchase_invoice_id`, ent.ID, ids).Scan(&items).Error; err != nil {
@@ -77,7 +78,7 @@ func (r Payables) ExportedBatches(tx *sqlstore.Tx, ent *ledger.Entity, bankAccou
 			n = *it.Number
 		}
 		b := at[it.BatchID]
-		b.Items = append(b.Items, bank.PayableItem{PurchaseInvoiceID: it.PurchaseInvoiceID, Number: n, SupplierID: it.SupplierID,
+		b.Items = append(b.Items, bank.PayableItem{TransferNo: it.TransferNo, PurchaseInvoiceID: it.PurchaseInvoiceID, Number: n, SupplierID: it.SupplierID,
 			SupplierName: it.SupplierName, AmountMinor: it.AmountMinor})
 	}
 	return batches, nil

@@ -134,17 +134,42 @@ func (s *Store) proposeOutgoing(tx *sqlstore.Tx, ent *ledger.Entity, a *bank.Acc
 				found = pr
 				break
 			}
-			// (c) the supplier's transfer of one exported batch.
+			// (c) the supplier's transfers of one exported batch: all of
+			// them (a bank that books the supplier's transfers as one), or
+			// one transfer (the supplier's own, or one paying a payment
+			// reference, which has a transfer of its own).
 			for _, b := range batches {
-				var its []bank.PayableItem
+				var all []bank.PayableItem
 				var sum int64
+				byTransfer := map[int][]bank.PayableItem{}
+				var transfers []int
 				for _, it := range b.Items {
 					if it.SupplierID == sup {
-						its = append(its, it)
+						all = append(all, it)
 						sum += it.AmountMinor
+						if _, ok := byTransfer[it.TransferNo]; !ok {
+							transfers = append(transfers, it.TransferNo)
+						}
+						byTransfer[it.TransferNo] = append(byTransfer[it.TransferNo], it)
 					}
 				}
-				if sum == amt && stillOpen(its) {
+				var its []bank.PayableItem
+				if sum == amt && stillOpen(all) {
+					its = all
+				}
+				for _, n := range transfers {
+					if its != nil {
+						break
+					}
+					var tsum int64
+					for _, it := range byTransfer[n] {
+						tsum += it.AmountMinor
+					}
+					if tsum == amt && stillOpen(byTransfer[n]) {
+						its = byTransfer[n]
+					}
+				}
+				if its != nil {
 					pr.BatchID = b.ID
 					for _, it := range its {
 						pr.Allocations = append(pr.Allocations, bank.Allocation{InvoiceID: it.PurchaseInvoiceID, Number: it.Number, AmountMinor: it.AmountMinor})
