@@ -254,9 +254,14 @@ type LineInput struct {
 	DeductiblePercent *string `json:"deductible_percent"`
 }
 
-// PrintedVATLine is the VAT the supplier's document shows for a tax code.
+// PrintedVATLine is the VAT the supplier's document shows for a tax code,
+// or for a rate: a document shows its VAT per rate, and the lines of one
+// rate may have several input codes (P9 and P9-meals). For a rate the
+// difference from the computed VAT is booked on the code with the most
+// turnover at that rate.
 type PrintedVATLine struct {
-	TaxCode string `json:"tax_code"`
+	TaxCode string `json:"tax_code,omitempty"`
+	Rate    string `json:"rate,omitempty"`
 	Amount  string `json:"amount"`
 }
 
@@ -528,21 +533,50 @@ func (inv *Invoice) computeVAT(s *Settings, printed []PrintedVATLine, exp int) e
 		r.PrintedMinor = r.ComputedMinor
 	}
 	tolerance := s.VATTolerance.Shift(int32(exp)).Floor().IntPart()
-	seen := map[string]bool{}
+	seen := map[int]bool{}
 	var mismatch []map[string]any
 	for k, pv := range printed {
 		path := fmt.Sprintf("vat[%d]", k)
-		i, ok := at[pv.TaxCode]
+		// The rows the printed amount is for: one tax code's, or every
+		// input code's at one rate (a document shows its VAT per rate).
+		var rows []int
+		what, field := pv.TaxCode, ".tax_code"
 		switch {
-		case !ok:
-			p.Add(path+".tax_code", ledger.ReasonVATTaxCodeUnused, "no line uses tax code %q", pv.TaxCode)
+		case pv.TaxCode != "" && pv.Rate != "":
+			p.Add(path+".rate", ledger.ReasonFieldNotAllowed, "give tax_code or rate, not both")
 			continue
-		case seen[pv.TaxCode]:
-			p.Add(path+".tax_code", ledger.ReasonLineRepeated, "tax code %q is given twice", pv.TaxCode)
+		case pv.TaxCode != "":
+			i, ok := at[pv.TaxCode]
+			if !ok {
+				p.Add(path+".tax_code", ledger.ReasonVATTaxCodeUnused, "no line uses tax code %q", pv.TaxCode)
+				continue
+			}
+			rows = []int{i}
+		case pv.Rate != "":
+			what, field = "the input VAT at "+pv.Rate+"%", ".rate"
+			rate, ok := ParsePercent(pv.Rate)
+			for i, r := range inv.VAT {
+				if ok && r.Kind == TaxInput && r.Rate.Equal(rate) {
+					rows = append(rows, i)
+				}
+			}
+			if len(rows) == 0 {
+				p.Add(path+".rate", ledger.ReasonVATTaxCodeUnused, "no line uses an input tax code at rate %q", pv.Rate)
+				continue
+			}
+		default:
+			p.Add(path+".tax_code", ledger.ReasonFieldRequired, "give the tax_code (or the rate) the printed VAT is for")
 			continue
 		}
-		seen[pv.TaxCode] = true
-		r := &inv.VAT[i]
+		repeated := false
+		for _, i := range rows {
+			repeated = repeated || seen[i]
+			seen[i] = true
+		}
+		if repeated {
+			p.Add(path+field, ledger.ReasonLineRepeated, "the printed VAT of %s is given twice", what)
+			continue
+		}
 		v, err := money.ParseAmount(pv.Amount, exp)
 		if d, derr := decimal.NewFromString(pv.Amount); err != nil && derr == nil && d.IsZero() && !strings.ContainsAny(pv.Amount, "eE+-") {
 			v, err = 0, nil // printed VAT may be nothing
@@ -555,22 +589,41 @@ func (inv *Invoice) computeVAT(s *Settings, printed []PrintedVATLine, exp int) e
 			p.Add(path+".amount", reason, "%v", err)
 			continue
 		}
-		if r.Kind != TaxInput {
+		if r := inv.VAT[rows[0]]; r.Kind != TaxInput {
 			if v != 0 {
 				p.Add(path+".amount", ledger.ReasonVATNotCharged, "tax code %s (%s) has no VAT on the supplier's document: book VAT charged wrongly on a P21-like code with deductible_percent 0", r.TaxCode, r.Kind)
 			}
 			continue
 		}
-		diff := v - r.ComputedMinor
-		if diff < -tolerance || diff > tolerance {
-			mismatch = append(mismatch, map[string]any{"tax_code": r.TaxCode, "computed": money.Format(r.ComputedMinor, exp),
-				"printed": money.Format(v, exp), "difference": money.Format(diff, exp)})
-			if inv.VATOverrideReason == "" {
-				p.Add(path+".amount", ledger.ReasonVATMismatch, "VAT %s as printed differs from %s computed on the lines of %s by %s, more than the tolerance %s; correct the lines or give vat_override_reason",
-					money.Format(v, exp), money.Format(r.ComputedMinor, exp), r.TaxCode, money.Format(diff, exp), money.Format(tolerance, exp))
+		// The difference is booked on the row with the most turnover (the
+		// first of equals), the others at their computed VAT.
+		var computed int64
+		most := rows[0]
+		for _, i := range rows {
+			computed += inv.VAT[i].ComputedMinor
+			if inv.VAT[i].NetMinor > inv.VAT[most].NetMinor {
+				most = i
 			}
 		}
-		r.PrintedMinor = v
+		diff := v - computed
+		if diff < -tolerance || diff > tolerance {
+			m := map[string]any{"computed": money.Format(computed, exp), "printed": money.Format(v, exp), "difference": money.Format(diff, exp)}
+			if pv.TaxCode != "" {
+				m["tax_code"] = pv.TaxCode
+			} else {
+				m["rate"] = pv.Rate
+			}
+			mismatch = append(mismatch, m)
+			if inv.VATOverrideReason == "" {
+				p.Add(path+".amount", ledger.ReasonVATMismatch, "VAT %s as printed differs from %s computed on the lines of %s by %s, more than the tolerance %s; correct the lines or give vat_override_reason",
+					money.Format(v, exp), money.Format(computed, exp), what, money.Format(diff, exp), money.Format(tolerance, exp))
+			}
+		}
+		if inv.VAT[most].ComputedMinor+diff < 0 {
+			p.Add(path+".amount", ledger.ReasonVATMismatch, "VAT %s as printed is less than nothing on the lines of %s", money.Format(v, exp), what)
+			continue
+		}
+		inv.VAT[most].PrintedMinor = inv.VAT[most].ComputedMinor + diff
 	}
 	if err := p.Err(); err != nil {
 		if e := ledger.As(err); e != nil && len(mismatch) > 0 {

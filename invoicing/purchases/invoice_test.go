@@ -126,7 +126,7 @@ func testLookup() *Lookup {
 	for _, c := range []struct {
 		code, rate, ded string
 		kind            TaxKind
-	}{{"P21", "21", "100", TaxInput}, {"P9-meals", "9", "0", TaxInput}, {"P-eu-services", "21", "100", TaxEUServices}} {
+	}{{"P21", "21", "100", TaxInput}, {"P9", "9", "100", TaxInput}, {"P9-meals", "9", "0", TaxInput}, {"P-eu-services", "21", "100", TaxEUServices}} {
 		t := &TaxCode{Code: c.code, Kind: c.kind, Rate: decimal.RequireFromString(c.rate), Deductible: decimal.RequireFromString(c.ded),
 			InputAccount: "1200", InputAccountID: 2}
 		if c.kind.ReverseCharge() {
@@ -330,5 +330,49 @@ func TestInvoiceApplyVATDateOnChange(t *testing.T) {
 	change = InvoiceInput{VATDate: sp("")}
 	if err := change.Apply(&inv, lk, false); err != nil || inv.VATDate.String() != "2026-03-02" {
 		t.Errorf("empty vat date on a change: %s, %v", inv.VATDate, err)
+	}
+}
+
+// TestPrintedVATByRate: a document shows its VAT per rate, and two input
+// codes share 9 %: 100.00 on P9 (9.00) and 50.00 on P9-meals (4.50),
+// 13.50 computed. Printed 13.52 is within 0.02: the 0.02 goes to P9, the
+// code with the most turnover (9.02; the meals stay 4.50, none of it
+// deductible). Printed 13.60 is 0.10 off: refused with both figures.
+func TestPrintedVATByRate(t *testing.T) {
+	lk := testLookup()
+	id := int64(7)
+	in := func(amount string) InvoiceInput {
+		return InvoiceInput{SupplierID: &id, SupplierNumber: sp("F-9"), InvoiceDate: sp("2026-03-02"),
+			Lines: []LineInput{{Amount: "100.00", TaxCode: "P9"}, {Amount: "50.00", TaxCode: "P9-meals"}},
+			VAT:   []PrintedVATLine{{Rate: "9", Amount: amount}}}
+	}
+	var inv Invoice
+	ok := in("13.52")
+	if err := ok.Apply(&inv, lk, true); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]int64{}
+	for _, r := range inv.VAT {
+		got[r.TaxCode] = [2]int64{r.ComputedMinor, r.PrintedMinor}
+	}
+	if got["P9"] != [2]int64{900, 902} || got["P9-meals"] != [2]int64{450, 450} || inv.VATMinor != 1352 || inv.TotalMinor != 16352 {
+		t.Errorf("rows %v, vat %d, total %d; want P9 9.00/9.02, meals 4.50/4.50, 13.52, 163.52", got, inv.VATMinor, inv.TotalMinor)
+	}
+	if inv.Lines[0].DeductibleMinor != 902 || inv.Lines[1].DeductibleMinor != 0 {
+		t.Errorf("deductible %d and %d, want 9.02 and 0", inv.Lines[0].DeductibleMinor, inv.Lines[1].DeductibleMinor)
+	}
+	off := in("13.60")
+	if r := fieldReasons(t, off.Apply(&Invoice{}, lk, true)); r["vat[0].amount"] != ledger.ReasonVATMismatch {
+		t.Errorf("13.60 at 9 %%: %v", r)
+	}
+	both := in("13.50")
+	both.VAT = append(both.VAT, PrintedVATLine{TaxCode: "P9", Amount: "9.00"})
+	if r := fieldReasons(t, both.Apply(&Invoice{}, lk, true)); r["vat[1].tax_code"] != ledger.ReasonLineRepeated {
+		t.Errorf("P9 given by rate and by code: %v", r)
+	}
+	none := in("1.00")
+	none.VAT[0].Rate = "6"
+	if r := fieldReasons(t, none.Apply(&Invoice{}, lk, true)); r["vat[0].rate"] != ledger.ReasonVATTaxCodeUnused {
+		t.Errorf("a rate no line has: %v", r)
 	}
 }
