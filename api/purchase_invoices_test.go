@@ -445,3 +445,24 @@ func TestPayableAccountInUse(t *testing.T) {
 	p.must(p.do("POST", p.base("/purchase-invoices/"+id(inv["id"]))+"/reverse", p.acct, nil), 200)
 	p.must(p.do("PATCH", settings, p.acct, map[string]any{"payable_account": "1600"}), 200)
 }
+
+// TestPrintedVATPerRateOverHTTP: printed VAT given per rate through the
+// API. 100.00 on P9 and 50.00 on P9-meals compute 9.00 + 4.50 = 13.50;
+// printed 13.60 is 0.10 off (refused, naming the rate), 13.51 within the
+// tolerance (booked: P9 takes the 0.01).
+func TestPrintedVATPerRateOverHTTP(t *testing.T) {
+	p := newPurchaseFixture(t)
+	body := func(amount string) map[string]any {
+		b := p.invoice(nil, line("4200", "100.00", "P9"), line("4200", "50.00", "P9-meals"))
+		b["vat"] = []any{map[string]any{"rate": "9", "amount": amount}}
+		return b
+	}
+	r := p.do("POST", p.base("/purchase-invoices"), p.acct, body("13.60"))
+	wantProblem(t, r, 422, "vat_mismatch", "vat[0].amount")
+	if v := r.obj["vat"].([]any)[0].(map[string]any); v["rate"] != "9" || v["computed"] != "13.50" || v["difference"] != "0.10" {
+		t.Errorf("mismatch details %v", v)
+	}
+	inv := p.book(body("13.51"))
+	// 4200: 150.00 + 4.50 (the meals' VAT, not deductible); 1200: 9.01.
+	p.wantEntry("per rate", inv["entry_id"], map[string]string{"4200 D": "154.50", "1200 D": "9.01", "1600 C": "163.51"})
+}
