@@ -427,14 +427,14 @@ func BuildPurchaseJournal(ent *ledger.Entity, from, to ledger.Date, docs []Journ
 func (r *PurchaseJournal) Table(lang string) *reports.Table {
 	lang = Language(lang)
 	docs := reports.Section{Title: tr(lang, "Documenten", "Documents"), Columns: []reports.Column{
-		{Key: "number", Title: tr(lang, "Nummer", "Number"), Kind: reports.Text, Width: 2.4},
-		{Key: "vat_date", Title: tr(lang, "BTW-datum", "VAT date"), Kind: reports.Date, Width: 1.8},
-		{Key: "supplier", Title: tr(lang, "Crediteur", "Supplier"), Kind: reports.Text, Width: 3.4},
-		{Key: "supplier_invoice_number", Title: tr(lang, "Factuurnr. leverancier", "Supplier's number"), Kind: reports.Text, Width: 2.4},
-		{Key: "tax_code", Title: tr(lang, "BTW-code", "Tax code"), Kind: reports.Text, Width: 1.4},
+		{Key: "number", Title: tr(lang, "Nummer", "Number"), Kind: reports.Text, Width: 2.3},
+		{Key: "vat_date", Title: tr(lang, "BTW-datum", "VAT date"), Kind: reports.Date, Width: 2.1},
+		{Key: "supplier", Title: tr(lang, "Crediteur", "Supplier"), Kind: reports.Text, Width: 3},
+		{Key: "supplier_invoice_number", Title: tr(lang, "Factuurnr. leverancier", "Supplier's number"), Kind: reports.Text, Width: 2.2},
+		{Key: "tax_code", Title: tr(lang, "BTW-code", "Tax code"), Kind: reports.Text, Width: 2.8},
 		{Key: "net", Title: tr(lang, "Netto", "Net"), Kind: reports.Money, Width: 2},
 		{Key: "vat", Title: tr(lang, "BTW", "VAT"), Kind: reports.Money, Width: 1.8},
-		{Key: "deductible_vat", Title: tr(lang, "Aftrekbaar", "Deductible"), Kind: reports.Money, Width: 1.8},
+		{Key: "deductible_vat", Title: tr(lang, "Aftrekbaar", "Deductible"), Kind: reports.Money, Width: 2},
 		{Key: "total", Title: tr(lang, "Totaal", "Total"), Kind: reports.Money, Width: 2},
 	}}
 	docs.Empty = tr(lang, "Geen inkoopdocumenten in deze periode.", "No purchase documents in this period.")
