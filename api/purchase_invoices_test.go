@@ -466,3 +466,19 @@ func TestPrintedVATPerRateOverHTTP(t *testing.T) {
 	// 4200: 150.00 + 4.50 (the meals' VAT, not deductible); 1200: 9.01.
 	p.wantEntry("per rate", inv["entry_id"], map[string]string{"4200 D": "154.50", "1200 D": "9.01", "1600 C": "163.51"})
 }
+
+// TestBookingChecksAgain: a draft entered before its supplier or a tax
+// code of its lines was archived is not booked until that is put right.
+func TestBookingChecksAgain(t *testing.T) {
+	p := newPurchaseFixture(t)
+	d := p.must(p.do("POST", p.base("/purchase-invoices"), p.acct, p.invoice(nil, line("4200", "10.00", "P9"))), 201).obj
+	book := p.base("/purchase-invoices/" + id(d["id"]) + "/book")
+	p.must(p.do("POST", p.base("/purchase-tax-codes/P9/archive"), p.acct, nil), 200)
+	wantProblem(t, p.do("POST", book, p.acct, nil), 422, "tax_code_archived", "lines[0].tax_code")
+	p.must(p.do("PATCH", p.base("/purchase-invoices/"+id(d["id"])), p.acct, map[string]any{"lines": []any{line("4200", "10.00", "P21")}}), 200)
+	p.must(p.do("POST", p.base("/suppliers/"+itoa(p.supplier)+"/archive"), p.acct, nil), 200)
+	wantProblem(t, p.do("POST", book, p.acct, nil), 422, "supplier_archived", "supplier_id")
+	if got := p.must(p.do("GET", p.base("/purchase-invoices/"+id(d["id"])), p.acct, nil), 200).obj; got["status"] != "draft" || got["number"] != nil {
+		t.Errorf("refused booking changed the draft: %v %v", got["status"], got["number"])
+	}
+}

@@ -741,6 +741,27 @@ func NumberKey(s string) string {
 	}, s))
 }
 
+// Bookable checks again, when a draft is booked, what may have changed
+// since it was entered: its supplier archived, a tax code or an account of
+// its lines archived. (A credit note corrects with the codes of its
+// invoice, archived or not, as on the sales side.)
+func (inv *Invoice) Bookable(lk *Lookup) error {
+	var p ledger.Problems
+	if sup := lk.Supplier(inv.SupplierID); sup == nil || (sup.ArchivedAt != nil && inv.Kind == KindInvoice) {
+		p.Add("supplier_id", ledger.ReasonSupplierArchived, "supplier %d is archived", inv.SupplierID)
+	}
+	for i, l := range inv.Lines {
+		at := func(f string) string { return fmt.Sprintf("lines[%d].%s", i, f) }
+		if t := lk.TaxCodes[l.TaxCode]; inv.Kind == KindInvoice && (t == nil || t.ArchivedAt != nil) {
+			p.Add(at("tax_code"), ledger.ReasonTaxCodeArchived, "purchase tax code %q is archived", l.TaxCode)
+		}
+		if a := lk.Accounts[l.Account]; a == nil || a.Archived() {
+			p.Add(at("account"), ledger.ReasonAccountArchived, "account %s is archived and takes no new lines", l.Account)
+		}
+	}
+	return p.Err()
+}
+
 // InvoiceFilter selects purchase invoices to list.
 type InvoiceFilter struct {
 	SupplierID     int64

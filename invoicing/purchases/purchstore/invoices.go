@@ -676,6 +676,9 @@ func (s *Store) book(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, l
 	if err := inv.VATDate.CheckRange(); inv.VATDate.IsZero() || err != nil {
 		return invalid("vat_date", ledger.ReasonDateInvalid, "the purchase invoice has no valid VAT date to be booked on")
 	}
+	if err := inv.Bookable(lk); err != nil {
+		return err
+	}
 	if ent.Locked(inv.VATDate) {
 		return invalid("vat_date", ledger.ReasonPeriodLocked, "vat_date %s is on or before the lock date %s: a late invoice takes the date it came in", inv.VATDate, ent.LockDate)
 	}
