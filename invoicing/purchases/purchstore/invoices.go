@@ -552,7 +552,7 @@ func (s *Store) CreatePurchaseInvoice(ctx context.Context, p *ledger.Principal, 
 			return err
 		}
 		if in.Book {
-			if err := s.book(tx, p, ent, lk, inv); err != nil {
+			if err := s.book(tx, p, ent, lk, failed, inv); err != nil {
 				return err
 			}
 		}
@@ -603,7 +603,7 @@ func (s *Store) UpdatePurchaseInvoice(ctx context.Context, p *ledger.Principal, 
 			return err
 		}
 		if in.Book {
-			if err := s.book(tx, p, ent, lk, inv); err != nil {
+			if err := s.book(tx, p, ent, lk, failed, inv); err != nil {
 				return err
 			}
 		}
@@ -657,11 +657,11 @@ func (s *Store) BookPurchaseInvoice(ctx context.Context, p *ledger.Principal, en
 		if inv.Status != purchases.StatusDraft {
 			return notDraft(inv)
 		}
-		lk, _, err := s.lookup(tx, ent)
+		lk, failed, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
-		if err := s.book(tx, p, ent, lk, inv); err != nil {
+		if err := s.book(tx, p, ent, lk, failed, inv); err != nil {
 			return err
 		}
 		out, err = s.load(tx, ent.ID, id, false)
@@ -672,11 +672,15 @@ func (s *Store) BookPurchaseInvoice(ctx context.Context, p *ledger.Principal, en
 
 // book numbers, posts and stores a draft as booked, in one unit of work:
 // a purchase number is used only by a booked document (law 3).
-func (s *Store) book(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *purchases.Lookup, inv *purchases.Invoice) error {
+func (s *Store) book(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, lk *purchases.Lookup, failed func() error, inv *purchases.Invoice) error {
 	if err := inv.VATDate.CheckRange(); inv.VATDate.IsZero() || err != nil {
 		return invalid("vat_date", ledger.ReasonDateInvalid, "the purchase invoice has no valid VAT date to be booked on")
 	}
-	if err := inv.Bookable(lk); err != nil {
+	err := inv.Bookable(lk)
+	if ferr := failed(); ferr != nil {
+		return ferr // reading the supplier failed: not a problem of the input
+	}
+	if err != nil {
 		return err
 	}
 	if ent.Locked(inv.VATDate) {
