@@ -482,3 +482,18 @@ func TestBookingChecksAgain(t *testing.T) {
 		t.Errorf("refused booking changed the draft: %v %v", got["status"], got["number"])
 	}
 }
+
+// TestPaymentReference: a Dutch payment reference is taken without its
+// spaces when its check digit is right (5000056789012345: the weighted
+// sum of the 15 digits after the first is 215, 215 mod 11 = 6, 11 - 6 =
+// 5), and refused otherwise.
+func TestPaymentReference(t *testing.T) {
+	p := newPurchaseFixture(t)
+	wantProblem(t, p.do("POST", p.base("/purchase-invoices"), p.acct,
+		p.invoice(map[string]any{"payment_reference": "6000056789012345"}, line("4200", "10.00", "P21"))), 422, "payment_reference_invalid", "payment_reference")
+	inv := p.must(p.do("POST", p.base("/purchase-invoices"), p.acct,
+		p.invoice(map[string]any{"payment_reference": "5000 0567 8901 2345"}, line("4200", "10.00", "P21"))), 201).obj
+	if inv["payment_reference"] != "5000056789012345" {
+		t.Errorf("payment reference %v", inv["payment_reference"])
+	}
+}

@@ -309,6 +309,9 @@ const (
 	// 409: moving payables to another account while purchase documents or supplier payments are open on it
 	ReasonPayableAccountInUse Reason = "payable_account_in_use"
 
+	// 422: a supplier to pay by SEPA transfer whose IBAN is of a country outside the SEPA schemes
+	ReasonSupplierIBANNotSEPA Reason = "supplier_iban_not_sepa"
+
 	// 422: a purchase allocation between documents of two suppliers
 	ReasonSupplierMismatch Reason = "supplier_mismatch"
 

@@ -226,8 +226,13 @@ func PlanTransfers(docs []*OpenDoc) ([]PlannedTransfer, ledger.Problems) {
 		ds := bySupplier[sid]
 		first := ds[0]
 		ok := true
-		if first.IBAN == "" {
+		switch {
+		case first.IBAN == "":
 			p.Add("", ledger.ReasonSupplierIBANMissing, "supplier %d (%s) has no IBAN to pay to", sid, first.SupplierName)
+			ok = false
+		case !pain001.SEPAIBAN(first.IBAN):
+			p.Add("", ledger.ReasonSupplierIBANNotSEPA, "supplier %d (%s) has an IBAN of %s, outside the SEPA countries: pay it another way than by SEPA transfer",
+				sid, first.SupplierName, first.IBAN[:2])
 			ok = false
 		}
 		for _, d := range ds {
@@ -252,11 +257,7 @@ func PlanTransfers(docs []*OpenDoc) ([]PlannedTransfer, ledger.Problems) {
 			}
 			plain.Items = append(plain.Items, it)
 			plain.AmountMinor += it.AmountMinor
-			n := d.SupplierNumber
-			if d.Kind == KindCreditNote {
-				n = "credit " + n
-			}
-			numbers = append(numbers, n)
+			numbers = append(numbers, d.RemittanceName())
 		}
 		for _, t := range refs {
 			if t.AmountMinor <= 0 {
@@ -292,33 +293,50 @@ func sumPositive(items []PlannedItem) int64 {
 	return n
 }
 
-// RemittanceText joins the supplier's invoice numbers (SEPA character
-// set) with ", " into at most 140 characters; when they do not fit, it
-// keeps as many as fit and ends with " and N more".
-func RemittanceText(numbers []string) string {
-	parts := make([]string, len(numbers))
-	for i, n := range numbers {
-		parts[i] = pain001.SEPAText(n)
+// RemittanceName is how a document is named in a transfer's remittance:
+// the supplier's own number (the one the supplier looks for), "credit"
+// before a credit note's, in the SEPA character set; a number that has
+// nothing left in it (only symbols) is named by its purchase number.
+func (d *OpenDoc) RemittanceName() string {
+	n := pain001.SEPAText(d.SupplierNumber)
+	if n == "" {
+		n = pain001.SEPAText(d.Number)
+	}
+	if d.Kind == KindCreditNote {
+		n = "credit " + n
+	}
+	return n
+}
+
+// RemittanceText joins remittance names with ", " into at most 140
+// characters (the SEPA character set is ASCII, so characters are bytes);
+// when they do not fit, it keeps as many as fit and ends with " and N
+// more", N at least 1. One name too long is cut.
+func RemittanceText(names []string) string {
+	var parts []string
+	for _, n := range names {
+		if n = pain001.SEPAText(n); n != "" {
+			parts = append(parts, n)
+		}
 	}
 	all := strings.Join(parts, ", ")
 	if len(all) <= MaxRemittance {
 		return all
 	}
-	// Keep the longest prefix of parts that fits with its tail.
-	length := 0
+	if len(parts) == 1 {
+		return strings.TrimRight(all[:MaxRemittance], " ")
+	}
+	// The longest prefix of parts that fits with its tail.
 	best := ""
 	for k := 1; k < len(parts); k++ {
-		if k > 1 {
-			length += 2
-		}
-		length += len(parts[k-1])
 		tail := " and " + strconv.Itoa(len(parts)-k) + " more"
-		if length+len(tail) > MaxRemittance {
+		head := strings.Join(parts[:k], ", ")
+		if len(head)+len(tail) > MaxRemittance {
 			break
 		}
-		best = strings.Join(parts[:k], ", ") + tail
+		best = head + tail
 	}
-	if best == "" {
+	if best == "" { // the first name alone is too long to come with a tail
 		tail := " and " + strconv.Itoa(len(parts)-1) + " more"
 		best = strings.TrimRight(parts[0][:MaxRemittance-len(tail)], " ") + tail
 	}

@@ -280,6 +280,11 @@ func batchDocs(tx *sqlstore.Tx, entityID int64, in *purchases.BatchInput) ([]*pu
 				p.Add(path, ledger.ReasonSupplierIBANMissing, "supplier %d (%s) has no IBAN to pay to", d.SupplierID, d.SupplierName)
 			}
 			noIBAN[d.SupplierID] = true
+		case !pain001.SEPAIBAN(d.IBAN):
+			if !noIBAN[d.SupplierID] {
+				p.Add(path, ledger.ReasonSupplierIBANNotSEPA, "supplier %d (%s) has an IBAN of %s, outside the SEPA countries", d.SupplierID, d.SupplierName, d.IBAN[:2])
+			}
+			noIBAN[d.SupplierID] = true
 		default:
 			out = append(out, d)
 		}
@@ -396,11 +401,7 @@ func transfers(tx *sqlstore.Tx, entityID, id int64) ([]purchases.BatchTransfer, 
 			t.AmountMinor += a
 			t.Items = append(t.Items, purchases.BatchItem{PurchaseInvoiceID: d.ID, Kind: d.Kind, Number: d.Number,
 				SupplierInvoiceNumber: d.SupplierNumber, Amount: money.Format(a, 2), AmountMinor: a})
-			n := d.SupplierNumber
-			if d.Kind == purchases.KindCreditNote {
-				n = "credit " + n
-			}
-			numbers = append(numbers, n)
+			numbers = append(numbers, d.RemittanceName())
 		}
 		t.Amount = money.Format(t.AmountMinor, 2)
 		if len(ds) == 1 && ds[0].Kind == purchases.KindInvoice && ds[0].PaymentReference != "" {
@@ -511,7 +512,8 @@ func (s *Store) ExportPaymentBatch(ctx context.Context, p *ledger.Principal, ent
 			return err
 		}
 		pb := &pain001.Batch{MessageID: b.MessageID, CreatedAt: tx.Now, ExecutionDate: b.ExecutionDate.Time(),
-			Debtor: pain001.Party{Name: ent.Name, IBAN: b.DebtorIBAN}, BatchBooking: true}
+			Debtor: pain001.Party{Name: ent.Name, IBAN: b.DebtorIBAN, Address: pain001.Address{Lines: ent.Address.Lines,
+				Postcode: ent.Address.Postcode, Town: ent.Address.City, Country: ent.Address.Country}}, BatchBooking: true}
 		var probs ledger.Problems
 		for k, t := range ts {
 			path := "transfers[" + strconv.Itoa(k) + "]"

@@ -130,6 +130,7 @@ type prepared struct {
 	initiator              string
 	debtorName, debtorIBAN string
 	debtorBIC              string
+	debtorAddr             *postalAddress
 	batchBooking           bool
 	nbOfTxs, ctrlSum       string
 	txs                    []preparedTx
@@ -198,6 +199,18 @@ func prepare(v Version, b *Batch) *prepared {
 	p.debtorName = p.name("debtor.name", b.Debtor.Name)
 	p.debtorIBAN = p.iban("debtor.iban", b.Debtor.IBAN)
 	p.debtorBIC = p.bic("debtor.bic", b.Debtor.BIC)
+	// The payer's address, structured, where town and country are known:
+	// the SEPA rulebook asks for it on a transfer to a payee whose bank is
+	// outside the EEA (Switzerland, the United Kingdom, ...), and allows
+	// it always.
+	p.debtorAddr = p.address("debtor.address", &b.Debtor.Address)
+	for i := range b.Transfers {
+		iban := strings.ToUpper(strings.Join(strings.Fields(b.Transfers[i].Creditor.IBAN), ""))
+		if OutsideEEA(iban) && p.debtorAddr == nil {
+			p.add("debtor.address", "a transfer to "+iban[:2]+" (a SEPA country outside the EEA) carries the payer's address: give the debtor's town and country")
+			break
+		}
+	}
 	if b.InitiatorName == "" {
 		p.initiator = p.debtorName
 	} else {
@@ -343,6 +356,22 @@ func (p *prepared) address(path string, a *Address) *postalAddress {
 	return pa
 }
 
+// writeAddress writes a structured postal address, if any, in the order
+// both PostalAddress24 (.09) and PostalAddress6 (.03) have: StrtNm,
+// BldgNb, PstCd, TwnNm, Ctry.
+func writeAddress(w *xmlw, a *postalAddress) {
+	if a == nil {
+		return
+	}
+	w.open("PstlAdr")
+	w.leafOpt("StrtNm", a.street)
+	w.leafOpt("BldgNb", a.building)
+	w.leafOpt("PstCd", a.postcode)
+	w.leaf("TwnNm", a.town)
+	w.leaf("Ctry", a.country)
+	w.close("PstlAdr")
+}
+
 // formatMinor writes cents (>= 0) as euro with two decimals, exactly.
 func formatMinor(c int64) string {
 	var buf [24]byte
@@ -458,6 +487,7 @@ func render(p *prepared) []byte {
 	}
 	w.open("Dbtr")
 	w.leaf("Nm", p.debtorName)
+	writeAddress(w, p.debtorAddr)
 	w.close("Dbtr")
 	account(w, "DbtrAcct", p.debtorIBAN)
 	w.open("DbtrAgt")
@@ -494,16 +524,7 @@ func render(p *prepared) []byte {
 		}
 		w.open("Cdtr")
 		w.leaf("Nm", t.name)
-		if a := t.addr; a != nil {
-			// PostalAddress24 order: StrtNm, BldgNb, PstCd, TwnNm, Ctry.
-			w.open("PstlAdr")
-			w.leafOpt("StrtNm", a.street)
-			w.leafOpt("BldgNb", a.building)
-			w.leafOpt("PstCd", a.postcode)
-			w.leaf("TwnNm", a.town)
-			w.leaf("Ctry", a.country)
-			w.close("PstlAdr")
-		}
+		writeAddress(w, t.addr)
 		w.close("Cdtr")
 		account(w, "CdtrAcct", t.iban)
 		switch {

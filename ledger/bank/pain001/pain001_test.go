@@ -444,3 +444,33 @@ func BenchmarkWrite1000(b *testing.B) {
 		}
 	}
 }
+
+// TestWriteDebtorAddressOutsideEEA: a transfer to a SEPA country outside
+// the EEA (here Switzerland) carries the payer's address; without one the
+// batch is refused at debtor.address, with one both versions validate and
+// the file has it under Dbtr.
+func TestWriteDebtorAddressOutsideEEA(t *testing.T) {
+	b := sampleBatch()
+	b.Transfers = b.Transfers[:1]
+	b.Transfers[0].Creditor = Party{Name: "Uhren AG", IBAN: "CH9300762011623852957"}
+	for _, v := range []Version{V09, V03} {
+		if got := problems(t, v, b); got["debtor.address"] == "" {
+			t.Errorf("%s: no problem at debtor.address: %v", v, got)
+		}
+	}
+	b.Debtor.Address = Address{Street: "Dorpsstraat", BuildingNumber: "1", Postcode: "1234 AB", Town: "Utrecht", Country: "NL"}
+	for _, v := range []Version{V09, V03} {
+		doc, err := Write(v, b)
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		xmllint(t, schemaFor(v), doc)
+		if !bytes.Contains(doc, []byte("<Dbtr>\n        <Nm>Bakkerij De Vries + Zonen B.V.</Nm>\n        <PstlAdr>")) ||
+			!bytes.Contains(doc, []byte("<TwnNm>Utrecht</TwnNm>")) {
+			t.Errorf("%s: no debtor address in\n%s", v, doc)
+		}
+	}
+	if !SEPAIBAN("CH9300762011623852957") || SEPAIBAN("BR1800360305000010009795493C1") || !OutsideEEA("GB29NWBK60161331926819") || OutsideEEA("NL91ABNA0417164300") {
+		t.Error("SEPA countries")
+	}
+}

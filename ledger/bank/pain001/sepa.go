@@ -293,3 +293,30 @@ func validBIC(v Version, s string) bool {
 func validCountry(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
+
+// sepaCountries are the countries and territories of the SEPA schemes by
+// the country code their IBANs start with (the EPC's list of the schemes'
+// geographical scope, EPC409-09, as extended in 2024 and 2025): the EU
+// and EEA (Iceland, Liechtenstein, Norway), and Switzerland, the United
+// Kingdom (with Gibraltar, Jersey, Guernsey and the Isle of Man, whose
+// IBANs start GI or GB), Monaco, San Marino, Vatican City, Andorra,
+// Albania, Moldova, Montenegro and North Macedonia. nonEEA are those
+// outside the EEA: a payment there carries the payer's address.
+var sepaCountries, nonEEA = func() (map[string]bool, map[string]bool) {
+	all, outside := map[string]bool{}, map[string]bool{}
+	for _, c := range strings.Fields(`AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO`) {
+		all[c] = true
+	}
+	for _, c := range strings.Fields(`CH GB GI MC SM VA AD AL MD ME MK`) {
+		all[c], outside[c] = true, true
+	}
+	return all, outside
+}()
+
+// SEPAIBAN reports whether an IBAN (normalised) is of a country in the
+// SEPA schemes: a credit transfer file to another is refused by the bank.
+func SEPAIBAN(iban string) bool { return len(iban) >= 2 && sepaCountries[iban[:2]] }
+
+// OutsideEEA reports whether an IBAN is of a SEPA country outside the
+// EEA, where the SEPA rulebooks ask for the payer's address.
+func OutsideEEA(iban string) bool { return len(iban) >= 2 && nonEEA[iban[:2]] }
