@@ -55,7 +55,12 @@
 // address is written (it is optional within the EEA). Version .03: no
 // creditor address at all (its PostalAddress6 has no place for a hybrid
 // address and the Dutch banks do not need one for SEPA). The debtor's
-// address is never written: the bank knows its own customer.
+// address is written, structured, in both versions when its town and
+// country are known: the SEPA rulebook asks for the payer's address when
+// the payee's bank is in a SEPA country outside the EEA (Switzerland, the
+// United Kingdom, Monaco, ...; OutsideEEA), so a batch with such a
+// transfer and no debtor address is refused. SEPAIBAN tells an IBAN of a
+// SEPA country from one the scheme does not reach.
 //
 // Dutch payment references. A CreditorReference must be a betalingskenmerk
 // (see ValidPaymentReference for the Betaalvereniging Nederland rules:

@@ -265,6 +265,8 @@ func prepare(v Version, b *Batch) *prepared {
 			tx.ustrd = SEPAText(t.RemittanceText)
 			if n := utf8.RuneCountInString(tx.ustrd); n > maxRemittanceLen {
 				p.add(path+".remittance_text", "is "+strconv.Itoa(n)+" characters after SEPA conversion; at most 140 are allowed")
+			} else if n == 0 {
+				p.add(path+".remittance_text", "has nothing left in the SEPA character set; give text the payee can read")
 			}
 		}
 	}

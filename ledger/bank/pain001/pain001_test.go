@@ -398,6 +398,12 @@ func TestWriteRefusesSmallCases(t *testing.T) {
 			t.Errorf("no problem at %s: %v", p, got)
 		}
 	}
+	// Remittance text of characters the SEPA set has none of.
+	unreadable := sampleBatch()
+	unreadable.Transfers[0].RemittanceText = "😀 ★"
+	if got := problems(t, V09, unreadable); got["transfers[0].remittance_text"] == "" {
+		t.Errorf("remittance text with nothing SEPA left: %v", got)
+	}
 	if _, err := Write("pain.001.001.02", sampleBatch()); err == nil {
 		t.Error("unknown version accepted")
 	}
