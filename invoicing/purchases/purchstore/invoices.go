@@ -521,64 +521,38 @@ func setDocumentStatus(tx *sqlstore.Tx, entityID, id int64) error {
 // CreatePurchaseInvoice enters a purchase invoice or supplier credit note
 // as a draft, and books it at once when the input asks.
 func (s *Store) CreatePurchaseInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, in *purchases.InvoiceInput) (*purchases.Invoice, error) {
-	var out *purchases.Invoice
-	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
-		out = nil
-		lk, failed, err := s.lookup(tx, ent)
-		if err != nil {
-			return err
-		}
-		inv := &purchases.Invoice{EntityID: ent.ID}
-		err = in.Apply(inv, lk, true)
-		if ferr := failed(); ferr != nil {
-			return ferr
-		}
-		if err != nil {
-			return err
-		}
-		if err := numberTaken(tx, inv); err != nil {
-			return err
-		}
-		if err := s.checkCredited(tx, inv); err != nil {
-			return err
-		}
-		if err := s.save(tx, p, inv, true); err != nil {
-			return err
-		}
-		if err := s.link(tx, inv, in.DocumentIDs); err != nil {
-			return err
-		}
-		if err := tx.Audit(ent.ID, &p.ActorID, "purchase_invoice.created", inv.SupplierNumber, map[string]any{"id": inv.ID, "input": in}); err != nil {
-			return err
-		}
-		if in.Book {
-			if err := s.book(tx, p, ent, lk, failed, inv); err != nil {
-				return err
-			}
-		}
-		out, err = s.load(tx, ent.ID, inv.ID, false)
-		return err
-	})
-	return out, err
+	return s.enter(ctx, p, ent, 0, in)
 }
 
-// UpdatePurchaseInvoice changes a draft.
+// UpdatePurchaseInvoice changes a draft (and books it when the input asks).
 func (s *Store) UpdatePurchaseInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *purchases.InvoiceInput) (*purchases.Invoice, error) {
+	return s.enter(ctx, p, ent, id, in)
+}
+
+// enter writes a draft from its input, new (id 0) or changed, in one unit
+// of work: the input's rules, the supplier number once per supplier, the
+// credited invoice, the lines and VAT, the documents, the audit event,
+// and booking when asked.
+func (s *Store) enter(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, in *purchases.InvoiceInput) (*purchases.Invoice, error) {
+	creating := id == 0
 	var out *purchases.Invoice
 	err := s.l.Write(ctx, func(tx *sqlstore.Tx) error {
 		out = nil
-		inv, err := s.load(tx, ent.ID, id, true)
-		if err != nil {
-			return err
-		}
-		if inv.Status != purchases.StatusDraft {
-			return notDraft(inv)
+		inv := &purchases.Invoice{EntityID: ent.ID}
+		if !creating {
+			var err error
+			if inv, err = s.load(tx, ent.ID, id, true); err != nil {
+				return err
+			}
+			if inv.Status != purchases.StatusDraft {
+				return notDraft(inv)
+			}
 		}
 		lk, failed, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
 		}
-		err = in.Apply(inv, lk, false)
+		err = in.Apply(inv, lk, creating)
 		if ferr := failed(); ferr != nil {
 			return ferr
 		}
@@ -591,15 +565,19 @@ func (s *Store) UpdatePurchaseInvoice(ctx context.Context, p *ledger.Principal, 
 		if err := s.checkCredited(tx, inv); err != nil {
 			return err
 		}
-		if err := s.save(tx, p, inv, false); err != nil {
+		if err := s.save(tx, p, inv, creating); err != nil {
 			return err
 		}
-		if in.DocumentIDs != nil {
+		if creating || in.DocumentIDs != nil {
 			if err := s.link(tx, inv, in.DocumentIDs); err != nil {
 				return err
 			}
 		}
-		if err := tx.Audit(ent.ID, &p.ActorID, "purchase_invoice.updated", inv.SupplierNumber, map[string]any{"id": inv.ID, "input": in}); err != nil {
+		action := "purchase_invoice.updated"
+		if creating {
+			action = "purchase_invoice.created"
+		}
+		if err := tx.Audit(ent.ID, &p.ActorID, action, inv.SupplierNumber, map[string]any{"id": inv.ID, "input": in}); err != nil {
 			return err
 		}
 		if in.Book {
