@@ -219,6 +219,14 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 	} else if in.Kind != nil && *in.Kind != inv.Kind {
 		p.Add("kind", ledger.ReasonFieldImmutable, "a draft's kind is fixed; delete it and create another")
 	}
+	// A due date worked out from the supplier's terms follows a changed
+	// invoice date or supplier; one given stays.
+	dueDefaulted := false
+	if !creating && inv.DueDate != nil {
+		if old := lk.Supplier(inv.SupplierID); old != nil && *inv.DueDate == inv.InvoiceDate.AddDays(old.PaymentTermsDays) {
+			dueDefaulted = true
+		}
+	}
 	var sup *Supplier
 	switch {
 	case in.SupplierID != nil:
@@ -355,6 +363,9 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 	}
 	if len(p) > 0 {
 		return p.Err()
+	}
+	if dueDefaulted && in.DueDate == nil {
+		inv.DueDate = nil
 	}
 	if inv.DueDate == nil && sup != nil && inv.Kind == KindInvoice {
 		d := inv.InvoiceDate.AddDays(sup.PaymentTermsDays)

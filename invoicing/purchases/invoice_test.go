@@ -376,3 +376,27 @@ func TestPrintedVATByRate(t *testing.T) {
 		t.Errorf("a rate no line has: %v", r)
 	}
 }
+
+// TestDueDateFollowsDefault: a due date from the supplier's terms (14
+// days) follows a changed invoice date; one given stays.
+func TestDueDateFollowsDefault(t *testing.T) {
+	lk := testLookup()
+	id := int64(7)
+	in := InvoiceInput{SupplierID: &id, SupplierNumber: sp("F-1"), InvoiceDate: sp("2026-03-02"), Lines: []LineInput{{Amount: "10.00"}}}
+	var inv Invoice
+	if err := in.Apply(&inv, lk, true); err != nil || inv.DueDate.String() != "2026-03-16" { // 2 March + 14 days
+		t.Fatalf("due %v, %v", inv.DueDate, err)
+	}
+	change := InvoiceInput{InvoiceDate: sp("2026-03-05")}
+	if err := change.Apply(&inv, lk, false); err != nil || inv.DueDate.String() != "2026-03-19" { // 5 March + 14 days
+		t.Errorf("due after the change %v, %v", inv.DueDate, err)
+	}
+	given := InvoiceInput{DueDate: sp("2026-04-30")}
+	if err := given.Apply(&inv, lk, false); err != nil {
+		t.Fatal(err)
+	}
+	change = InvoiceInput{InvoiceDate: sp("2026-03-06")}
+	if err := change.Apply(&inv, lk, false); err != nil || inv.DueDate.String() != "2026-04-30" {
+		t.Errorf("a due date given moved: %v, %v", inv.DueDate, err)
+	}
+}
