@@ -118,7 +118,6 @@ type lineRow struct {
 type vatRow struct {
 	PurchaseInvoiceID int64
 	TaxCode           string
-	Kind              string
 	Rate              string
 	NetMinor          int64
 	ComputedMinor     int64
@@ -163,22 +162,31 @@ func withDetails(tx *sqlstore.Tx, entityID int64, invs []*purchases.Invoice) err
 		at[r.PurchaseInvoiceID].Lines = append(at[r.PurchaseInvoiceID].Lines, l)
 	}
 	var vats []vatRow
-	if err := tx.DB().Raw(`SELECT v.purchase_invoice_id, v.tax_code, v.rate, v.net_minor, v.computed_minor, v.printed_minor,
-		(SELECT min(l.tax_kind) FROM purchase_invoice_lines l WHERE l.entity_id = v.entity_id AND l.purchase_invoice_id = v.purchase_invoice_id
-		 AND l.tax_code = v.tax_code) AS kind
-		FROM purchase_invoice_vat v WHERE v.entity_id = ? AND v.purchase_invoice_id IN ?`, entityID, ids).Scan(&vats).Error; err != nil {
+	if err := tx.DB().Raw(`SELECT purchase_invoice_id, tax_code, rate, net_minor, computed_minor, printed_minor
+		FROM purchase_invoice_vat WHERE entity_id = ? AND purchase_invoice_id IN ?`, entityID, ids).Scan(&vats).Error; err != nil {
 		return err
 	}
+	type code struct {
+		id   int64
+		code string
+	}
+	byCode := make(map[code]*vatRow, len(vats))
+	for i := range vats {
+		byCode[code{vats[i].PurchaseInvoiceID, vats[i].TaxCode}] = &vats[i]
+	}
 	for _, inv := range invs {
-		// In the order the lines first use the codes.
+		// In the order the lines first use the codes, with the kind the
+		// lines carry.
 		for _, l := range inv.Lines {
-			for _, v := range vats {
-				if v.PurchaseInvoiceID == inv.ID && v.TaxCode == l.TaxCode && !hasVAT(inv, v.TaxCode) {
-					rate, _ := decimal.NewFromString(v.Rate)
-					inv.VAT = append(inv.VAT, purchases.VATRow{TaxCode: v.TaxCode, Kind: purchases.TaxKind(v.Kind), Rate: rate,
-						NetMinor: v.NetMinor, ComputedMinor: v.ComputedMinor, PrintedMinor: v.PrintedMinor})
-				}
+			k := code{inv.ID, l.TaxCode}
+			v := byCode[k]
+			if v == nil {
+				continue
 			}
+			delete(byCode, k)
+			rate, _ := decimal.NewFromString(v.Rate)
+			inv.VAT = append(inv.VAT, purchases.VATRow{TaxCode: v.TaxCode, Kind: l.TaxKind, Rate: rate,
+				NetMinor: v.NetMinor, ComputedMinor: v.ComputedMinor, PrintedMinor: v.PrintedMinor})
 		}
 	}
 	var links []struct{ PurchaseInvoiceID, DocumentID int64 }
@@ -190,15 +198,6 @@ func withDetails(tx *sqlstore.Tx, entityID int64, invs []*purchases.Invoice) err
 		at[l.PurchaseInvoiceID].DocumentIDs = append(at[l.PurchaseInvoiceID].DocumentIDs, l.DocumentID)
 	}
 	return nil
-}
-
-func hasVAT(inv *purchases.Invoice, code string) bool {
-	for _, r := range inv.VAT {
-		if r.TaxCode == code {
-			return true
-		}
-	}
-	return false
 }
 
 // load reads one purchase invoice with its details; lock takes its row
