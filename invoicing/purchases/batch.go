@@ -123,6 +123,7 @@ func (d *OpenDoc) proposalDoc(exp int) ProposalDocument {
 func BuildProposal(entityID int64, dueBy ledger.Date, docs []*OpenDoc) *Proposal {
 	p := &Proposal{EntityID: entityID, DueBy: dueBy, Groups: []ProposalGroup{}}
 	idx := map[string]int{}
+	unbatched := map[int][]*OpenDoc{} // by group: what a batch can still take
 	var total int64
 	for _, d := range docs {
 		key := strconv.FormatInt(d.SupplierID, 10) + "/" + d.Currency
@@ -141,10 +142,11 @@ func BuildProposal(entityID int64, dueBy ledger.Date, docs []*OpenDoc) *Proposal
 			continue
 		}
 		g.Documents = append(g.Documents, d.proposalDoc(exp))
+		unbatched[i] = append(unbatched[i], d)
 	}
 	for i := range p.Groups {
 		g := &p.Groups[i]
-		gdocs := docs0(docs, g)
+		gdocs := unbatched[i]
 		exp := exponent(g.Currency)
 		for _, d := range g.Documents {
 			g.AmountMinor += d.OpenMinor
@@ -175,17 +177,6 @@ func BuildProposal(entityID int64, dueBy ledger.Date, docs []*OpenDoc) *Proposal
 	}
 	p.Total = money.Format(total, 2)
 	return p
-}
-
-// docs0 are the documents of a group that are not in a batch.
-func docs0(all []*OpenDoc, g *ProposalGroup) []*OpenDoc {
-	var out []*OpenDoc
-	for _, d := range all {
-		if d.SupplierID == g.SupplierID && d.Currency == g.Currency && d.BatchID == nil {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // PlannedItem is one document of a planned transfer.
