@@ -257,11 +257,12 @@ func reasonsOf(g map[string]any) []string {
 	return out
 }
 
-// TestPaymentBatchesAtOnce: two batches made at the same moment from the
-// same due documents. A document is in at most one live batch (the check
-// in Go, and the unique index payment_batch_items_live_unique under it
-// for PostgreSQL's READ COMMITTED), so one batch gets them and the other
-// is refused; after a cancel the documents can go into a batch again.
+// TestPaymentBatchesAtOnce: batches made at the same moment from the same
+// due documents through the API: one gets them, the others are refused,
+// and after a cancel the documents can go into a batch again. (Through
+// one server the check in Go already holds; the database's own rule for
+// two servers racing is TestOneLiveBatchPerDocument in purchstore, which
+// fails without the index.)
 func TestPaymentBatchesAtOnce(t *testing.T) {
 	f := newFixture(t)
 	pf := newPayFixture(t, f, "Payer B.V.")
