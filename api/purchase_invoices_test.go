@@ -438,8 +438,8 @@ func TestPurchaseDocuments(t *testing.T) {
 func TestPayableAccountInUse(t *testing.T) {
 	p := newPurchaseFixture(t)
 	settings := p.base("/purchase-settings")
-	p.must(p.do("POST", p.base("/accounts"), p.acct, map[string]any{"code": "1610", "name": "Payables (2)", "type": "liability"}), 201)
-	p.must(p.do("PATCH", settings, p.acct, map[string]any{"payable_account": "1610"}), 200)
+	p.must(p.do("POST", p.base("/accounts"), p.acct, map[string]any{"code": "1690", "name": "Payables (2)", "type": "liability"}), 201)
+	p.must(p.do("PATCH", settings, p.acct, map[string]any{"payable_account": "1690"}), 200)
 	inv := p.book(p.invoice(nil, line("4200", "100.00", "P21")))
 	wantProblem(t, p.do("PATCH", settings, p.acct, map[string]any{"payable_account": "1600"}), 409, "payable_account_in_use", "payable_account")
 	p.must(p.do("POST", p.base("/purchase-invoices/"+id(inv["id"]))+"/reverse", p.acct, nil), 200)
