@@ -19,6 +19,9 @@ import (
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
 	"backoffice/invoicing/purchases/purchstore"
+	"backoffice/invoicing/revaluation/revalstore"
+	"backoffice/invoicing/vatreturn/vatstore"
+	"backoffice/invoicing/vies"
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/hookstore"
 	"backoffice/ledger"
@@ -39,6 +42,14 @@ type fixture struct {
 
 var quiet = slog.New(slog.DiscardHandler)
 
+// testVIES is the fake VIES every test server asks (invoicing/vies.Fake):
+// every number is valid unless a test marks it invalid or down (use a
+// number of your own for that: the fake is shared).
+var (
+	testVIES    = vies.NewFake()
+	testVIESURL = sync.OnceValue(func() string { return testVIES.Server().URL })
+)
+
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	st := orderstore.New(invstore.New(sqltest.Open(t)))
@@ -55,8 +66,11 @@ func testConfig(st *orderstore.Store) Config {
 	loopback := webhooks.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 	buys := purchstore.New(st.Store.Store)
 	hooks, banks := hookstore.New(st.Store.Store, loopback), bankstore.New(st.Store.Store, st.Store.Receivables()).WithPayables(buys.Payables())
-	return Config{Store: st, Hooks: hooks, Bank: banks, Purchases: buys, Logger: quiet, Bind: func(tx *sqlstore.Tx) Services {
-		return Services{Store: st.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx)}
+	st.Store.SetVIES(vies.New(testVIESURL())) // a local fake, never the real VIES
+	revals := revalstore.New(st.Store.Store, st.Store, buys)
+	vat := vatstore.New(st.Store.Store, st.Store, buys)
+	return Config{Store: st, Hooks: hooks, Bank: banks, Purchases: buys, Revaluations: revals, VATReturns: vat, Logger: quiet, Bind: func(tx *sqlstore.Tx) Services {
+		return Services{Store: st.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx), Revaluations: revals.In(tx), VATReturns: vat.In(tx)}
 	}}
 }
 
@@ -119,7 +133,57 @@ func serve(t testing.TB, h http.Handler, req *http.Request) *response {
 }
 
 func (f *fixture) do(method, path, key string, body any, header ...string) *response {
-	return serve(f.t, f.srv, newRequest(method, path, key, body, header...))
+	complete := method == "POST" && (path == "/v1/entities" || strings.HasSuffix(path, "/customers"))
+	if complete {
+		body = completeBody(path, body)
+	}
+	r := serve(f.t, f.srv, newRequest(method, path, key, body, header...))
+	if complete && path == "/v1/entities" && r.status == http.StatusCreated {
+		f.withIBAN(num(r.obj["id"]))
+	}
+	return r
+}
+
+// completeBody makes the entities and customers tests create complete as
+// an invoice's parties (issue refuses documents without them): what the
+// body does not give, it adds (completeEntity, completeCustomer). A body
+// that is not a JSON object is sent as it is.
+func completeBody(path string, body any) any {
+	var m map[string]any
+	switch b := body.(type) {
+	case string:
+		if json.Unmarshal([]byte(b), &m) != nil || m == nil {
+			return body
+		}
+	case map[string]any:
+		m = make(map[string]any, len(b)+3)
+		for k, v := range b {
+			m[k] = v
+		}
+	default:
+		return body
+	}
+	if path == "/v1/entities" {
+		return completeEntity(m)
+	}
+	if _, ok := m["address"]; !ok {
+		m["address"] = map[string]any{"lines": []string{"Stationsplein 2"}, "postcode": "3511 ED", "city": "Utrecht", "country": "NL"}
+	}
+	return m
+}
+
+// withIBAN gives a new entity the bank account its invoices ask to be paid
+// to (testIBAN), as the default invoicing settings, without an audit event
+// of its own.
+func (f *fixture) withIBAN(entity int64) {
+	f.t.Helper()
+	err := f.st.Query(context.Background()).DB().Exec(`INSERT INTO invoicing_settings (entity_id, invoice_number_format,
+		credit_note_number_format, revenue_account, receivable_account, bank_account, fx_account, iban, updated_at)
+		VALUES (?, 'INV-{YYYY}-{NNNN}', 'CN-{YYYY}-{NNNN}', '8000', '1100', '1000', '8900', ?, CURRENT_TIMESTAMP)
+		ON CONFLICT (entity_id) DO NOTHING`, entity, testIBAN).Error
+	if err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 // must fails the test unless r has the status.
@@ -149,6 +213,25 @@ func (f *fixture) entity(name string) int64 {
 	f.t.Helper()
 	r := f.must(f.do("POST", "/v1/entities", f.admin, map[string]any{"name": name, "currency": "EUR", "chart_template": "standard"}), 201)
 	return num(r.obj["id"])
+}
+
+// testIBAN is the bank account of the tests' entities (a valid Dutch IBAN).
+const testIBAN = "NL91ABNA0417164300"
+
+// completeEntity adds to an entity's body what an invoice must show of
+// its supplier (address, chamber of commerce number, VAT id) where the body
+// does not give it.
+func completeEntity(body map[string]any) map[string]any {
+	for k, v := range map[string]any{
+		"address":         map[string]any{"lines": []string{"Keizersgracht 1"}, "postcode": "1015 AA", "city": "Amsterdam", "country": "NL"},
+		"registration_id": "12345678",
+		"vat_number":      "NL004495445B01",
+	} {
+		if _, ok := body[k]; !ok {
+			body[k] = v
+		}
+	}
+	return body
 }
 
 // key creates a key in the store and returns its secret.

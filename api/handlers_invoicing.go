@@ -258,8 +258,52 @@ func (s *Server) issueInvoice(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	inv, err := s.store.IssueInvoice(c.Request.Context(), principal(c), entity(c), id)
+	var in invoicing.IssueInput
+	if err := decodeOptional(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	opt, err := in.Options()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if v, ok := c.Get(ctxVIESCheck); ok {
+		pre := v.(invoicing.IssueOptions)
+		opt.VIESChecked, opt.VIES = pre.VIESChecked, pre.VIES
+	}
+	inv, err := s.store.IssueInvoiceWith(c.Request.Context(), principal(c), entity(c), id, opt)
 	s.document(c, http.StatusOK, inv, err)
+}
+
+// ctxVIESCheck holds the answer of checkVIESFirst.
+const ctxVIESCheck = "invoicing.vies_check"
+
+// checkVIESFirst runs before the unit of work of an issue (see unit): it
+// asks VIES about the customer of a 0 % intra-EU supply with the store not
+// bound to any transaction, so that no write waits while VIES answers; the
+// handler passes the answer on (invoicing.IssueOptions.VIESChecked). What
+// it cannot read (a bad id or body) is left for the handler to report; a
+// replayed Idempotency-Key finds the invoice issued and asks nothing.
+func (s *Server) checkVIESFirst(c *gin.Context) {
+	id, err := idParam(c, "id", "invoice")
+	if err != nil {
+		return
+	}
+	var in invoicing.IssueInput
+	if decodeOptional(c, &in) != nil {
+		return
+	}
+	opt, err := in.Options()
+	if err != nil {
+		return
+	}
+	if opt, err = s.store.CheckVIES(c.Request.Context(), entity(c), id, opt); err != nil {
+		s.fail(c, err)
+		c.Abort()
+		return
+	}
+	c.Set(ctxVIESCheck, opt)
 }
 
 func (s *Server) voidInvoice(c *gin.Context) {
@@ -330,8 +374,9 @@ func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 			return
 		}
 		var credited string
+		var orig *invoicing.Invoice
 		if inv.CreditedInvoiceID != nil {
-			orig, err := s.store.Invoice(ctx, ent.ID, *inv.CreditedInvoiceID)
+			orig, err = s.store.Invoice(ctx, ent.ID, *inv.CreditedInvoiceID)
 			if err != nil {
 				s.fail(c, err)
 				return
@@ -343,8 +388,37 @@ func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		doc := pdfDocument(ent, inv, credited, allocs)
+		if orig != nil {
+			if orig.IssueDate != nil {
+				doc.CreditedDate = orig.IssueDate.String()
+			}
+			if orig.SupplyDate != nil {
+				doc.CreditedSupplyDate = orig.SupplyDate.String()
+			}
+		}
+		if inv.Kind == invoicing.KindCreditNote { // how the credit is settled
+			for _, a := range allocs {
+				switch {
+				case a.RemovedAt != nil:
+				case a.DebitInvoiceID != nil:
+					number := credited
+					if orig == nil || *a.DebitInvoiceID != orig.ID {
+						other, err := s.store.Invoice(ctx, ent.ID, *a.DebitInvoiceID)
+						if err != nil {
+							s.fail(c, err)
+							return
+						}
+						number = other.Number
+					}
+					doc.AppliedTo = append(doc.AppliedTo, pdf.Applied{Number: number, AmountMinor: a.AmountMinor})
+				case a.DebitPaymentID != nil:
+					doc.RefundedMinor += a.AmountMinor
+				}
+			}
+		}
 		var buf bytes.Buffer
-		if err := pdf.Render(&buf, pdfDocument(ent, inv, credited, allocs)); err != nil {
+		if err := pdf.Render(&buf, doc); err != nil {
 			s.fail(c, ledger.Internal(err))
 			return
 		}
@@ -404,8 +478,16 @@ func pdfDocument(ent *ledger.Entity, inv *invoicing.Invoice, creditedNumber stri
 			UnitPrice: l.UnitPrice.String(), DiscountPercent: l.DiscountPercent.String(), NetMinor: l.NetMinor,
 			TaxCode: l.TaxCode, TaxRate: l.TaxRate.String(), TaxKind: string(l.TaxKind)})
 	}
+	d.LegalNotes = map[string]string{}
 	for _, r := range invoicing.VATBreakdown(inv.Lines, exp) {
 		d.VAT = append(d.VAT, pdf.VATRow{Code: r.TaxCode, Rate: r.Rate.String(), Kind: string(r.Kind), NetMinor: r.NetMinor, TaxMinor: r.TaxMinor})
+		d.LegalNotes[string(r.Kind)] = r.Kind.LegalNoteIn(pr.Language)
+		if r.Kind == invoicing.TaxExempt && pr.VATScheme == string(ledger.VATSmallBusiness) {
+			d.LegalNotes[string(r.Kind)] = "" // the KOR note says why, not art. 11 beside it
+		}
+	}
+	if pr.VATScheme == string(ledger.VATSmallBusiness) {
+		d.DocumentNote = invoicing.KORNote(pr.Language)
 	}
 	if inv.Currency != ent.Currency && !inv.ExchangeRate.IsZero() {
 		fexp, _ := money.Exponent(ent.Currency)

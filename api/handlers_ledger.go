@@ -86,15 +86,14 @@ func (s *Server) getAccount(c *gin.Context) {
 	s.respond(c, http.StatusOK, a, err)
 }
 
+// renameAccount changes an account's name and its RGS mapping.
 func (s *Server) renameAccount(c *gin.Context) {
-	var in struct {
-		Name string `json:"name"`
-	}
+	var in ledger.AccountPatch
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.store.RenameAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"), in.Name)
+	a, err := s.store.UpdateAccount(c.Request.Context(), principal(c), entity(c).ID, c.Param("code"), &in)
 	s.respond(c, http.StatusOK, a, err)
 }
 
@@ -331,6 +330,19 @@ func (s *Server) reverseEntry(c *gin.Context) {
 	}
 	if len([]rune(in.Description)) > 500 {
 		s.fail(c, invalidParam("description", ledger.ReasonFieldTooLong, "description is longer than 500 characters"))
+		return
+	}
+	// An entry a module posted is undone by its module (a void, a credit
+	// note, a reversal of the document), which keeps the document, the
+	// settlement and the VAT totals in step with the ledger. An owner
+	// registered only by module stores wired into this process is found.
+	switch owner, err := s.store.EntryOwner(c.Request.Context(), entity(c).ID, id); {
+	case err != nil:
+		s.fail(c, err)
+		return
+	case owner != "":
+		s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonEntryOwned,
+			"entry %d was posted by %s; undo it there (void the invoice, issue a credit note, reverse the purchase invoice, remove the payment), not through the journal", id, owner))
 		return
 	}
 	out, err := s.store.ReverseEntry(c.Request.Context(), principal(c), entity(c), id, date, in.Description, idemRequest(c, renderEntry))

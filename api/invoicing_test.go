@@ -25,9 +25,9 @@ func newBooks(t *testing.T) *books {
 	b := &books{fixture: f, id: f.entity("Bakkerij Test BV")}
 	b.base = ent(b.id)
 	b.acct = f.key(ledger.RoleAccountant, b.id)
-	f.must(f.do("PATCH", b.base, b.acct, `{"vat_number":"NL123456789B01","address":{"lines":["Dorpsstraat 1"],"postcode":"1234 AB","city":"Utrecht","country":"NL"}}`), 200)
+	f.must(f.do("PATCH", b.base, b.acct, `{"vat_number":"NL123456782B01","address":{"lines":["Dorpsstraat 1"],"postcode":"1234 AB","city":"Utrecht","country":"NL"}}`), 200)
 	b.cust = strconv.FormatInt(num(f.must(f.do("POST", b.base+"/customers", b.acct,
-		`{"name":"Ærøskøbing Ñandú ApS","language":"nl","vat_number":"DK12345678","payment_terms_days":14,
+		`{"name":"Ærøskøbing Ñandú ApS","language":"nl","vat_number":"DK12345674","payment_terms_days":14,
 		  "address":{"lines":["Vestergade 1"],"postcode":"5970","city":"Ærøskøbing","country":"DK"}}`), 201).obj["id"]), 10)
 	return b
 }
@@ -159,8 +159,8 @@ func TestInvoicePDFOverHTTP(t *testing.T) {
 		t.Fatalf("content type %q, starts %q", ct, r.body[:min(8, len(r.body))])
 	}
 	text := pdftest.Text(t, r.body)
-	for _, want := range []string{"Factuur", "INV-2026-0001", "10-03-2026", "24-03-2026", "Ærøskøbing Ñandú ApS", "DK12345678",
-		"NL123456789B01", "Bakkerij Test BV", "9%", "21%", "€ 823,92", "BTW verlegd"} {
+	for _, want := range []string{"Factuur", "INV-2026-0001", "10-03-2026", "24-03-2026", "Ærøskøbing Ñandú ApS", "DK12345674",
+		"NL123456782B01", "Bakkerij Test BV", "9%", "21%", "€ 823,92", "BTW verlegd"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q:\n%s", want, text)
 		}
@@ -298,10 +298,66 @@ func TestStandardChartSeedsTaxCodes(t *testing.T) {
 	var codes []string
 	for _, c := range list {
 		m := c.(map[string]any)
-		codes = append(codes, fmt.Sprintf("%s=%s/%s/%s", m["code"], m["rate"], m["kind"], m["account"]))
+		codes = append(codes, fmt.Sprintf("%s=%s/%s/%s/%s/%s", m["code"], m["rate"], m["kind"], m["account"], m["revenue_account"], m["box"]))
 	}
-	want := "0=0/zero/1700 21=21/standard/1700 9=9/reduced/1700 exempt=0/exempt/1700 intra-eu=0/intra_eu/1700 reverse-charge=0/reverse_charge/1700"
+	// code=rate/kind/VAT account/revenue account/box, by code.
+	want := "0=0/zero/1700/8200/1e 21=21/standard/1700/8000/1a 9=9/reduced/1700/8100/1b distance-sales=0/distance_sales/1700/8300/3c " +
+		"exempt=0/exempt/1700/8250/ export=0/export/1700/8400/3a intra-eu=0/intra_eu/1700/8300/3b " +
+		"intra-eu-services=0/intra_eu_services/1700/8310/3b intra-eu-triangular=0/intra_eu_triangular/1700/8300/3b " +
+		"non-eu-services=0/non_eu_services/1700/8410/1e reverse-charge=0/reverse_charge/1700/8200/1e"
 	if got := strings.Join(codes, " "); got != want {
 		t.Fatalf("tax codes:\n got %s\nwant %s", got, want)
 	}
+}
+
+// A tax code's revenue account takes the lines that name none; it is a
+// revenue account of the entity, may change, and "" clears it (the
+// settings' default then applies).
+func TestTaxCodeRevenueAccount(t *testing.T) {
+	t.Parallel()
+	b := newBooks(t)
+	r := b.do("PATCH", b.base+"/tax-codes/9", b.acct, `{"revenue_account":"1000"}`)
+	if r.status != 422 || r.obj["reason"] != "account_type_invalid" {
+		t.Fatalf("a balance sheet account as revenue account: %d %v", r.status, r.obj)
+	}
+	if r := b.do("PATCH", b.base+"/tax-codes/9", b.acct, `{"revenue_account":"9999"}`); r.status != 422 || r.obj["reason"] != "account_not_found" {
+		t.Fatalf("an unknown account: %d %v", r.status, r.obj)
+	}
+	code := b.must(b.do("PATCH", b.base+"/tax-codes/9", b.acct, `{"revenue_account":"8200"}`), 200).obj
+	if code["revenue_account"] != "8200" || code["box"] != "1b" {
+		t.Fatalf("tax code %v", code)
+	}
+	line := func() any {
+		id := b.invoice(`{"description":"Bread","quantity":"1","unit_price":"10","tax_code":"9"}`)
+		inv := b.must(b.do("GET", b.base+"/invoices/"+id, b.acct, nil), 200).obj
+		return inv["lines"].([]any)[0].(map[string]any)["revenue_account"]
+	}
+	if got := line(); got != "8200" {
+		t.Fatalf("line on %v; want the code's 8200", got)
+	}
+	b.must(b.do("PATCH", b.base+"/tax-codes/9", b.acct, `{"revenue_account":""}`), 200)
+	if got := line(); got != "8000" {
+		t.Fatalf("line on %v; want the settings' 8000 once the code names none", got)
+	}
+}
+
+// The entry of an invoice is undone by voiding the invoice or crediting
+// it, never by reversing the entry through the journal: that would leave
+// the invoice open and its VAT counted.
+func TestInvoiceEntryNotReversedThroughJournal(t *testing.T) {
+	t.Parallel()
+	b := newBooks(t)
+	inv := b.issue(b.invoice(`{"description":"Cake","quantity":"1","unit_price":"10","tax_code":"21"}`))
+	before := b.invoicingSnapshot()
+	r := b.do("POST", fmt.Sprintf("%s/entries/%d/reverse", b.base, num(inv["entry_id"])), b.acct, `{"date":"2026-03-20"}`)
+	if r.status != 409 || r.obj["reason"] != "entry_owned" || !strings.Contains(r.obj["detail"].(string), "invoice") {
+		t.Fatalf("reversing an invoice's entry: %d %v", r.status, r.obj)
+	}
+	if b.invoicingSnapshot() != before {
+		t.Fatal("a refused reversal changed the books")
+	}
+	// A journal entry of its own is still reversed as before.
+	e := b.must(b.do("POST", b.base+"/entries", b.acct, `{"date":"2026-03-31","description":"Rent","lines":[
+		{"account":"4100","debit":"100.00"},{"account":"1000","credit":"100.00"}]}`), 201).obj
+	b.must(b.do("POST", fmt.Sprintf("%s/entries/%d/reverse", b.base, num(e["id"])), b.acct, `{"date":"2026-04-01"}`), 201)
 }

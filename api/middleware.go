@@ -375,6 +375,8 @@ func (s *Server) in(tx *sqlstore.Tx) *Server {
 	b := *s
 	sv := s.bind(tx)
 	b.store, b.hooks, b.bank, b.purchases = sv.Store, sv.Hooks, sv.Bank, sv.Purchases
+	b.revaluations = sv.Revaluations
+	b.vatReturns = sv.VATReturns
 	return &b
 }
 

@@ -26,7 +26,7 @@ func newShop(t *testing.T) *shop {
 func orderJSON(ext, qty string) string {
 	return `{"external_id":"` + ext + `","order_date":"2026-11-20","currency":"EUR",
 		"customer":{"external_ref":"C-778","name":"Bakkerij De Vries","email":"inkoop@devries.example",
-			"address":{"lines":["Dorpsstraat 1"],"postcode":"1234 AB","city":"Utrecht","country":"NL"},"vat_number":"NL123456789B01"},
+			"address":{"lines":["Dorpsstraat 1"],"postcode":"1234 AB","city":"Utrecht","country":"NL"},"vat_number":"NL123456782B01"},
 		"lines":[{"sku":"BRD-01","description":"Sourdough","quantity":"` + qty + `","unit_price":"3.95","tax_code":"9"}]}`
 }
 

@@ -18,12 +18,12 @@ func TestSuppliers(t *testing.T) {
 	base := ent(a) + "/suppliers"
 
 	r := f.must(f.do("POST", base, acct, map[string]any{
-		"name": "Kantoorhuis B.V.", "vat_number": "nl 8602.33.612.b01", "registration_id": "12345678",
+		"name": "Kantoorhuis B.V.", "vat_number": "nl 8602.33.613.b01", "registration_id": "12345678",
 		"iban": "nl91 abna 0417 1643 00", "bic": "abna nl2a", "default_account": "4200", "default_tax_code": "P21",
 		"address": map[string]any{"lines": []string{"Kade 1"}, "postcode": "1011 AA", "city": "Amsterdam", "country": "NL"},
 	}), 201)
 	id := num(r.obj["id"])
-	if r.obj["vat_number"] != "NL860233612B01" || r.obj["iban"] != "NL91ABNA0417164300" || r.obj["bic"] != "ABNANL2A" ||
+	if r.obj["vat_number"] != "NL860233613B01" || r.obj["iban"] != "NL91ABNA0417164300" || r.obj["bic"] != "ABNANL2A" ||
 		r.obj["account_holder"] != "Kantoorhuis B.V." || r.obj["default_account"] != "4200" || r.obj["default_tax_code"] != "P21" ||
 		num(r.obj["payment_terms_days"]) != 30 || r.obj["archived_at"] != nil || r.header.Get("Location") == "" {
 		t.Fatalf("created: %s", r)
@@ -51,19 +51,19 @@ func TestSuppliers(t *testing.T) {
 		"iban": "NL91ABNA0417164300", "account_holder": "Machines Holding"}), 201).obj["id"])
 
 	// One active supplier per VAT number: 409 naming the one that has it.
-	r = f.do("POST", base, acct, map[string]any{"name": "Copy", "vat_number": "NL860233612B01"})
+	r = f.do("POST", base, acct, map[string]any{"name": "Copy", "vat_number": "NL860233613B01"})
 	wantProblem(t, r, 409, "vat_number_taken", "vat_number")
 	if num(r.obj["supplier_id"]) != id {
 		t.Errorf("supplier_id: %s", r)
 	}
-	wantProblem(t, f.do("PATCH", base+"/"+itoa(asset), acct, map[string]any{"vat_number": "NL860233612B01"}), 409, "vat_number_taken", "vat_number")
+	wantProblem(t, f.do("PATCH", base+"/"+itoa(asset), acct, map[string]any{"vat_number": "NL860233613B01"}), 409, "vat_number_taken", "vat_number")
 
 	// Lookups: by VAT number and IBAN, normalised; by name.
 	list := func(q string, key string) []any {
 		t.Helper()
 		return f.must(f.do("GET", base+"?"+q, key, nil), 200).obj["data"].([]any)
 	}
-	if l := list("vat_number="+url.QueryEscape("nl8602-33612b01"), client); len(l) != 1 || num(l[0].(map[string]any)["id"]) != id {
+	if l := list("vat_number="+url.QueryEscape("nl8602-33613b01"), client); len(l) != 1 || num(l[0].(map[string]any)["id"]) != id {
 		t.Errorf("by vat: %v", l)
 	}
 	if l := list("iban="+url.QueryEscape("nl91 abna 0417 1643 00"), acct); len(l) != 2 {
@@ -89,19 +89,19 @@ func TestSuppliers(t *testing.T) {
 		t.Errorf("archived: %s", r)
 	}
 	f.must(f.do("POST", base+"/"+itoa(id)+"/archive", acct, nil), 200)
-	if l := list("vat_number=NL860233612B01", acct); len(l) != 0 {
+	if l := list("vat_number=NL860233613B01", acct); len(l) != 0 {
 		t.Errorf("archived listed: %v", l)
 	}
-	if l := list("vat_number=NL860233612B01&include_archived=true", acct); len(l) != 1 {
+	if l := list("vat_number=NL860233613B01&include_archived=true", acct); len(l) != 1 {
 		t.Errorf("include_archived: %v", l)
 	}
-	f.must(f.do("POST", base, acct, map[string]any{"name": "Kantoorhuis II", "vat_number": "NL860233612B01"}), 201)
+	f.must(f.do("POST", base, acct, map[string]any{"name": "Kantoorhuis II", "vat_number": "NL860233613B01"}), 201)
 
 	// Tenancy: another entity's supplier is not found; the same VAT number is
 	// free in another entity.
 	wantProblem(t, f.do("GET", ent(b)+"/suppliers/"+itoa(asset), acct, nil), 404, "not_found")
 	wantProblem(t, f.do("PATCH", ent(b)+"/suppliers/"+itoa(asset), acct, map[string]any{"name": "x"}), 404, "not_found")
-	f.must(f.do("POST", ent(b)+"/suppliers", acct, map[string]any{"name": "Kantoorhuis", "vat_number": "NL860233612B01"}), 201)
+	f.must(f.do("POST", ent(b)+"/suppliers", acct, map[string]any{"name": "Kantoorhuis", "vat_number": "NL860233613B01"}), 201)
 	wantProblem(t, f.do("GET", ent(b)+"/suppliers", client, nil), 404, "not_found")
 
 	// Roles: clients read, do not write; integrations neither.

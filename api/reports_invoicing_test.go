@@ -84,8 +84,13 @@ func TestAgedReceivablesOverHTTP(t *testing.T) {
 func TestVATSummaryOverHTTP(t *testing.T) {
 	t.Parallel()
 	b := receivables(t)
-	b.must(b.do("POST", b.base+"/entries", b.acct, `{"date":"2026-02-01","description":"laptop","lines":[
-		{"account":"4200","debit":"1000.00"},{"account":"1200","debit":"210.00"},{"account":"1000","credit":"1210.00"}]}`), 201)
+	// Input VAT comes from the purchase documents, not from 1200's movements
+	// (a settlement entry empties 1200; an entry by hand is not a purchase).
+	sup := id(b.must(b.do("POST", b.base+"/suppliers", b.acct, `{"name":"Laptops BV"}`), 201).obj["id"])
+	b.must(b.do("POST", b.base+"/purchase-invoices", b.acct, `{"supplier_id":`+sup+`,"supplier_invoice_number":"L-1","invoice_date":"2026-02-01",
+		"vat_date":"2026-02-01","lines":[{"account":"4200","amount":"1000.00","tax_code":"P21"}],"book":true}`), 201)
+	b.must(b.do("POST", b.base+"/entries", b.acct, `{"date":"2026-02-02","description":"not a purchase","lines":[
+		{"account":"1200","debit":"5.00"},{"account":"1000","credit":"5.00"}]}`), 201)
 	r := b.must(b.do("GET", b.base+"/reports/vat-summary?from=2026-01-01&to=2026-03-31", b.acct, nil), 200).obj
 	// 4.27 at 9 % and 47.25 at 21 % out; 210.00 in.
 	if r["output_vat"] != "51.52" || r["output_taxable"] != "272.40" || r["input_vat"] != "210.00" || r["due"] != "-158.48" {

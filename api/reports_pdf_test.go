@@ -92,7 +92,7 @@ const (
 func newLongBooks(t *testing.T) *longBooks {
 	f := newFixture(t)
 	r := f.must(f.do("POST", "/v1/entities", f.admin, map[string]any{"name": longEntity, "currency": "EUR", "chart_template": "standard",
-		"locale": "nl", "vat_number": "NL859123456B01", "registration_id": "30123456",
+		"locale": "nl", "vat_number": "NL859123455B01", "registration_id": "30123456",
 		"address": map[string]any{"lines": []string{"Industrieweg 128, unit 4b (ingang aan de achterzijde, via de laadperrons)"}, "postcode": "3542 AD", "city": "Utrecht", "country": "NL"}}), 201)
 	b := &longBooks{fixture: f, e: num(r.obj["id"])}
 	b.base = ent(b.e)
@@ -116,9 +116,9 @@ func newLongBooks(t *testing.T) *longBooks {
 	cust := func(body map[string]any) string {
 		return id(f.must(f.do("POST", b.base+"/customers", b.key, body), 201).obj["id"])
 	}
-	b.owes = cust(map[string]any{"name": longCustomer, "language": "nl", "vat_number": "NL001234567B01", "payment_terms_days": 30,
+	b.owes = cust(map[string]any{"name": longCustomer, "language": "nl", "vat_number": "NL001234560B01", "payment_terms_days": 30,
 		"address": map[string]any{"lines": []string{"Vrijthof 47, ingang via de Helmstraat (leveringen uitsluitend tussen 6.00 en 10.00 uur)", "t.a.v. crediteurenadministratie, mevrouw A. van den Heuvel-Janssen"}, "postcode": "6211 LE", "city": "Maastricht", "country": "NL"}})
-	b.settled = cust(map[string]any{"name": longForeign, "language": "en", "vat_number": "DK12345678", "payment_terms_days": 14,
+	b.settled = cust(map[string]any{"name": longForeign, "language": "en", "vat_number": "DK12345674", "payment_terms_days": 14,
 		"address": map[string]any{"lines": []string{"Vestergade 1"}, "postcode": "5970", "city": "Ærøskøbing", "country": "DK"}})
 	invoice := func(c, date string, lines ...string) string {
 		d := f.must(f.do("POST", b.base+"/invoices", b.key, `{"customer_id":`+c+`,"issue_date":"`+date+`","lines":[`+strings.Join(lines, ",")+`]}`), 201)

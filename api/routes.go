@@ -76,6 +76,7 @@ func (s *Server) routes() {
 	e.GET("/reports/journal", read, s.journal)
 	e.GET("/reports/aged-receivables", read, s.agedReceivables)
 	e.GET("/reports/vat-summary", read, s.vatSummary)
+	e.GET("/reports/icp", read, s.icpListing)
 	e.GET("/reports/customer-statements", write, s.customerStatements)
 	e.GET("/customers/:customer/statement", read, s.customerStatement)
 	// The payables reports: clients read their entity's, as the
@@ -85,7 +86,23 @@ func (s *Server) routes() {
 	e.GET("/reports/purchase-journal", read, s.purchaseJournal)
 	e.GET("/suppliers/:supplier/statement", read, s.supplierStatement)
 	e.GET("/fiscal-years", read, s.listFiscalYears)
+	// The audit file (XAF 3.2) of a fiscal year: whoever reads the reports.
+	e.GET("/audit-file", read, s.auditFile)
 	e.POST("/fiscal-years/:year/close", write, unit((*Server).closeFiscalYear))
+	// Foreign currency revaluation: those who post entries revalue (and
+	// read the revaluations); clients do not.
+	e.POST("/fx-revaluations", write, unit((*Server).revalue))
+	e.GET("/fx-revaluations", write, s.listRevaluations)
+	e.GET("/fx-revaluations/:id", write, s.getRevaluation)
+	// The Dutch VAT return: whoever reads the reports reads the returns;
+	// those who post file them and enter box 1d adjustments.
+	e.GET("/vat-returns", read, s.listVATReturns)
+	e.GET("/vat-returns/:period", read, s.getVATReturn)
+	e.POST("/vat-returns/:period/file", write, unit((*Server).fileVATReturn))
+	e.POST("/vat-returns/:period/supplementary", write, unit((*Server).fileSupplementaryVATReturn))
+	e.GET("/vat-adjustments", read, s.listVATAdjustments)
+	e.POST("/vat-adjustments", write, unit((*Server).createVATAdjustment))
+	e.DELETE("/vat-adjustments/:id", write, unit((*Server).deleteVATAdjustment))
 
 	// Invoicing. Clients read and download their entity's invoices and
 	// credit notes; everything else is for the firm's staff.
@@ -160,7 +177,7 @@ func (s *Server) routes() {
 	e.GET("/invoices/:id", read, s.getDocument(invoicing.KindInvoice))
 	e.PATCH("/invoices/:id", staff, unit((*Server).updateInvoice))
 	e.DELETE("/invoices/:id", staff, unit((*Server).deleteInvoice))
-	e.POST("/invoices/:id/issue", staff, unit((*Server).issueInvoice))
+	e.POST("/invoices/:id/issue", staff, s.checkVIESFirst, unit((*Server).issueInvoice))
 	e.POST("/invoices/:id/void", staff, unit((*Server).voidInvoice))
 	e.POST("/invoices/:id/credit-notes", staff, unit((*Server).createCreditNote))
 	e.GET("/invoices/:id/pdf", read, s.documentPDF(invoicing.KindInvoice))

@@ -16,7 +16,9 @@ import (
 	"backoffice/invoicing"
 	"backoffice/invoicing/orders"
 	"backoffice/invoicing/purchases"
+	"backoffice/invoicing/revaluation"
 	"backoffice/invoicing/statements"
+	"backoffice/invoicing/vatreturn"
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
@@ -37,6 +39,10 @@ type Store interface {
 	// The report builders' read-only snapshots.
 	LedgerSnapshot(ctx context.Context, fn func(st reports.Store) error) error
 	InvoicingSnapshot(ctx context.Context, fn func(st statements.Store) error) error
+	// The ICP listing's read (invoicing/invstore/icp.go).
+	ICPActivity(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) (*statements.ICPActivity, error)
+	// The VAT summary's input VAT (invoicing/invstore/vatinput.go).
+	InputVAT(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) ([]statements.InputVATRow, error)
 }
 
 // Services are the stores a request uses. Bound to a unit of work (Bind),
@@ -46,6 +52,10 @@ type Services struct {
 	Hooks     webhooks.Store
 	Bank      bank.Store
 	Purchases purchases.Store
+	// Revaluations: foreign currency revaluation (nil: its routes 404).
+	Revaluations revaluation.Store
+	// VATReturns: the Dutch VAT return (nil: its routes 404).
+	VATReturns vatreturn.Store
 }
 
 // Config wires a Server.
@@ -54,6 +64,10 @@ type Config struct {
 	Hooks     webhooks.Store
 	Bank      bank.Store
 	Purchases purchases.Store
+	// Revaluations: foreign currency revaluation (nil: its routes 404).
+	Revaluations revaluation.Store
+	// VATReturns: the Dutch VAT return (nil: its routes 404).
+	VATReturns vatreturn.Store
 	// Bind gives the services bound to a unit of work (each store's In);
 	// required with Store. Write requests run their handler with it (see
 	// unit).
@@ -82,6 +96,8 @@ type Server struct {
 	hooks        webhooks.Store
 	bank         bank.Store
 	purchases    purchases.Store
+	revaluations revaluation.Store
+	vatReturns   vatreturn.Store
 	bind         func(tx *sqlstore.Tx) Services
 	version      string
 	log          *slog.Logger
@@ -99,7 +115,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the API's handler.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, purchases: cfg.Purchases, bind: cfg.Bind, version: cfg.Version, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
+	s := &Server{store: cfg.Store, hooks: cfg.Hooks, bank: cfg.Bank, purchases: cfg.Purchases, revaluations: cfg.Revaluations, vatReturns: cfg.VATReturns, bind: cfg.Bind, version: cfg.Version, log: cfg.Logger, maxBody: cfg.MaxBodyBytes,
 		probe: cfg.Probe, gate: newDBGate(), authFails: newAuthThrottle()}
 	if s.store != nil && s.bind == nil {
 		panic("api: Config.Bind is required with Config.Store")

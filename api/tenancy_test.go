@@ -27,6 +27,10 @@ var routeBodies = map[string]string{
 	"POST " + entityRoutes + "/accounts/:code/unarchive": ``,
 	"POST " + entityRoutes + "/entries":                  entryJSON("2026-03-16", "Office supplies", dr("4200", "10.00"), cr("1000", "10.00")),
 	"POST " + entityRoutes + "/entries/:id/reverse":      `{"date":"2026-03-20"}`,
+	"POST " + entityRoutes + "/fx-revaluations":          `{"date":"2026-12-31","rates":{"USD":"0.92"}}`,
+
+	"POST " + entityRoutes + "/vat-adjustments":                   `{"period":"2026-Q2","base":"100.00","vat":"21.00","reason":"Private use","account":"4300"}`,
+	"POST " + entityRoutes + "/vat-returns/:period/supplementary": `{"date":"2026-08-10"}`,
 
 	"PATCH " + entityRoutes + "/invoicing-settings":          `{"iban":"NL91ABNA0417164300"}`,
 	"POST " + entityRoutes + "/customers":                    `{"name":"New customer"}`,
@@ -98,6 +102,8 @@ var routeQueries = map[string]string{
 	"POST " + entityRoutes + "/bank-statements":                "?format=camt053",
 	"POST " + entityRoutes + "/documents":                      "?file_name=scan.pdf",
 	"GET " + entityRoutes + "/payment-proposal":                "?due_by=2026-12-31",
+	"GET " + entityRoutes + "/reports/icp":                     "?period=2026-Q1",
+	"GET " + entityRoutes + "/audit-file":                      "?fiscal_year=2026",
 	"GET " + entityRoutes + "/payment-batches/:id/pain.001":    "?again=true", // first export, or the same file again
 }
 
@@ -116,7 +122,7 @@ func uniquePDF() []byte {
 // clientForbiddenReads are the GET routes a client key may not use: the
 // firm's own records about an entity's customers, tax and money.
 // They read their own customers' statements, though.
-var clientForbiddenReads = regexp.MustCompile(`/(customers(/:customer)?$|tax-codes|purchase-settings|purchase-tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints|reports/customer-statements|bank-accounts|payment-proposal|payment-batches|supplier-payments)|/allocations$`)
+var clientForbiddenReads = regexp.MustCompile(`/(customers(/:customer)?$|tax-codes|purchase-settings|purchase-tax-codes|payments|invoicing-settings|orders|order-settings|events|webhook-endpoints|reports/customer-statements|bank-accounts|payment-proposal|payment-batches|supplier-payments|fx-revaluations)|/allocations$`)
 
 // integrationRoutes are the routes an integration key may use: orders,
 // and reading customers.
@@ -365,6 +371,8 @@ func newTenants(t *testing.T) *tenants {
 	maps.Copy(tn.paramsA, f.seedPaymentBatches(tn.a, tn.acctA))
 	maps.Copy(tn.paramsA, f.seedPurchases(tn.a, tn.acctA, tn.paramsA["supplier"]))
 	maps.Copy(tn.paramsA, f.seedSupplierPayments(tn.a, tn.acctA, tn.paramsA["supplier"]))
+	maps.Copy(tn.paramsA, f.seedRevaluations(tn.a, tn.acctA, tn.paramsA["customer"]))
+	maps.Copy(tn.paramsA, f.seedVATReturns(tn.a, tn.acctA))
 	tn.paramsB = f.seedInvoicing(tn.b, tn.acctB)
 	tn.paramsB["id"] = strconv.FormatInt(idB, 10)
 	maps.Copy(tn.paramsB, f.seedOrders(tn.b, tn.acctB))
@@ -372,6 +380,8 @@ func newTenants(t *testing.T) *tenants {
 	maps.Copy(tn.paramsB, f.seedPaymentBatches(tn.b, tn.acctB))
 	maps.Copy(tn.paramsB, f.seedPurchases(tn.b, tn.acctB, tn.paramsB["supplier"]))
 	maps.Copy(tn.paramsB, f.seedSupplierPayments(tn.b, tn.acctB, tn.paramsB["supplier"]))
+	maps.Copy(tn.paramsB, f.seedRevaluations(tn.b, tn.acctB, tn.paramsB["customer"]))
+	maps.Copy(tn.paramsB, f.seedVATReturns(tn.b, tn.acctB))
 	return tn
 }
 
@@ -398,7 +408,7 @@ func TestTenantIsolation(t *testing.T) {
 		for _, id := range []string{"999999", "abc", "-1", "0"} {
 			t.Run("missing entity "+id+": "+r.String(), func(t *testing.T) {
 				p := map[string]string{"entity": id, "code": "1010", "id": "1", "customer": "1", "supplier": "1", "document": "1", "invoice": "1", "endpoint": "1", "delivery": "1", "ordercustomer": "1", "year": "2025",
-					"bank": "1", "statement": "1", "line": "1", "match": "1", "matchline": "1", "matchentry": "1", "statementfile": "{}"}
+					"bank": "1", "statement": "1", "line": "1", "match": "1", "matchline": "1", "matchentry": "1", "statementfile": "{}", "period": "2026-Q1"}
 				wantProblem(t, tn.call(r, p, tn.acctA), 404, "not_found")
 			})
 		}

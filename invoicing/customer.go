@@ -5,6 +5,7 @@
 package invoicing
 
 import (
+	"errors"
 	"net/mail"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"backoffice/ledger"
 	"backoffice/ledger/money"
+	"backoffice/ledger/vatid"
 )
 
 // Languages a customer's documents can be written in.
@@ -30,9 +32,12 @@ type Customer struct {
 	Language         string         `json:"language"`
 	Currency         string         `json:"currency"`
 	PaymentTermsDays int            `json:"payment_terms_days"`
-	ArchivedAt       *time.Time     `json:"archived_at"`
-	CreatedAt        time.Time      `json:"created_at"`
-	UpdatedAt        time.Time      `json:"updated_at"`
+	// Type is business (the default) or consumer: an invoice to a
+	// business names its address; one to a consumer may leave it out.
+	Type       CustomerType `json:"customer_type"`
+	ArchivedAt *time.Time   `json:"archived_at"`
+	CreatedAt  time.Time    `json:"created_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
 }
 
 // CustomerInput creates a customer (name required, the rest defaulted) or
@@ -47,7 +52,16 @@ type CustomerInput struct {
 	Language         *string         `json:"language"`
 	Currency         *string         `json:"currency"`
 	PaymentTermsDays *int            `json:"payment_terms_days"`
+	CustomerType     *string         `json:"customer_type"`
 }
+
+// CustomerType tells a business from a consumer.
+type CustomerType string
+
+const (
+	CustomerBusiness CustomerType = "business"
+	CustomerConsumer CustomerType = "consumer"
+)
 
 // Apply validates the input and writes it onto c. A new customer takes the
 // entity's language (if nl or en), currency and 30 days' terms by default.
@@ -56,6 +70,17 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 	text(&p, "external_ref", in.ExternalRef, &c.ExternalRef, 100, false, creating)
 	text(&p, "name", in.Name, &c.Name, 200, true, creating)
 	text(&p, "vat_number", in.VATNumber, &c.VATNumber, 30, false, creating)
+	if in.VATNumber != nil {
+		c.VATNumber = CheckVATNumber(&p, "vat_number", c.VATNumber)
+	}
+	switch {
+	case in.CustomerType != nil && *in.CustomerType != string(CustomerBusiness) && *in.CustomerType != string(CustomerConsumer):
+		p.Add("customer_type", ledger.ReasonCustomerTypeInvalid, "customer_type %q is not \"business\" or \"consumer\"", *in.CustomerType)
+	case in.CustomerType != nil:
+		c.Type = CustomerType(*in.CustomerType)
+	case creating || c.Type == "":
+		c.Type = CustomerBusiness
+	}
 	text(&p, "registration_id", in.RegistrationID, &c.RegistrationID, 50, false, creating)
 	text(&p, "email", in.Email, &c.Email, 254, false, creating)
 	if in.Email != nil && c.Email != "" {
@@ -111,4 +136,20 @@ type CustomerFilter struct {
 	IncludeArchived bool
 	After           int64 // id cursor
 	Limit           int
+}
+
+// CheckVATNumber checks a VAT number's format and check digits (package
+// vatid) and returns it normalised; what is wrong is recorded under path
+// (422 vat_number_invalid). "" is no number and is kept.
+func CheckVATNumber(p *ledger.Problems, path, v string) string {
+	if v == "" {
+		return v
+	}
+	n, err := vatid.Check(v)
+	var e *vatid.Error
+	if errors.As(err, &e) {
+		p.Add(path, ledger.ReasonVATNumberInvalid, "%s", e.Msg)
+		return v
+	}
+	return n
 }

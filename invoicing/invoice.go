@@ -110,7 +110,8 @@ type Invoice struct {
 	IssuedBy               *int64
 	VoidedAt               *time.Time
 	VoidedBy               *int64
-	Printed                *Printed // set at issue
+	Printed                *Printed   // set at issue
+	VIES                   *VIESCheck // the VIES answer to keep when issued (Printed.VIES once issued)
 }
 
 // OpenMinor is what is still owed on an invoice, or still to be used of a
@@ -398,6 +399,9 @@ func parseLine(p *ledger.Problems, lk *Lookup, i int, in *LineInput, exponent in
 		l.TaxCodeID, l.TaxCode, l.TaxRate, l.TaxKind, l.TaxAccountID, l.TaxAccount = t.ID, t.Code, t.Rate, t.Kind, t.AccountID, t.Account
 	}
 	acc := strings.TrimSpace(in.RevenueAccount)
+	if t := lk.TaxCodes[code]; acc == "" && t != nil && t.RevenueAccount != "" {
+		acc = t.RevenueAccount // the tax code's revenue account (high rate, exports, ...)
+	}
 	if acc == "" {
 		acc = lk.Settings.RevenueAccount
 	}
@@ -468,7 +472,14 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 			p.Add("", ledger.ReasonAccountArchived, "the receivables account %s is missing or archived; see the invoicing settings", code)
 		}
 	}
-	return p.Err()
+	if err := p.Err(); err != nil {
+		return err
+	}
+	// What the law asks of an invoice (legal.go).
+	if err := inv.checkKOR(ent); err != nil {
+		return err
+	}
+	return incomplete(inv.complete(lk, lk.Customer(inv.CustomerID)))
 }
 
 // Printed is what an issued document says about its parties and terms,
@@ -480,6 +491,12 @@ type Printed struct {
 	Language         string       `json:"language"`
 	PaymentTermsDays int          `json:"payment_terms_days"`
 	IBAN             string       `json:"iban"`
+	// VATScheme is the supplier's VAT scheme when issued: "kor" prints
+	// the small-business scheme's note instead of charging VAT.
+	VATScheme string `json:"vat_scheme,omitempty"`
+	// VIES is the check of the customer's VAT number before a 0 %
+	// intra-EU supply.
+	VIES *VIESCheck `json:"vies,omitempty"`
 }
 
 // PrintedParty is a supplier or customer as printed.
@@ -496,6 +513,6 @@ func NewPrinted(ent *ledger.Entity, c *Customer, s *Settings) *Printed {
 	return &Printed{
 		Supplier: PrintedParty{Name: ent.Name, Address: ent.Address, VATNumber: ent.VATNumber, RegistrationID: ent.RegistrationID},
 		Customer: PrintedParty{Name: c.Name, Address: c.Address, VATNumber: c.VATNumber, RegistrationID: c.RegistrationID, Email: c.Email},
-		Language: c.Language, PaymentTermsDays: c.PaymentTermsDays, IBAN: s.IBAN,
+		Language: c.Language, PaymentTermsDays: c.PaymentTermsDays, IBAN: s.IBAN, VATScheme: string(ent.VATScheme),
 	}
 }

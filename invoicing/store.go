@@ -60,6 +60,15 @@ type Store interface {
 	// period_locked, exchange_rate_required, archived codes and accounts),
 	// conflict (invoice_not_draft).
 	IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Invoice, error)
+	// IssueInvoiceWith is IssueInvoice with choices: also invalid
+	// (invoice_incomplete, kor_vat_charged, vat_number_not_in_vies) and
+	// unavailable (vies_unavailable, unless opt.SkipVIES).
+	IssueInvoiceWith(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, opt IssueOptions) (*Invoice, error)
+	// CheckVIES makes the VIES check an issue of the draft needs, on a
+	// store not bound to a unit of work, and returns opt with its answer
+	// (VIESChecked), to be passed to IssueInvoiceWith in a unit of work:
+	// no transaction is open while VIES answers.
+	CheckVIES(ctx context.Context, ent *ledger.Entity, id int64, opt IssueOptions) (IssueOptions, error)
 	// VoidInvoice posts the reversal of an issued invoice without
 	// settlements: conflict (invoice_not_issued, invoice_settled).
 	VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*Invoice, error)

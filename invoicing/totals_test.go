@@ -265,7 +265,7 @@ func TestVATBreakdownLegalNotesAndZeroRates(t *testing.T) {
 		li("Insurance", "1", "10", "", "exempt"), li("Export 2", "2", "25", "", "intra-eu"))
 	rows := VATBreakdown(inv.Lines, 2)
 	if len(rows) != 3 || rows[0].NetMinor != 15000 || rows[0].TaxMinor != 0 || rows[0].LegalNote == "" ||
-		rows[1].Kind != TaxReverseCharge || rows[1].LegalNote == "" || rows[2].LegalNote != "Exempt from VAT" {
+		rows[1].Kind != TaxReverseCharge || rows[1].LegalNote == "" || rows[2].LegalNote != "Exempt from VAT (Article 11 Dutch VAT Act 1968)" {
 		t.Fatalf("rows %+v", rows)
 	}
 	if inv.TaxMinor != 0 || inv.TotalMinor != 36000 {

@@ -38,6 +38,12 @@ type InvoiceView struct {
 	UpdatedAt         time.Time    `json:"updated_at"`
 	IssuedAt          *time.Time   `json:"issued_at"`
 	VoidedAt          *time.Time   `json:"voided_at"`
+	// LegalNote is what the document as a whole must say (the
+	// small-business scheme's exemption), in the customer's language.
+	LegalNote string `json:"legal_note"`
+	// VIES is the check of the customer's VAT number made before a 0 %
+	// intra-EU supply was issued; null for other documents.
+	VIES *VIESCheck `json:"vies"`
 }
 
 // LineView is one line as the API shows it.
@@ -95,8 +101,19 @@ func (inv *Invoice) View(ent *ledger.Entity, today ledger.Date) *InvoiceView {
 			UnitPrice: l.UnitPrice.String(), DiscountPercent: l.DiscountPercent.String(), TaxCode: l.TaxCode,
 			TaxRate: l.TaxRate.String(), RevenueAccount: l.RevenueAccount, Net: f(l.NetMinor), CreditsLine: l.CreditsLineNo}
 	}
+	lang := "en" // a draft's notes in English; an issued document's in its customer's language
+	if inv.Printed != nil {
+		lang, v.VIES = inv.Printed.Language, inv.Printed.VIES
+		if inv.Printed.VATScheme == string(ledger.VATSmallBusiness) {
+			v.LegalNote = KORNote(lang)
+		}
+	}
 	for _, r := range VATBreakdown(inv.Lines, exp) {
-		v.VAT = append(v.VAT, VATView{TaxCode: r.TaxCode, Rate: r.Rate.String(), Kind: r.Kind, Taxable: f(r.NetMinor), VAT: f(r.TaxMinor), LegalNote: r.LegalNote})
+		note := r.Kind.LegalNoteIn(lang)
+		if v.LegalNote != "" && r.Kind == TaxExempt {
+			note = "" // the KOR note says why: not art. 11 beside it
+		}
+		v.VAT = append(v.VAT, VATView{TaxCode: r.TaxCode, Rate: r.Rate.String(), Kind: r.Kind, Taxable: f(r.NetMinor), VAT: f(r.TaxMinor), LegalNote: note})
 	}
 	return v
 }

@@ -115,6 +115,9 @@ const (
 	ReasonAccountCodeTaken     Reason = "account_code_taken"
 	ReasonEntryImmutable       Reason = "entry_immutable"
 
+	// 409: an entry a module posted (an invoice, a payment, a VAT return) is undone there, not reversed through the journal
+	ReasonEntryOwned Reason = "entry_owned"
+
 	// 422
 	ReasonPeriodLocked           Reason = "period_locked"
 	ReasonPeriodInvalid          Reason = "period_invalid"
@@ -138,6 +141,8 @@ const (
 	ReasonAccountCurrencyMismatch Reason = "account_currency_mismatch"
 	ReasonAccountCodeInvalid      Reason = "account_code_invalid"
 	ReasonAccountTypeInvalid      Reason = "account_type_invalid"
+	ReasonRGSCodeInvalid          Reason = "rgs_code_invalid"
+	ReasonRGSVersionInvalid       Reason = "rgs_version_invalid"
 	ReasonParentNotFound          Reason = "parent_not_found"
 	ReasonParentTypeMismatch      Reason = "parent_type_mismatch"
 
@@ -146,6 +151,8 @@ const (
 	ReasonLocaleInvalid        Reason = "locale_invalid"
 	ReasonMonthInvalid         Reason = "month_invalid"
 	ReasonChartTemplateUnknown Reason = "chart_template_unknown"
+	ReasonVATSchemeInvalid     Reason = "vat_scheme_invalid"
+	ReasonVATPeriodInvalid     Reason = "vat_period_invalid"
 
 	// 422: a lock date after today: only past periods close
 	ReasonLockDateFuture Reason = "lock_date_future"
@@ -161,6 +168,23 @@ const (
 
 	// 409: another customer has the reference
 	ReasonExternalRefTaken Reason = "external_ref_taken"
+
+	// 422: customer_type is not business or consumer
+	ReasonCustomerTypeInvalid Reason = "customer_type_invalid"
+
+	// 422: issuing a document that lacks what the law asks of an invoice (art. 226 VAT directive, art. 35a Wet OB); errors[] lists each missing field
+	ReasonInvoiceIncomplete Reason = "invoice_incomplete"
+
+	// 422: VIES says the customer's VAT number is not valid (a 0 % intra-EU supply is refused)
+	ReasonVATNumberNotInVIES Reason = "vat_number_not_in_vies"
+
+	// 503: VIES could not be reached or the member state's service is down; retry, or issue with "vies": "skip"
+	ReasonVIESUnavailable Reason = "vies_unavailable"
+
+	// 422: an entity under the small-business scheme (KOR) issuing a line with a VAT-charging tax code
+	ReasonKORVATCharged Reason = "kor_vat_charged"
+	// 422: an entity under the small-business scheme (KOR) issuing a 0 % intra-Community supply of goods (art. 139(1) Directive 2006/112/EC)
+	ReasonKORIntraEUSupply Reason = "kor_intra_eu_supply"
 
 	// 422: customer fields
 	ReasonEmailInvalid        Reason = "email_invalid"
@@ -252,6 +276,9 @@ const (
 
 	// 409: crediting a credit note
 	ReasonNotAnInvoice Reason = "not_an_invoice"
+
+	// 409: a foreign currency revaluation of a date already revalued
+	ReasonFXRevaluationExists Reason = "fx_revaluation_exists"
 )
 
 // Purchases: suppliers and documents in the inbox (docs/purchases.md).
@@ -259,7 +286,7 @@ const (
 	// 422: a supplier's BIC is not 8 or 11 characters of the SWIFT shape (bank, country, location, branch)
 	ReasonBICInvalid Reason = "bic_invalid"
 
-	// 422: a supplier's VAT number is not 4 to 30 letters and digits once spaces, dots and hyphens are removed
+	// 422: a VAT number (a customer's, a supplier's, the entity's) fails its EU country's format or check digits, or is not a country code and 2 to 18 letters and digits
 	ReasonVATNumberInvalid Reason = "vat_number_invalid"
 
 	// 409: another active supplier of the entity has the VAT number (supplier_id names it)
@@ -434,6 +461,14 @@ const (
 	ReasonFiscalYearClosed Reason = "fiscal_year_closed"
 	ReasonEarlierYearOpen  Reason = "earlier_year_open"
 
+	// 422: the audit file of a fiscal year with no entries and no close; of a functional currency with more than 2 decimals or not in the XAF 3.2 list; of an entity whose country is not in the XAF 3.2 list
+	ReasonAuditFilePeriodOutsideBooks Reason = "audit_file_period_outside_books"
+	ReasonAuditFileCurrency           Reason = "audit_file_currency"
+	ReasonAuditFileCountry            Reason = "audit_file_country"
+
+	// 409: the ICP listing of an entity under the small-business scheme (KOR)
+	ReasonICPNotRequired Reason = "icp_not_required"
+
 	// 500: a chart whose parent accounts nest deeper than a report can walk (a bug or a corrupt chart)
 	ReasonChartTooDeep Reason = "chart_too_deep"
 )
@@ -568,4 +603,36 @@ const (
 
 	// 422: as_of
 	ReasonAsOfBeforeFirstStatement Reason = "as_of_before_first_statement"
+)
+
+// The Dutch VAT return: returns, filing, supplementary returns, box 1d adjustments (docs/vat.md).
+const (
+	// 422: period: not a whole month, quarter or year of the entity's VAT period setting ("2026-Q1", "2026-03", "2026")
+	ReasonVATReturnPeriodInvalid Reason = "vat_return_period_invalid"
+
+	// 422: an entity under the small-business scheme (KOR) files no VAT return
+	ReasonVATReturnKOR Reason = "vat_return_kor"
+
+	// 422: vat_date (booking) or date (reversal): a purchase whose VAT date, or whose reversal's date, falls in a period whose return is filed
+	ReasonVATPeriodFiled Reason = "vat_period_filed"
+
+	// 422: filing a return or a supplementary return of a period that has not ended yet (its last day is today or later)
+	ReasonVATReturnPeriodOpen Reason = "vat_return_period_open"
+
+	// 422: date: a supplementary return's date on or before the end of its period, or before the settlement of the return it corrects
+	ReasonVATSupplementaryDate Reason = "vat_supplementary_date"
+
+	// 422: a supplementary return for a period more than five years back
+	ReasonVATCorrectionTooOld Reason = "vat_correction_too_old"
+
+	// 409: filing a period twice; out of order (a gap after, or a period before, the filed ones)
+	ReasonVATReturnFiled      Reason = "vat_return_filed"
+	ReasonVATReturnOutOfOrder Reason = "vat_return_out_of_order"
+
+	// 409: a supplementary return for a period not filed, or one whose figures equal the books
+	ReasonVATReturnNotFiled     Reason = "vat_return_not_filed"
+	ReasonVATReturnNoDifference Reason = "vat_return_no_difference"
+
+	// 409: deleting a box 1d adjustment of a filed period
+	ReasonVATAdjustmentFiled Reason = "vat_adjustment_filed"
 )

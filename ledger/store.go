@@ -37,10 +37,11 @@ type Store interface {
 
 	// CreateAccount: invalid, conflict (account_code_taken).
 	CreateAccount(ctx context.Context, p *Principal, entityID int64, in *AccountInput) (*Account, error)
-	// Account, RenameAccount, ArchiveAccount, UnarchiveAccount: not_found.
+	// Account, UpdateAccount, ArchiveAccount, UnarchiveAccount: not_found;
+	// UpdateAccount also invalid (the name and RGS rules).
 	Account(ctx context.Context, entityID int64, code string) (*Account, error)
 	Accounts(ctx context.Context, entityID int64, includeArchived bool) ([]*Account, error)
-	RenameAccount(ctx context.Context, p *Principal, entityID int64, code, name string) (*Account, error)
+	UpdateAccount(ctx context.Context, p *Principal, entityID int64, code string, in *AccountPatch) (*Account, error)
 	ArchiveAccount(ctx context.Context, p *Principal, entityID int64, code string) (*Account, error)
 	UnarchiveAccount(ctx context.Context, p *Principal, entityID int64, code string) (*Account, error)
 
@@ -55,6 +56,11 @@ type Store interface {
 	// ReverseEntry: not_found, conflict (entry_already_reversed), invalid
 	// (period_locked, reversal_before_original, account_archived).
 	ReverseEntry(ctx context.Context, p *Principal, ent *Entity, id int64, date Date, description string, idem *IdemRequest) (*Posted, error)
+	// EntryOwner names what posted an entry when a module did (an
+	// invoice, a payment, a VAT return), "" for a journal entry posted as
+	// such. An owned entry is reversed only by its owner (a void, a
+	// reversal of the document), never through the journal.
+	EntryOwner(ctx context.Context, entityID, id int64) (string, error)
 	// Entry: not_found.
 	Entry(ctx context.Context, entityID, id int64) (*Entry, error)
 	Entries(ctx context.Context, entityID int64, f EntryFilter) ([]*Entry, error)

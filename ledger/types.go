@@ -13,19 +13,44 @@ import (
 
 // Entity is a client company whose books are kept.
 type Entity struct {
-	ID                   int64     `json:"id"`
-	Name                 string    `json:"name"`
-	RegistrationID       string    `json:"registration_id"`
-	VATNumber            string    `json:"vat_number"`
-	Address              Address   `json:"address"`
-	Currency             string    `json:"currency"`
-	TimeZone             string    `json:"time_zone"`
-	FiscalYearStartMonth int       `json:"fiscal_year_start_month"`
-	Locale               string    `json:"locale"`
-	LockDate             *Date     `json:"lock_date"`
-	CreatedAt            time.Time `json:"created_at"`
-	UpdatedAt            time.Time `json:"updated_at"`
+	ID                   int64   `json:"id"`
+	Name                 string  `json:"name"`
+	RegistrationID       string  `json:"registration_id"`
+	VATNumber            string  `json:"vat_number"`
+	Address              Address `json:"address"`
+	Currency             string  `json:"currency"`
+	TimeZone             string  `json:"time_zone"`
+	FiscalYearStartMonth int     `json:"fiscal_year_start_month"`
+	Locale               string  `json:"locale"`
+	LockDate             *Date   `json:"lock_date"`
+	// VATTaxNumber is the omzetbelastingnummer the VAT return is filed
+	// under. For a company it is usually the VAT id; a sole proprietor has
+	// a VAT id for invoices and a different tax number for the return.
+	VATTaxNumber string    `json:"vat_tax_number"`
+	VATScheme    VATScheme `json:"vat_scheme"`
+	VATPeriod    VATPeriod `json:"vat_period"` // how often the VAT return is filed
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
+
+// VATScheme is how an entity accounts for VAT.
+type VATScheme string
+
+const (
+	VATStandard VATScheme = "standard" // charges VAT, deducts input VAT, files returns
+	// VATSmallBusiness is the small-business scheme (kleineondernemersregeling,
+	// art. 25 Wet OB): no VAT charged, no deduction, no return.
+	VATSmallBusiness VATScheme = "kor"
+)
+
+// VATPeriod is the length of an entity's VAT return period.
+type VATPeriod string
+
+const (
+	VATMonthly   VATPeriod = "month"
+	VATQuarterly VATPeriod = "quarter"
+	VATYearly    VATPeriod = "year"
+)
 
 // Address is a postal address; Country is an ISO 3166-1 alpha-2 code.
 type Address struct {
@@ -81,7 +106,9 @@ type Account struct {
 	Type       AccountType `json:"type"`
 	ParentID   *int64      `json:"-"`
 	ParentCode string      `json:"parent"`
-	Currency   string      `json:"currency"` // "" means any currency
+	Currency   string      `json:"currency"`    // "" means any currency
+	RGSCode    string      `json:"rgs_code"`    // the account's code in the Dutch reference chart (RGS); "" when unmapped
+	RGSVersion string      `json:"rgs_version"` // the RGS version RGSCode is taken from
 	ArchivedAt *time.Time  `json:"archived_at"`
 	CreatedAt  time.Time   `json:"created_at"`
 	UpdatedAt  time.Time   `json:"updated_at"`

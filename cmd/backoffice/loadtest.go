@@ -90,7 +90,15 @@ func loadtest(ctx context.Context, args []string, getenv func(string) string, st
 		ids[i] = id
 		if invoices {
 			base := fmt.Sprintf("%s/v1/entities/%d", lt.base, id)
-			_, b, err := lt.do(ctx, base+"/customers", "", []byte(`{"name":"Bakkerij De Vries","language":"nl"}`), http.StatusCreated)
+			// Complete as an invoice's parties: the entity's bank account,
+			// the customer's address. A Dutch customer, and domestic lines
+			// only: an intra-EU supply would ask VIES, and a load test must
+			// not depend on (nor load) the EU's service.
+			if _, _, err := lt.send(ctx, http.MethodPatch, lt.auth, base+"/invoicing-settings", "application/json", "", []byte(`{"iban":"NL91ABNA0417164300"}`), http.StatusOK); err != nil {
+				return fmt.Errorf("loadtest: set the IBAN of entity %d: %w", id, err)
+			}
+			_, b, err := lt.do(ctx, base+"/customers", "", []byte(`{"name":"Bakkerij De Vries","language":"nl","vat_number":"NL004495445B01",`+
+				`"address":{"lines":["Oudegracht 1"],"postcode":"3511 AA","city":"Utrecht","country":"NL"}}`), http.StatusCreated)
 			var c struct {
 				ID int64 `json:"id"`
 			}
@@ -246,7 +254,8 @@ type loadRun struct {
 }
 
 func (lt *loadRun) createEntity(ctx context.Context, n int) (int64, error) {
-	body := fmt.Sprintf(`{"name":"Load %d","currency":"EUR","chart_template":"standard"}`, n)
+	body := fmt.Sprintf(`{"name":"Load %d","currency":"EUR","chart_template":"standard","registration_id":"12345678","vat_number":"NL004495445B01",`+
+		`"address":{"lines":["Keizersgracht 1"],"postcode":"1015 AA","city":"Amsterdam","country":"NL"}}`, n)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, lt.base+"/v1/entities", strings.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -323,7 +332,7 @@ func (lt *loadRun) invoice(ctx context.Context, base, idemKey string, cents int6
 	draft := fmt.Appendf(nil, `{"customer_id":%d,"issue_date":"2026-06-15","lines":[
 		{"description":"Sourdough","quantity":"12","unit":"pcs","unit_price":"3.95","tax_code":"9"},
 		{"description":"Catering","quantity":"1","unit_price":"%d.%02d","tax_code":"21"},
-		{"description":"Export crate","quantity":"2","unit_price":"30","tax_code":"intra-eu"}]}`, lt.customers[base], cents/100, cents%100)
+		{"description":"Deposit crate","quantity":"2","unit_price":"30","tax_code":"exempt"}]}`, lt.customers[base], cents/100, cents%100)
 	_, b, err := lt.do(ctx, base+"/invoices", idemKey+"-draft", draft, http.StatusCreated)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -12,6 +12,7 @@ import (
 	"backoffice/api/apitest"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
+	"backoffice/invoicing/vies"
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore"
@@ -152,7 +153,8 @@ func TestLoadtestReconcilesBank(t *testing.T) {
 
 // quietAPI is the API on st as serve composes it, logging nothing.
 func quietAPI(st *sqlstore.Store) *api.Server {
-	cfg, _ := services(st, webhooks.AddressPolicy{})
+	fake := vies.NewFake().Server() // never the real VIES
+	cfg, _ := services(st, webhooks.AddressPolicy{}, vies.New(fake.URL))
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	return api.New(cfg)
 }

@@ -24,6 +24,7 @@ import (
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
 	"backoffice/invoicing/purchases/purchstore"
+	"backoffice/invoicing/vatreturn/vatstore"
 	"backoffice/ledger/bank/bankstore"
 	"backoffice/ledger/sqlstore"
 )
@@ -56,6 +57,9 @@ Usage:
   backoffice serve     [flags]   run the HTTP API (migrates the database first)
   backoffice migrate   [flags]   apply the database migrations and exit
   backoffice verify    [flags]   check the laws of the ledger over the whole database
+  backoffice rebuild-vat-totals [--entity ID]
+                                 rewrite the daily VAT totals from the documents (once, after
+                                 upgrading a database from before they existed)
   backoffice apikey create --role ROLE --name NAME [--entity ID ...]
   backoffice apikey list
   backoffice apikey revoke ID
@@ -91,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "verify":
 		return verify(ctx, rest, getenv, stdout, stderr)
+	case "rebuild-vat-totals":
+		return rebuildVATTotals(ctx, rest, getenv, stdout, stderr)
 	case "apikey":
 		return apikey(ctx, rest, getenv, stdout, stderr)
 	case "loadtest":
@@ -232,7 +238,7 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 	inv := invstore.New(st)
 	orderstore.New(inv)
 	bankstore.New(st, inv.Receivables())
-	purchstore.New(st)
+	vatstore.New(st, inv, purchstore.New(st))
 	r, err := st.Verify(ctx)
 	if err != nil {
 		return err
@@ -249,6 +255,7 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 	fmt.Fprintln(stdout, "orders and events (totals equal their lines, history ends at the status, event sequences gapless)")
 	fmt.Fprintln(stdout, "bank (statements chain and add up, matches add up on both sides)")
 	fmt.Fprintln(stdout, "purchases (purchase numbers gapless, every booked document posted, settlements equal allocations, payables equal open documents)")
+	fmt.Fprintln(stdout, "VAT (the daily VAT totals equal the documents, filed returns by actors)")
 	if len(r.Breaches) == 0 {
 		fmt.Fprintln(stdout, "OK: no breach found")
 		return nil
@@ -258,6 +265,60 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 		fmt.Fprintln(stdout, "  "+b)
 	}
 	return exitError(1)
+}
+
+// rebuildVATTotals rewrites the daily VAT totals of every entity (or one)
+// from its documents and says how many rows changed per entity.
+func rebuildVATTotals(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	f := newFlags("rebuild-vat-totals", getenv, stderr)
+	db := f.db()
+	only := f.Int64("entity", 0, "the entity to rebuild (default: every entity)")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		return fmt.Errorf("rebuild-vat-totals: unexpected argument %q", f.Arg(0))
+	}
+	st, err := db.openExisting(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	inv := invstore.New(st)
+	vat := vatstore.New(st, inv, purchstore.New(st))
+	var ids []int64
+	if *only != 0 {
+		ids = []int64{*only}
+	} else {
+		rows, err := st.DB().QueryContext(ctx, `SELECT id FROM entities ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		ent, err := st.Entity(ctx, id)
+		if err != nil {
+			return fmt.Errorf("rebuild-vat-totals: entity %d: %w", id, err)
+		}
+		n, err := vat.RebuildTotals(ctx, ent)
+		if err != nil {
+			return fmt.Errorf("rebuild-vat-totals: entity %d: %w", id, err)
+		}
+		fmt.Fprintf(stdout, "entity %d (%s): %s rewritten\n", id, ent.Name, count(int64(n), "VAT total", "VAT totals"))
+	}
+	return nil
 }
 
 // count is n with the noun in the right number: "1 entity", "2 entities".

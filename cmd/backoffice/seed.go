@@ -323,6 +323,8 @@ type generator struct {
 	vatOut, vatIn    int64 // VAT on sales and purchases since the last settlement
 	cash             int64 // the till (1010)
 	quarter          int   // the last quarter (year*4 + q) whose VAT was settled
+
+	vat *seedVAT // the daily VAT totals of the entries (seed_vat.go)
 }
 
 // fifo is a queue of open amounts with their dates.
@@ -448,6 +450,8 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 			add("8000", 0, net, "")
 			add("8100", 0, low, "")
 			add("1700", 0, tax, "VAT 21% and 9%")
+			g.vat.add(date, "21", net, vat(net, 21))
+			g.vat.add(date, "9", low, vat(low, 9))
 			g.sales.push(date, net+low+tax)
 			g.vatOut += tax
 		} else {
@@ -455,6 +459,7 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 			add("1100", net+tax, 0, "")
 			add("8000", 0, net, "")
 			add("1700", 0, tax, "VAT 21%")
+			g.vat.add(date, "21", net, tax)
 			g.sales.push(date, net+tax)
 			g.vatOut += tax
 		}
@@ -465,6 +470,7 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 		add("1010", net+tax, 0, "")
 		add("8000", 0, net, "")
 		add("1700", 0, tax, "VAT 21%")
+		g.vat.add(date, "21", net, tax)
 		g.cash += net + tax
 		g.vatOut += tax
 	case k < 955: // a purchase invoice
@@ -476,6 +482,7 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 		add(cost, net, 0, "")
 		add("1200", tax, 0, "VAT 21%")
 		add("1600", 0, net+tax, "")
+		g.vat.add(date, "P21", net, tax)
 		g.purchases.push(date, net+tax)
 		g.vatIn += tax
 	case k < 975:
@@ -495,6 +502,7 @@ func (g *generator) entry(b *seedBatch, date ledger.Date) {
 		add("4100", amt, 0, "")
 		add("1200", tax, 0, "VAT 21%")
 		add("1000", 0, amt+tax, "")
+		g.vat.add(date, "P21", amt, tax)
 		g.vatIn += tax
 	default: // the till to the bank, when there is something in it
 		amt := g.cash / 2
@@ -591,6 +599,10 @@ func newSeedWriter(st *sqlstore.Store, entityID int64, batch int, bypass bool) *
 func (w *seedWriter) run(ctx context.Context, p *seedPlan, progress func(done int)) (*seedResult, error) {
 	res := &seedResult{}
 	g := newGenerator(p)
+	var err error
+	if g.vat, err = newSeedVAT(ctx, w.st, w.entityID); err != nil {
+		return nil, err
+	}
 	b := &seedBatch{Currency: p.ent.Currency, CreatedBy: p.createdBy}
 	lastReport := time.Now()
 	done := 0
@@ -618,7 +630,7 @@ func (w *seedWriter) run(ctx context.Context, p *seedPlan, progress func(done in
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		totals, err := w.write(ctx, b, res)
+		totals, err := w.write(ctx, b, res, g.vat)
 		if err != nil {
 			return nil, fmt.Errorf("seed: batch after %d entries: %w", done, err)
 		}
@@ -638,11 +650,13 @@ func (w *seedWriter) run(ctx context.Context, p *seedPlan, progress func(done in
 // write posts one batch as a unit of work. When the database user may not
 // bypass the triggers, the batch is written again with them on, and so are
 // the batches after it.
-func (w *seedWriter) write(ctx context.Context, b *seedBatch, res *seedResult) (int64, error) {
+func (w *seedWriter) write(ctx context.Context, b *seedBatch, res *seedResult, vat *seedVAT) (int64, error) {
 	var totals int64
 	post := func(tx *sqlstore.Tx) (err error) {
-		totals, err = w.st.PostBulk(tx, w.entityID, b)
-		return err
+		if totals, err = w.st.PostBulk(tx, w.entityID, b); err != nil {
+			return err
+		}
+		return vat.flush(tx, w.entityID)
 	}
 	b.BypassTriggers = w.bypass
 	err := w.st.Write(ctx, post)
@@ -651,6 +665,9 @@ func (w *seedWriter) write(ctx context.Context, b *seedBatch, res *seedResult) (
 		w.bypass, b.BypassTriggers = false, false
 		res.fellBack = "bypass not permitted for this database user"
 		err = w.st.Write(ctx, post)
+	}
+	if err == nil {
+		vat.reset()
 	}
 	return totals, err
 }

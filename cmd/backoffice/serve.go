@@ -14,9 +14,13 @@ import (
 	"time"
 
 	"backoffice/api"
+	"backoffice/invoicing"
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/orders/orderstore"
 	"backoffice/invoicing/purchases/purchstore"
+	"backoffice/invoicing/revaluation/revalstore"
+	"backoffice/invoicing/vatreturn/vatstore"
+	"backoffice/invoicing/vies"
 	"backoffice/invoicing/webhooks"
 	"backoffice/invoicing/webhooks/dispatch"
 	"backoffice/invoicing/webhooks/hookstore"
@@ -33,6 +37,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	shutdown := f.int("shutdown-seconds", "BACKOFFICE_SHUTDOWN_SECONDS", 15, "how long in-flight requests may finish after SIGTERM")
 	pprofAddr := f.string("pprof-addr", "BACKOFFICE_PPROF_ADDR", "", "if set, serve Go's /debug/pprof profiles on this address (keep it on localhost)")
 	webhookAllow := f.string("webhook-allow", "BACKOFFICE_WEBHOOK_ALLOW", "", "non-public addresses webhooks may call: prefixes and addresses (10.0.0.0/8, fd00::/8, 192.168.1.5) or the words loopback and private, comma-separated; empty: public addresses only")
+	viesURL := f.string("vies-url", "BACKOFFICE_VIES_URL", vies.DefaultURL, "the EU VIES REST API that checks a customer's VAT number before a 0 % intra-EU supply")
 	trusted := f.string("trusted-proxies", "BACKOFFICE_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For names the client: addresses and prefixes, comma-separated; empty: the client is the connection's address")
 	if err := f.Parse(args); err != nil {
 		return err
@@ -64,7 +69,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	cfg, hooks := services(st, hookPolicy)
+	cfg, hooks := services(st, hookPolicy, vies.New(*viesURL))
 	cfg.Logger, cfg.MaxBodyBytes, cfg.Probe, cfg.TrustedProxies = log, int64(*maxBody), st.Probe, proxies
 	cfg.Version = readBuild().String()
 	handler := api.New(cfg)
@@ -198,13 +203,16 @@ func redactURL(s string) string {
 // services composes the stores the API serves, in plain sight: one ledger
 // store, with invoicing, orders, bank reconciliation and webhooks each
 // beside it, and how all of them are bound to one unit of work.
-func services(st *sqlstore.Store, hookPolicy webhooks.AddressPolicy) (api.Config, *hookstore.Store) {
+func services(st *sqlstore.Store, hookPolicy webhooks.AddressPolicy, viesChecker invoicing.VIESChecker) (api.Config, *hookstore.Store) {
 	hooks := hookstore.New(st, hookPolicy)
 	inv := invstore.New(st)
+	inv.SetVIES(viesChecker)
 	buys := purchstore.New(st)
 	banks := bankstore.New(st, inv.Receivables()).WithPayables(buys.Payables())
 	sales := orderstore.New(inv)
-	return api.Config{Store: sales, Hooks: hooks, Bank: banks, Purchases: buys, Bind: func(tx *sqlstore.Tx) api.Services {
-		return api.Services{Store: sales.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx)}
+	revals := revalstore.New(st, inv, buys)
+	vat := vatstore.New(st, inv, buys)
+	return api.Config{Store: sales, Hooks: hooks, Bank: banks, Purchases: buys, Revaluations: revals, VATReturns: vat, Bind: func(tx *sqlstore.Tx) api.Services {
+		return api.Services{Store: sales.In(tx), Hooks: hooks.In(tx), Bank: banks.In(tx), Purchases: buys.In(tx), Revaluations: revals.In(tx), VATReturns: vat.In(tx)}
 	}}, hooks
 }

@@ -13,7 +13,7 @@ import (
 )
 
 const customerColumns = `id, entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
-	registration_id, email, language, currency, payment_terms_days, archived_at, created_at, updated_at`
+	registration_id, email, language, currency, payment_terms_days, customer_type, archived_at, created_at, updated_at`
 
 type customerRow struct {
 	ID               int64
@@ -30,6 +30,7 @@ type customerRow struct {
 	Language         string
 	Currency         string
 	PaymentTermsDays int
+	CustomerType     string
 	ArchivedAt       *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -40,7 +41,7 @@ func (r *customerRow) customer() *invoicing.Customer {
 		ID: r.ID, EntityID: r.EntityID, ExternalRef: r.ExternalRef, Name: r.Name,
 		Address:   ledger.Address{Lines: splitLines(r.AddressLines), Postcode: r.Postcode, City: r.City, Country: r.Country},
 		VATNumber: r.VATNumber, RegistrationID: r.RegistrationID, Email: r.Email, Language: r.Language,
-		Currency: r.Currency, PaymentTermsDays: r.PaymentTermsDays, ArchivedAt: utc(r.ArchivedAt),
+		Currency: r.Currency, PaymentTermsDays: r.PaymentTermsDays, Type: invoicing.CustomerType(r.CustomerType), ArchivedAt: utc(r.ArchivedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
@@ -60,10 +61,10 @@ func (s *Store) CreateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 		t := tx.Now
 		c.CreatedAt, c.UpdatedAt = t, t
 		err := tx.DB().Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
-			registration_id, email, language, currency, payment_terms_days, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			registration_id, email, language, currency, payment_terms_days, customer_type, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ent.ID, c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
-			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, t, t).Scan(&c.ID).Error
+			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), t, t).Scan(&c.ID).Error
 		if err != nil {
 			return err
 		}
@@ -114,11 +115,11 @@ func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, e
 		c.CreatedAt, c.UpdatedAt = t, t
 		var ids []int64
 		err := tx.DB().Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
-			registration_id, email, language, currency, payment_terms_days, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			registration_id, email, language, currency, payment_terms_days, customer_type, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (entity_id, external_ref) WHERE external_ref <> '' DO NOTHING RETURNING id`,
 			ent.ID, c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
-			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, t, t).Scan(&ids).Error
+			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), t, t).Scan(&ids).Error
 		if err != nil {
 			return err
 		}
@@ -196,10 +197,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 		}
 		c.UpdatedAt = tx.Now
 		err = tx.DB().Exec(`UPDATE customers SET external_ref = ?, name = ?, address_lines = ?, postcode = ?, city = ?, country = ?,
-			vat_number = ?, registration_id = ?, email = ?, language = ?, currency = ?, payment_terms_days = ?, updated_at = ?
-			WHERE entity_id = ? AND id = ?`,
+			vat_number = ?, registration_id = ?, email = ?, language = ?, currency = ?, payment_terms_days = ?, customer_type = ?,
+			updated_at = ? WHERE entity_id = ? AND id = ?`,
 			c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
-			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, c.UpdatedAt, ent.ID, id).Error
+			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), c.UpdatedAt, ent.ID, id).Error
 		if err != nil {
 			return err
 		}

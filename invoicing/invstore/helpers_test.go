@@ -33,7 +33,7 @@ type snapshot map[string]int64
 func (f *fixture) snap() snapshot {
 	f.t.Helper()
 	s := snapshot{}
-	for _, t := range []string{"journal_entries", "journal_lines", "payments", "allocations", "invoices", "invoice_lines", "counters", "account_totals"} {
+	for _, t := range []string{"journal_entries", "journal_lines", "payments", "allocations", "invoices", "invoice_lines", "counters", "account_totals", "vat_totals"} {
 		s[t] = f.count(t)
 	}
 	s["counters.value"] = f.scalar(`SELECT coalesce(sum(value), 0) FROM counters`)

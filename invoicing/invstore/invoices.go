@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"backoffice/invoicing"
+	"backoffice/invoicing/vatledger"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore"
 )
@@ -390,6 +391,21 @@ func (s *Store) DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *led
 
 // IssueInvoice numbers a draft and posts it.
 func (s *Store) IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) (*invoicing.Invoice, error) {
+	return s.IssueInvoiceWith(ctx, p, ent, id, invoicing.IssueOptions{})
+}
+
+// IssueInvoiceWith numbers a draft and posts it. A 0 % intra-EU supply
+// first has the customer's VAT number checked with VIES, outside the unit
+// of work (no lock is held while VIES answers); the answer is kept with the
+// invoice.
+func (s *Store) IssueInvoiceWith(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64, opt invoicing.IssueOptions) (*invoicing.Invoice, error) {
+	if !opt.VIESChecked && s.Bound() == nil {
+		var err error
+		if opt, err = s.CheckVIES(ctx, ent, id, opt); err != nil {
+			return nil, err
+		}
+	}
+	check := opt.VIES
 	var out *invoicing.Invoice
 	err := s.write(ctx, func(tx *sqlstore.Tx) error {
 		inv, err := s.loadInvoice(tx, ent.ID, id)
@@ -402,6 +418,27 @@ func (s *Store) IssueInvoice(ctx context.Context, p *ledger.Principal, ent *ledg
 		lk, err := s.lookup(tx, ent)
 		if err != nil {
 			return err
+		}
+		if inv.NeedsVIES() {
+			c := lk.Customer(inv.CustomerID)
+			date := ent.Today()
+			if inv.IssueDate != nil {
+				date = *inv.IssueDate
+			}
+			if c != nil && check == nil && !opt.VIESChecked && inv.Issuable(lk, date) == nil {
+				// Bound to a unit of work that did not ask VIES first:
+				// VIES is never waited for inside a transaction.
+				if !opt.SkipVIES {
+					return ledger.Errorf(ledger.CodeUnavailable, ledger.ReasonVIESUnavailable,
+						"the customer's VAT number %s is checked with VIES before the invoice is issued, outside any transaction: issue the draft with POST /invoices/%d/issue", c.VATNumber, inv.ID)
+				}
+				check = &invoicing.VIESCheck{CountryCode: c.VATNumber[:min(2, len(c.VATNumber))], VATNumber: c.VATNumber, Skipped: true, CheckedAt: tx.Now.UTC().Truncate(time.Second)}
+			}
+			if c != nil && (check == nil || check.VATNumber != c.VATNumber) && inv.Issuable(lk, date) == nil {
+				// The draft or its customer changed since VIES was asked.
+				return ledger.Errorf(ledger.CodeUnavailable, ledger.ReasonConcurrentChange, "the invoice or its customer changed while VIES was asked; retry")
+			}
+			inv.VIES = check
 		}
 		if err := s.issue(tx, p, ent, lk, inv); err != nil {
 			return err
@@ -452,10 +489,18 @@ func (s *Store) issue(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, 
 	if err != nil {
 		return err
 	}
+	vat, err := vatledger.SalesRows(inv, ent)
+	if err != nil {
+		return err
+	}
+	if err := vatledger.Record(tx, ent.ID, vatledger.Documents, vat); err != nil {
+		return err
+	}
 	t := tx.Now
 	inv.FunctionalTotalMinor, inv.EntryID, inv.IssuedAt, inv.IssuedBy, inv.UpdatedAt = functional, &e.ID, &t, &p.ActorID, t
 	inv.StoredStatus = invoicing.StatusIssued
 	inv.Printed = invoicing.NewPrinted(ent, cust, lk.Settings)
+	inv.Printed.VIES = inv.VIES
 	printed, err := json.Marshal(inv.Printed)
 	if err != nil {
 		return err
@@ -500,6 +545,13 @@ func (s *Store) VoidInvoice(ctx context.Context, p *ledger.Principal, ent *ledge
 		}
 		posted, err := s.ledgerIn(tx).ReverseEntry(tx.Context(), p, ent, *inv.EntryID, date, "Void of invoice "+inv.Number, nil)
 		if err != nil {
+			return err
+		}
+		vat, err := vatledger.SalesRows(inv, ent)
+		if err != nil {
+			return err
+		}
+		if err := vatledger.Record(tx, ent.ID, vatledger.Documents, vatledger.Negate(vat, date)); err != nil {
 			return err
 		}
 		t := tx.Now
@@ -586,4 +638,63 @@ func fieldErr(path string, reason ledger.Reason, format string, args ...any) err
 	msg := fmt.Sprintf(format, args...)
 	return &ledger.Error{Code: ledger.CodeInvalid, Reason: reason, Message: path + ": " + msg,
 		Fields: []ledger.FieldError{{Path: path, Reason: reason, Message: msg}}}
+}
+
+// CheckVIES makes the VIES check of an issue before its unit of work
+// (invoicing.Store).
+func (s *Store) CheckVIES(ctx context.Context, ent *ledger.Entity, id int64, opt invoicing.IssueOptions) (invoicing.IssueOptions, error) {
+	check, err := s.checkVIES(ctx, ent, id, opt)
+	if err != nil {
+		return opt, err
+	}
+	opt.VIESChecked, opt.VIES = true, check
+	return opt, nil
+}
+
+// checkVIES asks VIES about the customer's VAT number when the draft is a
+// 0 % intra-EU supply that is otherwise complete (what is missing is
+// reported by issue, not by VIES). Invalid: 422 vat_number_not_in_vies;
+// not reachable: 503 vies_unavailable, unless opt skips it.
+func (s *Store) checkVIES(ctx context.Context, ent *ledger.Entity, id int64, opt invoicing.IssueOptions) (*invoicing.VIESCheck, error) {
+	if s.Bound() != nil {
+		return nil, errors.New("invstore: CheckVIES inside a unit of work")
+	}
+	tx := s.Query(ctx)
+	inv, err := s.load(tx, ent.ID, id, false)
+	if err != nil || inv.Kind != invoicing.KindInvoice || inv.StoredStatus != invoicing.StatusDraft || !inv.NeedsVIES() {
+		return nil, nil // issue reports what is wrong
+	}
+	c, err := s.customer(tx, ent.ID, inv.CustomerID)
+	if err != nil || c.VATNumber == "" || len(c.VATNumber) < 3 {
+		return nil, nil
+	}
+	lk, err := s.lookup(tx, ent)
+	if err != nil {
+		return nil, err
+	}
+	date := ent.Today()
+	if inv.IssueDate != nil {
+		date = *inv.IssueDate
+	}
+	if inv.Issuable(lk, date) != nil {
+		return nil, nil
+	}
+	var check *invoicing.VIESCheck
+	if s.vies == nil {
+		err = invoicing.ErrVIESUnavailable
+	} else {
+		check, err = s.vies.Check(ctx, c.VATNumber, ent.VATNumber)
+	}
+	switch {
+	case err != nil && opt.SkipVIES:
+		return &invoicing.VIESCheck{CountryCode: c.VATNumber[:2], VATNumber: c.VATNumber, Skipped: true, CheckedAt: tx.Now.UTC().Truncate(time.Second)}, nil
+	case err != nil:
+		return nil, ledger.Errorf(ledger.CodeUnavailable, ledger.ReasonVIESUnavailable,
+			"the customer's VAT number %s could not be checked with VIES (%v); retry later, or issue with {\"vies\": \"skip\"} to issue without the check", c.VATNumber, err)
+	case !check.Valid:
+		return nil, &ledger.Error{Code: ledger.CodeInvalid, Reason: ledger.ReasonVATNumberNotInVIES,
+			Message: fmt.Sprintf("VIES says the customer's VAT number %s is not valid: a 0 %% intra-EU supply needs a VAT number valid in VIES", c.VATNumber),
+			Fields:  []ledger.FieldError{{Path: "customer.vat_number", Reason: ledger.ReasonVATNumberNotInVIES, Message: "not valid in VIES"}}}
+	}
+	return check, nil
 }

@@ -104,6 +104,25 @@ type vatLineRow struct {
 	TaxAdjustMinor int64
 }
 
+// vatLines reads the lines of the documents that docs (a condition on
+// alias d) selects, summed per document and tax code, and whose condition
+// on alias l also holds ("TRUE" for every line), ordered by document.
+func vatLines(tx *sqlstore.Tx, docs, lines string, args ...any) ([]vatLineRow, error) {
+	var rows []vatLineRow
+	err := tx.DB().Raw(`SELECT l.invoice_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id,
+		SUM(l.net_minor) AS net_minor, SUM(l.tax_adjust_minor) AS tax_adjust_minor
+		FROM invoice_lines l WHERE l.entity_id = @e AND `+lines+` AND l.invoice_id IN (SELECT d.id FROM invoices d WHERE `+docs+`)
+		GROUP BY l.invoice_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id
+		ORDER BY l.invoice_id, l.tax_code`, args...).Scan(&rows).Error
+	return rows, sqlstore.Translate(err)
+}
+
+// line is the row as the document's next line, numbered no.
+func (r *vatLineRow) line(no int) invoicing.Line {
+	return invoicing.Line{LineNo: no, TaxCode: r.TaxCode, TaxRate: dec(r.TaxRate), TaxKind: invoicing.TaxKind(r.TaxKind),
+		TaxAccountID: r.TaxAccountID, NetMinor: r.NetMinor, TaxAdjustMinor: r.TaxAdjustMinor}
+}
+
 // VATActivity returns the documents issued or voided from..to, each with
 // one line per tax code: two queries.
 func (s *Store) VATActivity(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) (*invoicing.Activity, error) {
@@ -114,14 +133,9 @@ func (s *Store) VATActivity(ctx context.Context, ent *ledger.Entity, from, to le
 		if err := receivablesReports.ReadDocuments(tx, ent, act, nil, vatDocs, e, f, t); err != nil {
 			return err
 		}
-		var rows []vatLineRow
-		err := tx.DB().Raw(`SELECT l.invoice_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id,
-			SUM(l.net_minor) AS net_minor, SUM(l.tax_adjust_minor) AS tax_adjust_minor
-			FROM invoice_lines l WHERE l.entity_id = @e AND l.invoice_id IN (SELECT d.id FROM invoices d WHERE `+vatDocs+`)
-			GROUP BY l.invoice_id, l.tax_code, l.tax_rate, l.tax_kind, l.tax_account_id
-			ORDER BY l.invoice_id, l.tax_code`, e, f, t).Scan(&rows).Error
+		rows, err := vatLines(tx, vatDocs, "TRUE", e, f, t)
 		if err != nil {
-			return sqlstore.Translate(err)
+			return err
 		}
 		byID := make(map[int64]*invoicing.Invoice, len(act.Documents))
 		for _, d := range act.Documents {
@@ -133,8 +147,7 @@ func (s *Store) VATActivity(ctx context.Context, ent *ledger.Entity, from, to le
 			if d == nil {
 				continue // cannot happen in one snapshot; never trust it blindly
 			}
-			d.Lines = append(d.Lines, invoicing.Line{LineNo: len(d.Lines) + 1, TaxCode: r.TaxCode, TaxRate: dec(r.TaxRate),
-				TaxKind: invoicing.TaxKind(r.TaxKind), TaxAccountID: r.TaxAccountID, NetMinor: r.NetMinor, TaxAdjustMinor: r.TaxAdjustMinor})
+			d.Lines = append(d.Lines, r.line(len(d.Lines)+1))
 		}
 		return nil
 	})

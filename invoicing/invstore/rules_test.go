@@ -248,7 +248,8 @@ func TestCreditNoteWholeInvoice(t *testing.T) {
 	if got.Status() != invoicing.StatusCredited || got.OpenMinor() != 0 || got.PaidMinor != 0 || got.CreditNotedMinor != 14825 {
 		t.Fatalf("invoice %s open %d", got.Status(), got.OpenMinor())
 	}
-	if n := f.entryNet(*cn.EntryID); n["1100"] != -14825 || n["8000"] != 12500 || n["1700"] != 2325 {
+	// Each line's turnover on its tax code's revenue account: 21 % on 8000, 9 % on 8100.
+	if n := f.entryNet(*cn.EntryID); n["1100"] != -14825 || n["8000"] != 10000 || n["8100"] != 2500 || n["1700"] != 2325 {
 		t.Fatalf("credit note entry %v", n)
 	}
 	allocs, err := f.st.Allocations(ctx, f.ent.ID, cn.ID, 0)
@@ -755,9 +756,14 @@ func TestSettingsDriveNumbersAndAccounts(t *testing.T) {
 	if err != nil || set.IBAN != "NL91ABNA0417164300" {
 		t.Fatalf("settings %+v %v", set, err)
 	}
-	second := f.issued(f.cust, "2026-03-11", line("Cake", "1", "10", "21"))
-	if first.Number != "INV-2026-0001" || second.Number != "F26/00002" || second.Lines[0].RevenueAccount != "8100" {
-		t.Fatalf("numbers %s, %s; revenue %s", first.Number, second.Number, second.Lines[0].RevenueAccount)
+	// The settings' account is for codes that name none; a code's own wins.
+	code, kind, rate, vat := "21-plain", "standard", "21", "1700"
+	if _, err := f.st.CreateTaxCode(ctx, f.p, f.ent, &invoicing.TaxCodeInput{Code: &code, Kind: &kind, Rate: &rate, Account: &vat}); err != nil {
+		t.Fatal(err)
+	}
+	second := f.issued(f.cust, "2026-03-11", line("Cake", "1", "10", "21-plain"), line("Pie", "1", "10", "21"))
+	if first.Number != "INV-2026-0001" || second.Number != "F26/00002" || second.Lines[0].RevenueAccount != "8100" || second.Lines[1].RevenueAccount != "8000" {
+		t.Fatalf("numbers %s, %s; revenue %s, %s", first.Number, second.Number, second.Lines[0].RevenueAccount, second.Lines[1].RevenueAccount)
 	}
 	if cn := f.creditNote(second, "2026-03-12"); cn.Number != "C26/00001" {
 		t.Fatalf("credit note %s", cn.Number)

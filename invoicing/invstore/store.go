@@ -22,7 +22,13 @@ import (
 type Store struct {
 	*sqlstore.Store
 	orders OrderLinks // nil until orders are linked (LinkOrders)
+	// vies checks a customer's VAT number before a 0 % intra-EU supply
+	// (SetVIES); nil refuses such a supply as VIES unavailable.
+	vies invoicing.VIESChecker
 }
+
+// SetVIES sets the VIES checker issuing asks before a 0 % intra-EU supply.
+func (s *Store) SetVIES(v invoicing.VIESChecker) { s.vies = v }
 
 var (
 	_ ledger.Store    = (*Store)(nil)
@@ -53,6 +59,13 @@ type OrderLinks interface {
 func New(l *sqlstore.Store) *Store {
 	s := &Store{Store: l}
 	l.Extend("invoicing", s.setupEntity, s.verifyInvoicing)
+	l.OwnEntries("invoicing",
+		sqlstore.EntryOwner{Table: "invoices", Column: "entry_id", What: "an invoice or credit note"},
+		sqlstore.EntryOwner{Table: "invoices", Column: "void_entry_id", What: "the void of an invoice"},
+		sqlstore.EntryOwner{Table: "payments", Column: "entry_id", What: "a payment"},
+		sqlstore.EntryOwner{Table: "payments", Column: "removal_entry_id", What: "the removal of a payment"},
+		sqlstore.EntryOwner{Table: "allocations", Column: "fx_entry_id", What: "an allocation's exchange difference"},
+		sqlstore.EntryOwner{Table: "allocations", Column: "removal_entry_id", What: "the removal of an allocation"})
 	return s
 }
 
@@ -103,9 +116,10 @@ func (s *Store) setupEntity(tx *sqlstore.Tx, e *ledger.Entity, in *ledger.Entity
 func (s *Store) SeedTaxCodes(tx *sqlstore.Tx, entityID int64) error {
 	t := tx.Now
 	for _, c := range invoicing.DutchTaxCodes {
-		err := tx.DB().Exec(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
-			SELECT ?, ?, ?, ?, ?, id, ?, ? FROM accounts WHERE entity_id = ? AND code = ?`,
-			entityID, c.Code, c.Description, c.Rate, string(c.Kind), t, t, entityID, invoicing.DutchVATAccount).Error
+		err := tx.DB().Exec(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, revenue_account_id, created_at, updated_at)
+			SELECT ?, ?, ?, ?, ?, a.id, (SELECT r.id FROM accounts r WHERE r.entity_id = a.entity_id AND r.code = ?), ?, ?
+			FROM accounts a WHERE a.entity_id = ? AND a.code = ?`,
+			entityID, c.Code, c.Description, c.Rate, string(c.Kind), c.RevenueAccount, t, t, entityID, invoicing.DutchVATAccount).Error
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/invstore"
+	"backoffice/invoicing/vies"
 	"backoffice/ledger"
 	"backoffice/ledger/money"
 	"backoffice/ledger/sqlstore/sqltest"
@@ -29,6 +30,9 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	st := invstore.New(sqltest.Open(t))
+	fake := vies.NewFake().Server() // a local fake VIES, never the real one
+	t.Cleanup(fake.Close)
+	st.SetVIES(vies.New(fake.URL))
 	ent, p := sqltest.Entity(t, st, "Bakkerij Test BV")
 	f := &fixture{t: t, st: st, ent: ent, p: p}
 	f.cust = f.customer("Łódź Trading sp. z o.o.", "EUR")
@@ -39,7 +43,8 @@ func ptr[T any](v T) *T { return &v }
 
 func (f *fixture) customer(name, currency string) *invoicing.Customer {
 	f.t.Helper()
-	c, err := f.st.CreateCustomer(ctx, f.p, f.ent, &invoicing.CustomerInput{Name: &name, Currency: &currency,
+	vat := "PL7272445205" // a business in Poland: intra-EU supplies need its VAT number
+	c, err := f.st.CreateCustomer(ctx, f.p, f.ent, &invoicing.CustomerInput{Name: &name, Currency: &currency, VATNumber: &vat,
 		Address: &ledger.Address{Lines: []string{"ul. Piotrkowska 1"}, Postcode: "90-001", City: "Łódź", Country: "PL"}})
 	if err != nil {
 		f.t.Fatal(err)
@@ -143,8 +148,9 @@ func TestIssuePostsTheInvoice(t *testing.T) {
 	if inv.DueDate.String() != "2026-04-09" {
 		t.Fatalf("due %s; want 30 days after issue", inv.DueDate)
 	}
-	if f.balance("1100") != 40417 || f.balance("8000") != -34740 || f.balance("1700") != -5677 {
-		t.Fatalf("AR %d revenue %d VAT %d", f.balance("1100"), f.balance("8000"), f.balance("1700"))
+	// Each line's turnover on its tax code's revenue account.
+	if f.balance("1100") != 40417 || f.balance("8000") != -25000 || f.balance("8100") != -4740 || f.balance("8300") != -5000 || f.balance("1700") != -5677 {
+		t.Fatalf("AR %d revenue %d, %d, %d VAT %d", f.balance("1100"), f.balance("8000"), f.balance("8100"), f.balance("8300"), f.balance("1700"))
 	}
 	second := f.issued(f.cust, "2026-03-11", line("Bread", "1", "1", "9"))
 	if second.Number != "INV-2026-0002" {

@@ -14,7 +14,9 @@ import (
 )
 
 const taxCodeSelect = `SELECT t.id, t.entity_id, t.code, t.description, t.rate, t.kind, t.account_id, a.code AS account,
-	t.archived_at, t.created_at, t.updated_at FROM tax_codes t JOIN accounts a ON a.entity_id = t.entity_id AND a.id = t.account_id`
+	t.revenue_account_id, r.code AS revenue_account, t.archived_at, t.created_at, t.updated_at
+	FROM tax_codes t JOIN accounts a ON a.entity_id = t.entity_id AND a.id = t.account_id
+	LEFT JOIN accounts r ON r.entity_id = t.entity_id AND r.id = t.revenue_account_id`
 
 type taxCodeRow struct {
 	ID          int64
@@ -25,16 +27,42 @@ type taxCodeRow struct {
 	Kind        string
 	AccountID   int64
 	Account     string
-	ArchivedAt  *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// RevenueAccountID is nil when the code names no revenue account.
+	RevenueAccountID *int64
+	RevenueAccount   *string
+	ArchivedAt       *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 func (r *taxCodeRow) taxCode() *invoicing.TaxCode {
 	rate, _ := decimal.NewFromString(r.Rate) // checked on write and by the table
-	return &invoicing.TaxCode{ID: r.ID, EntityID: r.EntityID, Code: r.Code, Description: r.Description, Rate: rate,
+	t := &invoicing.TaxCode{ID: r.ID, EntityID: r.EntityID, Code: r.Code, Description: r.Description, Rate: rate,
 		RateText: rate.String(), Kind: invoicing.TaxKind(r.Kind), Account: r.Account, AccountID: r.AccountID,
+		RevenueAccountID: r.RevenueAccountID, Box: invoicing.TaxKind(r.Kind).Box(),
 		ArchivedAt: utc(r.ArchivedAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.RevenueAccount != nil {
+		t.RevenueAccount = *r.RevenueAccount
+	}
+	return t
+}
+
+// revenueAccount resolves a tax code's revenue account by code ("" : none).
+func (s *Store) revenueAccount(tx *sqlstore.Tx, ent *ledger.Entity, code string) (*int64, error) {
+	if code == "" {
+		return nil, nil
+	}
+	a, err := s.ledgerIn(tx).Account(tx.Context(), ent.ID, code)
+	if ledger.IsCode(err, ledger.CodeNotFound) || (err == nil && a.Archived()) {
+		return nil, fieldErr("revenue_account", ledger.ReasonAccountNotFound, "account %s does not exist in this entity or is archived", code)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Type != ledger.Revenue {
+		return nil, fieldErr("revenue_account", ledger.ReasonAccountTypeInvalid, "account %s is a %s account; a tax code's revenue account is a revenue account", code, a.Type)
+	}
+	return &a.ID, nil
 }
 
 // vatAccount resolves the VAT account of a tax code by code.
@@ -68,10 +96,14 @@ func (s *Store) CreateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 		if err != nil {
 			return err
 		}
+		rev, err := s.revenueAccount(tx, ent, t.RevenueAccount)
+		if err != nil {
+			return err
+		}
 		now := tx.Now
 		var id int64
-		err = tx.DB().Raw(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ent.ID, t.Code, t.Description, t.RateText, string(t.Kind), a.ID, now, now).Scan(&id).Error
+		err = tx.DB().Raw(`INSERT INTO tax_codes (entity_id, code, description, rate, kind, account_id, revenue_account_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ent.ID, t.Code, t.Description, t.RateText, string(t.Kind), a.ID, rev, now, now).Scan(&id).Error
 		if err != nil {
 			return err
 		}
@@ -152,8 +184,12 @@ func (s *Store) UpdateTaxCode(ctx context.Context, p *ledger.Principal, ent *led
 		if err != nil {
 			return err
 		}
-		err = tx.DB().Exec(`UPDATE tax_codes SET description = ?, account_id = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
-			t.Description, a.ID, tx.Now, ent.ID, t.ID).Error
+		rev, err := s.revenueAccount(tx, ent, t.RevenueAccount)
+		if err != nil {
+			return err
+		}
+		err = tx.DB().Exec(`UPDATE tax_codes SET description = ?, account_id = ?, revenue_account_id = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
+			t.Description, a.ID, rev, tx.Now, ent.ID, t.ID).Error
 		if err != nil {
 			return err
 		}

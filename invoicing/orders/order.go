@@ -123,6 +123,7 @@ type CustomerRef struct {
 	RegistrationID   *string         `json:"registration_id"`
 	Language         *string         `json:"language"`
 	PaymentTermsDays *int            `json:"payment_terms_days"`
+	CustomerType     *string         `json:"customer_type"` // business (default) or consumer
 }
 
 // LineInput is one order line as sent. Unit prices exclude VAT, as on the
@@ -233,7 +234,8 @@ func (in *Input) Check(lk *Lookup) (*Order, *invoicing.CustomerInput, error) {
 func (c *CustomerRef) input(currency string, currencyOK bool) *invoicing.CustomerInput {
 	ref := strings.TrimSpace(c.ExternalRef)
 	ci := &invoicing.CustomerInput{ExternalRef: &ref, Name: c.Name, Email: c.Email, Address: c.Address,
-		VATNumber: c.VATNumber, RegistrationID: c.RegistrationID, Language: c.Language, PaymentTermsDays: c.PaymentTermsDays}
+		VATNumber: c.VATNumber, RegistrationID: c.RegistrationID, Language: c.Language, PaymentTermsDays: c.PaymentTermsDays,
+		CustomerType: c.CustomerType}
 	if currencyOK {
 		ci.Currency = &currency // the customer is invoiced in the currency it orders in
 	}

@@ -47,6 +47,13 @@ type labels struct {
 	reverseChargeNote       string
 	intraEUNote, exemptNote string
 
+	// A credit note's reference to the invoice it corrects, and how it is
+	// settled.
+	creditedOf     func(date string) string
+	creditedSupply string
+	appliedTo      func(number, amount string) string
+	refunded       func(amount string) string
+
 	units     map[string]string
 	countries map[string]string
 }
@@ -60,6 +67,10 @@ var english = labels{
 	invoiceDate:      "Invoice date",
 	creditNoteDate:   "Credit note date",
 	creditNoteFor:    "Credit note for invoice",
+	creditedOf:       func(date string) string { return "of " + date },
+	creditedSupply:   "Original date of supply",
+	appliedTo:        func(number, amount string) string { return amount + " is set off against invoice " + number + "." },
+	refunded:         func(amount string) string { return amount + " is refunded to you." },
 	void:             "VOID",
 	supplyDate:       "Date of supply",
 	dueDate:          "Due date",
@@ -194,6 +205,10 @@ var dutch = labels{
 	invoiceDate:      "Factuurdatum",
 	creditNoteDate:   "Creditnotadatum",
 	creditNoteFor:    "Creditnota bij factuur",
+	creditedOf:       func(date string) string { return "van " + date },
+	creditedSupply:   "Oorspronkelijke leveringsdatum",
+	appliedTo:        func(number, amount string) string { return amount + " is verrekend met factuur " + number + "." },
+	refunded:         func(amount string) string { return amount + " wordt aan u terugbetaald." },
 	void:             "VERVALLEN",
 	supplyDate:       "Leveringsdatum",
 	dueDate:          "Vervaldatum",
@@ -382,6 +397,16 @@ func (l *labels) kindLabel(kind string) string {
 		return l.intraEULabel
 	case "exempt":
 		return l.exemptLabel
+	case "intra_eu_services":
+		return l.reverseChargeLabel
+	case "intra_eu_triangular":
+		return map[bool]string{true: "ABC-levering", false: "Triangulation"}[l.lang == "nl"]
+	case "export":
+		return map[bool]string{true: "Uitvoer", false: "Export"}[l.lang == "nl"]
+	case "non_eu_services":
+		return map[bool]string{true: "Niet belast in NL", false: "Not taxed in NL"}[l.lang == "nl"]
+	case "distance_sales":
+		return map[bool]string{true: "Afstandsverkoop", false: "Distance sale"}[l.lang == "nl"]
 	}
 	return ""
 }

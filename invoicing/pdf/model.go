@@ -11,8 +11,23 @@ type Document struct {
 	Kind     string // "invoice" or "credit_note"
 	Language string // "nl" or "en"; anything else is printed as "en"
 	Number   string // "INV-2026-0001"
-	// CreditedNumber is the number of the invoice a credit note corrects.
-	CreditedNumber string
+	// CreditedNumber is the number of the invoice a credit note corrects;
+	// CreditedDate its issue date and CreditedSupplyDate its date of
+	// supply (ISO dates, "" when unknown).
+	CreditedNumber     string
+	CreditedDate       string
+	CreditedSupplyDate string
+	// AppliedTo and RefundedMinor say how a credit note is settled: set off
+	// against invoices (by number) and refunded; what remains is credit on
+	// the customer's account.
+	AppliedTo     []Applied
+	RefundedMinor int64
+	// LegalNotes are the legal mentions of the tax kinds used, by kind, as
+	// the caller words them (invoicing.TaxKind.LegalNoteIn); a kind not
+	// given takes the labels' note. DocumentNote is a mention for the whole
+	// document (the small-business scheme's exemption).
+	LegalNotes   map[string]string
+	DocumentNote string
 	// Void marks a voided invoice: stamped as such, with no request to pay.
 	Void bool
 
@@ -90,4 +105,10 @@ type VATRow struct {
 	Kind     string // as Line.TaxKind
 	NetMinor int64  // sum of that code's line nets
 	TaxMinor int64  // rate x NetMinor, rounded once
+}
+
+// Applied is part of a credit note set off against an invoice.
+type Applied struct {
+	Number      string
+	AmountMinor int64
 }

@@ -142,7 +142,7 @@ func newRenderer(f *fpdf.Fpdf, d *Document) *renderer {
 	}
 	note := func(kind string) {
 		kind = normKind(kind)
-		if r.l.kindNote(kind) == "" || r.marker[kind] != "" {
+		if r.kindNote(kind) == "" || r.marker[kind] != "" {
 			return
 		}
 		r.marker[kind] = markers[len(r.kinds)]
@@ -357,8 +357,18 @@ func (r *renderer) header() {
 		r.ensure(10)
 		r.font("B", 10)
 		r.color(colAccent)
-		for _, s := range r.wrapMax(l.creditNoteFor+" "+oneLine(d.CreditedNumber), contentW, 2) {
+		ref := l.creditNoteFor + " " + oneLine(d.CreditedNumber)
+		if strings.TrimSpace(d.CreditedDate) != "" {
+			ref += " " + l.creditedOf(r.date(d.CreditedDate))
+		}
+		for _, s := range r.wrapMax(ref, contentW, 2) {
 			r.text(marginL, r.y, contentW, 5, s, "L")
+			r.y += 5
+		}
+		if strings.TrimSpace(d.CreditedSupplyDate) != "" {
+			r.font("", baseSize)
+			r.color(colInk)
+			r.text(marginL, r.y, contentW, 5, l.creditedSupply+": "+r.date(d.CreditedSupplyDate), "L")
 			r.y += 5
 		}
 		r.y += 4
@@ -472,6 +482,9 @@ func (r *renderer) lineCells(ln Line) []string {
 		cells = append(cells, disc)
 	}
 	rate := formatPercent(ln.TaxRate, r.l.lang)
+	if normKind(ln.TaxKind) == "exempt" {
+		rate = r.l.exemptLabel // exempt, not 0 %
+	}
 	if rate == "" {
 		rate = oneLine(ln.TaxCode)
 	}
@@ -752,19 +765,31 @@ func (r *renderer) wrapLines(s string, indent float64) []textLine {
 // legalNotes prints the footnotes for the special VAT kinds: the legal
 // mention each requires.
 func (r *renderer) legalNotes() {
-	if len(r.kinds) == 0 {
+	if len(r.kinds) == 0 && oneLine(r.d.DocumentNote) == "" {
 		return
 	}
 	r.font("", 8)
 	indent := r.width("⁴ ")
 	var lines []textLine
 	for _, k := range r.kinds {
-		note := r.wrapLines(r.l.kindNote(k), indent)
+		note := r.wrapLines(r.kindNote(k), indent)
 		note[0].mark = r.marker[k]
 		lines = append(lines, note...)
 	}
+	if n := oneLine(r.d.DocumentNote); n != "" {
+		lines = append(lines, r.wrapLines(n, indent)...)
+	}
 	r.y += 6
 	r.block("", lines, 8, 3.8, indent)
+}
+
+// kindNote is the legal mention of a tax kind: the caller's wording
+// (Document.LegalNotes), else the labels'.
+func (r *renderer) kindNote(kind string) string {
+	if n, ok := r.d.LegalNotes[kind]; ok {
+		return oneLine(n)
+	}
+	return r.l.kindNote(kind)
 }
 
 // formatIBAN writes an IBAN in groups of four; other text is returned as
@@ -833,6 +858,16 @@ func (r *renderer) payment() {
 	case r.credit:
 		heading = l.settlement
 		msg = l.creditStatus(amountIf(settled), amountIf(open), date)
+		var how []string
+		for _, a := range d.AppliedTo {
+			how = append(how, l.appliedTo(oneLine(a.Number), r.amount(a.AmountMinor)))
+		}
+		if d.RefundedMinor > 0 {
+			how = append(how, l.refunded(r.amount(d.RefundedMinor)))
+		}
+		if len(how) > 0 { // how it was settled, then what remains
+			msg = strings.Join(how, " ") + " " + msg
+		}
 	case d.Void:
 		msg = l.voidNoPayment
 	case open > 0 && settled > 0:

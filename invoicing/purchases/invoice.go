@@ -428,6 +428,11 @@ func parseLine(p *ledger.Problems, lk *Lookup, sup *Supplier, i int, in *LineInp
 			p.Add(at("deductible_percent"), ledger.ReasonDeductiblePercentInvalid, "deductible_percent %q is not a percent from 0 to 100 with at most 4 decimals", *in.DeductiblePercent)
 		}
 	}
+	if lk.Entity != nil && lk.Entity.VATScheme == ledger.VATSmallBusiness {
+		// Under the small-business scheme (art. 25 Wet OB) nothing is
+		// deducted: the VAT a supplier charges is part of the cost.
+		l.Deductible = decimal.Zero
+	}
 	if in.Amount == "" {
 		p.Add(at("amount"), ledger.ReasonFieldRequired, "amount is required: the line's amount excluding VAT, such as \"120.00\"")
 	} else if v, err := money.ParseAmount(in.Amount, exp); err != nil {

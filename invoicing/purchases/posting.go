@@ -2,6 +2,7 @@ package purchases
 
 import (
 	"fmt"
+	"slices"
 
 	"backoffice/invoicing"
 	"backoffice/ledger"
@@ -32,18 +33,24 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 	foreign := inv.Currency != ent.Currency
 	debit := inv.Kind == KindInvoice
 	var functional int64 // the payables' functional amount: debits less other credits
-	add := func(account string, amount int64, dr bool, desc string) error {
+	// add appends a line; f is its functional amount when the caller
+	// converted it (a foreign currency only), 0 to convert here.
+	add := func(account string, amount, f int64, dr bool, desc string) error {
 		if amount == 0 {
 			return nil
 		}
 		l := ledger.DraftLine{Account: account, Debit: dr, Currency: inv.Currency, AmountMinor: amount, Description: desc}
-		f := amount
-		if foreign {
-			v, err := money.Convert(amount, exp, inv.ExchangeRate, funcExp)
-			if err := invoicing.Convertible(v, err, amount, exp, inv.Currency, inv.ExchangeRate, ent.Currency); err != nil {
-				return err
+		if !foreign {
+			f = amount
+		} else {
+			if f == 0 {
+				v, err := money.Convert(amount, exp, inv.ExchangeRate, funcExp)
+				if err := invoicing.Convertible(v, err, amount, exp, inv.Currency, inv.ExchangeRate, ent.Currency); err != nil {
+					return err
+				}
+				f = v
 			}
-			l.Rate, l.FunctionalMinor, f = inv.ExchangeRate, v, v
+			l.Rate, l.FunctionalMinor = inv.ExchangeRate, f
 		}
 		if dr == debit {
 			functional += f
@@ -53,20 +60,22 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 		d.Lines = append(d.Lines, l)
 		return nil
 	}
-	// Cost by account, input VAT by account, VAT due by account: each in
-	// the order first met.
+	// Cost by account; input VAT and VAT due by account, each converted
+	// per tax code first, as the VAT return's totals are
+	// (vatledger.PurchaseRows), so that the VAT accounts and the return
+	// agree to the cent. Each in the order first met.
 	type sum struct {
-		account string
-		minor   int64
+		account, code string
+		minor         int64
 	}
-	group := func(list []sum, account string, v int64) []sum {
+	group := func(list []sum, account, code string, v int64) []sum {
 		for i := range list {
-			if list[i].account == account {
+			if list[i].account == account && list[i].code == code {
 				list[i].minor += v
 				return list
 			}
 		}
-		return append(list, sum{account, v})
+		return append(list, sum{account, code, v})
 	}
 	var cost, input, due []sum
 	for _, l := range inv.Lines {
@@ -74,26 +83,58 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 		if l.TaxKind == TaxImportVAT {
 			net = 0 // the line is VAT: only what is not deductible is cost
 		}
-		cost = group(cost, l.Account, net+l.VATMinor-l.DeductibleMinor)
+		cost = group(cost, l.Account, "", net+l.VATMinor-l.DeductibleMinor)
 		if l.DeductibleMinor > 0 {
-			input = group(input, l.InputAccount, l.DeductibleMinor)
+			input = group(input, l.InputAccount, l.TaxCode, l.DeductibleMinor)
 		}
 		if l.TaxKind.ReverseCharge() && l.VATMinor > 0 {
-			due = group(due, l.OutputAccount, l.VATMinor)
+			due = group(due, l.OutputAccount, l.TaxCode, l.VATMinor)
 		}
+	}
+	// perAccount sums VAT groups per account: the amount, and in a foreign
+	// currency the sum of each code's conversion.
+	perAccount := func(list []sum) ([]sum, []int64, error) {
+		var out []sum
+		var fs []int64
+		for _, g := range list {
+			f := int64(0)
+			if foreign {
+				v, err := money.Convert(g.minor, exp, inv.ExchangeRate, funcExp)
+				if err := invoicing.Convertible(v, err, g.minor, exp, inv.Currency, inv.ExchangeRate, ent.Currency); err != nil {
+					return nil, nil, err
+				}
+				f = v
+			}
+			i := slices.IndexFunc(out, func(o sum) bool { return o.account == g.account })
+			if i < 0 {
+				out, fs = append(out, sum{account: g.account}), append(fs, 0)
+				i = len(out) - 1
+			}
+			out[i].minor += g.minor
+			fs[i] += f
+		}
+		return out, fs, nil
 	}
 	for _, c := range cost {
-		if err := add(c.account, c.minor, debit, inv.SupplierNumber); err != nil {
+		if err := add(c.account, c.minor, 0, debit, inv.SupplierNumber); err != nil {
 			return nil, 0, err
 		}
 	}
-	for _, c := range input {
-		if err := add(c.account, c.minor, debit, "Input VAT "+inv.SupplierNumber); err != nil {
+	inputs, inputF, err := perAccount(input)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, c := range inputs {
+		if err := add(c.account, c.minor, inputF[i], debit, "Input VAT "+inv.SupplierNumber); err != nil {
 			return nil, 0, err
 		}
 	}
-	for _, c := range due {
-		if err := add(c.account, c.minor, !debit, "VAT reverse charged "+inv.SupplierNumber); err != nil {
+	dues, dueF, err := perAccount(due)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, c := range dues {
+		if err := add(c.account, c.minor, dueF[i], !debit, "VAT reverse charged "+inv.SupplierNumber); err != nil {
 			return nil, 0, err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"backoffice/invoicing/statements"
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
+	"backoffice/ledger/vatid"
 )
 
 // Supplier is someone an entity buys from.
@@ -66,7 +67,7 @@ var (
 )
 
 // NormalizeVATNumber removes spaces, dots and hyphens and upper-cases:
-// "nl 8602.33.612.B01" is "NL860233612B01". Lookups normalise the same way.
+// "nl 8602.33.613.B01" is "NL860233613B01". Lookups normalise the same way.
 func NormalizeVATNumber(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch r {
@@ -100,6 +101,8 @@ func (in *SupplierInput) Apply(s *Supplier, ent *ledger.Entity, creating bool) e
 		v := NormalizeVATNumber(*in.VATNumber)
 		if v != "" && !vatPattern.MatchString(v) {
 			p.Add("vat_number", ledger.ReasonVATNumberInvalid, "vat_number %q is not 4 to 30 letters and digits (spaces, dots and hyphens are ignored)", *in.VATNumber)
+		} else if _, err := vatid.Check(v); v != "" && err != nil {
+			p.Add("vat_number", ledger.ReasonVATNumberInvalid, "%v", err)
 		} else {
 			s.VATNumber = v
 		}

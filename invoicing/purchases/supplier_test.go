@@ -8,9 +8,9 @@ import (
 
 func TestNormalizeVATNumber(t *testing.T) {
 	for in, want := range map[string]string{
-		"nl 8602.33.612.B01": "NL860233612B01",
-		"BE-0123.456.789":    "BE0123456789",
-		"  de123456789 ":     "DE123456789",
+		"nl 8602.33.613.B01": "NL860233613B01",
+		"BE-0123.456.749":    "BE0123456749",
+		"  de123456788 ":     "DE123456788",
 		"":                   "",
 	} {
 		if got := NormalizeVATNumber(in); got != want {
@@ -38,11 +38,11 @@ func TestSupplierInputRules(t *testing.T) {
 	str := func(s string) *string { return &s }
 	var s Supplier
 	err := (&SupplierInput{Name: str("Leverancier BV"), IBAN: str("nl91 abna 0417 1643 00"), BIC: str("abnanl2a"),
-		VATNumber: str("nl 8602.33.612.B01")}).Apply(&s, ent, true)
+		VATNumber: str("nl 8602.33.613.B01")}).Apply(&s, ent, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.IBAN != "NL91ABNA0417164300" || s.BIC != "ABNANL2A" || s.AccountHolder != "Leverancier BV" || s.VATNumber != "NL860233612B01" || s.PaymentTermsDays != 30 {
+	if s.IBAN != "NL91ABNA0417164300" || s.BIC != "ABNANL2A" || s.AccountHolder != "Leverancier BV" || s.VATNumber != "NL860233613B01" || s.PaymentTermsDays != 30 {
 		t.Fatalf("supplier %+v", s)
 	}
 	var bad Supplier

@@ -25,6 +25,10 @@ type Store interface {
 	CustomerActivity(ctx context.Context, ent *ledger.Entity, customerID int64, to ledger.Date) (*invoicing.Activity, error)
 	StatementCustomers(ctx context.Context, entityID int64, to ledger.Date) ([]*invoicing.Customer, error)
 	VATActivity(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) (*invoicing.Activity, error)
+	ICPActivity(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) (*ICPActivity, error)
+	// InputVAT is the deductible input VAT of a period per input VAT
+	// account, from the purchase documents' VAT totals (invstore/vatinput.go).
+	InputVAT(ctx context.Context, ent *ledger.Entity, from, to ledger.Date) ([]InputVATRow, error)
 }
 
 // AgedReceivables is what customers owe on a date, in buckets by days past

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,10 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/invstore"
+	"backoffice/invoicing/purchases/purchstore"
+	"backoffice/invoicing/vatledger"
 	"backoffice/ledger"
+	"backoffice/ledger/sqlstore"
 	"backoffice/ledger/sqlstore/sqltest"
 )
 
@@ -34,9 +38,10 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	st := invstore.New(sqltest.Open(t))
+	purchstore.New(st.Store) // the purchase tax codes the VAT totals of purchases name
 	ent, p := sqltest.Entity(t, st, "Bakkerij De Vries B.V.")
 	f := &fixture{t: t, st: st, ent: ent, p: p}
-	f.address(ent.ID, ledger.Address{Lines: []string{"Dorpsstraat 1"}, Postcode: "1234 AB", City: "Utrecht", Country: "NL"}, "NL123456789B01")
+	f.address(ent.ID, ledger.Address{Lines: []string{"Dorpsstraat 1"}, Postcode: "1234 AB", City: "Utrecht", Country: "NL"}, "NL123456782B01")
 	return f
 }
 
@@ -49,7 +54,15 @@ func (f *fixture) other(name string) *fixture {
 		f.t.Fatal(err)
 	}
 	o := &fixture{t: f.t, st: f.st, ent: ent, p: f.p}
-	o.address(ent.ID, ledger.Address{Lines: []string{"Havenweg 7"}, Postcode: "3011 AA", City: "Rotterdam", Country: "NL"}, "")
+	o.address(ent.ID, ledger.Address{Lines: []string{"Havenweg 7"}, Postcode: "3011 AA", City: "Rotterdam", Country: "NL"}, "NL001234560B01")
+	// Complete as an invoice's supplier: chamber of commerce number and IBAN.
+	kvk, iban := "87654321", "NL91ABNA0417164300"
+	if o.ent, err = f.st.UpdateEntity(ctx, f.p, ent.ID, &ledger.EntityInput{RegistrationID: &kvk}); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.st.UpdateSettings(ctx, f.p, o.ent, &invoicing.SettingsInput{IBAN: &iban}); err != nil {
+		f.t.Fatal(err)
+	}
 	return o
 }
 
@@ -145,6 +158,27 @@ func (f *fixture) post(date string, lines ...ledger.LineInput) {
 	}
 }
 
+// inputVAT records a purchase entry's deductible VAT at 21 % (purchase
+// code P21) in the VAT totals of journal entries (source 'entries').
+func (f *fixture) inputVAT(day string, base, vat int64) {
+	f.t.Helper()
+	d, err := ledger.ParseDate(day)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	err = f.st.Store.Write(ctx, func(tx *sqlstore.Tx) error {
+		var id int64
+		if err := tx.DB().Raw(`SELECT id FROM purchase_tax_codes WHERE entity_id = ? AND code = 'P21'`, f.ent.ID).Scan(&id).Error; err != nil || id == 0 {
+			return fmt.Errorf("purchase tax code P21: %d %v", id, err)
+		}
+		return vatledger.Record(tx, f.ent.ID, vatledger.Entries, []vatledger.Row{{Day: d, Side: vatledger.Purchases, TaxCodeID: id, TaxCode: "P21",
+			BaseMinor: base, VATMinor: vat, DeductibleMinor: vat}})
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 // balance is an account's balance (debit positive) on a date.
 func (f *fixture) balance(code string, on ledger.Date) int64 {
 	f.t.Helper()
@@ -190,6 +224,10 @@ func newBooks(t *testing.T) *books {
 	b := &books{fixture: f}
 	b.alfa = f.customer("Alfa Retail B.V.", "EUR", "nl", 30)
 	b.bravo = f.customer("Bravo Ltd", "EUR", "en", 14)
+	// Bravo's reverse-charge invoice must carry its VAT number.
+	if _, err := f.st.UpdateCustomer(ctx, f.p, f.ent, b.bravo.ID, &invoicing.CustomerInput{VATNumber: ptr("NL859123455B01")}); err != nil {
+		t.Fatal(err)
+	}
 
 	a1 := f.invoice(b.alfa, "2026-01-10", "", line("Taart", "2", "50", "21"), line("Brood", "10", "3.95", "9"))
 	a2 := f.invoice(b.alfa, "2026-02-15", "", line("Catering", "1", "250", "21"))
@@ -221,6 +259,11 @@ func newBooks(t *testing.T) *books {
 		ledger.LineInput{Account: "1000", Credit: "60.50"})
 	f.post("2026-08-15", ledger.LineInput{Account: "4200", Debit: "20.00"}, ledger.LineInput{Account: "1200", Debit: "4.20"},
 		ledger.LineInput{Account: "1000", Credit: "24.20"})
+	// The VAT summary reads input VAT from the VAT totals, not from 1200:
+	// these purchases are entries with VAT, as the seed's are.
+	f.inputVAT("2026-02-10", 100000, 21000)
+	f.inputVAT("2026-05-31", 5000, 1050)
+	f.inputVAT("2026-08-15", 2000, 420)
 
 	u := f.other("Export Co B.V.")
 	b.usd = u

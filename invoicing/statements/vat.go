@@ -14,16 +14,25 @@ import (
 )
 
 // DefaultInputVATAccount is the standard chart's VAT receivable account,
-// where purchases' VAT (input VAT) is posted: the VAT summary reads it
+// where purchases' VAT (input VAT) is posted: the VAT summary shows it
 // unless told other accounts.
 const DefaultInputVATAccount = "1200"
+
+// InputVATRow is the deductible input VAT of a period on one input VAT
+// account (AccountID 0: a purchase tax code without one).
+type InputVATRow struct {
+	AccountID int64
+	Minor     int64
+}
 
 // VATSummary is what a VAT return for a period needs, in the functional
 // currency: per tax code the taxable amount and the VAT of the invoices
 // and credit notes issued in the period (output VAT; credit notes, and
-// voids of invoices issued before, count negative), the input VAT posted
-// in the period, and the amount due (output less input; negative: to be
-// refunded).
+// voids of invoices issued before, count negative), the deductible input
+// VAT of the purchases booked in the period per input VAT account (from
+// the purchase documents' VAT totals, not from the account's movements,
+// which the VAT settlement entry empties), and the amount due (output less
+// input; negative: to be refunded).
 type VATSummary struct {
 	Entity        string       `json:"entity"`
 	From          ledger.Date  `json:"from"`
@@ -48,8 +57,8 @@ type VATCodeRow struct {
 	Documents   int    `json:"documents"` // documents issued or voided in the period with this code
 }
 
-// VATInput is one input-VAT account's movement in the period (debits less
-// credits).
+// VATInput is one input-VAT account's deductible VAT of the period's
+// purchases.
 type VATInput struct {
 	Account string `json:"account"`
 	Name    string `json:"name"`
@@ -57,7 +66,8 @@ type VATInput struct {
 }
 
 // VATAccounts resolves the input-VAT account codes: codes, or the default
-// when the chart has it (else none). An unknown code is a problem at path.
+// when the chart has it (else none; VAT reads every account the purchase
+// tax codes name besides). An unknown code is a problem at path.
 func VATAccounts(accounts []*ledger.Account, codes []string, path string) ([]*ledger.Account, error) {
 	byCode := map[string]*ledger.Account{}
 	for _, a := range accounts {
@@ -87,7 +97,8 @@ func VATAccounts(accounts []*ledger.Account, codes []string, path string) ([]*le
 }
 
 // VAT reads and builds the VAT summary of from..to. inputCodes are the
-// input-VAT accounts (nil: the default).
+// input-VAT accounts shown (nil: the default and every account with input
+// VAT in the period).
 func VAT(ctx context.Context, st Store, ent *ledger.Entity, from, to ledger.Date, inputCodes []string) (*VATSummary, error) {
 	var out *VATSummary
 	err := st.InvoicingSnapshot(ctx, func(st Store) error {
@@ -99,17 +110,26 @@ func VAT(ctx context.Context, st Store, ent *ledger.Entity, from, to ledger.Date
 		if err != nil {
 			return err
 		}
-		before, err := st.Balances(ctx, ent.ID, from.AddDays(-1), 0)
-		if err != nil {
-			return err
-		}
-		after, err := st.Balances(ctx, ent.ID, to, 0)
+		rows, err := st.InputVAT(ctx, ent, from, to)
 		if err != nil {
 			return err
 		}
 		moved := map[int64]int64{}
-		for _, a := range input {
-			moved[a.ID] = after[a.ID].Net() - before[a.ID].Net()
+		for _, r := range rows {
+			moved[r.AccountID] += r.Minor
+		}
+		if inputCodes == nil {
+			// The default, and every other account with input VAT.
+			shown := map[int64]bool{}
+			for _, a := range input {
+				shown[a.ID] = true
+			}
+			for _, a := range accounts {
+				if moved[a.ID] != 0 && !shown[a.ID] {
+					input = append(input, a)
+				}
+			}
+			slices.SortFunc(input, func(a, b *ledger.Account) int { return strings.Compare(a.Code, b.Code) })
 		}
 		codes, err := st.TaxCodes(ctx, ent.ID, true)
 		if err != nil {

@@ -324,7 +324,7 @@ func TestCloseEdges(t *testing.T) {
 		if e == nil || e.Date.String() != "2025-06-30" || e.FiscalYear != 2024 || c.ResultMinor != 250 {
 			t.Fatalf("close of fiscal year 2024 (July to June): %+v %+v", c, e)
 		}
-		if e.Description != "Afsluiting boekjaar 2024: resultaat naar 2100 Retained earnings" {
+		if e.Description != "Afsluiting boekjaar 2024: resultaat naar 2100 Overige reserves" {
 			t.Errorf("description %q", e.Description)
 		}
 		acc, res := equity(b.balanceSheet(date("2025-07-01")))

@@ -8,7 +8,7 @@ import (
 )
 
 const accountSelect = `SELECT a.id, a.entity_id, a.code, a.name, a.type, a.parent_id, coalesce(p.code, '') AS parent_code,
-	coalesce(a.currency, '') AS currency, a.archived_at, a.created_at, a.updated_at
+	coalesce(a.currency, '') AS currency, a.rgs_code, a.rgs_version, a.archived_at, a.created_at, a.updated_at
 	FROM accounts a LEFT JOIN accounts p ON p.entity_id = a.entity_id AND p.id = a.parent_id`
 
 type accountRow struct {
@@ -20,6 +20,8 @@ type accountRow struct {
 	ParentID   *int64
 	ParentCode string
 	Currency   string
+	RGSCode    string
+	RGSVersion string
 	ArchivedAt *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
@@ -29,6 +31,7 @@ func (r *accountRow) account() *ledger.Account {
 	a := &ledger.Account{
 		ID: r.ID, EntityID: r.EntityID, Code: r.Code, Name: r.Name, Type: ledger.AccountType(r.Type),
 		ParentID: r.ParentID, ParentCode: r.ParentCode, Currency: r.Currency,
+		RGSCode: r.RGSCode, RGSVersion: r.RGSVersion,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if r.ArchivedAt != nil {
@@ -77,8 +80,9 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		}
 		t := tx.Now
 		var id int64
-		err = tx.g.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, currency, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, in.Code, in.Name, string(in.Type), parentID, currency, t, t).Scan(&id).Error
+		err = tx.g.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, currency, rgs_code, rgs_version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, in.Code, in.Name, string(in.Type), parentID, currency,
+			in.RGSCode, in.RGSVersion, t, t).Scan(&id).Error
 		if isDuplicate(translate(err), "accounts_code_unique", "accounts.code") {
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonAccountCodeTaken, "account code %s already exists in this entity", in.Code)
 		}
@@ -87,7 +91,8 @@ func (s *Store) CreateAccount(ctx context.Context, p *ledger.Principal, entityID
 		}
 		s.forgetChart(entityID)
 		out = &ledger.Account{ID: id, EntityID: entityID, Code: in.Code, Name: in.Name, Type: in.Type,
-			ParentID: parentID, ParentCode: in.Parent, Currency: in.Currency, CreatedAt: t, UpdatedAt: t}
+			ParentID: parentID, ParentCode: in.Parent, Currency: in.Currency, RGSCode: in.RGSCode, RGSVersion: in.RGSVersion,
+			CreatedAt: t, UpdatedAt: t}
 		return tx.Audit(entityID, &p.ActorID, "account.created", in.Code, in)
 	})
 	return out, translate(err)
@@ -155,13 +160,60 @@ func (s *Store) accountsByID(tx *Tx, entityID int64, ids []int64) (map[int64]*le
 	return m, nil
 }
 
-// RenameAccount changes an account's name; nothing else about an account
-// changes once lines may point at it.
-func (s *Store) RenameAccount(ctx context.Context, p *ledger.Principal, entityID int64, code, name string) (*ledger.Account, error) {
-	if err := ledger.ValidateAccountName(&name); err != nil {
+// UpdateAccount changes an account's name and its RGS mapping; nothing
+// else about an account changes once lines may point at it.
+func (s *Store) UpdateAccount(ctx context.Context, p *ledger.Principal, entityID int64, code string, in *ledger.AccountPatch) (*ledger.Account, error) {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return s.updateAccount(ctx, p, entityID, code, "account.renamed", `name = ?`, func(*Tx) []any { return []any{name} })
+	action := "account.updated"
+	if in.RGSCode == nil && in.RGSVersion == nil {
+		action = "account.renamed"
+	}
+	var out *ledger.Account
+	err := s.Write(ctx, func(tx *Tx) error {
+		before, err := s.account(tx, entityID, code)
+		if err != nil {
+			return err
+		}
+		name := before.Name
+		if in.Name != nil {
+			name = *in.Name
+		}
+		rgsCode, rgsVersion := in.ApplyRGS(before.RGSCode, before.RGSVersion)
+		if in.RGSCode != nil {
+			var pr ledger.Problems
+			ledger.CheckRGSType(&pr, rgsCode, before.Type)
+			if err := pr.Err(); err != nil {
+				return err
+			}
+		}
+		if rgsCode == "" && in.RGSVersion != nil && *in.RGSVersion != "" {
+			var pr ledger.Problems
+			pr.Add("rgs_version", ledger.ReasonRGSVersionInvalid, "rgs_version is given for an account without an rgs_code")
+			return pr.Err()
+		}
+		if err := tx.g.Exec(`UPDATE accounts SET name = ?, rgs_code = ?, rgs_version = ?, updated_at = ? WHERE entity_id = ? AND code = ?`,
+			name, rgsCode, rgsVersion, tx.Now, entityID, code).Error; err != nil {
+			return err
+		}
+		s.forgetChart(entityID)
+		if out, err = s.account(tx, entityID, code); err != nil {
+			return err
+		}
+		detail := map[string]change{}
+		if before.Name != out.Name {
+			detail["name"] = change{before.Name, out.Name}
+		}
+		if before.RGSCode != out.RGSCode {
+			detail["rgs_code"] = change{before.RGSCode, out.RGSCode}
+		}
+		if before.RGSVersion != out.RGSVersion {
+			detail["rgs_version"] = change{before.RGSVersion, out.RGSVersion}
+		}
+		return tx.Audit(entityID, &p.ActorID, action, code, detail)
+	})
+	return out, translate(err)
 }
 
 // ArchiveAccount stops an account from taking new lines; its history and

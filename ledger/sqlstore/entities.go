@@ -10,7 +10,7 @@ import (
 )
 
 const entityColumns = `id, name, registration_id, vat_number, address_lines, postcode, city, country,
-	currency, time_zone, fiscal_year_start_month, locale, lock_date, created_at, updated_at`
+	currency, time_zone, fiscal_year_start_month, locale, lock_date, vat_tax_number, vat_scheme, vat_period, created_at, updated_at`
 
 type entityRow struct {
 	ID                   int64
@@ -26,6 +26,9 @@ type entityRow struct {
 	FiscalYearStartMonth int
 	Locale               string
 	LockDate             ledger.Date
+	VATTaxNumber         string
+	VATScheme            string
+	VATPeriod            string
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }
@@ -35,7 +38,8 @@ func (r *entityRow) entity() *ledger.Entity {
 		ID: r.ID, Name: r.Name, RegistrationID: r.RegistrationID, VATNumber: r.VATNumber,
 		Address:  ledger.Address{Lines: splitLines(r.AddressLines), Postcode: r.Postcode, City: r.City, Country: r.Country},
 		Currency: r.Currency, TimeZone: r.TimeZone, FiscalYearStartMonth: r.FiscalYearStartMonth,
-		Locale: r.Locale, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Locale: r.Locale, VATTaxNumber: r.VATTaxNumber, VATScheme: ledger.VATScheme(r.VATScheme), VATPeriod: ledger.VATPeriod(r.VATPeriod),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if !r.LockDate.IsZero() {
 		d := r.LockDate
@@ -62,11 +66,11 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 		t := tx.Now
 		e.CreatedAt, e.UpdatedAt = t, t
 		err := tx.g.Raw(`INSERT INTO entities (name, registration_id, vat_number, address_lines, postcode, city, country,
-			currency, time_zone, fiscal_year_start_month, locale, created_at, updated_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			currency, time_zone, fiscal_year_start_month, locale, vat_tax_number, vat_scheme, vat_period, created_at, updated_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
 			e.Address.City, e.Address.Country, e.Currency, e.TimeZone, e.FiscalYearStartMonth, e.Locale,
-			t, t, p.ActorID).Scan(&e.ID).Error
+			e.VATTaxNumber, string(e.VATScheme), string(e.VATPeriod), t, t, p.ActorID).Scan(&e.ID).Error
 		if err != nil {
 			return err
 		}
@@ -74,7 +78,7 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 			return err
 		}
 		if in.ChartTemplate != nil {
-			if err := s.seedChart(tx, e.ID, ledger.ChartTemplates[*in.ChartTemplate]); err != nil {
+			if err := s.seedChart(tx, e.ID, e.Locale, ledger.ChartTemplates[*in.ChartTemplate]); err != nil {
 				return err
 			}
 		}
@@ -93,7 +97,9 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 	return e, nil
 }
 
-func (s *Store) seedChart(tx *Tx, entityID int64, chart []ledger.TemplateAccount) error {
+// seedChart writes a chart template's accounts with their names in the
+// entity's language and their RGS codes.
+func (s *Store) seedChart(tx *Tx, entityID int64, locale string, chart []ledger.TemplateAccount) error {
 	t := tx.Now
 	ids := map[string]int64{}
 	for _, a := range chart { // parents come before their children in a template
@@ -103,8 +109,13 @@ func (s *Store) seedChart(tx *Tx, entityID int64, chart []ledger.TemplateAccount
 			parent = &id
 		}
 		var id int64
-		err := tx.g.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, a.Code, a.Name, string(a.Type), parent, t, t).Scan(&id).Error
+		version := ""
+		if a.RGSCode != "" {
+			version = ledger.RGSVersion
+		}
+		err := tx.g.Raw(`INSERT INTO accounts (entity_id, code, name, type, parent_id, rgs_code, rgs_version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, entityID, a.Code, a.LocalName(locale), string(a.Type), parent,
+			a.RGSCode, version, t, t).Scan(&id).Error
 		if err != nil {
 			return err
 		}
@@ -168,9 +179,11 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 		e.UpdatedAt = tx.Now
 		out = e
 		err = tx.g.Exec(`UPDATE entities SET name = ?, registration_id = ?, vat_number = ?, address_lines = ?,
-			postcode = ?, city = ?, country = ?, time_zone = ?, locale = ?, updated_at = ? WHERE id = ?`,
+			postcode = ?, city = ?, country = ?, time_zone = ?, locale = ?, vat_tax_number = ?, vat_scheme = ?, vat_period = ?,
+			updated_at = ? WHERE id = ?`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
-			e.Address.City, e.Address.Country, e.TimeZone, e.Locale, e.UpdatedAt, id).Error
+			e.Address.City, e.Address.Country, e.TimeZone, e.Locale, e.VATTaxNumber, string(e.VATScheme), string(e.VATPeriod),
+			e.UpdatedAt, id).Error
 		if err != nil {
 			return err
 		}
@@ -179,6 +192,8 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 			"name": {before.Name, e.Name}, "registration_id": {before.RegistrationID, e.RegistrationID},
 			"vat_number": {before.VATNumber, e.VATNumber}, "time_zone": {before.TimeZone, e.TimeZone},
 			"locale": {before.Locale, e.Locale}, "address": {before.Address, e.Address},
+			"vat_tax_number": {before.VATTaxNumber, e.VATTaxNumber}, "vat_scheme": {before.VATScheme, e.VATScheme},
+			"vat_period": {before.VATPeriod, e.VATPeriod},
 		} {
 			if !reflect.DeepEqual(v[0], v[1]) {
 				changed[name] = change{v[0], v[1]}

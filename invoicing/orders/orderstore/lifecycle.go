@@ -200,7 +200,10 @@ func (s *Store) InvoiceOrders(ctx context.Context, p *ledger.Principal, ent *led
 		if err := s.move(tx, p, ent, list, orders.Invoiced, "", &inv.ID); err != nil {
 			return err
 		}
-		if set.InvoiceMode == orders.ModeIssued {
+		// A 0 % intra-EU supply stays a draft: its customer's VAT number is
+		// checked with VIES before it is issued, never inside this unit of
+		// work (invoicing.IssueOptions.VIESChecked).
+		if set.InvoiceMode == orders.ModeIssued && !inv.NeedsVIES() {
 			if inv, err = s.inv(tx).IssueInvoice(tx.Context(), p, ent, inv.ID); err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/invoicing/purchases"
+	"backoffice/invoicing/vatledger"
 	"backoffice/ledger"
 	"backoffice/ledger/sqlstore"
 )
@@ -663,6 +664,11 @@ func (s *Store) book(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, l
 	if ent.Locked(inv.VATDate) {
 		return invalid("vat_date", ledger.ReasonPeriodLocked, "vat_date %s is on or before the lock date %s: a late invoice takes the date it came in", inv.VATDate, ent.LockDate)
 	}
+	if filed, err := vatledger.FiledPeriod(tx, ent.ID, inv.VATDate); err != nil {
+		return err
+	} else if filed != "" {
+		return invalid("vat_date", ledger.ReasonVATPeriodFiled, "vat_date %s falls in %s, whose VAT return is filed: a late invoice takes the date it came in", inv.VATDate, filed)
+	}
 	if err := numberTaken(tx, inv); err != nil {
 		return err
 	}
@@ -682,6 +688,13 @@ func (s *Store) book(tx *sqlstore.Tx, p *ledger.Principal, ent *ledger.Entity, l
 	}
 	e, err := s.l.PostDraft(tx, p, ent, d)
 	if err != nil {
+		return err
+	}
+	vat, err := vatledger.PurchaseRows(inv, ent)
+	if err != nil {
+		return err
+	}
+	if err := vatledger.Record(tx, ent.ID, vatledger.Documents, vat); err != nil {
 		return err
 	}
 	t := tx.Now
@@ -776,8 +789,24 @@ func (s *Store) ReversePurchaseInvoice(ctx context.Context, p *ledger.Principal,
 				date = inv.VATDate
 			}
 		}
+		if filed, err := vatledger.FiledPeriod(tx, ent.ID, date); err != nil {
+			return err
+		} else if filed != "" {
+			return invalid("date", ledger.ReasonVATPeriodFiled, "the reversal's date %s falls in %s, whose VAT return is filed: date it in an open VAT period", date, filed)
+		}
 		posted, err := s.l.In(tx).ReverseEntry(tx.Context(), p, ent, *inv.EntryID, date, "Reversal of purchase invoice "+inv.Number, nil)
 		if err != nil {
+			return err
+		}
+		vat, err := vatledger.PurchaseRows(inv, ent)
+		if err != nil {
+			return err
+		}
+		// Off the accounts the booking put the VAT on, as the reversal entry is.
+		if err := vatledger.PostedAccounts(tx, ent.ID, vat); err != nil {
+			return err
+		}
+		if err := vatledger.Record(tx, ent.ID, vatledger.Documents, vatledger.Negate(vat, date)); err != nil {
 			return err
 		}
 		t := tx.Now

@@ -30,6 +30,13 @@ var _ purchases.Store = (*Store)(nil)
 func New(l *sqlstore.Store) *Store {
 	s := &Store{l: l}
 	l.Extend("purchases", setupEntity, s.Verify)
+	l.OwnEntries("purchases",
+		sqlstore.EntryOwner{Table: "purchase_invoices", Column: "entry_id", What: "a purchase invoice or supplier credit note"},
+		sqlstore.EntryOwner{Table: "purchase_invoices", Column: "reversal_entry_id", What: "the reversal of a purchase invoice"},
+		sqlstore.EntryOwner{Table: "supplier_payments", Column: "entry_id", What: "a supplier payment"},
+		sqlstore.EntryOwner{Table: "supplier_payments", Column: "removal_entry_id", What: "the removal of a supplier payment"},
+		sqlstore.EntryOwner{Table: "purchase_allocations", Column: "fx_entry_id", What: "an allocation's exchange difference"},
+		sqlstore.EntryOwner{Table: "purchase_allocations", Column: "removal_entry_id", What: "the removal of an allocation"})
 	return s
 }
 

@@ -175,6 +175,9 @@ func makeTemplate(base string) error {
 	return nil
 }
 
+// TestIBAN is the bank account of the entities Entity makes.
+const TestIBAN = "NL91ABNA0417164300"
+
 // Entity creates an entity with the standard chart (EUR, calendar fiscal
 // year) and an admin principal that created it.
 func Entity(t testing.TB, st ledger.Store, name string) (*ledger.Entity, *ledger.Principal) {
@@ -186,9 +189,26 @@ func Entity(t testing.TB, st ledger.Store, name string) (*ledger.Entity, *ledger
 	}
 	p := ledger.KeyPrincipal(k)
 	cur, tmpl := "EUR", "standard"
-	e, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl})
+	// Complete as an invoice's supplier: address, chamber of commerce
+	// number and VAT id (issue refuses documents without them).
+	kvk, vat := "12345678", "NL004495445B01"
+	addr := ledger.Address{Lines: []string{"Keizersgracht 1"}, Postcode: "1015 AA", City: "Amsterdam", Country: "NL"}
+	e, err := st.CreateEntity(ctx, p, &ledger.EntityInput{Name: &name, Currency: &cur, ChartTemplate: &tmpl,
+		RegistrationID: &kvk, VATNumber: &vat, Address: &addr})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// And the bank account an invoice asks to be paid to: the invoicing
+	// settings' defaults (invoicing.DefaultSettings) with TestIBAN.
+	if q, ok := st.(interface {
+		Query(context.Context) *sqlstore.Tx
+	}); ok {
+		err := q.Query(ctx).DB().Exec(`INSERT INTO invoicing_settings (entity_id, invoice_number_format, credit_note_number_format,
+			revenue_account, receivable_account, bank_account, fx_account, iban, updated_at)
+			VALUES (?, 'INV-{YYYY}-{NNNN}', 'CN-{YYYY}-{NNNN}', '8000', '1100', '1000', '8900', ?, ?)`, e.ID, TestIBAN, e.CreatedAt).Error
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	return e, p
 }
