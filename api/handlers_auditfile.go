@@ -71,7 +71,7 @@ func (s *Server) auditFile(c *gin.Context) {
 		c.Header("Content-Disposition", attachment(fmt.Sprintf("auditfile-%d-%s-%s", ent.ID, f.From, f.To), w.Extension()))
 		c.Status(http.StatusOK)
 		started = true
-		return w.Write(ctx, c.Writer, f)
+		return w.Write(ctx, deadlineWriter{c}, f)
 	})
 	if err != nil {
 		if !started {
@@ -81,4 +81,14 @@ func (s *Server) auditFile(c *gin.Context) {
 		s.log.Error("audit file cut off", "entity", ent.ID, "error", err)
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// deadlineWriter moves the response's write deadline on before each write
+// (see extendWrite): the audit file of a large year takes longer than the
+// server's write timeout as a whole, but every piece of it arrives in time.
+type deadlineWriter struct{ c *gin.Context }
+
+func (d deadlineWriter) Write(p []byte) (int, error) {
+	extendWrite(d.c)
+	return d.c.Writer.Write(p)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -43,8 +44,18 @@ var (
 	colTotalBg = rgb{232, 238, 247}
 )
 
-// footnote markers for the special VAT kinds, in order of appearance.
-var markers = []string{"¹", "²", "³", "⁴"}
+// marker is the footnote marker of the n-th special VAT kind (from 1), in
+// order of appearance: its number in superscript digits, so that an
+// invoice may mix as many kinds with a legal note as there are.
+func marker(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	sup := []rune(digits)
+	var out []rune
+	for _, c := range strconv.Itoa(n) {
+		out = append(out, sup[c-'0'])
+	}
+	return string(out)
+}
 
 // Render writes doc as a PDF to w.
 //
@@ -145,7 +156,7 @@ func newRenderer(f *fpdf.Fpdf, d *Document) *renderer {
 		if r.kindNote(kind) == "" || r.marker[kind] != "" {
 			return
 		}
-		r.marker[kind] = markers[len(r.kinds)]
+		r.marker[kind] = marker(len(r.kinds) + 1)
 		r.kinds = append(r.kinds, kind)
 	}
 	for _, ln := range d.Lines {

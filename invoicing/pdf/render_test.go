@@ -677,3 +677,29 @@ func TestRenderSettlement(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderManyLegalNotes: an invoice that mixes more kinds with a legal
+// note than there were footnote markers renders every note with its own
+// number (it failed with an index out of range at the fifth).
+func TestRenderManyLegalNotes(t *testing.T) {
+	d := dutchInvoice()
+	kinds := []string{"reverse_charge", "intra_eu", "intra_eu_services", "export", "non_eu_services", "exempt", "distance_sales"}
+	d.Lines, d.VAT, d.LegalNotes = nil, nil, map[string]string{}
+	d.NetMinor, d.TaxMinor, d.TotalMinor = 0, 0, 0
+	for i, k := range kinds {
+		code := fmt.Sprintf("K%d", i+1)
+		d.Lines = append(d.Lines, Line{Description: "Line " + code, Quantity: "1", Unit: "pcs", UnitPrice: "10.00", NetMinor: 1000,
+			TaxCode: code, TaxRate: "0", TaxKind: k})
+		d.VAT = append(d.VAT, VATRow{Code: code, Rate: "0", Kind: k, NetMinor: 1000})
+		d.LegalNotes[k] = "Note for " + k
+		d.NetMinor += 1000
+	}
+	d.TotalMinor = d.NetMinor
+	text := pdftest.Text(t, render(t, d))
+	for i, k := range kinds {
+		mustContain(t, text, marker(i+1)+" Note for "+k)
+	}
+	if marker(7) != "⁷" || marker(12) != "¹²" {
+		t.Fatalf("markers %q %q", marker(7), marker(12))
+	}
+}

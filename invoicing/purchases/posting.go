@@ -34,8 +34,9 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 	debit := inv.Kind == KindInvoice
 	var functional int64 // the payables' functional amount: debits less other credits
 	// add appends a line; f is its functional amount when the caller
-	// converted it (a foreign currency only), 0 to convert here.
-	add := func(account string, amount, f int64, dr bool, desc string) error {
+	// converted it (converted; a foreign currency only), else it is
+	// converted here.
+	add := func(account string, amount, f int64, converted, dr bool, desc string) error {
 		if amount == 0 {
 			return nil
 		}
@@ -43,7 +44,7 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 		if !foreign {
 			f = amount
 		} else {
-			if f == 0 {
+			if !converted {
 				v, err := money.Convert(amount, exp, inv.ExchangeRate, funcExp)
 				if err := invoicing.Convertible(v, err, amount, exp, inv.Currency, inv.ExchangeRate, ent.Currency); err != nil {
 					return err
@@ -116,7 +117,7 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 		return out, fs, nil
 	}
 	for _, c := range cost {
-		if err := add(c.account, c.minor, 0, debit, inv.SupplierNumber); err != nil {
+		if err := add(c.account, c.minor, 0, false, debit, inv.SupplierNumber); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -125,7 +126,7 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 		return nil, 0, err
 	}
 	for i, c := range inputs {
-		if err := add(c.account, c.minor, inputF[i], debit, "Input VAT "+inv.SupplierNumber); err != nil {
+		if err := add(c.account, c.minor, inputF[i], true, debit, "Input VAT "+inv.SupplierNumber); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -134,7 +135,7 @@ func BookEntry(inv *Invoice, ent *ledger.Entity, s *Settings) (*ledger.Draft, in
 		return nil, 0, err
 	}
 	for i, c := range dues {
-		if err := add(c.account, c.minor, dueF[i], !debit, "VAT reverse charged "+inv.SupplierNumber); err != nil {
+		if err := add(c.account, c.minor, dueF[i], true, !debit, "VAT reverse charged "+inv.SupplierNumber); err != nil {
 			return nil, 0, err
 		}
 	}

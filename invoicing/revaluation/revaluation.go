@@ -384,6 +384,9 @@ func (v *Revaluation) Draft() *ledger.Draft {
 	} else if r < 0 {
 		add(v.Accounts.Result, true, -r, "Unrealised exchange loss")
 	}
+	if len(d.Lines) == 0 {
+		return nil // the items' differences cancel out per book and currency
+	}
 	return d
 }
 

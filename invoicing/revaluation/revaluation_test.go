@@ -115,4 +115,15 @@ func TestComputeAndDraft(t *testing.T) {
 	if err != nil || v3.Draft() != nil || !v3.Empty() {
 		t.Errorf("nothing to post: %v %+v", err, v3)
 	}
+	// Differences that cancel out per book and currency (an invoice and a
+	// credit note of the same amount, carried alike): +0.10 and -0.10 on
+	// receivables in USD, nothing to post rather than an entry of no lines.
+	cancel := []Item{
+		{Book: BookReceivables, Kind: KindInvoice, ID: 7, Reference: "INV-7", PartyID: 3, Currency: "USD", OpenMinor: 10000, CarryingMinor: 8990},
+		{Book: BookReceivables, Kind: KindCreditNote, ID: 8, Reference: "CN-8", PartyID: 3, Currency: "USD", OpenMinor: -10000, CarryingMinor: -8990},
+	}
+	v4, err := Compute(ent, r3, cancel)
+	if err != nil || v4.Empty() || v4.Draft() != nil {
+		t.Errorf("cancelling differences: %v, empty %v, draft %+v", err, v4.Empty(), v4.Draft())
+	}
 }
