@@ -7,26 +7,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"backoffice/invoicing/revaluation"
-	"backoffice/ledger"
 )
-
-// revaluing answers 404 when the service serves no revaluations.
-func (s *Server) revaluing(c *gin.Context) bool {
-	if s.revaluations == nil {
-		s.fail(c, ledger.Errorf(ledger.CodeNotFound, ledger.ReasonRouteNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
-		return false
-	}
-	return true
-}
 
 // revalue revalues the open foreign-currency items on a date: 201 with the
 // revaluation posted and recorded; 200 with the computation for a dry run,
 // or when every difference is zero (nothing is posted or recorded then:
 // "posted": false).
 func (s *Server) revalue(c *gin.Context) {
-	if !s.revaluing(c) {
-		return
-	}
 	var in revaluation.Input
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
@@ -46,9 +33,6 @@ func (s *Server) revalue(c *gin.Context) {
 }
 
 func (s *Server) listRevaluations(c *gin.Context) {
-	if !s.revaluing(c) {
-		return
-	}
 	limit, after, err := idPageParams(c)
 	if err != nil {
 		s.fail(c, err)
@@ -63,9 +47,6 @@ func (s *Server) listRevaluations(c *gin.Context) {
 }
 
 func (s *Server) getRevaluation(c *gin.Context) {
-	if !s.revaluing(c) {
-		return
-	}
 	id, err := idParam(c, "id", "foreign currency revaluation")
 	if err != nil {
 		s.fail(c, err)

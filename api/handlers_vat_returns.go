@@ -7,25 +7,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"backoffice/invoicing/vatreturn"
-	"backoffice/ledger"
 	"backoffice/ledger/reports"
 )
-
-// vatReturning answers 404 when the service serves no VAT returns.
-func (s *Server) vatReturning(c *gin.Context) bool {
-	if s.vatReturns == nil {
-		s.fail(c, ledger.Errorf(ledger.CodeNotFound, ledger.ReasonRouteNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
-		return false
-	}
-	return true
-}
 
 // listVATReturns: GET /vat-returns, the filed returns and supplementary
 // returns by id.
 func (s *Server) listVATReturns(c *gin.Context) {
-	if !s.vatReturning(c) {
-		return
-	}
 	limit, after, err := idPageParams(c)
 	if err != nil {
 		s.fail(c, err)
@@ -43,9 +30,6 @@ func (s *Server) listVATReturns(c *gin.Context) {
 // English: computed while open, as filed (with the current difference)
 // once filed.
 func (s *Server) getVATReturn(c *gin.Context) {
-	if !s.vatReturning(c) {
-		return
-	}
 	ent := entity(c)
 	format, lang, err := reportQuery(c, ent)
 	if err != nil {
@@ -65,47 +49,34 @@ func (s *Server) getVATReturn(c *gin.Context) {
 
 // fileVATReturn: POST /vat-returns/:period/file: 201 with the return as
 // filed.
-func (s *Server) fileVATReturn(c *gin.Context) {
-	if !s.vatReturning(c) {
-		return
-	}
-	var in vatreturn.FileInput
-	if err := decodeOptional(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	r, err := s.vatReturns.File(c.Request.Context(), principal(c), entity(c), c.Param("period"), &in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Header("Location", fmt.Sprintf("/v1/entities/%d/vat-returns/%s", entity(c).ID, r.Period))
-	c.JSON(http.StatusCreated, r)
-}
+func (s *Server) fileVATReturn(c *gin.Context) { s.fileVAT(c, false) }
 
 // fileSupplementaryVATReturn: POST /vat-returns/:period/supplementary:
 // 201 with the supplementary return (the difference, per box).
-func (s *Server) fileSupplementaryVATReturn(c *gin.Context) {
-	if !s.vatReturning(c) {
-		return
-	}
+func (s *Server) fileSupplementaryVATReturn(c *gin.Context) { s.fileVAT(c, true) }
+
+func (s *Server) fileVAT(c *gin.Context, supplementary bool) {
 	var in vatreturn.FileInput
 	if err := decodeOptional(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	r, err := s.vatReturns.Supplementary(c.Request.Context(), principal(c), entity(c), c.Param("period"), &in)
+	file := s.vatReturns.File
+	if supplementary {
+		file = s.vatReturns.Supplementary
+	}
+	r, err := file(c.Request.Context(), principal(c), entity(c), c.Param("period"), &in)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if !supplementary {
+		c.Header("Location", fmt.Sprintf("/v1/entities/%d/vat-returns/%s", entity(c).ID, r.Period))
 	}
 	c.JSON(http.StatusCreated, r)
 }
 
 func (s *Server) listVATAdjustments(c *gin.Context) {
-	if !s.vatReturning(c) {
-		return
-	}
 	limit, after, err := idPageParams(c)
 	if err != nil {
 		s.fail(c, err)
@@ -120,9 +91,6 @@ func (s *Server) listVATAdjustments(c *gin.Context) {
 }
 
 func (s *Server) createVATAdjustment(c *gin.Context) {
-	if !s.vatReturning(c) {
-		return
-	}
 	var in vatreturn.AdjustmentInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
@@ -133,9 +101,6 @@ func (s *Server) createVATAdjustment(c *gin.Context) {
 }
 
 func (s *Server) deleteVATAdjustment(c *gin.Context) {
-	if !s.vatReturning(c) {
-		return
-	}
 	id, err := idParam(c, "id", "VAT adjustment")
 	if err != nil {
 		s.fail(c, err)

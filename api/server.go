@@ -52,9 +52,9 @@ type Services struct {
 	Hooks     webhooks.Store
 	Bank      bank.Store
 	Purchases purchases.Store
-	// Revaluations: foreign currency revaluation (nil: its routes 404).
+	// Revaluations: foreign currency revaluation.
 	Revaluations revaluation.Store
-	// VATReturns: the Dutch VAT return (nil: its routes 404).
+	// VATReturns: the Dutch VAT return.
 	VATReturns vatreturn.Store
 }
 
@@ -64,9 +64,9 @@ type Config struct {
 	Hooks     webhooks.Store
 	Bank      bank.Store
 	Purchases purchases.Store
-	// Revaluations: foreign currency revaluation (nil: its routes 404).
+	// Revaluations: foreign currency revaluation.
 	Revaluations revaluation.Store
-	// VATReturns: the Dutch VAT return (nil: its routes 404).
+	// VATReturns: the Dutch VAT return.
 	VATReturns vatreturn.Store
 	// Bind gives the services bound to a unit of work (each store's In);
 	// required with Store. Write requests run their handler with it (see
