@@ -3,6 +3,7 @@ package api
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -146,8 +147,19 @@ func (s *Server) vatSummary(c *gin.Context) {
 // in the customer's language unless ?lang= says otherwise. Client keys
 // read their entity's statements.
 func (s *Server) customerStatement(c *gin.Context) {
+	s.partyStatement(c, "customer", "statement", func(ctx context.Context, ent *ledger.Entity, id int64, from, to ledger.Date, currency, lang string) (*statements.Statement, error) {
+		return statements.CustomerStatement(ctx, s.store, ent, id, from, to, currency, lang)
+	})
+}
+
+// partyStatement answers a customer's or supplier's statement (party is
+// the path parameter and the noun): the period, currency and language
+// from the query, in the party's language unless ?lang= says otherwise,
+// as JSON, CSV or PDF named prefix-id-from-to.
+func (s *Server) partyStatement(c *gin.Context, party, prefix string,
+	build func(ctx context.Context, ent *ledger.Entity, id int64, from, to ledger.Date, currency, lang string) (*statements.Statement, error)) {
 	ent := entity(c)
-	id, err := idParam(c, "customer", "customer")
+	id, err := idParam(c, party, party)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -158,7 +170,7 @@ func (s *Server) customerStatement(c *gin.Context) {
 		return
 	}
 	if _, given := c.GetQuery("lang"); !given {
-		lang = "" // the customer's
+		lang = "" // the party's
 	}
 	from, to, err := periodParams(c, statementPeriod(ent))
 	if err != nil {
@@ -170,12 +182,12 @@ func (s *Server) customerStatement(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := statements.CustomerStatement(c.Request.Context(), s.store, ent, id, from, to, currency, lang)
+	st, err := build(c.Request.Context(), ent, id, from, to, currency, lang)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	name := fmt.Sprintf("statement-%d-%s-%s", id, from, to)
+	name := fmt.Sprintf("%s-%d-%s-%s", prefix, id, from, to)
 	s.writeReport(c, format, name, st, func() (*reports.Table, error) { return pdfRowCap(st.Table(""), format, maxPDFRows) })
 }
 

@@ -1,7 +1,7 @@
 package api
 
 import (
-	"fmt"
+	"context"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,37 +45,9 @@ func (s *Server) agedPayables(c *gin.Context) {
 // what the entity owes the supplier, in the supplier's language unless
 // ?lang= says otherwise.
 func (s *Server) supplierStatement(c *gin.Context) {
-	ent := entity(c)
-	id, err := idParam(c, "supplier", "supplier")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	format, lang, err := reportQuery(c, ent)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, given := c.GetQuery("lang"); !given {
-		lang = "" // the supplier's
-	}
-	from, to, err := periodParams(c, statementPeriod(ent))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	currency, err := currencyParam(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	st, err := statements.SupplierStatementReport(c.Request.Context(), s.purchases, ent, id, from, to, currency, lang)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	name := fmt.Sprintf("supplier-statement-%d-%s-%s", id, from, to)
-	s.writeReport(c, format, name, st, func() (*reports.Table, error) { return pdfRowCap(st.Table(""), format, maxPDFRows) })
+	s.partyStatement(c, "supplier", "supplier-statement", func(ctx context.Context, ent *ledger.Entity, id int64, from, to ledger.Date, currency, lang string) (*statements.Statement, error) {
+		return statements.SupplierStatementReport(ctx, s.purchases, ent, id, from, to, currency, lang)
+	})
 }
 
 // openPurchaseInvoices: GET /reports/open-purchase-invoices?as_of=
