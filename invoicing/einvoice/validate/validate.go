@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -107,12 +108,7 @@ func Dir() (string, error) {
 func UBL(t testing.TB, doc []byte) Result {
 	t.Helper()
 	res, err := Check(doc)
-	if errors.Is(err, ErrToolsMissing) {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err.Error() + " (the test needs them; with CI set it fails instead)")
-	}
+	stopIfToolsMissing(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,17 +116,69 @@ func UBL(t testing.TB, doc []byte) Result {
 		t.Logf("warning %s", w)
 	}
 	if !res.OK() {
-		var b strings.Builder
-		if res.Schema != "" {
-			fmt.Fprintf(&b, "\nUBL 2.1 schema (%s):\n%s", res.Root, res.Schema)
-		}
-		for _, a := range res.Fatal {
-			fmt.Fprintf(&b, "\n%s", a)
-		}
-		t.Fatalf("the %s does not pass the official artefacts (%s, EN 16931 %s, Peppol BIS %s %s):%s",
-			res.Root, UBLVersion, EN16931Version, PeppolRelease, PeppolVersion, b.String())
+		t.Fatalf("the %s does not pass the official artefacts (%s):%s", res.Root, versions(), res.problems())
 	}
 	return res
+}
+
+// Many validates several documents, named by the map's keys, as UBL does
+// one, but runs both rule sets over all of them in one JVM: a batch costs
+// about what one document does. Each document that does not pass fails
+// the test (t.Errorf, naming it), so one report shows every broken
+// document; the results are answered by name.
+func Many(t testing.TB, docs map[string][]byte) map[string]Result {
+	t.Helper()
+	results, err := CheckMany(docs)
+	stopIfToolsMissing(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range sortedNames(docs) {
+		res := results[name]
+		for _, w := range res.Warnings {
+			t.Logf("%s: warning %s", name, w)
+		}
+		if !res.OK() {
+			t.Errorf("%s: the %s does not pass the official artefacts (%s):%s", name, res.Root, versions(), res.problems())
+		}
+	}
+	return results
+}
+
+// RequireTools skips the test where the tools are missing, or fails it
+// where the environment variable CI is set, as UBL and Many do: for tests
+// that call Check or CheckMany because they expect a document to fail.
+func RequireTools(t testing.TB) {
+	t.Helper()
+	_, _, _, err := tools()
+	stopIfToolsMissing(t, err)
+}
+
+func stopIfToolsMissing(t testing.TB, err error) {
+	t.Helper()
+	if !errors.Is(err, ErrToolsMissing) {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal(err)
+	}
+	t.Skip(err.Error() + " (the test needs them; with CI set it fails instead)")
+}
+
+func versions() string {
+	return fmt.Sprintf("%s, EN 16931 %s, Peppol BIS %s %s", UBLVersion, EN16931Version, PeppolRelease, PeppolVersion)
+}
+
+// problems lists the schema errors and fatal rules, one a line.
+func (r Result) problems() string {
+	var b strings.Builder
+	if r.Schema != "" {
+		fmt.Fprintf(&b, "\nUBL 2.1 schema (%s):\n%s", r.Root, r.Schema)
+	}
+	for _, a := range r.Fatal {
+		fmt.Fprintf(&b, "\n%s", a)
+	}
+	return b.String()
 }
 
 // Check runs the artefacts on doc: first the UBL 2.1 schema of its root
@@ -139,79 +187,120 @@ func UBL(t testing.TB, doc []byte) Result {
 // is for what kept the check from running (ErrToolsMissing among them),
 // never for what the check found.
 func Check(doc []byte) (Result, error) {
-	var res Result
-	root, err := rootOf(doc)
-	if err != nil {
-		return res, err
-	}
-	res.Root = root
-	xsd := map[string]string{"Invoice": invoiceXSD, "CreditNote": creditNoteXSD}[root]
-	if xsd == "" {
-		return res, fmt.Errorf("validate: the root element is %s, not a UBL Invoice or CreditNote", root)
+	results, err := CheckMany(map[string][]byte{"doc": doc})
+	return results["doc"], err
+}
+
+// CheckMany is Check for several documents, named by the map's keys:
+// xmllint once per document, then one Saxon run (one JVM, each rule XSLT
+// compiled once) over every document the schema accepts.
+func CheckMany(docs map[string][]byte) (map[string]Result, error) {
+	results := make(map[string]Result, len(docs))
+	names := sortedNames(docs)
+	for _, name := range names {
+		root, err := rootOf(docs[name])
+		if err != nil {
+			return results, fmt.Errorf("%s: %w", name, err)
+		}
+		results[name] = Result{Root: root}
 	}
 	xmllint, java, jar, err := tools()
 	if err != nil {
-		return res, err
+		return results, err
 	}
 	dir, err := Dir()
 	if err != nil {
-		return res, err
+		return results, err
 	}
 	work, err := os.MkdirTemp("", "ubl-validate-")
 	if err != nil {
-		return res, err
+		return results, err
 	}
 	defer os.RemoveAll(work)
-	file := filepath.Join(work, "doc.xml")
-	if err := os.WriteFile(file, doc, 0o600); err != nil {
-		return res, err
-	}
 
+	// Files are numbered rather than named after the keys, which may
+	// hold anything; schema messages get the key back.
+	var ruled []string // names of the documents the schema accepts, in the order given to Saxon
+	var uris []string
 	var out bytes.Buffer
-	cmd := exec.Command(xmllint, "--noout", "--nonet", "--schema", filepath.Join(dir, xsd), file)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 3 { // 3: the document does not validate
-			return res, fmt.Errorf("xmllint: %v\n%s", err, out.Bytes())
+	for i, name := range names {
+		res := results[name]
+		xsd := map[string]string{"Invoice": invoiceXSD, "CreditNote": creditNoteXSD}[res.Root]
+		if xsd == "" {
+			return results, fmt.Errorf("validate: %s: the root element is %s, not a UBL Invoice or CreditNote", name, res.Root)
 		}
-		res.Schema = strings.ReplaceAll(out.String(), file, "doc.xml")
-		return res, nil
+		file := filepath.Join(work, fmt.Sprintf("doc%d.xml", i))
+		if err := os.WriteFile(file, docs[name], 0o600); err != nil {
+			return results, err
+		}
+		out.Reset()
+		cmd := exec.Command(xmllint, "--noout", "--nonet", "--schema", filepath.Join(dir, xsd), file)
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 3 { // 3: the document does not validate
+				return results, fmt.Errorf("xmllint on %s: %v\n%s", name, err, out.Bytes())
+			}
+			res.Schema = strings.ReplaceAll(out.String(), file, name)
+			results[name] = res
+			continue
+		}
+		ruled = append(ruled, name)
+		uris = append(uris, fileURI(file))
+	}
+	if len(ruled) == 0 {
+		return results, nil
 	}
 
-	wrapper := filepath.Join(work, "both.xsl")
-	if err := os.WriteFile(wrapper, []byte(bothXSL), 0o600); err != nil {
-		return res, err
+	wrapper := filepath.Join(work, "rules.xsl")
+	if err := os.WriteFile(wrapper, []byte(rulesXSL), 0o600); err != nil {
+		return results, err
 	}
 	svrl := filepath.Join(work, "svrl.xml")
 	rules := fileURI(filepath.Join(dir, en16931XSLT)) + " " + fileURI(filepath.Join(dir, peppolXSLT))
 	out.Reset()
-	cmd = exec.Command(java, "-cp", jar, "net.sf.saxon.Transform",
-		"-s:"+file, "-xsl:"+wrapper, "-o:"+svrl, "rules="+rules)
+	cmd := exec.Command(java, "-cp", jar, "net.sf.saxon.Transform",
+		"-it:main", "-xsl:"+wrapper, "-o:"+svrl, "rules="+rules, "docs="+strings.Join(uris, " "))
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return res, fmt.Errorf("saxon: %v\n%s", err, out.Bytes())
+		return results, fmt.Errorf("saxon: %v\n%s", err, out.Bytes())
 	}
 	raw, err := os.ReadFile(svrl)
 	if err != nil {
-		return res, err
+		return results, err
 	}
-	return parseSVRL(res, raw)
+	return results, parseSVRL(results, ruled, raw)
 }
 
-// bothXSL runs each rule XSLT named in $rules on the document in the one
-// JVM (fn:transform), so the JVM starts once per document, not twice.
-const bothXSL = `<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+func sortedNames(docs map[string][]byte) []string {
+	names := make([]string, 0, len(docs))
+	for name := range docs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// rulesXSL runs each rule XSLT named in $rules on each document named in
+// $docs (space-separated file URIs), all in the one JVM: fn:transform
+// caches a compiled stylesheet, so the large XSLTs are compiled once per
+// run, not once per document.
+const rulesXSL = `<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:xs="http://www.w3.org/2001/XMLSchema">
   <xsl:param name="rules" as="xs:string"/>
-  <xsl:template match="/">
-    <xsl:variable name="doc" select="."/>
-    <reports>
-      <xsl:for-each select="tokenize($rules, ' ')">
-        <report>
-          <xsl:copy-of select="transform(map{'stylesheet-location': ., 'source-node': $doc})?output"/>
-        </report>
+  <xsl:param name="docs" as="xs:string"/>
+  <xsl:template name="main">
+    <documents>
+      <xsl:for-each select="tokenize($docs, ' ')">
+        <xsl:variable name="doc" select="doc(.)"/>
+        <document>
+          <xsl:for-each select="tokenize($rules, ' ')">
+            <report>
+              <xsl:copy-of select="transform(map{'stylesheet-location': ., 'source-node': $doc})?output"/>
+            </report>
+          </xsl:for-each>
+        </document>
       </xsl:for-each>
-    </reports>
+    </documents>
   </xsl:template>
 </xsl:stylesheet>
 `
@@ -233,37 +322,47 @@ type svrlOutput struct {
 	Reported []svrlAssert `xml:"http://purl.oclc.org/dsdl/svrl successful-report"`
 }
 
-// parseSVRL reads the wrapper's output: one report per rule XSLT, in the
-// order of $rules, each holding that XSLT's svrl:schematron-output.
-func parseSVRL(res Result, raw []byte) (Result, error) {
-	var doc struct {
-		Reports []struct {
-			Outputs []svrlOutput `xml:"http://purl.oclc.org/dsdl/svrl schematron-output"`
-		} `xml:"report"`
+// parseSVRL reads the wrapper's output: one document element per name in
+// ruled, in that order, each with one report per rule XSLT, in the order
+// of $rules, each holding that XSLT's svrl:schematron-output.
+func parseSVRL(results map[string]Result, ruled []string, raw []byte) error {
+	var out struct {
+		Documents []struct {
+			Reports []struct {
+				Outputs []svrlOutput `xml:"http://purl.oclc.org/dsdl/svrl schematron-output"`
+			} `xml:"report"`
+		} `xml:"document"`
 	}
-	if err := xml.Unmarshal(raw, &doc); err != nil {
-		return res, fmt.Errorf("validate: reading the SVRL: %v", err)
+	if err := xml.Unmarshal(raw, &out); err != nil {
+		return fmt.Errorf("validate: reading the SVRL: %v", err)
+	}
+	if len(out.Documents) != len(ruled) {
+		return fmt.Errorf("validate: SVRL for %d documents, want %d", len(out.Documents), len(ruled))
 	}
 	names := []string{"EN 16931", "Peppol BIS"}
-	if len(doc.Reports) != len(names) {
-		return res, fmt.Errorf("validate: %d SVRL reports, want %d", len(doc.Reports), len(names))
-	}
-	for i, rep := range doc.Reports {
-		if len(rep.Outputs) != 1 {
-			return res, fmt.Errorf("validate: the %s rules gave no SVRL output", names[i])
+	for d, doc := range out.Documents {
+		res := results[ruled[d]]
+		if len(doc.Reports) != len(names) {
+			return fmt.Errorf("validate: %s: %d SVRL reports, want %d", ruled[d], len(doc.Reports), len(names))
 		}
-		o := rep.Outputs[0]
-		for _, a := range append(o.Failed, o.Reported...) {
-			x := Assert{Rules: names[i], ID: a.ID, Flag: a.Flag, Location: a.Location,
-				Test: strings.TrimSpace(a.Test), Text: strings.Join(strings.Fields(a.Text), " ")}
-			if a.Flag == "fatal" || a.Flag == "error" {
-				res.Fatal = append(res.Fatal, x)
-			} else {
-				res.Warnings = append(res.Warnings, x)
+		for i, rep := range doc.Reports {
+			if len(rep.Outputs) != 1 {
+				return fmt.Errorf("validate: %s: the %s rules gave no SVRL output", ruled[d], names[i])
+			}
+			o := rep.Outputs[0]
+			for _, a := range append(o.Failed, o.Reported...) {
+				x := Assert{Rules: names[i], ID: a.ID, Flag: a.Flag, Location: a.Location,
+					Test: strings.TrimSpace(a.Test), Text: strings.Join(strings.Fields(a.Text), " ")}
+				if a.Flag == "fatal" || a.Flag == "error" {
+					res.Fatal = append(res.Fatal, x)
+				} else {
+					res.Warnings = append(res.Warnings, x)
+				}
 			}
 		}
+		results[ruled[d]] = res
 	}
-	return res, nil
+	return nil
 }
 
 // rootOf answers the local name of the document's root element, checking

@@ -23,42 +23,44 @@ func example(t *testing.T, name string) []byte {
 	return doc
 }
 
-// needTools skips (or, with CI set, fails) where the tools are missing,
-// as UBL does, for the tests that call Check directly.
-func needTools(t *testing.T) {
-	t.Helper()
-	if _, _, _, err := tools(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-}
-
 // The official examples of the Peppol release pass the schema and both
-// rule sets.
+// rule sets: one alone through UBL, both in one batch through Many.
 func TestOfficialExamplesPass(t *testing.T) {
-	for name, root := range map[string]string{
-		"base-example.xml":               "Invoice",
-		"base-creditnote-correction.xml": "CreditNote",
-	} {
-		t.Run(name, func(t *testing.T) {
-			start := time.Now()
-			res := UBL(t, example(t, name))
-			t.Logf("%s validated in %v", name, time.Since(start).Round(time.Millisecond))
-			if res.Root != root {
-				t.Errorf("root %q, want %q", res.Root, root)
+	t.Run("UBL", func(t *testing.T) {
+		start := time.Now()
+		if res := UBL(t, example(t, "base-example.xml")); res.Root != "Invoice" {
+			t.Errorf("root %q, want Invoice", res.Root)
+		}
+		t.Logf("one document validated in %v", time.Since(start).Round(time.Millisecond))
+	})
+	t.Run("Many", func(t *testing.T) {
+		roots := map[string]string{
+			"base-example.xml":               "Invoice",
+			"base-creditnote-correction.xml": "CreditNote",
+		}
+		docs := map[string][]byte{}
+		for name := range roots {
+			docs[name] = example(t, name)
+		}
+		start := time.Now()
+		results := Many(t, docs)
+		t.Logf("%d documents validated in %v", len(docs), time.Since(start).Round(time.Millisecond))
+		for name, root := range roots {
+			if got := results[name].Root; got != root {
+				t.Errorf("%s: root %q, want %q", name, got, root)
 			}
-		})
-	}
+		}
+	})
 }
 
 // Broken copies of the base example must fail, each with the rule that
-// catches it: one from the schema, one from each rule set.
+// catches it: one from the schema, one from each rule set. They are
+// checked in one batch with an unbroken copy, so the batch also shows
+// that each document gets its own result.
 func TestBrokenExamplesFail(t *testing.T) {
-	needTools(t)
+	RequireTools(t)
 	base := example(t, "base-example.xml")
-	cut := func(t *testing.T, re string) []byte {
+	cut := func(re string) []byte {
 		t.Helper()
 		r := regexp.MustCompile(re)
 		if !r.Match(base) {
@@ -66,44 +68,60 @@ func TestBrokenExamplesFail(t *testing.T) {
 		}
 		return r.ReplaceAll(base, nil)
 	}
-	for _, c := range []struct {
-		name string
-		doc  func(t *testing.T) []byte
-		rule string // the fatal rule expected; "" for a schema error
-	}{
+	cases := map[string]string{ // document name: the fatal rule expected; "" for a schema error
 		// BT-24 is mandatory in EN 16931 (BR-01), optional in the UBL schema.
-		{"no CustomizationID", func(t *testing.T) []byte { return cut(t, `<cbc:CustomizationID>[^<]*</cbc:CustomizationID>`) }, "BR-01"},
+		"no CustomizationID": "BR-01",
 		// BT-23 is mandatory in Peppol (PEPPOL-EN16931-R001), optional in EN 16931.
-		{"no ProfileID", func(t *testing.T) []byte { return cut(t, `<cbc:ProfileID>[^<]*</cbc:ProfileID>`) }, "PEPPOL-EN16931-R001"},
+		"no ProfileID": "PEPPOL-EN16931-R001",
 		// IssueDate is mandatory in the UBL schema itself.
-		{"no IssueDate", func(t *testing.T) []byte { return cut(t, `<cbc:IssueDate>[^<]*</cbc:IssueDate>`) }, ""},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			res, err := Check(c.doc(t))
-			if err != nil {
-				t.Fatal(err)
+		"no IssueDate": "",
+	}
+	docs := map[string][]byte{
+		"no CustomizationID": cut(`<cbc:CustomizationID>[^<]*</cbc:CustomizationID>`),
+		"no ProfileID":       cut(`<cbc:ProfileID>[^<]*</cbc:ProfileID>`),
+		"no IssueDate":       cut(`<cbc:IssueDate>[^<]*</cbc:IssueDate>`),
+		"unbroken":           base,
+	}
+	start := time.Now()
+	results, err := CheckMany(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d documents checked in %v", len(docs), time.Since(start).Round(time.Millisecond))
+	if len(results) != len(docs) {
+		t.Errorf("%d results for %d documents", len(results), len(docs))
+	}
+	if res := results["unbroken"]; !res.OK() {
+		t.Errorf("the unbroken example failed:%s", res.problems())
+	}
+	for name, rule := range cases {
+		res := results[name]
+		if res.OK() {
+			t.Errorf("%s: the broken document passed", name)
+			continue
+		}
+		if rule == "" {
+			// The message names the document by its key, not the temporary file.
+			if !strings.Contains(res.Schema, "IssueDate") || !strings.Contains(res.Schema, name) {
+				t.Errorf("%s: want a schema error naming IssueDate and the document, got %q and %v", name, res.Schema, res.Fatal)
 			}
-			if res.OK() {
-				t.Fatal("the broken document passed")
+			continue
+		}
+		if res.Schema != "" {
+			t.Errorf("%s: schema error, want it to pass the schema: %s", name, res.Schema)
+			continue
+		}
+		if !res.HasRule(rule) {
+			t.Errorf("%s: rule %s did not fire; fatal: %v", name, rule, res.Fatal)
+		}
+		for _, a := range res.Fatal {
+			if a.ID == rule && a.Text == "" {
+				t.Errorf("%s: rule %s came without its text", name, rule)
 			}
-			if c.rule == "" {
-				if res.Schema == "" || !strings.Contains(res.Schema, "IssueDate") {
-					t.Fatalf("want a schema error naming IssueDate, got %q and %v", res.Schema, res.Fatal)
-				}
-				return
+			if a.ID == "BR-01" && rule != "BR-01" {
+				t.Errorf("%s: BR-01 fired, so another document's findings leaked into it", name)
 			}
-			if res.Schema != "" {
-				t.Fatalf("schema error, want it to pass the schema: %s", res.Schema)
-			}
-			if !res.HasRule(c.rule) {
-				t.Fatalf("rule %s did not fire; fatal: %v", c.rule, res.Fatal)
-			}
-			for _, a := range res.Fatal {
-				if a.ID == c.rule && a.Text == "" {
-					t.Errorf("rule %s came without its text", c.rule)
-				}
-			}
-		})
+		}
 	}
 }
 
