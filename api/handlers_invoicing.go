@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime"
 	"net/http"
@@ -362,69 +363,86 @@ func allocationViews(list []*invoicing.Allocation) []*invoicing.AllocationView {
 // the parties and terms it was issued with.
 func (s *Server) documentPDF(kind invoicing.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		inv, err := s.loadDocument(c, kind)
+		inv, orig, err := s.issuedDocument(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		ctx := c.Request.Context()
-		ent := entity(c)
-		if inv.StoredStatus == invoicing.StatusDraft || inv.Printed == nil {
-			s.fail(c, ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNotIssued, "invoice %d is a draft; a PDF is made of issued invoices only", inv.ID))
-			return
-		}
-		var credited string
-		var orig *invoicing.Invoice
-		if inv.CreditedInvoiceID != nil {
-			orig, err = s.store.Invoice(ctx, ent.ID, *inv.CreditedInvoiceID)
-			if err != nil {
-				s.fail(c, err)
-				return
-			}
-			credited = orig.Number
-		}
-		allocs, err := s.store.Allocations(ctx, ent.ID, inv.ID, 0)
+		body, err := s.renderPDF(c.Request.Context(), entity(c), inv, orig)
 		if err != nil {
 			s.fail(c, err)
-			return
-		}
-		doc := pdfDocument(ent, inv, credited, allocs)
-		if orig != nil {
-			if orig.IssueDate != nil {
-				doc.CreditedDate = orig.IssueDate.String()
-			}
-			if orig.SupplyDate != nil {
-				doc.CreditedSupplyDate = orig.SupplyDate.String()
-			}
-		}
-		if inv.Kind == invoicing.KindCreditNote { // how the credit is settled
-			for _, a := range allocs {
-				switch {
-				case a.RemovedAt != nil:
-				case a.DebitInvoiceID != nil:
-					number := credited
-					if orig == nil || *a.DebitInvoiceID != orig.ID {
-						other, err := s.store.Invoice(ctx, ent.ID, *a.DebitInvoiceID)
-						if err != nil {
-							s.fail(c, err)
-							return
-						}
-						number = other.Number
-					}
-					doc.AppliedTo = append(doc.AppliedTo, pdf.Applied{Number: number, AmountMinor: a.AmountMinor})
-				case a.DebitPaymentID != nil:
-					doc.RefundedMinor += a.AmountMinor
-				}
-			}
-		}
-		var buf bytes.Buffer
-		if err := pdf.Render(&buf, doc); err != nil {
-			s.fail(c, ledger.Internal(err))
 			return
 		}
 		c.Header("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": inv.Number + ".pdf"}))
-		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+		c.Data(http.StatusOK, "application/pdf", body)
 	}
+}
+
+// issuedDocument loads the route's issued invoice or credit note for a
+// download (a draft is 409 invoice_not_issued), with the invoice a credit
+// note corrects (nil for an invoice).
+func (s *Server) issuedDocument(c *gin.Context, kind invoicing.Kind) (inv, orig *invoicing.Invoice, err error) {
+	inv, err = s.loadDocument(c, kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	if inv.StoredStatus == invoicing.StatusDraft || inv.Printed == nil {
+		return nil, nil, ledger.Errorf(ledger.CodeConflict, ledger.ReasonInvoiceNotIssued,
+			"%s %d is a draft; PDFs and e-invoices are made of issued documents only", kindLabel(kind), inv.ID)
+	}
+	if inv.CreditedInvoiceID != nil {
+		if orig, err = s.store.Invoice(c.Request.Context(), entity(c).ID, *inv.CreditedInvoiceID); err != nil {
+			return nil, nil, err
+		}
+	}
+	return inv, orig, nil
+}
+
+// renderPDF is the PDF of an issued document (orig: the invoice a credit
+// note corrects), with what its allocations have settled of it: the one
+// rendering the PDF download and the e-invoice's embedded copy share.
+func (s *Server) renderPDF(ctx context.Context, ent *ledger.Entity, inv, orig *invoicing.Invoice) ([]byte, error) {
+	var credited string
+	if orig != nil {
+		credited = orig.Number
+	}
+	allocs, err := s.store.Allocations(ctx, ent.ID, inv.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	doc := pdfDocument(ent, inv, credited, allocs)
+	if orig != nil {
+		if orig.IssueDate != nil {
+			doc.CreditedDate = orig.IssueDate.String()
+		}
+		if orig.SupplyDate != nil {
+			doc.CreditedSupplyDate = orig.SupplyDate.String()
+		}
+	}
+	if inv.Kind == invoicing.KindCreditNote { // how the credit is settled
+		for _, a := range allocs {
+			switch {
+			case a.RemovedAt != nil:
+			case a.DebitInvoiceID != nil:
+				number := credited
+				if orig == nil || *a.DebitInvoiceID != orig.ID {
+					other, err := s.store.Invoice(ctx, ent.ID, *a.DebitInvoiceID)
+					if err != nil {
+						return nil, err
+					}
+					number = other.Number
+				}
+				doc.AppliedTo = append(doc.AppliedTo, pdf.Applied{Number: number, AmountMinor: a.AmountMinor})
+			case a.DebitPaymentID != nil:
+				doc.RefundedMinor += a.AmountMinor
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.Render(&buf, doc); err != nil {
+		return nil, ledger.Internal(err)
+	}
+	return buf.Bytes(), nil
 }
 
 func pdfParty(p invoicing.PrintedParty) pdf.Party {
@@ -441,7 +459,7 @@ func pdfDocument(ent *ledger.Entity, inv *invoicing.Invoice, creditedNumber stri
 		Kind: string(inv.Kind), Language: pr.Language, Number: inv.Number, CreditedNumber: creditedNumber,
 		Void: inv.StoredStatus == invoicing.StatusVoid, Supplier: pdfParty(pr.Supplier), Customer: pdfParty(pr.Customer),
 		Currency: inv.Currency, Exponent: exp, NetMinor: inv.NetMinor, TaxMinor: inv.TaxMinor, TotalMinor: inv.TotalMinor,
-		BankIBAN: pr.IBAN, Notes: inv.Notes,
+		BankIBAN: pr.IBAN, Notes: inv.Notes, BuyerReference: inv.BuyerReference,
 	}
 	if inv.Kind == invoicing.KindInvoice {
 		d.PaymentReference = inv.Number // a credit note is not paid

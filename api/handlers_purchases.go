@@ -89,7 +89,9 @@ const documentUploadRoute = "/v1/entities/:entity/documents"
 
 // uploadDocument puts the raw body into the entity's inbox. Its type is
 // read from the content, never taken from the Content-Type: a PDF, PNG or
-// JPEG, and a Content-Type naming another is refused.
+// JPEG, or the XML of an e-invoice (UBL or CII, which must read as one),
+// and a Content-Type naming another is refused. What e-invoice it is
+// (einvoice) is kept, so the inbox shows which uploads can become drafts.
 func (s *Server) uploadInboxDocument(c *gin.Context) {
 	name := strings.TrimSpace(c.Query("file_name"))
 	if utf8.RuneCountInString(name) > 255 || !utf8.ValidString(name) {
@@ -105,15 +107,22 @@ func (s *Server) uploadInboxDocument(c *gin.Context) {
 		s.fail(c, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonBodyEmpty, "the request body is empty; send the file"))
 		return
 	}
-	kind := purchases.SniffDocument(body)
+	kind, syntax, err := inboxEInvoice(body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	if kind == "" {
 		s.fail(c, ledger.Errorf(ledger.CodeUnsupported, ledger.ReasonDocumentTypeUnsupported,
-			"the file is not a PDF, PNG or JPEG (its type is read from its content)"))
+			"the file is not a PDF, PNG, JPEG or the XML of an e-invoice (its type is read from its content)"))
 		return
 	}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if mt == "image/jpg" {
+	switch mt {
+	case "image/jpg":
 		mt = purchases.TypeJPEG
+	case "text/xml":
+		mt = purchases.TypeXML
 	}
 	if mt != "" && mt != "application/octet-stream" && mt != kind {
 		s.fail(c, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonDocumentTypeMismatch,
@@ -123,7 +132,7 @@ func (s *Server) uploadInboxDocument(c *gin.Context) {
 	if name == "" {
 		name = "document." + purchases.DocumentExt(kind)
 	}
-	d, err := s.purchases.UploadDocument(c.Request.Context(), principal(c), entity(c), &purchases.DocumentInput{FileName: name, ContentType: kind, Data: body})
+	d, err := s.purchases.UploadDocument(c.Request.Context(), principal(c), entity(c), &purchases.DocumentInput{FileName: name, ContentType: kind, EInvoice: syntax, Data: body})
 	if err == nil {
 		c.Header("Location", fmt.Sprintf("/v1/entities/%d/documents/%d", d.EntityID, d.ID))
 	}

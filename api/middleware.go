@@ -30,7 +30,11 @@ const (
 	ctxEntity    = "backoffice.entity"
 	ctxIdemBody  = "backoffice.idempotency_body" // what to store instead of the answer
 	ctxIdem      = "backoffice.idempotency"      // *ledger.IdemRequest for keyed routes
-	ctxKeyPrefix = "backoffice.key_prefix"       // the start of a key that failed, for the log
+	// ctxKeepWrites: a unit's handler failed, yet what it wrote is to
+	// commit with its answer (a received e-invoice that cannot be mapped
+	// stays in the inbox for the accountant to retry from).
+	ctxKeepWrites = "backoffice.keep_writes"
+	ctxKeyPrefix  = "backoffice.key_prefix" // the start of a key that failed, for the log
 )
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -103,7 +107,7 @@ func (s *Server) limitBody(c *gin.Context) {
 	if p := c.FullPath(); p == batchRoute || ((p == statementImportRoute || p == entityStatementImportRoute) && c.Request.Method == http.MethodPost) {
 		limit = s.maxBatchBody
 	}
-	if c.FullPath() == documentUploadRoute && c.Request.Method == http.MethodPost {
+	if (c.FullPath() == documentUploadRoute || c.FullPath() == einvoiceReceiveRoute) && c.Request.Method == http.MethodPost {
 		limit = purchases.MaxDocumentBytes
 	}
 	if c.Request.ContentLength > limit {
@@ -277,7 +281,8 @@ func (s *Server) idemKey(c *gin.Context) (key *ledger.IdemRequest, ok bool) {
 // together or not at all. A replay gets the first answer, byte for byte;
 // the same key with another request is a 409. Only successful answers are
 // stored: a request that failed changed nothing and may be retried with the
-// same key.
+// same key (unless its handler set ctxKeepWrites: then what it wrote
+// commits, and its failure answer is stored as a success's would be).
 //
 // h renders its answer into a buffer, never onto the connection: when the
 // database rolls the unit of work back for a conflict, h runs again whole
@@ -310,8 +315,9 @@ func (s *Server) unit(h handler) gin.HandlerFunc {
 			c.Writer = rec
 			c.Errors = c.Errors[:0]
 			delete(c.Keys, ctxIdemBody)
+			delete(c.Keys, ctxKeepWrites)
 			h(s.in(tx), c)
-			if rec.status >= 300 {
+			if rec.status >= 300 && !c.GetBool(ctxKeepWrites) {
 				return answerNotStored{c.Errors.Last()}
 			}
 			if key == nil {

@@ -142,6 +142,7 @@ func (s *Server) routes() {
 	e.POST("/purchase-tax-codes/:code/archive", staff, unit((*Server).archivePurchaseTaxCode))
 	e.GET("/purchase-invoices", read, s.listPurchaseInvoices)
 	e.POST("/purchase-invoices", staff, unit((*Server).createPurchaseInvoice))
+	e.POST("/purchase-invoices/e-invoice", staff, unit((*Server).receiveEInvoice))
 	e.GET("/purchase-invoices/:id", read, s.getPurchaseInvoice)
 	e.PATCH("/purchase-invoices/:id", staff, unit((*Server).updatePurchaseInvoice))
 	e.DELETE("/purchase-invoices/:id", staff, unit((*Server).deletePurchaseInvoice))
@@ -181,11 +182,13 @@ func (s *Server) routes() {
 	e.POST("/invoices/:id/void", staff, unit((*Server).voidInvoice))
 	e.POST("/invoices/:id/credit-notes", staff, unit((*Server).createCreditNote))
 	e.GET("/invoices/:id/pdf", read, s.documentPDF(invoicing.KindInvoice))
+	e.GET("/invoices/:id/ubl", read, s.documentUBL(invoicing.KindInvoice))
 	e.GET("/invoices/:id/allocations", staff, s.documentAllocations(invoicing.KindInvoice))
 
 	e.GET("/credit-notes", read, s.listDocuments(invoicing.KindCreditNote))
 	e.GET("/credit-notes/:id", read, s.getDocument(invoicing.KindCreditNote))
 	e.GET("/credit-notes/:id/pdf", read, s.documentPDF(invoicing.KindCreditNote))
+	e.GET("/credit-notes/:id/ubl", read, s.documentUBL(invoicing.KindCreditNote))
 	e.GET("/credit-notes/:id/allocations", staff, s.documentAllocations(invoicing.KindCreditNote))
 	e.POST("/credit-notes/:id/allocations", staff, unit(allocate(true)))
 

@@ -84,6 +84,7 @@ var routeBodies = map[string]string{
 	"PATCH " + entityRoutes + "/purchase-tax-codes/:code":        `{"description":"Voorbelasting hoog"}`,
 	"POST " + entityRoutes + "/purchase-tax-codes/:code/archive": ``,
 	"POST " + entityRoutes + "/purchase-invoices":                `{"supplier_id":{supplier},"supplier_invoice_number":"T-NEW","invoice_date":"2026-03-05","lines":[{"account":"4200","amount":"10.00","tax_code":"P21"}]}`,
+	"POST " + entityRoutes + "/purchase-invoices/e-invoice":      sampleEInvoice, // README's sample; its supplier is created (routeQueries)
 	"PATCH " + entityRoutes + "/purchase-invoices/:id":           `{"reference":"PO-7"}`,
 	"DELETE " + entityRoutes + "/purchase-invoices/:id":          ``,
 	"POST " + entityRoutes + "/purchase-invoices/:id/book":       ``,
@@ -101,6 +102,7 @@ var routeQueries = map[string]string{
 	"POST " + entityRoutes + "/bank-accounts/:bank/statements": "?format=camt053",
 	"POST " + entityRoutes + "/bank-statements":                "?format=camt053",
 	"POST " + entityRoutes + "/documents":                      "?file_name=scan.pdf",
+	"POST " + entityRoutes + "/purchase-invoices/e-invoice":    "?account=4200",
 	"GET " + entityRoutes + "/payment-proposal":                "?due_by=2026-12-31",
 	"GET " + entityRoutes + "/reports/icp":                     "?period=2026-Q1",
 	"GET " + entityRoutes + "/audit-file":                      "?fiscal_year=2026",
@@ -201,7 +203,8 @@ func (f *fixture) call(r route, params map[string]string, key string) *response 
 func (f *fixture) seedInvoicing(entity int64, key string) map[string]string {
 	base := ent(entity)
 	id := func(r *response) string { return strconv.FormatInt(num(f.must(r, 201).obj["id"]), 10) }
-	cust := id(f.do("POST", base+"/customers", key, `{"name":"Bakkerij De Vries","external_ref":"C-1"}`))
+	// An electronic address: the e-invoice (UBL) routes need one.
+	cust := id(f.do("POST", base+"/customers", key, `{"name":"Bakkerij De Vries","external_ref":"C-1","electronic_address":"0106:87654321"}`))
 	spare := id(f.do("POST", base+"/customers", key, `{"name":"Spare customer"}`))
 	supplier := id(f.do("POST", base+"/suppliers", key, `{"name":"Kantoorhuis","iban":"NL91ABNA0417164300"}`))
 	spareSupplier := id(f.do("POST", base+"/suppliers", key, `{"name":"Spare supplier"}`))

@@ -34,10 +34,14 @@ type Customer struct {
 	PaymentTermsDays int            `json:"payment_terms_days"`
 	// Type is business (the default) or consumer: an invoice to a
 	// business names its address; one to a consumer may leave it out.
-	Type       CustomerType `json:"customer_type"`
-	ArchivedAt *time.Time   `json:"archived_at"`
-	CreatedAt  time.Time    `json:"created_at"`
-	UpdatedAt  time.Time    `json:"updated_at"`
+	Type CustomerType `json:"customer_type"`
+	// ElectronicAddress is where the customer receives e-invoices
+	// ("scheme:id", ledger.CheckElectronicAddress); "" is none set (see
+	// Endpoint).
+	ElectronicAddress string     `json:"electronic_address"`
+	ArchivedAt        *time.Time `json:"archived_at"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
 }
 
 // CustomerInput creates a customer (name required, the rest defaulted) or
@@ -53,6 +57,8 @@ type CustomerInput struct {
 	Currency         *string         `json:"currency"`
 	PaymentTermsDays *int            `json:"payment_terms_days"`
 	CustomerType     *string         `json:"customer_type"`
+	// ElectronicAddress: "scheme:id" such as "0106:12345678"; "" clears it.
+	ElectronicAddress *string `json:"electronic_address"`
 }
 
 // CustomerType tells a business from a consumer.
@@ -82,6 +88,10 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 		c.Type = CustomerBusiness
 	}
 	text(&p, "registration_id", in.RegistrationID, &c.RegistrationID, 50, false, creating)
+	text(&p, "electronic_address", in.ElectronicAddress, &c.ElectronicAddress, 110, false, creating)
+	if in.ElectronicAddress != nil {
+		c.ElectronicAddress = ledger.CheckElectronicAddress(&p, "electronic_address", c.ElectronicAddress)
+	}
 	text(&p, "email", in.Email, &c.Email, 254, false, creating)
 	if in.Email != nil && c.Email != "" {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
@@ -121,6 +131,19 @@ func (in *CustomerInput) Apply(c *Customer, ent *ledger.Entity, creating bool) e
 		c.PaymentTermsDays = 30
 	}
 	return p.Err()
+}
+
+// Endpoint is the customer's electronic address for e-invoices: the one
+// set, else for a Dutch customer with an 8-digit chamber of commerce
+// number that number under scheme 0106; "" when there is none.
+func (c *Customer) Endpoint() string {
+	switch {
+	case c.ElectronicAddress != "":
+		return c.ElectronicAddress
+	case c.Address.Country == "NL" && ledger.KvKNumber(c.RegistrationID):
+		return ledger.EASKvK + ":" + c.RegistrationID
+	}
+	return ""
 }
 
 func validLanguage(l string) bool { return slices.Contains(Languages, l) }

@@ -91,6 +91,7 @@ type Invoice struct {
 	SupplyDate             *ledger.Date
 	DueDate                *ledger.Date
 	Notes                  string
+	BuyerReference         string // the customer's reference to quote (EN 16931 BT-10)
 	CreditedInvoiceID      *int64
 	Lines                  []Line
 	NetMinor               int64
@@ -210,13 +211,16 @@ func (inv *Invoice) ComputeTotals() {
 // InvoiceInput creates a draft (customer_id required) or edits one
 // (non-nil fields; lines, when given, replace all lines).
 type InvoiceInput struct {
-	CustomerID   *int64       `json:"customer_id"`
-	Currency     *string      `json:"currency"`
-	ExchangeRate *string      `json:"exchange_rate"`
-	IssueDate    *string      `json:"issue_date"`
-	SupplyDate   *string      `json:"supply_date"`
-	Notes        *string      `json:"notes"`
-	Lines        *[]LineInput `json:"lines"`
+	CustomerID   *int64  `json:"customer_id"`
+	Currency     *string `json:"currency"`
+	ExchangeRate *string `json:"exchange_rate"`
+	IssueDate    *string `json:"issue_date"`
+	SupplyDate   *string `json:"supply_date"`
+	Notes        *string `json:"notes"`
+	// BuyerReference is the reference the customer asks its invoices to
+	// quote (an order or cost centre); "" clears it.
+	BuyerReference *string      `json:"buyer_reference"`
+	Lines          *[]LineInput `json:"lines"`
 }
 
 // LineInput is one line as a caller sends it. Quantity, unit price and
@@ -315,6 +319,7 @@ func (in *InvoiceInput) Apply(inv *Invoice, lk *Lookup, creating bool) error {
 			inv.Notes = n
 		}
 	}
+	text(&p, "buyer_reference", in.BuyerReference, &inv.BuyerReference, 200, false, creating)
 	if in.Lines != nil {
 		lines := *in.Lines
 		if len(lines) > MaxInvoiceLines {
@@ -477,6 +482,9 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 	}
 	// What the law asks of an invoice (legal.go).
 	if err := inv.checkKOR(ent); err != nil {
+		return err
+	}
+	if err := inv.checkVATGroups(lk.Customer(inv.CustomerID)); err != nil {
 		return err
 	}
 	return incomplete(inv.complete(lk, lk.Customer(inv.CustomerID)))

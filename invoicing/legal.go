@@ -219,6 +219,42 @@ func (inv *Invoice) checkKOR(ent *ledger.Entity) error {
 	return p.Err()
 }
 
+// checkVATGroups refuses what an EN 16931 e-invoice of the document could
+// not state as the PDF does. The invoice computes VAT per tax code; the
+// e-invoice per VAT category and rate (BR-CO-17), so two codes charging
+// VAT at one rate would round apart and the two documents disagree by a
+// cent. And services outside the scope of VAT (category O) may not share
+// an e-invoice with any other category (BR-O-11 to BR-O-14), which a
+// business customer may ask for.
+func (inv *Invoice) checkVATGroups(c *Customer) error {
+	var p ledger.Problems
+	byRate := map[string]string{} // rate -> the first VAT-charging code at it
+	outside, other := "", ""
+	for i, l := range inv.Lines {
+		if l.TaxKind.ChargesVAT() {
+			rate := l.TaxRate.String()
+			if first, ok := byRate[rate]; ok && first != l.TaxCode {
+				p.Add(fmt.Sprintf("lines[%d].tax_code", i), ledger.ReasonTaxCodesShareRate,
+					"tax codes %q and %q both charge VAT at %s %%: VAT is rounded per rate on an e-invoice and per code on this invoice, so use one of them for all lines at %s %%",
+					first, l.TaxCode, rate, rate)
+			} else if !ok {
+				byRate[rate] = l.TaxCode
+			}
+		}
+		if l.TaxKind == TaxNonEUServices {
+			outside = l.TaxCode
+		} else {
+			other = l.TaxCode
+		}
+	}
+	if outside != "" && other != "" && c != nil && c.Type != CustomerConsumer {
+		p.Add("lines", ledger.ReasonTaxKindMix,
+			"tax code %q (non-EU services, outside the scope of VAT) cannot share an invoice to a business with %q: an e-invoice states services outside the scope of VAT on their own; issue two invoices",
+			outside, other)
+	}
+	return p.Err()
+}
+
 // incomplete is the one error for every missing field.
 func incomplete(p ledger.Problems) error {
 	if len(p) == 0 {

@@ -55,6 +55,9 @@ type Store interface {
 	DeleteInvoice(ctx context.Context, p *ledger.Principal, ent *ledger.Entity, id int64) error
 	// Invoice returns an invoice or credit note with its lines.
 	Invoice(ctx context.Context, entityID, id int64) (*Invoice, error)
+	// OrderRefs are the external ids of the orders an invoice was made
+	// of, in order of their ids (none for an invoice made by hand).
+	OrderRefs(ctx context.Context, entityID, invoiceID int64) ([]string, error)
 	Invoices(ctx context.Context, ent *ledger.Entity, f InvoiceFilter) ([]*Invoice, error)
 	// IssueInvoice numbers and posts a draft: invalid (invoice_empty,
 	// period_locked, exchange_rate_required, archived codes and accounts),

@@ -22,6 +22,7 @@ type InvoiceView struct {
 	SupplyDate        *ledger.Date `json:"supply_date"`
 	DueDate           *ledger.Date `json:"due_date"`
 	Notes             string       `json:"notes"`
+	BuyerReference    string       `json:"buyer_reference"`
 	CreditedInvoiceID *int64       `json:"credited_invoice_id,omitempty"`
 	Lines             []LineView   `json:"lines"`
 	VAT               []VATView    `json:"vat_breakdown"`
@@ -78,7 +79,7 @@ func (inv *Invoice) View(ent *ledger.Entity, today ledger.Date) *InvoiceView {
 	v := &InvoiceView{
 		ID: inv.ID, Kind: inv.Kind, Status: inv.Status(), Overdue: inv.Overdue(today), CustomerID: inv.CustomerID,
 		Currency: inv.Currency, IssueDate: inv.IssueDate, SupplyDate: inv.SupplyDate, DueDate: inv.DueDate,
-		Notes: inv.Notes, CreditedInvoiceID: inv.CreditedInvoiceID, Lines: make([]LineView, len(inv.Lines)),
+		Notes: inv.Notes, BuyerReference: inv.BuyerReference, CreditedInvoiceID: inv.CreditedInvoiceID, Lines: make([]LineView, len(inv.Lines)),
 		Net: f(inv.NetMinor), VATTotal: f(inv.TaxMinor), Total: f(inv.TotalMinor),
 		Paid: f(inv.PaidMinor), Credited: f(inv.SettledMinor - inv.PaidMinor), Open: f(inv.OpenMinor()),
 		EntryID: inv.EntryID, VoidEntryID: inv.VoidEntryID, CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt,

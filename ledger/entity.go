@@ -27,6 +27,7 @@ type EntityInput struct {
 	VATTaxNumber         *string  `json:"vat_tax_number"`
 	VATScheme            *string  `json:"vat_scheme"`
 	VATPeriod            *string  `json:"vat_period"`
+	ElectronicAddress    *string  `json:"electronic_address"`
 }
 
 var (
@@ -120,6 +121,10 @@ func (in *EntityInput) Apply(e *Entity, creating bool) error {
 		e.VATPeriod = VATPeriod(*in.VATPeriod)
 	case creating:
 		e.VATPeriod = VATQuarterly
+	}
+	text("electronic_address", in.ElectronicAddress, &e.ElectronicAddress, 110, false)
+	if in.ElectronicAddress != nil {
+		e.ElectronicAddress = CheckElectronicAddress(&p, "electronic_address", e.ElectronicAddress)
 	}
 	if e.Address.Lines == nil {
 		e.Address.Lines = []string{}

@@ -172,6 +172,27 @@ const (
 	// 422: customer_type is not business or consumer
 	ReasonCustomerTypeInvalid Reason = "customer_type_invalid"
 
+	// 422: a customer's or the entity's electronic_address is not "scheme:id" with a scheme of the Peppol EAS list (a KvK number 8 digits, an OIN 20, a 9944 id a Dutch VAT number)
+	ReasonElectronicAddressInvalid Reason = "electronic_address_invalid"
+
+	// 422: issuing an invoice on which two tax codes charge VAT at the same rate: an e-invoice rounds VAT per category and rate, the invoice per code
+	ReasonTaxCodesShareRate Reason = "tax_codes_share_rate"
+
+	// 422: issuing an invoice to a business that mixes non-EU services (outside the scope of VAT) with other tax kinds: no e-invoice could state it
+	ReasonTaxKindMix Reason = "tax_kind_mix"
+
+	// 422: an e-invoice (UBL) of a document whose customer (or entity) has no electronic address
+	ReasonEInvoiceNoElectronicAddress Reason = "einvoice_no_electronic_address"
+
+	// 422: an e-invoice (UBL) of a document to a consumer: e-invoices are for business buyers
+	ReasonEInvoiceConsumer Reason = "einvoice_consumer"
+
+	// 422: an e-invoice (UBL) of a distance sale: invoiced to consumers under the other member state's rules
+	ReasonEInvoiceDistanceSales Reason = "einvoice_distance_sales"
+
+	// 422: an e-invoice (UBL) of an invoice that asks to be paid but carries no IBAN (issued before the IBAN was required)
+	ReasonEInvoiceNoIBAN Reason = "einvoice_no_iban"
+
 	// 422: issuing a document that lacks what the law asks of an invoice (art. 226 VAT directive, art. 35a Wet OB); errors[] lists each missing field
 	ReasonInvoiceIncomplete Reason = "invoice_incomplete"
 
@@ -225,7 +246,7 @@ const (
 	// 409: paying, crediting or printing a draft
 	ReasonInvoiceNotIssued Reason = "invoice_not_issued"
 
-	// 409: paying, crediting or voiding a void invoice
+	// 409: paying, crediting or voiding a void invoice, or downloading its e-invoice (a voided invoice must not be sent)
 	ReasonInvoiceVoid Reason = "invoice_void"
 
 	// 409: voiding an invoice with payments or credit notes
@@ -362,6 +383,18 @@ const (
 
 	// 422: a payment file format (bank account, ?version=) that is not pain.001.001.09 or pain.001.001.03
 	ReasonPaymentFileFormatInvalid Reason = "payment_file_format_invalid"
+
+	// 415: a file sent as a received e-invoice is not one (not XML, XML of another kind such as a bank statement, a PDF without an embedded e-invoice); the message says what it is
+	ReasonEInvoiceNotRecognised Reason = "einvoice_not_recognised"
+
+	// 422: a received e-invoice refused by the safe XML reader (a DTD or entities, too deep, too many elements) or a PDF past the reader's bounds
+	ReasonEInvoiceHostile Reason = "einvoice_hostile"
+
+	// 422: a received e-invoice whose content cannot be read (a missing or malformed element, named in the message)
+	ReasonEInvoiceInvalid Reason = "einvoice_invalid"
+
+	// 422: a received e-invoice that cannot become a draft as it is (an unknown category, no tax code, no account, no exchange rate, figures that do not add up); errors[] and findings[] list each finding with its rule, and document_id names the file kept in the inbox
+	ReasonEInvoiceUnmapped Reason = "einvoice_unmapped"
 )
 
 // Orders pushed by the clients' systems (docs/orders.md).

@@ -29,8 +29,12 @@ type Entity struct {
 	VATTaxNumber string    `json:"vat_tax_number"`
 	VATScheme    VATScheme `json:"vat_scheme"`
 	VATPeriod    VATPeriod `json:"vat_period"` // how often the VAT return is filed
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	// ElectronicAddress is where the entity receives e-invoices
+	// ("scheme:id", see CheckElectronicAddress); "" derives 0106 and its
+	// KvK number (Endpoint).
+	ElectronicAddress string    `json:"electronic_address"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // VATScheme is how an entity accounts for VAT.

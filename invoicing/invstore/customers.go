@@ -13,27 +13,28 @@ import (
 )
 
 const customerColumns = `id, entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
-	registration_id, email, language, currency, payment_terms_days, customer_type, archived_at, created_at, updated_at`
+	registration_id, email, language, currency, payment_terms_days, customer_type, electronic_address, archived_at, created_at, updated_at`
 
 type customerRow struct {
-	ID               int64
-	EntityID         int64
-	ExternalRef      string
-	Name             string
-	AddressLines     string
-	Postcode         string
-	City             string
-	Country          string
-	VATNumber        string `gorm:"column:vat_number"`
-	RegistrationID   string
-	Email            string
-	Language         string
-	Currency         string
-	PaymentTermsDays int
-	CustomerType     string
-	ArchivedAt       *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                int64
+	EntityID          int64
+	ExternalRef       string
+	Name              string
+	AddressLines      string
+	Postcode          string
+	City              string
+	Country           string
+	VATNumber         string `gorm:"column:vat_number"`
+	RegistrationID    string
+	Email             string
+	Language          string
+	Currency          string
+	PaymentTermsDays  int
+	CustomerType      string
+	ElectronicAddress string
+	ArchivedAt        *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (r *customerRow) customer() *invoicing.Customer {
@@ -41,7 +42,8 @@ func (r *customerRow) customer() *invoicing.Customer {
 		ID: r.ID, EntityID: r.EntityID, ExternalRef: r.ExternalRef, Name: r.Name,
 		Address:   ledger.Address{Lines: splitLines(r.AddressLines), Postcode: r.Postcode, City: r.City, Country: r.Country},
 		VATNumber: r.VATNumber, RegistrationID: r.RegistrationID, Email: r.Email, Language: r.Language,
-		Currency: r.Currency, PaymentTermsDays: r.PaymentTermsDays, Type: invoicing.CustomerType(r.CustomerType), ArchivedAt: utc(r.ArchivedAt),
+		Currency: r.Currency, PaymentTermsDays: r.PaymentTermsDays, Type: invoicing.CustomerType(r.CustomerType),
+		ElectronicAddress: r.ElectronicAddress, ArchivedAt: utc(r.ArchivedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
@@ -61,10 +63,10 @@ func (s *Store) CreateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 		t := tx.Now
 		c.CreatedAt, c.UpdatedAt = t, t
 		err := tx.DB().Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
-			registration_id, email, language, currency, payment_terms_days, customer_type, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			registration_id, email, language, currency, payment_terms_days, customer_type, electronic_address, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ent.ID, c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
-			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), t, t).Scan(&c.ID).Error
+			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), c.ElectronicAddress, t, t).Scan(&c.ID).Error
 		if err != nil {
 			return err
 		}
@@ -115,11 +117,11 @@ func (s *Store) FindOrCreateCustomer(ctx context.Context, p *ledger.Principal, e
 		c.CreatedAt, c.UpdatedAt = t, t
 		var ids []int64
 		err := tx.DB().Raw(`INSERT INTO customers (entity_id, external_ref, name, address_lines, postcode, city, country, vat_number,
-			registration_id, email, language, currency, payment_terms_days, customer_type, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			registration_id, email, language, currency, payment_terms_days, customer_type, electronic_address, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (entity_id, external_ref) WHERE external_ref <> '' DO NOTHING RETURNING id`,
 			ent.ID, c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
-			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), t, t).Scan(&ids).Error
+			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), c.ElectronicAddress, t, t).Scan(&ids).Error
 		if err != nil {
 			return err
 		}
@@ -198,9 +200,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, p *ledger.Principal, ent *le
 		c.UpdatedAt = tx.Now
 		err = tx.DB().Exec(`UPDATE customers SET external_ref = ?, name = ?, address_lines = ?, postcode = ?, city = ?, country = ?,
 			vat_number = ?, registration_id = ?, email = ?, language = ?, currency = ?, payment_terms_days = ?, customer_type = ?,
-			updated_at = ? WHERE entity_id = ? AND id = ?`,
+			electronic_address = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
 			c.ExternalRef, c.Name, joinLines(c.Address.Lines), c.Address.Postcode, c.Address.City, c.Address.Country,
-			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), c.UpdatedAt, ent.ID, id).Error
+			c.VATNumber, c.RegistrationID, c.Email, c.Language, c.Currency, c.PaymentTermsDays, string(c.Type), c.ElectronicAddress, c.UpdatedAt, ent.ID, id).Error
 		if err != nil {
 			return err
 		}

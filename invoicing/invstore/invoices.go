@@ -19,7 +19,7 @@ import (
 const invoiceColumns = `id, entity_id, kind, status, customer_id, currency, exchange_rate, issue_date, supply_date, due_date,
 	notes, number, fiscal_year, seq, credited_invoice_id, net_minor, tax_minor, total_minor, functional_total_minor,
 	settled_minor, settled_functional_minor, paid_minor, credit_noted_minor, entry_id, void_entry_id,
-	created_at, created_by, updated_at, issued_at, issued_by, voided_at, voided_by, printed`
+	created_at, created_by, updated_at, issued_at, issued_by, voided_at, voided_by, printed, buyer_reference`
 
 type invoiceRow struct {
 	ID                     int64
@@ -55,13 +55,14 @@ type invoiceRow struct {
 	VoidedAt               *time.Time
 	VoidedBy               *int64
 	Printed                *string
+	BuyerReference         string
 }
 
 func (r *invoiceRow) invoice() *invoicing.Invoice {
 	inv := &invoicing.Invoice{
 		ID: r.ID, EntityID: r.EntityID, Kind: invoicing.Kind(r.Kind), StoredStatus: r.Status, CustomerID: r.CustomerID,
 		Currency: r.Currency, IssueDate: datePtr(r.IssueDate), SupplyDate: datePtr(r.SupplyDate), DueDate: datePtr(r.DueDate),
-		Notes: r.Notes, CreditedInvoiceID: r.CreditedInvoiceID, NetMinor: r.NetMinor, TaxMinor: r.TaxMinor,
+		Notes: r.Notes, BuyerReference: r.BuyerReference, CreditedInvoiceID: r.CreditedInvoiceID, NetMinor: r.NetMinor, TaxMinor: r.TaxMinor,
 		TotalMinor: r.TotalMinor, FunctionalTotalMinor: r.FunctionalTotalMinor, SettledMinor: r.SettledMinor,
 		SettledFunctionalMinor: r.SettledFunctionalMinor, PaidMinor: r.PaidMinor, CreditNotedMinor: r.CreditNotedMinor,
 		EntryID: r.EntryID, VoidEntryID: r.VoidEntryID, CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy,
@@ -261,15 +262,23 @@ func rateText(d decimal.Decimal) *string {
 	return &s
 }
 
+// OrderRefs are the external ids of the orders invoiced by an invoice.
+func (s *Store) OrderRefs(ctx context.Context, entityID, invoiceID int64) ([]string, error) {
+	var refs []string
+	err := s.Query(ctx).DB().Raw(`SELECT external_id FROM orders WHERE entity_id = ? AND invoice_id = ? ORDER BY id`,
+		entityID, invoiceID).Scan(&refs).Error
+	return refs, sqlstore.Translate(err)
+}
+
 // insert writes a new draft document and its lines.
 func (s *Store) insert(tx *sqlstore.Tx, p *ledger.Principal, inv *invoicing.Invoice) error {
 	t := tx.Now
 	inv.CreatedAt, inv.UpdatedAt, inv.CreatedBy = t, t, p.ActorID
 	err := tx.DB().Raw(`INSERT INTO invoices (entity_id, kind, status, customer_id, currency, exchange_rate, issue_date, supply_date,
-		notes, credited_invoice_id, net_minor, tax_minor, total_minor, created_at, created_by, updated_at)
-		VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		notes, buyer_reference, credited_invoice_id, net_minor, tax_minor, total_minor, created_at, created_by, updated_at)
+		VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		inv.EntityID, string(inv.Kind), inv.CustomerID, inv.Currency, rateText(inv.ExchangeRate), inv.IssueDate, inv.SupplyDate,
-		inv.Notes, inv.CreditedInvoiceID, inv.NetMinor, inv.TaxMinor, inv.TotalMinor, t, p.ActorID, t).Scan(&inv.ID).Error
+		inv.Notes, inv.BuyerReference, inv.CreditedInvoiceID, inv.NetMinor, inv.TaxMinor, inv.TotalMinor, t, p.ActorID, t).Scan(&inv.ID).Error
 	if err != nil {
 		return err
 	}
@@ -347,8 +356,8 @@ func (s *Store) UpdateInvoice(ctx context.Context, p *ledger.Principal, ent *led
 		}
 		inv.UpdatedAt = tx.Now
 		err = tx.DB().Exec(`UPDATE invoices SET customer_id = ?, currency = ?, exchange_rate = ?, issue_date = ?, supply_date = ?,
-			notes = ?, net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
-			inv.CustomerID, inv.Currency, rateText(inv.ExchangeRate), inv.IssueDate, inv.SupplyDate, inv.Notes,
+			notes = ?, buyer_reference = ?, net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ? WHERE entity_id = ? AND id = ?`,
+			inv.CustomerID, inv.Currency, rateText(inv.ExchangeRate), inv.IssueDate, inv.SupplyDate, inv.Notes, inv.BuyerReference,
 			inv.NetMinor, inv.TaxMinor, inv.TotalMinor, inv.UpdatedAt, ent.ID, id).Error
 		if err != nil {
 			return err

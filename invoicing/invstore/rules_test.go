@@ -757,11 +757,13 @@ func TestSettingsDriveNumbersAndAccounts(t *testing.T) {
 		t.Fatalf("settings %+v %v", set, err)
 	}
 	// The settings' account is for codes that name none; a code's own wins.
-	code, kind, rate, vat := "21-plain", "standard", "21", "1700"
+	// (At another rate than "21": two codes may not charge VAT at one
+	// rate on an invoice, tax_codes_share_rate.)
+	code, kind, rate, vat := "19-plain", "other_rate", "19", "1700"
 	if _, err := f.st.CreateTaxCode(ctx, f.p, f.ent, &invoicing.TaxCodeInput{Code: &code, Kind: &kind, Rate: &rate, Account: &vat}); err != nil {
 		t.Fatal(err)
 	}
-	second := f.issued(f.cust, "2026-03-11", line("Cake", "1", "10", "21-plain"), line("Pie", "1", "10", "21"))
+	second := f.issued(f.cust, "2026-03-11", line("Cake", "1", "10", "19-plain"), line("Pie", "1", "10", "21"))
 	if first.Number != "INV-2026-0001" || second.Number != "F26/00002" || second.Lines[0].RevenueAccount != "8100" || second.Lines[1].RevenueAccount != "8000" {
 		t.Fatalf("numbers %s, %s; revenue %s, %s", first.Number, second.Number, second.Lines[0].RevenueAccount, second.Lines[1].RevenueAccount)
 	}

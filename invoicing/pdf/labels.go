@@ -18,6 +18,7 @@ type labels struct {
 	paymentTerms                    string
 	days                            func(n int) string
 	paymentReference                string
+	buyerReference                  string
 	billTo                          string
 	customer                        string // heads the customer on a credit note
 	vatNumber, registrationID       string
@@ -82,6 +83,7 @@ var english = labels{
 		return strconv.Itoa(n) + " days"
 	},
 	paymentReference: "Payment reference",
+	buyerReference:   "Your reference",
 	billTo:           "Bill to",
 	customer:         "Customer",
 	vatNumber:        "VAT number",
@@ -220,6 +222,7 @@ var dutch = labels{
 		return strconv.Itoa(n) + " dagen"
 	},
 	paymentReference: "Betalingskenmerk",
+	buyerReference:   "Uw referentie",
 	billTo:           "Factuur aan",
 	customer:         "Klant",
 	vatNumber:        "BTW-nummer",

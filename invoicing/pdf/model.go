@@ -69,6 +69,7 @@ type Document struct {
 
 	PaymentTermsDays int
 	PaymentReference string // what the customer should quote when paying
+	BuyerReference   string // the customer's own reference for the document ("" for none)
 	BankIBAN         string // "" when the entity has none on record
 	Notes            string // free text from the draft, printed as given
 }

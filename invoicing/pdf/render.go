@@ -306,6 +306,9 @@ func (r *renderer) header() {
 		// A credit note is not paid: it has no payment reference.
 		facts = append(facts, fact{l.paymentReference, ref})
 	}
+	if ref := oneLine(d.BuyerReference); ref != "" {
+		facts = append(facts, fact{l.buyerReference, ref})
+	}
 	const labelW = 31.0
 	for _, fc := range facts {
 		r.font("", 8.5)

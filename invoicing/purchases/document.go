@@ -16,6 +16,9 @@ const (
 	TypePDF  = "application/pdf"
 	TypePNG  = "image/png"
 	TypeJPEG = "image/jpeg"
+	// TypeXML is a received e-invoice's XML (UBL or CII), recognised by
+	// its root element (invoicing/einvoice/parse.Sniff).
+	TypeXML = "application/xml"
 )
 
 // Document statuses: in the inbox (nothing made of it yet), supporting a
@@ -30,22 +33,28 @@ const (
 // Document is a file (a supplier's PDF, a scan or photo of a receipt) in
 // an entity's inbox. Its bytes are read apart (DocumentContent).
 type Document struct {
-	ID          int64     `json:"id"`
-	EntityID    int64     `json:"entity_id"`
-	FileName    string    `json:"file_name"`
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
-	SHA256      string    `json:"sha256"`
-	Status      string    `json:"status"`
-	CreatedBy   int64     `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64  `json:"id"`
+	EntityID    int64  `json:"entity_id"`
+	FileName    string `json:"file_name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Status      string `json:"status"`
+	// EInvoice is what the file was recognised as at upload: "ubl", "cii"
+	// or "pdf-einvoice" (a PDF with one embedded), "" for none; the inbox
+	// shows which uploads can become draft purchase invoices in one call.
+	EInvoice  string    `json:"einvoice,omitempty"`
+	CreatedBy int64     `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // DocumentInput is an upload: the file's name, its type as read from the
-// content (SniffDocument) and its bytes.
+// content (SniffDocument), what e-invoice it is (Document.EInvoice) and
+// its bytes.
 type DocumentInput struct {
 	FileName    string
 	ContentType string
+	EInvoice    string
 	Data        []byte
 }
 
@@ -71,6 +80,8 @@ func DocumentExt(contentType string) string {
 		return "png"
 	case TypeJPEG:
 		return "jpg"
+	case TypeXML:
+		return "xml"
 	}
 	return "pdf"
 }

@@ -11,11 +11,14 @@ import (
 
 // Settings are an entity's purchase choices.
 type Settings struct {
-	NumberFormat     string          `json:"number_format"`   // the purchase series, "PI-{YYYY}-{NNNN}"
-	PayableAccount   string          `json:"payable_account"` // accounts payable
-	BankAccount      string          `json:"bank_account"`    // default for supplier payments
-	FXAccount        string          `json:"fx_account"`      // exchange differences
-	VATToleranceText string          `json:"vat_tolerance"`   // per tax code, in the document's currency
+	NumberFormat   string `json:"number_format"`   // the purchase series, "PI-{YYYY}-{NNNN}"
+	PayableAccount string `json:"payable_account"` // accounts payable
+	BankAccount    string `json:"bank_account"`    // default for supplier payments
+	FXAccount      string `json:"fx_account"`      // exchange differences
+	// RoundingAccount takes a received e-invoice's rounding amount
+	// (BT-114), an expense account.
+	RoundingAccount  string          `json:"rounding_account"`
+	VATToleranceText string          `json:"vat_tolerance"` // per tax code, in the document's currency
 	VATTolerance     decimal.Decimal `json:"-"`
 	UpdatedAt        *time.Time      `json:"updated_at"`
 }
@@ -23,16 +26,18 @@ type Settings struct {
 // DefaultSettings fit the standard chart of accounts.
 func DefaultSettings() *Settings {
 	return &Settings{NumberFormat: "PI-{YYYY}-{NNNN}", PayableAccount: "1600", BankAccount: "1000", FXAccount: "8900",
+		RoundingAccount:  "4900",
 		VATToleranceText: "0.02", VATTolerance: decimal.New(2, -2)}
 }
 
 // SettingsInput changes settings (non-nil fields only).
 type SettingsInput struct {
-	NumberFormat   *string `json:"number_format"`
-	PayableAccount *string `json:"payable_account"`
-	BankAccount    *string `json:"bank_account"`
-	FXAccount      *string `json:"fx_account"`
-	VATTolerance   *string `json:"vat_tolerance"`
+	NumberFormat    *string `json:"number_format"`
+	PayableAccount  *string `json:"payable_account"`
+	BankAccount     *string `json:"bank_account"`
+	FXAccount       *string `json:"fx_account"`
+	RoundingAccount *string `json:"rounding_account"`
+	VATTolerance    *string `json:"vat_tolerance"`
 }
 
 // Apply validates the input and writes it onto s; accounts must be in
@@ -73,6 +78,7 @@ func (in *SettingsInput) Apply(s *Settings, accounts map[string]*ledger.Account)
 			s.FXAccount = *in.FXAccount
 		}
 	}
+	account("rounding_account", in.RoundingAccount, &s.RoundingAccount, ledger.Expense)
 	if in.VATTolerance != nil {
 		d, err := invoicing.ParseDecimal(*in.VATTolerance, 4)
 		if err != nil || d.GreaterThan(decimal.NewFromInt(100)) {

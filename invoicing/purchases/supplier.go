@@ -32,6 +32,10 @@ type Supplier struct {
 	IBAN          string `json:"iban"`
 	AccountHolder string `json:"account_holder"`
 	BIC           string `json:"bic"`
+	// ElectronicAddress is where the supplier sends e-invoices from
+	// (Peppol "scheme:id", such as "0106:12345678"); received e-invoices
+	// find their supplier by it.
+	ElectronicAddress string `json:"electronic_address"`
 	// DefaultAccount and DefaultTaxCode are the codes purchase invoice
 	// lines of the supplier start from; empty: none.
 	DefaultAccount   string     `json:"default_account"`
@@ -48,17 +52,18 @@ type Supplier struct {
 // updates one (non-nil fields only; an empty string clears an optional
 // field).
 type SupplierInput struct {
-	Name             *string         `json:"name"`
-	Address          *ledger.Address `json:"address"`
-	VATNumber        *string         `json:"vat_number"`
-	RegistrationID   *string         `json:"registration_id"`
-	IBAN             *string         `json:"iban"`
-	AccountHolder    *string         `json:"account_holder"`
-	BIC              *string         `json:"bic"`
-	DefaultAccount   *string         `json:"default_account"`
-	DefaultTaxCode   *string         `json:"default_tax_code"`
-	PaymentTermsDays *int            `json:"payment_terms_days"`
-	Language         *string         `json:"language"`
+	Name              *string         `json:"name"`
+	Address           *ledger.Address `json:"address"`
+	VATNumber         *string         `json:"vat_number"`
+	RegistrationID    *string         `json:"registration_id"`
+	IBAN              *string         `json:"iban"`
+	AccountHolder     *string         `json:"account_holder"`
+	BIC               *string         `json:"bic"`
+	ElectronicAddress *string         `json:"electronic_address"`
+	DefaultAccount    *string         `json:"default_account"`
+	DefaultTaxCode    *string         `json:"default_tax_code"`
+	PaymentTermsDays  *int            `json:"payment_terms_days"`
+	Language          *string         `json:"language"`
 }
 
 var (
@@ -121,6 +126,11 @@ func (in *SupplierInput) Apply(s *Supplier, ent *ledger.Entity, creating bool) e
 			s.IBAN = iban
 		}
 	}
+	if in.ElectronicAddress != nil {
+		// As customers keep theirs (ledger.CheckElectronicAddress): a
+		// received e-invoice's endpoint finds the supplier by it.
+		s.ElectronicAddress = ledger.CheckElectronicAddress(&p, "electronic_address", *in.ElectronicAddress)
+	}
 	p.Text("account_holder", in.AccountHolder, &s.AccountHolder, 200, false, creating)
 	if in.BIC != nil {
 		b := strings.ToUpper(strings.Join(strings.Fields(*in.BIC), ""))
@@ -175,12 +185,14 @@ func (in *SupplierInput) Apply(s *Supplier, ent *ledger.Entity, creating bool) e
 
 // SupplierFilter selects suppliers to list.
 type SupplierFilter struct {
-	Query           string // part of the name, any case
-	VATNumber       string // normalised (NormalizeVATNumber); empty: any
-	IBAN            string // normalised (NormalizeIBANQuery); empty: any
-	IncludeArchived bool
-	After           int64 // id cursor
-	Limit           int
+	Query     string // part of the name, any case
+	VATNumber string // normalised (NormalizeVATNumber); empty: any
+	IBAN      string // normalised (NormalizeIBANQuery); empty: any
+	// ElectronicAddress is "scheme:id" as stored; empty: any.
+	ElectronicAddress string
+	IncludeArchived   bool
+	After             int64 // id cursor
+	Limit             int
 }
 
 // Store is what the API needs of purchases' storage. Methods return

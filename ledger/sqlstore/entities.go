@@ -10,7 +10,7 @@ import (
 )
 
 const entityColumns = `id, name, registration_id, vat_number, address_lines, postcode, city, country,
-	currency, time_zone, fiscal_year_start_month, locale, lock_date, vat_tax_number, vat_scheme, vat_period, created_at, updated_at`
+	currency, time_zone, fiscal_year_start_month, locale, lock_date, vat_tax_number, vat_scheme, vat_period, electronic_address, created_at, updated_at`
 
 type entityRow struct {
 	ID                   int64
@@ -29,6 +29,7 @@ type entityRow struct {
 	VATTaxNumber         string
 	VATScheme            string
 	VATPeriod            string
+	ElectronicAddress    string
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }
@@ -39,7 +40,7 @@ func (r *entityRow) entity() *ledger.Entity {
 		Address:  ledger.Address{Lines: splitLines(r.AddressLines), Postcode: r.Postcode, City: r.City, Country: r.Country},
 		Currency: r.Currency, TimeZone: r.TimeZone, FiscalYearStartMonth: r.FiscalYearStartMonth,
 		Locale: r.Locale, VATTaxNumber: r.VATTaxNumber, VATScheme: ledger.VATScheme(r.VATScheme), VATPeriod: ledger.VATPeriod(r.VATPeriod),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		ElectronicAddress: r.ElectronicAddress, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if !r.LockDate.IsZero() {
 		d := r.LockDate
@@ -66,11 +67,11 @@ func (s *Store) CreateEntity(ctx context.Context, p *ledger.Principal, in *ledge
 		t := tx.Now
 		e.CreatedAt, e.UpdatedAt = t, t
 		err := tx.g.Raw(`INSERT INTO entities (name, registration_id, vat_number, address_lines, postcode, city, country,
-			currency, time_zone, fiscal_year_start_month, locale, vat_tax_number, vat_scheme, vat_period, created_at, updated_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			currency, time_zone, fiscal_year_start_month, locale, vat_tax_number, vat_scheme, vat_period, electronic_address, created_at, updated_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
 			e.Address.City, e.Address.Country, e.Currency, e.TimeZone, e.FiscalYearStartMonth, e.Locale,
-			e.VATTaxNumber, string(e.VATScheme), string(e.VATPeriod), t, t, p.ActorID).Scan(&e.ID).Error
+			e.VATTaxNumber, string(e.VATScheme), string(e.VATPeriod), e.ElectronicAddress, t, t, p.ActorID).Scan(&e.ID).Error
 		if err != nil {
 			return err
 		}
@@ -180,10 +181,10 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 		out = e
 		err = tx.g.Exec(`UPDATE entities SET name = ?, registration_id = ?, vat_number = ?, address_lines = ?,
 			postcode = ?, city = ?, country = ?, time_zone = ?, locale = ?, vat_tax_number = ?, vat_scheme = ?, vat_period = ?,
-			updated_at = ? WHERE id = ?`,
+			electronic_address = ?, updated_at = ? WHERE id = ?`,
 			e.Name, e.RegistrationID, e.VATNumber, strings.Join(e.Address.Lines, "\n"), e.Address.Postcode,
 			e.Address.City, e.Address.Country, e.TimeZone, e.Locale, e.VATTaxNumber, string(e.VATScheme), string(e.VATPeriod),
-			e.UpdatedAt, id).Error
+			e.ElectronicAddress, e.UpdatedAt, id).Error
 		if err != nil {
 			return err
 		}
@@ -193,7 +194,7 @@ func (s *Store) UpdateEntity(ctx context.Context, p *ledger.Principal, id int64,
 			"vat_number": {before.VATNumber, e.VATNumber}, "time_zone": {before.TimeZone, e.TimeZone},
 			"locale": {before.Locale, e.Locale}, "address": {before.Address, e.Address},
 			"vat_tax_number": {before.VATTaxNumber, e.VATTaxNumber}, "vat_scheme": {before.VATScheme, e.VATScheme},
-			"vat_period": {before.VATPeriod, e.VATPeriod},
+			"vat_period": {before.VATPeriod, e.VATPeriod}, "electronic_address": {before.ElectronicAddress, e.ElectronicAddress},
 		} {
 			if !reflect.DeepEqual(v[0], v[1]) {
 				changed[name] = change{v[0], v[1]}

@@ -518,12 +518,15 @@ func TestPeppolEnvelope(t *testing.T) {
 	}
 }
 
-func TestValidUBLFilesPassTheOfficialValidators(t *testing.T) {
+// The UBL files get the UBL schema, EN 16931 and Peppol rules; the CII
+// file (validate picks by the root element) the CII D16B schema and the
+// EN 16931 CII rules.
+func TestValidFilesPassTheOfficialValidators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Peppol and EN 16931 artefacts (seconds per document)")
 	}
 	docs := map[string][]byte{"the benchmark's 20-line invoice": benchInvoice(20)}
-	for _, name := range []string{"nl-erp-multirate.xml", "nl-creditnote.xml", "be-reverse-charge.xml", "de-intra-community.xml", "us-out-of-scope.xml"} {
+	for _, name := range []string{"nl-erp-multirate.xml", "nl-creditnote.xml", "be-reverse-charge.xml", "de-intra-community.xml", "us-out-of-scope.xml", "fr-facturx-en16931.xml"} {
 		docs[name] = file(t, name)
 	}
 	validate.Many(t, docs)

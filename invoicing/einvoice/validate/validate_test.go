@@ -141,6 +141,18 @@ func TestREADMENamesTheVersions(t *testing.T) {
 			t.Errorf("testdata/peppol/README.md does not name %q", v)
 		}
 	}
+	dir, err = testdata("cii")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if readme, err = os.ReadFile(filepath.Join(dir, "README.md")); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{CIIVersion, EN16931Version} {
+		if !bytes.Contains(readme, []byte(v)) {
+			t.Errorf("testdata/cii/README.md does not name %q", v)
+		}
+	}
 }
 
 func TestRootOf(t *testing.T) {
@@ -148,11 +160,73 @@ func TestRootOf(t *testing.T) {
 		`<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>`:                            "Invoice",
 		`<?xml version="1.0"?><CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"/>`: "CreditNote",
 		`<Invoice/>`: "",
-		`<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>`: "",
+		`<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>`: "CrossIndustryInvoice",
+		`<CrossIndustryInvoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>`:               "",
+		`<Invoice xmlns="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>`:                      "",
 	} {
 		got, err := rootOf([]byte(doc))
 		if got != want || (want == "") != (err != nil) {
 			t.Errorf("rootOf(%s) = %q, %v; want %q", doc, got, err, want)
 		}
+	}
+}
+
+// A CII invoice is routed by its root element to the CII D16B schema and
+// the EN 16931 CII rules, and only those: the official CEN example passes,
+// in one batch with a UBL invoice (one JVM for both syntaxes), and broken
+// copies of it fail, one on the schema and one on a rule.
+func TestCIIExample(t *testing.T) {
+	RequireTools(t)
+	dir, err := testdata("cii")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cii, err := os.ReadFile(filepath.Join(dir, "examples", "CII_example1.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(re, with string) []byte {
+		t.Helper()
+		r := regexp.MustCompile(re)
+		if !r.Match(cii) {
+			t.Fatalf("%s not in the example", re)
+		}
+		return r.ReplaceAll(cii, []byte(with))
+	}
+	docs := map[string][]byte{
+		"cii":      cii,
+		"ubl":      example(t, "base-example.xml"),
+		"no BT-24": edit(`(?s)<ram:GuidelineSpecifiedDocumentContextParameter>.*?</ram:GuidelineSpecifiedDocumentContextParameter>`, ""),
+		// an element the schema does not know
+		"bad element": edit(`<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>`, `<ram:InvoiceCurrency>EUR</ram:InvoiceCurrency>`),
+	}
+	start := time.Now()
+	results, err := CheckMany(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d documents checked in %v", len(docs), time.Since(start).Round(time.Millisecond))
+	for name, root := range map[string]string{"cii": "CrossIndustryInvoice", "ubl": "Invoice"} {
+		res := results[name]
+		if res.Root != root {
+			t.Errorf("%s: root %q, want %q", name, res.Root, root)
+		}
+		if !res.OK() {
+			t.Errorf("%s: the official example failed:%s", name, res.problems())
+		}
+	}
+	// BT-24 (the specification identifier) is optional in the schema,
+	// mandatory in EN 16931 (BR-01).
+	res := results["no BT-24"]
+	if res.Schema != "" || !res.HasRule("BR-01") {
+		t.Errorf("no BT-24: want BR-01 and no schema error, got schema %q, fatal %v", res.Schema, res.Fatal)
+	}
+	for _, a := range append(res.Fatal, res.Warnings...) {
+		if a.Rules != "EN 16931" {
+			t.Errorf("no BT-24: rule %s from %q: a CII invoice gets the EN 16931 rules only", a.ID, a.Rules)
+		}
+	}
+	if res := results["bad element"]; !strings.Contains(res.Schema, "InvoiceCurrency") || len(res.Fatal) != 0 {
+		t.Errorf("bad element: want a schema error naming InvoiceCurrency and no rules run, got %q and %v", res.Schema, res.Fatal)
 	}
 }

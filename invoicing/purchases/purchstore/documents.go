@@ -17,7 +17,7 @@ import (
 
 // documentColumns are a document's metadata: lists and reads by id never
 // select the content.
-const documentColumns = `id, entity_id, file_name, content_type, size, sha256, status, created_by, created_at`
+const documentColumns = `id, entity_id, file_name, content_type, size, sha256, status, einvoice, created_by, created_at`
 
 type documentRow struct {
 	ID          int64
@@ -27,6 +27,7 @@ type documentRow struct {
 	Size        int64
 	SHA256      string `gorm:"column:sha256"`
 	Status      string
+	EInvoice    string `gorm:"column:einvoice"`
 	CreatedBy   int64
 	CreatedAt   time.Time
 	Content     []byte // only DocumentContent selects it
@@ -34,7 +35,7 @@ type documentRow struct {
 
 func (r *documentRow) document() *purchases.Document {
 	return &purchases.Document{ID: r.ID, EntityID: r.EntityID, FileName: r.FileName, ContentType: r.ContentType, Size: r.Size,
-		SHA256: r.SHA256, Status: r.Status, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
+		SHA256: r.SHA256, Status: r.Status, EInvoice: r.EInvoice, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
 }
 
 // duplicateDocument refuses a file the entity has, saying where it is:
@@ -81,10 +82,10 @@ func (s *Store) UploadDocument(ctx context.Context, p *ledger.Principal, ent *le
 			return duplicateDocument(tx, ent.ID, ids[0])
 		}
 		d := &purchases.Document{EntityID: ent.ID, FileName: in.FileName, ContentType: in.ContentType, Size: int64(len(in.Data)),
-			SHA256: hash, Status: purchases.DocumentInbox, CreatedBy: p.ActorID, CreatedAt: tx.Now}
-		err := tx.DB().Raw(`INSERT INTO documents (entity_id, file_name, content_type, size, sha256, status, content, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			ent.ID, d.FileName, d.ContentType, d.Size, d.SHA256, d.Status, in.Data, d.CreatedBy, d.CreatedAt).Scan(&d.ID).Error
+			SHA256: hash, Status: purchases.DocumentInbox, EInvoice: in.EInvoice, CreatedBy: p.ActorID, CreatedAt: tx.Now}
+		err := tx.DB().Raw(`INSERT INTO documents (entity_id, file_name, content_type, size, sha256, status, einvoice, content, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			ent.ID, d.FileName, d.ContentType, d.Size, d.SHA256, d.Status, d.EInvoice, in.Data, d.CreatedBy, d.CreatedAt).Scan(&d.ID).Error
 		if err != nil {
 			if sqlstore.IsDuplicate(sqlstore.Translate(err), "sha256") {
 				return duplicateDocument(tx, ent.ID, 0)

@@ -16,10 +16,10 @@ import (
 
 func (s *Store) settings(tx *sqlstore.Tx, entityID int64) (*purchases.Settings, error) {
 	var r struct {
-		NumberFormat, PayableAccount, BankAccount, FXAccount, VATTolerance string
-		UpdatedAt                                                          time.Time
+		NumberFormat, PayableAccount, BankAccount, FXAccount, RoundingAccount, VATTolerance string
+		UpdatedAt                                                                           time.Time
 	}
-	err := tx.DB().Raw(`SELECT number_format, payable_account, bank_account, fx_account, vat_tolerance, updated_at
+	err := tx.DB().Raw(`SELECT number_format, payable_account, bank_account, fx_account, rounding_account, vat_tolerance, updated_at
 		FROM purchase_settings WHERE entity_id = ?`, entityID).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return purchases.DefaultSettings(), nil
@@ -30,7 +30,7 @@ func (s *Store) settings(tx *sqlstore.Tx, entityID int64) (*purchases.Settings, 
 	tol, _ := decimal.NewFromString(r.VATTolerance)
 	t := r.UpdatedAt.UTC()
 	return &purchases.Settings{NumberFormat: r.NumberFormat, PayableAccount: r.PayableAccount, BankAccount: r.BankAccount,
-		FXAccount: r.FXAccount, VATToleranceText: tol.String(), VATTolerance: tol, UpdatedAt: &t}, nil
+		FXAccount: r.FXAccount, RoundingAccount: r.RoundingAccount, VATToleranceText: tol.String(), VATTolerance: tol, UpdatedAt: &t}, nil
 }
 
 // Settings returns the entity's purchase settings (the defaults until
@@ -75,11 +75,12 @@ func (s *Store) UpdateSettings(ctx context.Context, p *ledger.Principal, ent *le
 		}
 		now := tx.Now
 		set.UpdatedAt = &now
-		err = tx.DB().Exec(`INSERT INTO purchase_settings (entity_id, number_format, payable_account, bank_account, fx_account, vat_tolerance, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_id) DO UPDATE SET number_format = excluded.number_format,
+		err = tx.DB().Exec(`INSERT INTO purchase_settings (entity_id, number_format, payable_account, bank_account, fx_account, rounding_account,
+			vat_tolerance, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_id) DO UPDATE SET number_format = excluded.number_format,
 			payable_account = excluded.payable_account, bank_account = excluded.bank_account, fx_account = excluded.fx_account,
-			vat_tolerance = excluded.vat_tolerance, updated_at = excluded.updated_at`,
-			ent.ID, set.NumberFormat, set.PayableAccount, set.BankAccount, set.FXAccount, set.VATToleranceText, now).Error
+			rounding_account = excluded.rounding_account, vat_tolerance = excluded.vat_tolerance, updated_at = excluded.updated_at`,
+			ent.ID, set.NumberFormat, set.PayableAccount, set.BankAccount, set.FXAccount, set.RoundingAccount, set.VATToleranceText, now).Error
 		if err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ func invalid(path string, reason ledger.Reason, format string, args ...any) erro
 }
 
 const supplierSelect = `SELECT s.id, s.entity_id, s.name, s.address_lines, s.postcode, s.city, s.country, s.vat_number,
-	s.registration_id, s.iban, s.account_holder, s.bic, s.default_account_id, coalesce(a.code, '') AS default_account,
+	s.registration_id, s.iban, s.account_holder, s.bic, s.electronic_address, s.default_account_id, coalesce(a.code, '') AS default_account,
 	s.default_tax_code_id, coalesce(t.code, '') AS default_tax_code, s.payment_terms_days, s.language, s.archived_at,
 	s.created_by, s.created_at, s.updated_at
 	FROM suppliers s
@@ -59,28 +59,29 @@ const supplierSelect = `SELECT s.id, s.entity_id, s.name, s.address_lines, s.pos
 	LEFT JOIN purchase_tax_codes t ON t.entity_id = s.entity_id AND t.id = s.default_tax_code_id`
 
 type supplierRow struct {
-	ID               int64
-	EntityID         int64
-	Name             string
-	AddressLines     string
-	Postcode         string
-	City             string
-	Country          string
-	VATNumber        string `gorm:"column:vat_number"`
-	RegistrationID   string
-	IBAN             string `gorm:"column:iban"`
-	AccountHolder    string
-	BIC              string `gorm:"column:bic"`
-	DefaultAccountID *int64
-	DefaultAccount   string
-	DefaultTaxCodeID *int64
-	DefaultTaxCode   string
-	PaymentTermsDays int
-	Language         string
-	ArchivedAt       *time.Time
-	CreatedBy        int64
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                int64
+	EntityID          int64
+	Name              string
+	AddressLines      string
+	Postcode          string
+	City              string
+	Country           string
+	VATNumber         string `gorm:"column:vat_number"`
+	RegistrationID    string
+	IBAN              string `gorm:"column:iban"`
+	AccountHolder     string
+	BIC               string `gorm:"column:bic"`
+	ElectronicAddress string
+	DefaultAccountID  *int64
+	DefaultAccount    string
+	DefaultTaxCodeID  *int64
+	DefaultTaxCode    string
+	PaymentTermsDays  int
+	Language          string
+	ArchivedAt        *time.Time
+	CreatedBy         int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (r *supplierRow) supplier() *purchases.Supplier {
@@ -97,7 +98,8 @@ func (r *supplierRow) supplier() *purchases.Supplier {
 		ID: r.ID, EntityID: r.EntityID, Name: r.Name,
 		Address:   ledger.Address{Lines: lines, Postcode: r.Postcode, City: r.City, Country: r.Country},
 		VATNumber: r.VATNumber, RegistrationID: r.RegistrationID, IBAN: r.IBAN, AccountHolder: r.AccountHolder, BIC: r.BIC,
-		DefaultAccount: r.DefaultAccount, DefaultTaxCode: r.DefaultTaxCode, PaymentTermsDays: r.PaymentTermsDays,
+		ElectronicAddress: r.ElectronicAddress,
+		DefaultAccount:    r.DefaultAccount, DefaultTaxCode: r.DefaultTaxCode, PaymentTermsDays: r.PaymentTermsDays,
 		Language: r.Language, ArchivedAt: archived, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
@@ -202,10 +204,10 @@ func (s *Store) CreateSupplier(ctx context.Context, p *ledger.Principal, ent *le
 		t := tx.Now
 		c.CreatedAt, c.UpdatedAt, c.CreatedBy = t, t, p.ActorID
 		err = tx.DB().Raw(`INSERT INTO suppliers (entity_id, name, address_lines, postcode, city, country, vat_number, registration_id,
-			iban, account_holder, bic, default_account_id, default_tax_code_id, payment_terms_days, language, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			iban, account_holder, bic, electronic_address, default_account_id, default_tax_code_id, payment_terms_days, language, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ent.ID, c.Name, strings.Join(c.Address.Lines, "\n"), c.Address.Postcode, c.Address.City, c.Address.Country, c.VATNumber, c.RegistrationID,
-			c.IBAN, c.AccountHolder, c.BIC, r.account, r.taxCode, c.PaymentTermsDays, c.Language, c.CreatedBy, t, t).Scan(&c.ID).Error
+			c.IBAN, c.AccountHolder, c.BIC, c.ElectronicAddress, r.account, r.taxCode, c.PaymentTermsDays, c.Language, c.CreatedBy, t, t).Scan(&c.ID).Error
 		if err != nil {
 			return duplicateVAT(err, c.VATNumber)
 		}
@@ -254,6 +256,10 @@ func (s *Store) Suppliers(ctx context.Context, entityID int64, f purchases.Suppl
 		q += ` AND s.iban = ?`
 		args = append(args, f.IBAN)
 	}
+	if f.ElectronicAddress != "" {
+		q += ` AND s.electronic_address = ?`
+		args = append(args, f.ElectronicAddress)
+	}
 	if f.Query != "" {
 		lower := "lower"
 		if s.l.Dialect() == sqlstore.SQLite {
@@ -299,11 +305,11 @@ func (s *Store) UpdateSupplier(ctx context.Context, p *ledger.Principal, ent *le
 		}
 		c.UpdatedAt = tx.Now
 		err = tx.DB().Exec(`UPDATE suppliers SET name = ?, address_lines = ?, postcode = ?, city = ?, country = ?, vat_number = ?,
-			registration_id = ?, iban = ?, account_holder = ?, bic = ?, default_account_id = ?, default_tax_code_id = ?,
+			registration_id = ?, iban = ?, account_holder = ?, bic = ?, electronic_address = ?, default_account_id = ?, default_tax_code_id = ?,
 			payment_terms_days = ?, language = ?, updated_at = ?
 			WHERE entity_id = ? AND id = ?`,
 			c.Name, strings.Join(c.Address.Lines, "\n"), c.Address.Postcode, c.Address.City, c.Address.Country, c.VATNumber,
-			c.RegistrationID, c.IBAN, c.AccountHolder, c.BIC, r.account, r.taxCode,
+			c.RegistrationID, c.IBAN, c.AccountHolder, c.BIC, c.ElectronicAddress, r.account, r.taxCode,
 			c.PaymentTermsDays, c.Language, c.UpdatedAt, ent.ID, id).Error
 		if err != nil {
 			return duplicateVAT(err, c.VATNumber)
