@@ -52,6 +52,7 @@ type ublDoc struct {
 			Category string    `xml:"TaxCategory>ID"`
 			Percent  string    `xml:"TaxCategory>Percent"`
 			Code     string    `xml:"TaxCategory>TaxExemptionReasonCode"`
+			Reason   string    `xml:"TaxCategory>TaxExemptionReason"`
 		} `xml:"TaxSubtotal"`
 	} `xml:"TaxTotal"`
 	Payable ublAmount `xml:"LegalMonetaryTotal>PayableAmount"`
@@ -63,6 +64,8 @@ type ublParty struct {
 	Endpoint ublID    `xml:"EndpointID"`
 	TaxIDs   []string `xml:"PartyTaxScheme>CompanyID"`
 	Legal    ublID    `xml:"PartyLegalEntity>CompanyID"`
+	Street   string   `xml:"PostalAddress>StreetName"`
+	Postcode string   `xml:"PostalAddress>PostalZone"`
 }
 
 type ublID struct {
@@ -76,6 +79,7 @@ type ublAmount struct {
 }
 
 type ublLine struct {
+	Note     string `xml:"Note"`
 	Quantity struct {
 		Unit  string `xml:"unitCode,attr"`
 		Value string `xml:",chardata"`
@@ -184,6 +188,50 @@ func TestEInvoicesOut(t *testing.T) {
 		`{"customer_id":`+korCust+`,"issue_date":"2026-03-10","lines":[`+l("Lessons", "2", "h", "40", "exempt")+`]}`), 201).obj["id"]), 10)
 	b.must(b.do("POST", ent(korID)+"/invoices/"+korInv+"/issue", korKey, nil), 200)
 
+	// Review regressions. A consumer's invoice may have two codes at one
+	// rate, or non-EU services beside an export (it gets no e-invoice);
+	// when the customer turns business, its invoices are still credited.
+	b.must(b.do("POST", b.base+"/tax-codes", b.acct, `{"code":"21-food","description":"21 % food","rate":"21","kind":"standard","account":"1700"}`), 201)
+	later := cust(`{"name":"Later BV","language":"nl","customer_type":"consumer","registration_id":"87654323",
+		"address":{"lines":["Stationsplein 3"],"postcode":"3511 ED","city":"Utrecht","country":"NL"}}`)
+	laterUS := cust(`{"name":"Acme Later Inc","language":"en","customer_type":"consumer","electronic_address":"0060:123456789",
+		"address":{"lines":["2 Main Street"],"postcode":"10001","city":"New York","country":"US"}}`)
+	shared := issue(later, "", advice, l("Cake", "1", "", "20", "21-food"))
+	mixed := issue(laterUS, "", l("Consulting", "1", "", "100", "non-eu-services"), l("Machine", "1", "", "800", "export"))
+	credit := func(invoice string) string {
+		t.Helper()
+		return strconv.FormatInt(num(b.must(b.do("POST", b.base+"/invoices/"+invoice+"/credit-notes", b.acct, `{"issue_date":"2026-03-12"}`), 201).obj["id"]), 10)
+	}
+	for _, c := range []string{later, laterUS} {
+		b.must(b.do("PATCH", b.base+"/customers/"+c, b.acct, `{"customer_type":"business"}`), 200)
+	}
+	docs["shared-rate"], docs["shared-rate-credit"] = "/invoices/"+shared, "/credit-notes/"+credit(shared)
+	mixedCredit := credit(mixed)
+	// Units: codes of the EN 16931 list as written, other text as C62
+	// with the text in the line's note.
+	docs["units"] = "/invoices/" + issue(nl, "", l("Coaching", "3", "sessie", "50", "21"), l("Licence", "2", "license", "10", "21"),
+		l("Removal", "1", "LS", "100", "21"), l("Cable", "2", "E48", "5", "21"), l("Bolts", "4", "PCE", "1", "21"))
+	// A simplified invoice (24.20) printed without the customer's
+	// address: refused until the customer has one, then the address now.
+	noAddr := cust(`{"name":"Geen Adres BV","language":"nl","registration_id":"87654324","electronic_address":"0106:87654324","address":{"lines":[]}}`)
+	simplified := "/invoices/" + issue(noAddr, "", l("Cake", "1", "", "20", "21"))
+	wantProblem(t, b.do("GET", b.base+simplified+"/ubl", b.acct, nil), 422, "field_required", "customer.address.country")
+	halfAddr := cust(`{"name":"Half Adres BV","language":"nl","registration_id":"87654325","address":{"lines":[],"city":"Utrecht","country":"NL"}}`)
+	r := b.do("GET", b.base+"/invoices/"+issue(halfAddr, "", l("Cake", "1", "", "20", "21"))+"/ubl", b.acct, nil)
+	wantProblem(t, r, 422, "field_required", "customer.address.lines", "customer.address.postcode")
+	if !strings.Contains(string(r.body), "NL-R-004") {
+		t.Errorf("half address: %s", r.body)
+	}
+	b.must(b.do("PATCH", b.base+"/customers/"+noAddr, b.acct, `{"address":{"lines":["Oudegracht 9"],"postcode":"3511 AB","city":"Utrecht","country":"NL"}}`), 200)
+	docs["simplified"] = simplified
+	// A UK VAT number (no ISO prefix) is left out of a standard-rated
+	// invoice; services and triangulation share one AE group.
+	uk := cust(`{"name":"London Ltd","language":"en","vat_number":"UK123456789","electronic_address":"9932:GB123456789",
+		"address":{"lines":["1 High Street"],"postcode":"SW1A 1AA","city":"London","country":"GB"}}`)
+	docs["uk-vat"] = "/invoices/" + issue(uk, "", advice)
+	docs["ae-reasons"] = "/invoices/" + issue(dk, `,"supply_date":"2026-03-06"`, l("Design", "1", "", "50", "intra-eu-services"),
+		l("Valves", "1", "", "500", "intra-eu-triangular"))
+
 	raw := map[string][]byte{}
 	parsed := map[string]*ublDoc{}
 	get := func(name, url, key string) {
@@ -226,6 +274,15 @@ func TestEInvoicesOut(t *testing.T) {
 		"vat9944":     "S 21 225.00 47.25; total 47.25",
 		"credit-note": "S 9 47.40 4.27; S 21 225.00 47.25; total 51.52",
 		"order":       "S 9 47.40 4.27; total 4.27",
+		// 225.00 on code 21 (VAT 47.25) and 20.00 on 21-food (4.20):
+		// one group, the sum of the two codes' VAT.
+		"shared-rate":        "S 21 245.00 51.45; total 51.45",
+		"shared-rate-credit": "S 21 245.00 51.45; total 51.45",
+		// 150 + 20 + 100 + 10 + 4 = 284.00 at 21 % = 59.64.
+		"units":      "S 21 284.00 59.64; total 59.64",
+		"simplified": "S 21 20.00 4.20; total 4.20",
+		"uk-vat":     "S 21 225.00 47.25; total 47.25",
+		"ae-reasons": "AE 0 550.00 0.00 VATEX-EU-AE; total 0.00",
 	} {
 		if got := parsed[name].vat(); got != want {
 			t.Errorf("%s VAT:\n got %s\nwant %s", name, got, want)
@@ -235,6 +292,23 @@ func TestEInvoicesOut(t *testing.T) {
 		if got := parsed[name].Payable.Value; got != want {
 			t.Errorf("%s PayableAmount %s, want %s", name, got, want)
 		}
+	}
+
+	var units []string
+	for _, ln := range parsed["units"].Lines {
+		units = append(units, ln.Quantity.Unit+" "+ln.Note)
+	}
+	if got := strings.Join(units, ", "); got != "C62 3 sessie, C62 2 license, LS , E48 , C62 " {
+		t.Errorf("units: %s", got)
+	}
+	if d := parsed["simplified"]; d.Buyer.Street != "Oudegracht 9" || d.Buyer.Postcode != "3511 AB" {
+		t.Errorf("simplified buyer address %+v", d.Buyer)
+	}
+	if d := parsed["uk-vat"]; len(d.Buyer.TaxIDs) != 0 || len(d.Seller.TaxIDs) != 1 {
+		t.Errorf("UK buyer tax ids %v, seller %v", d.Buyer.TaxIDs, d.Seller.TaxIDs)
+	}
+	if reason := parsed["ae-reasons"].TaxTotals[0].Subs[0].Reason; !strings.Contains(reason, "art. 196 Richtlijn") || !strings.Contains(reason, "art. 141 en 197") {
+		t.Errorf("AE exemption reason %q", reason)
 	}
 
 	// The discounted line: net price 90 = 100 less 10.
@@ -306,15 +380,35 @@ func TestEInvoicesOut(t *testing.T) {
 
 	// The official artefacts, all documents in one run.
 	// (Many fails the test naming each document that does not pass.)
-	if res := validate.Many(t, raw); len(res) != len(raw) || len(raw) != 17 {
+	if res := validate.Many(t, raw); len(res) != len(raw) || len(raw) != 23 {
 		t.Errorf("%d results for %d documents", len(res), len(raw))
 	}
 
 	// Refusals.
+	// Non-EU services beside another kind: the invoice and its credit
+	// note are issued, their e-invoices refused.
+	wantProblem(t, b.do("GET", b.base+"/invoices/"+mixed+"/ubl", b.acct, nil), 422, "tax_kind_mix")
+	wantProblem(t, b.do("GET", b.base+"/credit-notes/"+mixedCredit+"/ubl", b.acct, nil), 422, "tax_kind_mix")
+	// 3 decimals (KWD): EN 16931 amounts have at most 2.
+	kw := cust(`{"name":"Kuwait Co","language":"en","electronic_address":"0088:5790000435968",
+		"address":{"lines":["1 Road"],"postcode":"12345","city":"Kuwait","country":"KW"}}`)
+	wantProblem(t, b.do("GET", b.base+"/invoices/"+issue(kw, `,"currency":"KWD","exchange_rate":"2.98"`, l("Machine", "1", "", "100.125", "export"))+"/ubl", b.acct, nil),
+		422, "einvoice_currency_unsupported")
+	// A KOR entity without a VAT number exporting: BR-G-02 needs one.
+	korUS := strconv.FormatInt(num(b.must(b.do("POST", ent(korID)+"/customers", korKey, `{"name":"Acme Inc","language":"en","electronic_address":"0060:123456789",
+		"address":{"lines":["1 Main Street"],"postcode":"10001","city":"New York","country":"US"}}`), 201).obj["id"]), 10)
+	korExport := strconv.FormatInt(num(b.must(b.do("POST", ent(korID)+"/invoices", korKey,
+		`{"customer_id":`+korUS+`,"issue_date":"2026-03-10","lines":[`+l("Pump", "1", "", "500", "export")+`]}`), 201).obj["id"]), 10)
+	b.must(b.do("POST", ent(korID)+"/invoices/"+korExport+"/issue", korKey, nil), 200)
+	wantProblem(t, b.do("GET", ent(korID)+"/invoices/"+korExport+"/ubl", korKey, nil), 422, "field_required", "entity.vat_number")
+	// A UK number where reverse charge needs the buyer's VAT number.
+	wantProblem(t, b.do("GET", b.base+"/invoices/"+issue(uk, "", l("Design", "1", "", "50", "reverse-charge"))+"/ubl", b.acct, nil),
+		422, "vat_number_invalid", "customer.vat_number")
+
 	consumer := cust(`{"name":"Jan Jansen","customer_type":"consumer","electronic_address":"0106:11112222"}`)
 	wantProblem(t, b.do("GET", b.base+"/invoices/"+issue(consumer, "", bread)+"/ubl", b.acct, nil), 422, "einvoice_consumer")
 	be := cust(`{"name":"Geen Adres NV","address":{"lines":["Rue Neuve 1"],"postcode":"1000","city":"Bruxelles","country":"BE"}}`)
-	r := b.do("GET", b.base+"/invoices/"+issue(be, "", advice)+"/ubl", b.acct, nil)
+	r = b.do("GET", b.base+"/invoices/"+issue(be, "", advice)+"/ubl", b.acct, nil)
 	wantProblem(t, r, 422, "einvoice_no_electronic_address")
 	if !strings.Contains(r.obj["detail"].(string), "electronic_address") {
 		t.Errorf("no address: %s", r.body)
@@ -328,8 +422,8 @@ func TestEInvoicesOut(t *testing.T) {
 	wantProblem(t, b.do("GET", b.base+docs["standard"]+"/ubl?pdf=maybe", b.acct, nil), 422, "parameter_invalid", "pdf")
 	wantProblem(t, b.do("GET", b.base+"/credit-notes/"+strings.TrimPrefix(docs["standard"], "/invoices/")+"/ubl", b.acct, nil), 404, "not_found")
 
-	// At issue: two codes at one rate, and non-EU services with another kind.
-	b.must(b.do("POST", b.base+"/tax-codes", b.acct, `{"code":"21-food","description":"21 % food","rate":"21","kind":"standard","account":"1700"}`), 201)
+	// At issue, to a business: two codes at one rate, and non-EU services
+	// with another kind.
 	two := strconv.FormatInt(num(b.must(b.do("POST", b.base+"/invoices", b.acct, `{"customer_id":`+nl+`,"issue_date":"2026-03-10","lines":[`+
 		advice+`,`+l("Cake", "1", "", "20", "21-food")+`]}`), 201).obj["id"]), 10)
 	r = b.do("POST", b.base+"/invoices/"+two+"/issue", b.acct, nil)

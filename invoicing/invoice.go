@@ -484,8 +484,12 @@ func (inv *Invoice) Issuable(lk *Lookup, date ledger.Date) error {
 	if err := inv.checkKOR(ent); err != nil {
 		return err
 	}
-	if err := inv.checkVATGroups(lk.Customer(inv.CustomerID)); err != nil {
-		return err
+	// A credit note corrects an invoice as it was issued, whatever it
+	// mixed: the e-invoice of an older mixed one rounds or refuses alone.
+	if inv.Kind == KindInvoice {
+		if err := inv.checkVATGroups(lk.Customer(inv.CustomerID)); err != nil {
+			return err
+		}
 	}
 	return incomplete(inv.complete(lk, lk.Customer(inv.CustomerID)))
 }

@@ -224,9 +224,12 @@ func (inv *Invoice) checkKOR(ent *ledger.Entity) error {
 // e-invoice per VAT category and rate (BR-CO-17), so two codes charging
 // VAT at one rate would round apart and the two documents disagree by a
 // cent. And services outside the scope of VAT (category O) may not share
-// an e-invoice with any other category (BR-O-11 to BR-O-14), which a
-// business customer may ask for.
+// an e-invoice with any other category (BR-O-11 to BR-O-14). Both only
+// for a business customer: a consumer never gets an e-invoice.
 func (inv *Invoice) checkVATGroups(c *Customer) error {
+	if c == nil || c.Type == CustomerConsumer {
+		return nil
+	}
 	var p ledger.Problems
 	byRate := map[string]string{} // rate -> the first VAT-charging code at it
 	outside, other := "", ""
@@ -247,7 +250,7 @@ func (inv *Invoice) checkVATGroups(c *Customer) error {
 			other = l.TaxCode
 		}
 	}
-	if outside != "" && other != "" && c != nil && c.Type != CustomerConsumer {
+	if outside != "" && other != "" {
 		p.Add("lines", ledger.ReasonTaxKindMix,
 			"tax code %q (non-EU services, outside the scope of VAT) cannot share an invoice to a business with %q: an e-invoice states services outside the scope of VAT on their own; issue two invoices",
 			outside, other)

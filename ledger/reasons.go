@@ -175,7 +175,7 @@ const (
 	// 422: a customer's or the entity's electronic_address is not "scheme:id" with a scheme of the Peppol EAS list (a KvK number 8 digits, an OIN 20, a 9944 id a Dutch VAT number)
 	ReasonElectronicAddressInvalid Reason = "electronic_address_invalid"
 
-	// 422: issuing an invoice on which two tax codes charge VAT at the same rate: an e-invoice rounds VAT per category and rate, the invoice per code
+	// 422: issuing an invoice to a business on which two tax codes charge VAT at the same rate: an e-invoice rounds VAT per category and rate, the invoice per code
 	ReasonTaxCodesShareRate Reason = "tax_codes_share_rate"
 
 	// 422: issuing an invoice to a business that mixes non-EU services (outside the scope of VAT) with other tax kinds: no e-invoice could state it
@@ -192,6 +192,9 @@ const (
 
 	// 422: an e-invoice (UBL) of an invoice that asks to be paid but carries no IBAN (issued before the IBAN was required)
 	ReasonEInvoiceNoIBAN Reason = "einvoice_no_iban"
+
+	// 422: an e-invoice (UBL) of a document in a currency with more than 2 decimals (KWD, BHD...): EN 16931 amounts have at most 2
+	ReasonEInvoiceCurrencyUnsupported Reason = "einvoice_currency_unsupported"
 
 	// 422: issuing a document that lacks what the law asks of an invoice (art. 226 VAT directive, art. 35a Wet OB); errors[] lists each missing field
 	ReasonInvoiceIncomplete Reason = "invoice_incomplete"

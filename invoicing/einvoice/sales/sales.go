@@ -54,8 +54,11 @@ const maxName = 100
 // Build makes the EN 16931 document of an issued invoice or credit note.
 // It refuses (as *ledger.Error) a draft or a void invoice (409), and what
 // an e-invoice cannot be (422): a consumer customer, a distance sale, a
-// party without an electronic address, an invoice asking to be paid
-// without an IBAN.
+// party without an electronic address (or one Peppol rejects), a
+// currency with more than 2 decimals, an invoice asking to be paid
+// without an IBAN, and a party lacking what a rule needs (the buyer's
+// address, the seller's VAT number, the buyer's) as field_required or
+// vat_number_invalid at that field.
 func Build(in Input) (*einvoice.Document, error) {
 	inv, ent, c := in.Invoice, in.Entity, in.Customer
 	pr := inv.Printed
@@ -85,7 +88,21 @@ func Build(in Input) (*einvoice.Document, error) {
 		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonEInvoiceNoElectronicAddress,
 			`entity %d (%s) has no electronic address: set electronic_address on the entity ("0106:<KvK number>"), or an 8-digit KvK number as its registration_id`, ent.ID, ent.Name)
 	}
+	// Addresses saved before the Peppol identifier checks are checked
+	// again: Peppol refuses a document with one it rejects.
+	var p ledger.Problems
+	ledger.CheckElectronicAddress(&p, "customer.electronic_address", buyerEndpoint)
+	ledger.CheckElectronicAddress(&p, "entity.electronic_address", sellerEndpoint)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
 	exp, _ := money.Exponent(inv.Currency)
+	if exp > 2 {
+		// EN 16931 amounts have at most 2 decimals (its decimal data
+		// type, BR-DEC-*): 0.125 KWD cannot be stated without rounding.
+		return nil, ledger.Errorf(ledger.CodeInvalid, ledger.ReasonEInvoiceCurrencyUnsupported,
+			"invoice %s is in %s, which has %d decimals: an e-invoice (EN 16931) states amounts with at most 2 decimals; send the PDF", inv.Number, inv.Currency, exp)
+	}
 	amount := func(minor int64) decimal.Decimal { return decimal.New(minor, -int32(exp)) }
 	kor := pr.VATScheme == string(ledger.VATSmallBusiness)
 
@@ -103,9 +120,11 @@ func Build(in Input) (*einvoice.Document, error) {
 
 	// Lines, and VAT grouped by category and rate in the order of first
 	// use. The VAT of a group is the sum of the invoice's own VAT rows of
-	// its codes: Issuable lets no two VAT-charging codes share a rate, so
-	// a group that charges VAT holds one code and its VAT is that code's,
-	// rounded once as BR-CO-17 asks.
+	// its codes, so the e-invoice says what the PDF says: issuing to a
+	// business lets no two VAT-charging codes share a rate, so such a
+	// group holds one code, rounded once as BR-CO-17 asks; an older
+	// invoice (or one issued while the customer was a consumer) sums the
+	// codes' rows.
 	outOfScope := false
 	group := map[string]int{} // "category rate" -> index in d.VAT
 	codeGroup := map[string]int{}
@@ -122,6 +141,11 @@ func Build(in Input) (*einvoice.Document, error) {
 			i = len(d.VAT)
 			group[key] = i
 			d.VAT = append(d.VAT, einvoice.VATBreakdown{Category: cat, Rate: rate, ExemptionReason: reason, ExemptionCode: code})
+		}
+		if v := &d.VAT[i]; reason != "" && !strings.Contains(v.ExemptionReason, reason) {
+			// One category, several legal grounds (services and
+			// triangulation both AE): BT-120 names them all.
+			v.ExemptionReason += "; " + reason
 		}
 		codeGroup[l.TaxCode] = i
 		d.VAT[i].TaxableAmount = d.VAT[i].TaxableAmount.Add(amount(l.NetMinor))
@@ -242,9 +266,15 @@ func category(k invoicing.TaxKind, lang string, kor bool) (cat, reason, code str
 // discount per unit beside it, so that quantity x net price is the line's
 // net amount; that it is, to the cent, is checked.
 func buildLine(l invoicing.Line, exp int) (einvoice.Line, error) {
-	unit, _ := units.Code(l.Unit)
+	unit, ok := units.Code(l.Unit)
 	out := einvoice.Line{ID: fmt.Sprint(l.LineNo), Quantity: l.Quantity, UnitCode: unit,
 		NetAmount: decimal.New(l.NetMinor, -int32(exp)), Name: l.Description, Price: l.UnitPrice}
+	if !ok {
+		// A unit that is neither one we map nor a code ("sessie"): the
+		// line is counted in "one" (C62), as BR-CL-23 accepts no free
+		// text, and its note (BT-127) says what the PDF says: "3 sessie".
+		out.UnitCode, out.Note = units.One, l.Quantity.String()+" "+strings.TrimSpace(l.Unit)
+	}
 	if utf8.RuneCountInString(l.Description) > maxName {
 		out.Name, out.Description = string([]rune(l.Description)[:maxName]), l.Description
 	}
@@ -265,6 +295,7 @@ func buildLine(l invoicing.Line, exp int) (einvoice.Line, error) {
 // outside the scope of VAT carry no VAT numbers (BR-O-02).
 func parties(d *einvoice.Document, in Input, sellerEndpoint, buyerEndpoint string, outOfScope, kor bool) error {
 	pr, ent := in.Invoice.Printed, in.Entity
+	var p ledger.Problems
 	s := &d.Seller
 	s.Name, s.Address = pr.Supplier.Name, address(pr.Supplier.Address)
 	s.EndpointScheme, s.EndpointID = ledger.SplitElectronicAddress(sellerEndpoint)
@@ -277,11 +308,20 @@ func parties(d *einvoice.Document, in Input, sellerEndpoint, buyerEndpoint strin
 	if !outOfScope {
 		s.VATNumber = pr.Supplier.VATNumber
 	}
-	if kor && s.VATNumber == "" {
-		if ent.VATTaxNumber == "" && !outOfScope {
-			var p ledger.Problems
+	if kor && s.VATNumber == "" && !outOfScope {
+		// Exports and intra-EU supplies need the seller's VAT number
+		// (BR-G-02, BR-IC-02); the other categories take its tax
+		// number (BT-32) instead (BR-S-02, BR-Z-02, BR-E-02, BR-AE-02).
+		for _, cat := range []string{einvoice.CategoryExport, einvoice.CategoryIntraEU} {
+			if hasCategory(d, cat) {
+				p.Add("entity.vat_number", ledger.ReasonFieldRequired,
+					"the entity is under the small-business scheme without a VAT number: an e-invoice of an export or an intra-EU supply (category %s) names the seller's VAT number (BR-G-02, BR-IC-02); send the PDF", cat)
+				return p.Err()
+			}
+		}
+		if ent.VATTaxNumber == "" {
 			p.Add("entity.vat_tax_number", ledger.ReasonFieldRequired,
-				"the entity is under the small-business scheme without a VAT number: an e-invoice of its exempt supplies names its tax number (vat_tax_number, BR-E-02)")
+				"the entity is under the small-business scheme without a VAT number: an e-invoice of its supplies names its tax number (vat_tax_number, BR-E-02)")
 			return p.Err()
 		}
 		s.TaxNumber = ent.VATTaxNumber
@@ -289,11 +329,25 @@ func parties(d *einvoice.Document, in Input, sellerEndpoint, buyerEndpoint strin
 
 	c := in.Customer
 	b := &d.Buyer
-	b.Name, b.Address = pr.Customer.Name, address(buyerAddress(pr, c))
+	ba := buyerAddress(pr, c)
+	b.Name, b.Address = pr.Customer.Name, address(ba)
 	b.Contact.Email = pr.Customer.Email
 	b.EndpointScheme, b.EndpointID = ledger.SplitElectronicAddress(buyerEndpoint)
 	if b.Name == "" { // a simplified invoice may have left it out
 		b.Name = c.Name
+	}
+	// The buyer's postal address and country (BR-10, BR-11); street,
+	// city and postcode of a Dutch buyer of a Dutch seller (NL-R-004).
+	if ba.Country == "" {
+		p.Add("customer.address.country", ledger.ReasonFieldRequired, "an e-invoice names the buyer's country (BR-10, BR-11): set the customer's address")
+	}
+	if s.Address.Country == "NL" && ba.Country == "NL" {
+		for _, f := range []struct{ path, what, have string }{{"lines", "street", b.Address.Street}, {"city", "city", ba.City}, {"postcode", "postcode", ba.Postcode}} {
+			if f.have == "" {
+				p.Add("customer.address."+f.path, ledger.ReasonFieldRequired,
+					"an e-invoice from a Dutch seller to a Dutch buyer names the buyer's %s (NL-R-004): set the customer's address", f.what)
+			}
+		}
 	}
 	// The legal registration only where its scheme is one the Dutch rules
 	// accept (NL-R-005): a KvK number or an OIN.
@@ -306,28 +360,71 @@ func parties(d *einvoice.Document, in Input, sellerEndpoint, buyerEndpoint strin
 	if !outOfScope {
 		b.VATNumber = pr.Customer.VATNumber
 	}
-	return nil
+	// A VAT number must start with a country code (BR-CO-09); vatid
+	// accepts others ("UK..."). Left out where nothing needs it; reverse
+	// charge and intra-EU supplies do (BR-AE-02, BR-IC-02).
+	if b.VATNumber != "" && !strings.Contains(vatPrefixes, " "+b.VATNumber[:min(2, len(b.VATNumber))]+" ") {
+		if hasCategory(d, einvoice.CategoryReverseCharge) || hasCategory(d, einvoice.CategoryIntraEU) {
+			p.Add("customer.vat_number", ledger.ReasonVATNumberInvalid,
+				"the customer's VAT number %s does not start with an ISO 3166-1 country code (BR-CO-09), and an e-invoice of a reverse-charged or intra-EU supply names it (BR-AE-02, BR-IC-02)", b.VATNumber)
+		}
+		b.VATNumber = ""
+	}
+	return p.Err()
 }
+
+// vatPrefixes are the prefixes a VAT number may have (BR-CO-09: ISO
+// 3166-1 alpha-2 with EL, XI and 1A), as the EN 16931 rules list them
+// (a test keeps the two equal).
+const vatPrefixes = ` 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW `
 
 // buyerAddress is the customer's address as printed, or as it is now
-// where the invoice (simplified, to 100 euros) printed none.
+// where the invoice (simplified, to 100 euros) printed it without a
+// street, city, postcode or country and the address now has more of them.
 func buyerAddress(pr *invoicing.Printed, c *invoicing.Customer) ledger.Address {
-	if pr.Customer.Address.Country == "" {
-		return c.Address
+	known := func(a ledger.Address) int {
+		n := 0
+		for _, f := range []string{firstLine(a.Lines), a.City, a.Postcode, a.Country} {
+			if f != "" {
+				n++
+			}
+		}
+		return n
 	}
-	return pr.Customer.Address
+	if printed := pr.Customer.Address; known(printed) == 4 || known(c.Address) <= known(printed) {
+		return printed
+	}
+	return c.Address
 }
 
-// address maps our address lines to street and additional street name.
+// address maps our address lines to street and additional street name:
+// the first two lines with text ("", "Postbus 12" is a street "Postbus 12").
 func address(a ledger.Address) einvoice.Address {
 	out := einvoice.Address{City: a.City, PostalZone: a.Postcode, Country: a.Country}
-	if len(a.Lines) > 0 {
-		out.Street = a.Lines[0]
+	var lines []string
+	for _, l := range a.Lines {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
 	}
-	if len(a.Lines) > 1 {
-		out.Additional = a.Lines[1]
+	if len(lines) > 0 {
+		out.Street = lines[0]
+	}
+	if len(lines) > 1 {
+		out.Additional = lines[1]
 	}
 	return out
+}
+
+func firstLine(lines []string) string { return address(ledger.Address{Lines: lines}).Street }
+
+func hasCategory(d *einvoice.Document, cat string) bool {
+	for _, v := range d.VAT {
+		if v.Category == cat {
+			return true
+		}
+	}
+	return false
 }
 
 func hasKind(inv *invoicing.Invoice, k invoicing.TaxKind) bool {

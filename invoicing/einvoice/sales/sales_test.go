@@ -2,6 +2,8 @@ package sales
 
 import (
 	"errors"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -327,5 +329,184 @@ func TestLineNetChecked(t *testing.T) {
 	var e *ledger.Error
 	if !errors.As(err, &e) || e.Code != ledger.CodeInternal {
 		t.Errorf("got %v", err)
+	}
+}
+
+// wantRefused: Build refuses in with a 422 of reason at path.
+func wantRefused(t *testing.T, name string, in Input, reason ledger.Reason, path string) *ledger.Error {
+	t.Helper()
+	_, err := Build(in)
+	var e *ledger.Error
+	if !errors.As(err, &e) || e.Code != ledger.CodeInvalid || e.Reason != reason {
+		t.Errorf("%s: %v, want %s", name, err, reason)
+		return e
+	}
+	if path != "" && (len(e.Fields) == 0 || e.Fields[0].Path != path) {
+		t.Errorf("%s: fields %+v, want %s", name, e.Fields, path)
+	}
+	return e
+}
+
+// Units: a code of the EN 16931 list is taken as written; free text that
+// is neither mapped nor a code counts as "one" (C62) with the text in the
+// line's note, as the PDF prints it.
+func TestUnitFallback(t *testing.T) {
+	for unit, want := range map[string]string{"sessie": "C62 3 sessie", "license": "C62 3 license", "PCE": "C62 ", "LS": "LS ",
+		"E48": "E48 ", "ls": "C62 3 ls", "uur": "HUR "} {
+		d := build(t, fixture(line(1, "X", "3", unit, "10", "0", "21", "21", invoicing.TaxStandard, 3000)))
+		if got := d.Lines[0].UnitCode + " " + d.Lines[0].Note; got != want {
+			t.Errorf("%q: %q, want %q", unit, got, want)
+		}
+	}
+}
+
+// A currency with 3 decimals cannot be stated in an e-invoice (at most 2).
+func TestCurrencyDecimals(t *testing.T) {
+	in := fixture(line(1, "Consulting", "1", "h", "100.125", "0", "21", "21", invoicing.TaxStandard, 100125))
+	in.Invoice.Currency, in.Invoice.ExchangeRate = "KWD", dec("2.98")
+	in.Invoice.ComputeTotals()
+	if e := wantRefused(t, "KWD", in, ledger.ReasonEInvoiceCurrencyUnsupported, ""); e != nil && !strings.Contains(e.Message, "KWD") {
+		t.Errorf("message %q", e.Message)
+	}
+}
+
+// The buyer's address: a simplified invoice printed it incomplete, so the
+// customer's address now serves; where that is incomplete too, a 422
+// names what is missing and why. The seller's street is its first line
+// with text.
+func TestAddresses(t *testing.T) {
+	nlBuyer := func(printed, now ledger.Address) Input {
+		in := fixture(line(1, "Bread", "1", "", "10", "0", "21", "21", invoicing.TaxStandard, 1000))
+		c := in.Customer
+		c.ElectronicAddress, c.RegistrationID, c.VATNumber = "0106:87654321", "87654321", "NL004495445B01"
+		c.Address = printed
+		in.Invoice.Printed = invoicing.NewPrinted(testEntity, c, &invoicing.Settings{IBAN: "NL91ABNA0417164300"})
+		c.Address = now
+		return in
+	}
+	utrecht := ledger.Address{Lines: []string{"Stationsplein 2"}, Postcode: "3511 ED", City: "Utrecht", Country: "NL"}
+	d := build(t, nlBuyer(ledger.Address{City: "Utrecht", Country: "NL"}, utrecht))
+	if d.Buyer.Address != (einvoice.Address{Street: "Stationsplein 2", City: "Utrecht", PostalZone: "3511 ED", Country: "NL"}) {
+		t.Errorf("fallback %+v", d.Buyer.Address)
+	}
+	e := wantRefused(t, "NL no street", nlBuyer(ledger.Address{City: "Utrecht", Country: "NL"}, ledger.Address{City: "Utrecht", Country: "NL"}),
+		ledger.ReasonFieldRequired, "customer.address.lines")
+	if e != nil && (len(e.Fields) != 2 || e.Fields[1].Path != "customer.address.postcode" || !strings.Contains(e.Message, "NL-R-004")) {
+		t.Errorf("NL no street: %+v", e)
+	}
+	wantRefused(t, "no address", nlBuyer(ledger.Address{}, ledger.Address{}), ledger.ReasonFieldRequired, "customer.address.country")
+	// A Danish buyer needs only its country (NL-R-004 is for Dutch ones).
+	in := fixture(line(1, "Bread", "1", "", "10", "0", "21", "21", invoicing.TaxStandard, 1000))
+	in.Invoice.Printed.Customer.Address = ledger.Address{Country: "DK"}
+	in.Customer.Address = ledger.Address{Country: "DK", City: "Aarhus"}
+	if d := build(t, in); d.Buyer.Address != (einvoice.Address{City: "Aarhus", Country: "DK"}) {
+		t.Errorf("DK %+v", d.Buyer.Address)
+	}
+
+	ent := *testEntity
+	ent.Address.Lines = []string{"", "Postbus 12", " ", "Afdeling B"}
+	in = fixture(line(1, "Bread", "1", "", "10", "0", "21", "21", invoicing.TaxStandard, 1000))
+	in.Entity = &ent
+	in.Invoice.Printed = invoicing.NewPrinted(&ent, in.Customer, &invoicing.Settings{IBAN: "NL91ABNA0417164300"})
+	if a := build(t, in).Seller.Address; a.Street != "Postbus 12" || a.Additional != "Afdeling B" {
+		t.Errorf("seller %+v", a)
+	}
+}
+
+// A KOR entity without a VAT number: exports need the seller's VAT
+// number (BR-G-02); zero-rated and reverse-charged supplies take its tax
+// number (BR-Z-02, BR-AE-02).
+func TestKORCategories(t *testing.T) {
+	kor := *testEntity
+	kor.VATScheme, kor.VATNumber, kor.VATTaxNumber = ledger.VATSmallBusiness, "", "123456789B01"
+	mk := func(l invoicing.Line) Input {
+		in := fixture(l)
+		in.Entity = &kor
+		in.Invoice.Printed = invoicing.NewPrinted(&kor, in.Customer, &invoicing.Settings{IBAN: "NL91ABNA0417164300"})
+		return in
+	}
+	e := wantRefused(t, "KOR export", mk(line(1, "Pump", "1", "", "500", "0", "export", "0", invoicing.TaxExport, 50000)),
+		ledger.ReasonFieldRequired, "entity.vat_number")
+	if e != nil && !strings.Contains(e.Message, "BR-G-02") {
+		t.Errorf("KOR export: %s", e.Message)
+	}
+	for _, l := range []invoicing.Line{line(1, "Book", "1", "", "50", "0", "0", "0", invoicing.TaxZero, 5000),
+		line(1, "Advice", "1", "", "50", "0", "intra-eu-services", "0", invoicing.TaxIntraEUServices, 5000)} {
+		if d := build(t, mk(l)); d.Seller.VATNumber != "" || d.Seller.TaxNumber != "123456789B01" {
+			t.Errorf("%s: seller %+v", l.TaxKind, d.Seller)
+		}
+	}
+}
+
+// A buyer VAT number without an ISO country prefix ("UK...", which vatid
+// accepts) is left out where nothing needs it and refused where reverse
+// charge does.
+func TestBuyerVATPrefix(t *testing.T) {
+	uk := func(l invoicing.Line) Input {
+		in := fixture(l)
+		in.Customer.VATNumber, in.Customer.ElectronicAddress = "UK123456789", "9932:GB123456789"
+		in.Customer.Address = ledger.Address{Lines: []string{"1 High St"}, Postcode: "SW1", City: "London", Country: "GB"}
+		in.Invoice.Printed = invoicing.NewPrinted(testEntity, in.Customer, &invoicing.Settings{IBAN: "NL91ABNA0417164300"})
+		return in
+	}
+	if d := build(t, uk(line(1, "X", "2", "", "10", "0", "21", "21", invoicing.TaxStandard, 2000))); d.Buyer.VATNumber != "" {
+		t.Errorf("UK number kept: %q", d.Buyer.VATNumber)
+	}
+	wantRefused(t, "UK reverse charge", uk(line(1, "Advice", "1", "", "50", "0", "intra-eu-services", "0", invoicing.TaxIntraEUServices, 5000)),
+		ledger.ReasonVATNumberInvalid, "customer.vat_number")
+	in := uk(line(1, "X", "2", "", "10", "0", "21", "21", invoicing.TaxStandard, 2000))
+	in.Invoice.Printed.Customer.VATNumber = "GB123456789"
+	if d := build(t, in); d.Buyer.VATNumber != "GB123456789" {
+		t.Errorf("GB number: %q", d.Buyer.VATNumber)
+	}
+}
+
+// One AE group of services and triangulation states both legal grounds.
+func TestAEReasonsJoined(t *testing.T) {
+	d := build(t, fixture(line(1, "Design", "1", "", "50", "0", "intra-eu-services", "0", invoicing.TaxIntraEUServices, 5000),
+		line(2, "Valves", "1", "", "500", "0", "intra-eu-triangular", "0", invoicing.TaxIntraEUTriangle, 50000),
+		line(3, "Advice", "1", "", "10", "0", "intra-eu-services", "0", invoicing.TaxIntraEUServices, 1000)))
+	want := invoicing.TaxIntraEUServices.LegalNoteIn("nl") + "; " + invoicing.TaxIntraEUTriangle.LegalNoteIn("nl")
+	if len(d.VAT) != 1 || d.VAT[0].ExemptionReason != want {
+		t.Errorf("AE %+v", d.VAT)
+	}
+}
+
+// Electronic addresses saved before Peppol's identifier checks are
+// refused as Peppol would refuse the document.
+func TestStoredAddressRechecked(t *testing.T) {
+	in := fixture(line(1, "X", "2", "", "10", "0", "21", "21", invoicing.TaxStandard, 2000))
+	in.Customer.ElectronicAddress = "0208:1234567890"
+	wantRefused(t, "0208", in, ledger.ReasonElectronicAddressInvalid, "customer.electronic_address")
+}
+
+// Two VAT-charging codes at one rate (an invoice issued before the check):
+// their VAT is summed per code, as the PDF does: 0.05 + 0.05 at 21 % is
+// 0.0105 -> 0.01 per code, 0.02, where one rounding would give 0.02 too;
+// with 0.07 each, 0.0147 -> 0.01 per code, 0.02 (one rounding: 0.03).
+func TestSharedRateSummed(t *testing.T) {
+	d := build(t, fixture(line(1, "A", "1", "", "0.07", "0", "21", "21", invoicing.TaxStandard, 7),
+		line(2, "B", "1", "", "0.07", "0", "21b", "21", invoicing.TaxOtherRate, 7)))
+	if len(d.VAT) != 1 {
+		t.Fatalf("groups %+v", d.VAT)
+	}
+	wantDec(t, "taxable", d.VAT[0].TaxableAmount, "0.14")
+	wantDec(t, "VAT", d.VAT[0].TaxAmount, "0.02")
+	wantDec(t, "payable", d.Totals.Payable, "0.16")
+}
+
+// The VAT number prefixes are the ones BR-CO-09 lists in the official
+// EN 16931 rules.
+func TestVATPrefixesAreBRCO09(t *testing.T) {
+	xslt, err := os.ReadFile("../../../testdata/peppol/en16931/EN16931-UBL-validation.xslt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<xsl:when test="\( contains\( '( [0-9A-Z ]+ )',substring\(cbc:CompanyID,1,2\) \) \)"`).FindSubmatch(xslt)
+	if m == nil {
+		t.Fatal("no BR-CO-09 list in the EN 16931 XSLT")
+	}
+	if string(m[1]) != vatPrefixes {
+		t.Errorf("vatPrefixes differ from BR-CO-09:\n got %q\nwant %q", vatPrefixes, m[1])
 	}
 }

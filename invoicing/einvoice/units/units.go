@@ -12,7 +12,7 @@ const One = "C62"
 // Dutch, lower case and without a trailing dot, by their code.
 var codes = map[string]string{
 	"": One, "pcs": One, "pc": One, "piece": One, "pieces": One, "st": One, "stuk": One, "stuks": One,
-	"ea": One, "each": One, "unit": One, "units": One, "x": One,
+	"pce": One, "ea": One, "each": One, "unit": One, "units": One, "x": One,
 	"h": "HUR", "hr": "HUR", "hrs": "HUR", "hour": "HUR", "hours": "HUR", "u": "HUR", "uur": "HUR", "uren": "HUR",
 	"min": "MIN", "mins": "MIN", "minute": "MIN", "minutes": "MIN", "minuut": "MIN", "minuten": "MIN",
 	"day": "DAY", "days": "DAY", "dag": "DAY", "dagen": "DAY",
@@ -27,19 +27,27 @@ var codes = map[string]string{
 	"box": "XBX", "doos": "XBX", "pack": "XPK", "pak": "XPK", "pallet": "XPF", // Rec. 21 package codes, X-prefixed
 }
 
-// Code is the Rec. 20 code of a line's unit, and whether the unit is one
-// it knows. A unit that is already a code it maps to ("HUR") is taken as
-// such. An unknown unit has no code: the caller says so rather than guess.
+// known is list as a set.
+var known = func() map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, c := range list {
+		m[c] = true
+	}
+	return m
+}()
+
+// Code is the code of a line's unit, and whether it has one: a free-text
+// unit this package maps (case and a trailing dot aside), else a code of
+// the list EN 16931 accepts, as written there ("HUR", "LS", "E48": codes
+// are case-sensitive, so "ls" is text). Other text has no code: the
+// caller decides what to do with it rather than this package guessing.
 func Code(unit string) (string, bool) {
 	u := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(unit)), ".")
 	if c, ok := codes[u]; ok {
 		return c, true
 	}
-	up := strings.ToUpper(strings.TrimSpace(unit))
-	for _, c := range codes {
-		if c == up {
-			return c, true
-		}
+	if u := strings.TrimSpace(unit); known[u] {
+		return u, true
 	}
 	return "", false
 }
