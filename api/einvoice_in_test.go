@@ -5,11 +5,13 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"backoffice/invoicing/einvoice/einvoicetest"
 	"backoffice/ledger"
 )
 
@@ -196,7 +198,7 @@ func TestReceiveEInvoice(t *testing.T) {
 	// the document.
 	e2 := f.entity("Second buyer")
 	acct2 := f.key(ledger.RoleAccountant, e2)
-	fxPDF := facturX(parseTestdata(t, "fr-facturx-en16931.xml"))
+	fxPDF := einvoicetest.PDF(parseTestdata(t, "fr-facturx-en16931.xml"), einvoicetest.PDFOptions{Name: "factur-x.xml", Raw: true})
 	fx := f.must(f.do("POST", ent(e2)+"/purchase-invoices/e-invoice?account=4300", acct2, fxPDF, "Content-Type", "application/pdf"), 201).obj
 	if fx["total"] != "1707.72" || len(fx["document_ids"].([]any)) != 1 {
 		t.Fatalf("factur-x: %v", fx)
@@ -286,29 +288,65 @@ func mustAtoi(s string) int {
 
 func fmtAny(v any) string { return fmt.Sprint(v) }
 
-// facturX wraps an XML in a minimal PDF as its embedded file (the
-// Factur-X way: /EmbeddedFiles and /AF), uncompressed.
-func facturX(xml []byte) []byte {
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 5 0 R >> /AF [4 0 R] >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
-		"<< /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) /AFRelationship /Data /EF << /F 6 0 R >> >>",
-		"<< /Names [(factur-x.xml) 4 0 R] >>",
-		fmt.Sprintf("<< /Type /EmbeddedFile /Subtype /text#2Fxml /Length %d >>\nstream\n%s\nendstream", len(xml), xml),
+// TestReceiveEInvoiceReview holds the review findings on receiving.
+func TestReceiveEInvoiceReview(t *testing.T) {
+	f := newFixture(t)
+	de := parseTestdata(t, "de-intra-community.xml") // seller DE123456789, IBAN DE89370400440532013000
+	post := func(acct string, e int64, data []byte) *response {
+		t.Helper()
+		return f.do("POST", ent(e)+"/purchase-invoices/e-invoice?account=4200", acct, data, "Content-Type", "application/xml")
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+
+	// A supplier with another VAT number paid into the same IBAN (a
+	// factoring house's) is not the seller: a supplier is made from the
+	// document.
+	e := f.entity("Factoring")
+	acct := f.key(ledger.RoleAccountant, e)
+	other := f.must(f.do("POST", ent(e)+"/suppliers", acct, `{"name":"Other GmbH (factoring client)","vat_number":"DE136695976","iban":"DE89370400440532013000","default_account":"4200"}`), 201).obj
+	got := f.must(post(acct, e, de), 201).obj
+	if num(got["supplier_id"]) == num(other["id"]) || got["supplier_created"] != true {
+		t.Errorf("the seller DE123456789 matched supplier %v with VAT DE136695976: %v", other["id"], got)
 	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+
+	// Two suppliers without a VAT number share the IBAN: the first is
+	// taken, with a warning.
+	e = f.entity("Shared IBAN")
+	acct = f.key(ledger.RoleAccountant, e)
+	first := f.must(f.do("POST", ent(e)+"/suppliers", acct, `{"name":"Müller A","iban":"DE89370400440532013000","default_account":"4200"}`), 201).obj
+	f.must(f.do("POST", ent(e)+"/suppliers", acct, `{"name":"Müller B","iban":"DE89370400440532013000","default_account":"4200"}`), 201)
+	got = f.must(post(acct, e, de), 201).obj
+	if num(got["supplier_id"]) != num(first["id"]) || !strings.Contains(fmtAny(got["findings"]), "more than one supplier has the seller's IBAN DE89370400440532013000") {
+		t.Errorf("shared IBAN: %v", got)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
+
+	// Amounts past what the ledger holds are refused by name (they once
+	// wrapped the sums and hung the request in its transaction).
+	e = f.entity("Overflow")
+	acct = f.key(ledger.RoleAccountant, e)
+	s := string(de)
+	i, j := strings.Index(s, "<cac:InvoiceLine>"), strings.Index(s, "</cac:InvoiceLine>")+len("</cac:InvoiceLine>")
+	line := regexp.MustCompile(`(LineExtensionAmount currencyID="EUR">|PriceAmount currencyID="EUR">)[0-9.]+`).ReplaceAllString(s[i:j], "${1}9999999999999.99")
+	r := post(acct, e, []byte(s[:i]+line+line+s[j:]))
+	wantProblem(t, r, 422, "einvoice_unmapped")
+	if !strings.Contains(r.String(), "more than the ledger holds") {
+		t.Errorf("overflow: %s", r)
+	}
+
+	// Document data longer than a supplier holds is cut, with warnings, not
+	// a 422 naming fields the caller never sent.
+	e = f.entity("Long data")
+	acct = f.key(ledger.RoleAccountant, e)
+	long := strings.Repeat("ab ", 1500)
+	data := de
+	for _, re := range []string{`(<cac:PartyName><cbc:Name>)[^<]*`, `(<cbc:RegistrationName>)[^<]*`, `(<cbc:StreetName>)[^<]*`, `(<cbc:CityName>)[^<]*`,
+		`(<cbc:PostalZone>)[^<]*`, `(<cac:PayeeFinancialAccount><cbc:ID>[^<]*</cbc:ID><cbc:Name>)[^<]*`, `(<cac:Item>(?:<cbc:Description>[^<]*</cbc:Description>)?<cbc:Name>)[^<]*`} {
+		data = regexp.MustCompile(re).ReplaceAll(data, []byte("${1}"+long))
+	}
+	data = regexp.MustCompile(`(<cac:FinancialInstitutionBranch><cbc:ID>)[^<]*`).ReplaceAll(data, []byte("${1}NOTABIC"))
+	got = f.must(post(acct, e, data), 201).obj
+	for _, w := range []string{"Seller.Name", "Seller.Address.City", "Seller.Address.PostalZone", "PaymentMeans.BIC", "PaymentMeans.AccountName"} {
+		if !strings.Contains(fmtAny(got["findings"]), w) {
+			t.Errorf("no warning on %s: %v", w, got["findings"])
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -138,12 +139,12 @@ func (s *Server) receiveEInvoice(c *gin.Context) {
 			return
 		}
 	}
-	edoc, err := parse.Parse(data)
+	edoc, syntax, err := parse.ParseSyntax(data)
 	if err != nil {
 		s.fail(c, einvoiceError(err))
 		return
 	}
-	sup, err := s.matchSupplier(c, req.SupplierID, edoc)
+	sup, matchWarn, err := s.matchSupplier(c, req.SupplierID, edoc)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -152,7 +153,6 @@ func (s *Server) receiveEInvoice(c *gin.Context) {
 		// The file first: the same file twice is refused here, naming the
 		// document (and the purchase invoice resting on it).
 		name := strings.TrimSpace(c.Query("file_name"))
-		syntax := parse.Sniff(data)
 		ct := purchases.TypeXML
 		if syntax == parse.SyntaxPDFEInvoice {
 			ct = purchases.TypePDF
@@ -170,6 +170,9 @@ func (s *Server) receiveEInvoice(c *gin.Context) {
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if matchWarn != nil {
+		res.Findings = append(res.Findings, *matchWarn)
 	}
 	if res.Blocked() {
 		// The draft waits: the file stays in the inbox (this answer commits
@@ -270,35 +273,54 @@ func safeName(s string) string {
 
 // matchSupplier is the supplier given, else the active supplier with the
 // seller's VAT number, else its electronic address, else the IBAN it asks
-// to be paid into; nil: none (one is created from the document).
-func (s *Server) matchSupplier(c *gin.Context, id *int64, d *einvoice.Document) (*purchases.Supplier, error) {
+// to be paid into; nil: none (one is created from the document). By
+// electronic address or IBAN, a supplier with another VAT number than the
+// seller's is not the seller (a factoring house's IBAN is shared by its
+// clients), and more than one supplier matching is said in a warning.
+func (s *Server) matchSupplier(c *gin.Context, id *int64, d *einvoice.Document) (*purchases.Supplier, *receive.Finding, error) {
 	ctx, entityID := c.Request.Context(), entity(c).ID
 	if id != nil {
 		sup, err := s.purchases.Supplier(ctx, entityID, *id)
 		if ledger.IsCode(err, ledger.CodeNotFound) {
-			return nil, invalidParam("supplier_id", ledger.ReasonSupplierNotFound, "supplier %d does not exist in this entity", *id)
+			return nil, nil, invalidParam("supplier_id", ledger.ReasonSupplierNotFound, "supplier %d does not exist in this entity", *id)
 		}
-		return sup, err
+		return sup, nil, err
 	}
+	vat := purchases.NormalizeVATNumber(d.Seller.VATNumber)
 	iban, _, _ := receive.IBAN(d)
 	for _, f := range []purchases.SupplierFilter{
-		{VATNumber: purchases.NormalizeVATNumber(d.Seller.VATNumber)},
+		{VATNumber: vat},
 		{ElectronicAddress: receive.ElectronicAddress(d.Seller)},
 		{IBAN: iban},
 	} {
 		if f.VATNumber == "" && f.ElectronicAddress == "" && f.IBAN == "" {
 			continue
 		}
-		f.Limit = 1
+		f.Limit = 2
 		list, err := s.purchases.Suppliers(ctx, entityID, f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if len(list) > 0 {
-			return list[0], nil
+		if f.VATNumber == "" {
+			list = slices.DeleteFunc(list, func(sup *purchases.Supplier) bool { return vat != "" && sup.VATNumber != "" && sup.VATNumber != vat })
 		}
+		if len(list) == 0 {
+			continue
+		}
+		var warn *receive.Finding
+		if len(list) > 1 {
+			by := "VAT number " + f.VATNumber
+			if f.ElectronicAddress != "" {
+				by = "electronic address " + f.ElectronicAddress
+			} else if f.IBAN != "" {
+				by = "IBAN " + f.IBAN
+			}
+			warn = &receive.Finding{Rule: receive.RuleSupplier, Path: "Seller", Severity: receive.SeverityWarning,
+				Message: fmt.Sprintf("more than one supplier has the seller's %s: the draft is for %s (supplier %d); pass supplier_id for another", by, list[0].Name, list[0].ID)}
+		}
+		return list[0], warn, nil
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 // mapEInvoice maps the document with the entity's settings and codes.

@@ -118,9 +118,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		psrv := &http.Server{Addr: *pprofAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		psrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		// Listening before serving: the profiles answer once the start-up
+		// log says so, and an address that cannot be had stops the start.
+		pln, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			return fmt.Errorf("pprof listener: %w", err)
+		}
 		go func() {
-			if err := psrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := psrv.Serve(pln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				log.Warn("pprof listener", "error", err.Error())
 			}
 		}()

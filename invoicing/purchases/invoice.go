@@ -634,29 +634,36 @@ func (inv *Invoice) spread() {
 // Spread divides total over weights in proportion, each share rounded
 // down and the remainder given one unit at a time to the largest
 // fractions (the first on a tie); with no weight it all goes to the first.
+// The weights are added up as decimals (no int64 wraps), and the
+// remainder, less than one unit per weight, is given out at most once per
+// weight whatever the input.
 func Spread(total int64, w []int64) []int64 {
-	var sum int64
-	for _, x := range w {
-		sum += x
-	}
 	out := make([]int64, len(w))
 	if len(w) == 0 {
 		return out
 	}
-	if sum == 0 {
+	S := decimal.Zero
+	for _, x := range w {
+		S = S.Add(decimal.NewFromInt(x))
+	}
+	if S.IsZero() {
 		out[0] = total
 		return out
 	}
-	T, S := decimal.NewFromInt(total), decimal.NewFromInt(sum)
-	rest := total
+	T := decimal.NewFromInt(total)
+	rest := T
 	frac := make([]decimal.Decimal, len(w))
 	for i, x := range w {
 		q := T.Mul(decimal.NewFromInt(x)).Div(S)
 		out[i] = q.Floor().IntPart()
 		frac[i] = q.Sub(q.Floor())
-		rest -= out[i]
+		rest = rest.Sub(q.Floor())
 	}
-	for ; rest > 0; rest-- {
+	n := len(w)
+	if rest.LessThan(decimal.NewFromInt(int64(n))) {
+		n = int(rest.IntPart())
+	}
+	for ; n > 0; n-- {
 		best := 0
 		for i := range frac {
 			if frac[i].GreaterThan(frac[best]) {

@@ -26,6 +26,9 @@ func TestSpread(t *testing.T) {
 		{21, []int64{0, 0}, []int64{21, 0}},                             // no weight: all to the first
 		{0, []int64{5, 5}, []int64{0, 0}},
 		{7, nil, []int64{}},
+		// Weights whose int64 sum wraps (3 × 2^62): 3.33 each, the tie to
+		// the first (this looped ~2e14 times before the sum was a decimal).
+		{10, []int64{1 << 62, 1 << 62, 1 << 62}, []int64{4, 3, 3}},
 	} {
 		got := Spread(c.total, c.weights)
 		if !slices.Equal(got, c.want) {

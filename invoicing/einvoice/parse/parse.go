@@ -85,6 +85,18 @@ func Parse(data []byte) (*einvoice.Document, error) {
 	return parseXML(data, "")
 }
 
+// ParseSyntax is Parse that also says what the file was: SyntaxUBL,
+// SyntaxCII or SyntaxPDFEInvoice, so that a caller storing the file need
+// not Sniff it again (for a PDF that is a second scan of it).
+func ParseSyntax(data []byte) (*einvoice.Document, string, error) {
+	if isPDF(data) {
+		d, err := parsePDF(data)
+		return d, SyntaxPDFEInvoice, err
+	}
+	d, err := parseXML(data, "")
+	return d, Sniff(data), err // of XML, Sniff reads the prolog only
+}
+
 // Sniff says cheaply what data is: SyntaxUBL, SyntaxCII, SyntaxPDFEInvoice
 // or "" for anything else (a plain PDF among them). It reads only the XML
 // prolog up to the root element, and of a PDF only what the embedded files
@@ -300,7 +312,8 @@ func lookalike(space, local string) string {
 // first problem, so that the mapping reads straight through and Parse
 // reports the one element at fault.
 type reader struct {
-	err *Error
+	err      *Error
+	currency string // the document's (BT-5): every UBL amount is in it
 }
 
 func (r *reader) fail(path, format string, args ...any) {

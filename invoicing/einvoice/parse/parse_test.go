@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"backoffice/invoicing/einvoice"
+	"backoffice/invoicing/einvoice/einvoicetest"
 	"backoffice/invoicing/einvoice/validate"
 )
 
@@ -425,14 +426,14 @@ func TestCIITaxCurrencyAndCreditNote(t *testing.T) {
 
 func TestFacturXPDF(t *testing.T) {
 	xml := file(t, "fr-facturx-en16931.xml")
-	for _, opt := range []pdfOptions{
-		{name: "factur-x.xml"},
-		{name: "zugferd-invoice.xml", noType: true},
-		{name: "xrechnung.xml", indirectLength: true},
-		{name: "ZUGFeRD-invoice.xml", raw: true, indirectLength: true},
+	for _, opt := range []einvoicetest.PDFOptions{
+		{Name: "factur-x.xml"},
+		{Name: "zugferd-invoice.xml", NoType: true},
+		{Name: "xrechnung.xml", IndirectLength: true},
+		{Name: "ZUGFeRD-invoice.xml", Raw: true, IndirectLength: true},
 	} {
-		t.Run(opt.name, func(t *testing.T) {
-			pdf := buildPDF(t, xml, opt)
+		t.Run(opt.Name, func(t *testing.T) {
+			pdf := einvoicetest.PDF(xml, opt)
 			if got := Sniff(pdf); got != SyntaxPDFEInvoice {
 				t.Errorf("Sniff = %q", got)
 			}
@@ -446,13 +447,13 @@ func TestFacturXPDF(t *testing.T) {
 			if !bytes.Equal(p.Data, pdf) {
 				t.Error("the PDF attachment is not the PDF as received")
 			}
-			if !strings.Contains(p.Description, opt.name) {
-				t.Errorf("description %q does not name %s", p.Description, opt.name)
+			if !strings.Contains(p.Description, opt.Name) {
+				t.Errorf("description %q does not name %s", p.Description, opt.Name)
 			}
 		})
 	}
 	// A UBL invoice embedded the same way is read too.
-	d := mustParse(t, buildPDF(t, file(t, "nl-creditnote.xml"), pdfOptions{name: "invoice.xml"}))
+	d := mustParse(t, einvoicetest.PDF(file(t, "nl-creditnote.xml"), einvoicetest.PDFOptions{Name: "invoice.xml"}))
 	eq(t, "UBL in PDF", d.Number, "CN-2026-0031")
 }
 
@@ -546,7 +547,7 @@ func TestRefusals(t *testing.T) {
 	nested := strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100)
 	valid := string(file(t, "nl-creditnote.xml"))
 	cii := string(file(t, "fr-facturx-en16931.xml"))
-	bomb := buildPDF(t, make([]byte, 21<<20), pdfOptions{name: "factur-x.xml"})
+	bomb := einvoicetest.PDF(make([]byte, 21<<20), einvoicetest.PDFOptions{Name: "factur-x.xml"})
 	cases := []struct {
 		name, kind, msg string
 		data            []byte
@@ -562,14 +563,18 @@ func TestRefusals(t *testing.T) {
 		{"pain.001", KindNotEInvoice, "a pain.001 payment file", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>`)},
 		{"XAF", KindNotEInvoice, "an XAF audit file", []byte(`<auditfile xmlns="http://www.auditfiles.nl/XAF/3.2"><header/></auditfile>`)},
 		{"UBL order", KindNotEInvoice, "{urn:oasis:names:specification:ubl:schema:xsd:Order-2}Order is not an invoice or credit note; it looks like a UBL Order document", []byte(`<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>`)},
-		{"plain PDF", KindPDFWithoutEInvoice, "no embedded files", buildPDF(t, nil, pdfOptions{})},
-		{"PDF with a picture", KindPDFWithoutEInvoice, "none of the 1 files", buildPDF(t, []byte("\x89PNG\r\n\x1a\n"), pdfOptions{name: "logo.png"})},
+		{"plain PDF", KindPDFWithoutEInvoice, "no embedded files", einvoicetest.PDF(nil, einvoicetest.PDFOptions{})},
+		{"PDF with a picture", KindPDFWithoutEInvoice, "none of the 1 files", einvoicetest.PDF([]byte("\x89PNG\r\n\x1a\n"), einvoicetest.PDFOptions{Name: "logo.png"})},
 		{"PDF zip bomb", KindHostile, "inflates to more than", bomb},
-		{"PDF with hostile XML", KindHostile, "factur-x.xml", buildPDF(t, file(t, "xxe.xml"), pdfOptions{name: "factur-x.xml"})},
-		{"PDF with broken XML", KindInvalid, "the XML embedded in the PDF (factur-x.xml) is not well-formed XML", buildPDF(t, file(t, "malformed.xml"), pdfOptions{name: "factur-x.xml"})},
+		{"PDF with hostile XML", KindHostile, "factur-x.xml", einvoicetest.PDF(file(t, "xxe.xml"), einvoicetest.PDFOptions{Name: "factur-x.xml"})},
+		{"PDF with broken XML", KindInvalid, "the XML embedded in the PDF (factur-x.xml) is not well-formed XML", einvoicetest.PDF(file(t, "malformed.xml"), einvoicetest.PDFOptions{Name: "factur-x.xml"})},
 		{"PDF with invalid CII", KindInvalid, `the XML embedded in the PDF (factur-x.xml): /rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:ID: the element is missing`,
-			buildPDF(t, []byte(strings.Replace(cii, "<ram:ID>FA-2026-00412</ram:ID>", "", 1)), pdfOptions{name: "factur-x.xml"})},
+			einvoicetest.PDF([]byte(strings.Replace(cii, "<ram:ID>FA-2026-00412</ram:ID>", "", 1)), einvoicetest.PDFOptions{Name: "factur-x.xml"})},
 		{"XML mentioning a PDF", KindNotEInvoice, "root {}note", []byte("<note>see %PDF-1.4 attached</note>")},
+		// Review finding: an amount in another currency than the document's
+		// would be booked as if it were in the document's.
+		{"amount in another currency", KindInvalid, `/CreditNote/cac:LegalMonetaryTotal/cbc:PayableAmount: the amount is in "USD", but the document is in EUR (cbc:DocumentCurrencyCode)`,
+			[]byte(strings.Replace(valid, `<cbc:PayableAmount currencyID="EUR">`, `<cbc:PayableAmount currencyID="USD">`, 1))},
 		{"amount with letters", KindInvalid, `/CreditNote/cac:LegalMonetaryTotal/cbc:PayableAmount: "229.3O" is not a number`,
 			[]byte(strings.Replace(valid, `<cbc:PayableAmount currencyID="EUR">229.30<`, `<cbc:PayableAmount currencyID="EUR">229.3O<`, 1))},
 		{"amount with a comma", KindInvalid, `/CreditNote/cac:CreditNoteLine[1]/cbc:LineExtensionAmount: "189,50" is not a number`,
@@ -621,8 +626,8 @@ func TestSniff(t *testing.T) {
 		}
 	}
 	for name, data := range map[string][]byte{
-		"plain PDF": buildPDF(t, nil, pdfOptions{}), "empty": nil, "text": []byte("hello"),
-		"PDF with a picture": buildPDF(t, []byte("\x89PNG"), pdfOptions{name: "logo.png"}),
+		"plain PDF": einvoicetest.PDF(nil, einvoicetest.PDFOptions{}), "empty": nil, "text": []byte("hello"),
+		"PDF with a picture": einvoicetest.PDF([]byte("\x89PNG"), einvoicetest.PDFOptions{Name: "logo.png"}),
 	} {
 		if got := Sniff(data); got != "" {
 			t.Errorf("Sniff(%s) = %q, want \"\"", name, got)
@@ -743,8 +748,8 @@ func FuzzParse(f *testing.F) {
 			f.Add(file(f, e.Name()))
 		}
 	}
-	f.Add(buildPDF(f, file(f, "fr-facturx-en16931.xml"), pdfOptions{name: "factur-x.xml"}))
-	f.Add(buildPDF(f, nil, pdfOptions{}))
+	f.Add(einvoicetest.PDF(file(f, "fr-facturx-en16931.xml"), einvoicetest.PDFOptions{Name: "factur-x.xml"}))
+	f.Add(einvoicetest.PDF(nil, einvoicetest.PDFOptions{}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Parse(data)
@@ -761,4 +766,27 @@ func FuzzParse(f *testing.F) {
 		d.Check() // must not panic either
 		_ = Sniff(data)
 	})
+}
+
+// A crafted 20 MB "PDF" of nothing but the keywords the scanner looks for
+// (review finding: it took 21 s of CPU, each of 1.5 million hits searched
+// 8 KB back) is answered after a bounded number of hits, each searched
+// back only to the one before, and each file specification's object
+// looked up once: linear work.
+func TestPDFKeywordFlood(t *testing.T) {
+	for name, unit := range map[string]string{"EmbeddedFile": "/EmbeddedFile ", "EF": "/EF<</F 1 0 R>>"} {
+		data := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte(unit), (20<<20)/len(unit))...)
+		starts, work := candidates(data)
+		if len(starts) != 0 || work.hits > maxHits+maxCandidates || work.scanned > 2*len(data) {
+			t.Errorf("%s: %d candidates, %d hits, %d bytes scanned for a file of %d", name, len(starts), work.hits, work.scanned, len(data))
+		}
+		_, err := Parse(data)
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Kind != KindPDFWithoutEInvoice {
+			t.Errorf("%s: %v", name, err)
+		}
+		if Sniff(data) != "" {
+			t.Errorf("%s: sniffed as an e-invoice", name)
+		}
+	}
 }

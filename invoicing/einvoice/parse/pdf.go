@@ -27,6 +27,7 @@ const (
 	maxTotal      = 40 << 20 // all embedded files tried, inflated
 	maxCandidates = 32       // embedded file streams opened
 	maxDictBytes  = 8 << 10  // a stream dictionary's size
+	maxHits       = 256      // "/EmbeddedFile" and "/EF" keywords looked at
 )
 
 var (
@@ -34,7 +35,9 @@ var (
 	// /F (or /UF) entry refers to.
 	efRef = regexp.MustCompile(`/EF\s*<<[^>]{0,256}?/U?F\s+(\d{1,10})\s+(\d{1,5})\s+R`)
 	// xmlName finds an embedded file's name ending in .xml, for the message.
-	xmlName = regexp.MustCompile(`/U?F\s*\(([A-Za-z0-9_.-]{1,64}\.xml)\)`)
+	// (It is tried only just before each ".xml)", the few places it can
+	// match: a regular expression run over a whole crafted file is slow.)
+	xmlName = regexp.MustCompile(`/U?F\s*\(([A-Za-z0-9_.-]{1,64}\.xml)\)$`)
 	// lengthKey reads a stream's direct /Length.
 	lengthKey = regexp.MustCompile(`/Length\s+(\d{1,10})(\s+\d+\s+R)?`)
 )
@@ -67,35 +70,18 @@ func parsePDF(data []byte) (*einvoice.Document, error) {
 // findEmbedded returns the first embedded file that is a UBL or CII
 // document, with its name as the file specification gives it.
 func findEmbedded(data []byte) ([]byte, string, *Error) {
+	starts, _ := candidates(data)
 	name := "an embedded XML file"
-	if m := xmlName.FindSubmatch(data); m != nil {
-		name = string(m[1])
-	}
-	seen := map[int]bool{}
-	var starts []int
-	add := func(objStart int) {
-		if objStart >= 0 && !seen[objStart] && len(starts) < maxCandidates {
-			seen[objStart] = true
-			starts = append(starts, objStart)
-		}
-	}
-	// Streams marked /Type /EmbeddedFile ...
-	for from := 0; len(starts) < maxCandidates; {
-		j := bytes.Index(data[from:], []byte("/EmbeddedFile"))
+	for from, n := 0, 0; n < maxHits; n++ {
+		j := bytes.Index(data[from:], []byte(".xml)"))
 		if j < 0 {
 			break
 		}
-		at := from + j
-		from = at + len("/EmbeddedFile")
-		if from < len(data) && isNameChar(data[from]) { // /EmbeddedFiles: the name tree
-			continue
+		from += j + len(".xml)")
+		if m := xmlName.FindSubmatch(data[max(0, from-80):from]); m != nil {
+			name = string(m[1])
+			break
 		}
-		add(objBefore(data, at))
-	}
-	// ... and the objects file specifications point at, which need not
-	// carry the optional /Type.
-	for _, m := range efRef.FindAllSubmatch(data, maxCandidates) {
-		add(objNamed(data, string(m[1]), string(m[2])))
 	}
 	total, tried := 0, 0
 	for _, start := range starts {
@@ -121,14 +107,65 @@ func findEmbedded(data []byte) ([]byte, string, *Error) {
 	return nil, "", errorf(KindPDFWithoutEInvoice, "none of the %d files embedded in the PDF is a UBL or CII e-invoice", tried)
 }
 
+// scanWork is what candidates did: keywords looked at and bytes searched,
+// so that a test can hold a crafted file to linear work.
+type scanWork struct{ hits, scanned int }
+
+// candidates are the offsets of the "obj" keywords of the objects that may
+// be embedded files. A crafted file can repeat the keywords millions of
+// times: at most maxHits of them are looked at, each searched back only
+// to the one before it and each file specification's object looked up
+// once, so the work stays linear in the size of the file.
+func candidates(data []byte) ([]int, scanWork) {
+	var work scanWork
+	seen := map[int]bool{}
+	var starts []int
+	add := func(objStart int) {
+		if objStart >= 0 && !seen[objStart] && len(starts) < maxCandidates {
+			seen[objStart] = true
+			starts = append(starts, objStart)
+		}
+	}
+	// Streams marked /Type /EmbeddedFile ...
+	prev := 0
+	for from := 0; len(starts) < maxCandidates && work.hits < maxHits; {
+		j := bytes.Index(data[from:], []byte("/EmbeddedFile"))
+		if j < 0 {
+			break
+		}
+		work.hits++
+		at := from + j
+		work.scanned += at - from
+		from = at + len("/EmbeddedFile")
+		if from < len(data) && isNameChar(data[from]) { // /EmbeddedFiles: the name tree
+			continue
+		}
+		lo := max(prev, at-maxDictBytes)
+		work.scanned += at - lo
+		add(objBefore(data, lo, at))
+		prev = from
+	}
+	// ... and the objects file specifications point at, which need not
+	// carry the optional /Type.
+	looked := map[string]bool{}
+	for _, m := range efRef.FindAllSubmatch(data, maxCandidates) {
+		work.hits++
+		if ref := string(m[1]) + " " + string(m[2]); !looked[ref] {
+			looked[ref] = true
+			work.scanned += len(data)
+			add(objNamed(data, string(m[1]), string(m[2])))
+		}
+	}
+	return starts, work
+}
+
 func isNameChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '#'
 }
 
-// objBefore is the offset of the "obj" keyword that opens the object
-// around at, looking back at most maxDictBytes; -1 if none.
-func objBefore(data []byte, at int) int {
-	lo := max(0, at-maxDictBytes)
+// objBefore is the offset of the last "obj" keyword in data[lo:at], the
+// one that opens the object around at; -1 if none.
+func objBefore(data []byte, lo, at int) int {
 	j := bytes.LastIndex(data[lo:at], []byte("obj"))
 	if j < 0 {
 		return -1

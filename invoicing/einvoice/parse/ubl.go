@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"backoffice/invoicing/einvoice"
 )
 
@@ -236,6 +238,7 @@ func parseUBL(decode func(any) error, creditNote bool) (*einvoice.Document, erro
 		d.IssueDate = *p
 	}
 	d.Currency = r.require(u.Currency, root+"/cbc:DocumentCurrencyCode")
+	r.currency = d.Currency
 	d.TaxCurrency = strings.TrimSpace(u.TaxCurrency)
 	d.DueDate = r.date(u.DueDate, root+"/cbc:DueDate", false)
 	d.CustomizationID, d.ProfileID = strings.TrimSpace(u.CustomizationID), strings.TrimSpace(u.ProfileID)
@@ -291,14 +294,14 @@ func parseUBL(decode func(any) error, creditNote bool) (*einvoice.Document, erro
 	}
 	r.ublTaxTotals(d, &u, root)
 	t, tp := u.Totals, root+"/cac:LegalMonetaryTotal/"
-	d.Totals.LineTotal = r.dec(t.LineExtension.Value, tp+"cbc:LineExtensionAmount", true)
-	d.Totals.TaxExclusive = r.dec(t.TaxExclusive.Value, tp+"cbc:TaxExclusiveAmount", true)
-	d.Totals.TaxInclusive = r.dec(t.TaxInclusive.Value, tp+"cbc:TaxInclusiveAmount", true)
-	d.Totals.AllowanceTotal = r.dec(t.AllowanceTotal.Value, tp+"cbc:AllowanceTotalAmount", false)
-	d.Totals.ChargeTotal = r.dec(t.ChargeTotal.Value, tp+"cbc:ChargeTotalAmount", false)
-	d.Totals.Prepaid = r.dec(t.Prepaid.Value, tp+"cbc:PrepaidAmount", false)
-	d.Totals.Rounding = r.dec(t.Rounding.Value, tp+"cbc:PayableRoundingAmount", false)
-	d.Totals.Payable = r.dec(t.Payable.Value, tp+"cbc:PayableAmount", true)
+	d.Totals.LineTotal = r.amount(t.LineExtension, tp+"cbc:LineExtensionAmount", true)
+	d.Totals.TaxExclusive = r.amount(t.TaxExclusive, tp+"cbc:TaxExclusiveAmount", true)
+	d.Totals.TaxInclusive = r.amount(t.TaxInclusive, tp+"cbc:TaxInclusiveAmount", true)
+	d.Totals.AllowanceTotal = r.amount(t.AllowanceTotal, tp+"cbc:AllowanceTotalAmount", false)
+	d.Totals.ChargeTotal = r.amount(t.ChargeTotal, tp+"cbc:ChargeTotalAmount", false)
+	d.Totals.Prepaid = r.amount(t.Prepaid, tp+"cbc:PrepaidAmount", false)
+	d.Totals.Rounding = r.amount(t.Rounding, tp+"cbc:PayableRoundingAmount", false)
+	d.Totals.Payable = r.amount(t.Payable, tp+"cbc:PayableAmount", true)
 	for i, l := range lines {
 		d.Lines = append(d.Lines, r.ublLine(l, fmt.Sprintf("%s/%s[%d]", root, lineName, i+1), qtyName))
 	}
@@ -336,14 +339,14 @@ func (r *reader) ublTaxTotals(d *einvoice.Document, u *ublDoc, root string) {
 			return
 		}
 		seen = true
-		d.Totals.TaxTotal = r.dec(tt.TaxAmount.Value, path+"/cbc:TaxAmount", true)
+		d.Totals.TaxTotal = r.amount(tt.TaxAmount, path+"/cbc:TaxAmount", true)
 		for j, s := range tt.Subtotals {
 			sp := fmt.Sprintf("%s/cac:TaxSubtotal[%d]", path, j+1)
 			d.VAT = append(d.VAT, einvoice.VATBreakdown{
 				Category:        r.require(s.Category.ID, sp+"/cac:TaxCategory/cbc:ID"),
 				Rate:            r.dec(s.Category.Percent, sp+"/cac:TaxCategory/cbc:Percent", false),
-				TaxableAmount:   r.dec(s.TaxableAmount.Value, sp+"/cbc:TaxableAmount", true),
-				TaxAmount:       r.dec(s.TaxAmount.Value, sp+"/cbc:TaxAmount", true),
+				TaxableAmount:   r.amount(s.TaxableAmount, sp+"/cbc:TaxableAmount", true),
+				TaxAmount:       r.amount(s.TaxAmount, sp+"/cbc:TaxAmount", true),
 				ExemptionReason: strings.TrimSpace(s.Category.ExemptionReason),
 				ExemptionCode:   strings.TrimSpace(s.Category.ExemptionCode),
 			})
@@ -351,10 +354,21 @@ func (r *reader) ublTaxTotals(d *einvoice.Document, u *ublDoc, root string) {
 	}
 }
 
+// amount reads a UBL amount, whose currencyID must be the document's
+// currency (BR-CL-03 aside, an amount in another currency would be booked
+// as if it were in the document's); the VAT total in the tax currency
+// (BT-111) is read apart.
+func (r *reader) amount(a ublAmount, path string, required bool) decimal.Decimal {
+	if c := strings.TrimSpace(a.Currency); strings.TrimSpace(a.Value) != "" && c != r.currency {
+		r.fail(path, "the amount is in %q, but the document is in %s (cbc:DocumentCurrencyCode)", truncate(c), r.currency)
+	}
+	return r.dec(a.Value, path, required)
+}
+
 func (r *reader) ublAllowance(a ublAllowanceCharge, path string, document bool) einvoice.AllowanceCharge {
 	ac := einvoice.AllowanceCharge{
-		Amount:     r.dec(a.Amount.Value, path+"/cbc:Amount", true),
-		BaseAmount: r.dec(a.BaseAmount.Value, path+"/cbc:BaseAmount", false),
+		Amount:     r.amount(a.Amount, path+"/cbc:Amount", true),
+		BaseAmount: r.amount(a.BaseAmount, path+"/cbc:BaseAmount", false),
 		Percent:    r.dec(a.Percent, path+"/cbc:MultiplierFactorNumeric", false),
 		Reason:     strings.TrimSpace(a.Reason),
 		ReasonCode: strings.TrimSpace(a.ReasonCode),
@@ -392,7 +406,7 @@ func (r *reader) ublLine(l ublLine, path, qtyName string) einvoice.Line {
 		Note:          strings.TrimSpace(l.Note),
 		Quantity:      r.dec(q.Value, path+"/"+qtyName, true),
 		UnitCode:      strings.TrimSpace(q.Unit),
-		NetAmount:     r.dec(l.NetAmount.Value, path+"/cbc:LineExtensionAmount", true),
+		NetAmount:     r.amount(l.NetAmount, path+"/cbc:LineExtensionAmount", true),
 		OrderLineRef:  strings.TrimSpace(l.OrderLineRef.LineID),
 		Name:          strings.TrimSpace(l.Item.Name),
 		Description:   strings.TrimSpace(l.Item.Description),
@@ -400,7 +414,7 @@ func (r *reader) ublLine(l ublLine, path, qtyName string) einvoice.Line {
 		BuyerItemID:   strings.TrimSpace(l.Item.BuyerItemID.ID.Value),
 		StandardID:    l.Item.StandardID.identifier(),
 		OriginCountry: strings.TrimSpace(l.Item.OriginCountry.Code),
-		Price:         r.dec(l.Price.Amount.Value, path+"/cac:Price/cbc:PriceAmount", true),
+		Price:         r.amount(l.Price.Amount, path+"/cac:Price/cbc:PriceAmount", true),
 		BaseQuantity:  r.dec(l.Price.BaseQuantity, path+"/cac:Price/cbc:BaseQuantity", false),
 		VATCategory:   strings.TrimSpace(l.Item.Category.ID),
 		VATRate:       r.dec(l.Item.Category.Percent, path+"/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", false),
@@ -410,8 +424,8 @@ func (r *reader) ublLine(l ublLine, path, qtyName string) einvoice.Line {
 		line.Period[1] = r.date(l.Period.End, path+"/cac:InvoicePeriod/cbc:EndDate", false)
 	}
 	if pa := l.Price.Allowance; pa != nil {
-		line.PriceDiscount = r.dec(pa.Amount.Value, path+"/cac:Price/cac:AllowanceCharge/cbc:Amount", false)
-		line.GrossPrice = r.dec(pa.BaseAmount.Value, path+"/cac:Price/cac:AllowanceCharge/cbc:BaseAmount", false)
+		line.PriceDiscount = r.amount(pa.Amount, path+"/cac:Price/cac:AllowanceCharge/cbc:Amount", false)
+		line.GrossPrice = r.amount(pa.BaseAmount, path+"/cac:Price/cac:AllowanceCharge/cbc:BaseAmount", false)
 	}
 	for i, a := range l.Allowances {
 		line.Allowances = append(line.Allowances, r.ublAllowance(a, fmt.Sprintf("%s/cac:AllowanceCharge[%d]", path, i+1), false))

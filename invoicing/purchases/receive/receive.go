@@ -12,6 +12,7 @@ package receive
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -51,6 +52,7 @@ const (
 	RuleCredited     = "BO-CREDITED"      // the invoice a credit note corrects
 	RuleDocument     = "BO-DOCUMENT"      // a field the purchase invoice needs
 	RuleBuyer        = "BO-BUYER"         // the document is addressed to another VAT number
+	RuleSupplier     = "BO-SUPPLIER"      // more than one supplier matches the seller
 )
 
 // Finding is one thing the mapping (or the document's own check) found.
@@ -109,6 +111,19 @@ func Country(d *einvoice.Document) string {
 	return ""
 }
 
+// vatCountry is the country whose VAT the seller charges: its VAT number's
+// prefix when it has one (a company abroad registered for Dutch VAT charges
+// Dutch VAT; XI is Northern Ireland), else the country of its address.
+func vatCountry(d *einvoice.Document) string {
+	if v := purchases.NormalizeVATNumber(d.Seller.VATNumber); len(v) >= 2 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z' {
+		if v[:2] == "EL" {
+			return "GR"
+		}
+		return v[:2]
+	}
+	return Country(d)
+}
+
 // ElectronicAddress is a party's electronic address as suppliers keep it,
 // "scheme:id" normalised by ledger.CheckElectronicAddress ("" if none or
 // not a valid one).
@@ -144,20 +159,35 @@ func IBAN(d *einvoice.Document) (iban, bic, holder string) {
 // warning (the supplier is still the document's).
 func SupplierFrom(d *einvoice.Document, account string) (*purchases.SupplierInput, []Finding) {
 	var warn []Finding
+	// What is longer than a supplier holds is cut, with a warning, so that
+	// the document's data never fails a field the caller did not send.
+	clip := func(v string, limit int, path string) string {
+		v = strings.TrimSpace(v)
+		if cut := truncate(v, limit); cut != v {
+			warn = append(warn, Finding{Rule: RuleDocument, Path: path, Severity: SeverityWarning,
+				Message: fmt.Sprintf("%s is longer than %d characters: cut to %q on the new supplier", path, limit, cut)})
+			return cut
+		}
+		return v
+	}
 	s := d.Seller
-	name := strings.TrimSpace(s.Name)
+	name := clip(s.Name, 200, "Seller.Name")
 	if name == "" {
-		name = strings.TrimSpace(s.TradingName)
+		name = clip(s.TradingName, 200, "Seller.TradingName")
 	}
 	country := Country(d)
+	if len(country) != 2 {
+		country = ""
+	}
 	var lines []string
-	for _, l := range []string{s.Address.Street, s.Address.Additional} {
-		if l = strings.TrimSpace(l); l != "" {
-			lines = append(lines, l)
+	for _, l := range []struct{ v, path string }{{s.Address.Street, "Seller.Address.Street"}, {s.Address.Additional, "Seller.Address.Additional"}} {
+		if v := clip(strings.Join(strings.Fields(l.v), " "), 200, l.path); v != "" {
+			lines = append(lines, v)
 		}
 	}
 	in := &purchases.SupplierInput{Name: &name,
-		Address: &ledger.Address{Lines: lines, Postcode: strings.TrimSpace(s.Address.PostalZone), City: strings.TrimSpace(s.Address.City), Country: country}}
+		Address: &ledger.Address{Lines: lines, Postcode: clip(s.Address.PostalZone, 20, "Seller.Address.PostalZone"),
+			City: clip(s.Address.City, 100, "Seller.Address.City"), Country: country}}
 	if v := purchases.NormalizeVATNumber(s.VATNumber); v != "" {
 		if _, err := vatid.Check(v); err != nil {
 			warn = append(warn, Finding{Rule: RuleDocument, Path: "Seller.VATNumber", Severity: SeverityWarning,
@@ -166,8 +196,7 @@ func SupplierFrom(d *einvoice.Document, account string) (*purchases.SupplierInpu
 			in.VATNumber = &v
 		}
 	}
-	if s.LegalScheme == einvoice.SchemeKvK && s.LegalID != "" {
-		r := s.LegalID
+	if r := strings.TrimSpace(s.LegalID); s.LegalScheme == einvoice.SchemeKvK && r != "" && utf8.RuneCountInString(r) <= 50 {
 		in.RegistrationID = &r
 	}
 	iban, bic, holder := IBAN(d)
@@ -176,11 +205,14 @@ func SupplierFrom(d *einvoice.Document, account string) (*purchases.SupplierInpu
 			Message: fmt.Sprintf("the account %s is not an IBAN: left off the new supplier", iban)})
 	} else if iban != "" {
 		in.IBAN = &iban
-		if bic != "" {
-			in.BIC = &bic
+		if b := strings.ToUpper(strings.Join(strings.Fields(bic), "")); b != "" && purchases.ValidBIC(b) {
+			in.BIC = &b
+		} else if b != "" {
+			warn = append(warn, Finding{Rule: RuleDocument, Path: "PaymentMeans.BIC", Severity: SeverityWarning,
+				Message: fmt.Sprintf("%q is not a BIC: left off the new supplier", truncate(bic, 40))})
 		}
-		if holder != "" {
-			in.AccountHolder = &holder
+		if h := clip(holder, 200, "PaymentMeans.AccountName"); h != "" {
+			in.AccountHolder = &h
 		}
 	}
 	if ea := ElectronicAddress(s); ea != "" {
@@ -197,13 +229,25 @@ func SupplierFrom(d *einvoice.Document, account string) (*purchases.SupplierInpu
 	return in, warn
 }
 
+// truncate cuts s to at most limit characters, at a rune boundary.
+func truncate(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	return string([]rune(s)[:limit])
+}
+
+// maxDescription is the longest description a purchase line holds.
+const maxDescription = 1000
+
 // mapper carries one mapping.
 type mapper struct {
 	in       *Input
 	doc      *einvoice.Document
 	acct     string // the lines' account
 	exp      int
-	country  string
+	country  string // the seller's, for messages
+	vat      string // whose VAT it charges (vatCountry)
 	findings []Finding
 }
 
@@ -234,6 +278,7 @@ type group struct {
 	foreign  bool    // VAT of another country: added to the lines as cost
 	lines    []int   // indexes into mapped lines
 	less     []int64 // allowances (and negative lines) to take off them
+	negative bool    // some of less are negative lines
 	notes    []string
 	ok       bool
 }
@@ -253,7 +298,7 @@ func groupKey(category string, rate decimal.Decimal) string {
 // Map maps a document to a purchase invoice input.
 func Map(in *Input) *Result {
 	d := in.Doc
-	m := &mapper{in: in, doc: d, country: Country(d)}
+	m := &mapper{in: in, doc: d, country: Country(d), vat: vatCountry(d)}
 	res := &Result{Currency: d.Currency}
 	exp, ok := money.Exponent(d.Currency)
 	if !ok {
@@ -262,6 +307,25 @@ func Map(in *Input) *Result {
 		return res
 	}
 	m.exp = exp
+	// Lines and document charges each become a purchase line: more than a
+	// purchase invoice holds is refused before anything is added up.
+	if n := len(d.Lines) + len(d.Allowances); n > purchases.MaxLines {
+		m.add(SeverityError, RuleDocument, "Lines", "the document has %d lines, allowances and charges; a purchase invoice has at most %d lines: enter it by hand",
+			n, purchases.MaxLines)
+		res.Findings = m.findings
+		return res
+	}
+	if t := d.Totals; t.TaxInclusive.IsNegative() || (t.TaxInclusive.IsZero() && t.Payable.IsNegative()) {
+		// A credit note written as a negative invoice (or the reverse):
+		// the same document with its signs turned.
+		d = negated(d)
+		m.doc = d
+		as := "an invoice"
+		if d.Kind == einvoice.KindCreditNote {
+			as = "a credit note"
+		}
+		m.add(SeverityWarning, RuleDocument, "Totals.TaxInclusive", "the document's amounts are negative: read as %s of the opposite amounts", as)
+	}
 	m.findings = append(m.findings, checkDocument(d)...)
 	if b, own := purchases.NormalizeVATNumber(d.Buyer.VATNumber), purchases.NormalizeVATNumber(in.Entity.VATNumber); b != "" && own != "" && b != own {
 		m.add(SeverityWarning, RuleBuyer, "Buyer.VATNumber", "the document is addressed to VAT number %s (%s), not to this entity's %s", b, d.Buyer.Name, own)
@@ -299,13 +363,24 @@ func Map(in *Input) *Result {
 	for _, k := range order {
 		g := groups[k]
 		m.takeAllowances(g, lines)
-		var net int64
-		for _, i := range g.lines {
-			net += lines[i].minor
-		}
-		netMinor += net
+		net, ok := m.sum("the lines at VAT "+g.category+" "+g.rate.String()+"%", func(yield func(int64) bool) {
+			for _, i := range g.lines {
+				if !yield(lines[i].minor) {
+					return
+				}
+			}
+		})
 		vat, hasBreakdown := m.breakdownVAT(g)
-		vatMinor += vat
+		if ok {
+			netMinor, ok = m.sum("the net total", slices.Values([]int64{netMinor, net}))
+		}
+		if ok {
+			vatMinor, ok = m.sum("the VAT total", slices.Values([]int64{vatMinor, vat}))
+		}
+		if !ok {
+			res.Findings = m.findings
+			return res
+		}
 		if !g.ok {
 			continue
 		}
@@ -341,7 +416,7 @@ func Map(in *Input) *Result {
 	out = m.rounding(out)
 	res.PrepaidMinor = m.minor(d.Totals.Prepaid, "Totals.Prepaid")
 	for _, l := range out {
-		inv.Lines = append(inv.Lines, purchases.LineInput{Description: l.desc, Account: l.account, Amount: money.Format(l.minor, exp), TaxCode: l.code.Code})
+		inv.Lines = append(inv.Lines, purchases.LineInput{Description: truncate(l.desc, maxDescription), Account: l.account, Amount: money.Format(l.minor, exp), TaxCode: l.code.Code})
 	}
 	inv.VAT = printed
 	if len(override) > 0 {
@@ -350,6 +425,54 @@ func Map(in *Input) *Result {
 	}
 	res.Findings = m.findings
 	return res
+}
+
+// sum adds amounts in minor units, refusing (with an error finding naming
+// what) a sum beyond what the ledger holds, before an int64 could wrap.
+func (m *mapper) sum(what string, xs iter.Seq[int64]) (int64, bool) {
+	var t int64
+	for x := range xs {
+		t += x // each |x| and |t| is at most money.MaxMinor: no wrap
+		if t > money.MaxMinor || t < -money.MaxMinor {
+			m.add(SeverityError, RuleAmount, "Totals", "%s is more than the ledger holds (%s)", what, money.Format(money.MaxMinor, m.exp))
+			return 0, false
+		}
+	}
+	return t, true
+}
+
+// negated is a copy of d with every amount's sign turned and its kind the
+// other one: invoice for credit note and the reverse.
+func negated(d *einvoice.Document) *einvoice.Document {
+	n := *d
+	neg := func(x *decimal.Decimal) { *x = x.Neg() }
+	if n.Kind == einvoice.KindCreditNote {
+		n.Kind = einvoice.KindInvoice
+	} else {
+		n.Kind = einvoice.KindCreditNote
+	}
+	n.Lines = slices.Clone(d.Lines)
+	for i := range n.Lines {
+		l := &n.Lines[i]
+		neg(&l.NetAmount)
+		neg(&l.Quantity) // price times quantity is the net amount still
+	}
+	n.Allowances = slices.Clone(d.Allowances)
+	for i := range n.Allowances {
+		neg(&n.Allowances[i].Amount)
+		neg(&n.Allowances[i].BaseAmount)
+	}
+	n.VAT = slices.Clone(d.VAT)
+	for i := range n.VAT {
+		neg(&n.VAT[i].TaxableAmount)
+		neg(&n.VAT[i].TaxAmount)
+	}
+	t := &n.Totals
+	for _, x := range []*decimal.Decimal{&t.LineTotal, &t.AllowanceTotal, &t.ChargeTotal, &t.TaxExclusive, &t.TaxTotal,
+		&t.TaxTotalInTaxCurrency, &t.TaxInclusive, &t.Prepaid, &t.Rounding, &t.Payable} {
+		neg(x)
+	}
+	return &n
 }
 
 // exchangeRate: the override, else the rate the document's VAT total in
@@ -472,10 +595,12 @@ func (m *mapper) lines() ([]line, map[string]*group, []string) {
 		if dd := strings.TrimSpace(l.Description); dd != "" && dd != desc {
 			desc = strings.TrimSpace(desc + " — " + dd)
 		}
+		desc = truncate(desc, maxDescription)
 		if desc == "" {
 			desc = "Line " + l.ID
 		}
 		if v < 0 {
+			g.negative = true
 			g.less = append(g.less, -v)
 			g.notes = append(g.notes, fmt.Sprintf("less %s %s", desc, money.Format(-v, m.exp)))
 			continue
@@ -513,11 +638,9 @@ func (m *mapper) lines() ([]line, map[string]*group, []string) {
 // charges, unless it has nothing else) in proportion to their amounts (the
 // shares add up exactly) and says so on each line.
 func (m *mapper) takeAllowances(g *group, lines []line) {
-	var less int64
-	for _, v := range g.less {
-		less += v
-	}
-	if less == 0 {
+	what := fmt.Sprintf("the allowances at VAT %s %s%%", g.category, g.rate)
+	less, ok := m.sum(what, slices.Values(g.less))
+	if less == 0 || !ok {
 		return
 	}
 	items := slices.DeleteFunc(slices.Clone(g.lines), func(i int) bool { return lines[i].charge })
@@ -525,12 +648,19 @@ func (m *mapper) takeAllowances(g *group, lines []line) {
 		items = g.lines
 	}
 	w := make([]int64, len(items))
-	var sum int64
 	for j, i := range items {
 		w[j] = lines[i].minor
-		sum += w[j]
+	}
+	sum, ok := m.sum(fmt.Sprintf("the lines at VAT %s %s%%", g.category, g.rate), slices.Values(w))
+	if !ok {
+		return
 	}
 	if sum < less {
+		if g.negative {
+			m.add(SeverityError, RuleAllowance, "Lines", "negative lines and allowances of %s at VAT %s %s%% (%s) cannot be taken off its positive lines (%s): purchase lines are not negative; enter this document by hand",
+				money.Format(less, m.exp), g.category, g.rate, strings.Join(g.notes, "; "), money.Format(sum, m.exp))
+			return
+		}
 		m.add(SeverityError, RuleAllowance, "Allowances", "allowances of %s at VAT %s %s%% are more than its lines (%s): purchase lines are not negative; enter this document by hand",
 			money.Format(less, m.exp), g.category, g.rate, money.Format(sum, m.exp))
 		return
@@ -540,10 +670,7 @@ func (m *mapper) takeAllowances(g *group, lines []line) {
 		l := &lines[items[j]]
 		l.minor -= share
 		if share != 0 {
-			l.desc += note
-		}
-		if rs := []rune(l.desc); len(rs) > 1000 {
-			l.desc = string(rs[:1000])
+			l.desc = truncate(l.desc+note, maxDescription)
 		}
 	}
 }
@@ -561,9 +688,15 @@ func (m *mapper) breakdownVAT(g *group) (int64, bool) {
 // taxCode picks the purchase tax code of a category and rate from a
 // supplier in the seller's country; foreign is VAT of another country.
 func (m *mapper) taxCode(category string, rate decimal.Decimal, path string) (code *purchases.TaxCode, foreign, ok bool) {
-	country := m.country
+	// Dutch VAT is charged by a seller with a Dutch VAT number, wherever
+	// its address. Northern Ireland (XI) is in the EU for goods but not
+	// for services (the Windsor Framework), whatever its GB address.
+	country := m.vat
 	nl := country == "NL"
 	eu := !nl && vatid.IsEU(vatid.CountryPrefix(country))
+	if country == "XI" {
+		eu = category == einvoice.CategoryIntraEU
+	}
 	rc := m.reverseChargeRate()
 	var kind purchases.TaxKind
 	want := decimal.Zero
@@ -577,8 +710,8 @@ func (m *mapper) taxCode(category string, rate decimal.Decimal, path string) (co
 	case category == einvoice.CategoryStandard && nl:
 		kind, want = purchases.TaxInput, rate
 	case category == einvoice.CategoryStandard:
-		m.add(SeverityWarning, RuleForeignVAT, path+".VATCategory", "%s VAT at %s%% charged by a supplier in %s is not deductible on the Dutch return: booked as cost (reclaim it from %s's tax authority through the EU VAT refund procedure)",
-			country, rate, country, country)
+		m.add(SeverityWarning, RuleForeignVAT, path+".VATCategory", "%s VAT at %s%% charged by a supplier in %s (VAT number %q) is not deductible on the Dutch return: booked as cost (reclaim it from %s's tax authority through the EU VAT refund procedure)",
+			country, rate, m.country, m.doc.Seller.VATNumber, country)
 		kind, foreign = purchases.TaxNoVAT, true
 	case category == einvoice.CategoryZero:
 		kind = purchases.TaxZero
@@ -664,8 +797,10 @@ func (m *mapper) totals(net, vat int64) {
 // rounding puts the document's rounding amount (BT-114) on the rounding
 // account under a code without VAT. A negative one cannot be a line of its
 // own (a purchase line is never negative): it is taken off the largest
-// line without VAT (else the largest line), whose VAT it then leaves as
-// printed, and said so.
+// line without VAT (else the largest line with VAT charged, whose VAT it
+// leaves as printed), and said so. Never off a reverse-charge line: its
+// amount is the base declared on the return; with only those the document
+// is refused (left out, the payable would differ by the rounding).
 func (m *mapper) rounding(out []line) []line {
 	v := m.minor(m.doc.Totals.Rounding, "Totals.Rounding")
 	if v == 0 || len(out) == 0 {
@@ -674,11 +809,19 @@ func (m *mapper) rounding(out []line) []line {
 	if v < 0 {
 		best := -1
 		for i, l := range out {
+			if l.code.Kind.ReverseCharge() {
+				continue
+			}
 			better := best < 0 || (!l.code.Kind.HasVAT() && out[best].code.Kind.HasVAT()) ||
 				(l.code.Kind.HasVAT() == out[best].code.Kind.HasVAT() && l.minor > out[best].minor)
 			if better {
 				best = i
 			}
+		}
+		if best < 0 {
+			m.add(SeverityError, RuleRounding, "Totals.Rounding", "the negative rounding amount %s cannot be taken off a line: every line is reverse charge, whose amount is the base on the VAT return; enter this document by hand",
+				money.Format(v, m.exp))
+			return out
 		}
 		if out[best].minor+v <= 0 {
 			m.add(SeverityError, RuleRounding, "Totals.Rounding", "the rounding amount %s is more than any line: enter this document by hand", money.Format(v, m.exp))

@@ -360,3 +360,203 @@ func TestMapVATRoundedOtherwiseWarns(t *testing.T) {
 		t.Errorf("findings %v, vat %+v", rules, r.Invoice.VAT)
 	}
 }
+
+// hasFinding reports a finding of the severity whose rule and message
+// contain what is given.
+func hasFinding(r *receive.Result, severity, rule, msg string) bool {
+	for _, f := range r.Findings {
+		if f.Severity == severity && f.Rule == rule && strings.Contains(f.Message, msg) {
+			return true
+		}
+	}
+	return false
+}
+
+// Review finding: 9,224 lines of 9,999,999,999,999.99 wrapped the int64
+// sums and Spread then looped ~2e14 times in the write transaction. More
+// lines than a purchase invoice holds are refused before anything is added
+// up; two such lines pass the ledger's largest amount and are refused by
+// name, before any VAT is spread.
+func TestMapBeyondTheLedger(t *testing.T) {
+	d := load(t, "de-intra-community.xml")
+	line := d.Lines[0]
+	d.Allowances = nil
+	d.Lines = nil
+	for i := 0; i <= purchases.MaxLines; i++ {
+		d.Lines = append(d.Lines, line)
+	}
+	r := receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if !hasFinding(r, receive.SeverityError, receive.RuleDocument, "the document has 501 lines, allowances and charges; a purchase invoice has at most 500 lines") {
+		t.Errorf("findings %+v", r.Findings)
+	}
+	big := decimal.RequireFromString("9999999999999.99")
+	l := einvoice.Line{ID: "1", Name: "x", NetAmount: big, Quantity: decimal.NewFromInt(1), Price: big, VATCategory: "S", VATRate: decimal.NewFromInt(19)}
+	d.Lines = []einvoice.Line{l, l}
+	d.VAT = []einvoice.VATBreakdown{{Category: "S", Rate: decimal.NewFromInt(19), TaxableAmount: big.Add(big), TaxAmount: decimal.RequireFromString("1000000000.00")}}
+	r = receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if !r.Blocked() || !hasFinding(r, receive.SeverityError, receive.RuleAmount, "the lines at VAT S 19% is more than the ledger holds") || len(r.Invoice.Lines) != 0 {
+		t.Errorf("findings %+v, lines %d", r.Findings, len(r.Invoice.Lines))
+	}
+}
+
+// Review finding: a seller abroad registered for Dutch VAT (an NL VAT
+// number, a Luxembourg address) charges Dutch VAT: deductible input VAT,
+// not cost. The lines map as from a Dutch address (TestMapDutchMultiRate).
+func TestMapDutchVATNumberAbroad(t *testing.T) {
+	d := load(t, "nl-erp-multirate.xml")
+	d.Seller.Address.Country = "LU"
+	r := receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if e := errorsOf(r); len(e) > 0 {
+		t.Fatalf("errors: %v", e)
+	}
+	codes := map[string]bool{}
+	for _, l := range r.Invoice.Lines {
+		codes[l.TaxCode] = true
+	}
+	if !codes["P21"] || !codes["P9"] || codes["P-no-vat"] || len(r.Invoice.VAT) != 2 || hasFinding(r, receive.SeverityWarning, receive.RuleForeignVAT, "") {
+		t.Errorf("codes %v, printed VAT %+v, findings %+v", codes, r.Invoice.VAT, r.Findings)
+	}
+	// The other way round: a Dutch address with a German VAT number is
+	// German VAT, cost.
+	d = load(t, "nl-erp-multirate.xml")
+	d.Seller.VATNumber = "DE123456789"
+	r = receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if !hasFinding(r, receive.SeverityWarning, receive.RuleForeignVAT, "DE VAT at 21% charged by a supplier in NL") {
+		t.Errorf("findings %+v", r.Findings)
+	}
+}
+
+// Review finding: Northern Ireland (XI) is in the EU for goods (box 4b)
+// but not for services (4a), whatever its GB address.
+func TestMapNorthernIreland(t *testing.T) {
+	d := load(t, "de-intra-community.xml")
+	d.Seller.Address.Country, d.Seller.VATNumber = "GB", "XI123456789"
+	r := receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if e := errorsOf(r); len(e) > 0 {
+		t.Fatalf("goods: errors %v", e)
+	}
+	for _, l := range r.Invoice.Lines {
+		if l.TaxCode != "P-eu-goods" {
+			t.Errorf("goods: code %s", l.TaxCode)
+		}
+	}
+	for i := range d.Lines {
+		d.Lines[i].VATCategory = "AE"
+	}
+	for i := range d.Allowances {
+		d.Allowances[i].VATCategory = "AE"
+	}
+	for i := range d.VAT {
+		d.VAT[i].Category = "AE"
+	}
+	r = receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if e := errorsOf(r); len(e) > 0 {
+		t.Fatalf("services: errors %v", e)
+	}
+	for _, l := range r.Invoice.Lines {
+		if l.TaxCode != "P-non-eu-services" {
+			t.Errorf("services: code %s", l.TaxCode)
+		}
+	}
+}
+
+// negate turns the sign of every amount of a document.
+func negate(d *einvoice.Document) {
+	neg := func(x *decimal.Decimal) { *x = x.Neg() }
+	for i := range d.Lines {
+		neg(&d.Lines[i].NetAmount)
+		neg(&d.Lines[i].Quantity)
+	}
+	for i := range d.Allowances {
+		neg(&d.Allowances[i].Amount)
+	}
+	for i := range d.VAT {
+		neg(&d.VAT[i].TaxableAmount)
+		neg(&d.VAT[i].TaxAmount)
+	}
+	for _, x := range []*decimal.Decimal{&d.Totals.LineTotal, &d.Totals.TaxExclusive, &d.Totals.TaxInclusive, &d.Totals.TaxTotal, &d.Totals.Payable,
+		&d.Totals.AllowanceTotal, &d.Totals.ChargeTotal, &d.Totals.Rounding, &d.Totals.Prepaid} {
+		neg(x)
+	}
+}
+
+// Review finding: a credit note written as an invoice of negative amounts
+// was refused with an allowance error. It is read as a credit note of the
+// opposite amounts (189.50 and VAT 39.80, as TestMapCreditNote), with a
+// warning; a negative line that positive lines of its rate cannot take
+// is refused saying so.
+func TestMapNegativeDocument(t *testing.T) {
+	d := load(t, "nl-creditnote.xml")
+	d.Kind = einvoice.KindInvoice
+	negate(d)
+	r := receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if e := errorsOf(r); len(e) > 0 {
+		t.Fatalf("errors %v", e)
+	}
+	if *r.Invoice.Kind != "credit_note" || len(r.Invoice.Lines) != 1 || r.Invoice.Lines[0].Amount != "189.50" || r.Invoice.VAT[0].Amount != "39.80" ||
+		!hasFinding(r, receive.SeverityWarning, receive.RuleDocument, "read as a credit note of the opposite amounts") {
+		t.Errorf("kind %s lines %+v vat %+v findings %+v", *r.Invoice.Kind, r.Invoice.Lines, r.Invoice.VAT, r.Findings)
+	}
+	if d.Lines[0].NetAmount.String() != "-189.5" {
+		t.Errorf("the caller's document was changed: %s", d.Lines[0].NetAmount)
+	}
+	// A -100.00 line at 0 %, where the only 0 % line is 90.00.
+	d = load(t, "nl-erp-multirate.xml")
+	l := d.Lines[len(d.Lines)-1]
+	l.ID, l.Name, l.NetAmount = "99", "Retour", decimal.RequireFromString("-100.00")
+	d.Lines = append(d.Lines, l)
+	r = receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if !hasFinding(r, receive.SeverityError, receive.RuleAllowance, "negative lines and allowances of 100.00 at VAT Z 0% (less Retour 100.00) cannot be taken off its positive lines (90.00)") {
+		t.Errorf("findings %+v", r.Findings)
+	}
+}
+
+// Review finding: a negative rounding amount was taken off a reverse-charge
+// line, changing the base on the return (4b). With only such lines the
+// document is refused.
+func TestMapNegativeRoundingReverseCharge(t *testing.T) {
+	d := load(t, "be-reverse-charge.xml")
+	d.Totals.Rounding = decimal.RequireFromString("-0.40")
+	d.Totals.Payable = d.Totals.Payable.Sub(decimal.RequireFromString("0.40"))
+	r := receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if !hasFinding(r, receive.SeverityError, receive.RuleRounding, "the negative rounding amount -0.40 cannot be taken off a line: every line is reverse charge") {
+		t.Errorf("findings %+v", r.Findings)
+	}
+}
+
+// Review finding: document data longer than the purchase invoice or the
+// supplier holds failed fields the caller never sent (422). A line's
+// description is cut to 1,000 characters; the new supplier's fields are
+// cut (or an invalid BIC left off), each with a warning, and the
+// supplier input is accepted.
+func TestMapLongData(t *testing.T) {
+	d := load(t, "de-intra-community.xml")
+	long := strings.Repeat("ä", 1500)
+	d.Lines[0].Name, d.Lines[0].Description = long, ""
+	r := receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if e := errorsOf(r); len(e) > 0 {
+		t.Fatalf("errors %v", e)
+	}
+	if n := len([]rune(r.Invoice.Lines[0].Description)); n != 1000 {
+		t.Errorf("description of %d characters", n)
+	}
+	d.Seller.Name, d.Seller.Address.Street, d.Seller.Address.City, d.Seller.Address.PostalZone = long, long, long, long
+	d.PaymentMeans[0].AccountName, d.PaymentMeans[0].BIC = long, "NOTABIC"
+	in, warn := receive.SupplierFrom(d, "4100")
+	var paths []string
+	for _, w := range warn {
+		paths = append(paths, w.Path+"/"+w.Severity)
+	}
+	want := "Seller.Name/warning Seller.Address.Street/warning Seller.Address.PostalZone/warning Seller.Address.City/warning Seller.VATNumber/warning PaymentMeans.BIC/warning PaymentMeans.AccountName/warning"
+	if strings.Join(paths, " ") != want {
+		t.Errorf("warnings %v\nwant %s", paths, want)
+	}
+	if len([]rune(*in.Name)) != 200 || len([]rune(in.Address.Lines[0])) != 200 || len([]rune(in.Address.Postcode)) != 20 ||
+		len([]rune(in.Address.City)) != 100 || len([]rune(*in.AccountHolder)) != 200 || in.BIC != nil {
+		t.Errorf("supplier %+v", in)
+	}
+	var sup purchases.Supplier
+	if err := in.Apply(&sup, &ledger.Entity{Locale: "nl-NL"}, true); err != nil {
+		t.Errorf("the supplier input is refused: %v", err)
+	}
+}
