@@ -291,7 +291,10 @@ func fmtAny(v any) string { return fmt.Sprint(v) }
 // TestReceiveEInvoiceReview holds the review findings on receiving.
 func TestReceiveEInvoiceReview(t *testing.T) {
 	f := newFixture(t)
-	de := parseTestdata(t, "de-intra-community.xml") // seller DE123456789, IBAN DE89370400440532013000
+	// The German seller with a VAT number that passes its check (the
+	// file's DE123456789 does not, and a failing number proves nothing
+	// about who the seller is), IBAN DE89370400440532013000.
+	de := bytes.ReplaceAll(parseTestdata(t, "de-intra-community.xml"), []byte("DE123456789"), []byte("DE123456788"))
 	post := func(acct string, e int64, data []byte) *response {
 		t.Helper()
 		return f.do("POST", ent(e)+"/purchase-invoices/e-invoice?account=4200", acct, data, "Content-Type", "application/xml")
@@ -305,7 +308,7 @@ func TestReceiveEInvoiceReview(t *testing.T) {
 	other := f.must(f.do("POST", ent(e)+"/suppliers", acct, `{"name":"Other GmbH (factoring client)","vat_number":"DE136695976","iban":"DE89370400440532013000","default_account":"4200"}`), 201).obj
 	got := f.must(post(acct, e, de), 201).obj
 	if num(got["supplier_id"]) == num(other["id"]) || got["supplier_created"] != true {
-		t.Errorf("the seller DE123456789 matched supplier %v with VAT DE136695976: %v", other["id"], got)
+		t.Errorf("the seller DE123456788 matched supplier %v with VAT DE136695976: %v", other["id"], got)
 	}
 
 	// Two suppliers without a VAT number share the IBAN: the first is
@@ -347,6 +350,28 @@ func TestReceiveEInvoiceReview(t *testing.T) {
 	for _, w := range []string{"Seller.Name", "Seller.Address.City", "Seller.Address.PostalZone", "PaymentMeans.BIC", "PaymentMeans.AccountName"} {
 		if !strings.Contains(fmtAny(got["findings"]), w) {
 			t.Errorf("no warning on %s: %v", w, got["findings"])
+		}
+	}
+}
+
+// A supplier found by IBAN or electronic address is passed over only when
+// both VAT numbers are valid and differ: a document's number that fails
+// its check proves nothing, and GB and XI name the same trader.
+func TestOtherVATNumber(t *testing.T) {
+	for _, c := range []struct {
+		doc, stored string
+		other       bool
+	}{
+		{"DE123456788", "DE136695976", true},      // a factoring house's client
+		{"DE136695976", "DE136695976", false},     // the same
+		{"XI123456782", "GB123456782", false},     // Northern Ireland, goods
+		{"853445678B01", "NL853445678B01", false}, // no prefix: fails its check
+		{"DE123456789", "DE136695976", false},     // a wrong check digit proves nothing
+		{"", "NL853445678B01", false},
+		{"DE123456788", "", false},
+	} {
+		if got := otherVATNumber(c.doc, c.stored); got != c.other {
+			t.Errorf("otherVATNumber(%q, %q) = %v", c.doc, c.stored, got)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"backoffice/invoicing/purchases/receive"
 	"backoffice/ledger"
 	"backoffice/ledger/money"
+	"backoffice/ledger/vatid"
 )
 
 // Received e-invoices (docs/purchases.md, "Receiving e-invoices"): a UBL or
@@ -296,13 +297,15 @@ func (s *Server) matchSupplier(c *gin.Context, id *int64, d *einvoice.Document) 
 		if f.VATNumber == "" && f.ElectronicAddress == "" && f.IBAN == "" {
 			continue
 		}
-		f.Limit = 2
+		// Enough to see past a few passed over and still tell one match
+		// from several.
+		f.Limit = 10
 		list, err := s.purchases.Suppliers(ctx, entityID, f)
 		if err != nil {
 			return nil, nil, err
 		}
 		if f.VATNumber == "" {
-			list = slices.DeleteFunc(list, func(sup *purchases.Supplier) bool { return vat != "" && sup.VATNumber != "" && sup.VATNumber != vat })
+			list = slices.DeleteFunc(list, func(sup *purchases.Supplier) bool { return otherVATNumber(vat, sup.VATNumber) })
 		}
 		if len(list) == 0 {
 			continue
@@ -321,6 +324,26 @@ func (s *Server) matchSupplier(c *gin.Context, id *int64, d *einvoice.Document) 
 		return list[0], warn, nil
 	}
 	return nil, nil, nil
+}
+
+// otherVATNumber reports a supplier whose VAT number says it is not the
+// seller: both numbers valid and different. A document's number that fails
+// its check (a typo, no prefix) proves nothing, and a Northern Irish trader
+// is the same under XI (goods) as under GB.
+func otherVATNumber(doc, stored string) bool {
+	if doc == "" || stored == "" {
+		return false
+	}
+	if _, err := vatid.Check(doc); err != nil {
+		return false
+	}
+	same := func(v string) string {
+		if strings.HasPrefix(v, "XI") {
+			return "GB" + v[2:]
+		}
+		return v
+	}
+	return same(doc) != same(stored)
 }
 
 // mapEInvoice maps the document with the entity's settings and codes.

@@ -322,3 +322,24 @@ func TestAPIKeyCommands(t *testing.T) {
 		t.Errorf("a bad number in the environment: %v; want it named", err)
 	}
 }
+
+// TestServeRefusesTakenPprofAddress: a profiling address that cannot be
+// had stops the start, and leaves the API's address free.
+func TestServeRefusesTakenPprofAddress(t *testing.T) {
+	db := dbArgs(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := freeAddr(t)
+	err = run(context.Background(), append([]string{"serve", "--addr", addr, "--pprof-addr", busy.Addr().String()}, db...), noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "pprof listener") {
+		t.Fatalf("serve with a taken pprof address: %v; want a refusal", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("the API address was left taken: %v", err)
+	}
+	ln.Close()
+}

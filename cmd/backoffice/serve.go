@@ -82,6 +82,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// The profiles' listener is bound before the API's: they answer once
+	// the start-up log says so, and an address that cannot be had stops
+	// the start before anything runs.
+	var pln net.Listener
+	if *pprofAddr != "" {
+		if pln, err = net.Listen("tcp", *pprofAddr); err != nil {
+			return fmt.Errorf("pprof listener: %w", err)
+		}
+		defer pln.Close()
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -111,7 +121,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	stopWebhooks := sync.OnceFunc(func() { stopHooks(); <-hooksDone })
 	defer stopWebhooks() // also on the error paths, before the database closes
 	log.Info("webhook worker", "addresses", hookPolicy.String())
-	if *pprofAddr != "" {
+	if pln != nil {
 		// A separate listener, so profiles are never reachable through the
 		// API's address.
 		mux := http.NewServeMux()
@@ -119,12 +129,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 		psrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-		// Listening before serving: the profiles answer once the start-up
-		// log says so, and an address that cannot be had stops the start.
-		pln, err := net.Listen("tcp", *pprofAddr)
-		if err != nil {
-			return fmt.Errorf("pprof listener: %w", err)
-		}
 		go func() {
 			if err := psrv.Serve(pln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				log.Warn("pprof listener", "error", err.Error())

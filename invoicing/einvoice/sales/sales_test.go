@@ -347,12 +347,12 @@ func wantRefused(t *testing.T, name string, in Input, reason ledger.Reason, path
 	return e
 }
 
-// Units: a code of the EN 16931 list is taken as written; free text that
+// Units: a code of the EN 16931 list is taken, in any case; free text that
 // is neither mapped nor a code counts as "one" (C62) with the text in the
 // line's note, as the PDF prints it.
 func TestUnitFallback(t *testing.T) {
 	for unit, want := range map[string]string{"sessie": "C62 3 sessie", "license": "C62 3 license", "PCE": "C62 ", "LS": "LS ",
-		"E48": "E48 ", "ls": "C62 3 ls", "uur": "HUR "} {
+		"E48": "E48 ", "ls": "LS ", "hur": "HUR ", "uur": "HUR "} {
 		d := build(t, fixture(line(1, "X", "3", unit, "10", "0", "21", "21", invoicing.TaxStandard, 3000)))
 		if got := d.Lines[0].UnitCode + " " + d.Lines[0].Note; got != want {
 			t.Errorf("%q: %q, want %q", unit, got, want)

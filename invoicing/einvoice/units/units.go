@@ -38,15 +38,16 @@ var known = func() map[string]bool {
 
 // Code is the code of a line's unit, and whether it has one: a free-text
 // unit this package maps (case and a trailing dot aside), else a code of
-// the list EN 16931 accepts, as written there ("HUR", "LS", "E48": codes
-// are case-sensitive, so "ls" is text). Other text has no code: the
+// the list EN 16931 accepts, in any case ("HUR", "hur", "LS", "E48": the
+// list writes its codes in upper case and digits only, so upper-casing
+// finds the code a user typed in lower case). Other text has no code: the
 // caller decides what to do with it rather than this package guessing.
 func Code(unit string) (string, bool) {
 	u := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(unit)), ".")
 	if c, ok := codes[u]; ok {
 		return c, true
 	}
-	if u := strings.TrimSpace(unit); known[u] {
+	if u := strings.ToUpper(strings.TrimSpace(unit)); known[u] {
 		return u, true
 	}
 	return "", false

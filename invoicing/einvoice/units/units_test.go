@@ -18,15 +18,15 @@ func TestCodes(t *testing.T) {
 			t.Errorf("Code(%q) = %q, %v; want %q", unit, got, ok, want)
 		}
 	}
-	// Any code of the EN 16931 list is taken as written; codes are
-	// case-sensitive, so a lower-case one is text. "PCE" is no code but
-	// reads "piece".
-	for unit, want := range map[string]string{"LS": "LS", "E48": "E48", " XBG ": "XBG", "PCE": "C62"} {
+	// Any code of the EN 16931 list is taken, in any case (the list's
+	// codes are upper case and digits). "PCE" is no code but reads
+	// "piece".
+	for unit, want := range map[string]string{"LS": "LS", "E48": "E48", " XBG ": "XBG", "PCE": "C62", "ls": "LS", "e48": "E48", "kgm": "KGM"} {
 		if got, ok := Code(unit); !ok || got != want {
 			t.Errorf("Code(%q) = %q, %v; want %q", unit, got, ok, want)
 		}
 	}
-	for _, unit := range []string{"bushel of apples", "sessie", "license", "ls", "e48"} {
+	for _, unit := range []string{"bushel of apples", "sessie", "license", "licence fee"} {
 		if c, ok := Code(unit); ok || c != "" {
 			t.Errorf("the unknown unit %q got %q", unit, c)
 		}

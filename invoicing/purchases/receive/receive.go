@@ -456,6 +456,11 @@ func negated(d *einvoice.Document) *einvoice.Document {
 		l := &n.Lines[i]
 		neg(&l.NetAmount)
 		neg(&l.Quantity) // price times quantity is the net amount still
+		l.Allowances = slices.Clone(l.Allowances)
+		for j := range l.Allowances {
+			neg(&l.Allowances[j].Amount)
+			neg(&l.Allowances[j].BaseAmount)
+		}
 	}
 	n.Allowances = slices.Clone(d.Allowances)
 	for i := range n.Allowances {

@@ -466,9 +466,14 @@ func negate(d *einvoice.Document) {
 	for i := range d.Lines {
 		neg(&d.Lines[i].NetAmount)
 		neg(&d.Lines[i].Quantity)
+		for j := range d.Lines[i].Allowances {
+			neg(&d.Lines[i].Allowances[j].Amount)
+			neg(&d.Lines[i].Allowances[j].BaseAmount)
+		}
 	}
 	for i := range d.Allowances {
 		neg(&d.Allowances[i].Amount)
+		neg(&d.Allowances[i].BaseAmount)
 	}
 	for i := range d.VAT {
 		neg(&d.VAT[i].TaxableAmount)
@@ -499,6 +504,15 @@ func TestMapNegativeDocument(t *testing.T) {
 	}
 	if d.Lines[0].NetAmount.String() != "-189.5" {
 		t.Errorf("the caller's document was changed: %s", d.Lines[0].NetAmount)
+	}
+	// The multi-rate invoice negated, its line allowance too: read back
+	// as its credit note, with no finding that a line does not multiply
+	// out (its allowance is negated with it).
+	d = load(t, "nl-erp-multirate.xml")
+	negate(d)
+	r = receive.Map(input(d, &purchases.Supplier{DefaultAccount: "4100"}))
+	if *r.Invoice.Kind != "credit_note" || hasFinding(r, receive.SeverityWarning, "PEPPOL-EN16931-R120", "") || len(errorsOf(r)) > 0 {
+		t.Errorf("negated multi-rate: kind %s findings %+v", *r.Invoice.Kind, r.Findings)
 	}
 	// A -100.00 line at 0 %, where the only 0 % line is 90.00.
 	d = load(t, "nl-erp-multirate.xml")
