@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"mime"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -38,7 +37,7 @@ func (s *Server) documentUBL(kind invoicing.Kind) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": inv.Number + ".xml"}))
+		c.Header("Content-Disposition", attachment(inv.Number, "xml"))
 		c.Data(http.StatusOK, "application/xml", body)
 	}
 }

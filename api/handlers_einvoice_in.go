@@ -95,6 +95,41 @@ func inboxEInvoice(body []byte) (contentType, syntax string, err error) {
 	return purchases.TypeXML, syntax, nil
 }
 
+// ctxEInvoice holds a received file parsed before the unit of work.
+const ctxEInvoice = "backoffice.einvoice"
+
+// parsedEInvoice is a received file as parseEInvoiceFirst read it.
+type parsedEInvoice struct {
+	doc    *einvoice.Document
+	syntax string
+}
+
+// parseEInvoiceFirst reads and parses the file form of POST
+// .../e-invoice before the unit of work opens: parsing a large file then
+// holds no write lock, and a file refused writes nothing. The JSON form
+// reads its inbox document inside the unit.
+func (s *Server) parseEInvoiceFirst(c *gin.Context) {
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); isJSON(mt) {
+		return
+	}
+	data, err := readBody(c)
+	if err == nil && len(data) == 0 {
+		err = ledger.Errorf(ledger.CodeMalformed, ledger.ReasonBodyEmpty, "the request body is empty; send the e-invoice file")
+	}
+	var d *einvoice.Document
+	var syntax string
+	if err == nil {
+		d, syntax, err = parse.ParseSyntax(data)
+		err = einvoiceError(err)
+	}
+	if err != nil {
+		s.fail(c, err)
+		c.Abort()
+		return
+	}
+	c.Set(ctxEInvoice, &parsedEInvoice{doc: d, syntax: syntax})
+}
+
 // receiveEInvoice is POST .../purchase-invoices/e-invoice.
 func (s *Server) receiveEInvoice(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -102,9 +137,18 @@ func (s *Server) receiveEInvoice(c *gin.Context) {
 	var req receiveRequest
 	var data []byte
 	var doc *purchases.Document // the file's document: kept, or made here
+	var edoc *einvoice.Document
+	var syntax string
 	uploaded := false
-	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+	if p, ok := c.Get(ctxEInvoice); ok {
+		var err error
+		if req, err = receiveQuery(c); err != nil {
+			s.fail(c, err)
+			return
+		}
+		data, _ = readBody(c) // read and parsed by parseEInvoiceFirst
+		edoc, syntax = p.(*parsedEInvoice).doc, p.(*parsedEInvoice).syntax
+	} else {
 		if err := decode(c, &req); err != nil {
 			s.fail(c, err)
 			return
@@ -125,25 +169,10 @@ func (s *Server) receiveEInvoice(c *gin.Context) {
 			return
 		}
 		doc, data = d, b
-	} else {
-		var err error
-		if req, err = receiveQuery(c); err != nil {
-			s.fail(c, err)
+		if edoc, syntax, err = parse.ParseSyntax(data); err != nil {
+			s.fail(c, einvoiceError(err))
 			return
 		}
-		if data, err = readBody(c); err != nil {
-			s.fail(c, err)
-			return
-		}
-		if len(data) == 0 {
-			s.fail(c, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonBodyEmpty, "the request body is empty; send the e-invoice file"))
-			return
-		}
-	}
-	edoc, syntax, err := parse.ParseSyntax(data)
-	if err != nil {
-		s.fail(c, einvoiceError(err))
-		return
 	}
 	sup, matchWarn, err := s.matchSupplier(c, req.SupplierID, edoc)
 	if err != nil {
@@ -159,7 +188,7 @@ func (s *Server) receiveEInvoice(c *gin.Context) {
 			ct = purchases.TypePDF
 		}
 		if name == "" {
-			name = "e-invoice-" + safeName(edoc.Number) + "." + purchases.DocumentExt(ct)
+			name = "e-invoice-" + safeFilename(edoc.Number) + "." + purchases.DocumentExt(ct)
 		}
 		if doc, err = s.purchases.UploadDocument(ctx, pr, ent, &purchases.DocumentInput{FileName: name, ContentType: ct, EInvoice: syntax, Data: data}); err != nil {
 			s.fail(c, err)
@@ -252,24 +281,6 @@ func receiveQuery(c *gin.Context) (receiveRequest, error) {
 		req.SupplierID = &id
 	}
 	return req, nil
-}
-
-// safeName keeps the letters, digits, dots and hyphens of an invoice
-// number for a file name.
-func safeName(s string) string {
-	out := strings.Map(func(r rune) rune {
-		if r < 128 && (r == '-' || r == '.' || r == '_' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')) {
-			return r
-		}
-		return '_'
-	}, s)
-	if len(out) > 100 {
-		out = out[:100]
-	}
-	if out == "" {
-		out = "document"
-	}
-	return out
 }
 
 // matchSupplier is the supplier given, else the active supplier with the
@@ -402,7 +413,7 @@ func (s *Server) keepAttachment(c *gin.Context, d *einvoice.Document, i int, a e
 	ctx, ent := c.Request.Context(), entity(c)
 	name := strings.TrimSpace(a.FileName)
 	if name == "" || utf8.RuneCountInString(name) > 255 {
-		name = "e-invoice-" + safeName(d.Number) + ".pdf"
+		name = "e-invoice-" + safeFilename(d.Number) + ".pdf"
 	}
 	doc, err := s.purchases.UploadDocument(ctx, principal(c), ent, &purchases.DocumentInput{FileName: name, ContentType: purchases.TypePDF,
 		EInvoice: parse.Sniff(a.Data), Data: a.Data})

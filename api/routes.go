@@ -142,7 +142,7 @@ func (s *Server) routes() {
 	e.POST("/purchase-tax-codes/:code/archive", staff, unit((*Server).archivePurchaseTaxCode))
 	e.GET("/purchase-invoices", read, s.listPurchaseInvoices)
 	e.POST("/purchase-invoices", staff, unit((*Server).createPurchaseInvoice))
-	e.POST("/purchase-invoices/e-invoice", staff, unit((*Server).receiveEInvoice))
+	e.POST("/purchase-invoices/e-invoice", staff, s.parseEInvoiceFirst, unit((*Server).receiveEInvoice))
 	e.GET("/purchase-invoices/:id", read, s.getPurchaseInvoice)
 	e.PATCH("/purchase-invoices/:id", staff, unit((*Server).updatePurchaseInvoice))
 	e.DELETE("/purchase-invoices/:id", staff, unit((*Server).deletePurchaseInvoice))

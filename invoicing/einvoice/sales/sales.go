@@ -35,8 +35,6 @@ type Input struct {
 	Credited *invoicing.Invoice
 	// OrderRefs are the external ids of the orders the invoice was made of.
 	OrderRefs []string
-	// PDF is the document's PDF to embed (nil: none).
-	PDF []byte
 }
 
 // Exemption reason codes (VATEX) of the categories that need one.
@@ -222,14 +220,12 @@ func Build(in Input) (*einvoice.Document, error) {
 	if err := parties(d, in, sellerEndpoint, buyerEndpoint, outOfScope, kor); err != nil {
 		return nil, err
 	}
-	if in.PDF != nil {
-		d.Attachments = []einvoice.Attachment{PDFAttachment(inv, in.PDF)}
-	}
 	return d, nil
 }
 
 // PDFAttachment is a document's PDF as an e-invoice's additional document
-// (BG-24), named by the document's number.
+// (BG-24), named by the document's number. Build leaves it to the caller,
+// who renders the PDF only once Build has accepted the document.
 func PDFAttachment(inv *invoicing.Invoice, pdf []byte) einvoice.Attachment {
 	return einvoice.Attachment{ID: inv.Number, Description: documentName(inv.Kind, inv.Printed.Language) + " " + inv.Number,
 		MimeCode: "application/pdf", FileName: inv.Number + ".pdf", Data: pdf}

@@ -253,7 +253,7 @@ func TestKOR(t *testing.T) {
 func TestReferencesAndParties(t *testing.T) {
 	long := strings.Repeat("x", 120)
 	in := fixture(line(1, long, "1", "", "10", "0", "21", "21", invoicing.TaxStandard, 1000))
-	in.Invoice.BuyerReference, in.OrderRefs, in.PDF = "Kostenplaats 12", []string{"WEB-1", "WEB-2"}, []byte("%PDF-1.7")
+	in.Invoice.BuyerReference, in.OrderRefs = "Kostenplaats 12", []string{"WEB-1", "WEB-2"}
 	nl := in.Customer
 	nl.ElectronicAddress, nl.RegistrationID, nl.ExternalRef = "", "87654321", "CUST-9"
 	nl.Address = ledger.Address{Lines: []string{"Stationsplein 2"}, Postcode: "3511 ED", City: "Utrecht", Country: "NL"}
@@ -271,7 +271,7 @@ func TestReferencesAndParties(t *testing.T) {
 	if l := d.Lines[0]; l.Name != long[:100] || l.Description != long {
 		t.Errorf("name %d, description %d", len(l.Name), len(l.Description))
 	}
-	if a := d.Attachments; len(a) != 1 || a[0].FileName != "INV-2026-0001.pdf" || a[0].MimeCode != "application/pdf" || string(a[0].Data) != "%PDF-1.7" {
+	if a := []einvoice.Attachment{PDFAttachment(in.Invoice, []byte("%PDF-1.7"))}; len(a) != 1 || a[0].FileName != "INV-2026-0001.pdf" || a[0].MimeCode != "application/pdf" || string(a[0].Data) != "%PDF-1.7" {
 		t.Errorf("attachments %+v", a)
 	}
 

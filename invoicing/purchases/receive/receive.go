@@ -102,26 +102,30 @@ func Country(d *einvoice.Document) string {
 	if c := strings.ToUpper(strings.TrimSpace(d.Seller.Address.Country)); c != "" {
 		return c
 	}
-	if v := purchases.NormalizeVATNumber(d.Seller.VATNumber); len(v) >= 2 {
-		if v[:2] == "EL" {
-			return "GR"
-		}
-		return v[:2]
-	}
-	return ""
+	return prefixCountry(d.Seller.VATNumber)
 }
 
 // vatCountry is the country whose VAT the seller charges: its VAT number's
 // prefix when it has one (a company abroad registered for Dutch VAT charges
 // Dutch VAT; XI is Northern Ireland), else the country of its address.
 func vatCountry(d *einvoice.Document) string {
-	if v := purchases.NormalizeVATNumber(d.Seller.VATNumber); len(v) >= 2 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z' {
-		if v[:2] == "EL" {
-			return "GR"
-		}
-		return v[:2]
+	if c := prefixCountry(d.Seller.VATNumber); c != "" {
+		return c
 	}
 	return Country(d)
+}
+
+// prefixCountry is the country a VAT number's two-letter prefix names
+// (EL is Greece), "" for a number without one.
+func prefixCountry(vat string) string {
+	v := purchases.NormalizeVATNumber(vat)
+	if len(v) < 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z' {
+		return ""
+	}
+	if v[:2] == "EL" {
+		return "GR"
+	}
+	return v[:2]
 }
 
 // ElectronicAddress is a party's electronic address as suppliers keep it,

@@ -14,6 +14,7 @@ import (
 
 	"backoffice/invoicing/invstore"
 	"backoffice/invoicing/purchases/purchstore"
+	"backoffice/invoicing/vatledger"
 	"backoffice/invoicing/vatreturn"
 	"backoffice/ledger"
 	"backoffice/ledger/money"
@@ -840,7 +841,7 @@ func (s *Store) DeleteAdjustment(ctx context.Context, p *ledger.Principal, ent *
 			return ledger.NotFound("VAT adjustment")
 		}
 		a := rows[0]
-		if filed, err := filedCovering(tx, ent.ID, a.PeriodStart); err != nil {
+		if filed, err := vatledger.FiledPeriod(tx, ent.ID, a.PeriodStart); err != nil {
 			return err
 		} else if filed != "" {
 			return ledger.Errorf(ledger.CodeConflict, ledger.ReasonVATAdjustmentFiled,
@@ -855,14 +856,4 @@ func (s *Store) DeleteAdjustment(ctx context.Context, p *ledger.Principal, ent *
 		return tx.Audit(ent.ID, &p.ActorID, "vat_adjustment.deleted", a.Period, map[string]any{"id": a.ID, "entry_id": a.EntryID})
 	})
 	return sqlstore.Translate(err)
-}
-
-func filedCovering(tx *sqlstore.Tx, entityID int64, day ledger.Date) (string, error) {
-	var periods []string
-	err := tx.DB().Raw(`SELECT period FROM vat_returns WHERE entity_id = ? AND kind = 'return' AND period_start <= ? AND period_end >= ? LIMIT 1`,
-		entityID, day, day).Scan(&periods).Error
-	if err != nil || len(periods) == 0 {
-		return "", err
-	}
-	return periods[0], nil
 }
