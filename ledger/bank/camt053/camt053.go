@@ -169,10 +169,13 @@ func Parse(r io.Reader) ([]bank.ParsedStatement, error) {
 			stack = append(stack, f)
 		case xml.CharData:
 			if len(stack) > 0 {
-				// Only a leaf's text is read; the indentation between
-				// elements is not kept.
-				if n := stack[len(stack)-1].n; n != nil && len(n.kids) == 0 &&
-					(len(n.text) > 0 || len(bytes.TrimSpace(t)) > 0) {
+				// An element's text is all of its own character data, from
+				// the first that is not white space (the indentation
+				// between elements is not kept). Text after a child
+				// element is kept too: <Amt>1.00<Cd/>7</Amt> reads as
+				// "1.007" and is refused, never as 1.00 (regression case:
+				// testdata/fuzz/FuzzParse/amount-mixed-content).
+				if n := stack[len(stack)-1].n; n != nil && (len(n.text) > 0 || len(bytes.TrimSpace(t)) > 0) {
 					n.text = append(n.text, t...)
 				}
 			}

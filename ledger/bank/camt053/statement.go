@@ -150,6 +150,7 @@ type statement struct {
 	ps     bank.ParsedStatement
 	exp    int
 	header bool // the account and currency have been read
+	period bool // FrToDt has been read
 	ccyOK  bool
 	head   problems // about the statement as a whole: reported first
 	ents   problems // about its entries
@@ -181,10 +182,44 @@ func (s *statement) readHeader() {
 	case !s.ccyOK:
 		s.head.add(ccyAt, ledger.ReasonCurrencyInvalid, "currency %q is not an ISO 4217 code", s.ps.Currency)
 	}
-	if ft := st.get("FrToDt"); ft != nil {
-		s.ps.From = date(ft, "FrDtTm", &s.head)
-		s.ps.To = date(ft, "ToDtTm", &s.head)
+	s.readPeriod()
+}
+
+// readPeriod reads FrToDt, once it is there.
+func (s *statement) readPeriod() {
+	ft := s.n.get("FrToDt")
+	if ft == nil || s.period {
+		return
 	}
+	s.period = true
+	s.ps.From = date(ft, "FrDtTm", &s.head)
+	s.ps.To = date(ft, "ToDtTm", &s.head)
+	// A period that ends before it starts would put every line outside
+	// it (regression case: testdata/fuzz/FuzzParse/period-reversed).
+	if !s.ps.From.IsZero() && !s.ps.To.IsZero() && s.ps.To.Before(s.ps.From) {
+		s.head.add(ft.at("ToDtTm"), ledger.ReasonDateInvalid, "the statement's period ends on %s (ToDtTm), before it starts on %s (FrDtTm)", s.ps.To, s.ps.From)
+	}
+}
+
+// rereadHeader completes, when the <Stmt> has closed, a header that was
+// read at its first entry. The schema puts Id, FrToDt and Acct before the
+// entries; a file that gives them after is read with them all the same
+// (an account left out would let the import skip its IBAN check), except
+// that an Acct/Ccy other than the currency the entries were read in is
+// refused (regression cases: testdata/fuzz/FuzzParse/acct-after-entries and
+// iban-after-entries).
+func (s *statement) rereadHeader() {
+	st := s.n
+	if s.ps.StatementID == "" {
+		s.ps.StatementID = st.str("Id")
+	}
+	if s.ps.IBAN == "" {
+		s.ps.IBAN = normIBAN(st.str("Acct", "Id", "IBAN"))
+	}
+	if c := strings.ToUpper(st.str("Acct", "Ccy")); s.ccyOK && c != "" && c != s.ps.Currency {
+		s.head.add(st.at("Acct", "Ccy"), ledger.ReasonCurrencyMismatch, "the account's currency (Acct/Ccy) is %q, after entries in %s: Acct comes before the entries", c, s.ps.Currency)
+	}
+	s.readPeriod()
 }
 
 // entry converts a closed <Ntry>; the caller then drops its subtree.
@@ -203,6 +238,7 @@ func (s *statement) entry(e *node) {
 // statement's problems to p, statement-level ones first.
 func (s *statement) finish(p *problems) bank.ParsedStatement {
 	s.readHeader()
+	s.rereadHeader()
 	defer func() {
 		p.addAll(s.head)
 		p.addAll(s.ents)

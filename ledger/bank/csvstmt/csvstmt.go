@@ -495,7 +495,9 @@ func statement(rows []row, lay *layout, exp int) (*bank.ParsedStatement, error) 
 		rows = reversed(rows)
 	}
 
-	st := &bank.ParsedStatement{}
+	// Sized at once: a file of short rows would otherwise allocate its
+	// lines several times over while the slice grows.
+	st := &bank.ParsedStatement{Lines: make([]bank.ParsedLine, 0, len(rows))}
 	st.From, st.To = rows[0].pl.BookingDate, rows[0].pl.BookingDate
 	for _, rw := range rows {
 		d := rw.pl.BookingDate
