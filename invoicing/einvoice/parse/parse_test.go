@@ -738,36 +738,6 @@ func BenchmarkParseUBL20Lines(b *testing.B) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	entries, err := os.ReadDir("testdata")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".xml") {
-			f.Add(file(f, e.Name()))
-		}
-	}
-	f.Add(einvoicetest.PDF(file(f, "fr-facturx-en16931.xml"), einvoicetest.PDFOptions{Name: "factur-x.xml"}))
-	f.Add(einvoicetest.PDF(nil, einvoicetest.PDFOptions{}))
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		d, err := Parse(data)
-		if err != nil {
-			var pe *Error
-			if !errors.As(err, &pe) || pe.Kind == "" {
-				t.Fatalf("error %v is not a *parse.Error with a kind", err)
-			}
-			if d != nil {
-				t.Fatal("a document with an error")
-			}
-			return
-		}
-		d.Check() // must not panic either
-		_ = Sniff(data)
-	})
-}
-
 // A crafted 20 MB "PDF" of nothing but the keywords the scanner looks for
 // (review finding: it took 21 s of CPU, each of 1.5 million hits searched
 // 8 KB back) is answered after a bounded number of hits, each searched

@@ -281,8 +281,13 @@ func parseUBL(decode func(any) error, creditNote bool) (*einvoice.Document, erro
 			IBAN: strings.TrimSpace(pm.Payee.ID), AccountName: strings.TrimSpace(pm.Payee.Name),
 			BIC: strings.TrimSpace(pm.Payee.Branch.ID.Value), MandateID: strings.TrimSpace(pm.Mandate.ID),
 			DebitedIBAN: strings.TrimSpace(pm.Mandate.Payer.ID.Value)}
-		if means.MandateID != "" { // BT-90 is the seller's identifier with scheme SEPA
-			means.CreditorID = schemeID(u.Supplier.Identifications, "SEPA")
+		if means.MandateID != "" { // BT-90 is the payee's identifier with scheme SEPA, else the seller's
+			if u.Payee != nil {
+				means.CreditorID = schemeID(u.Payee.Identifications, "SEPA")
+			}
+			if means.CreditorID == "" {
+				means.CreditorID = schemeID(u.Supplier.Identifications, "SEPA")
+			}
 		}
 		d.PaymentMeans = append(d.PaymentMeans, means)
 		if d.DueDate == nil { // a credit note has its due date here
@@ -306,7 +311,16 @@ func parseUBL(decode func(any) error, creditNote bool) (*einvoice.Document, erro
 		d.Lines = append(d.Lines, r.ublLine(l, fmt.Sprintf("%s/%s[%d]", root, lineName, i+1), qtyName))
 	}
 	for i, a := range u.Additional {
-		if strings.TrimSpace(a.TypeCode) == "130" { // an invoiced object identifier (BT-18), not a document
+		tc := strings.TrimSpace(a.TypeCode)
+		if tc == "130" { // an invoiced object identifier (BT-18), not a document
+			continue
+		}
+		// A CreditNote has no ProjectReference: Peppol carries the
+		// project reference (BT-11) as a document reference of type 50
+		// (read as an attachment named by it before the round trip of
+		// the fuzz targets found it).
+		if tc == "50" && creditNote && d.ProjectRef == "" {
+			d.ProjectRef = strings.TrimSpace(a.ID)
 			continue
 		}
 		att := einvoice.Attachment{ID: strings.TrimSpace(a.ID), Description: strings.TrimSpace(a.Description), URI: strings.TrimSpace(a.Attachment.External.URI)}

@@ -344,14 +344,29 @@ func (w *writer) attachment(a einvoice.Attachment) {
 // creditorID is the SEPA creditor identifier (BT-90) of the first direct
 // debit that names one. UBL has no place for it in PaymentMeans: Peppol
 // puts it among the identifiers of the payee, or of the seller where
-// there is no payee, with the scheme SEPA.
+// there is no payee, with the scheme SEPA. One already among those
+// identifiers (a received UBL document has it there) is not written twice:
+// "" then (the round trip of parse's fuzz targets found it doubled).
 func creditorID(d *einvoice.Document) string {
 	for _, pm := range d.PaymentMeans {
-		if pm.CreditorID != "" {
-			return pm.CreditorID
+		if pm.CreditorID == "" {
+			continue
 		}
+		if hasSEPA(d.Seller.Identifiers, pm.CreditorID) || (d.Payee != nil && hasSEPA(d.Payee.Identifiers, pm.CreditorID)) {
+			return ""
+		}
+		return pm.CreditorID
 	}
 	return ""
+}
+
+func hasSEPA(ids []einvoice.Identifier, id string) bool {
+	for _, x := range ids {
+		if x.ID == id && x.Scheme == "SEPA" {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *writer) supplier(d *einvoice.Document) {
@@ -570,7 +585,11 @@ func (w *writer) taxTotal(d *einvoice.Document) {
 		w.close("cac:TaxSubtotal")
 	}
 	w.close("cac:TaxTotal")
-	if d.TaxCurrency != "" {
+	// The total in the tax currency only where that differs (as
+	// PEPPOL-EN16931-R005 requires): a second total in the document
+	// currency is a second BT-110, which readers refuse (found by the
+	// round trip of parse's fuzz targets).
+	if d.TaxCurrency != "" && d.TaxCurrency != d.Currency {
 		w.open("cac:TaxTotal")
 		w.amountIn("cbc:TaxAmount", d.Totals.TaxTotalInTaxCurrency, d.TaxCurrency, "the VAT total in accounting currency (BT-111)")
 		w.close("cac:TaxTotal")
@@ -640,8 +659,11 @@ func (w *writer) line(l *einvoice.Line) {
 			w.elem("cbc:BaseQuantity", l.BaseQuantity.String())
 		}
 	}
-	if !l.PriceDiscount.IsZero() {
-		// Peppol allows only an allowance on the price (PEPPOL-EN16931-R044).
+	if !l.PriceDiscount.IsZero() || !l.GrossPrice.IsZero() {
+		// Peppol allows only an allowance on the price (PEPPOL-EN16931-R044);
+		// the gross price (BT-148) has no other place, so it comes with an
+		// allowance of zero where there is no discount (it was lost, found
+		// by the round trip of parse's fuzz targets).
 		w.open("cac:AllowanceCharge")
 		w.elem("cbc:ChargeIndicator", "false")
 		w.price("cbc:Amount", l.PriceDiscount)

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Limits bound what reading one document may cost.
@@ -56,9 +57,13 @@ type Root struct {
 	Local string // its local name
 }
 
+// bom is the UTF-8 byte order mark.
+var bom = []byte("\ufeff")
+
 // Check reads data whole within lim and returns its root element. It
-// refuses a document type declaration, malformed XML, text or a second
-// element after the root, and anything over the limits.
+// refuses a document type declaration, malformed XML, text outside the
+// root (before or after it), a second root element, an XML declaration
+// anywhere but at the start, and anything over the limits.
 func Check(data []byte, lim Limits) (Root, error) {
 	if len(data) > lim.MaxBytes {
 		return Root{}, &Error{TooLarge, 0, fmt.Sprintf("the document is %d bytes; at most %d are read", len(data), lim.MaxBytes)}
@@ -67,6 +72,7 @@ func Check(data []byte, lim Limits) (Root, error) {
 	d.Strict = true // unknown entities are errors, never guessed
 	var root Root
 	depth, elements, closed := 0, 0, false
+	first := true // the first token: where an XML declaration and a byte order mark may be
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -102,10 +108,32 @@ func Check(data []byte, lim Limits) (Root, error) {
 				closed = true
 			}
 		case xml.CharData:
-			if closed && len(bytes.TrimSpace(t)) > 0 {
-				return Root{}, &Error{Malformed, d.InputOffset(), "the document has text after its root element"}
+			// encoding/xml hands text outside the root on as it is;
+			// XML allows only white space there (and a byte order mark
+			// at the very start). Writing FuzzSafe found "junk<Invoice
+			// ...>" accepted, and parse read it as an invoice.
+			text := t
+			if first && bytes.HasPrefix(text, bom) {
+				text = text[len(bom):]
+				if len(text) == 0 {
+					continue // a declaration may follow the mark
+				}
+			}
+			if depth == 0 && len(bytes.TrimSpace(text)) > 0 {
+				where := "before"
+				if closed {
+					where = "after"
+				}
+				return Root{}, &Error{Malformed, d.InputOffset(), "the document has text " + where + " its root element"}
+			}
+		case xml.ProcInst:
+			// The XML declaration comes first or not at all; elsewhere
+			// encoding/xml takes it as a processing instruction.
+			if strings.EqualFold(t.Target, "xml") && !first {
+				return Root{}, &Error{Malformed, d.InputOffset(), "the document has an XML declaration that is not at its start"}
 			}
 		}
+		first = false
 	}
 	if root.Local == "" {
 		return Root{}, &Error{Malformed, d.InputOffset(), "the document has no root element"}

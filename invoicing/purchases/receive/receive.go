@@ -388,6 +388,14 @@ func Map(in *Input) *Result {
 		if !g.ok {
 			continue
 		}
+		if vat != 0 && !g.foreign && g.code.Kind != purchases.TaxInput {
+			// VAT the draft has no place for: it would be neither booked
+			// nor paid, and the draft short of the document (FuzzMap's
+			// property: reverse charge at 21 % with its VAT charged was
+			// mapped without a finding).
+			m.add(SeverityError, RuleTotals, "VAT", "the document charges VAT of %s on category %s at %s%%, which is booked under tax code %s (%s) without VAT charged by the supplier: the purchase invoice would be short of the document; enter it by hand",
+				money.Format(vat, exp), g.category, g.rate, g.code.Code, g.code.Kind)
+		}
 		if g.foreign && vat != 0 {
 			// Foreign VAT is part of the cost: spread over the lines.
 			w := make([]int64, len(g.lines))
@@ -408,7 +416,14 @@ func Map(in *Input) *Result {
 			}
 		}
 		for _, i := range g.lines {
-			if lines[i].minor <= 0 {
+			if lines[i].minor < 0 {
+				// Foreign VAT of the opposite sign spread over a small
+				// line can take it below zero: not dropped, refused.
+				m.add(SeverityError, RuleAllowance, "Lines", "the line %q at VAT %s %s%% comes to %s with its share of allowances and foreign VAT: purchase lines are not negative; enter this document by hand",
+					lines[i].desc, g.category, g.rate, money.Format(lines[i].minor, exp))
+				continue
+			}
+			if lines[i].minor == 0 {
 				continue // taken up wholly by an allowance
 			}
 			l := lines[i]
@@ -418,6 +433,12 @@ func Map(in *Input) *Result {
 	}
 	m.totals(netMinor, vatMinor)
 	out = m.rounding(out)
+	if len(out) == 0 && !slices.ContainsFunc(m.findings, func(f Finding) bool { return f.Severity == SeverityError }) {
+		// Every line zero or taken up by allowances: a purchase invoice
+		// has at least one line (found by FuzzMapFigures: a draft of none
+		// was not blocked).
+		m.add(SeverityError, RuleDocument, "Lines", "the document leaves no line to book: its lines are zero or taken up wholly by its allowances; enter it by hand if it is to be booked")
+	}
 	res.PrepaidMinor = m.minor(d.Totals.Prepaid, "Totals.Prepaid")
 	for _, l := range out {
 		inv.Lines = append(inv.Lines, purchases.LineInput{Description: truncate(l.desc, maxDescription), Account: l.account, Amount: money.Format(l.minor, exp), TaxCode: l.code.Code})
@@ -629,6 +650,16 @@ func (m *mapper) lines() ([]line, map[string]*group, []string) {
 			desc := "Charge"
 			if what != "" {
 				desc += ": " + what
+			}
+			if v < 0 {
+				// A negative charge (one of a negative document, read
+				// with its signs turned) is taken off like a negative
+				// line: as a line it was dropped, the draft short of the
+				// document by it (found by FuzzMapFigures).
+				g.negative = true
+				g.less = append(g.less, -v)
+				g.notes = append(g.notes, fmt.Sprintf("less %s %s", desc, money.Format(-v, m.exp)))
+				continue
 			}
 			g.lines = append(g.lines, len(lines))
 			lines = append(lines, line{desc: desc, minor: v, charge: true})

@@ -1,0 +1,164 @@
+package xmlsafe
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"backoffice/ledger/fuzzcheck"
+)
+
+// tight are limits a mutated seed passes or breaks within a few edits, so
+// that the fuzzer reaches every refusal, not only "malformed".
+var tight = Limits{MaxBytes: 8 << 10, MaxDepth: 6, MaxElements: 40}
+
+// unbounded is DefaultLimits without the depth and element caps, to tell
+// which bound a refusal was for.
+var unbounded = Limits{MaxBytes: fuzzcheck.MaxInput, MaxDepth: 1 << 30, MaxElements: 1 << 30}
+
+// safeBound: Check reads tokens one at a time (encoding/xml copies each
+// name, attribute and text): measured at 2 to 8.4 bytes per input byte on
+// the e-invoice and bank file seeds; 40 per byte (about 4x) and 64 KiB
+// for the decoder's buffers leave room for the fuzzer's inputs (many short
+// attributes cost more than text).
+var safeBound = fuzzcheck.Bound{Base: 64 << 10, PerByte: 40}
+
+// FuzzSafe: every input is either accepted, and then really has no
+// document type, a single root (named as answered) with nothing but white
+// space, comments and instructions outside it, and stays within the
+// limits; or refused with an *Error whose kind is the bound it broke.
+func FuzzSafe(f *testing.F) {
+	for _, pattern := range []string{"../parse/testdata/*.xml", "../../../testdata/einvoices/*.xml",
+		"../../../testdata/peppol/examples/*.xml", "../../../testdata/cii/examples/*.xml", "../../../testdata/bank/*/*.xml"} {
+		names, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, name := range names {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(ubl))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzcheck.Input(t, len(data))
+		var root Root
+		var err error
+		if e := safeBound.Run(len(data), func() { root, err = Check(data, DefaultLimits) }); e != nil {
+			t.Fatal(e)
+		}
+		checkAnswer(t, data, DefaultLimits, root, err)
+		tightRoot, tightErr := Check(data, tight)
+		checkAnswer(t, data, tight, tightRoot, tightErr)
+		// Tighter limits refuse more, never less; what both accept has
+		// the same root.
+		if tightErr == nil && (err != nil || tightRoot != root) {
+			t.Fatalf("accepted under tight limits as %+v, but under the default ones: %+v, %v", tightRoot, root, err)
+		}
+		// Determinism: the same bytes, the same answer.
+		again, againErr := Check(data, DefaultLimits)
+		if again != root || kindOf(againErr) != kindOf(err) {
+			t.Fatalf("second Check answered %+v %v, first %+v %v", again, againErr, root, err)
+		}
+	})
+}
+
+// checkAnswer holds Check's answer for data under lim against what an
+// independent reading of the tokens finds.
+func checkAnswer(t *testing.T, data []byte, lim Limits, root Root, err error) {
+	t.Helper()
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("error %v is not an *xmlsafe.Error", err)
+		}
+		if e.Msg == "" || e.Offset < 0 || e.Offset > int64(len(data)) {
+			t.Fatalf("error %+v: no message, or an offset outside the %d bytes", e, len(data))
+		}
+		if root != (Root{}) {
+			t.Fatalf("a root %+v with the error %v", root, err)
+		}
+		// The kind is the bound broken: without it, that refusal goes.
+		switch e.Kind {
+		case TooLarge:
+			if len(data) <= lim.MaxBytes {
+				t.Fatalf("too_large for %d bytes, limit %d", len(data), lim.MaxBytes)
+			}
+		case TooDeep, TooManyElements:
+			if _, err := Check(data, unbounded); kindOf(err) == e.Kind {
+				t.Fatalf("%s under limits %+v and without them: %v", e.Kind, lim, err)
+			}
+		case DocumentType:
+			if !bytes.Contains(data, []byte("DOCTYPE")) {
+				t.Fatalf("document_type for a document without DOCTYPE: %v", err)
+			}
+		case Malformed:
+			if len(data) > lim.MaxBytes {
+				t.Fatalf("malformed, but over the size limit, which comes first: %v", err)
+			}
+		default:
+			t.Fatalf("unknown kind %q: %v", e.Kind, err)
+		}
+		return
+	}
+	if len(data) > lim.MaxBytes {
+		t.Fatalf("accepted %d bytes over the limit of %d", len(data), lim.MaxBytes)
+	}
+	// Read it again, counting: every accepted document is one that
+	// encoding/xml reads to its end with nothing a DTD could hide in.
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	depth, maxDepth, elements, roots := 0, 0, 0, 0
+	var first xml.Name
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("accepted, but encoding/xml stops at byte %d: %v", d.InputOffset(), err)
+		}
+		switch tk := tok.(type) {
+		case xml.Directive:
+			t.Fatalf("accepted with a declaration <!%s>", truncated(tk))
+		case xml.StartElement:
+			if depth == 0 {
+				roots++
+				first = tk.Name
+			}
+			depth++
+			elements++
+			maxDepth = max(maxDepth, depth)
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if s := strings.TrimPrefix(string(tk), "\ufeff"); depth == 0 && strings.TrimSpace(s) != "" {
+				t.Fatalf("accepted with text %q outside the root", truncated(tk))
+			}
+		}
+	}
+	if roots != 1 || depth != 0 {
+		t.Fatalf("accepted with %d root elements, ending at depth %d", roots, depth)
+	}
+	if root.Space != first.Space || root.Local != first.Local {
+		t.Fatalf("root answered %+v, the document's is %+v", root, first)
+	}
+	if maxDepth > lim.MaxDepth || elements > lim.MaxElements {
+		t.Fatalf("accepted %d deep with %d elements under limits %+v", maxDepth, elements, lim)
+	}
+}
+
+func truncated(b []byte) string {
+	if len(b) > 60 {
+		return string(b[:60]) + "..."
+	}
+	return string(b)
+}
