@@ -363,7 +363,8 @@ const (
 	// 422: a supplier to pay by SEPA transfer whose IBAN is of a country outside the SEPA schemes
 	ReasonSupplierIBANNotSEPA Reason = "supplier_iban_not_sepa"
 
-	// 422: a purchase allocation between documents of two suppliers
+	// 422: a purchase allocation between documents of two suppliers, or a
+	// supplier credit note naming another supplier's purchase invoice
 	ReasonSupplierMismatch Reason = "supplier_mismatch"
 
 	// 422: a supplier to pay by SEPA transfer has no IBAN

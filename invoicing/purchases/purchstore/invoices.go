@@ -360,7 +360,7 @@ func (s *Store) checkCredited(tx *sqlstore.Tx, inv *purchases.Invoice) error {
 	case c.Status != purchases.StatusBooked:
 		return bad(ledger.ReasonInvoiceNotIssued, "purchase invoice %d is %s; a credit note corrects a booked one", c.ID, c.Status)
 	case c.SupplierID != inv.SupplierID:
-		return bad(ledger.ReasonCustomerMismatch, "purchase invoice %s is from another supplier", c.Number)
+		return bad(ledger.ReasonSupplierMismatch, "purchase invoice %s is from another supplier", c.Number)
 	case c.Currency != inv.Currency:
 		return bad(ledger.ReasonCurrencyMismatch, "purchase invoice %s is in %s, the credit note in %s", c.Number, c.Currency, inv.Currency)
 	}
