@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -63,20 +62,6 @@ func limitParam(c *gin.Context, max int) (int, error) {
 		return 0, invalidParam("limit", ledger.ReasonLimitInvalid, "limit must be a whole number from 1 to %d", max)
 	}
 	return n, nil
-}
-
-func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-
-func decodeCursor(c *gin.Context) (string, error) {
-	v := c.Query("cursor")
-	if v == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil || len(b) == 0 {
-		return "", errCursor()
-	}
-	return string(b), nil
 }
 
 func dateParam(c *gin.Context, name string) (ledger.Date, error) {
@@ -205,12 +190,8 @@ func idPageParams(c *gin.Context) (limit int, id int64, err error) {
 	if limit, err = limitParam(c, maxLimit); err != nil {
 		return 0, 0, err
 	}
-	cur, err := decodeCursor(c)
-	if err != nil || cur == "" {
-		return limit, 0, err
-	}
-	if id, err = strconv.ParseInt(cur, 10, 64); err != nil || id <= 0 {
-		return 0, 0, errCursor()
+	if id, _, err = idCursor.query(c); err != nil {
+		return 0, 0, err
 	}
 	return limit, id, nil
 }
@@ -221,7 +202,7 @@ func idPage[T any](list []T, limit int, id func(T) int64) page[T] {
 	out := page[T]{Data: list}
 	if len(list) > limit {
 		out.Data, out.HasMore = list[:limit], true
-		out.NextCursor = encodeCursor(strconv.FormatInt(id(list[limit-1]), 10))
+		out.NextCursor = idCursor.encode(id(list[limit-1]))
 	}
 	return out
 }

@@ -582,19 +582,12 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 		return
 	}
 	limit := f.Limit
-	if cur, err := decodeCursor(c); err != nil {
+	cur, _, err := bankLineCursor.query(c)
+	if err != nil {
 		s.fail(c, err)
 		return
-	} else if cur != "" {
-		e, l, ok := strings.Cut(cur, ":")
-		entry, err1 := strconv.ParseInt(e, 10, 64)
-		line, err2 := strconv.Atoi(l)
-		if !ok || err1 != nil || err2 != nil {
-			s.fail(c, errCursor())
-			return
-		}
-		f.After, f.AfterLine = entry, line
 	}
+	f.After, f.AfterLine = cur.Entry, cur.Line
 	f.Limit++
 	list, err := s.bank.LedgerLines(c.Request.Context(), entity(c), a.ID, f)
 	if err != nil {
@@ -606,7 +599,7 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 	if len(list) > limit {
 		list, out.HasMore = list[:limit], true
 		last := list[limit-1]
-		out.NextCursor = encodeCursor(fmt.Sprintf("%d:%d", last.EntryID, last.LineNo))
+		out.NextCursor = bankLineCursor.encode(linePos{last.EntryID, last.LineNo})
 	}
 	for _, l := range list {
 		out.Data = append(out.Data, viewBankLedgerLine(l, exp))

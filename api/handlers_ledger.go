@@ -208,20 +208,14 @@ func (s *Server) accountLedger(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cur, err := decodeCursor(c)
+	cur, found, err := accountLedgerCursor.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	var after *ledger.LedgerCursor
-	if cur != "" {
-		var lc ledger.LedgerCursor
-		var date string
-		if _, err := fmt.Sscanf(cur, "%s %d %d", &date, &lc.EntryID, &lc.LineNo); err != nil || lc.Date.UnmarshalText([]byte(date)) != nil {
-			s.fail(c, errCursor())
-			return
-		}
-		after = &lc
+	if found {
+		after = &cur
 	}
 	opening, lines, err := s.store.AccountLedger(ctx, ent.ID, a.ID, from, to, after, limit)
 	if err != nil {
@@ -247,7 +241,7 @@ func (s *Server) accountLedger(c *gin.Context) {
 		"data": views, "has_more": more, "next_cursor": nil}
 	if more {
 		last := lines[len(lines)-1]
-		out["next_cursor"] = encodeCursor(fmt.Sprintf("%s %d %d", last.Date, last.EntryID, last.LineNo))
+		out["next_cursor"] = accountLedgerCursor.encode(ledger.LedgerCursor{Date: last.Date, EntryID: last.EntryID, LineNo: last.LineNo})
 	} else {
 		out["closing_balance"] = money.Format(running, exp)
 	}
@@ -374,18 +368,12 @@ func (s *Server) listEntries(c *gin.Context) {
 		}
 		f.AccountID = a.ID
 	}
-	cur, err := decodeCursor(c)
+	cur, _, err := entryCursor.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if cur != "" {
-		var date string
-		if _, err := fmt.Sscanf(cur, "%s %d", &date, &f.BeforeID); err != nil || f.BeforeDate.UnmarshalText([]byte(date)) != nil {
-			s.fail(c, errCursor())
-			return
-		}
-	}
+	f.BeforeDate, f.BeforeID = cur.Date, cur.ID
 	list, err := s.store.Entries(ctx, ent.ID, f)
 	if err != nil {
 		s.fail(c, err)
@@ -395,7 +383,7 @@ func (s *Server) listEntries(c *gin.Context) {
 	if len(list) > f.Limit {
 		list, out.HasMore = list[:f.Limit], true
 		last := list[len(list)-1]
-		out.NextCursor = encodeCursor(fmt.Sprintf("%s %d", last.Date, last.ID))
+		out.NextCursor = entryCursor.encode(entryPos{last.Date, last.ID})
 	}
 	for _, e := range list {
 		out.Data = append(out.Data, viewEntry(e))

@@ -209,17 +209,10 @@ func (s *Server) generalLedger(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cur, err := decodeCursor(c)
+	after, _, err := generalLedgerCursor.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	var after *reports.LedgerPosition
-	if cur != "" {
-		if after, err = reports.ParseLedgerPosition(cur); err != nil {
-			s.fail(c, errCursor())
-			return
-		}
 	}
 	if err := gl.ReadPage(after, limit); err != nil {
 		s.fail(c, err)
@@ -258,17 +251,10 @@ func (s *Server) journal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cur, err := decodeCursor(c)
+	after, _, err := journalCursor.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	var after *ledger.JournalCursor
-	if cur != "" {
-		if after, err = reports.ParseJournalCursor(cur); err != nil {
-			s.fail(c, errCursor())
-			return
-		}
 	}
 	if err := j.ReadPage(after, limit); err != nil {
 		s.fail(c, err)

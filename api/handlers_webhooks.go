@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,21 +27,15 @@ func (s *Server) listEvents(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var after int64
-	cur, err := decodeCursor(c)
+	after, found, err := eventCursor.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	switch v := c.Query("after"); {
-	case cur != "" && v != "":
+	case found && v != "":
 		s.fail(c, invalidParam("after", ledger.ReasonParameterInvalid, "after is the deprecated spelling of cursor: give one of them"))
 		return
-	case cur != "":
-		if after, err = strconv.ParseInt(strings.TrimPrefix(cur, "e"), 10, 64); err != nil || after < 0 || !strings.HasPrefix(cur, "e") {
-			s.fail(c, errCursor())
-			return
-		}
 	case v != "":
 		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
 			s.fail(c, invalidParam("after", ledger.ReasonParameterInvalid, "after is an event sequence number (0 or more)"))
@@ -61,12 +54,9 @@ func (s *Server) listEvents(c *gin.Context) {
 	if n := len(out.Data); n > 0 {
 		after = out.Data[n-1].Sequence
 	}
-	out.NextCursor = eventCursor(after)
+	out.NextCursor = eventCursor.encode(after)
 	c.JSON(http.StatusOK, out)
 }
-
-// eventCursor is the cursor of the events after sequence seq.
-func eventCursor(seq int64) string { return encodeCursor("e" + strconv.FormatInt(seq, 10)) }
 
 func (s *Server) listEndpoints(c *gin.Context) {
 	list, err := s.hooks.Endpoints(c.Request.Context(), entity(c).ID)

@@ -11,6 +11,9 @@ var (
 )
 
 func errDecimal(s string) error {
+	if len(s) > 40 { // the longest accepted: quote no more of a long text
+		return fmt.Errorf("%q... (%d characters) is not a plain decimal number like \"12.50\" of at most 40 characters", s[:32], len(s))
+	}
 	return fmt.Errorf("%q is not a plain decimal number like \"12.50\"", s)
 }
 

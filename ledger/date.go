@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -32,11 +33,21 @@ const (
 	MaxYear = 9998
 )
 
+var errDateLength = errors.New("not 10 characters")
+
 // ParseDate reads "YYYY-MM-DD" and nothing else, in the years MinYear to
 // MaxYear (a caller adds the problem with reason "date_invalid").
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(dateLayout, s)
+	// A text of another length is refused without time.Parse, whose error
+	// holds a quoted copy of it (two bytes a byte of a long text).
+	t, err := time.Time{}, errDateLength
+	if len(s) == len(dateLayout) {
+		t, err = time.Parse(dateLayout, s)
+	}
 	if err != nil {
+		if len(s) > 40 { // quote no more of a long text than a message needs
+			return Date{}, fmt.Errorf("%q... (%d characters) is not a date in the form YYYY-MM-DD", s[:32], len(s))
+		}
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
 	d := Date{t}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"backoffice/ledger/vatid"
@@ -38,7 +39,13 @@ func CheckElectronicAddress(p *Problems, path, v string) string {
 	}
 	scheme, id, err := parseElectronicAddress(v)
 	if err != nil {
-		p.Add(path, ReasonElectronicAddressInvalid, "electronic address %q %v", v, err)
+		var shown string
+		if len(v) > 120 { // longer than any address taken: quote its start
+			shown = fmt.Sprintf("%q... (%d bytes)", v[:40], len(v))
+		} else {
+			shown = fmt.Sprintf("%q", v)
+		}
+		p.Add(path, ReasonElectronicAddressInvalid, "electronic address %s %v", shown, err)
 		return v
 	}
 	return scheme + ":" + id
@@ -51,11 +58,15 @@ func parseElectronicAddress(v string) (scheme, id string, err error) {
 	case !ok:
 		return "", "", fmt.Errorf(`is not "scheme:id", such as "0106:12345678" (a KvK number)`)
 	case !slices.Contains(EASCodes, scheme):
-		return "", "", fmt.Errorf("has scheme %q, which is not on the Peppol EAS code list (0106 KvK, 0190 OIN, 9944 Dutch VAT number, ...)", scheme)
+		return "", "", fmt.Errorf("has scheme %.12q, which is not on the Peppol EAS code list (0106 KvK, 0190 OIN, 9944 Dutch VAT number, ...)", scheme)
 	case id == "":
 		return "", "", fmt.Errorf("has no id after the scheme")
 	case utf8.RuneCountInString(id) > 100:
 		return "", "", fmt.Errorf("has an id longer than 100 characters")
+	case !utf8.ValidString(id) || strings.ContainsFunc(id, func(r rune) bool { return !unicode.IsGraphic(r) }):
+		// An e-invoice's XML cannot carry control characters or broken
+		// UTF-8: the address sent would differ from the one stored.
+		return "", "", fmt.Errorf("has an id with a control character or bytes that are not UTF-8")
 	case scheme == EASKvK && !allDigits(id, 8):
 		return "", "", fmt.Errorf("is a KvK number (0106), which is 8 digits")
 	case scheme == EASOIN && !allDigits(id, 20):

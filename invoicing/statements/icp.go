@@ -47,22 +47,31 @@ var (
 // names the field of the 422.
 func ParseICPPeriod(s, path string) (ICPPeriod, error) {
 	s = strings.TrimSpace(s)
+	// The years are those of every date the service takes (a period of
+	// 9999 ended on a date the ledger refuses).
+	inRange := func(y int) bool { return y >= ledger.MinYear && y <= ledger.MaxYear }
 	if m := quarterName.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		q, _ := strconv.Atoi(m[2])
-		if y >= 1900 {
+		if inRange(y) {
 			return quarterPeriod(y, q), nil
 		}
 	}
 	if m := monthName.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
-		if y >= 1900 && mo >= 1 && mo <= 12 {
+		if inRange(y) && mo >= 1 && mo <= 12 {
 			return monthPeriod(y, time.Month(mo)), nil
 		}
 	}
+	var shown string
+	if len(s) > 16 { // no period is longer than 7: quote only the start
+		shown = fmt.Sprintf("%q...", s[:16])
+	} else {
+		shown = fmt.Sprintf("%q", s)
+	}
 	return ICPPeriod{}, field(path, ledger.ReasonPeriodInvalid,
-		"period %q is not a calendar quarter (2026-Q1) or month (2026-03): the ICP listing is filed per month or quarter", s)
+		"period %s is not a calendar quarter (2026-Q1) or month (2026-03) in the years %d to %d: the ICP listing is filed per month or quarter", shown, ledger.MinYear, ledger.MaxYear)
 }
 
 // ICPPeriodOf is the month or quarter from..to spans exactly; a 422 at

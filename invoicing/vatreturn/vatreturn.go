@@ -168,9 +168,14 @@ func ParsePeriod(s string, kind ledger.VATPeriod, path string) (Period, error) {
 	}
 	s = strings.TrimSpace(s)
 	example := map[ledger.VATPeriod]string{ledger.VATMonthly: "2026-03", ledger.VATQuarterly: "2026-Q1", ledger.VATYearly: "2026"}[kind]
+	if len(s) > 16 { // no period is longer than 7: quote only the start
+		return bad("period %q... is not a %s of the entity's VAT period setting, written like %q", s[:16], kind, example)
+	}
 	year, rest, _ := strings.Cut(s, "-")
 	y, err := strconv.Atoi(year)
-	if err != nil || len(year) != 4 || !digits(year) || y < 1900 || y > 9999 {
+	// The years are those of every date the service takes: a period of
+	// 9999 (once taken) ended on a date the ledger refuses.
+	if err != nil || len(year) != 4 || !digits(year) || y < ledger.MinYear || y > ledger.MaxYear {
 		return bad("period %q is not a %s of the entity's VAT period setting, written like %q", s, kind, example)
 	}
 	var got ledger.VATPeriod

@@ -22,6 +22,22 @@ const MaxMinor int64 = 999_999_999_999_999
 // optionally a point and more digits. No sign, exponent, spaces or commas.
 var plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
+// maxText is the longest amount or rate text read. It leaves room for far
+// more leading and trailing zeros than any client writes around the 15
+// digits of MaxMinor, and it keeps the decimal parse cheap: read whole, a
+// megabyte of digits took seconds and gigabytes (big-number parsing is
+// quadratic), and a long fraction was refused as "not a decimal number".
+const maxText = 64
+
+// quote is s quoted for a message, cut short when it is long: a message
+// names the value, it does not echo a megabyte back.
+func quote(s string) string {
+	if len(s) > 40 {
+		return fmt.Sprintf("%q... (%d characters)", s[:32], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
 // Reasons returned by ParseAmount, stable for API clients. They are the
 // slugs of ledger.ReasonAmount*: money cannot import ledger (ledger imports
 // money), so they are spelled here too and ledger's reasons test keeps the
@@ -44,11 +60,14 @@ func (e *AmountError) Error() string { return e.Message }
 // ParseAmount reads a positive decimal string into minor units of a currency
 // with the given exponent. "1.005" in EUR (exponent 2) is refused, not rounded.
 func ParseAmount(s string, exponent int) (int64, error) {
+	if len(s) > maxText {
+		return 0, &AmountError{ReasonAmountInvalid, fmt.Sprintf("amount %s is longer than %d characters", quote(s), maxText)}
+	}
 	if strings.HasPrefix(s, "-") && plainDecimal.MatchString(s[1:]) {
 		return 0, &AmountError{ReasonAmountNotPositive, fmt.Sprintf("amount %q must be positive", s)}
 	}
 	if !plainDecimal.MatchString(s) {
-		return 0, &AmountError{ReasonAmountInvalid, fmt.Sprintf("amount %q is not a plain decimal number like \"1234.50\"", s)}
+		return 0, &AmountError{ReasonAmountInvalid, fmt.Sprintf("amount %s is not a plain decimal number like \"1234.50\"", quote(s))}
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
@@ -76,8 +95,11 @@ func Format(minor int64, exponent int) string {
 // ParseRate reads a positive exchange rate (units of the functional currency
 // per one unit of the foreign currency) with at most 10 decimals.
 func ParseRate(s string) (decimal.Decimal, error) {
+	if len(s) > maxText {
+		return decimal.Decimal{}, fmt.Errorf("exchange rate %s is longer than %d characters", quote(s), maxText)
+	}
 	if !plainDecimal.MatchString(s) {
-		return decimal.Decimal{}, fmt.Errorf("exchange rate %q is not a plain decimal number like \"1.0825\"", s)
+		return decimal.Decimal{}, fmt.Errorf("exchange rate %s is not a plain decimal number like \"1.0825\"", quote(s))
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil || !d.IsPositive() {
