@@ -81,16 +81,31 @@ func decodeBytes(body []byte, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return ledger.Errorf(ledger.CodeMalformed, ledger.ReasonJSONMalformed, "the body has data after its JSON value (at byte %d)", dec.InputOffset())
 	}
-	if raw == nil {
-		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvalidType, "the body is null; send a JSON object")
-	}
 	var p ledger.Problems
+	if raw == nil {
+		// Named by path as checkShape names a body of the wrong type, so
+		// that every 422 says where the mistake is.
+		p.Add("(body)", ledger.ReasonInvalidType, "the body is null; send a JSON object")
+		return p.Err()
+	}
 	checkShape(&p, "", raw, reflect.TypeOf(dst).Elem())
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, dst); err != nil { // cannot fail after checkShape, but be safe
-		return ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvalidType, "%v", err)
+	if err := json.Unmarshal(body, dst); err != nil {
+		// checkShape saw only the last of a repeated key ({"a":[],"a":""});
+		// Unmarshal stops at an earlier one of the wrong type. Name it.
+		var ute *json.UnmarshalTypeError
+		if !errors.As(err, &ute) {
+			p.Add("(body)", ledger.ReasonInvalidType, "%v", err)
+			return p.Err()
+		}
+		at := ute.Field
+		if at == "" {
+			at = "(body)"
+		}
+		p.Add(at, ledger.ReasonInvalidType, "expected %s, got a JSON %s (a key given twice must have the right type both times)", ute.Type, ute.Value)
+		return p.Err()
 	}
 	return nil
 }
@@ -211,6 +226,11 @@ func amountField(path string) bool {
 }
 
 func join(path, name string) string {
+	if name == "" {
+		// An empty key ({"": 1}) still needs a path the client can
+		// see: without this it would be "" at the top level.
+		return path + `[""]`
+	}
 	if path == "" {
 		return name
 	}
