@@ -58,7 +58,7 @@ func FuzzSniff(f *testing.F) {
 		docType := purchases.SniffDocument(data)
 		checkMagic(t, data, docType)
 		bound := xmlSniffBound
-		if bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
+		if sniffsAsPDF(data) {
 			bound = pdfSniffBound
 		}
 		var syntax string
@@ -120,4 +120,16 @@ func checkMagic(t *testing.T, data []byte, got string) {
 	if head := data[:min(len(data), 8)]; purchases.SniffDocument(head) != got {
 		t.Fatalf("SniffDocument of the first 8 bytes is %q, of the file %q", purchases.SniffDocument(head), got)
 	}
+}
+
+// sniffsAsPDF is Sniff's rule for a PDF (parse's isPDF): the header at the
+// start, or in the first kilobyte of a file that does not start with
+// markup. An XML file with "%PDF-" in a comment is read as XML, within the
+// XML bound, where any "%PDF-" in the first kilobyte chose the PDF one.
+func sniffsAsPDF(data []byte) bool {
+	if bytes.HasPrefix(data, []byte("%PDF-")) {
+		return true
+	}
+	head := data[:min(len(data), 1024)]
+	return !bytes.HasPrefix(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n"), []byte("<")) && bytes.Contains(head, []byte("%PDF-"))
 }

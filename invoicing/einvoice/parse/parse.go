@@ -192,6 +192,7 @@ func rootName(data []byte) (space, local string) {
 	// valid invoice with a long prolog unrecognised while Parse read it
 	// (found checking the fuzz targets' property "what parses, Sniff
 	// recognises"). Reading on to the root costs what the prolog is long.
+	first := true // nothing but white space (and a mark) read yet
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -199,9 +200,18 @@ func rootName(data []byte) (space, local string) {
 		}
 		// Text before the root is no prolog (xmlsafe refuses it too):
 		// "junk<Invoice ...>" is not recognised (FuzzSniff holds it).
-		if cd, ok := tok.(xml.CharData); ok && len(bytes.TrimSpace(bytes.TrimPrefix(cd, []byte("\ufeff")))) > 0 {
+		if cd, ok := tok.(xml.CharData); ok {
+			if len(bytes.TrimSpace(bytes.TrimPrefix(cd, []byte("\ufeff")))) > 0 {
+				return "", ""
+			}
+			continue
+		}
+		// Nor is an XML declaration after a comment or another PI, which
+		// xmlsafe refuses: Sniff said "ubl" for a file Parse refused.
+		if pi, ok := tok.(xml.ProcInst); ok && strings.EqualFold(pi.Target, "xml") && !first {
 			return "", ""
 		}
+		first = false
 		if se, ok := tok.(xml.StartElement); ok {
 			// RawToken leaves prefixes unresolved; resolve the root's own.
 			prefix, space := se.Name.Space, ""

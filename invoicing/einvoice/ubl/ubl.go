@@ -70,6 +70,18 @@ func Write(d *einvoice.Document) ([]byte, error) {
 	return w.buf.Bytes(), nil
 }
 
+// Refusals a caller may tell apart with errors.Is: what a document the
+// service or a parser made can lack and still be a document, but UBL cannot
+// carry. The other refusals are of documents no parser answers.
+var (
+	// ErrNoLines: UBL needs at least one line (BG-25).
+	ErrNoLines = errors.New("ubl: the document has no lines (BG-25)")
+	// ErrDecimals: EN 16931 amounts have at most 2 decimals.
+	ErrDecimals = errors.New("a monetary amount may have at most 2 decimals")
+	// ErrAttachmentID: an attachment needs its identifier (BT-122).
+	ErrAttachmentID = errors.New("has no identifier (BT-122)")
+)
+
 // refuse tells what d lacks that the syntax cannot do without.
 func refuse(d *einvoice.Document) error {
 	switch {
@@ -84,7 +96,7 @@ func refuse(d *einvoice.Document) error {
 	case d.Currency == "":
 		return errors.New("ubl: the document has no currency (BT-5)")
 	case len(d.Lines) == 0:
-		return errors.New("ubl: the document has no lines (BG-25)")
+		return ErrNoLines
 	}
 	for i, l := range d.Lines {
 		if l.ID == "" {
@@ -106,7 +118,7 @@ func refuse(d *einvoice.Document) error {
 	}
 	for i, a := range d.Attachments {
 		if a.ID == "" {
-			return fmt.Errorf("ubl: attachment %d has no identifier (BT-122)", i+1)
+			return fmt.Errorf("ubl: attachment %d %w", i+1, ErrAttachmentID)
 		}
 		if len(a.Data) > 0 && a.MimeCode == "" {
 			return fmt.Errorf("ubl: attachment %s has no mime code (BT-125)", a.ID)
@@ -195,7 +207,7 @@ func (w *writer) amountIn(name string, v decimal.Decimal, currency, bt string) {
 		return
 	}
 	if !v.Equal(v.Round(2)) {
-		w.err = fmt.Errorf("ubl: %s%s is %s: a monetary amount may have at most 2 decimals", bt, w.where, v.String())
+		w.err = fmt.Errorf("ubl: %s%s is %s: %w", bt, w.where, v.String(), ErrDecimals)
 		return
 	}
 	w.elem(name, v.StringFixed(2), attr("currencyID", currency))
@@ -230,7 +242,12 @@ func (w *writer) document(d *einvoice.Document) {
 	// go together, a line each.
 	w.opt("cbc:Note", strings.Join(d.Notes, "\n"))
 	w.elem("cbc:DocumentCurrencyCode", d.Currency)
-	w.opt("cbc:TaxCurrencyCode", d.TaxCurrency)
+	if d.TaxCurrency != d.Currency {
+		// The same currency again is no VAT accounting currency: BT-6 must
+		// differ from BT-5 (PEPPOL-EN16931-R005), and with it comes the
+		// second VAT total (R054), written only where they differ.
+		w.opt("cbc:TaxCurrencyCode", d.TaxCurrency)
+	}
 	w.opt("cbc:AccountingCost", d.BuyerAccounting)
 	w.opt("cbc:BuyerReference", d.BuyerReference)
 	w.period(d.PeriodStart, d.PeriodEnd)
@@ -585,10 +602,10 @@ func (w *writer) taxTotal(d *einvoice.Document) {
 		w.close("cac:TaxSubtotal")
 	}
 	w.close("cac:TaxTotal")
-	// The total in the tax currency only where that differs (as
-	// PEPPOL-EN16931-R005 requires): a second total in the document
-	// currency is a second BT-110, which readers refuse (found by the
-	// round trip of parse's fuzz targets).
+	// The total in the tax currency only where that differs, as is its
+	// code (see document): a second total in the document currency is a
+	// second BT-110, which readers refuse (found by the round trip of
+	// parse's fuzz targets).
 	if d.TaxCurrency != "" && d.TaxCurrency != d.Currency {
 		w.open("cac:TaxTotal")
 		w.amountIn("cbc:TaxAmount", d.Totals.TaxTotalInTaxCurrency, d.TaxCurrency, "the VAT total in accounting currency (BT-111)")
@@ -659,21 +676,38 @@ func (w *writer) line(l *einvoice.Line) {
 			w.elem("cbc:BaseQuantity", l.BaseQuantity.String())
 		}
 	}
-	if !l.PriceDiscount.IsZero() || !l.GrossPrice.IsZero() {
-		// Peppol allows only an allowance on the price (PEPPOL-EN16931-R044);
-		// the gross price (BT-148) has no other place, so it comes with an
-		// allowance of zero where there is no discount (it was lost, found
-		// by the round trip of parse's fuzz targets).
+	discount, gross := priceAllowance(l)
+	if !discount.IsZero() || !gross.IsZero() {
 		w.open("cac:AllowanceCharge")
 		w.elem("cbc:ChargeIndicator", "false")
-		w.price("cbc:Amount", l.PriceDiscount)
-		if !l.GrossPrice.IsZero() {
-			w.price("cbc:BaseAmount", l.GrossPrice)
+		w.price("cbc:Amount", discount)
+		if !gross.IsZero() {
+			w.price("cbc:BaseAmount", gross)
 		}
 		w.close("cac:AllowanceCharge")
 	}
 	w.close("cac:Price")
 	w.close(name)
+}
+
+// priceAllowance is the price discount (BT-147) and gross price (BT-148)
+// written for l. Peppol allows only an allowance on the price
+// (PEPPOL-EN16931-R044), so the gross price has no other place than its
+// base amount (it was lost, found by the round trip of parse's fuzz
+// targets); and the net price must be the gross price less the discount
+// (R046). A gross price without a discount therefore comes with the
+// difference as the discount where it is above the net price, with an
+// allowance of zero where it is the net price, and is left out where it
+// is below it (no allowance makes a price higher).
+func priceAllowance(l *einvoice.Line) (discount, gross decimal.Decimal) {
+	discount, gross = l.PriceDiscount, l.GrossPrice
+	if !discount.IsZero() || gross.IsZero() {
+		return discount, gross
+	}
+	if gross.LessThan(l.Price) {
+		return decimal.Zero, decimal.Zero
+	}
+	return gross.Sub(l.Price), gross
 }
 
 func (w *writer) item(l *einvoice.Line) {

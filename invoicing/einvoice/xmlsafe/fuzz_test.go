@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -104,6 +105,11 @@ func checkAnswer(t *testing.T, data []byte, lim Limits, root Root, err error) {
 			if len(data) > lim.MaxBytes {
 				t.Fatalf("malformed, but over the size limit, which comes first: %v", err)
 			}
+			// A wrongful refusal is a bug as much as a wrongful
+			// acceptance: an independent reading must find the fault.
+			if malformedReason(data) == "" {
+				t.Fatalf("refused as malformed, but the tokens show no fault: %v", err)
+			}
 		default:
 			t.Fatalf("unknown kind %q: %v", e.Kind, err)
 		}
@@ -111,6 +117,9 @@ func checkAnswer(t *testing.T, data []byte, lim Limits, root Root, err error) {
 	}
 	if len(data) > lim.MaxBytes {
 		t.Fatalf("accepted %d bytes over the limit of %d", len(data), lim.MaxBytes)
+	}
+	if why := malformedReason(data); why != "" {
+		t.Fatalf("accepted, but the tokens show %s", why)
 	}
 	// Read it again, counting: every accepted document is one that
 	// encoding/xml reads to its end with nothing a DTD could hide in.
@@ -154,6 +163,54 @@ func checkAnswer(t *testing.T, data []byte, lim Limits, root Root, err error) {
 	if maxDepth > lim.MaxDepth || elements > lim.MaxElements {
 		t.Fatalf("accepted %d deep with %d elements under limits %+v", maxDepth, elements, lim)
 	}
+}
+
+// malformedReason reads data's tokens and names what makes it malformed
+// for Check: a decoder error, a markup declaration other than a DTD, text
+// other than white space outside the root, no root or several, or an XML
+// declaration after anything but white space and a byte order mark; ""
+// when there is none of these.
+func malformedReason(data []byte) string {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	depth, roots, seen := 0, 0, false
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "decoder: " + err.Error()
+		}
+		switch tk := tok.(type) {
+		case xml.Directive:
+			return "a declaration <!" + truncated(tk) + ">"
+		case xml.StartElement:
+			if depth == 0 {
+				roots++
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			s := strings.TrimSpace(strings.TrimPrefix(string(tk), "\ufeff"))
+			if depth == 0 && s != "" {
+				return "text outside the root"
+			}
+			if depth == 0 {
+				continue // white space leaves the start where it is
+			}
+		case xml.ProcInst:
+			if strings.EqualFold(tk.Target, "xml") && seen {
+				return "a misplaced declaration"
+			}
+		}
+		seen = true
+	}
+	if roots != 1 {
+		return fmt.Sprintf("%d root elements", roots)
+	}
+	return ""
 }
 
 func truncated(b []byte) string {

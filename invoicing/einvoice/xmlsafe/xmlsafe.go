@@ -63,7 +63,8 @@ var bom = []byte("\ufeff")
 // Check reads data whole within lim and returns its root element. It
 // refuses a document type declaration, malformed XML, text outside the
 // root (before or after it), a second root element, an XML declaration
-// anywhere but at the start, and anything over the limits.
+// anywhere but at the start (after white space and a byte order mark at
+// most), and anything over the limits.
 func Check(data []byte, lim Limits) (Root, error) {
 	if len(data) > lim.MaxBytes {
 		return Root{}, &Error{TooLarge, 0, fmt.Sprintf("the document is %d bytes; at most %d are read", len(data), lim.MaxBytes)}
@@ -72,7 +73,7 @@ func Check(data []byte, lim Limits) (Root, error) {
 	d.Strict = true // unknown entities are errors, never guessed
 	var root Root
 	depth, elements, closed := 0, 0, false
-	first := true // the first token: where an XML declaration and a byte order mark may be
+	first := true // nothing but white space read yet: where an XML declaration and a byte order mark may be
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -115,11 +116,16 @@ func Check(data []byte, lim Limits) (Root, error) {
 			text := t
 			if first && bytes.HasPrefix(text, bom) {
 				text = text[len(bom):]
-				if len(text) == 0 {
-					continue // a declaration may follow the mark
-				}
 			}
-			if depth == 0 && len(bytes.TrimSpace(text)) > 0 {
+			blank := len(bytes.TrimSpace(text)) == 0
+			if first && depth == 0 && blank {
+				// encoding/xml reads a declaration after white space
+				// (and a mark), and files written by hand or by tools
+				// come with "\n" or "\r\n" before it: refusing those
+				// refused valid invoices that were read before.
+				continue
+			}
+			if depth == 0 && !blank {
 				where := "before"
 				if closed {
 					where = "after"

@@ -69,3 +69,23 @@ func TestCheckRefuses(t *testing.T) {
 		t.Errorf("20 elements: %v", err)
 	}
 }
+
+// TestCheckDeclarationAfterWhiteSpace: encoding/xml reads a declaration
+// after white space or a byte order mark, and such files were accepted
+// before Check began refusing misplaced declarations; after a comment, a
+// PI or an element the declaration stays refused.
+func TestCheckDeclarationAfterWhiteSpace(t *testing.T) {
+	for _, prefix := range []string{"\n", "\r\n", " \t\n", "\ufeff", "\ufeff\n", "\ufeff\r\n  "} {
+		if r, err := Check([]byte(prefix+ubl), DefaultLimits); err != nil || r.Local != "Invoice" {
+			t.Errorf("prefix %q: root %+v, %v", prefix, r, err)
+		}
+	}
+	for _, prefix := range []string{"<!-- c -->", "<!-- c -->\n", "<?pi x?>", "\n<?pi x?>\n"} {
+		if _, err := Check([]byte(prefix+ubl), DefaultLimits); kindOf(err) != Malformed {
+			t.Errorf("prefix %q: %v; want %s", prefix, err, Malformed)
+		}
+	}
+	if _, err := Check([]byte("<r/>\n"+`<?xml version="1.0"?>`), DefaultLimits); kindOf(err) != Malformed {
+		t.Errorf("declaration after the root: %v", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"backoffice/invoicing/purchases"
 	"backoffice/invoicing/purchases/purchstore"
+	"backoffice/invoicing/statements"
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
 	"backoffice/ledger/bank/bankstore"
@@ -31,16 +32,15 @@ const purchasesSeedEnv = "BACKOFFICE_PURCHASES_SEED"
 // purchasesDefaultSeed is the sequence run when no seed is given.
 const purchasesDefaultSeed = 1207
 
-// purchasesRegressionSeeds found bugs; they always run, beside the default.
-var purchasesRegressionSeeds = []uint64{
-	// A supplier credit note naming another supplier's purchase invoice
-	// was refused with customer_mismatch, a word of the sales side that
-	// docs/purchases.md does not list; it is supplier_mismatch (op 283;
-	// the default seed meets it too, at op 44). A sequence follows the
-	// test's code: after changing the operations, check that a seed here
-	// still reaches what it found.
-	20261207,
-}
+// purchasesRegressionSeeds found bugs the default seed does not reach;
+// they always run, beside it. A sequence follows the test's code: after
+// changing the operations, check that a seed here still reaches what it
+// found. None so far: seed 20261207 found a supplier credit note naming
+// another supplier's purchase invoice refused with customer_mismatch (a
+// word of the sales side; it is supplier_mismatch), which the default seed
+// meets at op 44, also under -short (checked by undoing the fix), so it
+// was dropped: a second 600-step sequence doubled the test's time.
+var purchasesRegressionSeeds = []uint64{}
 
 // purchasesSteps is the number of random operations of one sequence.
 const purchasesSteps = 600
@@ -266,6 +266,16 @@ func (r *purchRun) scalar(q string) int64 {
 		r.fail("%s: %v", q, err)
 	}
 	return v
+}
+
+// snapFor is snap where want predicts a refusal, which must change
+// nothing, and nil where the write is to succeed: the 23 queries of a
+// snapshot before every operation made the test slow.
+func (r *purchRun) snapFor(want string) purchSnapshot {
+	if want == "" {
+		return nil
+	}
+	return r.snap()
 }
 
 // snap sums what any write of purchases, payments, batches or bank
@@ -499,7 +509,7 @@ func (r *purchRun) createDoc() {
 		want = r.creditedProblem(d, d.credited)
 	}
 	in.Book = r.chance(0.7)
-	before := r.snap()
+	before := r.snapFor(want)
 	got, err := r.st.CreatePurchaseInvoice(r.ctx, r.p, r.ent, in)
 	if !r.expect(err, want, before) {
 		return
@@ -558,7 +568,7 @@ func (r *purchRun) bookDraft() {
 	case d.credited != nil:
 		want = r.creditedProblem(d, d.credited)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	got, err := r.st.BookPurchaseInvoice(r.ctx, r.p, r.ent, d.id)
 	if r.expect(err, want, before) {
 		r.booked(d, got)
@@ -576,7 +586,7 @@ func (r *purchRun) updateDraft() {
 	if d.status != purchases.StatusDraft {
 		want = string(ledger.ReasonInvoiceNotDraft)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	got, err := r.st.UpdatePurchaseInvoice(r.ctx, r.p, r.ent, d.id, &purchases.InvoiceInput{Lines: lines, VAT: vat})
 	if !r.expect(err, want, before) {
 		return
@@ -601,7 +611,7 @@ func (r *purchRun) deleteDraft() {
 	if d.status != purchases.StatusDraft {
 		want = string(ledger.ReasonInvoiceNotDraft)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	if r.expect(r.st.DeletePurchaseInvoice(r.ctx, r.p, r.ent, d.id), want, before) {
 		r.docs = slices.DeleteFunc(r.docs, func(x *mDoc) bool { return x == d })
 		delete(r.byDoc, d.id)
@@ -627,7 +637,7 @@ func (r *purchRun) reverse() {
 	case d.settled > 0, credited, d.liveBatch() != nil:
 		want = string(ledger.ReasonInvoiceSettled)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, err := r.st.ReversePurchaseInvoice(r.ctx, r.p, r.ent, d.id, ledger.Date{})
 	if r.expect(err, want, before) {
 		d.status = purchases.StatusReversed
@@ -902,7 +912,7 @@ func (r *purchRun) recordPayment(refund bool) {
 		in.Allocations = append(in.Allocations, allocIn(tg, amounts[i]))
 	}
 	want, plan := r.plan(pay, nil, pay.amount, tgts, amounts)
-	before := r.snap()
+	before := r.snapFor(want)
 	got, err := r.st.RecordSupplierPayment(r.ctx, r.p, r.ent, in)
 	if !r.expect(err, want, before) {
 		return
@@ -945,7 +955,7 @@ func (r *purchRun) allocateLater() {
 	if pay.removed { // checked before the amounts and targets
 		want = string(ledger.ReasonPaymentRemoved)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, err := r.st.AllocateSupplierPayment(r.ctx, r.p, r.ent, pay.id, []purchases.AllocationInput{allocIn(tg, a)})
 	if r.expect(err, want, before) {
 		r.settle(plan[0])
@@ -980,7 +990,7 @@ func (r *purchRun) applyCreditNote() {
 	case purchases.StatusDraft:
 		want = string(ledger.ReasonInvoiceNotIssued)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, err := r.st.AllocatePurchaseCreditNote(r.ctx, r.p, r.ent, cn.id, []purchases.AllocationInput{allocIn(tg, a)})
 	if r.expect(err, want, before) {
 		r.settle(plan[0])
@@ -998,7 +1008,7 @@ func (r *purchRun) removeAllocation() {
 	if a.removed {
 		want = string(ledger.ReasonAllocationRemoved)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, err := r.st.RemovePurchaseAllocation(r.ctx, r.p, r.ent, a.id)
 	if r.expect(err, want, before) {
 		r.move(a, -1)
@@ -1021,7 +1031,7 @@ func (r *purchRun) removePayment() {
 		// a matched line (docs/bank.md).
 		want = string(ledger.ReasonEntryReconciled)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, err := r.st.RemoveSupplierPayment(r.ctx, r.p, r.ent, p.id)
 	if !r.expect(err, want, before) {
 		return
@@ -1323,7 +1333,7 @@ func (r *purchRun) createBatch() {
 			bySup(docs)
 		}
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	got, err := r.st.CreatePaymentBatch(r.ctx, r.p, r.ent, in)
 	if !r.expect(err, want, before) {
 		return
@@ -1398,7 +1408,7 @@ func (r *purchRun) export(b *mBatch) {
 			}
 		}
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, file, err := r.st.ExportPaymentBatch(r.ctx, r.p, r.ent, b.id, "", again)
 	if !r.expect(err, want, before) {
 		return
@@ -1421,7 +1431,7 @@ func (r *purchRun) cancelBatch() {
 	if b.status == purchases.BatchCancelled {
 		want = string(ledger.ReasonBatchCancelled)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, err := r.st.CancelPaymentBatch(r.ctx, r.p, r.ent, b.id)
 	if r.expect(err, want, before) {
 		b.status = purchases.BatchCancelled
@@ -1727,7 +1737,7 @@ func (r *purchRun) payFromBank() {
 	if pr == nil {
 		want = string(ledger.ReasonNoProposal)
 	}
-	before := r.snap()
+	before := r.snapFor(want)
 	_, err := r.bs.ApplyCash(r.ctx, r.p, r.ent, r.bankID, l.id, &bank.CashInput{})
 	if !r.expect(err, want, before) {
 		return
@@ -1822,7 +1832,7 @@ func (r *purchRun) archive() {
 	if r.op < 200 || r.sups[1].archived {
 		return
 	}
-	before := r.snap()
+	before := r.snapFor("")
 	_, err := r.st.ArchiveSupplier(r.ctx, r.p, r.ent, r.sups[1].id)
 	r.expect(err, "", before)
 	r.sups[1].archived = true
@@ -1873,10 +1883,40 @@ func (r *purchRun) balances() map[string]int64 {
 	return out
 }
 
+// checkPayables compares the payables account, as the store's report
+// states it (one account's balance: this runs after every step), with the
+// model's open documents less unallocated payments.
 func (r *purchRun) checkPayables() {
 	r.t.Helper()
-	if got, want := -r.balances()["1600"], r.payables(); got != want {
-		r.fail("payables (1600) hold %s credit; the open documents less unallocated payments make %s", fmtMinor(got), fmtMinor(want))
+	code, got, err := r.st.PayablesBalance(r.ctx, r.ent, ledger.NewDate(2100, 1, 1))
+	if err != nil {
+		r.fail("payables balance: %v", err)
+	}
+	if want := r.payables(); code != "1600" || got != want {
+		r.fail("payables (%s) hold %s credit; the open documents less unallocated payments make %s", code, fmtMinor(got), fmtMinor(want))
+	}
+}
+
+// checkSupplierStatements compares each supplier's statement (built from
+// the store's SupplierActivity) per currency with the model's balance:
+// what the store reports, beside the rows compared one by one.
+func (r *purchRun) checkSupplierStatements(modelBal map[string]int64) {
+	r.t.Helper()
+	for _, sup := range r.sups {
+		curs := []string{"EUR"}
+		if sup.usd {
+			curs = append(curs, "USD")
+		}
+		for _, cur := range curs {
+			st, err := statements.SupplierStatementReport(r.ctx, r.st, r.ent, sup.id, ledger.NewDate(2025, 1, 1), ledger.NewDate(2030, 12, 31), cur, "en")
+			if err != nil {
+				r.fail("statement of supplier %d in %s: %v", sup.id, cur, err)
+			}
+			if want := modelBal[fmt.Sprintf("%d/%s", sup.id, cur)]; st.ClosingBalance.Minor != want {
+				r.fail("supplier %d's statement in %s closes at %s; the model's documents and payments leave %s open", sup.id, cur,
+					fmtMinor(st.ClosingBalance.Minor), fmtMinor(want))
+			}
+		}
 	}
 }
 
@@ -1958,6 +1998,7 @@ func (r *purchRun) check() {
 			r.fail("supplier/currency %s: the store leaves %s open; the model %s", k, fmtMinor(v), fmtMinor(modelBal[k]))
 		}
 	}
+	r.checkSupplierStatements(modelBal)
 	for _, b := range r.batches {
 		r.checkBatch(b)
 	}
@@ -1987,10 +2028,14 @@ func TestRandomPurchases(t *testing.T) {
 		}
 		seeds = []uint64{v}
 	}
+	steps := purchasesSteps
+	if testing.Short() {
+		steps = purchasesSteps / 4 // still past op 44, where the default seed met a bug
+	}
 	for _, seed := range seeds {
 		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
 			t.Parallel()
-			runPurchases(t, seed, purchasesSteps)
+			runPurchases(t, seed, steps)
 		})
 	}
 }
@@ -2090,7 +2135,9 @@ func runPurchases(t *testing.T, seed uint64, steps int) {
 		r.fail("verify: %s", strings.Join(rep.Breaches, "; "))
 	}
 	t.Logf("outcomes: %v", r.stats)
-	if r.stats["ok enter"] < 30 || r.stats["ok pay"] < 10 || len(r.allocs) < 20 || r.stats["ok batch"] < 2 || r.stats["ok bank line"] < 2 {
+	// The floors are for a full sequence; a short one (-short) does a part.
+	floor := func(n int) int { return max(1, n*steps/purchasesSteps) }
+	if r.stats["ok enter"] < floor(30) || r.stats["ok pay"] < floor(10) || len(r.allocs) < floor(20) || r.stats["ok batch"] < floor(2) || r.stats["ok bank line"] < floor(2) {
 		t.Fatalf("the sequence did too little to test anything: %v", r.stats)
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -407,4 +410,50 @@ func TestParseReadError(t *testing.T) {
 	if !errors.Is(err, errDisk) {
 		t.Fatalf("err = %v; want the reader's error", err)
 	}
+}
+
+// TestAcctAfterEntriesIsRefused: a statement that gives its Acct after its
+// entries was read with the IBAN filled in afterwards, but its entries had
+// been converted without it, so a line whose counterparty was the account
+// itself differed from the same file in schema order. It is refused, with
+// the element named; the fuzz regression cases are such files.
+func TestAcctAfterEntriesIsRefused(t *testing.T) {
+	for _, name := range []string{"acct-after-entries", "iban-after-entries"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzParse", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A corpus file is "go test fuzz v1" and one []byte("...") line.
+		_, body, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
+		data, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(body, "[]byte("), ")"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		stmts, err := Parse(strings.NewReader(data))
+		var e *ledger.Error
+		if !errors.As(err, &e) || e.Reason != ledger.ReasonCamtNotStatement || len(e.Fields) != 1 ||
+			!strings.HasSuffix(e.Fields[0].Path, "Stmt[1]/Acct (line 1)") {
+			t.Errorf("%s: %d statements, %v; want camt_not_statement at Stmt[1]/Acct", name, len(stmts), err)
+		}
+	}
+	// The same statement with Acct before its entries is read.
+	if _, err := Parse(strings.NewReader(moveAcctFirst(t))); err != nil {
+		t.Errorf("in schema order: %v", err)
+	}
+}
+
+// moveAcctFirst is iban-after-entries with its Acct right after Id.
+func moveAcctFirst(t *testing.T) string {
+	const acct = `<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></Acct>`
+	raw, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzParse", "iban-after-entries"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
+	data, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(body, "[]byte("), ")"))
+	if err != nil || !strings.Contains(data, acct) {
+		t.Fatalf("iban-after-entries: %v", err)
+	}
+	data = strings.Replace(data, acct, "", 1)
+	return strings.Replace(data, "<Id>S</Id>", "<Id>S</Id>"+acct, 1)
 }
