@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"backoffice/api/cursor"
 	"backoffice/ledger"
 )
 
@@ -44,6 +45,19 @@ func nullable(s string) *string {
 // errCursor is the answer to a cursor this API did not return.
 func errCursor() error {
 	return invalidParam("cursor", ledger.ReasonCursorInvalid, "cursor is not one this API returned")
+}
+
+// cursorParam reads ?cursor= as a cursor of kind k; found is false when
+// there is none.
+func cursorParam[T any](c *gin.Context, k cursor.Kind[T]) (v T, found bool, err error) {
+	token := c.Query("cursor")
+	if token == "" {
+		return v, false, nil
+	}
+	if v, found = k.Decode(token); !found {
+		return v, false, errCursor()
+	}
+	return v, true, nil
 }
 
 const (
@@ -190,7 +204,7 @@ func idPageParams(c *gin.Context) (limit int, id int64, err error) {
 	if limit, err = limitParam(c, maxLimit); err != nil {
 		return 0, 0, err
 	}
-	if id, _, err = idCursor.query(c); err != nil {
+	if id, _, err = cursorParam(c, cursor.ID); err != nil {
 		return 0, 0, err
 	}
 	return limit, id, nil
@@ -202,7 +216,7 @@ func idPage[T any](list []T, limit int, id func(T) int64) page[T] {
 	out := page[T]{Data: list}
 	if len(list) > limit {
 		out.Data, out.HasMore = list[:limit], true
-		out.NextCursor = idCursor.encode(id(list[limit-1]))
+		out.NextCursor = cursor.ID.Encode(id(list[limit-1]))
 	}
 	return out
 }

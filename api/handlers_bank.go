@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"backoffice/api/cursor"
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
 	"backoffice/ledger/money"
@@ -582,7 +583,7 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 		return
 	}
 	limit := f.Limit
-	cur, _, err := bankLineCursor.query(c)
+	cur, _, err := cursorParam(c, cursor.BankLine)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -599,7 +600,7 @@ func (s *Server) listLedgerLines(c *gin.Context) {
 	if len(list) > limit {
 		list, out.HasMore = list[:limit], true
 		last := list[limit-1]
-		out.NextCursor = bankLineCursor.encode(linePos{last.EntryID, last.LineNo})
+		out.NextCursor = cursor.BankLine.Encode(cursor.LinePos{Entry: last.EntryID, Line: last.LineNo})
 	}
 	for _, l := range list {
 		out.Data = append(out.Data, viewBankLedgerLine(l, exp))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"backoffice/api/cursor"
 	"backoffice/ledger"
 	"backoffice/ledger/money"
 )
@@ -208,7 +209,7 @@ func (s *Server) accountLedger(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cur, found, err := accountLedgerCursor.query(c)
+	cur, found, err := cursorParam(c, cursor.AccountLedger)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -241,7 +242,7 @@ func (s *Server) accountLedger(c *gin.Context) {
 		"data": views, "has_more": more, "next_cursor": nil}
 	if more {
 		last := lines[len(lines)-1]
-		out["next_cursor"] = accountLedgerCursor.encode(ledger.LedgerCursor{Date: last.Date, EntryID: last.EntryID, LineNo: last.LineNo})
+		out["next_cursor"] = cursor.AccountLedger.Encode(ledger.LedgerCursor{Date: last.Date, EntryID: last.EntryID, LineNo: last.LineNo})
 	} else {
 		out["closing_balance"] = money.Format(running, exp)
 	}
@@ -368,7 +369,7 @@ func (s *Server) listEntries(c *gin.Context) {
 		}
 		f.AccountID = a.ID
 	}
-	cur, _, err := entryCursor.query(c)
+	cur, _, err := cursorParam(c, cursor.Entry)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -383,7 +384,7 @@ func (s *Server) listEntries(c *gin.Context) {
 	if len(list) > f.Limit {
 		list, out.HasMore = list[:f.Limit], true
 		last := list[len(list)-1]
-		out.NextCursor = entryCursor.encode(entryPos{last.Date, last.ID})
+		out.NextCursor = cursor.Entry.Encode(cursor.EntryPos{Date: last.Date, ID: last.ID})
 	}
 	for _, e := range list {
 		out.Data = append(out.Data, viewEntry(e))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"backoffice/api/cursor"
 	"backoffice/ledger"
 	"backoffice/ledger/money"
 	"backoffice/ledger/reports"
@@ -209,7 +210,7 @@ func (s *Server) generalLedger(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	after, _, err := generalLedgerCursor.query(c)
+	after, _, err := cursorParam(c, cursor.GeneralLedger)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -219,7 +220,7 @@ func (s *Server) generalLedger(c *gin.Context) {
 		return
 	}
 	if gl.NextCursor != nil {
-		next := encodeCursor(*gl.NextCursor)
+		next := cursor.Encode(*gl.NextCursor)
 		gl.NextCursor = &next
 	}
 	s.writeReport(c, format, name, gl, nil)
@@ -251,7 +252,7 @@ func (s *Server) journal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	after, _, err := journalCursor.query(c)
+	after, _, err := cursorParam(c, cursor.Journal)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -261,7 +262,7 @@ func (s *Server) journal(c *gin.Context) {
 		return
 	}
 	if j.NextCursor != nil {
-		next := encodeCursor(*j.NextCursor)
+		next := cursor.Encode(*j.NextCursor)
 		j.NextCursor = &next
 	}
 	s.writeReport(c, format, name, j, nil)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"backoffice/api/cursor"
 	"backoffice/invoicing/webhooks"
 	"backoffice/ledger"
 )
@@ -27,7 +28,7 @@ func (s *Server) listEvents(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	after, found, err := eventCursor.query(c)
+	after, found, err := cursorParam(c, cursor.Event)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -54,7 +55,7 @@ func (s *Server) listEvents(c *gin.Context) {
 	if n := len(out.Data); n > 0 {
 		after = out.Data[n-1].Sequence
 	}
-	out.NextCursor = eventCursor.encode(after)
+	out.NextCursor = cursor.Event.Encode(after)
 	c.JSON(http.StatusOK, out)
 }
 

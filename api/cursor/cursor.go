@@ -1,65 +1,58 @@
-package api
-
-import (
-	"encoding/base64"
-	"strconv"
-	"strings"
-
-	"github.com/gin-gonic/gin"
-
-	"backoffice/ledger"
-	"backoffice/ledger/reports"
-)
-
+// Package cursor writes and reads the cursors of the API's paged lists.
 // A cursor is a list's position in text ("42", "e17", "2026-03-31 42 2"),
 // base64url without padding so that it reads as opaque. Each kind of
 // cursor is a pair: the text it is written as, and a reader of that text
 // that also checks the values' ranges. A cursor is taken only when writing
 // what was read gives back the very token sent: one position has one
 // cursor, and "42junk", "042", "+42", a space too many or another base64
-// spelling of the same bytes is refused as cursor_invalid rather than read
-// as some other position. The texts are the ones the lists always wrote,
-// so the cursors already handed out stay good.
-type cursorKind[T any] struct {
+// spelling of the same bytes is refused (the API answers cursor_invalid)
+// rather than read as some other position. The texts are the ones the
+// lists always wrote, so the cursors already handed out stay good.
+package cursor
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"backoffice/ledger"
+	"backoffice/ledger/reports"
+)
+
+// Kind is one kind of cursor: the text it is written as and its reader.
+type Kind[T any] struct {
 	format func(T) string
 	parse  func(string) (T, bool)
 }
 
-func (k cursorKind[T]) encode(v T) string { return encodeCursor(k.format(v)) }
+// Encode is the token of position v.
+func (k Kind[T]) Encode(v T) string { return Encode(k.format(v)) }
 
 // maxCursor is the longest token read: the longest cursor written (the
 // general ledger's, with a 20-character account code) is under 100.
 // Reading a long token whole cost up to 8 bytes a byte.
 const maxCursor = 256
 
-// decode reads a token that encode wrote, and nothing else.
-func (k cursorKind[T]) decode(token string) (T, error) {
+// Decode reads a token that Encode wrote, and nothing else.
+func (k Kind[T]) Decode(token string) (T, bool) {
 	var zero T
 	if len(token) > maxCursor {
-		return zero, errCursor()
+		return zero, false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(b) == 0 {
-		return zero, errCursor()
+		return zero, false
 	}
 	v, ok := k.parse(string(b))
-	if !ok || k.encode(v) != token {
-		return zero, errCursor()
+	if !ok || k.Encode(v) != token {
+		return zero, false
 	}
-	return v, nil
+	return v, true
 }
 
-// query reads ?cursor=; found is false when there is none.
-func (k cursorKind[T]) query(c *gin.Context) (v T, found bool, err error) {
-	token := c.Query("cursor")
-	if token == "" {
-		return v, false, nil
-	}
-	v, err = k.decode(token)
-	return v, err == nil, err
-}
-
-func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+// Encode writes a cursor's text as its token (the reports write their
+// own texts).
+func Encode(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 // positive reads a whole number above 0.
 func positive(s string) (int64, bool) {
@@ -67,16 +60,16 @@ func positive(s string) (int64, bool) {
 	return n, err == nil && n > 0
 }
 
-// idCursor is the id of the last item of a page ("42"): the lists ordered
+// ID is the id of the last item of a page ("42"): the lists ordered
 // by id.
-var idCursor = cursorKind[int64]{
+var ID = Kind[int64]{
 	format: func(id int64) string { return strconv.FormatInt(id, 10) },
 	parse:  positive,
 }
 
-// eventCursor is the sequence number of the last event read ("e17"; "e0"
+// Event is the sequence number of the last event read ("e17"; "e0"
 // before the first).
-var eventCursor = cursorKind[int64]{
+var Event = Kind[int64]{
 	format: func(seq int64) string { return "e" + strconv.FormatInt(seq, 10) },
 	parse: func(s string) (int64, bool) {
 		n, err := strconv.ParseInt(strings.TrimPrefix(s, "e"), 10, 64)
@@ -84,32 +77,32 @@ var eventCursor = cursorKind[int64]{
 	},
 }
 
-// linePos is a journal line: its entry's id and its line number (from 1).
-type linePos struct {
+// LinePos is a journal line: its entry's id and its line number (from 1).
+type LinePos struct {
 	Entry int64
 	Line  int
 }
 
-func parseLine(entry, line string) (linePos, bool) {
+func parseLine(entry, line string) (LinePos, bool) {
 	e, ok := positive(entry)
 	l, err := strconv.Atoi(line)
-	return linePos{e, l}, ok && err == nil && l > 0
+	return LinePos{e, l}, ok && err == nil && l > 0
 }
 
-// bankLineCursor is the last line of a bank account's ledger lines
+// BankLine is the last line of a bank account's ledger lines
 // ("42:2").
-var bankLineCursor = cursorKind[linePos]{
-	format: func(p linePos) string { return strconv.FormatInt(p.Entry, 10) + ":" + strconv.Itoa(p.Line) },
-	parse: func(s string) (linePos, bool) {
+var BankLine = Kind[LinePos]{
+	format: func(p LinePos) string { return strconv.FormatInt(p.Entry, 10) + ":" + strconv.Itoa(p.Line) },
+	parse: func(s string) (LinePos, bool) {
 		e, l, ok := strings.Cut(s, ":")
 		p, pok := parseLine(e, l)
 		return p, ok && pok
 	},
 }
 
-// accountLedgerCursor is the last line of an account's ledger, in date
+// AccountLedger is the last line of an account's ledger, in date
 // order ("2026-03-31 42 2").
-var accountLedgerCursor = cursorKind[ledger.LedgerCursor]{
+var AccountLedger = Kind[ledger.LedgerCursor]{
 	format: func(c ledger.LedgerCursor) string {
 		return c.Date.String() + " " + strconv.FormatInt(c.EntryID, 10) + " " + strconv.Itoa(c.LineNo)
 	},
@@ -124,27 +117,27 @@ var accountLedgerCursor = cursorKind[ledger.LedgerCursor]{
 	},
 }
 
-// entryPos is the last entry of a page of entries, newest first.
-type entryPos struct {
+// EntryPos is the last entry of a page of entries, newest first.
+type EntryPos struct {
 	Date ledger.Date
 	ID   int64
 }
 
-// entryCursor is that entry's date and id ("2026-03-31 42").
-var entryCursor = cursorKind[entryPos]{
-	format: func(p entryPos) string { return p.Date.String() + " " + strconv.FormatInt(p.ID, 10) },
-	parse: func(s string) (entryPos, bool) {
+// Entry is that entry's date and id ("2026-03-31 42").
+var Entry = Kind[EntryPos]{
+	format: func(p EntryPos) string { return p.Date.String() + " " + strconv.FormatInt(p.ID, 10) },
+	parse: func(s string) (EntryPos, bool) {
 		ds, ids, ok := strings.Cut(s, " ")
 		d, err := ledger.ParseDate(ds)
 		id, idOK := positive(ids)
-		return entryPos{d, id}, ok && err == nil && idOK
+		return EntryPos{d, id}, ok && err == nil && idOK
 	},
 }
 
-// generalLedgerCursor is where the general ledger continues: an account's
+// GeneralLedger is where the general ledger continues: an account's
 // code ("8000"), or a line of it ("8000 2026-03-31 42 2"); the report
 // writes and reads the text.
-var generalLedgerCursor = cursorKind[*reports.LedgerPosition]{
+var GeneralLedger = Kind[*reports.LedgerPosition]{
 	format: func(p *reports.LedgerPosition) string { return p.String() },
 	parse: func(s string) (*reports.LedgerPosition, bool) {
 		p, err := reports.ParseLedgerPosition(s)
@@ -158,9 +151,9 @@ var generalLedgerCursor = cursorKind[*reports.LedgerPosition]{
 	},
 }
 
-// journalCursor is the fiscal year and number of the last entry of a page
+// Journal is the fiscal year and number of the last entry of a page
 // of the journal ("2026 42"); the report writes and reads the text.
-var journalCursor = cursorKind[*ledger.JournalCursor]{
+var Journal = Kind[*ledger.JournalCursor]{
 	format: func(c *ledger.JournalCursor) string { return reports.JournalCursorString(*c) },
 	parse: func(s string) (*ledger.JournalCursor, bool) {
 		c, err := reports.ParseJournalCursor(s)
