@@ -1,7 +1,6 @@
 package invoicing
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,20 +63,7 @@ func digitsOnly(s string) bool {
 }
 
 func seedNumbers(f *testing.F) []string {
-	var out []string
-	for _, name := range []string{"../README.md", "../docs/api.md"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, m := range quotedNumbers.FindAllSubmatch(b, -1) {
-			out = append(out, string(m[1]))
-		}
-	}
-	if len(out) == 0 {
-		f.Fatal("no numbers found in README.md and docs/api.md")
-	}
-	return out
+	return fuzzcheck.Matches(f, quotedNumbers, "../README.md", "../docs/api.md")
 }
 
 // FuzzParseDecimal: an accepted quantity, price or rate is the value its

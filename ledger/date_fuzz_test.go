@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"encoding/json"
-	"os"
 	"regexp"
 	"strconv"
 	"testing"
@@ -46,14 +45,8 @@ func expectDate(s string) bool {
 // JSON and text decoders of Date agree with ParseDate.
 func FuzzParseDate(f *testing.F) {
 	dates := regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}`)
-	for _, name := range []string{"../README.md", "../docs/api.md"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, m := range dates.FindAll(b, -1) {
-			f.Add(string(m))
-		}
+	for _, s := range fuzzcheck.Matches(f, dates, "../README.md", "../docs/api.md") {
+		f.Add(s)
 	}
 	for _, s := range []string{"1900-01-01", "9998-12-31", "9999-01-01", "2024-02-29", "2026-02-29", "2026-3-31", "2026-03-31T00:00:00Z", " 2026-03-31", "+026-03-31", "2026-03-31\x00"} {
 		f.Add(s)

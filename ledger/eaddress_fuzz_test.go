@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,14 +25,8 @@ var addressBound = fuzzcheck.Bound{Base: 16 << 10, PerByte: 8}
 // problem, electronic_address_invalid at the path, with a short message.
 func FuzzElectronicAddress(f *testing.F) {
 	addresses := regexp.MustCompile(`[0-9]{4}:[0-9A-Za-z]+`)
-	for _, name := range []string{"../README.md", "../docs/invoicing.md"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, m := range addresses.FindAll(b, -1) {
-			f.Add(string(m))
-		}
+	for _, s := range fuzzcheck.Matches(f, addresses, "../README.md", "../docs/invoicing.md") {
+		f.Add(s)
 	}
 	for _, s := range []string{" 0106 : 12345678 ", "9944:nl000099998b57", "0106:1234567", "9999:x", "0002:a\x00b", "0002:\xff", "0002:", ":1", "0088:0"} {
 		f.Add(s)

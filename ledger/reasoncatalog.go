@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The catalog of reasons is read from reasons.go itself, so that the one
@@ -88,6 +89,27 @@ func ReasonCatalog() ([]ReasonArea, error) {
 	}
 	return areas, nil
 }
+
+// knownReasons is every reason of the catalog, read once.
+var knownReasons = sync.OnceValue(func() map[Reason]bool {
+	areas, err := ReasonCatalog()
+	if err != nil {
+		panic(err) // reasons.go is embedded; its test keeps it readable
+	}
+	out := map[Reason]bool{}
+	for _, a := range areas {
+		for _, g := range a.Groups {
+			for _, r := range g.Reasons {
+				out[r] = true
+			}
+		}
+	}
+	return out
+})
+
+// Known says whether r is one of the list's reasons: tests of parsers
+// check with it that every refusal speaks the one vocabulary.
+func (r Reason) Known() bool { return knownReasons()[r] }
 
 // areaTitle splits a const block's comment into a title and a note.
 func areaTitle(doc string) (title, note string) {

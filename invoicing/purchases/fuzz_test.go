@@ -1,7 +1,6 @@
 package purchases
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,14 +22,8 @@ var percentBound = fuzzcheck.Bound{Base: 16 << 10, PerByte: 0}
 func FuzzParsePercent(f *testing.F) {
 	// Seeds: the rates and percents of the docs' and API tests' examples.
 	quoted := regexp.MustCompile(`"(?:rate|deductible_percent|vat_tolerance)": *"([^"]*)"`)
-	for _, name := range []string{"../../docs/purchases.md", "../../api/purchase_invoices_test.go", "../../api/invoicing_test.go"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, m := range quoted.FindAllSubmatch(b, -1) {
-			f.Add(string(m[1]))
-		}
+	for _, s := range fuzzcheck.Matches(f, quoted, "../../docs/purchases.md", "../../api/purchase_invoices_test.go", "../../api/invoicing_test.go") {
+		f.Add(s)
 	}
 	for _, s := range []string{"21", "9", "0", "100", "100.0000", "100.0001", "99.99995", " 21 ", "-0", "21%"} {
 		f.Add(s)

@@ -3,8 +3,6 @@ package purchases_test
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"backoffice/invoicing/einvoice/einvoicetest"
@@ -31,24 +29,13 @@ var xmlSniffBound = fuzzcheck.Bound{Base: 64 << 10, PerByte: 40}
 var pdfSniffBound = fuzzcheck.Bound{Base: 3 * 40 << 20, PerByte: 40}
 
 func FuzzSniff(f *testing.F) {
-	for _, pattern := range []string{"../einvoice/parse/testdata/*.xml", "../../testdata/einvoices/*.xml",
-		"../../testdata/peppol/examples/*.xml", "../../testdata/cii/examples/*.xml", "../../docs/images/*.png"} {
-		names, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			if filepath.Ext(name) == ".png" {
-				f.Add(data[:min(len(data), 2048)]) // the signature and first chunks are what matter
-				continue
-			}
-			f.Add(data)
-			f.Add(einvoicetest.PDF(data, einvoicetest.PDFOptions{Name: "factur-x.xml"}))
-		}
+	for _, data := range fuzzcheck.Files(f, "../einvoice/parse/testdata/*.xml", "../../testdata/einvoices/*.xml",
+		"../../testdata/peppol/examples/*.xml", "../../testdata/cii/examples/*.xml") {
+		f.Add(data)
+		f.Add(einvoicetest.PDF(data, einvoicetest.PDFOptions{Name: "factur-x.xml"}))
+	}
+	for _, data := range fuzzcheck.Files(f, "../../docs/images/*.png") {
+		f.Add(data[:min(len(data), 2048)]) // the signature and first chunks are what matter
 	}
 	f.Add(einvoicetest.PDF(nil, einvoicetest.PDFOptions{}))
 	f.Add([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"))

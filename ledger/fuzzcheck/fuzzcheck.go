@@ -9,6 +9,9 @@ package fuzzcheck
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"testing"
 )
@@ -52,4 +55,44 @@ func (b Bound) Run(n int, fn func()) error {
 			got, n, b.Base, b.PerByte, limit)
 	}
 	return nil
+}
+
+// Files reads every file that matches one of the patterns (filepath.Glob,
+// relative to the test's package) as seeds. A pattern that matches
+// nothing fails f: a sample moved elsewhere would otherwise leave the
+// target quietly without its seeds.
+func Files(f *testing.F, patterns ...string) [][]byte {
+	f.Helper()
+	var out [][]byte
+	for _, pattern := range patterns {
+		names, err := filepath.Glob(pattern)
+		if err != nil || len(names) == 0 {
+			f.Fatalf("seed pattern %q matches no file (%v)", pattern, err)
+		}
+		for _, name := range names {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Matches returns what re matches in the files (its first group when it
+// has one): the amounts, dates or keys of the README's and the docs'
+// examples, as seeds. Finding none fails f, as for Files.
+func Matches(f *testing.F, re *regexp.Regexp, files ...string) []string {
+	f.Helper()
+	var out []string
+	for _, b := range Files(f, files...) {
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			out = append(out, string(m[min(1, len(m)-1)]))
+		}
+	}
+	if len(out) == 0 {
+		f.Fatalf("%s matches nothing in %v", re, files)
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package idem
 
 import (
 	"errors"
-	"os"
 	"regexp"
 	"testing"
 
@@ -24,14 +23,8 @@ var keyBound = fuzzcheck.Bound{Base: 16 << 10, PerByte: 0}
 func FuzzParse(f *testing.F) {
 	// Seeds: the keys of the README's and docs' examples.
 	keys := regexp.MustCompile(`Idempotency-Key: ([^\s"'\\]+)`)
-	for _, name := range []string{"../../README.md", "../../docs/api.md"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, m := range keys.FindAllSubmatch(b, -1) {
-			f.Add(string(m[1]), uint8(1))
-		}
+	for _, s := range fuzzcheck.Matches(f, keys, "../../README.md", "../../docs/api.md") {
+		f.Add(s, uint8(1))
 	}
 	for _, s := range []string{"order-2026-0001", "", " key", "key\n", "ключ", string(make([]byte, 256))} {
 		f.Add(s, uint8(1))

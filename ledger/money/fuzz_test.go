@@ -2,7 +2,6 @@ package money
 
 import (
 	"errors"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,20 +16,7 @@ import (
 var quotedNumbers = regexp.MustCompile(`"(-?[0-9][0-9.,eE+-]*)"`)
 
 func seedNumbers(f *testing.F) []string {
-	var out []string
-	for _, name := range []string{"../../README.md", "../../docs/api.md"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, m := range quotedNumbers.FindAllSubmatch(b, -1) {
-			out = append(out, string(m[1]))
-		}
-	}
-	if len(out) == 0 {
-		f.Fatal("no amounts found in README.md and docs/api.md")
-	}
-	return out
+	return fuzzcheck.Matches(f, quotedNumbers, "../../README.md", "../../docs/api.md")
 }
 
 // parseBound: ParseAmount runs a regexp (no allocation) and

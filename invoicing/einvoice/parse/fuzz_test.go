@@ -30,21 +30,11 @@ import (
 func samples(f *testing.F, syntax string) [][]byte {
 	f.Helper()
 	var out [][]byte
-	for _, pattern := range []string{"testdata/*.xml", "../../../testdata/einvoices/*.xml",
-		"../../../testdata/peppol/examples/*.xml", "../../../testdata/cii/examples/*.xml"} {
-		names, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			// The hostile and broken samples go to every target.
-			if s := Sniff(data); s == syntax || s == "" || bytes.Contains(data, []byte("<!DOCTYPE")) {
-				out = append(out, data)
-			}
+	for _, data := range fuzzcheck.Files(f, "testdata/*.xml", "../../../testdata/einvoices/*.xml",
+		"../../../testdata/peppol/examples/*.xml", "../../../testdata/cii/examples/*.xml") {
+		// The hostile and broken samples go to every target.
+		if s := Sniff(data); s == syntax || s == "" || bytes.Contains(data, []byte("<!DOCTYPE")) {
+			out = append(out, data)
 		}
 	}
 	if len(out) == 0 {

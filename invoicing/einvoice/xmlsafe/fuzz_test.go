@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,19 +32,9 @@ var safeBound = fuzzcheck.Bound{Base: 64 << 10, PerByte: 40}
 // space, comments and instructions outside it, and stays within the
 // limits; or refused with an *Error whose kind is the bound it broke.
 func FuzzSafe(f *testing.F) {
-	for _, pattern := range []string{"../parse/testdata/*.xml", "../../../testdata/einvoices/*.xml",
-		"../../../testdata/peppol/examples/*.xml", "../../../testdata/cii/examples/*.xml", "../../../testdata/bank/*/*.xml"} {
-		names, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
-		}
+	for _, data := range fuzzcheck.Files(f, "../parse/testdata/*.xml", "../../../testdata/einvoices/*.xml",
+		"../../../testdata/peppol/examples/*.xml", "../../../testdata/cii/examples/*.xml", "../../../testdata/bank/*/*.xml") {
+		f.Add(data)
 	}
 	f.Add([]byte(ubl))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -2,8 +2,6 @@ package receive_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -35,21 +33,11 @@ var mapBound = fuzzcheck.Bound{Base: 256 << 10, PerByte: 8}
 // rounding (BT-112 + BT-114), its prepaid amount BT-113, every line
 // positive with an account and a tax code.
 func FuzzMap(f *testing.F) {
-	for _, pattern := range []string{"../../einvoice/parse/testdata/*.xml", "../../../testdata/einvoices/*.xml",
-		"../../../testdata/peppol/examples/*.xml", "../../../testdata/cii/examples/*.xml"} {
-		names, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			if _, err := parse.Parse(data); err == nil {
-				f.Add(data, true, "")
-				f.Add(data, false, "1.0825")
-			}
+	for _, data := range fuzzcheck.Files(f, "../../einvoice/parse/testdata/*.xml", "../../../testdata/einvoices/*.xml",
+		"../../../testdata/peppol/examples/*.xml", "../../../testdata/cii/examples/*.xml") {
+		if _, err := parse.Parse(data); err == nil {
+			f.Add(data, true, "")
+			f.Add(data, false, "1.0825")
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, known bool, rate string) {

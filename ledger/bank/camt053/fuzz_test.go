@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"backoffice/ledger"
@@ -104,20 +103,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// reasons is the vocabulary of ledger/reasons.go, read from the file so
-// that the check does not lean on the parser's own constants.
-var reasons = sync.OnceValue(func() map[ledger.Reason]bool {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "reasons.go"))
-	if err != nil {
-		panic(err)
-	}
-	out := map[ledger.Reason]bool{}
-	for _, m := range regexp.MustCompile(`Reason\s*=\s*"([a-z0-9_]+)"`).FindAllSubmatch(raw, -1) {
-		out[ledger.Reason(m[1])] = true
-	}
-	return out
-})
-
 // checkProblem: a refusal is a ledger invalid error listing at most
 // maxProblems problems, each with a reason of the one list and a message,
 // the first one's reason being the error's.
@@ -127,14 +112,14 @@ func checkProblem(t *testing.T, err error) {
 	if !errors.As(err, &e) {
 		t.Fatalf("Parse failed with an untyped error %T: %v", err, err)
 	}
-	if e.Code != ledger.CodeInvalid || !reasons()[e.Reason] || e.Message == "" {
-		t.Fatalf("Parse failed with code %q, reason %q (known: %v): %v", e.Code, e.Reason, reasons()[e.Reason], err)
+	if e.Code != ledger.CodeInvalid || !e.Reason.Known() || e.Message == "" {
+		t.Fatalf("Parse failed with code %q, reason %q (known: %v): %v", e.Code, e.Reason, e.Reason.Known(), err)
 	}
 	if len(e.Fields) == 0 || len(e.Fields) > maxProblems || e.Fields[0].Reason != e.Reason {
 		t.Fatalf("Parse failed with %d problems (first %+v) for reason %s", len(e.Fields), e.Fields, e.Reason)
 	}
 	for _, fe := range e.Fields {
-		if !reasons()[fe.Reason] || fe.Message == "" {
+		if !fe.Reason.Known() || fe.Message == "" {
 			t.Fatalf("problem %+v has no known reason or no message", fe)
 		}
 	}

@@ -252,20 +252,6 @@ func testTexts(f *testing.F) []string {
 	return out
 }
 
-// reasons is the vocabulary of ledger/reasons.go, read from the file so
-// that the check does not lean on the parser's own constants.
-var reasons = sync.OnceValue(func() map[ledger.Reason]bool {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "reasons.go"))
-	if err != nil {
-		panic(err)
-	}
-	out := map[ledger.Reason]bool{}
-	for _, m := range regexp.MustCompile(`Reason\s*=\s*"([a-z0-9_]+)"`).FindAllSubmatch(raw, -1) {
-		out[ledger.Reason(m[1])] = true
-	}
-	return out
-})
-
 // mappingFields are the JSON names of the mapping's fields.
 var mappingFields = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
@@ -297,8 +283,8 @@ func checkProblem(t *testing.T, err error, data []byte) *ledger.Error {
 	if !errors.As(err, &e) {
 		t.Fatalf("refused with an untyped error %T: %v", err, err)
 	}
-	if e.Code != ledger.CodeInvalid || !reasons()[e.Reason] || e.Message == "" {
-		t.Fatalf("refused with code %q, reason %q (known: %v): %v", e.Code, e.Reason, reasons()[e.Reason], err)
+	if e.Code != ledger.CodeInvalid || !e.Reason.Known() || e.Message == "" {
+		t.Fatalf("refused with code %q, reason %q (known: %v): %v", e.Code, e.Reason, e.Reason.Known(), err)
 	}
 	// A row may have several problems; the reading stops at maxProblems.
 	if len(e.Fields) == 0 || len(e.Fields) > 2*maxProblems || e.Fields[0].Reason != e.Reason {
@@ -306,7 +292,7 @@ func checkProblem(t *testing.T, err error, data []byte) *ledger.Error {
 	}
 	lines := bytes.Count(data, []byte("\n")) + 1
 	for _, fe := range e.Fields {
-		if !reasons()[fe.Reason] || fe.Message == "" {
+		if !fe.Reason.Known() || fe.Message == "" {
 			t.Fatalf("problem %+v has no known reason or no message", fe)
 		}
 		switch lm := linePath.FindStringSubmatch(fe.Path); {
