@@ -205,9 +205,10 @@ func roundTrip(t *testing.T, d *einvoice.Document) {
 //     debit (a payment means with a mandate) only.
 //   - a VAT accounting currency (BT-6) that is the document currency is
 //     none (PEPPOL-EN16931-R005), and BT-111 goes with it;
-//   - a gross price (BT-148) without a discount comes with the discount
-//     that makes it the net price, or, below the net price, is left out
-//     (PEPPOL-EN16931-R046: net = gross - discount).
+//   - a gross price (BT-148) comes with the discount that makes it the
+//     net price, whatever discount was given, or, below the net price, is
+//     left out with its discount (PEPPOL-EN16931-R046: net = gross -
+//     discount); a discount without a gross price stays as it is.
 func ublView(d *einvoice.Document) einvoice.Document {
 	v := *d
 	if v.TaxCurrency == v.Currency {
@@ -281,9 +282,9 @@ func ublView(d *einvoice.Document) einvoice.Document {
 	})
 	v.Lines = mapped(v.Lines, func(l einvoice.Line) einvoice.Line {
 		l.VATRate = rateView(l.VATCategory, l.VATRate)
-		if l.PriceDiscount.IsZero() && !l.GrossPrice.IsZero() {
+		if !l.GrossPrice.IsZero() {
 			if l.GrossPrice.LessThan(l.Price) {
-				l.GrossPrice = decimal.Zero
+				l.GrossPrice, l.PriceDiscount = decimal.Zero, decimal.Zero
 			} else {
 				l.PriceDiscount = l.GrossPrice.Sub(l.Price)
 			}
@@ -533,6 +534,17 @@ func TestRoundTripFindings(t *testing.T) {
 	d = mustParse(t, file(t, "nl-erp-multirate.xml"))
 	d.Lines[1].GrossPrice = decimal.RequireFromString("90.00")
 	roundTripT(t, "gross below net", d)
+	// A gross price and discount that do not make the net price were
+	// written as given: 199.96 - 10.45 is not 189.50 (R046). The gross
+	// price is kept, the discount written is 10.46.
+	d = mustParse(t, file(t, "nl-erp-multirate.xml"))
+	d.Lines[0].GrossPrice = decimal.RequireFromString("199.96")
+	roundTripT(t, "gross less discount not net", d)
+	// Below the net price with a discount: 180.00 - 10.45 is not 189.50,
+	// and no discount makes 180.00 into 189.50; both are left out.
+	d = mustParse(t, file(t, "nl-erp-multirate.xml"))
+	d.Lines[0].GrossPrice = decimal.RequireFromString("180.00")
+	roundTripT(t, "gross below net with discount", d)
 	d = mustParse(t, file(t, "nl-erp-multirate.xml"))
 	d.TaxCurrency = "USD"
 	d.Totals.TaxTotalInTaxCurrency = decimal.RequireFromString("12.34")
@@ -576,6 +588,46 @@ func TestLatinRootAttributeIsRecognised(t *testing.T) {
 		t.Errorf("Sniff = %q, want %q", got, SyntaxUBL)
 	}
 	checkParse(t, data)
+}
+
+// TestBOMOnlyFirst: a byte order mark is allowed as the file's very first
+// bytes only. Sniff stripped one from any text before the root, and said
+// "ubl" for a comment or declaration followed by one, which xmlsafe (and
+// so Parse) refuses as text before the root. After the root Sniff does not
+// read (it stops at the root, as for any trailing text), Parse refuses.
+func TestBOMOnlyFirst(t *testing.T) {
+	s := string(file(t, "nl-creditnote.xml"))
+	i := strings.Index(s, "<CreditNote")
+	if i < 0 || !strings.HasPrefix(s, "<?xml") {
+		t.Fatal("the sample is not a credit note starting with its declaration")
+	}
+	for name, data := range map[string]string{
+		"comment then mark":     s[:i] + "<!--c-->\ufeff" + s[i:],
+		"declaration then mark": s[:i] + "\ufeff" + s[i:],
+		"comment first":         "<!--c-->\ufeff" + s[i:],
+	} {
+		if got := Sniff([]byte(data)); got != "" {
+			t.Errorf("%s: Sniff = %q, want none", name, got)
+		}
+		if _, err := Parse([]byte(data)); err == nil {
+			t.Errorf("%s: parsed", name)
+		}
+		checkParse(t, []byte(data))
+	}
+	trailing := []byte(strings.TrimRight(s, "\r\n") + "\ufeff")
+	if _, err := Parse(trailing); err == nil {
+		t.Error("mark after the root: parsed")
+	}
+	checkParse(t, trailing)
+	// As the first bytes it stays allowed, before the root as before the
+	// declaration (TestPrologBeforeDeclaration).
+	first := []byte("\ufeff" + s[i:])
+	if got := Sniff(first); got != SyntaxUBL {
+		t.Errorf("mark first: Sniff = %q, want %q", got, SyntaxUBL)
+	}
+	if _, err := Parse(first); err != nil {
+		t.Errorf("mark first: %v", err)
+	}
 }
 
 // TestPrologBeforeDeclaration: white space or a byte order mark before the

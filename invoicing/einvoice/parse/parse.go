@@ -194,14 +194,21 @@ func rootName(data []byte) (space, local string) {
 	// recognises"). Reading on to the root costs what the prolog is long.
 	first := true // nothing but white space (and a mark) read yet
 	for {
+		at := d.InputOffset()
 		tok, err := d.RawToken()
 		if err != nil {
 			return "", ""
 		}
 		// Text before the root is no prolog (xmlsafe refuses it too):
 		// "junk<Invoice ...>" is not recognised (FuzzSniff holds it).
+		// A byte order mark is white space only as the file's very first
+		// bytes: after a comment it is text, which xmlsafe refuses, and
+		// Sniff said "ubl" for "<!--c-->\ufeff<Invoice ...>".
 		if cd, ok := tok.(xml.CharData); ok {
-			if len(bytes.TrimSpace(bytes.TrimPrefix(cd, []byte("\ufeff")))) > 0 {
+			if at == 0 {
+				cd = bytes.TrimPrefix(cd, []byte("\ufeff"))
+			}
+			if len(bytes.TrimSpace(cd)) > 0 {
 				return "", ""
 			}
 			continue

@@ -694,17 +694,23 @@ func (w *writer) line(l *einvoice.Line) {
 // written for l. Peppol allows only an allowance on the price
 // (PEPPOL-EN16931-R044), so the gross price has no other place than its
 // base amount (it was lost, found by the round trip of parse's fuzz
-// targets); and the net price must be the gross price less the discount
-// (R046). A gross price without a discount therefore comes with the
-// difference as the discount where it is above the net price, with an
-// allowance of zero where it is the net price, and is left out where it
-// is below it (no allowance makes a price higher).
+// targets); and where the gross price is given the net price must be the
+// gross price less the discount (R046). The net price is kept as it is: the
+// line amount and the totals are built on it. Where the three disagree
+// (a gross price without a discount, or a discount rounded off a
+// percentage: 199.96 less 10.45 is not 189.50) the gross price is kept and
+// the discount written is its difference to the net price: the gross price
+// is the one stated outright (a list price), the discount is the figure
+// derived from the other two, and a discount that disagrees with both was
+// already wrong. A gross price below the net price is left out with its
+// discount (no allowance makes a price higher, so neither can be true);
+// a discount without a gross price is written alone (R046 does not apply).
 func priceAllowance(l *einvoice.Line) (discount, gross decimal.Decimal) {
 	discount, gross = l.PriceDiscount, l.GrossPrice
-	if !discount.IsZero() || gross.IsZero() {
+	switch {
+	case gross.IsZero():
 		return discount, gross
-	}
-	if gross.LessThan(l.Price) {
+	case gross.LessThan(l.Price):
 		return decimal.Zero, decimal.Zero
 	}
 	return gross.Sub(l.Price), gross

@@ -116,6 +116,7 @@ func checkAnswer(t *testing.T, data []byte, lim Limits, root Root, err error) {
 	depth, maxDepth, elements, roots := 0, 0, 0, 0
 	var first xml.Name
 	for {
+		at := d.InputOffset()
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			break
@@ -137,7 +138,7 @@ func checkAnswer(t *testing.T, data []byte, lim Limits, root Root, err error) {
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
-			if s := strings.TrimPrefix(string(tk), "\ufeff"); depth == 0 && strings.TrimSpace(s) != "" {
+			if s := bomAt(at, tk); depth == 0 && strings.TrimSpace(s) != "" {
 				t.Fatalf("accepted with text %q outside the root", truncated(tk))
 			}
 		}
@@ -153,16 +154,57 @@ func checkAnswer(t *testing.T, data []byte, lim Limits, root Root, err error) {
 	}
 }
 
+// TestBOMOnlyFirst: Check refuses a byte order mark anywhere but as the
+// first bytes, and the fuzz checks must see the fault too: they stripped a
+// mark from any text outside the root, so they would have called Check's
+// refusal of these a wrongful one (a false finding), and would not have
+// caught Check accepting them.
+func TestBOMOnlyFirst(t *testing.T) {
+	for _, data := range []string{"<!--c-->\ufeff<a/>", "<a/>\ufeff", "<?xml version=\"1.0\"?>\ufeff<a/>", "\n\ufeff<a/>", "\ufeff\ufeff<a/>"} {
+		if why := malformedReason([]byte(data)); why == "" {
+			t.Errorf("%q: the tokens show no fault", data)
+		}
+		root, err := Check([]byte(data), DefaultLimits)
+		if kindOf(err) != Malformed {
+			t.Errorf("%q: %+v, %v; want %s", data, root, err, Malformed)
+		}
+		checkAnswer(t, []byte(data), DefaultLimits, root, err)
+	}
+	for _, data := range []string{"\ufeff<a/>", "\ufeff\n<a/>\n", "\ufeff<?xml version=\"1.0\"?><a/>"} {
+		if why := malformedReason([]byte(data)); why != "" {
+			t.Errorf("%q: the tokens show %s", data, why)
+		}
+		root, err := Check([]byte(data), DefaultLimits)
+		if err != nil || root.Local != "a" {
+			t.Errorf("%q: %+v, %v", data, root, err)
+		}
+		checkAnswer(t, []byte(data), DefaultLimits, root, err)
+	}
+}
+
+// bomAt is text read at offset at without the byte order mark XML allows
+// as the very first bytes of a document only; anywhere else (after a
+// comment, after the root) it is text outside the root. Stripping it from
+// any text let the checks pass "<!--c-->\ufeff<a/>" and "<a/>\ufeff",
+// which Check rightly refuses.
+func bomAt(at int64, text xml.CharData) string {
+	if at == 0 {
+		return strings.TrimPrefix(string(text), "\ufeff")
+	}
+	return string(text)
+}
+
 // malformedReason reads data's tokens and names what makes it malformed
 // for Check: a decoder error, a markup declaration other than a DTD, text
 // other than white space outside the root, no root or several, or an XML
-// declaration after anything but white space and a byte order mark; ""
-// when there is none of these.
+// declaration after anything but white space and a byte order mark (as
+// the first bytes); "" when there is none of these.
 func malformedReason(data []byte) string {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	depth, roots, seen := 0, 0, false
 	for {
+		at := d.InputOffset()
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			break
@@ -181,7 +223,7 @@ func malformedReason(data []byte) string {
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
-			s := strings.TrimSpace(strings.TrimPrefix(string(tk), "\ufeff"))
+			s := strings.TrimSpace(bomAt(at, tk))
 			if depth == 0 && s != "" {
 				return "text outside the root"
 			}
