@@ -74,8 +74,11 @@ func decodeOptional(c *gin.Context, dst any) error {
 func decodeBytes(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var raw any
-	if err := dec.Decode(&raw); err != nil {
+	raw, err := readValue(dec, new([]step), 0)
+	if err != nil {
+		if e := (*ledger.Error)(nil); errors.As(err, &e) {
+			return e
+		}
 		return malformed(body, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -85,29 +88,112 @@ func decodeBytes(body []byte, dst any) error {
 	if raw == nil {
 		// Named by path as checkShape names a body of the wrong type, so
 		// that every 422 says where the mistake is.
-		p.Add("(body)", ledger.ReasonInvalidType, "the body is null; send a JSON object")
+		p.Add(bodyPath, ledger.ReasonInvalidType, "the body is null; send a JSON object")
 		return p.Err()
 	}
 	checkShape(&p, "", raw, reflect.TypeOf(dst).Elem())
 	if err := p.Err(); err != nil {
 		return err
 	}
+	// No key is repeated and checkShape has seen every value with the type
+	// it goes into, so Unmarshal fails only on what checkShape does not
+	// model; its own message (Go type names) is not for the client.
 	if err := json.Unmarshal(body, dst); err != nil {
-		// checkShape saw only the last of a repeated key ({"a":[],"a":""});
-		// Unmarshal stops at an earlier one of the wrong type. Name it.
-		var ute *json.UnmarshalTypeError
-		if !errors.As(err, &ute) {
-			p.Add("(body)", ledger.ReasonInvalidType, "%v", err)
-			return p.Err()
+		if e := (*ledger.Error)(nil); errors.As(err, &e) {
+			return e
 		}
-		at := ute.Field
-		if at == "" {
-			at = "(body)"
-		}
-		p.Add(at, ledger.ReasonInvalidType, "expected %s, got a JSON %s (a key given twice must have the right type both times)", ute.Type, ute.Value)
+		p.Add(bodyPath, ledger.ReasonInvalidType, "the body does not fit this request")
 		return p.Err()
 	}
 	return nil
+}
+
+// bodyPath is the path of a problem with the body as a whole.
+const bodyPath = "(body)"
+
+// maxDepth is how deeply arrays and objects may nest, as encoding/json
+// allows; readValue recurses once a level.
+const maxDepth = 10000
+
+// readValue reads one JSON value token by token into the shapes
+// json.Unmarshal gives an any (map[string]any, []any, json.Number, string,
+// bool, nil). Unlike Unmarshal it refuses a key given twice in one object:
+// Unmarshal would merge both occurrences into one field, and checkShape
+// (which sees only one) would let the other pass unchecked. at holds the
+// path's parts down to the value, joined only for a message (joined at
+// every level, deep nesting would cost the square of its depth).
+func readValue(dec *json.Decoder, at *[]step, depth int) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		if err == io.EOF && depth > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	if depth >= maxDepth {
+		return nil, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonJSONMalformed, "the body nests arrays and objects more than %d deep", maxDepth)
+	}
+	switch tok {
+	case json.Delim('{'):
+		obj := map[string]any{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			key := kt.(string) // the decoder gives only strings as keys
+			*at = append(*at, step{key: key, index: -1})
+			if _, seen := obj[key]; seen {
+				return nil, ledger.Errorf(ledger.CodeMalformed, ledger.ReasonJSONMalformed, "%s: the key is given twice; give each key once", pathOf(*at))
+			}
+			v, err := readValue(dec, at, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			*at = (*at)[:len(*at)-1]
+			obj[key] = v
+		}
+		if _, err := dec.Token(); err != nil { // the closing brace
+			return nil, err
+		}
+		return obj, nil
+	case json.Delim('['):
+		arr := []any{}
+		for dec.More() {
+			*at = append(*at, step{index: len(arr)})
+			v, err := readValue(dec, at, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			*at = (*at)[:len(*at)-1]
+			arr = append(arr, v)
+		}
+		if _, err := dec.Token(); err != nil { // the closing bracket
+			return nil, err
+		}
+		return arr, nil
+	}
+	return tok, nil
+}
+
+// step is one step of a path: an object's key, or (index >= 0) an
+// array's element.
+type step struct {
+	key   string
+	index int
+}
+
+// pathOf writes readValue's path as checkShape writes paths.
+func pathOf(steps []step) string {
+	path := ""
+	for _, s := range steps {
+		if s.index >= 0 {
+			path += "[" + strconv.Itoa(s.index) + "]"
+		} else {
+			path = join(path, s.key)
+		}
+	}
+	return path
 }
 
 func malformed(body []byte, err error) error {
@@ -131,6 +217,7 @@ var (
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	rawMessage      = reflect.TypeFor[json.RawMessage]()
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	dateType        = reflect.TypeFor[ledger.Date]()
 )
 
 // checkShape compares a decoded JSON value with the Go type it will be
@@ -147,15 +234,35 @@ func checkShape(p *ledger.Problems, path string, v any, t reflect.Type) {
 	}
 	at := path
 	if at == "" {
-		at = "(body)"
+		at = bodyPath
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshaler) {
-		if _, ok := v.(string); !ok {
-			p.Add(at, ledger.ReasonInvalidType, "expected a string")
+		str, ok := v.(string)
+		if !ok {
+			p.Add(at, ledger.ReasonInvalidType, "expected a string, got %s", jsonKind(v))
+			return
+		}
+		// Parsed here, as Unmarshal will, so that a bad date is named by
+		// its path and reason rather than failing Unmarshal as a whole.
+		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(str)); err != nil {
+			reason := ledger.ReasonInvalidType
+			if t == dateType {
+				reason = ledger.ReasonDateInvalid
+			}
+			p.Add(at, reason, "%v", err)
 		}
 		return
 	}
 	switch t.Kind() {
+	case reflect.Map:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			p.Add(at, ledger.ReasonInvalidType, "expected an object, got %s", jsonKind(v))
+			return
+		}
+		for name, fv := range obj {
+			checkShape(p, join(path, name), fv, t.Elem())
+		}
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {

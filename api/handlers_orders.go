@@ -108,9 +108,14 @@ func (s *Server) pushOrders(c *gin.Context) {
 		r := &out.Results[i]
 		r.Index = i
 		var o orders.Input
-		err := decodeBytes(raw, &o)
-		if err == nil && bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-			err = ledger.Errorf(ledger.CodeInvalid, ledger.ReasonInvalidType, "the order is null; send an object")
+		var err error
+		if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			// Before decodeBytes, whose "(body)" would not say which order.
+			var p ledger.Problems
+			p.Add(fmt.Sprintf("orders[%d]", i), ledger.ReasonInvalidType, "the order is null; send an object")
+			err = p.Err()
+		} else {
+			err = decodeBytes(raw, &o)
 		}
 		var stored *orders.Order
 		created := false

@@ -9,6 +9,7 @@ import (
 
 	"backoffice/invoicing/purchases"
 	"backoffice/ledger"
+	"backoffice/ledger/quote"
 )
 
 // Payment proposals and payment batches (SEPA credit transfer files,
@@ -23,7 +24,7 @@ func (s *Server) paymentProposal(c *gin.Context) {
 	}
 	dueBy, err := ledger.ParseDate(raw)
 	if err != nil {
-		s.fail(c, invalidParam("due_by", ledger.ReasonDateInvalid, "due_by %q is not a date (YYYY-MM-DD)", raw))
+		s.fail(c, invalidParam("due_by", ledger.ReasonDateInvalid, "due_by %s is not a date (YYYY-MM-DD)", quote.Value(raw)))
 		return
 	}
 	var supplier int64

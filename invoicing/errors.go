@@ -3,6 +3,8 @@ package invoicing
 import (
 	"errors"
 	"fmt"
+
+	"backoffice/ledger/quote"
 )
 
 var (
@@ -11,10 +13,10 @@ var (
 )
 
 func errDecimal(s string) error {
-	if len(s) > 40 { // the longest accepted: quote no more of a long text
-		return fmt.Errorf("%q... (%d characters) is not a plain decimal number like \"12.50\" of at most 40 characters", s[:32], len(s))
+	if len(s) > 40 { // the longest accepted
+		return fmt.Errorf("%s is not a plain decimal number like \"12.50\" of at most 40 characters", quote.Value(s))
 	}
-	return fmt.Errorf("%q is not a plain decimal number like \"12.50\"", s)
+	return fmt.Errorf("%s is not a plain decimal number like \"12.50\"", quote.Value(s))
 }
 
 func errPlaces(places int32) error {

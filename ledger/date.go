@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"backoffice/ledger/quote"
 )
 
 // Date is a calendar date without a time or zone: an entry's date in its
@@ -45,10 +47,7 @@ func ParseDate(s string) (Date, error) {
 		t, err = time.Parse(dateLayout, s)
 	}
 	if err != nil {
-		if len(s) > 40 { // quote no more of a long text than a message needs
-			return Date{}, fmt.Errorf("%q... (%d characters) is not a date in the form YYYY-MM-DD", s[:32], len(s))
-		}
-		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("%s is not a date in the form YYYY-MM-DD", quote.Value(s))
 	}
 	d := Date{t}
 	if err := d.CheckRange(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"backoffice/ledger/quote"
 	"backoffice/ledger/vatid"
 )
 
@@ -39,13 +40,7 @@ func CheckElectronicAddress(p *Problems, path, v string) string {
 	}
 	scheme, id, err := parseElectronicAddress(v)
 	if err != nil {
-		var shown string
-		if len(v) > 120 { // longer than any address taken: quote its start
-			shown = fmt.Sprintf("%q... (%d bytes)", v[:40], len(v))
-		} else {
-			shown = fmt.Sprintf("%q", v)
-		}
-		p.Add(path, ReasonElectronicAddressInvalid, "electronic address %s %v", shown, err)
+		p.Add(path, ReasonElectronicAddressInvalid, "electronic address %s %v", quote.Value(v), err)
 		return v
 	}
 	return scheme + ":" + id

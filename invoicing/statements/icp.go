@@ -14,6 +14,7 @@ import (
 
 	"backoffice/invoicing"
 	"backoffice/ledger"
+	"backoffice/ledger/quote"
 	"backoffice/ledger/reports"
 )
 
@@ -64,14 +65,8 @@ func ParseICPPeriod(s, path string) (ICPPeriod, error) {
 			return monthPeriod(y, time.Month(mo)), nil
 		}
 	}
-	var shown string
-	if len(s) > 16 { // no period is longer than 7: quote only the start
-		shown = fmt.Sprintf("%q...", s[:16])
-	} else {
-		shown = fmt.Sprintf("%q", s)
-	}
 	return ICPPeriod{}, field(path, ledger.ReasonPeriodInvalid,
-		"period %s is not a calendar quarter (2026-Q1) or month (2026-03) in the years %d to %d: the ICP listing is filed per month or quarter", shown, ledger.MinYear, ledger.MaxYear)
+		"period %s is not a calendar quarter (2026-Q1) or month (2026-03) in the years %d to %d: the ICP listing is filed per month or quarter", quote.Value(s), ledger.MinYear, ledger.MaxYear)
 }
 
 // ICPPeriodOf is the month or quarter from..to spans exactly; a 422 at

@@ -22,6 +22,7 @@ import (
 	"backoffice/invoicing/statements"
 	"backoffice/ledger"
 	"backoffice/ledger/money"
+	"backoffice/ledger/quote"
 )
 
 // Standard chart accounts the settlement uses unless told others.
@@ -168,8 +169,8 @@ func ParsePeriod(s string, kind ledger.VATPeriod, path string) (Period, error) {
 	}
 	s = strings.TrimSpace(s)
 	example := map[ledger.VATPeriod]string{ledger.VATMonthly: "2026-03", ledger.VATQuarterly: "2026-Q1", ledger.VATYearly: "2026"}[kind]
-	if len(s) > 16 { // no period is longer than 7: quote only the start
-		return bad("period %q... is not a %s of the entity's VAT period setting, written like %q", s[:16], kind, example)
+	if len(s) > 16 { // no period is longer than 7: read no further
+		return bad("period %s is not a %s of the entity's VAT period setting, written like %q", quote.Value(s), kind, example)
 	}
 	year, rest, _ := strings.Cut(s, "-")
 	y, err := strconv.Atoi(year)
@@ -804,7 +805,7 @@ func signed(p *ledger.Problems, path string, v *string, exp int, nonZero bool, d
 	}
 	if s == "" || s[0] < '0' || s[0] > '9' {
 		// "-", "--1", "-+1", "- 1", ".5", "x": a decimal amount starts with a digit.
-		p.Add(path, ledger.ReasonAmountInvalid, "%s %q is not a decimal amount such as \"100.00\" or \"-12.50\"", path, *v)
+		p.Add(path, ledger.ReasonAmountInvalid, "%s %s is not a decimal amount such as \"100.00\" or \"-12.50\"", path, quote.Value(*v))
 		return
 	}
 	if strings.Trim(s, "0.") == "" && strings.Count(s, ".") <= 1 && s != "." && !strings.HasPrefix(s, ".") {

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"backoffice/ledger/quote"
 )
 
 // MaxMinor is the largest single amount accepted, in minor units. With at
@@ -28,15 +30,6 @@ var plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 // megabyte of digits took seconds and gigabytes (big-number parsing is
 // quadratic), and a long fraction was refused as "not a decimal number".
 const maxText = 64
-
-// quote is s quoted for a message, cut short when it is long: a message
-// names the value, it does not echo a megabyte back.
-func quote(s string) string {
-	if len(s) > 40 {
-		return fmt.Sprintf("%q... (%d characters)", s[:32], len(s))
-	}
-	return fmt.Sprintf("%q", s)
-}
 
 // Reasons returned by ParseAmount, stable for API clients. They are the
 // slugs of ledger.ReasonAmount*: money cannot import ledger (ledger imports
@@ -61,13 +54,13 @@ func (e *AmountError) Error() string { return e.Message }
 // with the given exponent. "1.005" in EUR (exponent 2) is refused, not rounded.
 func ParseAmount(s string, exponent int) (int64, error) {
 	if len(s) > maxText {
-		return 0, &AmountError{ReasonAmountInvalid, fmt.Sprintf("amount %s is longer than %d characters", quote(s), maxText)}
+		return 0, &AmountError{ReasonAmountInvalid, fmt.Sprintf("amount %s is longer than %d characters", quote.Value(s), maxText)}
 	}
 	if strings.HasPrefix(s, "-") && plainDecimal.MatchString(s[1:]) {
 		return 0, &AmountError{ReasonAmountNotPositive, fmt.Sprintf("amount %q must be positive", s)}
 	}
 	if !plainDecimal.MatchString(s) {
-		return 0, &AmountError{ReasonAmountInvalid, fmt.Sprintf("amount %s is not a plain decimal number like \"1234.50\"", quote(s))}
+		return 0, &AmountError{ReasonAmountInvalid, fmt.Sprintf("amount %s is not a plain decimal number like \"1234.50\"", quote.Value(s))}
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
@@ -96,10 +89,10 @@ func Format(minor int64, exponent int) string {
 // per one unit of the foreign currency) with at most 10 decimals.
 func ParseRate(s string) (decimal.Decimal, error) {
 	if len(s) > maxText {
-		return decimal.Decimal{}, fmt.Errorf("exchange rate %s is longer than %d characters", quote(s), maxText)
+		return decimal.Decimal{}, fmt.Errorf("exchange rate %s is longer than %d characters", quote.Value(s), maxText)
 	}
 	if !plainDecimal.MatchString(s) {
-		return decimal.Decimal{}, fmt.Errorf("exchange rate %s is not a plain decimal number like \"1.0825\"", quote(s))
+		return decimal.Decimal{}, fmt.Errorf("exchange rate %s is not a plain decimal number like \"1.0825\"", quote.Value(s))
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil || !d.IsPositive() {

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"backoffice/ledger/quote"
 )
 
 // Error says what is wrong with a number.
@@ -25,15 +27,6 @@ func errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(f
 // maxText is the longest text Check reads: a number of at most 20
 // characters with a separator between each two and spaces around.
 const maxText = 64
-
-// quote is s quoted for a message, only its start when it is longer than
-// any number: a message names the value, it does not echo a long text.
-func quote(s string) string {
-	if len(s) > 40 {
-		return fmt.Sprintf("%q... (%d bytes)", s[:32], len(s))
-	}
-	return fmt.Sprintf("%q", s)
-}
 
 // EU lists the VAT prefixes of the EU member states and Northern Ireland
 // (XI): the numbers VIES knows.
@@ -87,14 +80,14 @@ func Check(s string) (string, error) {
 	// No number, however spaced, is this long; reading a long text whole
 	// cost 24 bytes a byte (upper-casing broken UTF-8 triples it).
 	if len(s) > maxText {
-		return "", errorf("VAT number %s is longer than %d characters", quote(s), maxText)
+		return "", errorf("VAT number %s is longer than %d characters", quote.Value(s), maxText)
 	}
 	n := Normalize(s)
 	if n == "" {
 		return "", errorf("the VAT number is empty")
 	}
 	if !prefixed.MatchString(n) {
-		return n, errorf("VAT number %s does not start with a country code such as \"NL\"", quote(s))
+		return n, errorf("VAT number %s does not start with a country code such as \"NL\"", quote.Value(s))
 	}
 	cc, rest := n[:2], n[2:]
 	if cc == "GR" {
@@ -102,12 +95,12 @@ func Check(s string) (string, error) {
 	}
 	if !IsEU(cc) {
 		if !foreign.MatchString(n) || countDigits(rest) < 2 {
-			return n, errorf("VAT number %s is not a country code followed by 2 to 18 letters and digits (at least 2 digits)", quote(s))
+			return n, errorf("VAT number %s is not a country code followed by 2 to 18 letters and digits (at least 2 digits)", quote.Value(s))
 		}
 		return n, nil
 	}
 	if err := checkers[cc](rest); err != nil {
-		return n, errorf("%s VAT number %s %v", cc, quote(n), err)
+		return n, errorf("%s VAT number %s %v", cc, quote.Value(n), err)
 	}
 	return n, nil
 }

@@ -10,6 +10,7 @@ import (
 	"backoffice/ledger"
 	"backoffice/ledger/bank"
 	"backoffice/ledger/money"
+	"backoffice/ledger/quote"
 )
 
 // node is an element inside a <Stmt>: the little tree the conversion walks.
@@ -486,7 +487,7 @@ func date(n *node, sub string, p *problems) ledger.Date {
 	}
 	d, err := ledger.ParseDate(part)
 	if err != nil {
-		p.add(el.at(), ledger.ReasonDateInvalid, "%s %q is not a date (YYYY-MM-DD)", el.name, s)
+		p.add(el.at(), ledger.ReasonDateInvalid, "%s %s is not a date (YYYY-MM-DD)", el.name, quote.Value(s))
 		return ledger.Date{}
 	}
 	return d
