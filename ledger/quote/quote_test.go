@@ -1,6 +1,7 @@
 package quote
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -15,6 +16,8 @@ func TestValue(t *testing.T) {
 		{strings.Repeat("a", 41), `"` + strings.Repeat("a", 40) + `"… (41 bytes)`},
 		{long, `"` + strings.Repeat("é", 40) + `"… (2097152 bytes)`},
 		{"\xff\x00", `"\xff\x00"`},
+		// 40 bad bytes would quote as 160: cut to what fits in 100.
+		{"0000" + strings.Repeat("\x97", 36), `"0000` + strings.Repeat(`\x97`, 23) + `"… (40 bytes)`},
 	}
 	for _, c := range cases {
 		if got := Value(c.in); got != c.want {
@@ -23,18 +26,18 @@ func TestValue(t *testing.T) {
 	}
 }
 
-// Whatever the text, the quote is short (at most 10 bytes a character:
-// %q writes \U0010fffd) and valid UTF-8 (a cut never
-// splits a character).
+// Whatever the text, the quote is short (MaxQuoted and the length note)
+// and valid UTF-8 (a cut never splits a character).
 func FuzzValue(f *testing.F) {
 	f.Add("2026-13-45")
 	f.Add(strings.Repeat("€", 50))
+	f.Add("0000" + strings.Repeat("\x97", 36))
 	f.Fuzz(func(t *testing.T, s string) {
 		q := Value(s)
-		if !utf8.ValidString(q) || len(q) > 10*MaxRunes+30 {
+		if !utf8.ValidString(q) || len(q) > MaxQuoted+30 {
 			t.Fatalf("Value(%q) = %q", s, q)
 		}
-		if utf8.RuneCountInString(s) <= MaxRunes && strings.HasSuffix(q, "bytes)") {
+		if utf8.RuneCountInString(s) <= MaxRunes && len(strconv.Quote(s)) <= MaxQuoted && q != strconv.Quote(s) {
 			t.Fatalf("a short text was cut: %q", q)
 		}
 	})
